@@ -15,7 +15,9 @@ written without one (江北, 沈阳, 常熟: PLACES), nor is an ordinary word (�
 inventory showed folders of 各乡镇 as 江**, 李** (R15f-23) and read a map keyed by villages as a map of
 people (R15f-29). Inside a longer run a name is found at any position that a file name puts one
 (R15f-9): at the run's start or after a year, a date, 关于, 第三组, 给予 (LEADS), a kin or role word
-(低保户, 户主, 被执行人, 长子: ROLE_LEADS and the name recognizer's headings) or another name, and
+(低保户, 户主, 被执行人, 长子, 特困人员, 残疾人, 老伴, 侄子: ROLE_LEADS and the name recognizer's
+headings, themselves no names), a place (龙游县王小明, 萧山王小明: UNIT_LEADS, PLACES; R15h-17; no name
+opens at a unit: 柯城区低保 is a place and a word, R15g-25) or another name, and
 before a word of a per-person document (家庭成员, 档案, 的, 身份证, 简历, 申请, 同志 ...: FOLLOWS), the
 run's end, 户/家 ending it (张建国家, 第三组王小明户: RUN_ENDS) or another name (王小明李四; R15g-5).
 """
@@ -32,8 +34,8 @@ from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
 
-__all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "RUN_ENDS", "PLACES",
-           "PLACE_ENDINGS", "WORDS",
+__all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "UNIT_LEADS", "RUN_ENDS",
+           "PLACES", "PLACE_ENDINGS", "WORDS",
            "is_field_word", "is_person_name", "is_place", "mask_person_names"]
 
 #: Headings and file words that open with a surname character and are no one's name: kin and
@@ -48,8 +50,10 @@ FIELD_WORDS: Final = frozenset({
     "罪名", "涉嫌罪名", "罪行", "案由",
 })
 #: Last characters of headings (修改人, 操作员, 申请者, 车牌号, 房号, 学历, 类别 ...) that end no given
-#: name in common use: a token ending in one is a word, not a name.
-FIELD_ENDINGS: Final = frozenset("人员者号码牌址型类别期额数率况注称部局委办所处院校表册单库录簿档案料历证态龄")
+#: name in common use: a token ending in one is a word, not a name; and the last characters of
+#: institutions a place names before them (高新区文联, 城关镇文化馆, 龙游县边检站, 公墓: R15h-17).
+FIELD_ENDINGS: Final = frozenset("人员者号码牌址型类别期额数率况注称部局委办所处院校表册单库录簿档案料历证态龄"
+                                 "联社馆站墓厂店场队")
 #: Words that follow a person's name in a per-person file, folder or sheet name (赵六家庭成员.csv,
 #: 张三丰档案, 王五的材料): the name before them is masked.
 TAILS: Final = ("家庭成员", "家庭", "家属", "一家", "档案", "材料", "资料", "信息", "个人", "户籍", "的")
@@ -60,7 +64,10 @@ FOLLOWS: Final = TAILS + (
     "体检", "社保", "医保", "劳动", "合同", "结婚", "离婚", "照片", "银行", "流水", "来访", "投诉", "请假", "处分",
     "证明", "任免", "审批", "入党", "考核", "奖惩", "学历", "毕业", "死亡", "出生", "护照", "驾驶证", "房产证",
     "不动产", "征信", "缴费", "报销", "借款", "欠款", "起诉", "判决", "笔录", "询问", "举报", "信访", "和", "与", "及",
-    "名下", "案件", "事迹", "情况")
+    "名下", "案件", "事迹", "情况",
+    # what 民政 and 残联 files are about a person for (王小明低保申请.csv, 李四救助审批表: R15h-17)
+    "低保", "特困", "五保", "救助", "补助", "补贴", "慰问", "帮扶", "扶贫", "抚恤", "优抚", "残疾", "困难", "养老",
+    "临时", "走访", "入户", "核查", "家访")
 #: What precedes a person's name inside a file name: a year or date (2024年王小明…), 关于, a group,
 #: a decision's verb (关于给予王小明同志…处分的决定), a kin or role word (ROLE_LEADS).
 LEADS: Final = ("年", "月", "日", "度", "关于", "组", "班", "队", "第", "的", "和", "与", "及", "致", "给", "给予",
@@ -73,7 +80,27 @@ ROLE_LEADS: Final = (
     "长子", "长女", "次子", "次女", "三子", "三女", "幼子", "幼女", "养子", "养女", "继子", "继女", "其父", "其母",
     "其妻", "其夫", "其子", "其女", "岳父", "岳母", "公公", "婆婆", "哥哥", "姐姐", "弟弟", "妹妹", "前妻", "前夫",
     "低保户", "五保户", "特困户", "贫困户", "困难户", "边缘户", "监测户", "脱贫户", "优抚对象", "被执行人",
-    "被申请人", "被监护人", "被告人", "被告", "原告", "第三人", "嫌疑人", "罪犯", "死者", "村民", "居民", "党员")
+    "被申请人", "被监护人", "被告人", "被告", "原告", "第三人", "嫌疑人", "罪犯", "死者", "村民", "居民", "党员",
+    # kin of 《民法典》 第1045条 (近亲属: 祖父母, 外祖父母, 孙子女, 外孙子女), 第1072条 (继父母, 继子女),
+    # 第1111条 (养父母), 第1128条 (a sibling's children: 侄, 甥), 第1129条 (丧偶儿媳, 女婿), as people
+    # write them (老伴, 爷爷, 姥姥): a file names a member of a household so (R15h-17)
+    "老伴", "祖父", "祖母", "外祖父", "外祖母", "爷爷", "奶奶", "外公", "外婆", "姥姥", "姥爷", "外孙", "外孙女",
+    "外孙子", "孙子女", "外孙子女", "曾孙", "侄子", "侄女", "外甥", "外甥女", "继父", "继母", "养父", "养母",
+    "兄长", "胞兄", "胞弟",
+    "胞姐", "胞妹", "堂兄", "堂弟", "堂姐", "堂妹", "表兄", "表弟", "表姐", "表妹", "叔叔", "伯父", "伯母", "婶婶",
+    "舅舅", "舅妈", "姑姑", "姑父", "姨妈", "姨父", "嫂子", "弟媳", "姐夫", "妹夫", "未婚妻", "未婚夫", "亡夫",
+    "亡妻", "遗孀", "丈人",
+    # the people 民政, 残联, 退役军人事务 and 乡村振兴 registers are kept for (社会救助暂行办法: 低保,
+    # 特困人员, 临时救助; 残疾人保障法; 军人抚恤优待条例: 优抚对象; 建档立卡 and 监测 households):
+    # a file names one so (特困人员王小明.csv, 残疾人李建国档案.xlsx: R15h-17)
+    "低保对象", "低保边缘户", "特困人员", "特困供养人员", "供养人员", "孤儿", "困境儿童", "留守儿童", "留守老人",
+    "空巢老人", "独居老人", "高龄老人", "失能老人", "残疾人", "重度残疾人", "残疾儿童", "退役军人", "复员军人",
+    "转业军人", "伤残军人", "军属", "烈属", "烈士家属", "精准扶贫户", "建档立卡户", "扶贫户", "困难职工",
+    "困难群众", "困难家庭", "失独家庭", "失独老人", "零就业家庭", "单亲家庭", "救助对象", "帮扶对象",
+    "慰问对象", "受助人员", "流浪乞讨人员", "刑满释放人员", "社区矫正对象")
+#: Units of GB/T 2260 and of villages that end a place's name: a person's name may follow one in a
+#: file name (龙游县王小明低保申请.csv, 城关镇李四.csv; R15h-17): the place does not hide it.
+UNIT_LEADS: Final = ("省", "市", "区", "县", "旗", "盟", "州", "镇", "乡", "村", "街道", "社区", "嘎查", "苏木")
 #: Single characters that end a run right after a person's name: his household or family
 #: (第三组王小明户.csv, 张建国家.csv; R15g-5).
 RUN_ENDS: Final = ("户", "家")
@@ -125,10 +152,12 @@ WORDS: Final = frozenset("""
     景观 宫颈 冷却 席位 卫星 米价 柏油 桂花 商标 沙土 荣誉 仲裁 巩固 池塘 麻醉 迟到 官职 谈话 惠民 乐器 南北 储量
     原价 燕麦 劳务 劳动 皮革 盘点 满意度 位置 花费 权属 强度 屠宰 盖章 练习 廉洁 巴士 丰收 索引 宣誓 晋级 初始值
     门店 云盘 容积 敬语 薄厚 羊群 阿姨 母婴 修理 鲜度 印刷 玉器 银两 哈希 宾馆 勾选 呼叫 干预 冶炼 元素 衣服 展位
-    阴影 智力 幸运 植物 衡器 富余 闭环 由来 来信 来函 周报 农民 单亲 文学 雷锋
+    阴影 智力 幸运 植物 衡器 富余 闭环 由来 来信 来函 周报 农民 单亲 文学 雷锋 边缘 关爱 关怀 管控 班级 易地
+    管委会 居委会 村委会 农商行 国投
     """.split())
 
 _HAN_RUN: Final = re.compile(r"[\u4e00-\u9fa5]+")
+_ROLE_WORDS: Final = frozenset(ROLE_LEADS)
 _NAMES: Final = PersonNameRecognizer()
 
 
@@ -155,23 +184,29 @@ def is_place(token: str) -> bool:
 
 def is_person_name(token: str) -> bool:
     """Whether ``token`` is a person's name (2-4 Chinese characters with a listed surname, or 2-8
-    of Tibetan, Uyghur or Mongolian name words: 扎西次仁, 阿不都热合曼; not a common or field word,
-    not a place)."""
+    of Tibetan, Uyghur, Kazakh or Mongolian name words: 扎西次仁, 阿不都热合曼; not a common or field word,
+    not a place, not a kin or role word: 孙子, 孙女 and 边缘 open with a surname)."""
     return ((2 <= len(token) <= 4 or is_minority_name(token)) and _HAN_RUN.fullmatch(token) is not None
-            and not is_field_word(token)
+            and not is_field_word(token) and token not in _ROLE_WORDS
             and token not in WORDS and not is_place(token) and _NAMES.validate(token) is not None)
 
 
 @cache
 def _leads() -> tuple[str, ...]:
-    """LEADS, ROLE_LEADS and the name recognizer's Chinese headings: what a name may follow."""
-    return (*LEADS, *ROLE_LEADS, *(w for w in PersonNameRecognizer.CONTEXT if not w.isascii()))
+    """LEADS, ROLE_LEADS, UNIT_LEADS, PLACES (萧山王小明.csv: a place written without its unit shields
+    no name either, R15h-17) and the name recognizer's Chinese headings: what a name may follow."""
+    return (*LEADS, *ROLE_LEADS, *UNIT_LEADS, *sorted(PLACES),
+            *(w for w in PersonNameRecognizer.CONTEXT if not w.isascii()))
 
 
 def _name_at(run: str, start: int, depth: int = 0) -> int:
     """The length of the person's name at ``start`` of ``run`` (0 for none): the shortest that a
     FOLLOWS word, the run's end or a RUN_ENDS character ending the run follows (王五的材料: 王五,
-    not 王五的), else the longest that another name follows (王小明李四)."""
+    not 王五的), else the longest that another name follows (王小明李四). None opens at a unit
+    inside the run: the unit ends the place before it (柯城区低保, 万州区低保: 区 is a surname, and
+    柯城 + 区低保 was read as two names, R15g-25)."""
+    if start and run.startswith(UNIT_LEADS, start):
+        return 0
     names = [n for n in range(2, 9) if start + n <= len(run) and is_person_name(run[start:start + n])]
     for length in names:
         rest = run[start + length:]

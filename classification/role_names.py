@@ -39,6 +39,7 @@ from typing import Final
 from govsoc.classification.cn_codes import ADDRESS_REGIONS, ADDRESS_UNITS
 from govsoc.classification.identifier_names import ROLE_LEADS, is_person_name
 from govsoc.classification.invisible import INVISIBLE
+from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.recognizers.person import HEADING_AFTER, PersonNameRecognizer
 
@@ -93,8 +94,8 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
     (the person-name recognizer); they may overlap hits the caller has, which it drops."""
     for m in _ROLE_THEN_NAME.finditer(text):
         role = m.group(1)
-        if text[m.end():m.end() + 1] in _LONGER_WORD or text.startswith(_HEADING_AFTER, m.end()) \
-                or _in_exception(text, m.start(1), role):
+        longer = text[m.end():m.end() + 1] in _LONGER_WORD and not _minority_name_at(text, m.end())
+        if longer or text.startswith(_HEADING_AFTER, m.end()) or _in_exception(text, m.start(1), role):
             continue
         kin = role in KIN_AND_ROLES
         hit = _name_at(text, m.end(), names, _AFTER_KIN_NAME if kin else _AFTER_NAME)
@@ -124,14 +125,15 @@ def _examples(text: str, start: int, names: Recognizer) -> Iterator[Match]:
 
 
 def _name_at(text: str, start: int, names: Recognizer, after: tuple[str, ...] = _AFTER_NAME) -> Match | None:
-    """The name starting at ``start``: the whole Chinese run there (two to four characters), or
-    its first characters when a word of ``after`` follows them; longest first."""
+    """The name starting at ``start``: the whole Chinese run there (two to four characters, up to
+    eight of Uyghur, Kazakh, Tibetan or Mongolian name words: 申请人艾尼瓦尔江, R15h-18), or its first
+    characters when a word of ``after`` follows them; longest first."""
     end = start
     while end < len(text) and end - start < 9 and re.match(_HAN, text[end]):
         end += 1
-    for n in range(min(end - start, 4), 1, -1):
-        if text[start + n - 1] == "员":
-            continue  # a job title (安全员, 管理员), not a name
+    for n in range(min(end - start, 8), 1, -1):
+        if text[start + n - 1] == "员" or (n > 4 and not is_minority_name(text[start:start + n])):
+            continue  # a job title (安全员, 管理员), not a name; no Han name is longer than four
         if start + n == end or text.startswith(after, start + n):
             for hit in _judged(text, start, start + n, names, ""):
                 return hit
@@ -143,6 +145,12 @@ def _judged(text: str, start: int, end: int, names: Recognizer, why: str) -> Ite
         if hit.start == 0 and hit.end == end - start:
             reason = f"{hit.reason}: {why}" if why else hit.reason
             yield dataclasses.replace(hit, start=start, end=end, reason=reason)
+
+
+def _minority_name_at(text: str, start: int) -> bool:
+    """A name of name words opens at ``start``: 次仁 after 妻子 is a name (妻子次仁卓玛), not the 次 of
+    申请人次数 (R15h-18)."""
+    return any(is_minority_name(text[start:start + n]) for n in range(2, 9))
 
 
 def _in_exception(text: str, start: int, role: str) -> bool:

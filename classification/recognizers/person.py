@@ -31,7 +31,7 @@ def _after_heading(headings: tuple[str, ...]) -> str:
 @register("cn_person_name")
 class PersonNameRecognizer(Recognizer):
     """中文姓名: a known surname (single or compound) + one or two given-name characters, or a
-    minority name written with a middle dot, or made of Tibetan, Uyghur or Mongolian name words
+    minority name written with a middle dot, or made of Tibetan, Uyghur, Kazakh or Mongolian name words
     (扎西次仁, 阿依古丽, 其其格: R15g-6); context only."""
 
     NEEDS_NON_ASCII = True
@@ -81,7 +81,7 @@ class PersonNameRecognizer(Recognizer):
         if candidate[0] in SINGLE_SURNAMES and len(candidate) <= 3:
             return f"surname {candidate[0]}"
         if is_minority_name(candidate):
-            return "Tibetan, Uyghur or Mongolian name words (no Han surname)"
+            return "Tibetan, Uyghur, Kazakh or Mongolian name words (no Han surname)"
         return None
 
 

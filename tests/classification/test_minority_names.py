@@ -70,3 +70,50 @@ def test_a_roster_of_such_names_beside_id_numbers_is_level_4(tmp_path: Path, reg
     fields = {f.field: f for f in table.fields}
     assert fields["姓名"].status == "tagged" and fields["姓名"].recognizer == "cn_person_name"
     assert table.level == "G4"  # was G3: the names not seen beside the ID numbers
+
+
+#: Uyghur and Kazakh names no name word or ending made a name (R15h-18): shown in clear in file
+#: names, a 姓名 column of them not a name column (3级 beside ID numbers)
+TURKIC = [
+    "买买提江",  # Uyghur Memetjan: a name word and the -jan ending
+    "艾尼瓦尔江",  # Enwerjan: a name word missing before, and -jan
+    "帕尔哈提江",  # Perhatjan
+    "吐尔逊江",  # Tursunjan
+    "买买提江艾力",  # an own name with -jan, then the father's
+    "玛玛提艾力",  # 玛玛提: a spelling of Memet (买买提/麦麦提)
+    "阿卜杜热依木",  # Abdurehim with 热依木 ...
+    "热衣木",  # ... and its spelling 热衣木
+    "努尔兰",  # Kazakh Nurlan
+    "努尔别克",  # Kazakh Nurbek: a name word and the -bek ending
+    "吐尔逊拜克",  # the -bek ending spelt 拜克
+    "阿斯哈尔",  # Kazakh Askhar (was 阿**哈**: two surname names)
+    "加娜尔",  # Kazakh Zhanar, a woman's
+]
+#: runs ending in 江 (or 别克) after no Uyghur or Kazakh name word: rivers, places, a car's make
+NOT_TURKIC = ["长江", "浙江", "丽江", "九江", "牡丹江", "扎西江", "别克"]
+
+
+@pytest.mark.parametrize("name", TURKIC)
+def test_a_uyghur_or_kazakh_name_is_a_name(name: str) -> None:
+    assert is_minority_name(name) and is_person_name(name)
+    assert mask_person_names(f"/data/{name}档案.csv") == f"/data/{name[0]}**档案.csv"
+
+
+@pytest.mark.parametrize("word", NOT_TURKIC)
+def test_an_ending_needs_a_uyghur_or_kazakh_name_word_before_it(word: str) -> None:
+    assert not is_minority_name(word)
+    assert mask_person_names(f"/data/{word}档案.csv") == f"/data/{word}档案.csv"
+
+
+def test_a_roster_of_uyghur_and_kazakh_names_beside_id_numbers_is_level_4(tmp_path: Path) -> None:
+    bodies = [f"6540021990{(i % 12) + 1:02d}{(i % 28) + 1:02d}{i:03d}" for i in range(60)]
+    path = tmp_path / "roster.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["姓名", "身份证号", "联系电话"])
+        writer.writerows([TURKIC[i % len(TURKIC)], b + resident_id_check_char(b), PHONES[i % 40]]
+                         for i, b in enumerate(bodies))
+    (table,) = _scan(path).tables
+    fields = {f.field: f for f in table.fields}
+    assert fields["姓名"].status == "tagged" and fields["姓名"].recognizer == "cn_person_name"
+    assert table.level == "G4"  # was G3: the names not seen beside the ID numbers
