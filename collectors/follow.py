@@ -365,8 +365,6 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
         if match is not None and match.identity in wanted:
             wanted.discard(match.identity)
             found.append(sibling)
-        elif match is None and sibling_view.head and _copy_of_wanted(pipeline, sibling_view, wanted):
-            continue  # logrotate's copy of the log (checkpoints.copied): its lines were read there
         elif aged:
             siblings.add(pipeline, sibling_view, match)
     gone = [c for c in previous if c.identity in wanted]
@@ -396,17 +394,6 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
     owners = pipeline.paths.owners(path) if to_read else None
     return [*moved,
             *(summary for rotated in to_read if (summary := _finish(pipeline, rotated, options, owners)) is not None)]
-
-
-def _copy_of_wanted(pipeline: Pipeline, view: FileView, wanted: set[str]) -> bool:
-    """Whether ``view`` is a copy (checkpoints.copied) of a file read before at the path: that
-    file is accounted for (it is not said gone, its checkpoint keeps its path), and the copy is
-    not read. Removes its identity from ``wanted``."""
-    copy = pipeline.checkpoints.copied(view)
-    if copy is None or copy.identity not in wanted:
-        return False
-    wanted.discard(copy.identity)
-    return True
 
 
 def _said_gone(pipeline: Pipeline, path: Path, checkpoint: Checkpoint) -> None:
