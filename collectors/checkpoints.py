@@ -44,10 +44,6 @@ from govsoc.core.event import make_id
 #: trusted to show every change (file system times are stamped in coarse ticks).
 RACY_SECONDS = 1.0
 
-#: Appended to a checkpoint's path when its file was not found among the log's files after a
-#: rotation (collectors.follow): the checkpoint stays, its path says what became of it.
-ROTATED_AWAY = " (rotated away)"
-
 #: Inside CheckpointStore.grouped(), saves are written together once this many checkpoints
 #: wait, or the oldest waited this long (a kill -9 then re-reads, at most, what they would
 #: have skipped: the store keeps those records once).
@@ -561,10 +557,9 @@ class CheckpointStore:
         return (same_inode or consistent)[-1]
 
     def copied(self, view: FileView) -> Checkpoint | None:
-        """The checkpoint of a log of which the new plain file ``view`` shows, under one of the
-        log's rotated names (auth.log.1, auth.log-20261203), is a copy, or None: a copy whole or
-        in part of a log still at its path (identity.plain_copy), or of a log truncated since,
-        that ends before what was read of it (:func:`_copied_before_read`). logrotate's ``copy`` leaves such a
+        """The checkpoint of a log still at its path of which the new plain file ``view`` shows,
+        under one of the log's rotated names (auth.log.1, auth.log-20261203), is a copy, whole or
+        in part (identity.plain_copy), or None. logrotate's ``copy`` leaves such a
         copy beside the log for good, ``copytruncate`` until it truncates the log: a poll between
         the two took the copy for a new file and stored the lines it shares with the log twice (68
         events for 56 lines). Judged once per state of the file (size, time), not at every poll."""
@@ -581,13 +576,9 @@ class CheckpointStore:
         for candidate in reversed(self._candidates(view)):
             # only under a rotated name of the log (logrotate's copy): the same bytes in another
             # folder or under another name are a source of their own (a host's log and another's)
-            if rotation_age(Path(candidate.path.removesuffix(ROTATED_AWAY)), view.path) is None:
+            if rotation_age(Path(candidate.path), view.path) is None:
                 continue
-            if _still_elsewhere(candidate, view):
-                if _copy_of(candidate, view, whole=True):
-                    found = candidate
-                    break
-            elif _copied_before_read(candidate, view):
+            if _still_elsewhere(candidate, view) and _copy_of(candidate, view, whole=True):
                 found = candidate
                 break
         if len(self._copies) > 4096:  # the states of one process's copies: a bound, not a cache policy
@@ -715,19 +706,6 @@ def _still_elsewhere(checkpoint: Checkpoint, view: FileView) -> bool:
             return not (view.compressed and compressed_copy(view, original, checkpoint.offset))
     except OSError:
         return False
-
-
-def _copied_before_read(checkpoint: Checkpoint, view: FileView) -> bool:
-    """Whether ``view`` (under a rotated name of the checkpoint's log, with its first bytes; the
-    log no longer holds them at its path) ends before what was read of the log: logrotate's
-    copytruncate copied the log, the writer added lines, the read took them, and then the log was
-    truncated. Every byte of the copy was read from the log; the copy does not hold what was read
-    up to the checkpoint, so it matched no checkpoint and was read whole as a new file (a busy log
-    rotated every second: a generation of ~490 lines stored twice in 3 runs of 6). Another file
-    would need the log's first FINGERPRINT_BYTES, a rotated name of the log, and fewer bytes than
-    were read of it, after the log left its path: taken for the copy it almost surely is."""
-    return (view.size is not None and view.size < checkpoint.offset
-            and (view.device, view.inode) != (checkpoint.device, checkpoint.inode))
 
 
 def _copy_of(checkpoint: Checkpoint, view: FileView, *, whole: bool) -> bool:

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from govsoc.collectors.base import RecordFileParser, parsers, path_text
-from govsoc.collectors.checkpoints import RACY_SECONDS, ROTATED_AWAY, Checkpoint, DiskFull
+from govsoc.collectors.checkpoints import RACY_SECONDS, Checkpoint, DiskFull
 from govsoc.collectors.detect import record_format
 from govsoc.collectors.files.discover import (
     Listings,
@@ -378,7 +378,7 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
         else:
             _said_gone(pipeline, path, checkpoint)
         latest = pipeline.checkpoints.get(checkpoint.identity) or checkpoint
-        pipeline.checkpoints.save(replace(latest, path=f"{checkpoint.path}{ROTATED_AWAY}"))
+        pipeline.checkpoints.save(replace(latest, path=f"{checkpoint.path} (rotated away)"))
     listed = _with_generations_between(pipeline, path, [*found, *siblings.resumed])
     first_look = earlier.first_look_seconds if earlier is not None and not previous else None
     unread = [f for f in siblings.unread(gone, first_look) if f not in listed]

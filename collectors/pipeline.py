@@ -72,7 +72,7 @@ log = logging.getLogger(__name__)
 
 _REGISTRY_LOCK = "registry"
 #: A file's note when it is a copy of a log still being read (logrotate's copy or copytruncate).
-COPY_NOTE = "a copy of the log (logrotate copy or copytruncate): its lines are read from the log itself"
+COPY_NOTE = "a copy of a log still at its path (logrotate copy or copytruncate under way): its lines are read there"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
