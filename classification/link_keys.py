@@ -47,6 +47,10 @@ CATEGORIES: Final = frozenset({
 _DATE: Final = re.compile(r"(?:19|20)\d\d(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
                           r"(?:[ T]\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?)?")
 _FILE_PART: Final = re.compile(r" \((?:line|row) \d+\)$")
+#: A heading naming one kind of record's number (人员编号, 档案编号, 工号, 人员ID, person_no, user_id): a
+#: running number under it is that record's key whatever its table is called (a 人员库's two exported
+#: files, 人员信息.csv and 证件信息.csv, both by 人员编号 1..n: R15i-1). A bare 编号, id or No. names none.
+_NUMBER_WORDS: Final = ("编号", "编码", "代码", "号", "number", "code", "id", "no.", "no")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,6 +100,8 @@ def keys_of(table: TableSample) -> Keys:
         if field and field not in ROW_NUMBERS:
             if field not in SURROGATES:  # every table's own id: a key of another table only as person_id
                 headings.setdefault(field, i)
+                if _names_records(field):
+                    qualified.add(field)
             if own and not field.startswith(own):
                 for heading in (f"{own}_{field}", f"{own}{field}"):
                     headings.setdefault(heading, i)
@@ -105,6 +111,16 @@ def keys_of(table: TableSample) -> Keys:
     return Keys(headings=headings, sketches=tuple(sketches), qualified=frozenset(qualified),
                 numbered=frozenset(numbered), unkeyed=frozenset(unkeyed), name=table.table, fields=fields,
                 declared=declared)
+
+
+def _names_records(field: str) -> bool:
+    """Whether the heading names a kind of record's number (人员编号, person_id), not only a number."""
+    for word in _NUMBER_WORDS:  # the longest first: 编号 is a bare number word, not 编 + 号
+        if field.endswith(word):
+            what = field.removesuffix(word).strip(" _-")
+            return bool(what) and what not in ROW_NUMBERS and what not in SURROGATES and not what.isdigit() and (
+                not what.isascii() or len(what) >= 2)
+    return False
 
 
 def _sketch(column: ColumnSample, values: set[str], whole: KeySketch | None) -> tuple[int, frozenset[int], bool]:

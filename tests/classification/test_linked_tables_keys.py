@@ -61,6 +61,9 @@ def test_a_unit_code_repeated_over_its_staff_links_no_person(tmp_path: Path) -> 
     ("person_id", None, lambda i: f"P{7 * i + 13:06d}"),  # a person key shared under one heading
     ("编号", None, lambda i: f"A{i:04d}"),  # 编号 of a person, not a row number: A0000..A0049
     ("id", "roster_id", lambda i: str(i + 1)),  # roster.id 1..n named by certs.roster_id: a key by its name
+    ("人员编号", None, lambda i: str(i + 1)),  # a 人员库 export's own 1..n under a heading naming its records (R15i-1)
+    ("档案编号", None, lambda i: f"{i + 1:04d}"),  # 0001..0050 under 档案编号: the same
+    ("user_no", None, lambda i: str(i + 1)),  # and in English
 ])
 def test_a_person_key_still_links(tmp_path: Path, key: str, other_key: str | None, value: Callable[[int], str]) -> None:
     inventory = scan(rosters(tmp_path / "f", key, value, other_key))
