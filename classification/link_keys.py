@@ -8,7 +8,9 @@ it no key however its values overlap another's (R15h-2):
 
 - a running number: integers within 1..rows (every roster numbers its rows, every table's
   autoincrement id counts from 1): a key only by a heading naming its table (cert.person_id for
-  person.id), never by a shared plain heading (编号 and 编号 of two rosters);
+  person.id) or its records (人员编号), or between the sheets of one workbook or the tables of one
+  database (编号 of 基本信息 and 证件信息: one list spread over sheets, R15i-5), never by a plain
+  heading two files share (编号 and 编号 of two rosters);
 - dates (2024-03-01, 2024年3月1日, 20240301): every table of one month shares them;
 - a category: a heading naming one (单位, 部门, 性别, 民族...), fewer than MIN_KEYS values, which
   repeat (单位 of three offices), or values each on REPEATS sampled rows and more (20 units' codes
@@ -70,6 +72,8 @@ class Keys:
     name: str = ""
     fields: tuple[str, ...] = ()
     declared: tuple[tuple[int, str, str], ...] = ()
+    #: the file or database the table is part of (a workbook's sheets share one)
+    dataset: str = ""
 
 
 def own_name(table: TableSample) -> str:
@@ -110,7 +114,7 @@ def keys_of(table: TableSample) -> Keys:
     declared = tuple((fields.index(r.column), r.table, r.other_column) for r in table.references if r.column in fields)
     return Keys(headings=headings, sketches=tuple(sketches), qualified=frozenset(qualified),
                 numbered=frozenset(numbered), unkeyed=frozenset(unkeyed), name=table.table, fields=fields,
-                declared=declared)
+                declared=declared, dataset=table.dataset)
 
 
 def _names_records(field: str) -> bool:

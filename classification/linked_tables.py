@@ -105,7 +105,10 @@ def links(tables: Sequence[Keys], kinds: Sequence[frozenset[str]]) -> list[Link]
         for first, second in combinations(groups.values(), 2):
             for one, two in product(first, second):
                 (i, a), (j, b) = sorted((one, two))  # in scan order
-                named = heading in tables[i].qualified or heading in tables[j].qualified
+                # a running number is a key under a heading naming its table or records, or between
+                # parts of one file or database (a workbook's sheets: R15i-5), not of two files
+                named = (heading in tables[i].qualified or heading in tables[j].qualified
+                         or bool(tables[i].dataset) and tables[i].dataset == tables[j].dataset)
                 shared = _shared(_side(tables[i], a, named), _side(tables[j], b, named)) if i != j else 0
                 if shared:
                     found[(i, a, j, b)] = Link(table=i, column=a, other=j, other_column=b, shared=shared)

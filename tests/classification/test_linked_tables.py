@@ -69,6 +69,27 @@ def test_sheets_without_a_shared_key_are_not_joined(tmp_path: Path) -> None:
     assert table(inventory, "证件信息").level == "G3"
 
 
+def test_sheets_numbered_from_one_by_a_shared_heading_are_joined(tmp_path: Path) -> None:
+    # R15i-5: one list spread over two sheets of a workbook by 编号 1..n (shuffled in the second) is the
+    # README's own example: 1d3ff33 took the running number for a row number (2级 / 3级 for 4级 / 4级);
+    # between two files it still links nothing (test_linked_tables_keys: unrelated rosters)
+    path = tmp_path / "from_one.xlsx"
+    book = openpyxl.Workbook()
+    basic = book.active
+    assert basic is not None
+    basic.title = "基本信息"
+    basic.append(["编号", "姓名", "性别"])
+    certs = book.create_sheet("证件信息")
+    certs.append(["编号", "身份证号码"])
+    for i in range(60):
+        basic.append([i + 1, person(i)[0], "男" if i % 2 else "女"])
+    for i in sorted(range(60), key=lambda i: (i * 37) % 60):
+        certs.append([i + 1, person(i)[1]])
+    book.save(path)
+    inventory = scan(path)
+    assert (table(inventory, "证件信息").level, table(inventory, "基本信息").level) == ("G4", "G4")
+
+
 def test_a_row_number_column_is_no_key(tmp_path: Path) -> None:
     # every sheet numbers its rows 1..n: 序号 links nothing
     path = tmp_path / "numbered.xlsx"
