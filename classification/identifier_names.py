@@ -97,7 +97,15 @@ ROLE_LEADS: Final = (
     "空巢老人", "独居老人", "高龄老人", "失能老人", "残疾人", "重度残疾人", "残疾儿童", "退役军人", "复员军人",
     "转业军人", "伤残军人", "军属", "烈属", "烈士家属", "精准扶贫户", "建档立卡户", "扶贫户", "困难职工",
     "困难群众", "困难家庭", "失独家庭", "失独老人", "零就业家庭", "单亲家庭", "救助对象", "帮扶对象",
-    "慰问对象", "受助人员", "流浪乞讨人员", "刑满释放人员", "社区矫正对象")
+    "慰问对象", "受助人员", "流浪乞讨人员", "刑满释放人员", "社区矫正对象",
+    # the rest of 社会救助暂行办法 (医疗, 临时 ... 救助; 低收入人口 of 2023's 低收入人口动态监测), 民政's
+    # children and elders (事实无人抚养儿童, 孤寡老人), 计生 特别扶助, 信访条例's 信访人, 禁毒法's
+    # 吸毒人员, a village's and a grid's workers, tenants and landlords (R15i-2: 13 of 31 in clear)
+    "临时救助", "医疗救助", "教育救助", "住房救助", "就业救助", "受灾救助", "低收入人口", "低收入户",
+    "事实无人抚养儿童", "孤寡老人", "五保老人", "计生特扶户", "特扶对象", "独生子女户", "信访人", "信访户",
+    "上访户", "上访人", "上访人员", "吸毒人员", "戒毒人员", "涉毒人员", "重点人员", "精神障碍患者", "患者", "病人",
+    "服刑人员", "安置帮教对象", "志愿者", "村干部", "网格员", "租户", "承租人", "出租人", "房东", "房主",
+    "流动人口", "外来人员", "务工人员", "农民工")
 #: Units of GB/T 2260 and of villages that end a place's name: a person's name may follow one in a
 #: file name (龙游县王小明低保申请.csv, 城关镇李四.csv; R15h-17): the place does not hide it.
 UNIT_LEADS: Final = ("省", "市", "区", "县", "旗", "盟", "州", "镇", "乡", "村", "街道", "社区", "嘎查", "苏木")
@@ -185,9 +193,11 @@ def is_place(token: str) -> bool:
 def is_person_name(token: str) -> bool:
     """Whether ``token`` is a person's name (2-4 Chinese characters with a listed surname, or 2-8
     of Tibetan, Uyghur, Kazakh or Mongolian name words: 扎西次仁, 阿不都热合曼; not a common or field word,
-    not a place, not a kin or role word: 孙子, 孙女 and 边缘 open with a surname)."""
+    not a place, not a kin or role word: 孙子, 孙女 and 边缘 open with a surname; nor one opening with
+    a role word: 房东曹 of 房东曹国强, R15i-2)."""
     return ((2 <= len(token) <= 4 or is_minority_name(token)) and _HAN_RUN.fullmatch(token) is not None
             and not is_field_word(token) and token not in _ROLE_WORDS
+            and token[:2] not in _ROLE_WORDS and token[:3] not in _ROLE_WORDS
             and token not in WORDS and not is_place(token) and _NAMES.validate(token) is not None)
 
 

@@ -38,6 +38,18 @@ NAMED = [
     ("城关镇李四.csv", "李四", "城关镇李**.csv"),  # a township before the name
     ("王小明低保申请.csv", "王小明", "王**低保申请.csv"),  # 低保 after a name: his application
     ("李四救助审批表.csv", "李四", "李**救助审批表.csv"),  # 救助 after a name
+    # R15i-2: 信访, 禁毒 and the rest of 社会救助 (13 of 31 such names in clear)
+    ("吸毒人员赵建军.csv", "赵建军", "吸毒人员赵**.csv"),  # 禁毒法's register: sensitive (PIPL art. 28)
+    ("上访户黄国平.csv", "黄国平", "上访户黄**.csv"),  # 信访 as people write it
+    ("信访人林小红.csv", "林小红", "信访人林**.csv"),  # 信访条例's word
+    ("事实无人抚养儿童李明明.csv", "李明明", "事实无人抚养儿童李**.csv"),  # a child in 民政's care
+    ("临时救助胡海燕.csv", "胡海燕", "临时救助胡**.csv"),  # 社会救助暂行办法's 临时救助
+    ("医疗救助王建国.csv", "王建国", "医疗救助王**.csv"),  # and its 医疗救助
+    ("低收入人口何丽娟.csv", "何丽娟", "低收入人口何**.csv"),  # 低收入人口动态监测
+    ("孤寡老人陈秀英.csv", "陈秀英", "孤寡老人陈**.csv"),  # an elder in care
+    ("计生特扶户吴国平.csv", "吴国平", "计生特扶户吴**.csv"),  # 计生 特别扶助
+    ("网格员冯丽.csv", "冯丽", "网格员冯**.csv"),  # a grid worker
+    ("房东曹国强.csv", "曹国强", "房东曹**.csv"),  # 房 opens with the surname 房: a word, then the name
 ]
 #: words that must stay as they are: registers of these people, places, kin words alone
 KEPT = [
