@@ -50,6 +50,10 @@ NAMED = [
     ("计生特扶户吴国平.csv", "吴国平", "计生特扶户吴**.csv"),  # 计生 特别扶助
     ("网格员冯丽.csv", "冯丽", "网格员冯**.csv"),  # a grid worker
     ("房东曹国强.csv", "曹国强", "房东曹**.csv"),  # 房 opens with the surname 房: a word, then the name
+    # R15i-10: a 审批表's sign-off labels, kept as field names, hold who signs (in clear in the inventory)
+    ("经办人李建国审核意见", "李建国", "经办人李**审核意见"),  # the clerk's review
+    ("审核人王小明签字", "王小明", "审核人王**签字"),  # a signature line
+    ("本人王小明承诺", "王小明", "本人王**承诺"),  # the applicant's pledge
 ]
 #: words that must stay as they are: registers of these people, places, kin words alone
 KEPT = [
@@ -65,6 +69,9 @@ KEPT = [
     "留守儿童关怀.csv",  # likewise 关怀
     "残疾人管控.csv",  # 管 a surname
     "特困人员易地搬迁.csv",  # 易 a surname
+    "本人承诺书.csv",  # a pledge form, no one named (R15i-10's words alone)
+    "经办人签字.csv",  # a signature line's label
+    "审核人意见.csv",  # the same
 ]
 
 
