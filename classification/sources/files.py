@@ -32,22 +32,20 @@ from __future__ import annotations
 import csv
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
 from typing import Final
 
-from govsoc.classification.sources.base import Skipped, TableSample, named
+from govsoc.classification.sources.base import Skipped, TableSample
 from govsoc.classification.sources.body import Body
 from govsoc.classification.sources.cells import (
     Numbered,
-    Unused,
     column_hits,
     fits,
     has_value,
     names_column,
-    until_header,
 )
 from govsoc.classification.sources.charset import (
     COUNTED,
@@ -62,20 +60,19 @@ from govsoc.classification.sources.charset import (
 from govsoc.classification.sources.compressed import refuse_compressed
 from govsoc.classification.sources.delimiter import sniffed
 from govsoc.classification.sources.folder import walk
-from govsoc.classification.sources.footers import Footers
 from govsoc.classification.sources.forms import FORM_AHEAD, form_table, is_form
-from govsoc.classification.sources.formulas import uncached_formulas
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
 from govsoc.classification.sources.key_sketch import KeySketcher
-from govsoc.classification.sources.layout import HEAD_ROWS, Width, sideways, split_head
+from govsoc.classification.sources.layout import HEAD_ROWS, SIDEWAYS, Width, sideways, split_head
 from govsoc.classification.sources.mixed_charsets import MIXED, mixed_lines, mixed_note
 from govsoc.classification.sources.records import READ_LIMIT, Reading, records, too_long
-from govsoc.classification.sources.row_columns import delimited_columns, row_columns
+from govsoc.classification.sources.row_columns import delimited_columns
 from govsoc.classification.sources.sampling import SEED, Prefixes, reservoir
 from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips
 from govsoc.classification.sources.unclosed import lines_from
 from govsoc.classification.sources.wide_rows import WideRows
-from govsoc.classification.sources.workbook_kinds import left_out_advice, sniffed_kind, workbook_file
+from govsoc.classification.sources.workbook import WorkbookReader
+from govsoc.classification.sources.workbook_kinds import left_out_advice, sniffed_kind
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
 __all__ = ["FileSource", "SUFFIXES", "LEFT_OUT", "flatten", "reservoir", "record_columns", "MAX_CELL", "READ_LIMIT",
@@ -98,9 +95,6 @@ LEFT_OUT: Final = {
 }
 OTHER: Final = "not a table format read here (" + ", ".join(sorted(SUFFIXES)) + ")"
 #: Readers of text, which a compressed file under their suffix would give bytes (sources/compressed.py).
-#: What is said of a table drawn sideways, read turned back (layout.sideways: R15g-11).
-SIDEWAYS: Final = ("a table drawn sideways (a field per row, its name in the first cell; a record per column): "
-                   "read turned back, each column a record")
 _TEXT: Final = frozenset({"csv", "tsv", "jsonl", "json"})
 
 
@@ -330,109 +324,7 @@ class FileSource:
         yield from json_document(path, self.sample)
 
     def _xlsx(self, path: Path) -> Iterator[TableSample]:
-        try:
-            import openpyxl
-        except ImportError as e:
-            raise ConfigError("XLSX files need openpyxl: pip install 'govsoc[classify]'") from e
-        try:
-            book = openpyxl.load_workbook(workbook_file(path), read_only=True, data_only=True)
-        except Exception as e:  # zipfile.BadZipFile, KeyError, InvalidFileException: openpyxl has no one root
-            raise ConfigError(f"not a readable XLSX workbook: {type(e).__name__}: {e}",
-                              location=Location(path=str(path))) from e
-        try:
-            for sheet in book.worksheets:
-                width = Width()
-                cells = _noted(([_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)), width)
-                head = list(islice(cells, HEAD_ROWS))
-                skips = Skips(str(path))
-                renamed: list[str] = []
-                title = named(sheet.title, renamed)
-                table = f"{path.name}:{title}"
-                if is_form(head, has_value, names_column):  # a 登记表 a sheet (R15e-10)
-                    found: list[tuple[int, list[str]]] = []
-                    source = Numbered(enumerate(chain(head, cells), 1))
-                    yield form_table(str(path), table, source, self.sample, skips, f"sheet {title}: ",
-                                     has_value=has_value, names_column=names_column, found=found)
-                    yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
-                    continue
-                turned = sideways(head, names_column) if len(head) < HEAD_ROWS else None
-                if turned:
-                    skips.note(f"sheet {title}: {SIDEWAYS}", line=1)
-                    head = turned
-                header, data, headed = split_head(head, list(range(1, len(head) + 1)), has_value=has_value,
-                                                  width=width, skips=skips, unit="row", where=f"sheet {title}: ",
-                                                  names_column=names_column, fits=fits)
-                width.restart(len(header))  # the head's data rows are noted as they are read
-                found = []
-                source = Numbered(enumerate(chain(data, cells), len(head) - len(data) + 1))
-                numbered = until_header(source, width, len(head) + 1, found, self._form_below(source),
-                                        column_hits(header))
-                yield self._sheet_part(path, sheet.title, table, header, numbered, width, skips, renamed, headed,
-                                       found, source.unused)
-                yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
-        finally:
-            book.close()
-
-    @staticmethod
-    def _form_below(source: Numbered) -> Callable[[list[str]], bool]:
-        """Whether a sheet's row, with the rows read ahead below it, begins a form (R15g-8)."""
-        return lambda row: is_form([row, *source.ahead(FORM_AHEAD)], has_value, names_column)
-
-    def _stacked(self, path: Path, sheet: str, table: str, source: Numbered, width: Width,
-                 noted_from: int, found: list[tuple[int, list[str]]]) -> Iterator[TableSample]:
-        """The tables of a sheet below a header of their own (``found``; tables stacked on one sheet:
-        R15e-5; a table below a form: R15f-6), each to the next such header."""
-        while found:
-            number, row = found.pop()
-            if is_form([row, *source.ahead(FORM_AHEAD)], has_value, names_column):
-                # the next form's first row of pairs (审批表 blocks down one sheet: R15g-8)
-                source.held.append((number, row))
-                source.title = None  # the form's title, not the table's below it
-                yield form_table(str(path), f"{table} (row {number})", source, self.sample, Skips(str(path)),
-                                 f"sheet {named(sheet, [])}: ", has_value=has_value, names_column=names_column,
-                                 found=found)
-                continue
-            header = row[:max(i + 1 for i, cell in enumerate(row) if cell.strip())]
-            width.restart(len(header))
-            part = Skips(str(path))
-            if source.title:  # 以下为新增人员 above the header: its title (R15f-20)
-                part.note(f"sheet {named(sheet, [])}: row {source.title} above the header (row {number}) read as a "
-                          "title: not classified", line=source.title)
-            numbered = until_header(source, width, noted_from, found, self._form_below(source), column_hits(header))
-            source.unused = Unused()  # the rows of this table's own
-            yield self._sheet_part(path, sheet, f"{table} (row {number})", header, numbered, width, part, [], True,
-                                   found, source.unused)
-
-    def _sheet_part(self, path: Path, sheet: str, table: str, header: list[str],
-                    numbered: Iterator[tuple[int, list[str]]], width: Width, skips: Skips, renamed: list[str],
-                    headed: bool, found: list[tuple[int, list[str]]], unused: Unused) -> TableSample:
-        """One table of a sheet: the records ``numbered`` yields under ``header``, footers left out;
-        a header of its own that ends them (``found``) said, and the rows holding only their serial
-        number that ``numbered`` left out (``unused``: R15g-14)."""
-        where = f"sheet {named(sheet, [])}: "
-        footers, prefixes = Footers(len(header) if len(header) > 1 else 0, column_hits(header)), Prefixes(self.sample)
-        sketcher = KeySketcher()
-        rows, total = reservoir(sketcher.rows(footers.kept((number, prefixes.row(row, number))
-                                                           for number, row in numbered)),
-                                self.sample)
-        unused.report(skips, "row", where)
-        if found:
-            part = f"{table.split(' (row ')[0]} (row {found[-1][0]})"
-            skips.note(f"{where}a header of its own below the records: the rows from this row read as the table "
-                       f"{part!r}", line=found[-1][0])
-        columns = row_columns(str(path), width.names(header), rows, total, renamed)
-        uncached_formulas(path, sheet, columns, skips)
-        footers.report(skips, unit="row", where=where)
-        cut = prefixes.note()
-        if cut:
-            skips.note(f"{where}{cut}", line=prefixes.first)
-        skips.renamed(renamed)
-        wider = width.reason(headed=headed, unit="row")
-        if wider:
-            skips.note(f"{where}{wider}", line=width.first)
-        return TableSample(dataset=str(path), table=table, rows=total, columns=columns,
-                           keys=sketcher.sketches([c.field for c in columns]),
-                           skipped=tuple(skips.listed), skipped_count=skips.count)
+        return WorkbookReader(sample=self.sample).tables(path)
 
     def _sqlite(self, path: Path) -> Iterator[TableSample]:
         from govsoc.classification.sources.sql import SqlSource
@@ -484,19 +376,3 @@ def _table_count(path: Path) -> int:
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, GovsocError):
         return 1  # tables() reports it as one unreadable table
     return 1
-
-
-def _noted(rows: Iterator[list[str]], width: Width) -> Iterator[list[str]]:
-    """``rows`` (a sheet's, numbered from 1) as they are, those longer than the header noted."""
-    for number, row in enumerate(rows, 1):
-        if len(row) > width.header:
-            width.note(row, number)
-        yield row
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # 13800138000.0 in a spreadsheet is the phone number 13800138000
-    return str(value)

@@ -52,6 +52,9 @@ __all__ = ["Width", "HEAD_ROWS", "HEADING_ENDS", "LABEL", "NAME_LIMIT", "VACANT"
 #: Rows read before the header is looked for (title rows, the header, the first data rows): a
 #: 统计报表's title and 填表说明 run past ten lines (R15e-6).
 HEAD_ROWS: Final = 40
+#: What is said of a table drawn sideways, read turned back (layout.sideways: R15g-11).
+SIDEWAYS: Final = ("a table drawn sideways (a field per row, its name in the first cell; a record per column): "
+                   "read turned back, each column a record")
 #: Known columns a row names that make it the header whatever the rows above it hold.
 KNOWN_NAMES: Final = 3
 #: How a column name ends, whatever a recognizer knows (发放日期, 金额, 备注, 对方账号): a row of

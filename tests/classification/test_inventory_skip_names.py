@@ -6,7 +6,7 @@ skipped entry (its field went through the free-text masking only, not the maskin
 from __future__ import annotations
 
 from govsoc.classification.columns import ColumnClassifier
-from govsoc.classification.inventory import _Names
+from govsoc.classification.shown_names import ShownNames
 from govsoc.classification.sources.base import Skipped
 from govsoc.core.errors import Location
 
@@ -14,11 +14,11 @@ from govsoc.core.errors import Location
 def test_a_name_in_a_skipped_field_is_masked() -> None:
     skipped = Skipped(location=Location(path="postgresql://auditor@/r15g", field="王小明的库.张建国家"),
                       reason="permission denied for table 张建国家")
-    shown = _Names(ColumnClassifier()).skip(skipped)
+    shown = ShownNames(ColumnClassifier()).skip(skipped)
     assert shown.location.field == "王**的库.张**家"
     assert shown.reason == "permission denied for table 张**家"
 
 
 def test_a_heading_in_a_skipped_field_is_kept() -> None:
     skipped = Skipped(location=Location(path="a.csv", line=3, field="户主姓名"), reason="cell over 128 KiB")
-    assert _Names(ColumnClassifier()).skip(skipped).location.field == "户主姓名"
+    assert ShownNames(ColumnClassifier()).skip(skipped).location.field == "户主姓名"

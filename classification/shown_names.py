@@ -1,0 +1,117 @@
+"""File, table and field names as the inventory shows them (stage: classification; a part of
+inventory.py): escaped (a GBK file name's bytes, which no UTF-8 text holds), what a recognizer finds
+in them masked (张三_110105199001011237.csv, a sheet 孙芳军), as the report chapter masks them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from govsoc.classification.columns import ColumnClassifier, ColumnDecision
+from govsoc.classification.free_text import mask_free_text
+from govsoc.classification.identifier_names import mask_person_names
+from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name
+from govsoc.core.errors import Location
+
+__all__ = ["ShownNames"]
+
+
+def _not_held(named: Mapping[str, str], decision: ColumnDecision) -> set[str]:
+    """The kinds a heading names strongly (``named``) that its own column (``decision``) does not
+    hold (an empty column is 'suspected' of what its name says: held)."""
+    held = {decision.recognizer, *(r for r, _ in decision.runners_up)}
+    return {k for k, how in named.items() if how == "strong" and k not in held}
+
+
+class ShownNames:
+    """File, table and field names as the inventory (and the classify listing) shows them: what a
+    recognizer finds in them masked, as the report chapter masks them (reports.inventory): free-
+    text masking first, which sees an ID number or an e-mail address whole (张三_1101….csv,
+    a JSON key zhang.san@gov.cn, which the field-name masking cuts at its dots), then the column
+    classifier's shown_name. Scanned forms and per-person exports are named 姓名_身份证号; the
+    saved inventory must not hold in clear what the listing of values masks; nor may the source,
+    which names the saved result (R15d-4). A heading that is a value by its row (learn_headings)
+    is masked wherever it is shown."""
+
+    def __init__(self, classifier: ColumnClassifier) -> None:
+        self.classifier = classifier
+        self._shown: dict[str, str] = {}
+        self._renamed: set[str] = set()
+
+    def shown(self, name: str) -> str:
+        """``name`` with what a recognizer finds in it masked."""
+        if name not in self._shown:
+            self._shown[name] = self.classifier.shown_name(mask_free_text(name))
+        return self._shown[name]
+
+    def place(self, name: str) -> str:
+        """A file, folder, sheet or table name (or a path of them) as shown: a person's name alone
+        in it (王五.csv, a sheet 孙芳军, a table 王小明, 张三丰/) masked as well (R15e-11). Headings
+        are left to the column decisions, which know whether a heading is one of its column's values."""
+        return mask_person_names(self.shown(name))
+
+    def learn_headings(self, table: TableSample, decisions: list[ColumnDecision]) -> None:
+        """Learn the headings of ``table`` that are values by their row, to show them masked
+        (R15d-2): a 登记表 read as a table takes ``姓名,黄伟芳,性别,男`` for its header, a transposed
+        table ``姓名,<60 names>``. A heading that names a kind its own column does not hold (the
+        column under that 姓名 holds labels, not names) gives that kind's context to the heading
+        after it and, as the row's first, to every heading after it; a heading that names nothing
+        itself is masked with that context, as the value of ``key=value`` text is. A 姓名 heading
+        over a column of names is a real header: its neighbours (关系, 国籍) are left alone."""
+        fields = [c.field for c in table.columns][:len(decisions)]
+        named = [self.classifier.name_context(f) for f in fields]
+        given = [_not_held(n, d) for n, d in zip(named, decisions, strict=False)]
+        for i, field in enumerate(fields[1:], start=1):
+            kinds = {*given[0], *given[i - 1]}
+            if kinds and not named[i]:
+                shown = self.shown(field)
+                for kind in sorted(kinds):
+                    shown = self.classifier.shown_name(shown, kind)
+                self._shown[field] = shown
+
+    def decision(self, raw: str, d: ColumnDecision) -> ColumnDecision:
+        """``d`` (the column headed ``raw``) with its field and reason as shown. Free-text masking
+        sees the raw heading whole (李四13812345678: a name beside its phone), which the column's
+        own masking (d.field: 李四138****5678) hides from it; that masking (a name heading a column
+        of names) is done again over it, with the column's kind."""
+        # a person's name in a key is masked as in a file name: the (envelope) row's operator_张三丰 (R15f-13)
+        field = mask_person_names(self.shown(raw))
+        if d.field != raw and d.recognizer is not None:
+            field = self.classifier.shown_name(field, d.recognizer)
+        # a reason quotes its field's name as the field shows it
+        reason = d.reason.replace(f"'{d.field}'", f"'{field}'") if field != d.field else d.reason
+        return replace(d, field=field, reason=self.shown(reason))
+
+    def skip(self, skipped: Skipped) -> Skipped:
+        """A skipped part with its file and field names, and the names its reason quotes (a sheet's:
+        "sheet 孙芳军: row 1 above the header", R15e-10), shown masked."""
+        where = skipped.location
+        return replace(skipped, reason=mask_person_names(skipped.reason),
+                       location=replace(where, path=self.place(where.path) if where.path else where.path,
+                                        field=self.place(where.field) if where.field else where.field))
+
+    def enter(self, table: TableSample) -> tuple[TableSample, list[Skipped]]:
+        """``table`` with its names escaped, and the notice to count when its own name had to be
+        (once per name)."""
+        table, renamed = _escaped(table)
+        if not renamed or table.table in self._renamed:
+            return table, []
+        self._renamed.add(table.table)
+        return table, [Skipped(location=Location(path=self.place(table.dataset)), reason=NOT_UTF8)]
+
+
+def _escaped(table: TableSample) -> tuple[TableSample, bool]:
+    """``table`` with its file, folder and table names, and the places of its skipped parts, as
+    escaped_name writes them (a GBK file name from a Windows share: surrogateescape'd bytes, which
+    no UTF-8 text holds, so the run could neither print nor save them), and whether its own name
+    (file, sheet, table) had to be escaped. Names enter the inventory here, once: no consumer of it
+    (listing, saved JSON, reports) meets a lone surrogate."""
+    dataset, name = escaped_name(table.dataset), escaped_name(table.table)
+    places = tuple(replace(s, location=replace(s.location, path=escaped_name(s.location.path or "") or None,
+                                               field=escaped_name(s.location.field or "") or None))
+                   for s in table.skipped)
+    if (dataset, name, places) == (table.dataset, table.table, table.skipped):
+        return table, False
+    columns = tuple(replace(c, dataset=escaped_name(c.dataset), table=escaped_name(c.table)) for c in table.columns)
+    return replace(table, dataset=dataset, table=name, columns=columns, skipped=places), name != table.table
