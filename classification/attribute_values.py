@@ -38,15 +38,12 @@ from typing import Final
 
 from govsoc.classification.columns import ColumnClassifier, ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample
+from govsoc.classification.sources.record_sampling import MAX_ATTRIBUTES, keys_records, names_attributes
 from govsoc.core.errors import Location
 
 __all__ = ["pivoted", "MAX_ATTRIBUTES"]
 
-#: Distinct attribute words a pivoted table may have at most (a form's questions).
-MAX_ATTRIBUTES: Final = 64
 _NUMBER: Final = re.compile(r"[\d\s+\-()*.Xx]+")
-#: Attribute words that must name a kind as a heading does for the table to be pivoted.
-NAMING_ATTRIBUTES: Final = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +65,13 @@ def pivoted(tables: Iterable[TableSample], classifier: ColumnClassifier) -> Iter
 def _layout(table: TableSample, classifier: ColumnClassifier) -> _Layout | None:
     cells = _row_for_row(table.columns)
     aligned = [i for i, c in enumerate(cells) if c is not None]
-    attribute = next((i for i in aligned if _names_attributes(_cells(cells, i), classifier)), None)
+    attribute = next((i for i in aligned if names_attributes(_cells(cells, i), classifier)), None)
     if attribute is None:
         return None
     words = _cells(cells, attribute)
     kinds = len(set(words))
     values = [i for i in aligned if i != attribute and len(set(_cells(cells, i))) > kinds]
-    records = [i for i in values if _keys_records(_cells(cells, i), words)]
+    records = [i for i in values if keys_records(_cells(cells, i), words)]
     # the record id: the keying column with the most records; the value: the most varied of the rest
     # whose values differ in shape under the attributes (a per-answer updated_at is of one shape)
     record = max(records, key=lambda i: len(set(_cells(cells, i))), default=None)
@@ -110,16 +107,6 @@ def _other_records(columns: Sequence[ColumnSample], layout: tuple[int, int]) -> 
     return any(len(set(c.values)) * 2 > len(c.values) for i, c in enumerate(columns) if i not in layout)
 
 
-def _names_attributes(values: Sequence[str], classifier: ColumnClassifier) -> bool:
-    """Whether ``values`` are an attribute column: few distinct words, each repeated, at least
-    NAMING_ATTRIBUTES of which name a kind strongly."""
-    counts = Counter(values)
-    if "" in counts or not 2 <= len(counts) <= MAX_ATTRIBUTES or len(counts) * 2 > len(values):
-        return False
-    naming = sum(1 for word in counts if "strong" in classifier.name_context(word).values())
-    return naming >= NAMING_ATTRIBUTES
-
-
 def _mixed(attributes: Sequence[str], values: Sequence[str]) -> bool:
     """Whether the values of the attributes are of different shapes (numbers under some, words
     under others), as a value column pooling 姓名 and 身份证号 is: a column of one kind grouped by a
@@ -130,14 +117,6 @@ def _mixed(attributes: Sequence[str], values: Sequence[str]) -> bool:
             numeric.setdefault(word, []).append(_NUMBER.fullmatch(value) is not None)
     shares = [sum(flags) * 2 >= len(flags) for flags in numeric.values()]
     return any(shares) and not all(shares)
-
-
-def _keys_records(keys: Sequence[str], attributes: Sequence[str]) -> bool:
-    """Whether ``keys`` identify records: repeated, and each (key, attribute) pair once in nine of ten."""
-    if "" in keys:  # a row without its record
-        return False
-    distinct = len(set(keys))
-    return 2 <= distinct * 2 <= len(keys) and len(set(zip(keys, attributes, strict=True))) * 10 >= len(keys) * 9
 
 
 def _pivot(table: TableSample, layout: _Layout) -> TableSample:
