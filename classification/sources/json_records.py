@@ -28,21 +28,20 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Final, TextIO
 
-from govsoc.classification.columns import ColumnSample
-from govsoc.classification.sources.base import TableSample, named
+from govsoc.classification.sources.base import TableSample
 from govsoc.classification.sources.charset import json_charset
 from govsoc.classification.sources.json_columnar import as_table
 from govsoc.classification.sources.json_envelope import BESIDE, envelope, envelope_reason, records_of, shown_path
+from govsoc.classification.sources.json_fields import flatten, record_columns
 from govsoc.classification.sources.json_line import (
     BULK_ACTION,
     LineRefused,
     load_line,
     mapped,
-    members,
     object_pairs,
     too_deep,
 )
-from govsoc.classification.sources.json_maps import ENTRY, FIELDS, key_fields, line_rows, map_key
+from govsoc.classification.sources.json_maps import line_rows
 from govsoc.classification.sources.json_nested import nested_tables
 from govsoc.classification.sources.json_opening import longer, opens_array, second_value_line
 from govsoc.classification.sources.json_stream import (
@@ -54,7 +53,6 @@ from govsoc.classification.sources.json_stream import (
     array_items,
     envelope_items,
 )
-from govsoc.classification.sources.json_wrappers import unwrapped
 from govsoc.classification.sources.sampling import Prefixes, reservoir, reservoirs
 from govsoc.classification.sources.skips import MAX_CELL, Skips
 from govsoc.core.errors import ConfigError, Location
@@ -66,53 +64,6 @@ __all__ = ["flatten", "record_columns", "json_lines", "json_document", "as_recor
 JSON_LIMIT: Final = 64 << 20
 #: Items of an array row named by their position (``[0]`` .. ``[63]``); the items past them share ``[]``.
 POSITIONS: Final = 64
-
-
-def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
-    """(dotted path, text) for every scalar in a JSON value; list elements share ``path[]``."""
-    if isinstance(value, dict):
-        if (wrapped := unwrapped(value)) is not None:  # mongoexport's {"$date": ...} (R15e-26)
-            yield prefix, wrapped
-            return
-        if (key_field := map_key(value)) is not None:
-            # keys that are data (R15d-11) or names (R15e-8): values of one field, the entries one path
-            for key, inner in members(value):
-                for field, part in key_fields(key_field, key).items():  # 王芳_<ID>: the name, the ID
-                    yield prefix + field, part
-                yield from flatten(inner, prefix + ENTRY)
-            return
-        for key, inner in members(value):  # a repeated name's values too (R15f-19)
-            yield from flatten(inner, f"{prefix}.{key}" if prefix else str(key))
-    elif isinstance(value, list):
-        for inner in value:
-            yield from flatten(inner, f"{prefix}[]")
-    elif value is not None and not isinstance(value, bool):
-        yield prefix, str(value)
-
-
-def record_columns(records: list[dict[str, Any]], dataset: str, total: int,
-                   renamed: list[str] | None = None, skips: Skips | None = None) -> tuple[ColumnSample, ...]:
-    """One column per dotted path of the records, the first FIELDS paths (the values of the others
-    counted and reported to ``skips``); a path that had to be escaped (see printable_name) is
-    appended to ``renamed``."""
-    fields: dict[str, list[str]] = {}
-    past, first = 0, ""
-    for record in records:
-        for path, text in flatten(record):
-            values = fields.get(path)
-            if values is None:
-                if len(fields) >= FIELDS:
-                    past, first = past + 1, first or path
-                    continue
-                values = fields[path] = []
-            values.append(text)
-    if past and skips is not None:
-        skips.add(f"{past:,} values under field names past the first {FIELDS:,} (keys that are data?): "
-                  "not classified", name=first)
-    # a blank key ("": a PHP array's unnamed element) is named by its place, as a CSV's blank heading (R15f-2)
-    return tuple(ColumnSample(dataset=dataset, field=named(path, renamed) if path.strip() else f"column_{place}",
-                              values=values, rows=total)
-                 for place, (path, values) in enumerate(fields.items(), 1))
 
 
 def as_record(value: Any) -> dict[str, Any] | None:

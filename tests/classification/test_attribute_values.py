@@ -198,3 +198,27 @@ def test_unaligned_columns_are_not_pivoted() -> None:
     table = TableSample(dataset="db", table="eav", rows=len(rows), columns=columns)
     [read] = pivoted([table], ColumnClassifier())
     assert [c.field for c in read.columns] == ["记录编号", "字段名", "字段值"]
+
+
+@pytest.mark.parametrize("name, empty", [
+    # R15h-7 (3): a person with no phone exported as null: flatten leaves it out, the value column was
+    # one short and, without places, not row for row (rows=180 一般数据（3级）)
+    ("null.json", None),
+    # the key left out altogether ({"pid": 0, "attr": "手机号"}): the same
+    ("missing.json", ...),
+    # JSON lines: the same records, one a line
+    ("null.jsonl", None),
+    # an empty string is a value (kept as ""): pivoted before too, a guard
+    ("blank.json", ""),
+])
+def test_json_answers_with_no_value_are_paired_by_their_records(tmp_path: Path, name: str, empty: object) -> None:
+    rows = []
+    for n, (person_name, ident, mobile, _) in enumerate(people()):
+        for attr, value in (("姓名", person_name), ("身份证号", ident), ("手机号", empty if n % 5 == 0 else mobile)):
+            rows.append({"pid": n, "attr": attr, **({} if value is ... else {"value": value})})
+    path = tmp_path / name
+    text = [json.dumps(r, ensure_ascii=False) for r in rows]
+    path.write_text("\n".join(text) if name.endswith(".jsonl") else f"[{','.join(text)}]", encoding="utf-8")
+    table = only(scan(path), name)
+    assert table.rows == PEOPLE and "身份证件号码与姓名同表" in table.basis
+    assert {f.field: f.recognizer for f in table.fields}["手机号"] == "cn_mobile"
