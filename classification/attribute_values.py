@@ -13,11 +13,12 @@ A table is such a layout when one of its columns (the attribute) holds few disti
 repeated, at least two of which name a kind as a heading would (姓名, 身份证号: ColumnClassifier.
 name_context), and another (the value) as many values as it, row for row. A column whose values
 repeat once per attribute, each (record, attribute) pair once, is the record id: the records are
-its distinct values; without one (and no other column mostly distinct: a roster's 证件类型 names
-kinds too), each record answers its most frequent attribute once. The values under the attributes
-must differ in shape (numbers under some, words under others: a column of names grouped by
-与户主关系 is no value column), and the sampled columns must be aligned row for row, else the table
-is left as it is.
+its distinct values; without one (and no other column mostly distinct, a roster's 证件类型 names
+kinds too, unless the attributes come in one fixed turn row after row: _in_turn), each record
+answers its most frequent attribute once. The values under the attributes must differ in
+shape (numbers under some, words under others: a column of names grouped by 与户主关系 is no
+value column), and the sampled columns must be aligned row for row, else the table is left as
+it is.
 
 A source leaves empty cells out: a person with no phone (字段名=手机号, 字段值 empty) leaves the value
 column one value short. Where the source says which row each value came from (ColumnSample.places:
@@ -77,7 +78,8 @@ def _layout(table: TableSample, classifier: ColumnClassifier) -> _Layout | None:
     record = max(records, key=lambda i: len(set(_cells(cells, i))), default=None)
     answers = [i for i in values if i != record and _mixed(words, _cells(cells, i))]
     value = max(answers, key=lambda i: len(set(_cells(cells, i))), default=None)
-    if value is None or (record is None and _other_records(table.columns, (attribute, value))):
+    if value is None or (record is None and _other_records(table.columns, (attribute, value))
+                         and not _in_turn(table, table.columns[attribute])):
         return None
     return _Layout(attribute=attribute, value=value, record=record, cells=tuple(cells))
 
@@ -105,6 +107,19 @@ def _other_records(columns: Sequence[ColumnSample], layout: tuple[int, int]) -> 
     the rows are then records already (姓名,证件类型,证件号码: 居民身份证 and 护照 name kinds, yet
     each row is a person)."""
     return any(len(set(c.values)) * 2 > len(c.values) for i, c in enumerate(columns) if i not in layout)
+
+
+def _in_turn(table: TableSample, attributes: ColumnSample) -> bool:
+    """Whether the whole table's attributes come in one order record after record (姓名, 身份证号,
+    手机号, 姓名, ...), nine rows in ten: a form's answers without a record id, whatever is beside
+    them (a per-answer updated_at, mostly distinct). A roster's 证件类型 (居民身份证, 护照) follows
+    its people, in no fixed turn. Only a sample that holds every row in its order is asked."""
+    words = [w for _, w in sorted(zip(attributes.places, attributes.values, strict=True))
+             ] if attributes.places else list(attributes.values)
+    turn = len(set(words))
+    if table.rows != len(words) or len(set(words[:turn])) != turn or len(words) < 2 * turn:
+        return False
+    return sum(w == words[i % turn] for i, w in enumerate(words)) * 10 >= len(words) * 9
 
 
 def _mixed(attributes: Sequence[str], values: Sequence[str]) -> bool:
