@@ -413,7 +413,7 @@ class FileSource:
         where = f"sheet {named(sheet, [])}: "
         footers, prefixes = Footers(len(header) if len(header) > 1 else 0, column_hits(header)), Prefixes(self.sample)
         sketcher = KeySketcher()
-        rows, total = reservoir(sketcher.rows(footers.kept((number, prefixes.row(row, number))
+        rows, total = record_reservoir(sketcher.rows(footers.kept((number, prefixes.row(row, number))
                                                            for number, row in numbered)),
                                 self.sample)
         unused.report(skips, "row", where)

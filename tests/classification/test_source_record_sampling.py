@@ -42,6 +42,16 @@ def written(path: Path, heading: tuple[str, ...], rows: list[tuple[str, str, str
     if path.suffix == ".csv":
         path.write_text("\n".join(",".join(r) for r in [heading, *rows]) + "\n", encoding="utf-8")
         return path
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for row in [heading, *rows]:
+            sheet.append(row)
+        book.save(path)
+        return path
     with closing(sqlite3.connect(path)) as db:
         db.execute(f"CREATE TABLE t ({', '.join(heading)})")
         db.executemany("INSERT INTO t VALUES (?, ?, ?)", rows)
@@ -54,7 +64,7 @@ def scan(path: Path) -> Inventory:
     return build_inventory(source.tables(), source=source.name, scheme=load_scheme("gbt43697"), sample_size=1000)
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".db"])
+@pytest.mark.parametrize("suffix", [".csv", ".db", ".xlsx"])
 @pytest.mark.parametrize("order, key", [
     # answers by person, as a form platform exports them: 6,000 rows sampled at 1,000 were
     # rows=6000 一般数据（3级）, the record id never repeated in the sample
