@@ -13,11 +13,12 @@ A table is such a layout when one of its columns (the attribute) holds few disti
 repeated, at least two of which name a kind as a heading would (姓名, 身份证号: ColumnClassifier.
 name_context), and another (the value) as many values as it, row for row. A column whose values
 repeat once per attribute, each (record, attribute) pair once, is the record id: the records are
-its distinct values; without one (and no other column mostly distinct: a roster's 证件类型 names
-kinds too), each record answers its most frequent attribute once. The values under the attributes
-must differ in shape (numbers under some, words under others: a column of names grouped by
-与户主关系 is no value column), and the sampled columns must be aligned row for row, else the table
-is left as it is.
+its distinct values; without one (and no other column mostly distinct, a roster's 证件类型 names
+kinds too, unless the attributes come in one fixed turn row after row: _in_turn), each record
+answers its most frequent attribute once. The values under the attributes must differ in
+shape (numbers under some, words under others: a column of names grouped by 与户主关系 is no
+value column), and the sampled columns must be aligned row for row, else the table is left as
+it is.
 
 A source leaves empty cells out: a person with no phone (字段名=手机号, 字段值 empty) leaves the value
 column one value short. Where the source says which row each value came from (ColumnSample.places:
@@ -38,15 +39,12 @@ from typing import Final
 
 from govsoc.classification.columns import ColumnClassifier, ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample
+from govsoc.classification.sources.record_sampling import MAX_ATTRIBUTES, keys_records, names_attributes
 from govsoc.core.errors import Location
 
 __all__ = ["pivoted", "MAX_ATTRIBUTES"]
 
-#: Distinct attribute words a pivoted table may have at most (a form's questions).
-MAX_ATTRIBUTES: Final = 64
 _NUMBER: Final = re.compile(r"[\d\s+\-()*.Xx]+")
-#: Attribute words that must name a kind as a heading does for the table to be pivoted.
-NAMING_ATTRIBUTES: Final = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,19 +66,20 @@ def pivoted(tables: Iterable[TableSample], classifier: ColumnClassifier) -> Iter
 def _layout(table: TableSample, classifier: ColumnClassifier) -> _Layout | None:
     cells = _row_for_row(table.columns)
     aligned = [i for i, c in enumerate(cells) if c is not None]
-    attribute = next((i for i in aligned if _names_attributes(_cells(cells, i), classifier)), None)
+    attribute = next((i for i in aligned if names_attributes(_cells(cells, i), classifier)), None)
     if attribute is None:
         return None
     words = _cells(cells, attribute)
     kinds = len(set(words))
     values = [i for i in aligned if i != attribute and len(set(_cells(cells, i))) > kinds]
-    records = [i for i in values if _keys_records(_cells(cells, i), words)]
+    records = [i for i in values if keys_records(_cells(cells, i), words)]
     # the record id: the keying column with the most records; the value: the most varied of the rest
     # whose values differ in shape under the attributes (a per-answer updated_at is of one shape)
     record = max(records, key=lambda i: len(set(_cells(cells, i))), default=None)
     answers = [i for i in values if i != record and _mixed(words, _cells(cells, i))]
     value = max(answers, key=lambda i: len(set(_cells(cells, i))), default=None)
-    if value is None or (record is None and _other_records(table.columns, (attribute, value))):
+    if value is None or (record is None and _other_records(table.columns, (attribute, value))
+                         and not _in_turn(table, table.columns[attribute])):
         return None
     return _Layout(attribute=attribute, value=value, record=record, cells=tuple(cells))
 
@@ -110,14 +109,17 @@ def _other_records(columns: Sequence[ColumnSample], layout: tuple[int, int]) -> 
     return any(len(set(c.values)) * 2 > len(c.values) for i, c in enumerate(columns) if i not in layout)
 
 
-def _names_attributes(values: Sequence[str], classifier: ColumnClassifier) -> bool:
-    """Whether ``values`` are an attribute column: few distinct words, each repeated, at least
-    NAMING_ATTRIBUTES of which name a kind strongly."""
-    counts = Counter(values)
-    if "" in counts or not 2 <= len(counts) <= MAX_ATTRIBUTES or len(counts) * 2 > len(values):
+def _in_turn(table: TableSample, attributes: ColumnSample) -> bool:
+    """Whether the whole table's attributes come in one order record after record (姓名, 身份证号,
+    手机号, 姓名, ...), nine rows in ten: a form's answers without a record id, whatever is beside
+    them (a per-answer updated_at, mostly distinct). A roster's 证件类型 (居民身份证, 护照) follows
+    its people, in no fixed turn. Only a sample that holds every row in its order is asked."""
+    words = [w for _, w in sorted(zip(attributes.places, attributes.values, strict=True))
+             ] if attributes.places else list(attributes.values)
+    turn = len(set(words))
+    if table.rows != len(words) or len(set(words[:turn])) != turn or len(words) < 2 * turn:
         return False
-    naming = sum(1 for word in counts if "strong" in classifier.name_context(word).values())
-    return naming >= NAMING_ATTRIBUTES
+    return sum(w == words[i % turn] for i, w in enumerate(words)) * 10 >= len(words) * 9
 
 
 def _mixed(attributes: Sequence[str], values: Sequence[str]) -> bool:
@@ -130,14 +132,6 @@ def _mixed(attributes: Sequence[str], values: Sequence[str]) -> bool:
             numeric.setdefault(word, []).append(_NUMBER.fullmatch(value) is not None)
     shares = [sum(flags) * 2 >= len(flags) for flags in numeric.values()]
     return any(shares) and not all(shares)
-
-
-def _keys_records(keys: Sequence[str], attributes: Sequence[str]) -> bool:
-    """Whether ``keys`` identify records: repeated, and each (key, attribute) pair once in nine of ten."""
-    if "" in keys:  # a row without its record
-        return False
-    distinct = len(set(keys))
-    return 2 <= distinct * 2 <= len(keys) and len(set(zip(keys, attributes, strict=True))) * 10 >= len(keys) * 9
 
 
 def _pivot(table: TableSample, layout: _Layout) -> TableSample:

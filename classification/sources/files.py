@@ -65,6 +65,7 @@ from govsoc.classification.sources.json_records import flatten, json_document, j
 from govsoc.classification.sources.key_sketch import KeySketcher
 from govsoc.classification.sources.layout import HEAD_ROWS, SIDEWAYS, Width, sideways, split_head
 from govsoc.classification.sources.mixed_charsets import MIXED, mixed_lines, mixed_note
+from govsoc.classification.sources.record_sampling import record_reservoir
 from govsoc.classification.sources.records import READ_LIMIT, Reading, records, too_long
 from govsoc.classification.sources.row_columns import delimited_columns
 from govsoc.classification.sources.sampling import SEED, Prefixes, reservoir
@@ -232,7 +233,7 @@ class FileSource:
                         tally=tally, width=width, hits=column_hits(header), has_value=has_value,
                         names_column=names_column)
             sketcher = KeySketcher()  # every row's keys, for tables linked past the sample (R15h-15)
-            rows, total = reservoir(sketcher.rows(body.rows(data, lines[len(lines) - len(data):], rows_read)),
+            rows, total = record_reservoir(sketcher.rows(body.rows(data, lines[len(lines) - len(data):], rows_read)),
                                     self.sample)
             wider, wider_at, widened = width.reason(headed=headed), width.first, width.names(header)
             later = self._later(body, rows_read, names)

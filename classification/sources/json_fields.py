@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Final
 
-from govsoc.classification.columns import ColumnSample
+from govsoc.classification.column_sample import ColumnSample
 from govsoc.classification.sources.base import named
 from govsoc.classification.sources.json_line import members
 from govsoc.classification.sources.json_maps import ENTRY, FIELDS, key_fields, map_key
@@ -54,8 +54,9 @@ def record_columns(records: list[dict[str, Any]], dataset: str, total: int,
     counted and reported to ``skips``); a path that had to be escaped (see printable_name) is
     appended to ``renamed``."""
     fields: dict[str, list[str]] = {}
+    places: dict[str, list[int]] = {}  # each value's record: a null or missing value is a blank cell (R15h-7)
     past, first = 0, ""
-    for record in records:
+    for row, record in enumerate(records):
         for path, text in flatten(record):
             values = fields.get(path)
             if values is None:
@@ -63,14 +64,22 @@ def record_columns(records: list[dict[str, Any]], dataset: str, total: int,
                     past, first = past + 1, first or path
                     continue
                 values = fields[path] = []
+                places[path] = []
             values.append(text)
+            places[path].append(row)
     if past and skips is not None:
         skips.add(f"{past:,} values under field names past the first {FIELDS:,} (keys that are data?): "
                   "not classified", name=first)
     # a blank key ("": a PHP array's unnamed element) is named by its place, as a CSV's blank heading (R15f-2)
     return tuple(ColumnSample(dataset=dataset, field=named(path, renamed) if path.strip() else f"column_{place}",
-                              values=values, rows=total)
+                              values=values, rows=total, places=_places(places[path]))
                  for place, (path, values) in enumerate(fields.items(), 1))
+
+
+def _places(places: list[int]) -> list[int]:
+    """A field's places, or none where a record holds more than one of its values (``items[].sfzh``):
+    a place names one cell."""
+    return places if len(set(places)) == len(places) else []
 
 
 def as_record(value: Any) -> dict[str, Any] | None:

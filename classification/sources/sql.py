@@ -28,6 +28,7 @@ from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name, printable_name
 from govsoc.classification.sources.files import MAX_CELL
 from govsoc.classification.sources.sql_catalog import Catalog, Relation, declared_keys, default_catalog, pg_catalog
+from govsoc.classification.sources.sql_records import KEY_HASH, keyed, record_order, sql_key_hash
 from govsoc.classification.sources.sql_values import ColumnRead, surrogate_text
 from govsoc.core.config import read_secret_file
 from govsoc.core.errors import ConfigError, GovsocError, Location
@@ -80,6 +81,7 @@ class SqlSource:
         except UnicodeEncodeError:  # a file name that is not UTF-8 (SQLAlchemy percent-encodes it as UTF-8)
             self.name = f"{backend}:///{escaped_name(url.database or '')}"
         self._engine: Engine | None = None
+        self._records: Any = None  # a record id column: sample whole records (sources/sql_records.py)
 
     def _open(self) -> Engine:
         if self._engine is None:
@@ -95,6 +97,7 @@ class SqlSource:
                 def connect() -> sqlite3.Connection:
                     connection = sqlite3.connect(uri, uri=True)
                     connection.text_factory = surrogate_text
+                    connection.create_function(KEY_HASH, 1, sql_key_hash, deterministic=True)
                     return connection
 
                 kwargs["creator"] = connect
@@ -209,36 +212,48 @@ class SqlSource:
             comment = ""
         # a SQLite column may be named "" (SQLAlchemy builds no Column of that name): read by its quoted name
         table = _plain(name, relation.schema, columns)
+        with engine.connect() as conn:
+            # a root's count and sample are of every partition and inheritance child (SELECT reads them)
+            rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
+            samples, skipped, count = self._read(conn, inspector, relation, table, columns, rows)
+            if self.backend == "sqlite" and rows > self.sample:
+                self._records = record_order(conn, table, samples, self.sample)
+                if self._records is not None:  # an attribute/value table: whole records (R15h-7)
+                    samples, skipped, count = self._read(conn, inspector, relation, table, columns, rows)
+                    self._records = None
+            conn.rollback()
+        return TableSample(dataset=self.name, table=shown, rows=rows, columns=tuple(samples), comment=comment,
+                           skipped=tuple(skipped), skipped_count=count, references=declared_keys(inspector, relation))
+
+    def _read(self, conn: Any, inspector: Any, relation: Relation, table: Any, columns: list[Any],
+              rows: int) -> tuple[list[ColumnSample], list[Skipped], int]:
+        """The sampled columns of ``table``, what was left out of them and how many left-outs."""
+        shown = relation.shown
         samples: list[ColumnSample] = []
         skipped = [Skipped(location=Location(path=self.name, field=shown), reason=relation.note, note=True)
                    ] if relation.note else []
         count = 0
-        with engine.connect() as conn:
-            # a root's count and sample are of every partition and inheritance child (SELECT reads them)
-            rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
-            for source, column, field in self._columns(inspector, relation, columns):
-                where = Location(path=self.name, field=f"{shown}.{escaped_name(field)}")
-                if escaped_name(column["name"]) != column["name"]:
-                    skipped.append(Skipped(location=where, reason=f"column {NOT_UTF8}; SQL can only name a "
-                                                                  "column in UTF-8: not classified"))
-                    count += 1
-                    continue
-                origin = table if source is None else source
-                read = self._column_values(conn, origin, _column(origin, column["name"]))
-                notes = read.notes()
-                skipped.extend(Skipped(location=where, reason=why, note=not left_out) for why, left_out in notes)
-                count += sum(left_out for _, left_out in notes)  # a column's values left out: one skip (R15d-26)
-                if read.values or not read.paths:
-                    values, places = read.sample()
-                    samples.append(ColumnSample(dataset=self.name, field=field, table=shown,
-                                                comment=column.get("comment") or "", rows=rows,
-                                                values=values, places=places))
-                # a JSON document's paths (doc.xm, doc.family[].sfzh: R15f-31), as the JSON reader names them
-                samples.extend(ColumnSample(dataset=self.name, field=printable_name(path), table=shown, rows=rows,
-                                            values=values) for path, values in read.paths.items())
-            conn.rollback()
-        return TableSample(dataset=self.name, table=shown, rows=rows, columns=tuple(samples), comment=comment,
-                           skipped=tuple(skipped), skipped_count=count, references=declared_keys(inspector, relation))
+        for source, column, field in self._columns(inspector, relation, columns):
+            where = Location(path=self.name, field=f"{shown}.{escaped_name(field)}")
+            if escaped_name(column["name"]) != column["name"]:
+                skipped.append(Skipped(location=where, reason=f"column {NOT_UTF8}; SQL can only name a "
+                                                              "column in UTF-8: not classified"))
+                count += 1
+                continue
+            origin = table if source is None else source
+            read = self._column_values(conn, origin, _column(origin, column["name"]))
+            notes = read.notes()
+            skipped.extend(Skipped(location=where, reason=why, note=not left_out) for why, left_out in notes)
+            count += sum(left_out for _, left_out in notes)  # a column's values left out: one skip (R15d-26)
+            if read.values or not read.paths:
+                values, places = read.sample()
+                samples.append(ColumnSample(dataset=self.name, field=field, table=shown,
+                                            comment=column.get("comment") or "", rows=rows,
+                                            values=values, places=places))
+            # a JSON document's paths (doc.xm, doc.family[].sfzh: R15f-31), as the JSON reader names them
+            samples.extend(ColumnSample(dataset=self.name, field=printable_name(path), table=shown, rows=rows,
+                                        values=values) for path, values in read.paths.items())
+        return samples, skipped, count
 
     def _columns(self, inspector: Any, relation: Relation,
                  columns: list[Any]) -> Iterator[tuple[Any, Any, str]]:
@@ -314,7 +329,11 @@ class SqlSource:
         taken = {c.name.lower() for c in table.c}
         rowid = next((n for n in ("rowid", "_rowid_", "oid") if n not in taken), None)
         if rowid is not None:
-            spread = query.add_columns(literal_column(rowid)).order_by(literal_column(_hashed(rowid)))
+            if self._records is None:
+                spread = query.add_columns(literal_column(rowid)).order_by(literal_column(_hashed(rowid)))
+            else:  # whole records: those whose ids hash under the bound (sources/sql_records.py)
+                key, bound = self._records
+                spread = query.add_columns(literal_column(rowid)).where(keyed(key) < bound).order_by(keyed(key))
             try:
                 return [tuple(row) for row in conn.execute(spread.limit(self.sample))]
             except OperationalError:  # WITHOUT ROWID

@@ -29,8 +29,9 @@ from govsoc.classification.sources.forms import FORM_AHEAD, form_table, is_form
 from govsoc.classification.sources.formulas import uncached_formulas
 from govsoc.classification.sources.key_sketch import KeySketcher
 from govsoc.classification.sources.layout import HEAD_ROWS, SIDEWAYS, Width, sideways, split_head
+from govsoc.classification.sources.record_sampling import record_reservoir
 from govsoc.classification.sources.row_columns import row_columns
-from govsoc.classification.sources.sampling import Prefixes, reservoir
+from govsoc.classification.sources.sampling import Prefixes
 from govsoc.classification.sources.skips import Skips
 from govsoc.classification.sources.workbook_kinds import workbook_file
 from govsoc.core.errors import ConfigError, Location
@@ -128,7 +129,7 @@ class WorkbookReader:
         where = f"sheet {named(sheet, [])}: "
         footers, prefixes = Footers(len(header) if len(header) > 1 else 0, column_hits(header)), Prefixes(self.sample)
         sketcher = KeySketcher()
-        rows, total = reservoir(sketcher.rows(footers.kept((number, prefixes.row(row, number))
+        rows, total = record_reservoir(sketcher.rows(footers.kept((number, prefixes.row(row, number))
                                                            for number, row in numbered)),
                                 self.sample)
         unused.report(skips, "row", where)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -198,3 +199,61 @@ def test_unaligned_columns_are_not_pivoted() -> None:
     table = TableSample(dataset="db", table="eav", rows=len(rows), columns=columns)
     [read] = pivoted([table], ColumnClassifier())
     assert [c.field for c in read.columns] == ["记录编号", "字段名", "字段值"]
+
+
+@pytest.mark.parametrize("name, empty", [
+    # R15h-7 (3): a person with no phone exported as null: flatten leaves it out, the value column was
+    # one short and, without places, not row for row (rows=180 一般数据（3级）)
+    ("null.json", None),
+    # the key left out altogether ({"pid": 0, "attr": "手机号"}): the same
+    ("missing.json", ...),
+    # JSON lines: the same records, one a line
+    ("null.jsonl", None),
+    # an empty string is a value (kept as ""): pivoted before too, a guard
+    ("blank.json", ""),
+])
+def test_json_answers_with_no_value_are_paired_by_their_records(tmp_path: Path, name: str, empty: object) -> None:
+    rows = []
+    for n, (person_name, ident, mobile, _) in enumerate(people()):
+        for attr, value in (("姓名", person_name), ("身份证号", ident), ("手机号", empty if n % 5 == 0 else mobile)):
+            rows.append({"pid": n, "attr": attr, **({} if value is ... else {"value": value})})
+    path = tmp_path / name
+    text = [json.dumps(r, ensure_ascii=False) for r in rows]
+    path.write_text("\n".join(text) if name.endswith(".jsonl") else f"[{','.join(text)}]", encoding="utf-8")
+    table = only(scan(path), name)
+    assert table.rows == PEOPLE and "身份证件号码与姓名同表" in table.basis
+    assert {f.field: f.recognizer for f in table.fields}["手机号"] == "cn_mobile"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".db"])
+@pytest.mark.parametrize("beside", [
+    # R15h-7 (2): answers in turn (姓名, 身份证号, 手机号, 姓名, ...) with no record id but a time per
+    # answer, mostly distinct: the roster guard took them for records (rows=180 一般数据（3级）)
+    "updated_at",
+    # the answer's own serial beside them: the same
+    "answer_id",
+])
+def test_answers_in_turn_without_a_record_id_are_pivoted_beside_a_distinct_column(
+        tmp_path: Path, suffix: str, beside: str) -> None:
+    heading, rows = answers(beside, False)
+    path = written(tmp_path / f"eav{suffix}", heading[1:], [r[1:] for r in rows])
+    table = only(scan(path), "eav" if suffix == ".db" else "eav.csv")
+    assert table.rows == PEOPLE and table.level == "G4" and "身份证件号码与姓名同表" in table.basis
+
+
+@pytest.mark.parametrize("turn", [
+    # 证件类型 by person, every third a 居民身份证: no fixed turn of the two kinds
+    lambda i: "居民身份证" if i % 3 == 0 else "护照",
+    # kinds in runs (a roster sorted by 证件类型): no turn either (a guard: kept by other tests too)
+    lambda i: "居民身份证" if i < 25 else "护照",
+])
+def test_a_roster_of_id_kinds_stays_a_roster(tmp_path: Path, turn: Callable[[int], str]) -> None:
+    # each row a person, its 证件类型 naming kinds as attributes do, numbers under one and letters
+    # under the other (passports) as answers are, and a mostly distinct 登记时间 beside them
+    path = tmp_path / "plain.csv"
+    kinds = [turn(i) for i in range(PEOPLE)]
+    numbers = [p[1] if k == "居民身份证" else f"E{i:08d}" for i, (p, k) in enumerate(zip(people(), kinds, strict=True))]
+    lines = [f"{n},{k},2024-03-01 10:{i:02d}:00" for i, (n, k) in enumerate(zip(numbers, kinds, strict=True))]
+    path.write_text("\n".join(["证件号码,证件类型,登记时间", *lines]) + "\n", encoding="utf-8")
+    table = only(scan(path), "plain.csv")
+    assert table.rows == PEOPLE and [f.field for f in table.fields] == ["证件号码", "证件类型", "登记时间"]

@@ -1,0 +1,60 @@
+"""Whole records from a SQLite attribute/value table (stage: classification; a part of
+sources/sql.py, as sources/record_sampling.py is of the file readers).
+
+A SQLite file's sample is spread over the table by a hash of the rowid: in a table of one row per
+answer (person_id,attr,value) larger than the sample, a person's answers seldom meet in it, so no
+column keys the records and the pivot (attribute_values.py) is not made (R15h-7: 5,000 people,
+rows=15000 一般数据（3级）). When a sampled column is an attribute column (record_sampling.
+names_attributes) and another column, read in the order of its hashed values, keys records in
+its first ``sample`` rows, the table is sampled again in that order: all the answers of the
+records whose ids hash lowest, the same file the same sample.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+from govsoc.classification.column_sample import ColumnSample
+from govsoc.classification.sources.record_sampling import MAX_KEYS, attribute_column, key_hash, keys_records
+
+__all__ = ["KEY_HASH", "sql_key_hash", "keyed", "record_order"]
+
+#: The SQL function (registered on each SQLite connection) that hashes a record id.
+KEY_HASH: Final = "govsoc_key_hash"
+
+
+def sql_key_hash(value: object) -> int:
+    """key_hash() of a value as SQLite hands it over, within SQLite's 64-bit signed integers."""
+    text = value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else str(value)
+    return key_hash(text) >> 1
+
+
+def keyed(column: Any) -> Any:
+    """The order of ``column``'s hashed values (an SQL expression)."""
+    from sqlalchemy import func
+
+    return getattr(func, KEY_HASH)(column)
+
+
+def record_order(conn: Any, table: Any, samples: Sequence[ColumnSample], size: int) -> tuple[Any, int] | None:
+    """The column of ``table`` whose hashed order gives whole records and the hash its sample stops
+    short of (the last record read may be cut by the limit: it is left out), or None (module docstring)."""
+    from sqlalchemy import select
+
+    full = max((len(c.values) for c in samples), default=0)
+    complete = [c for c in samples if len(c.values) == full and c.field in table.c]
+    attribute = attribute_column([list(c.values) for c in complete])
+    if attribute is None:
+        return None
+    words = table.c[complete[attribute].field]
+    best: tuple[int, Any, int] | None = None
+    for candidate in [c for i, c in enumerate(complete) if i != attribute][:MAX_KEYS]:
+        key = table.c[candidate.field]
+        read = conn.execute(select(key, words, keyed(key)).order_by(keyed(key)).limit(size)).all()
+        keys = ["" if k is None else str(k) for k, _, _ in read]
+        whole = len(set(keys) - {keys[-1]}) if keys else 0  # records read whole: all but the last
+        if whole and keys_records(keys, ["" if w is None else str(w) for _, w, _ in read]):
+            if best is None or whole > best[0]:
+                best = (whole, key, read[-1][2])
+    return None if best is None else (best[1], best[2])
