@@ -58,9 +58,12 @@ _LABEL: Final = 16
 #: Fewest column names of a header row inside a form (与户主关系,户主 is a label and its value).
 _HEADER: Final = 3
 
-#: How the labels of sign-off and title items begin or end (填表人, 填报日期, 审核人, 编号, 单位).
-_NOTES: Final = ("填表", "填报", "审核", "审批", "制表", "经办", "负责人", "签字", "签名", "盖章", "编号", "日期",
-                 "单位")
+#: How the labels of sign-off and title items begin (填表人, 填报日期, 审核人, 编号, 单位, 日期).
+_NOTES: Final = ("填表", "填报", "审核", "审批", "制表", "经办", "录入", "报送", "负责人", "签字", "签名", "盖章",
+                 "编号", "日期", "单位")
+#: How they end (单位负责人, 本人签字, 单位盖章); never 单位, 日期 or 编号: 工作单位, 所在单位, 出生日期
+#: and 证件编号 are a person's fields (R15h: a row holding 工作单位 was dropped as a note).
+_NOTE_ENDS: Final = ("填表人", "填报人", "审核人", "审批人", "制表人", "经办人", "负责人", "签字", "签名", "盖章")
 #: Where a label：value item's label ends.
 _ITEM: Final = re.compile(r"\s*[：:]\s*")
 
@@ -80,23 +83,25 @@ def _filled(row: list[str]) -> list[tuple[int, str]]:
 
 def _items(row: list[str], names_column: Test) -> list[str]:
     """``row`` with each label：value item split into a label cell and a value cell (姓名：张三,性别：男:
-    a Word or 问卷 form pasted into Excel, R15g-10) when its filled cells are all such items, one
-    naming a known column and none a sign-off's or a title's (填表人：王五, 填报日期：…, 编号：2024001,
-    单位：某乡: a note, not pairs). A label and its value split by blanks (姓名 张三, 姓名　张三,
-    姓名<tab>张三: R15h-19) is read as such an item (see _spaced)."""
+    a Word or 问卷 form pasted into Excel, R15g-10) when its filled cells are all such items; those
+    of a sign-off's or a title's label (填表人：王五, 填报日期：…, 编号：2024001, 单位：某乡) left out,
+    the row a note when they are all such (R15h: 家庭住址：… beside 工作单位：… or 填表人：… was dropped).
+    A label and its value split by blanks (姓名 张三, 姓名　张三, 姓名<tab>张三: R15h-19) is read as
+    such an item (see _spaced)."""
     row = _spaced(row, names_column)
     filled = [cell.strip() for cell in row if cell.strip()]
     if not filled or not all(LABEL.fullmatch(cell) for cell in filled):
         return row
-    labels = [_ITEM.split(cell, 1)[0].strip() for cell in filled]
-    if any(_is_note(label) for label in labels) or not any(names_column(label) for label in labels):
-        return row
-    return [part.strip() for cell in row for part in (_ITEM.split(cell.strip(), 1) if cell.strip() else [cell])]
+    # a sign-off item beside a field's (家庭住址：…, 填表人：王五) is left out, the field read (R15h)
+    kept = [cell for cell in row if not cell.strip() or not _is_note(_ITEM.split(cell.strip(), 1)[0])]
+    if not any(cell.strip() for cell in kept):
+        return row  # sign-offs only: a note
+    return [part.strip() for cell in kept for part in (_ITEM.split(cell.strip(), 1) if cell.strip() else [cell])]
 
 
 def _is_note(label: str) -> bool:
     """Whether ``label`` is a sign-off's or a title's (填表人, 填报日期, 编号, 单位)."""
-    return label.startswith(_NOTES) or label.endswith(_NOTES)
+    return label.startswith(_NOTES) or label.endswith(_NOTE_ENDS)
 
 
 def _spaced(row: list[str], names_column: Test) -> list[str]:

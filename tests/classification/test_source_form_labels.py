@@ -16,6 +16,7 @@ from tests.classification.test_source_form_tables import NUMBERS, PEOPLE
 from tests.classification.test_sources import PHONES
 
 ADDRESS = "浙江省衢州市柯城区荷花路1号"
+FIRST = [f"姓名：{PEOPLE[0]}", "性别：男", f"身份证号：{NUMBERS[0]}"]
 
 
 def _form(path: Path, rows: list[list[str]]) -> dict[str, list[str]]:
@@ -41,7 +42,7 @@ def _level(path: Path) -> str:
     ["家庭住址：" + ADDRESS, "出生日期：1980年1月1日"],  # 出生日期 ends in 日期, a field's label too
 ])
 def test_a_field_beside_a_sign_off_word_is_read(tmp_path: Path, last: list[str]) -> None:
-    fields = _form(tmp_path / "f.csv", [["个人信息登记表"], [f"姓名：{PEOPLE[0]}", "性别：男", f"身份证号：{NUMBERS[0]}"],
+    fields = _form(tmp_path / "f.csv", [["个人信息登记表"], FIRST,
                                         [f"联系电话：{PHONES[0]}", "民族：汉族"], last])
     label = last[0].split("：")[0].split(" ")[0]
     assert fields[label] == [ADDRESS]  # was missing: the row dropped as a note
@@ -53,47 +54,16 @@ def test_a_field_beside_a_sign_off_word_is_read(tmp_path: Path, last: list[str])
     ["负责人签字：赵六", "盖章：某乡人民政府"],  # 签字, 盖章
 ])
 def test_a_sign_off_row_stays_a_note(tmp_path: Path, sign_off: list[str]) -> None:
-    fields = _form(tmp_path / "f.csv", [["个人信息登记表"], [f"姓名：{PEOPLE[0]}", "性别：男", f"身份证号：{NUMBERS[0]}"],
+    fields = _form(tmp_path / "f.csv", [["个人信息登记表"], FIRST,
                                         [f"家庭住址：{ADDRESS}", "民族：汉族"], sign_off])
     assert list(fields) == ["姓名", "性别", "身份证号", "家庭住址", "民族"]
 
 
 def test_the_sign_off_beside_a_field_is_no_field(tmp_path: Path) -> None:
     # 填表人 beside 家庭住址: the address read, the filler's name no field of the person's record
-    fields = _form(tmp_path / "f.csv", [["个人信息登记表"], [f"姓名：{PEOPLE[0]}", "性别：男", f"身份证号：{NUMBERS[0]}"],
+    fields = _form(tmp_path / "f.csv", [["个人信息登记表"], FIRST,
                                         [f"家庭住址：{ADDRESS}", "填表人：王五"]])
     assert "填表人" not in fields and fields["家庭住址"] == [ADDRESS]
-
-
-@pytest.mark.parametrize("blank, sep", [
-    ("  ", " "),  # two ASCII spaces between the letters, a space before the value
-    ("\u3000\u3000", "\u3000"),  # full-width spaces, as 姓　　名 is typed to line up with 身份证号
-    ("  ", "："),  # 姓  名：孙芳军, a Word form's colon after a spaced label
-    ("\u3000\u3000", "："),  # 姓　　名：孙芳军
-    (" ", "\t"),  # one space between the letters, a tab before the value
-])
-def test_a_spaced_label_in_a_cell_is_its_word(tmp_path: Path, blank: str, sep: str) -> None:
-    rows = [["个人信息登记表"],
-            [f"姓{blank}名{sep}{PEOPLE[0]}", f"性{blank}别{sep}男", f"身份证号{sep}{NUMBERS[0]}"],
-            [f"联系电话{sep}{PHONES[0]}", f"民{blank}族{sep}汉族"],
-            [f"住{blank * 2}址{sep}{ADDRESS}", f"文{blank}化{blank}程{blank}度{sep}大专"]]
-    fields = _form(tmp_path / "f.csv", rows)
-    # was 姓 / 住 fields holding 名 孙芳军, or no form at all (the ID number lost)
-    assert fields["姓名"] == [PEOPLE[0]] and fields["身份证号"] == [NUMBERS[0]] and fields["住址"] == [ADDRESS]
-    assert fields["性别"] == ["男"] and fields["民族"] == ["汉族"]
-    assert _level(tmp_path / "f.csv") == "G4"  # a name beside an ID number
-
-
-@pytest.mark.parametrize("cell, field, value", [
-    ("姓  名 张 三", "姓名", "张 三"),  # a spaced value stays the value: 姓名张 is no label
-    ("身 份 证 号 码 {id}", "身份证号码", "{id}"),  # the longest label (身份证号 is one too)
-    ("姓名 张 三", "姓名", "张 三"),  # a label unspaced, its value spaced
-])
-def test_spaced_letters_join_only_into_a_known_label(tmp_path: Path, cell: str, field: str, value: str) -> None:
-    rows = [["个人信息登记表"], [cell.format(id=NUMBERS[1]), "性别 男", f"联系电话 {PHONES[0]}"],
-            [f"身份证号 {NUMBERS[0]}", f"家庭住址 {ADDRESS}"]]
-    fields = _form(tmp_path / "f.csv", rows)
-    assert fields[field] == [value.format(id=NUMBERS[1])]
 
 
 @pytest.mark.parametrize("header", [
