@@ -66,6 +66,37 @@ def test_the_sign_off_beside_a_field_is_no_field(tmp_path: Path) -> None:
     assert "填表人" not in fields and fields["家庭住址"] == [ADDRESS]
 
 
+@pytest.mark.parametrize("blank, sep", [
+    ("  ", " "),  # two ASCII spaces between the letters, a space before the value
+    ("\u3000\u3000", "\u3000"),  # full-width spaces, as 姓　　名 is typed to line up with 身份证号
+    ("  ", "："),  # 姓  名：孙芳军, a Word form's colon after a spaced label
+    ("\u3000\u3000", "："),  # 姓　　名：孙芳军
+    (" ", "\t"),  # one space between the letters, a tab before the value
+])
+def test_a_spaced_label_in_a_cell_is_its_word(tmp_path: Path, blank: str, sep: str) -> None:
+    rows = [["个人信息登记表"],
+            [f"姓{blank}名{sep}{PEOPLE[0]}", f"性{blank}别{sep}男", f"身份证号{sep}{NUMBERS[0]}"],
+            [f"联系电话{sep}{PHONES[0]}", f"民{blank}族{sep}汉族"],
+            [f"住{blank * 2}址{sep}{ADDRESS}", f"出{blank}生{blank}日{blank}期{sep}1980年1月1日"]]
+    fields = _form(tmp_path / "f.csv", rows)
+    # was 姓 / 住 fields holding 名 孙芳军, or no form at all (the ID number lost)
+    assert fields["姓名"] == [PEOPLE[0]] and fields["身份证号"] == [NUMBERS[0]] and fields["住址"] == [ADDRESS]
+    assert fields["性别"] == ["男"] and fields["民族"] == ["汉族"] and fields["出生日期"] == ["1980年1月1日"]
+    assert _level(tmp_path / "f.csv") == "G4"  # a name beside an ID number
+
+
+@pytest.mark.parametrize("cell, field, value", [
+    ("姓  名 张 三", "姓名", "张 三"),  # a spaced value stays the value: 姓名张 is no label
+    ("身 份 证 号 码 {id}", "身份证号码", "{id}"),  # the longest label (身份证号 is one too)
+    ("姓名 张 三", "姓名", "张 三"),  # a label unspaced, its value spaced
+])
+def test_spaced_letters_join_only_into_a_known_label(tmp_path: Path, cell: str, field: str, value: str) -> None:
+    rows = [["个人信息登记表"], [cell.format(id=NUMBERS[1]), "性别 男", f"联系电话 {PHONES[0]}"],
+            [f"身份证号 {NUMBERS[0]}", f"家庭住址 {ADDRESS}"]]
+    fields = _form(tmp_path / "f.csv", rows)
+    assert fields[field] == [value.format(id=NUMBERS[1])]
+
+
 @pytest.mark.parametrize("header", [
     ["姓  名", "身份证号码", "联系电话"],  # ASCII spaces in a heading
     ["姓　　名", "身份证号码", "联系电话"],  # full-width spaces
