@@ -107,7 +107,8 @@ def _joined(cell: str, names_column: Test) -> str:
     """``cell`` with a label spaced out for alignment written as its word and a colon (姓  名 张三,
     姓　　名：张三 -> 姓名：张三): letters each followed by blanks, joined when a colon follows them, or
     when they join into a known label (a column name, a column word's ending: 姓名, 性别, 家庭住址),
-    the longest ending as a column word does (出生日期, not 出生; 身份证号码, not 姓名张 of 姓 名 张 三);
+    the longest ending as a column word or a sign-off does (出生日期, not 出生; 填表人, not 填表; 身份证号码,
+    not 姓名张 of 姓 名 张 三);
     else ``cell`` as it is (张 三 is a value)."""
     text, letters, ends = cell.strip(), "", [0]
     while m := _SPACED_LETTER.match(text, ends[-1]):
@@ -120,7 +121,7 @@ def _joined(cell: str, names_column: Test) -> str:
              or letters[:k].endswith(HEADING_ENDS)]
     if not known:
         return cell
-    k = max((k for k in known if letters[:k].endswith(HEADING_ENDS)), default=known[0])
+    k = max((k for k in known if letters[:k].endswith((*HEADING_ENDS, *_NOTE_ENDS))), default=known[0])
     return f"{letters[:k]}：{text[ends[k]:]}"
 
 

@@ -52,6 +52,7 @@ def test_a_field_beside_a_sign_off_word_is_read(tmp_path: Path, last: list[str])
     ["填表人：王五", "填表日期：2024年1月31日"],  # a sign-off row stays a note
     ["审核人：李四", "填报单位：某乡人民政府"],  # 审核人, 填报单位: sign-offs
     ["负责人签字：赵六", "盖章：某乡人民政府"],  # 签字, 盖章
+    ["填  表  人 王五", "审  核  人：李四"],  # a sign-off's label spaced out: 填表人, not 填表 and 人 王五
 ])
 def test_a_sign_off_row_stays_a_note(tmp_path: Path, sign_off: list[str]) -> None:
     fields = _form(tmp_path / "f.csv", [["个人信息登记表"], FIRST,
