@@ -23,9 +23,10 @@ Every candidate is judged by the person-name recognizer with context (a known su
 common word: cn_codes.NOT_NAMES), and masked by its rule.
 
 A column heading names a person's role or kin (``is_role_heading``: 车主, 承租人, 嫌疑人, 代领人,
-驾驶员, 死者, 父亲, 配偶, 子女, 学生, 住户 ...) when it ends in a role character (人, 者, 主, 员) or is
-a kin or person word; under one, a column whose values are nearly all names (``name_share``: a
-listed surname, no common, heading or place word) holds names (R15f-15). 房号, 门牌号 and 单元 name
+驾驶员, 死者, 父亲, 配偶, 子女, 学生, 住户, 老伴, 岳父 ...) when it ends in a role character (人, 者, 主, 员)
+or is a kin or person word (identifier_names.ROLE_LEADS among them); under one, a column whose values
+are nearly all names (``name_share``: a listed surname, no common, heading or place word) holds names
+(R15f-15). 房号, 门牌号 and 单元 name
 a place, no one: no role headings (R15f-25).
 """
 
@@ -181,7 +182,8 @@ def is_role_heading(field: str) -> bool:
     text = "".join(_HAN_RUNS.findall(INVISIBLE.sub("", field)))
     if not text or text.endswith(_PLACE_HEADINGS):
         return False
-    return text in _PERSON_WORDS or text[-1] in _ROLE_ENDINGS
+    # the kin words of 民法典 (老伴, 岳父, 外孙子女, 继母) files put before a name head its column too (R15h)
+    return text in _PERSON_WORDS or text in ROLE_LEADS or text[-1] in _ROLE_ENDINGS
 
 
 def name_share(values: Sequence[str]) -> tuple[int, int]:

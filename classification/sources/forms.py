@@ -58,9 +58,16 @@ _LABEL: Final = 16
 #: Fewest column names of a header row inside a form (与户主关系,户主 is a label and its value).
 _HEADER: Final = 3
 
-#: How the labels of sign-off and title items begin or end (填表人, 填报日期, 审核人, 编号, 单位).
-_NOTES: Final = ("填表", "填报", "审核", "审批", "制表", "经办", "负责人", "签字", "签名", "盖章", "编号", "日期",
-                 "单位")
+#: How the labels of sign-off and title items begin (填表人, 填报日期, 审核人, 编号, 单位, 日期).
+_NOTES: Final = ("填表", "填报", "审核", "审批", "制表", "经办", "录入", "报送", "负责人", "签字", "签名", "盖章",
+                 "编号", "日期", "单位")
+#: How they end (单位负责人, 本人签字, 单位盖章); never 单位, 日期 or 编号: 工作单位, 所在单位, 出生日期
+#: and 证件编号 are a person's fields (R15h: a row holding 工作单位 was dropped as a note).
+_NOTE_ENDS: Final = ("填表人", "填报人", "审核人", "审批人", "制表人", "经办人", "负责人", "签字", "签名", "盖章")
+#: Blanks between the letters of a label spaced out for alignment (姓  名, 姓　　名, 住    址).
+_BLANK: Final = "[ \t\u3000\xa0]"
+#: One letter of a spaced label, then blanks or the label's colon.
+_SPACED_LETTER: Final = re.compile(f"([^\\W\\d_])(?:{_BLANK}+|(?={_BLANK}*[：:]))")
 #: Where a label：value item's label ends.
 _ITEM: Final = re.compile(r"\s*[：:]\s*")
 
@@ -80,23 +87,47 @@ def _filled(row: list[str]) -> list[tuple[int, str]]:
 
 def _items(row: list[str], names_column: Test) -> list[str]:
     """``row`` with each label：value item split into a label cell and a value cell (姓名：张三,性别：男:
-    a Word or 问卷 form pasted into Excel, R15g-10) when its filled cells are all such items, one
-    naming a known column and none a sign-off's or a title's (填表人：王五, 填报日期：…, 编号：2024001,
-    单位：某乡: a note, not pairs). A label and its value split by blanks (姓名 张三, 姓名　张三,
-    姓名<tab>张三: R15h-19) is read as such an item (see _spaced)."""
-    row = _spaced(row, names_column)
+    a Word or 问卷 form pasted into Excel, R15g-10) when its filled cells are all such items; those
+    of a sign-off's or a title's label (填表人：王五, 填报日期：…, 编号：2024001, 单位：某乡) left out,
+    the row a note when they are all such (R15h: 家庭住址：… beside 工作单位：… or 填表人：… was dropped).
+    A label and its value split by blanks (姓名 张三, 姓名　张三, 姓名<tab>张三: R15h-19) is read as
+    such an item (see _spaced), and a label spaced out for alignment as its word (see _joined)."""
+    row = _spaced([_joined(cell, names_column) for cell in row], names_column)
     filled = [cell.strip() for cell in row if cell.strip()]
     if not filled or not all(LABEL.fullmatch(cell) for cell in filled):
         return row
-    labels = [_ITEM.split(cell, 1)[0].strip() for cell in filled]
-    if any(_is_note(label) for label in labels) or not any(names_column(label) for label in labels):
-        return row
-    return [part.strip() for cell in row for part in (_ITEM.split(cell.strip(), 1) if cell.strip() else [cell])]
+    # a sign-off item beside a field's (家庭住址：…, 填表人：王五) is left out, the field read (R15h)
+    kept = [cell for cell in row if not cell.strip() or not _is_note(_ITEM.split(cell.strip(), 1)[0])]
+    if not any(cell.strip() for cell in kept):
+        return row  # sign-offs only: a note
+    return [part.strip() for cell in kept for part in (_ITEM.split(cell.strip(), 1) if cell.strip() else [cell])]
+
+
+def _joined(cell: str, names_column: Test) -> str:
+    """``cell`` with a label spaced out for alignment written as its word and a colon (姓  名 张三,
+    姓　　名：张三 -> 姓名：张三): letters each followed by blanks, joined when a colon follows them, or
+    when they join into a known label (a column name, a column word's ending: 姓名, 性别, 家庭住址),
+    the longest ending as a column word or a sign-off does (出生日期, not 出生; 填表人, not 填表; 身份证号码,
+    not 姓名张 of 姓 名 张 三);
+    else ``cell`` as it is (张 三 is a value)."""
+    text, letters, ends = cell.strip(), "", [0]
+    while m := _SPACED_LETTER.match(text, ends[-1]):
+        letters, ends = letters + m[1], [*ends, m.end()]
+    if len(letters) < 2:
+        return cell
+    if (colon := _ITEM.match(text, ends[-1])) is not None:
+        return f"{letters}：{text[colon.end():]}"
+    known = [k for k in range(2, len(letters) + 1) if names_column(letters[:k]) or _is_note(letters[:k])
+             or letters[:k].endswith(HEADING_ENDS)]
+    if not known:
+        return cell
+    k = max((k for k in known if letters[:k].endswith((*HEADING_ENDS, *_NOTE_ENDS))), default=known[0])
+    return f"{letters[:k]}：{text[ends[k]:]}"
 
 
 def _is_note(label: str) -> bool:
     """Whether ``label`` is a sign-off's or a title's (填表人, 填报日期, 编号, 单位)."""
-    return label.startswith(_NOTES) or label.endswith(_NOTES)
+    return label.startswith(_NOTES) or label.endswith(_NOTE_ENDS)
 
 
 def _spaced(row: list[str], names_column: Test) -> list[str]:

@@ -97,3 +97,19 @@ def test_a_register_of_owners_or_tenants_beside_id_numbers_is_level_4(tmp_path: 
     (table,) = inventory.tables
     assert {f.field: f.recognizer for f in table.fields}[owner] == "cn_person_name"
     assert table.level == "G4"  # was G3: the names not seen beside the ID numbers
+
+
+@pytest.mark.parametrize("heading", [
+    "老伴",  # 高龄补贴, 低保 registers: the spouse as old people call one (R15h: no name, 3级)
+    "爱人", "岳父", "婆婆", "女婿", "孙子",  # kin of 民法典 第1045条 as people write them
+    "外孙子女", "继母", "养父", "姥姥",  # 近亲属 of 第1045条, 继父母 and 养父母 (第1072, 1111条)
+    "配偶", "户主", "父亲", "母亲", "子女",  # tagged before: kept
+])
+def test_a_kin_heading_beside_an_id_column_is_4(tmp_path: Path, heading: str) -> None:
+    path = tmp_path / "kin.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([[heading, "身份证号码"], *zip(COLUMN[:20], ids(20), strict=True)])
+    (table,) = open_source(str(path)).tables()
+    assert _decide(heading, COLUMN) == ("tagged", "cn_person_name", heading)  # was none: 老伴 no role word
+    inventory = build_inventory([table], source=str(path), scheme=load_scheme("gbt43697"), sample_size=1000)
+    assert [t.level for t in inventory.tables] == ["G4"]  # a name beside an ID number
