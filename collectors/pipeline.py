@@ -47,6 +47,7 @@ from govsoc.collectors.base import (
     path_text,
 )
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
+from govsoc.collectors.copies import Copies
 from govsoc.collectors.detect import detect_parser, record_format
 from govsoc.collectors.files.binary import BINARY_RULE, binary_magic, sniff_binary
 from govsoc.collectors.files.held import HeldFiles
@@ -113,6 +114,8 @@ class Pipeline:
         self.enrichers = tuple(enrichers)
         self.checkpoints = CheckpointStore(Path(data_dir) / "state" / "sources",
                                            notice=lambda message: self.notice(message))
+        #: Copies of a log still at its path (logrotate copy, copytruncate), not read themselves.
+        self.copies = Copies(self.checkpoints)
         #: What was seen at each log path (collectors.files.paths): its first look, links refused.
         self.paths = PathRecords(Path(data_dir) / "state" / "paths", notice=lambda message: self.notice(message))
         #: Notices about paths said in this process (said once, not at every poll).
@@ -493,10 +496,10 @@ class Pipeline:
     def known(self, view: FileView, options: IngestOptions) -> tuple[Checkpoint | None, str | None]:
         """The checkpoint of the line file ``view`` shows, registered now when the file is new;
         or None and what it is, when a new file is binary content; (None, None) for a new file that
-        is a copy of a log still at its path (checkpoints.copied), which is not read."""
+        is a copy of a log still at its path (collectors.copies), which is not read."""
         with self.checkpoints.lock(_REGISTRY_LOCK):
             checkpoint = self.checkpoints.match(view)
-            if checkpoint is None and self.checkpoints.copied(view) is not None:
+            if checkpoint is None and self.copies.copied(view) is not None:
                 return None, None  # its lines are read from the log it copies
             if checkpoint is None:
                 binary = sniff_binary(view.head)
