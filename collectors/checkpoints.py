@@ -187,6 +187,36 @@ class DiskFull(GovsocError):
     and tries again; a one-shot run stops (exit 1)."""
 
 
+def replace_file(target: Path, data: bytes, what: str) -> None:
+    """Write ``data`` to a new file beside ``target``, fsync it and rename it over ``target``
+    (atomic: a kill -9 leaves the old file or the new one whole); :func:`sync_folder` then makes
+    the rename durable. A full disk or a folder govsoc may not write is said as such, naming
+    ``what`` was being saved; ``target`` then stays as it was."""
+    temp = target.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        with temp.open("wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    except OSError as e:  # a full disk: the checkpoint stays as it was, behind what was stored
+        temp.unlink(missing_ok=True)
+        if e.errno in _NOT_WRITABLE:
+            raise not_writable(target.parent, e) from e
+        if e.errno in _NO_ROOM:
+            raise DiskFull(f"no room to save {what}: {e.strerror}", location=Location(path=str(target))) from e
+        raise GovsocError(f"cannot save {what}: {e.strerror}", location=Location(path=str(target))) from e
+
+
+def sync_folder(folder: Path) -> None:
+    """fsync a folder: the renames made in it are durable."""
+    directory = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
 #: Generations of one fingerprint tried when a damaged checkpoint's file is looked for.
 MAX_RECOVERED_GENERATION = 4
 #: Where a damaged checkpoint is moved (inside the checkpoints' folder), kept for a person to read.
@@ -473,33 +503,14 @@ class CheckpointStore:
         fsync the folder once, which makes the renames durable."""
         for checkpoint in checkpoints:
             target = self._file(checkpoint.identity)
-            temp = target.with_suffix(f".{os.getpid()}.tmp")
             text = json.dumps(checkpoint.to_json(), ensure_ascii=False)
             try:
                 data = text.encode("utf-8")
             except UnicodeEncodeError:  # a file name that is not UTF-8 (surrogateescape): JSON's \u escapes
                 data = json.dumps(checkpoint.to_json()).encode("ascii")
-            try:
-                with temp.open("wb") as out:
-                    out.write(data)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(temp, target)
-            except OSError as e:  # a full disk: the checkpoint stays as it was, behind what was stored
-                temp.unlink(missing_ok=True)
-                if e.errno in _NOT_WRITABLE:
-                    raise not_writable(self.folder, e) from e
-                if e.errno in _NO_ROOM:
-                    raise DiskFull(f"no room to save the checkpoint: {e.strerror}",
-                                   location=Location(path=str(target))) from e
-                raise GovsocError(f"cannot save the checkpoint: {e.strerror}", location=Location(path=str(target))) \
-                    from e
+            replace_file(target, data, "the checkpoint")
             self._parsed.pop(target.name, None)  # a quick second save may reuse the inode, time and size
-        directory = os.open(self.folder, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+        sync_folder(self.folder)
 
     @contextlib.contextmanager
     def lock(self, identity: str) -> Iterator[None]:
