@@ -692,18 +692,18 @@ def still_at_path(checkpoint: Checkpoint) -> Iterator[BinaryIO | None]:
         return
     with original:
         try:
-            there = _the_checkpoints_file(checkpoint, original)
+            there = the_checkpoints_file(checkpoint, original)
         except OSError:
             there = False
         yield original if there else None
 
 
-def _the_checkpoints_file(checkpoint: Checkpoint, original: BinaryIO) -> bool:
+def the_checkpoints_file(checkpoint: Checkpoint, original: BinaryIO) -> bool:
     """Whether ``original`` is the file a checkpoint was made for, holding what was read of it."""
     st = os.fstat(original.fileno())
     if (st.st_dev, st.st_ino) != (checkpoint.device, checkpoint.inode):
         return False
-    head = original.read(checkpoint.fingerprint_bytes)
+    head = os.pread(original.fileno(), checkpoint.fingerprint_bytes, 0)
     if len(head) != checkpoint.fingerprint_bytes or fingerprint(head) != checkpoint.fingerprint:
         return False
     return st.st_size >= checkpoint.offset and (

@@ -21,20 +21,28 @@ was read past the copy's end before.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore, replace_file, still_at_path, sync_folder
+from govsoc.collectors.checkpoints import (
+    Checkpoint,
+    CheckpointStore,
+    replace_file,
+    still_at_path,
+    sync_folder,
+    the_checkpoints_file,
+)
 from govsoc.collectors.files.discover import rotation_age
 from govsoc.collectors.files.identity import FileView, content_end, copy_extent, read_tail_digest
 from govsoc.core.crashpoint import crash_point
 from govsoc.core.errors import ParseError
 
-__all__ = ["MARKS_FOLDER", "Copies", "CopyMark", "CopyMarks"]
+__all__ = ["MARKS_FOLDER", "Compared", "Copies", "CopyMark", "CopyMarks"]
 
 #: The states of one process's judged files kept (a bound, not a cache policy).
 _KEPT_STATES = 4096
@@ -111,8 +119,20 @@ class CopyMarks:
         self._parsed.pop(identity, None)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Compared:
+    """What comparing a file with the logs it may copy found, outside the registry lock: the
+    judgment, and the log it copies kept open (None: found by a mark, or not a copy) so that the
+    check under the lock reads it where it was read, without opening it by name again."""
+
+    judged: _Judged
+    log: BinaryIO | None = None
+
+
 class Copies:
-    """Tells the copies of a log still at its path from files of their own."""
+    """Tells the copies of a log still at its path from files of their own. The whole comparison
+    runs outside the registry lock (:meth:`compared`, R11o-6: ~1 s per 200 MB held it, and every
+    other file's registration waited); under it, :meth:`copied` checks the cheap state again."""
 
     def __init__(self, checkpoints: CheckpointStore) -> None:
         self.checkpoints = checkpoints
@@ -120,37 +140,70 @@ class Copies:
         # by (device, inode, size, mtime): a file is compared whole once per state, not at each poll
         self._judged: dict[tuple[int, int, int | None, float], _Judged] = {}
 
-    def copied(self, view: FileView) -> Checkpoint | None:
+    def to_compare(self, view: FileView) -> bool:
+        """Whether the new file ``view`` may be a copy not judged in its state yet: its first bytes
+        are a log's, and it is under one of that log's rotated names or a copy of it was marked in
+        its folder. Cheap (no content read): asked under the registry lock."""
+        if (not view.compressed and not view.size) or _state(view) in self._judged:
+            return False
+        return any(rotation_age(Path(c.path), view.path) is not None or self._marks_for(c, view)
+                   for c in self.checkpoints.candidates(view))
+
+    @contextlib.contextmanager
+    def compared(self, view: FileView) -> Iterator[Compared]:
+        """Compare ``view`` with the logs it may copy (a read of both, whole), outside the registry
+        lock; the log found copied stays open within (each log is opened once)."""
+        with contextlib.ExitStack() as stack:
+            judged = self._marked(view)
+            yield Compared(judged=judged) if judged is not None else self._judge(view, stack)
+
+    def copied(self, view: FileView, compared: Compared | None = None) -> Checkpoint | None:
         """The checkpoint of a log still at its path of which the new file ``view`` shows, under
         one of the log's rotated names (auth.log.1, auth.log-20261203, auth.log.2.gz), is a copy,
-        whole or in part, plain or compressed (identity.copy_extent); or None. Judged once per
-        state of the file (size, time), and asked again cheaply at each later look (R11o-4: the
-        log, changed since, no longer holds the copy's bytes)."""
+        whole or in part, plain or compressed (identity.copy_extent), or which an earlier
+        judgment marked (R11o-1); or None. Under the registry lock: with ``compared``, that
+        judgment checked again cheaply (None when it no longer holds; the caller matches the file
+        again, then asks without it); without, the judgment of the file's state (asked again
+        cheaply at each look, R11o-4: the log, changed since, no longer holds the copy's bytes),
+        or, none, the file compared here."""
         if not view.compressed and not view.size:
             return None
-        state = (view.device, view.inode, view.size, view.mtime)
-        judged = self._judged.get(state)
+        judged = compared.judged if compared is not None else self._judged.get(_state(view))
         if judged is not None:
             known = self.checkpoints.get(judged.identity) if judged.identity else None
-            if known is None or (_still_holds(known, judged) if not judged.marked else _mark_holds(known, judged)):
-                return known
-        judged = self._marked(view) or self._judge(view)
+            if known is None and not judged.identity:
+                return self._keep(view, judged)
+            if known is not None and _holds_again(known, judged, compared):
+                return self._keep(view, judged)
+            if compared is not None:
+                return None
+        with contextlib.ExitStack() as stack:
+            return self._keep(view, self._marked(view) or self._judge(view, stack).judged)
+
+    def _keep(self, view: FileView, judged: _Judged) -> Checkpoint | None:
+        """Keep the judgment of ``view``'s state (a copy found by comparing it is marked first,
+        durably); its log's checkpoint, or None for a file of its own."""
         if judged.identity and not judged.marked:
             crash_point("copy-judged")
             self.marks.add(judged.identity, CopyMark(folder=str(view.path.parent), size=judged.size,
                                                      tail=judged.tail))
             crash_point("copy-marked")
+            judged = replace(judged, marked=True)  # the mark holds it from now on
         if len(self._judged) > _KEPT_STATES:
             self._judged.clear()
-        self._judged[state] = judged
+        self._judged[_state(view)] = judged
         return self.checkpoints.get(judged.identity) if judged.identity else None
+
+    def _marks_for(self, log: Checkpoint, view: FileView) -> list[CopyMark]:
+        """The marks of ``log``'s copies that ``view`` may be: in its folder, of its size."""
+        return [m for m in self.marks.of(log.identity) if m.folder == str(view.path.parent)
+                and (m.size % (1 << 32) if view.compressed else m.size) == view.size]  # gzip: its trailer's
 
     def _marked(self, view: FileView) -> _Judged | None:
         """The copy an earlier judgment marked that ``view`` shows, if any, while its log agrees."""
         end: tuple[int, str | None] | None = None
         for candidate in reversed(self.checkpoints.candidates(view)):
-            marks = [m for m in self.marks.of(candidate.identity) if m.folder == str(view.path.parent)
-                     and (m.size % (1 << 32) if view.compressed else m.size) == view.size]  # gzip: its trailer's
+            marks = self._marks_for(candidate, view)
             if not marks:
                 continue
             try:
@@ -163,8 +216,9 @@ class Copies:
                     return judged
         return None
 
-    def _judge(self, view: FileView) -> _Judged:
-        """Compare ``view`` whole with each log still at its path under whose rotated names it is."""
+    def _judge(self, view: FileView, stack: contextlib.ExitStack) -> Compared:
+        """Compare ``view`` whole with each log still at its path under whose rotated names it is;
+        the log it copies is left open on ``stack``."""
         for candidate in reversed(self.checkpoints.candidates(view)):
             # only under a rotated name of the log (logrotate's copy): the same bytes in another
             # folder or under another name are a source of their own (a host's log and another's)
@@ -172,14 +226,33 @@ class Copies:
                 continue
             if (candidate.device, candidate.inode) == (view.device, view.inode):
                 continue
-            with still_at_path(candidate) as log:
-                try:
-                    extent = copy_extent(view, log) if log is not None else None
-                except (OSError, ParseError):
-                    extent = None
+            log = stack.enter_context(still_at_path(candidate))
+            try:
+                extent = copy_extent(view, log) if log is not None else None
+            except (OSError, ParseError):
+                extent = None
             if extent is not None:
-                return _Judged(identity=candidate.identity, size=extent[0], tail=extent[1])
-        return _Judged(identity="")
+                return Compared(judged=_Judged(identity=candidate.identity, size=extent[0], tail=extent[1]), log=log)
+        return Compared(judged=_Judged(identity=""))
+
+
+def _state(view: FileView) -> tuple[int, int, int | None, float]:
+    """A file's state as looked at: a copy is judged once per state."""
+    return view.device, view.inode, view.size, view.mtime
+
+
+def _holds_again(log: Checkpoint, judged: _Judged, compared: Compared | None) -> bool:
+    """Whether a copy judged before (or just compared, its log still open) is still one."""
+    if judged.marked:
+        return _mark_holds(log, judged)
+    if compared is None or compared.log is None:
+        return _still_holds(log, judged)
+    try:  # the log compared, still at its path (a stat, not an open), still the checkpoint's file
+        st, kept = os.stat(log.path), os.fstat(compared.log.fileno())
+    except OSError:
+        return False
+    return ((st.st_dev, st.st_ino) == (kept.st_dev, kept.st_ino) and the_checkpoints_file(log, compared.log)
+            and _holds(compared.log, judged))
 
 
 def _mark_holds(log: Checkpoint, judged: _Judged) -> bool:

@@ -4,16 +4,20 @@ kills."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
-from govsoc.collectors import IngestOptions, Pipeline
+from govsoc.collectors import IngestOptions, Pipeline, checkpoints, copies
+from govsoc.collectors.files.identity import FileView, look
 from govsoc.collectors.follow import Follower
+from govsoc.collectors.registration import REGISTRY_LOCK
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
 from tests.collectors.test_rotation import GOVSOC, logrotate, stored, write
@@ -95,3 +99,40 @@ def test_a_kill_while_a_copy_is_marked_loses_nothing_and_stores_nothing_twice(tm
                                                                crash_at if when == "copy" else "")), ())
     assert codes[1] == -9  # the crash point was reached
     assert numbers(home) == list(range(120))
+
+
+def test_a_copy_is_compared_outside_the_registry_lock_and_the_log_opened_once(
+        tmp_path: Path, sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    # R11o-6: the whole comparison of a copy with its log (~1 s per 200 MB) ran under the registry
+    # lock, which every other file's registration (other processes' too) waits for; and copied()
+    # opened the log by name twice per judgment (_still_elsewhere, then _copy_of): 3 with match's
+    log = tmp_path / "app.log"
+    write(log, 0, 10)
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    pipeline.ingest_file(log)
+    write(log, 10, 2000)
+    copy = tmp_path / "app.log.1"
+    shutil.copyfile(log, copy)
+    registry = pipeline.checkpoints.folder / f"{REGISTRY_LOCK}.lock"
+    free_while_compared: list[bool] = []
+    compare = copies.copy_extent
+
+    def copy_extent(view: FileView, original: BinaryIO) -> tuple[int, str | None] | None:
+        with registry.open("a") as other:  # as another process would: a lock of its own
+            try:
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                free_while_compared.append(True)
+                fcntl.flock(other, fcntl.LOCK_UN)
+            except BlockingIOError:
+                free_while_compared.append(False)
+        return compare(view, original)
+
+    monkeypatch.setattr(copies, "copy_extent", copy_extent)
+    opened: list[str] = []
+    monkeypatch.setattr(checkpoints, "open", lambda path, *a: opened.append(str(path)) or open(path, *a),
+                        raising=False)
+    for _look in range(2):  # judged, then asked again at the next look
+        opened.clear()
+        assert pipeline.known(look(copy), IngestOptions()) == (None, None)
+        assert opened == [str(log), str(log)]  # match's look at the log, the comparison (or its check)
+    assert free_while_compared == [True]
