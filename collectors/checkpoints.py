@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from govsoc.collectors.files.discover import rotation_age
 from govsoc.collectors.files.identity import (
@@ -33,7 +33,6 @@ from govsoc.collectors.files.identity import (
     FileView,
     compressed_copy,
     fingerprint,
-    plain_copy,
     read_tail_digest,
     view_tail_digest,
 )
@@ -188,6 +187,36 @@ class DiskFull(GovsocError):
     and tries again; a one-shot run stops (exit 1)."""
 
 
+def replace_file(target: Path, data: bytes, what: str) -> None:
+    """Write ``data`` to a new file beside ``target``, fsync it and rename it over ``target``
+    (atomic: a kill -9 leaves the old file or the new one whole); :func:`sync_folder` then makes
+    the rename durable. A full disk or a folder govsoc may not write is said as such, naming
+    ``what`` was being saved; ``target`` then stays as it was."""
+    temp = target.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        with temp.open("wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    except OSError as e:  # a full disk: the checkpoint stays as it was, behind what was stored
+        temp.unlink(missing_ok=True)
+        if e.errno in _NOT_WRITABLE:
+            raise not_writable(target.parent, e) from e
+        if e.errno in _NO_ROOM:
+            raise DiskFull(f"no room to save {what}: {e.strerror}", location=Location(path=str(target))) from e
+        raise GovsocError(f"cannot save {what}: {e.strerror}", location=Location(path=str(target))) from e
+
+
+def sync_folder(folder: Path) -> None:
+    """fsync a folder: the renames made in it are durable."""
+    directory = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
 #: Generations of one fingerprint tried when a damaged checkpoint's file is looked for.
 MAX_RECOVERED_GENERATION = 4
 #: Where a damaged checkpoint is moved (inside the checkpoints' folder), kept for a person to read.
@@ -221,8 +250,6 @@ class CheckpointStore:
         self._by_print: dict[int, dict[str, list[str]]] = {}
         self._prints: dict[str, tuple[str, int]] = {}
         self._prints_listed: int | None = None
-        #: files found to be copies of a log (copied()), by (device, inode, size, mtime): the identity, or ""
-        self._copies: dict[tuple[int, int, int, float], str] = {}
         self._all: list[Checkpoint] = []
         self._all_listed: int | None = None
         self._by_path: dict[str, list[Checkpoint]] = {}
@@ -476,33 +503,14 @@ class CheckpointStore:
         fsync the folder once, which makes the renames durable."""
         for checkpoint in checkpoints:
             target = self._file(checkpoint.identity)
-            temp = target.with_suffix(f".{os.getpid()}.tmp")
             text = json.dumps(checkpoint.to_json(), ensure_ascii=False)
             try:
                 data = text.encode("utf-8")
             except UnicodeEncodeError:  # a file name that is not UTF-8 (surrogateescape): JSON's \u escapes
                 data = json.dumps(checkpoint.to_json()).encode("ascii")
-            try:
-                with temp.open("wb") as out:
-                    out.write(data)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(temp, target)
-            except OSError as e:  # a full disk: the checkpoint stays as it was, behind what was stored
-                temp.unlink(missing_ok=True)
-                if e.errno in _NOT_WRITABLE:
-                    raise not_writable(self.folder, e) from e
-                if e.errno in _NO_ROOM:
-                    raise DiskFull(f"no room to save the checkpoint: {e.strerror}",
-                                   location=Location(path=str(target))) from e
-                raise GovsocError(f"cannot save the checkpoint: {e.strerror}", location=Location(path=str(target))) \
-                    from e
+            replace_file(target, data, "the checkpoint")
             self._parsed.pop(target.name, None)  # a quick second save may reuse the inode, time and size
-        directory = os.open(self.folder, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+        sync_folder(self.folder)
 
     @contextlib.contextmanager
     def lock(self, identity: str) -> Iterator[None]:
@@ -549,44 +557,14 @@ class CheckpointStore:
 
     def match(self, view: FileView) -> Checkpoint | None:
         """The checkpoint of the file ``view`` shows, or None when it is a file not seen before."""
-        candidates = self._candidates(view)
+        candidates = self.candidates(view)
         consistent = [c for c in candidates if _consistent(c, view) and not _still_elsewhere(c, view)]
         if not consistent:
             return None
         same_inode = [c for c in consistent if (c.device, c.inode) == (view.device, view.inode)]
         return (same_inode or consistent)[-1]
 
-    def copied(self, view: FileView) -> Checkpoint | None:
-        """The checkpoint of a log still at its path of which the new plain file ``view`` shows,
-        under one of the log's rotated names (auth.log.1, auth.log-20261203), is a copy, whole or
-        in part (identity.plain_copy), or None. logrotate's ``copy`` leaves such a
-        copy beside the log for good, ``copytruncate`` until it truncates the log: a poll between
-        the two took the copy for a new file and stored the lines it shares with the log twice (68
-        events for 56 lines). Judged once per state of the file (size, time), not at every poll."""
-        if view.compressed or not view.size:
-            return None  # compressed copies: compressed_copy, in match
-        state = (view.device, view.inode, view.size, view.mtime)
-        if state in self._copies:
-            # asked again cheaply (R11o-4: the log changed since, the judgment stood): the log still
-            # there, as long as the copy at least, with the copy's last bytes where the copy ends
-            known = self.get(self._copies[state]) if self._copies[state] else None
-            if known is None or (_still_elsewhere(known, view) and _copy_of(known, view, whole=False)):
-                return known
-        found = None
-        for candidate in reversed(self._candidates(view)):
-            # only under a rotated name of the log (logrotate's copy): the same bytes in another
-            # folder or under another name are a source of their own (a host's log and another's)
-            if rotation_age(Path(candidate.path), view.path) is None:
-                continue
-            if _still_elsewhere(candidate, view) and _copy_of(candidate, view, whole=True):
-                found = candidate
-                break
-        if len(self._copies) > 4096:  # the states of one process's copies: a bound, not a cache policy
-            self._copies.clear()
-        self._copies[state] = found.identity if found is not None else ""
-        return found
-
-    def _candidates(self, view: FileView) -> list[Checkpoint]:
+    def candidates(self, view: FileView) -> list[Checkpoint]:
         """The checkpoints whose fingerprint ``view``'s first bytes have, oldest update first."""
         # The fingerprint of an identity never changes; the rest is read fresh for the few candidates.
         candidates: list[Checkpoint] = []
@@ -686,43 +664,50 @@ def _still_elsewhere(checkpoint: Checkpoint, view: FileView) -> bool:
     """
     if (checkpoint.device, checkpoint.inode) == (view.device, view.inode):
         return False
+    with still_at_path(checkpoint) as original:
+        if original is None:
+            return False
+        # under one of the log's rotated names while the log is still at its path: not the log,
+        # compressed or not (a copy of it: collectors.copies; R11o-5, auth.log.2.gz of a copy took
+        # the log's checkpoint and the log was read again whole)
+        if rotation_age(Path(checkpoint.path), view.path) is not None:
+            return True
+        # logrotate's compress (and gzip -k) leaves both for a while: a copy is the same file (R11 F8)
+        try:
+            return not (view.compressed and compressed_copy(view, original, checkpoint.offset))
+        except OSError:
+            return False
+
+
+@contextlib.contextmanager
+def still_at_path(checkpoint: Checkpoint) -> Iterator[BinaryIO | None]:
+    """The file a checkpoint was made for, opened (once) at the checkpoint's path while it is still
+    there: the same device and inode, the checkpoint's first bytes, not truncated below its
+    position nor written again before it (copytruncate, then the same first bytes: R11 F1); else
+    None."""
     try:
-        st = os.stat(checkpoint.path)
+        original = open(checkpoint.path, "rb")  # noqa: SIM115 (closed below, after the yield)
     except OSError:
-        return False
+        yield None
+        return
+    with original:
+        try:
+            there = the_checkpoints_file(checkpoint, original)
+        except OSError:
+            there = False
+        yield original if there else None
+
+
+def the_checkpoints_file(checkpoint: Checkpoint, original: BinaryIO) -> bool:
+    """Whether ``original`` is the file a checkpoint was made for, holding what was read of it."""
+    st = os.fstat(original.fileno())
     if (st.st_dev, st.st_ino) != (checkpoint.device, checkpoint.inode):
         return False
-    try:
-        with open(checkpoint.path, "rb") as original:
-            head = original.read(checkpoint.fingerprint_bytes)
-            if len(head) != checkpoint.fingerprint_bytes or fingerprint(head) != checkpoint.fingerprint:
-                return False
-            # truncated (copytruncate) and written again with the same first bytes: not there (R11 F1)
-            if st.st_size < checkpoint.offset or (
-                    checkpoint.tail is not None and read_tail_digest(original.fileno(), checkpoint.offset)
-                    != checkpoint.tail):
-                return False
-            # logrotate's compress (and gzip -k) leaves both for a while: a copy is the same file (R11 F8)
-            return not (view.compressed and compressed_copy(view, original, checkpoint.offset))
-    except OSError:
+    head = os.pread(original.fileno(), checkpoint.fingerprint_bytes, 0)
+    if len(head) != checkpoint.fingerprint_bytes or fingerprint(head) != checkpoint.fingerprint:
         return False
-
-
-def _copy_of(checkpoint: Checkpoint, view: FileView, *, whole: bool) -> bool:
-    """Whether ``view`` is a copy of the file still at the checkpoint's path: compared ``whole``
-    (identity.plain_copy), or, for a copy found so before, by the bytes before the copy's end
-    in both (a log only grows: unless it was rewritten, the copy is still its beginning)."""
-    try:
-        with open(checkpoint.path, "rb") as original:
-            st = os.fstat(original.fileno())
-            if (st.st_dev, st.st_ino) != (checkpoint.device, checkpoint.inode) or st.st_size < (view.size or 0):
-                return False
-            if whole:
-                return plain_copy(view, original)
-            end = read_tail_digest(original.fileno(), view.size or 0)
-            return end is not None and end == view_tail_digest(view, view.size or 0)
-    except OSError:
-        return False
+    return st.st_size >= checkpoint.offset and (
+        checkpoint.tail is None or read_tail_digest(original.fileno(), checkpoint.offset) == checkpoint.tail)
 
 
 def _consistent(checkpoint: Checkpoint, view: FileView) -> bool:

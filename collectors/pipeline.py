@@ -47,14 +47,16 @@ from govsoc.collectors.base import (
     path_text,
 )
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
+from govsoc.collectors.copies import Copies
 from govsoc.collectors.detect import detect_parser, record_format
-from govsoc.collectors.files.binary import BINARY_RULE, binary_magic, sniff_binary
+from govsoc.collectors.files.binary import BINARY_RULE
 from govsoc.collectors.files.held import HeldFiles
 from govsoc.collectors.files.identity import RENAMED_OVER, FileView, look, open_content, same_file
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
 from govsoc.collectors.files.paths import PathRecords
 from govsoc.collectors.files.readable import parser_reads
 from govsoc.collectors.files.tracker import FileTracker, RecordFileTracker, unchanged
+from govsoc.collectors.registration import registered
 from govsoc.collectors.spool import DEFAULT_MAX_BYTES, DrainInterrupted, Spool
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.collectors.timestamps import find_time
@@ -70,7 +72,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_REGISTRY_LOCK = "registry"
 #: A file's note when it is a copy of a log still being read (logrotate's copy or copytruncate).
 COPY_NOTE = "a copy of a log still at its path (logrotate copy or copytruncate under way): its lines are read there"
 
@@ -113,6 +114,8 @@ class Pipeline:
         self.enrichers = tuple(enrichers)
         self.checkpoints = CheckpointStore(Path(data_dir) / "state" / "sources",
                                            notice=lambda message: self.notice(message))
+        #: Copies of a log still at its path (logrotate copy, copytruncate), not read themselves.
+        self.copies = Copies(self.checkpoints)
         #: What was seen at each log path (collectors.files.paths): its first look, links refused.
         self.paths = PathRecords(Path(data_dir) / "state" / "paths", notice=lambda message: self.notice(message))
         #: Notices about paths said in this process (said once, not at every poll).
@@ -493,19 +496,8 @@ class Pipeline:
     def known(self, view: FileView, options: IngestOptions) -> tuple[Checkpoint | None, str | None]:
         """The checkpoint of the line file ``view`` shows, registered now when the file is new;
         or None and what it is, when a new file is binary content; (None, None) for a new file that
-        is a copy of a log still at its path (checkpoints.copied), which is not read."""
-        with self.checkpoints.lock(_REGISTRY_LOCK):
-            checkpoint = self.checkpoints.match(view)
-            if checkpoint is None and self.checkpoints.copied(view) is not None:
-                return None, None  # its lines are read from the log it copies
-            if checkpoint is None:
-                binary = sniff_binary(view.head)
-                # A known format is refused whole; control bytes alone may be a run of garbage at
-                # the head of a text log, which the reader judges (R11i-5).
-                if binary and binary_magic(view.head) is not None:
-                    return None, binary
-                checkpoint = self.checkpoints.register(view, options.parser or detect_parser(view.path))
-        return checkpoint, None
+        is a copy of a log still at its path (collectors.copies), which is not read."""
+        return registered(self.checkpoints, self.copies, view, options.parser)
 
     def _ingest_record_file(self, view: FileView, parser: Parser, source: Source, options: IngestOptions,
                             summary: IngestSummary) -> IngestSummary:

@@ -311,14 +311,54 @@ def plain_copy(view: FileView, original: BinaryIO) -> bool:
     ``original``: a copy of it, whole or still being written (logrotate's ``copy``, and
     ``copytruncate`` before its truncate). Costs a read of both; asked only of a new file whose
     first bytes are those of a log still at its path."""
+    return not view.compressed and copy_extent(view, original) is not None
+
+
+def copy_extent(view: FileView, original: BinaryIO) -> tuple[int, str | None] | None:
+    """When all the content of the file ``view`` shows (plain, or gzip decompressed) is exactly
+    the first bytes of ``original``: how many bytes that is and the digest of the last of them
+    (read_tail_digest's at that length); None when it is not, or has no content. A copy still
+    being written counts as far as it goes: a plain one up to the size looked at, a gzip one up
+    to where its stream is cut (logrotate compresses a copy after making it: R11o-5)."""
     original.seek(0)
-    remaining = view.size or 0
-    with open_bytes(view.path) as copy:
-        if not same_file(copy, view):
-            return False
-        while remaining:
-            piece = copy.read(min(_COMPARE_BYTES, remaining))
-            if not piece or original.read(len(piece)) != piece:
-                return False
-            remaining -= len(piece)
-    return True
+    length, last = 0, b""
+    for piece in _content(view):
+        if original.read(len(piece)) != piece:
+            return None
+        length += len(piece)
+        last = (last + piece)[-TAIL_BYTES:]
+    return (length, fingerprint(last)) if length else None
+
+
+def content_end(view: FileView) -> tuple[int, str | None]:
+    """The content length of the file ``view`` shows and the digest of its last bytes: for a
+    plain file from its size looked at (one read at its end), for gzip by reading it whole."""
+    if not view.compressed:
+        return view.size or 0, view_tail_digest(view, view.size or 0)
+    length, last = 0, b""
+    for piece in _content(view):
+        length += len(piece)
+        last = (last + piece)[-TAIL_BYTES:]
+    return length, fingerprint(last)
+
+
+def _content(view: FileView) -> Iterator[bytes]:
+    """The content of the file ``view`` shows, in pieces: a plain file up to its size looked at,
+    gzip decompressed up to its end or where its stream is cut. Nothing when the path holds
+    another file now."""
+    opened = open_content(view.path) if view.compressed else open_bytes(view.path)
+    with opened as stream:
+        if not same_file(stream, view):
+            return
+        remaining = None if view.compressed else view.size or 0
+        while remaining is None or remaining:
+            try:
+                piece = stream.read1(  # type: ignore[attr-defined]
+                    _COMPARE_BYTES if remaining is None else min(_COMPARE_BYTES, remaining))
+            except (OSError, EOFError, zlib.error):
+                return  # a gzip stream cut (still being written): its content so far
+            if not piece:
+                return
+            if remaining is not None:
+                remaining -= len(piece)
+            yield piece

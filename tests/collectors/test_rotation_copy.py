@@ -14,7 +14,7 @@ from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.collectors.follow import Follower
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
-from tests.collectors.test_rotation import write
+from tests.collectors.test_rotation import logrotate, write
 
 
 def followed(folder: Path, store: SqliteStore, lines: int, pattern: str = "auth.log") -> tuple[Path, Follower]:
@@ -128,3 +128,38 @@ def test_a_copy_judged_once_is_judged_again_when_the_log_changed(tmp_path: Path,
         other.poll()
         live.poll()
     assert numbers(sqlite_store) == list(range(20))
+
+
+@pytest.mark.parametrize("options", [
+    # R11o-5: auth.log.1 is a plain copy (copied()), auth.log.2.gz made from it at the next
+    # rotation took the live log's checkpoint through compressed_copy(): every line stored twice
+    ("copy", "compress", "delaycompress"),
+    # the copy compressed at once (auth.log.1.gz), no plain copy left: passed before too (a guard)
+    ("copy", "compress"),
+])
+@pytest.mark.parametrize("restart", [
+    False,  # one follower of the glob, polling on
+    True,  # a new follower at each round: the judgment comes from the files, not from the process
+])
+def test_logrotates_compressed_copies_are_not_read_again(tmp_path: Path, sqlite_store: SqliteStore,
+                                                         options: tuple[str, ...], restart: bool) -> None:
+    logs = tmp_path / "log"
+    logs.mkdir()
+    log = logs / "auth.log"
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    follower = Follower(pipeline, [str(logs / "auth.log*")], lambda _path: IngestOptions())
+    written = 0
+    for _ in range(4):
+        write(log, written, 10)
+        written += 10
+        follower.poll()
+        logrotate(logs, log, *options)
+        write(log, written, 5)  # the log grows on after its copy
+        written += 5
+        if restart:
+            follower = Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state"), [str(logs / "auth.log*")],
+                                lambda _path: IngestOptions())
+        follower.poll()
+        follower.poll()
+    assert any(p.suffix == ".gz" for p in logs.iterdir())
+    assert numbers(sqlite_store) == list(range(written))

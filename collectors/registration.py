@@ -1,0 +1,52 @@
+"""Registration: which checkpoint (collectors.checkpoints) a line file looked at has, registered
+when the file is new; binary content and copies of a log (collectors.copies) are not registered.
+
+Under the registry lock (one `govsoc ingest` at a time registers, so two never give one file two
+identities), except the whole comparison of a file that may be a copy with its log: it runs
+outside the lock and its result is checked again, cheaply, under it (R11o-6: ~1 s per 200 MB of
+copy held the lock, and every other file's registration waited).
+"""
+
+from __future__ import annotations
+
+from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
+from govsoc.collectors.copies import Copies
+from govsoc.collectors.detect import detect_parser
+from govsoc.collectors.files.binary import binary_magic, sniff_binary
+from govsoc.collectors.files.identity import FileView
+
+__all__ = ["REGISTRY_LOCK", "registered"]
+
+#: The lock (CheckpointStore.lock) that registrations hold.
+REGISTRY_LOCK = "registry"
+
+
+def registered(checkpoints: CheckpointStore, copies: Copies, view: FileView,
+               parser: str | None) -> tuple[Checkpoint | None, str | None]:
+    """The checkpoint of the line file ``view`` shows, registered now (read with ``parser``, or
+    the one its name suggests) when the file is new; or None and what it is, when a new file is
+    binary content; (None, None) for a new file that is a copy of a log, which is not read."""
+    with checkpoints.lock(REGISTRY_LOCK):
+        checkpoint = checkpoints.match(view)
+        if checkpoint is not None or not copies.to_compare(view):
+            return _matched(checkpoints, copies, view, parser, checkpoint)
+    with copies.compared(view) as compared, checkpoints.lock(REGISTRY_LOCK):
+        if copies.copied(view, compared) is not None:
+            return None, None
+        # no longer a copy as compared (the log truncated or changed meanwhile): matched again
+        return _matched(checkpoints, copies, view, parser, checkpoints.match(view))
+
+
+def _matched(checkpoints: CheckpointStore, copies: Copies, view: FileView, parser: str | None,
+             checkpoint: Checkpoint | None) -> tuple[Checkpoint | None, str | None]:
+    """registered(), under the registry lock, once ``view`` was matched to ``checkpoint`` (or None)."""
+    if checkpoint is not None:
+        return checkpoint, None
+    if copies.copied(view) is not None:
+        return None, None  # its lines are read from the log it copies
+    binary = sniff_binary(view.head)
+    # A known format is refused whole; control bytes alone may be a run of garbage at the head
+    # of a text log, which the reader judges (R11i-5).
+    if binary and binary_magic(view.head) is not None:
+        return None, binary
+    return checkpoints.register(view, parser or detect_parser(view.path)), None

@@ -1,0 +1,138 @@
+"""A copy of a log judged so while the log held its bytes stays known as one after the log is
+truncated (collectors.copies' marks, R11o-1): real logrotate, real `govsoc ingest` processes,
+kills."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+import pytest
+
+from govsoc.collectors import IngestOptions, Pipeline, checkpoints, copies
+from govsoc.collectors.files.identity import FileView, look
+from govsoc.collectors.follow import Follower
+from govsoc.collectors.registration import REGISTRY_LOCK
+from govsoc.store.base import Query
+from govsoc.store.sqlite import SqliteStore
+from tests.collectors.test_rotation import GOVSOC, logrotate, stored, write
+
+
+def numbers(home: Path) -> list[int]:
+    return sorted(int(line.split("sshd[")[1].split("]")[0]) for line in stored(home))
+
+
+def ingest(home: Path, pattern: str, crash_at: str = "") -> int:
+    """A one-shot `govsoc ingest` of ``pattern``; its exit status (-9: killed at ``crash_at``)."""
+    done = subprocess.run([GOVSOC, "ingest", pattern], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "GOVSOC_HOME": str(home), "GOVSOC_CONFIG": "",
+                               "GOVSOC_CRASH_AT": crash_at})
+    assert done.returncode in (0, -9), done.stderr
+    return done.returncode
+
+
+def killed_copytruncate(logs: Path, run: Callable[[str], None], compress: tuple[str, ...]) -> None:
+    """app.log read; a copytruncate killed between its copy and its truncate (the copy app.log.1,
+    the log not truncated; ``run("copy")`` sees it); the log grows on; two normal copytruncate
+    rotations, the log growing between: 120 lines in all."""
+    log = logs / "app.log"
+    write(log, 0, 50)
+    run("")
+    shutil.copy(log, logs / "app.log.1")
+    run("copy")
+    write(log, 50, 50)
+    run("")
+    for start in (100, 110):
+        logrotate(logs, log, "copytruncate", *compress)
+        write(log, start, 10)
+        run("")
+
+
+@pytest.mark.parametrize("compress", [
+    (),  # the stale copy becomes app.log.2: lines 0-49 were stored twice
+    ("compress",),  # logrotate moves the stale plain app.log.1 aside (app.log.1-<hour>.backup): read whole too
+])
+def test_a_copy_left_by_a_killed_copytruncate_is_not_read_by_later_runs(tmp_path: Path,
+                                                                         compress: tuple[str, ...]) -> None:
+    logs, home = tmp_path / "log", tmp_path / "home"
+    logs.mkdir()
+    codes: list[int] = []
+    killed_copytruncate(logs, lambda _when: codes.append(ingest(home, str(logs / "app.log*"))), compress)
+    assert codes == [0] * 5
+    assert numbers(home) == list(range(120))
+
+
+@pytest.mark.parametrize("compress", [
+    (),  # as above, each round a follower started again (a restart): lines 0-49 stored twice
+    ("compress",),  # the same with compression
+])
+def test_a_copy_left_by_a_killed_copytruncate_is_not_read_by_a_restarted_follower(
+        tmp_path: Path, sqlite_store: SqliteStore, compress: tuple[str, ...]) -> None:
+    logs = tmp_path / "log"
+    logs.mkdir()
+
+    def run(_when: str) -> None:
+        follower = Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state"), [str(logs / "app.log*")],
+                            lambda _path: IngestOptions())
+        follower.poll()
+        follower.poll()
+
+    killed_copytruncate(logs, run, compress)
+    assert sorted(int(str(e.get("event.original")).split("sshd[")[1].split("]")[0])
+                  for e in sqlite_store.search(Query())) == list(range(120))
+
+
+@pytest.mark.parametrize("crash_at", [
+    "copy-judged",  # killed after the copy was judged, before its mark was saved: judged again next run
+    "copy-marked",  # killed right after its mark was saved: the mark is whole (atomic write)
+])
+def test_a_kill_while_a_copy_is_marked_loses_nothing_and_stores_nothing_twice(tmp_path: Path, crash_at: str) -> None:
+    logs, home = tmp_path / "log", tmp_path / "home"
+    logs.mkdir()
+    codes: list[int] = []
+    killed_copytruncate(logs, lambda when: codes.append(ingest(home, str(logs / "app.log*"),
+                                                               crash_at if when == "copy" else "")), ())
+    assert codes[1] == -9  # the crash point was reached
+    assert numbers(home) == list(range(120))
+
+
+def test_a_copy_is_compared_outside_the_registry_lock_and_the_log_opened_once(
+        tmp_path: Path, sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    # R11o-6: the whole comparison of a copy with its log (~1 s per 200 MB) ran under the registry
+    # lock, which every other file's registration (other processes' too) waits for; and copied()
+    # opened the log by name twice per judgment (_still_elsewhere, then _copy_of): 3 with match's
+    log = tmp_path / "app.log"
+    write(log, 0, 10)
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    pipeline.ingest_file(log)
+    write(log, 10, 2000)
+    copy = tmp_path / "app.log.1"
+    shutil.copyfile(log, copy)
+    registry = pipeline.checkpoints.folder / f"{REGISTRY_LOCK}.lock"
+    free_while_compared: list[bool] = []
+    compare = copies.copy_extent
+
+    def copy_extent(view: FileView, original: BinaryIO) -> tuple[int, str | None] | None:
+        with registry.open("a") as other:  # as another process would: a lock of its own
+            try:
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                free_while_compared.append(True)
+                fcntl.flock(other, fcntl.LOCK_UN)
+            except BlockingIOError:
+                free_while_compared.append(False)
+        return compare(view, original)
+
+    monkeypatch.setattr(copies, "copy_extent", copy_extent)
+    opened: list[str] = []
+    monkeypatch.setattr(checkpoints, "open", lambda path, *a: opened.append(str(path)) or open(path, *a),
+                        raising=False)
+    for _look in range(2):  # judged, then asked again at the next look
+        opened.clear()
+        assert pipeline.known(look(copy), IngestOptions()) == (None, None)
+        assert opened == [str(log), str(log)]  # match's look at the log, the comparison (or its check)
+    assert free_while_compared == [True]
