@@ -31,7 +31,8 @@ from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample
 from govsoc.classification.sources.key_sketch import SKETCH, KeySketch, value_hash
 
-__all__ = ["Keys", "keys_of", "SKETCH", "MIN_KEYS", "REPEATS", "ROW_NUMBERS", "SURROGATES", "CATEGORIES", "own_name"]
+__all__ = ["Keys", "keys_of", "SKETCH", "MIN_KEYS", "REPEATS", "ROW_NUMBERS", "SURROGATES", "CATEGORIES", "PEOPLE",
+           "own_name"]
 
 #: Distinct values a key column holds at least (fewer: a category, or too few to tell a link by).
 MIN_KEYS: Final = 10
@@ -49,6 +50,9 @@ CATEGORIES: Final = frozenset({
 _DATE: Final = re.compile(r"(?:19|20)\d\d(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
                           r"(?:[ T]\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?)?")
 _FILE_PART: Final = re.compile(r" \((?:line|row) \d+\)$")
+#: What a heading numbering people ends its kind with (人员编号, 工号, 学号, 持有人编号, user_id), lower case.
+PEOPLE: Final = ("人员", "人", "工", "职工", "员工", "学", "学生", "用户", "客户", "会员", "患者", "病人", "person",
+                 "user", "staff", "employee", "emp", "member", "customer", "patient")
 #: A heading naming one kind of record's number (人员编号, 档案编号, 工号, 人员ID, person_no, user_id): a
 #: running number under it is that record's key whatever its table is called (a 人员库's two exported
 #: files, 人员信息.csv and 证件信息.csv, both by 人员编号 1..n: R15i-1). A bare 编号, id or No. names none.
@@ -99,10 +103,12 @@ def keys_of(table: TableSample) -> Keys:
         field = column.field.strip().lower()
         if _numbered(values, table.rows):
             numbered.add(i)
-        if field in CATEGORIES or _dated(values) or _category(values, column):
+        if field in CATEGORIES or _dated(values) or _category(values, column, people=_names_people(field)):
             unkeyed.add(i)
         if field and field not in ROW_NUMBERS:
-            if field not in SURROGATES:  # every table's own id: a key of another table only as person_id
+            # every table's own id 1..n: a key of another table only as person_id; one of values (UUIDs)
+            # two tables share is one entity's, split by columns (user / user_profile: R15i-22)
+            if field not in SURROGATES or i not in numbered:
                 headings.setdefault(field, i)
                 if _names_records(field):
                     qualified.add(field)
@@ -119,12 +125,23 @@ def keys_of(table: TableSample) -> Keys:
 
 def _names_records(field: str) -> bool:
     """Whether the heading names a kind of record's number (人员编号, person_id), not only a number."""
+    return bool(_record_kind(field))
+
+
+def _record_kind(field: str) -> str:
+    """The kind of record a heading names the number of (人员 of 人员编号, person of person_id), or ""."""
     for word in _NUMBER_WORDS:  # the longest first: 编号 is a bare number word, not 编 + 号
         if field.endswith(word):
             what = field.removesuffix(word).strip(" _-")
-            return bool(what) and what not in ROW_NUMBERS and what not in SURROGATES and not what.isdigit() and (
-                not what.isascii() or len(what) >= 2)
-    return False
+            named = what and what not in ROW_NUMBERS and what not in SURROGATES and not what.isdigit()
+            return what if named and (not what.isascii() or len(what) >= 2) else ""
+    return ""
+
+
+def _names_people(field: str) -> bool:
+    """Whether the heading numbers people (人员编号, 工号, 学号, user_id): a person's log repeats it on
+    every row of theirs (门禁, 考勤: 365 swipes each), which no more makes it a group's code (R15i-18)."""
+    return _record_kind(field).endswith(PEOPLE)
 
 
 def _sketch(column: ColumnSample, values: set[str], whole: KeySketch | None) -> tuple[int, frozenset[int], bool]:
@@ -149,8 +166,9 @@ def _dated(values: set[str]) -> bool:
     return bool(values) and sum(1 for v in values if _DATE.fullmatch(v)) * 10 >= len(values) * 9
 
 
-def _category(values: set[str], column: ColumnSample) -> bool:
+def _category(values: set[str], column: ColumnSample, *, people: bool = False) -> bool:
     """Whether the column holds a few values, repeated, or each value on REPEATS rows and more of
-    its sample (20 units' codes over 400 staff): a category, not a person's key."""
+    its sample (20 units' codes over 400 staff), unless its heading numbers ``people`` (a person's
+    门禁 log by 工号): a category, not a person's key."""
     return bool(values) and (len(values) < MIN_KEYS and len(column.values) >= 2 * len(values)
-                             or len(column.values) >= REPEATS * len(values))
+                             or not people and len(column.values) >= REPEATS * len(values))

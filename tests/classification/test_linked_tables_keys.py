@@ -5,6 +5,7 @@ Unrelated rosters that share a numbering, a date or a 单位 column are graded e
 from __future__ import annotations
 
 import csv
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +24,15 @@ def rosters(folder: Path, key: str, value: Callable[[int], str], other_key: str 
             out = csv.writer(f)
             out.writerow([heading, "姓名" if column == 0 else "身份证号码"])
             out.writerows([value(i), person(first + i)[column]] for i in range(50))
+    return folder
+
+
+def written(folder: Path, files: dict[str, list[list[str]]]) -> Path:
+    """``folder`` holding each CSV file of ``files`` (name -> rows)."""
+    folder.mkdir()
+    for name, rows in files.items():
+        with open(folder / name, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(rows)
     return folder
 
 
@@ -46,12 +56,9 @@ def test_unrelated_rosters_are_not_linked(tmp_path: Path, key: str, value: Calla
 def test_a_unit_code_repeated_over_its_staff_links_no_person(tmp_path: Path) -> None:
     # units.csv lists 20 units by code with each head's name; staff.csv 400 people's ID numbers by unit code:
     # the code is unique in units.csv and staff's codes all come from it, but it names a unit, not a person
-    folder = tmp_path / "f"
-    folder.mkdir()
-    with open(folder / "units.csv", "w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows([["单位编码", "负责人"], *([f"U{i:03d}", person(i)[0]] for i in range(20))])
-    with open(folder / "staff.csv", "w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows([["单位编码", "身份证号码"], *([f"U{i % 20:03d}", person(i)[1]] for i in range(400))])
+    folder = written(tmp_path / "f", {
+        "units.csv": [["单位编码", "负责人"], *([f"U{i:03d}", person(i)[0]] for i in range(20))],
+        "staff.csv": [["单位编码", "身份证号码"], *([f"U{i % 20:03d}", person(i)[1]] for i in range(400))]})
     inventory = scan(folder)
     staff = table(inventory, "staff.csv")
     assert staff.level == "G3" and "linked to" not in staff.basis
@@ -64,9 +71,24 @@ def test_a_unit_code_repeated_over_its_staff_links_no_person(tmp_path: Path) -> 
     ("人员编号", None, lambda i: str(i + 1)),  # a 人员库 export's own 1..n under a heading naming its records (R15i-1)
     ("档案编号", None, lambda i: f"{i + 1:04d}"),  # 0001..0050 under 档案编号: the same
     ("user_no", None, lambda i: str(i + 1)),  # and in English
+    ("id", None, lambda i: str(uuid.UUID(int=7919 * i + 1))),  # one entity's UUIDs split by columns (R15i-22)
 ])
 def test_a_person_key_still_links(tmp_path: Path, key: str, other_key: str | None, value: Callable[[int], str]) -> None:
     inventory = scan(rosters(tmp_path / "f", key, value, other_key))
     certs = table(inventory, "certs.csv")
     assert certs.level == "G4" and f"by {other_key or key} = {key}" in certs.basis
     assert table(inventory, "roster.csv").level == "G4"
+
+
+def test_a_persons_log_repeating_their_number_links_to_the_roster(tmp_path: Path) -> None:
+    # R15i-18: a 门禁 log of 50 people x 25 swipes by 工号 (the swiper's ID number on each row) beside
+    # the 花名册 (工号, 姓名): 4ed701a took a key on 20 sampled rows and more for a unit's code (2级 /
+    # 3级); a heading numbering people is a person's key however often their log repeats it (the unit
+    # code over its staff stays a category: test_a_unit_code_repeated_over_its_staff_links_no_person)
+    folder = written(tmp_path / "f", {
+        "花名册.csv": [["工号", "姓名"], *([f"A{i:04d}", person(i)[0]] for i in range(50))],
+        "门禁记录.csv": [["工号", "刷卡时间", "身份证号码"],
+                     *([f"A{i:04d}", f"2024-03-{d + 1:02d} 08:0{i % 10}", person(i)[1]]
+                       for d in range(25) for i in range(50))]})
+    inventory = scan(folder)
+    assert (table(inventory, "门禁记录.csv").level, table(inventory, "花名册.csv").level) == ("G4", "G4")
