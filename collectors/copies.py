@@ -51,6 +51,9 @@ MARKS_FOLDER = "copies"
 #: Marks kept per log, newest last: logrotate keeps a few copies, each marked at a few sizes
 #: (seen half written); an older mark's copy has long been rotated away.
 MARKS_PER_LOG = 64
+#: The most a log's marks file holds (MARKS_PER_LOG marks of a folder path up to 4 KiB each); a
+#: larger file is damaged and not read (R11q-1: 300 MB read at every run).
+MARKS_BYTES = MARKS_PER_LOG * 4608
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,10 +100,11 @@ class CopyMarks:
         if known is not None and known[0] == key:
             return known[1]
         try:
-            marks = [CopyMark(folder=str(m["folder"]), size=int(m["size"]), tail=m["tail"])
-                     for m in json.loads(path.read_bytes().decode("utf-8"))["marks"]]
-        except (OSError, ValueError, TypeError, KeyError) as e:
-            self.notice(f"{path}: damaged copy marks ({type(e).__name__}: {e}): taken as none, replaced at the next")
+            marks = _marks(path, st.st_size)
+        except (OSError, ValueError, TypeError, KeyError, RecursionError) as e:
+            # RecursionError: json's decoder on deep nesting (R11q-1: 100,000 '[' stopped every run)
+            self.notice(f"{path}: damaged copy marks ({type(e).__name__}: {str(e)[:200]}): taken as none, "
+                        "replaced at the next")
             marks = []
         self._parsed[identity] = (key, marks)
         return marks
@@ -117,6 +121,21 @@ class CopyMarks:
         replace_file(self.folder / f"{identity}.json", data.encode("ascii"), "a copy's mark")
         sync_folder(self.folder)
         self._parsed.pop(identity, None)
+
+
+def _marks(path: Path, size: int) -> list[CopyMark]:
+    """The marks a file holds; ValueError or TypeError when it holds anything else: more than
+    MARKS_BYTES, a mark whose size is no whole number from 0 (1e999 stopped every run with
+    OverflowError, R11q-1; true, -5) or whose folder or tail is no text."""
+    if size > MARKS_BYTES:
+        raise ValueError(f"{size} bytes, more than {MARKS_BYTES} marks take")
+    marks = []
+    for m in json.loads(path.read_bytes().decode("utf-8"))["marks"][:MARKS_PER_LOG]:
+        folder, length, tail = m["folder"], m["size"], m["tail"]
+        if not isinstance(folder, str) or type(length) is not int or length < 0 or not isinstance(tail, str | None):
+            raise TypeError(f"not a mark: {json.dumps(m)[:100]}")
+        marks.append(CopyMark(folder=folder, size=length, tail=tail))
+    return marks
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -136,3 +136,21 @@ def test_a_copy_is_compared_outside_the_registry_lock_and_the_log_opened_once(
         assert pipeline.known(look(copy), IngestOptions()) == (None, None)
         assert opened == [str(log), str(log)]  # match's look at the log, the comparison (or its check)
     assert free_while_compared == [True]
+
+
+@pytest.mark.parametrize("content", [
+    b'{"log": "x", "marks": [{"folder": "/logs", "size": 1e999, "tail": null}]}',  # int(inf): OverflowError
+    b"[" * 100_000,  # json's decoder recursed out (RecursionError)
+    b'{"log": "x", "marks": [{"folder": "/logs", "size": -5, "tail": [1, 2]}]}',  # no size, no digest
+    b'{"log": "x", "marks": [{"folder": "/logs", "size": true, "tail": {"a": 1}}]}',  # a bool is no size
+    b'{"log": "x", "marks": [{"folder": 7, "size": 5, "tail": null}]}',  # a folder that is no text
+    b'{"log": "x", "marks": []}' + b" " * (copies.MARKS_BYTES + 1),  # more than marks take: not read
+])
+def test_a_damaged_marks_file_is_said_and_holds_none(tmp_path: Path, content: bytes) -> None:
+    # R11q-1: a marks file damaged (a crash, a full disk, whoever may write the state folder) stopped
+    # every later run of the folder with "internal error" (OverflowError, RecursionError): the log's
+    # new lines were never read until someone deleted the file
+    (tmp_path / "x.json").write_bytes(content)
+    said: list[str] = []
+    assert copies.CopyMarks(tmp_path, said.append).of("x") == []
+    assert len(said) == 1 and "damaged copy marks" in said[0]
