@@ -51,9 +51,10 @@ MARKS_FOLDER = "copies"
 #: Marks kept per log, newest last: logrotate keeps a few copies, each marked at a few sizes
 #: (seen half written); an older mark's copy has long been rotated away.
 MARKS_PER_LOG = 64
-#: The most a log's marks file holds (MARKS_PER_LOG marks of a folder path up to 4 KiB each); a
-#: larger file is damaged and not read (R11q-1: 300 MB read at every run).
-MARKS_BYTES = MARKS_PER_LOG * 4608
+#: The most a log's marks file holds: MARKS_PER_LOG marks of a folder path of PATH_MAX (4,096) bytes,
+#: each written as JSON's \u escape of 6 bytes (a path that is not UTF-8); a larger file is damaged
+#: and not read (R11q-1: 300 MB read at every run).
+MARKS_BYTES = MARKS_PER_LOG * (6 * 4096 + 512)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
