@@ -32,6 +32,7 @@ from govsoc.collectors.files.identity import (
     FINGERPRINT_BYTES,
     FileView,
     compressed_copy,
+    content_shorter,
     fingerprint,
     read_tail_digest,
     view_tail_digest,
@@ -558,11 +559,15 @@ class CheckpointStore:
     def match(self, view: FileView) -> Checkpoint | None:
         """The checkpoint of the file ``view`` shows, or None when it is a file not seen before."""
         candidates = self.candidates(view)
-        consistent = [c for c in candidates if _consistent(c, view) and not _still_elsewhere(c, view)]
-        if not consistent:
-            return None
-        same_inode = [c for c in consistent if (c.device, c.inode) == (view.device, view.inode)]
-        return (same_inode or consistent)[-1]
+        # the file's own checkpoint first, the others only without it: the same answer as judging
+        # all, and a compressed file registered once is not counted through again at every look
+        # (_consistent), only while it matches none of its own
+        same_inode = [c for c in candidates if (c.device, c.inode) == (view.device, view.inode)]
+        for group in (same_inode, [c for c in candidates if c not in same_inode]):
+            consistent = [c for c in group if _consistent(c, view) and not _still_elsewhere(c, view)]
+            if consistent:
+                return consistent[-1]
+        return None
 
     def candidates(self, view: FileView) -> list[Checkpoint]:
         """The checkpoints whose fingerprint ``view``'s first bytes have, oldest update first."""
@@ -711,8 +716,14 @@ def the_checkpoints_file(checkpoint: Checkpoint, original: BinaryIO) -> bool:
 
 
 def _consistent(checkpoint: Checkpoint, view: FileView) -> bool:
-    """Whether the file still holds what was read up to the checkpoint's position."""
-    if view.compressed or view.size is None:
+    """Whether the file still holds what was read up to the checkpoint's position. A compressed
+    file is not read to the position to compare its bytes there, but one holding fewer bytes (its
+    trailer's length, then its content counted) is not the file read: an unread generation that
+    logrotate compressed at once, opening with the log's banner, was "read" from the older one's
+    position past its end, none of its lines stored (R11p-8: 30 lost)."""
+    if view.compressed:
+        return view.size is None or view.size >= checkpoint.offset or not content_shorter(view, checkpoint.offset)
+    if view.size is None:
         return True
     if view.size < checkpoint.offset:
         return False

@@ -342,6 +342,26 @@ def content_end(view: FileView) -> tuple[int, str | None]:
     return length, fingerprint(last)
 
 
+def content_shorter(view: FileView, length: int) -> bool:
+    """Whether the gzip file ``view`` holds fewer than ``length`` bytes of content, counted by
+    decompressing it (its trailer's ISIZE is the last member's length modulo 2**32: a hint, which
+    view.size already is). False when it cannot be told (the path holds another file now, a
+    damaged stream: as far as it reads)."""
+    counted = 0
+    with open_content(view.path) as stream:
+        if not same_file(stream, view):
+            return False
+        while counted < length:
+            try:
+                piece = stream.read1(min(_COMPARE_BYTES, length - counted))  # type: ignore[attr-defined]
+            except (OSError, EOFError, zlib.error):
+                return False
+            if not piece:
+                return True
+            counted += len(piece)
+    return False
+
+
 def _content(view: FileView) -> Iterator[bytes]:
     """The content of the file ``view`` shows, in pieces: a plain file up to its size looked at,
     gzip decompressed up to its end or where its stream is cut. Nothing when the path holds

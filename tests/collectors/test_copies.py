@@ -154,3 +154,43 @@ def test_a_damaged_marks_file_is_said_and_holds_none(tmp_path: Path, content: by
     said: list[str] = []
     assert copies.CopyMarks(tmp_path, said.append).of("x") == []
     assert len(said) == 1 and "damaged copy marks" in said[0]
+
+
+#: A start-up banner over FINGERPRINT_BYTES that the application writes at the top of each new log:
+#: every generation of the log has one fingerprint (R11p's harness)
+BANNER = "".join(f"# GovPortal 政务服务平台 audit log, format v3.2, line {i:02d}: fields time host prog[pid] message\n"
+                 for i in range(14))
+
+
+@pytest.mark.parametrize("rewrite", [
+    False,  # create + compress, two rotations between two runs of `govsoc ingest app.log` (R11p S2z)
+    True,  # the application rewrites its log, then copytruncate + compress (R11p S1z)
+])
+def test_an_unread_generation_compressed_at_once_is_read(tmp_path: Path, rewrite: bool) -> None:
+    # R11p-8: the unread generation, gzipped by logrotate at once and opening with the log's banner,
+    # matched the older generation's checkpoint (a compressed file was taken as holding what was read
+    # of it without a look) and was "read" from that one's position past its end: 0 records, lines
+    # 100-129 never stored (on 5edafa7 and after F11r's copies alike)
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    logs.mkdir()
+    log = logs / "app.log"
+    log.write_text(BANNER, encoding="utf-8")
+    write(log, 0, 100)
+    ingest(home, str(log))
+    if rewrite:
+        log.write_text(BANNER, encoding="utf-8")
+        write(log, 100, 30)
+        logrotate(logs, log, "copytruncate", "compress")
+        write(log, 130, 10)
+    else:
+        logrotate(logs, log, "create", "compress")
+        log.write_text(BANNER, encoding="utf-8")
+        write(log, 100, 30)
+        logrotate(logs, log, "create", "compress")
+        log.write_text(BANNER, encoding="utf-8")
+        write(log, 130, 10)
+    ingest(home, str(log))
+    ingest(home, str(logs / "app.log*"))
+    # the banner's lines are stored too (kept unparsed), once a generation: counted apart
+    lines = [line for line in stored(home) if "sshd[" in line]
+    assert sorted(int(line.split("sshd[")[1].split("]")[0]) for line in lines) == list(range(140))
