@@ -219,6 +219,12 @@ class Copies:
         return [m for m in self.marks.of(log.identity) if m.folder == str(view.path.parent)
                 and (m.size % (1 << 32) if view.compressed else m.size) == view.size]  # gzip: its trailer's
 
+    def marked(self, view: FileView) -> str | None:
+        """The identity of the log an earlier judgment marked ``view`` a copy of, while the log
+        agrees (:meth:`copied` without a comparison), or None."""
+        judged = self._marked(view)
+        return judged.identity if judged is not None else None
+
     def _marked(self, view: FileView) -> _Judged | None:
         """The copy an earlier judgment marked that ``view`` shows, if any, while its log agrees."""
         end: tuple[int, str | None] | None = None

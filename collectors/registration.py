@@ -28,6 +28,11 @@ def registered(checkpoints: CheckpointStore, copies: Copies, view: FileView,
     binary content; (None, None) for a new file that is a copy of a log, which is not read."""
     with checkpoints.lock(REGISTRY_LOCK):
         checkpoint = checkpoints.match(view)
+        if checkpoint is not None and (checkpoint.device, checkpoint.inode) != (view.device, view.inode) \
+                and copies.marked(view) == checkpoint.identity:
+            # a copy marked so, matched to the log by its bytes: after a rename rotation it took the
+            # log's checkpoint, and the log itself (auth.log.1) was read again from byte 0 (R11q-9)
+            return None, None
         if checkpoint is not None or not copies.to_compare(view):
             return _matched(checkpoints, copies, view, parser, checkpoint)
     with copies.compared(view) as compared, checkpoints.lock(REGISTRY_LOCK):

@@ -194,3 +194,24 @@ def test_an_unread_generation_compressed_at_once_is_read(tmp_path: Path, rewrite
     # the banner's lines are stored too (kept unparsed), once a generation: counted apart
     lines = [line for line in stored(home) if "sshd[" in line]
     assert sorted(int(line.split("sshd[")[1].split("]")[0]) for line in lines) == list(range(140))
+
+
+def test_a_marked_copy_rotated_on_by_a_rename_does_not_take_the_logs_checkpoint(tmp_path: Path) -> None:
+    # R11q-9: a copy beside the log (`cp`, logrotate's `copy`), judged and marked a copy, then an
+    # ordinary rename rotation (the copy -> app.log.2, the log -> app.log.1): the copy was matched to
+    # the log's checkpoint by its bytes before its mark was looked at, and the log itself, app.log.1,
+    # read again from byte 0: 120 lines stored twice
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    logs.mkdir()
+    log = logs / "app.log"
+    write(log, 0, 100)
+    ingest(home, str(logs / "app.log*"))
+    write(log, 100, 20)
+    shutil.copy(log, logs / "app.log.1")
+    ingest(home, str(logs / "app.log*"))
+    write(log, 120, 5)
+    logrotate(logs, log, "create")
+    write(log, 125, 10)
+    for _ in range(2):
+        ingest(home, str(logs / "app.log*"))
+    assert numbers(home) == list(range(135))
