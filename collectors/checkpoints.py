@@ -562,8 +562,10 @@ class CheckpointStore:
         # the file's own checkpoint first, the others only without it: the same answer as judging
         # all, and a compressed file registered once is not counted through again at every look
         # (_consistent), only while it matches none of its own
-        same_inode = [c for c in candidates if (c.device, c.inode) == (view.device, view.inode)]
-        for group in (same_inode, [c for c in candidates if c not in same_inode]):
+        own = (view.device, view.inode)
+        same_inode = [c for c in candidates if (c.device, c.inode) == own]
+        others = [c for c in candidates if (c.device, c.inode) != own]
+        for group in (same_inode, others):
             consistent = [c for c in group if _consistent(c, view) and not _still_elsewhere(c, view)]
             if consistent:
                 return consistent[-1]
