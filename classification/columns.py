@@ -60,6 +60,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
+from govsoc.classification.cell_names import cell_names
 from govsoc.classification.column_sample import ColumnSample
 from govsoc.classification.identifier_names import is_field_word, is_person_name
 from govsoc.classification.invisible import INVISIBLE, visible
@@ -281,6 +282,7 @@ class ColumnClassifier:
         lost = [e for i, e in by_chance.items() if named.get(i) == "strong" and e.lost_checks(n)]
         passing = [c for c in passing if c.rec.id not in by_chance]
         passing += [_Candidate(e.rec, e.lost_values, "strong", e.lost_examples, e) for e in lost]
+        passing += self._in_cells(values, passing, against)
         if passing:
             # ties go to the stricter validation (scanner.PRIORITY), then the id: the same column
             # decides the same in every run (the hits' kinds come out of a set, in hash order)
@@ -319,6 +321,20 @@ class ColumnClassifier:
                               reason=f"no recognizer reached its threshold on {n} sampled values"
                               + "".join(f"; {i} set aside: the name '{sample.field}' says the values are"
                                         " something else" for i in sorted(against) if counts[i]))
+
+    def _in_cells(self, values: Sequence[str], passing: Sequence[_Candidate],
+                  against: frozenset[str]) -> list[_Candidate]:
+        """Names written after role, kin and status words inside free-text cells (经办人张建国核实:
+        cell_names, R15i-14) when no candidate holds names already, and the PIPL art. 28 categories
+        their status words say (吸毒人员, 残疾人), as a keyword in the value gives names context."""
+        if _PERSON in against or any(c.rec.id == _PERSON for c in passing):
+            return []
+        cells = cell_names(values, self.scanner.recognizers[_PERSON])
+        if not cells.holds_names(len(values), CONTEXT_RATIO):
+            return []
+        kinds = {_PERSON: cells.values, **{i: c for i, c in cells.sensitive.items() if i not in against}}
+        return [_Candidate(self.scanner.recognizers[i], c, "none", cells.examples) for i, c in kinds.items()
+                if i in self.scanner.recognizers]
 
     def _tally(self, values: Sequence[str], named: Mapping[str, str]) -> tuple[Counter[str], Counter[str],
                                                                               dict[str, list[str]]]:

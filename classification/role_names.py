@@ -37,7 +37,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Final
 
-from govsoc.classification.cn_codes import ADDRESS_REGIONS, ADDRESS_UNITS
+from govsoc.classification.cn_codes import ADDRESS_REGIONS, ADDRESS_UNITS, COMPOUND_SURNAMES
 from govsoc.classification.identifier_names import ROLE_LEADS, is_person_name
 from govsoc.classification.invisible import INVISIBLE
 from govsoc.classification.minority_names import is_minority_name
@@ -75,6 +75,14 @@ _AFTER_KIN_NAME: Final = _AFTER_NAME + (
     "务工", "外出", "就读", "患", "身患", "一起", "共同", "现年", "出生", "是", "为", "将", "把", "被", "向", "到",
     "去", "来", "持", "领取", "不", "未", "也", "均", "共", "曾", "自", "从", "夫妇", "夫妻", "母子", "父子", "母女",
     "父女")
+#: Words a remark (备注, 情况说明) puts right after a role or kin word that open with a surname
+#: character, a preposition's (于, 由, 和, 向, 曾) or a family name's (常, 何, 周, 毛, 田, 包, 单, 计, 金, 高):
+#: 户主常年外出, 经办人于今日办理, 孤儿由亲属抚养, 监护人和子女一起生活 name no one (R15i-14).
+_REMARK_WORDS: Final = (
+    "常年", "常住", "常驻", "何时", "于今日", "于当日", "于次日", "于近日", "于某日", "于本月", "于上月", "于本周",
+    "由亲属", "由其", "由于", "由村", "由社区", "由民政", "和子女", "和家人", "和父母", "和老伴", "和妻子", "和丈夫",
+    "与子女", "与家人", "与父母", "与老伴", "向村", "向社区", "向乡", "向镇", "向街道", "曾经", "曾在", "曾患", "曾因",
+    "毛病", "周末", "周边", "田间", "包户", "包村", "单独", "计生", "金额", "高血压", "高龄", "高中", "高考", "石材")
 #: Titles a sentence puts after a name (王五同志, 致王五先生, 王小明老师), and a name's kin (王五的妻子).
 _TITLE: Final = r"(?:同志|先生|女士|老师|的(?:" + "|".join(KIN_AND_ROLES[:18]) + "))"
 #: What may stand before a name with a title: no Chinese character, or 致/关于/的/给 (a letter's, a file's).
@@ -96,12 +104,14 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
     for m in _ROLE_THEN_NAME.finditer(text):
         role = m.group(1)
         longer = text[m.end():m.end() + 1] in _LONGER_WORD and not _minority_name_at(text, m.end())
-        if longer or text.startswith(_HEADING_AFTER, m.end()) or _in_exception(text, m.start(1), role):
+        if longer or text.startswith((*_HEADING_AFTER, *_REMARK_WORDS), m.end()) \
+                or _in_exception(text, m.start(1), role):
             continue
         kin = role in KIN_AND_ROLES
-        hit = _name_at(text, m.end(), names, _AFTER_KIN_NAME if kin else _AFTER_NAME)
-        # after a kin word or 村民 a word is as likely as a name (村民来信, 妻子的意见): a name only
-        if hit is not None and kin and not is_person_name(text[hit.start:hit.end]):
+        hit = _name_at(text, m.end(), names, _AFTER_KIN_NAME if kin else _AFTER_NAME) \
+            or _name_opening(text, m.end(), names)
+        # after a role or kin word a word is as likely as a name (村民来信, 妻子的意见, 信访人来访): a name only
+        if hit is not None and not is_person_name(text[hit.start:hit.end]):
             continue
         if hit is not None:
             yield dataclasses.replace(hit, reason=f"{hit.reason}: after the role word {role!r}")
@@ -136,6 +146,25 @@ def _name_at(text: str, start: int, names: Recognizer, after: tuple[str, ...] = 
         if text[start + n - 1] == "员" or (n > 4 and not is_minority_name(text[start:start + n])):
             continue  # a job title (安全员, 管理员), not a name; no Han name is longer than four
         if start + n == end or text.startswith(after, start + n):
+            for hit in _judged(text, start, start + n, names, ""):
+                return hit
+    return None
+
+
+def _name_opening(text: str, start: int, names: Recognizer) -> Match | None:
+    """The name opening the Chinese run at ``start`` (right after a role word) when no listed word
+    follows it (经办人张建国核实, 残疾人孙志强二级, 孤儿罗欣怡由姑姑抚养): a name of minority name words,
+    longest first, else a surname and a given name of two characters, then of one. The name must be
+    one by identifier_names.is_person_name (no common, place or field word: 户主常年外出)."""
+    run = re.match(f"{_HAN}{{2,9}}", text[start:])
+    if run is None:
+        return None
+    word = run.group()
+    minority = [n for n in range(min(len(word) - 1, 8), 2, -1) if is_minority_name(word[:n])]
+    han = [n for n in (4, 3, 2) if n < len(word) and all(is_person_name(word[:k]) for k in range(2, n + 1))
+           and (n < 4 or word[:2] in COMPOUND_SURNAMES)]
+    for n in (*minority, *han):
+        if is_person_name(word[:n]):
             for hit in _judged(text, start, start + n, names, ""):
                 return hit
     return None

@@ -1,0 +1,74 @@
+"""People named inside the free-text cells of a column (stage: classification; PIPL art. 4 and 28,
+GB/T 43697-2024 Annex, GB/T 35273-2020 Annex A/B; review R15i-14).
+
+A 备注 or 情况说明 column of a 低保 or 信访 register writes who a row is about after a role, kin
+or status word (经办人张建国核实, 妻子次仁卓玛无业, 吸毒人员赵建军已戒断): its values are no names as a
+whole, and no heading gives the name recognizer context, so the column read as holding nothing
+(一般数据（1级）). Such a column holds the names of natural persons all the same: :func:`cell_names`
+counts the values naming someone so (classification.role_names.role_name_hits, the free-text
+masker's own reading), and the column holds names when, as for a keyword in the value
+(申请人黄伟芳), half its sampled values do (columns.CONTEXT_RATIO).
+
+A status word names a PIPL art. 28 category of the person named after it (:data:`STATUS_KINDS`):
+a disability (残疾人, 特定身份, TC260 guide 2024), a drug or criminal record (吸毒人员, 刑满释放人员:
+GB/T 35273-2020 Annex B 违法犯罪记录, filed under 特定身份 as classification.recognizers.sensitive
+does), a patient's illness (患者, 精神障碍患者: 医疗健康). A column naming such people holds that
+category as well, graded with it (就高从严).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from govsoc.classification.recognizer import Recognizer
+from govsoc.classification.role_names import role_name_hits
+
+__all__ = ["CellNames", "STATUS_KINDS", "cell_names"]
+
+#: Sensitive recognizer id -> the status words naming a person of its category (PIPL art. 28).
+STATUS_KINDS: Final = {
+    "cn_disability": ("残疾人", "重度残疾人", "残疾儿童", "伤残军人"),
+    "cn_criminal_record": ("吸毒人员", "戒毒人员", "涉毒人员", "刑满释放人员", "社区矫正对象", "服刑人员",
+                           "安置帮教对象", "罪犯", "嫌疑人", "被告人"),
+    "cn_health": ("患者", "病人", "精神障碍患者"),
+}
+#: Masked examples kept.
+_EXAMPLES: Final = 3
+
+
+@dataclass(slots=True)
+class CellNames:
+    """What :func:`cell_names` counts over a column's values."""
+
+    #: values naming a person after a role, kin or status word
+    values: int = 0
+    #: masked names, the first few
+    examples: list[str] = field(default_factory=list)
+    #: sensitive recognizer id -> values naming a person after one of its status words
+    sensitive: dict[str, int] = field(default_factory=dict)
+
+    def holds_names(self, sampled: int, share: float) -> bool:
+        """Whether the column holds names: ``share`` of the ``sampled`` values name someone."""
+        return sampled > 0 and self.values >= share * sampled
+
+
+def cell_names(values: Sequence[str], names: Recognizer) -> CellNames:
+    """The names written after role, kin and status words in ``values`` (the person-name
+    recognizer ``names`` judging them), and the sensitive categories their status words say."""
+    found = CellNames()
+    for value in values:
+        if value.isascii():
+            continue
+        hits = list(role_name_hits(value, names))
+        if not hits:
+            continue
+        found.values += 1
+        for hit in hits:
+            if len(found.examples) < _EXAMPLES:
+                found.examples.append(hit.masked)
+        for kind, words in STATUS_KINDS.items():
+            if any(value[:hit.start].endswith(words) for hit in hits):
+                found.sensitive[kind] = found.sensitive.get(kind, 0) + 1
+    return found

@@ -1,0 +1,114 @@
+"""People named inside the free-text cells of a 备注 column after role, kin and status words
+(issue 15, review R15i-14): 经办人张建国核实, 吸毒人员赵建军已戒断 graded the table 一般数据（1级）, nothing
+tagged. Such a column holds names of natural persons (PIPL art. 4); 吸毒人员 and 残疾人 say a PIPL
+art. 28 category of them. Ordinary remarks (已核实, 户主常年外出, 张家港市户籍) name no one."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from pathlib import Path
+
+import pytest
+
+from govsoc.classification.free_text import FreeTextMasker, mask_free_text
+from govsoc.classification.grading import load_scheme
+from govsoc.classification.inventory import build_inventory
+from govsoc.classification.role_names import role_name_hits
+from govsoc.classification.sources import open_source
+from tests.classification.test_sources import ids
+
+#: R15i-14's notes (R15i-data/freetext.py): names after role, kin and status words, Han, Uyghur,
+#: Kazakh and Tibetan
+NOTES = ["申请人买买提江·吐尔逊之子", "户主阿卜杜热依木患病", "联系人努尔别克", "妻子次仁卓玛无业", "经办人张建国核实",
+         "特困人员李秀英入住敬老院", "老伴王桂兰已去世", "侄子刘伟代办", "由社区网格员陈丽上门核查", "村干部韩伟陪同",
+         "儿媳古丽米拉务工", "监护人叶尔兰", "吸毒人员赵建军已戒断", "信访人林小红来访", "孙子艾力江上学",
+         "丈夫哈力木拉提外出", "联系人热孜万古丽", "低保户周海涛因病", "残疾人孙志强二级", "孤儿罗欣怡由姑姑抚养"]
+#: the same without a status word of PIPL art. 28 (吸毒人员, 残疾人)
+PLAIN_NOTES = [n for n in NOTES if not n.startswith(("吸毒人员", "残疾人"))]
+#: what a remark writes after a role or kin word when it names no one
+TAILS = ["因病致贫", "已核实", "无业", "在外务工", "常年外出务工", "同意", "已去世", "由亲属抚养", "证已办理",
+         "年审通过", "集中供养", "情绪稳定", "上门核查", "陪同入户", "电话未接通", "本人签字", "于今日办理", "长期患病",
+         "丧失劳动能力", "二级", "家中无人", "家庭困难", "户口已迁出", "住院治疗", "签字确认", "无劳动能力", "现居外地",
+         "年老体弱", "智力残疾", "肢体残疾", "和子女一起生活", "随子女生活", "就读小学", "已结婚", "丧偶", "领取养老金",
+         "审核通过", "公示无异议", "联系不上", "在家务农", "生活不能自理", "危房改造", "高血压", "已戒断", "来电反映",
+         "手机号变更", "高龄补贴", "计生户", "周末回家", "曾经申请", "向村委反映", "单独立户", "包户干部走访",
+         "金额有误", "毛病多"]
+ROLES = ["户主", "申请人", "妻子", "丈夫", "儿子", "老伴", "经办人", "监护人", "联系人", "特困人员", "低保户", "残疾人",
+         "孤儿", "吸毒人员", "信访人", "网格员", "村干部", "儿媳", "孙子", "患者", "其父", "村民", "居民", "退役军人"]
+#: remarks with no role word, places among them
+ORDINARY = ["已核实", "同意", "无", "张家港市户籍", "王府井街道", "情况属实", "因病致贫", "王家村", "李庄镇", "高新区",
+            "周一复查", "于2024年3月办理", "余额已清", "金额500元", "常住人口", "柯城区府山街道", "陈家桥社区"]
+
+
+def _remarks(path: Path, notes: list[str], *, with_ids: bool = False) -> tuple[str | None, str, tuple[str, ...]]:
+    """备注's recognizer, the table's level and the 备注 column's examples, of a CSV of ``notes``."""
+    numbers = ids(len(notes))
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["序号", "户号", *(["户主身份证号"] if with_ids else []), "备注"])
+        writer.writerows([i + 1, f"H{i:04d}", *([numbers[i]] if with_ids else []), note]
+                         for i, note in enumerate(notes))
+    source = open_source(str(path))
+    inventory = build_inventory(source.tables(), source=source.name, scheme=load_scheme("gbt43697"), sample_size=1000)
+    (table,) = inventory.tables
+    (field,) = [f for f in table.fields if f.field == "备注"]
+    return field.recognizer, table.level, tuple(field.masked_examples)
+
+
+@pytest.mark.parametrize(("notes", "with_ids", "kind", "level"), [
+    # R15i-14: names after role and kin words, 吸毒人员 and 残疾人 among them: a criminal record and a
+    # disability (PIPL art. 28, 特定身份) of named people, 4级
+    (NOTES * 3, False, "cn_person_name", "G4"),
+    # names, no status word: 个人基本资料, 2级
+    (PLAIN_NOTES * 3, False, "cn_person_name", "G2"),
+    # beside the household's ID numbers: 身份证件号码与姓名同表, 4级
+    (PLAIN_NOTES * 3, True, "cn_person_name", "G4"),
+])
+def test_names_after_role_words_in_remarks_are_names(tmp_path: Path, notes: list[str], with_ids: bool, kind: str,
+                                                     level: str) -> None:
+    recognizer, graded, examples = _remarks(tmp_path / "备注.csv", notes, with_ids=with_ids)
+    assert (recognizer, graded) == (kind, level)
+    assert examples and all(e.endswith("**") for e in examples)  # the names shown masked
+
+
+def test_the_status_words_say_their_categories(tmp_path: Path) -> None:
+    path = tmp_path / "备注.csv"
+    _remarks(path, NOTES * 3)
+    source = open_source(str(path))
+    inventory = build_inventory(source.tables(), source=source.name, scheme=load_scheme("gbt43697"), sample_size=1000)
+    (field,) = [f for f in inventory.tables[0].fields if f.field == "备注"]
+    assert {"cn_criminal_record", "cn_disability"} <= set(field.kinds)  # 吸毒人员, 残疾人
+    assert field.pipl_sensitive
+
+
+@pytest.mark.parametrize("notes", [
+    # role and kin words followed by what remarks write of a household, no name: 1,320 remarks
+    [r + t for r, t in itertools.product(ROLES, TAILS)],
+    # ordinary remarks and places (张家港市, 王府井, 王家村: surnames opening a place)
+    ORDINARY * 4,
+])
+def test_ordinary_remarks_name_no_one(tmp_path: Path, notes: list[str]) -> None:
+    assert _remarks(tmp_path / "备注.csv", notes)[:2] == (None, "G1")
+
+
+def test_ordinary_remarks_give_no_name_at_all() -> None:
+    # the false hits, not only the column's decision: none of the 1,320 role + tail remarks
+    names = FreeTextMasker().names
+    found = [(r + t, h) for r, t in itertools.product(ROLES, TAILS) for h in role_name_hits(r + t, names)]
+    assert found == []
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("经办人张建国核实", "经办人张**核实"),  # a sign-off word after the name that no list held
+    ("特困人员李秀英入住敬老院", "特困人员李**入住敬老院"),
+    ("残疾人孙志强二级", "残疾人孙**二级"),  # a status word, the disability's grade after the name
+    ("孤儿罗欣怡由姑姑抚养", "孤儿罗**由姑姑抚养"),
+    ("户主阿卜杜热依木患病", "户主阿**患病"),  # Uyghur name words, then 患病
+    ("妻子次仁卓玛无业", "妻子次**无业"),  # Tibetan
+    ("户主常年外出务工", "户主常年外出务工"),  # 常年: a word, no name
+    ("监护人和子女一起生活", "监护人和子女一起生活"),  # 和: a conjunction
+    ("信访人来访", "信访人来访"),  # a word after the role, no name (is_person_name)
+])
+def test_a_name_opening_the_words_after_a_role_is_masked(text: str, shown: str) -> None:
+    assert mask_free_text(text) == shown
