@@ -9,6 +9,12 @@ counts the values naming someone so (classification.role_names.role_name_hits, t
 masker's own reading), and the column holds names when, as for a keyword in the value
 (申请人黄伟芳), half its sampled values do (columns.CONTEXT_RATIO).
 
+A name right beside a person's identifier in one cell is that person's (R15i-11): a list of
+"name ID-number" lines pasted from Word (袁春 330802200404151139, 张建雨　13812345678), one cell a
+line, no header to give names context. :func:`cell_names` counts the values holding a Chinese name
+(two to four characters, or minority name words) next to a valid resident ID or mobile number with
+nothing but a blank or a separator between, judged by the name recognizer with that context.
+
 A status word names a PIPL art. 28 category of the person named after it (:data:`STATUS_KINDS`):
 a disability (残疾人, 特定身份, TC260 guide 2024), a drug or criminal record (吸毒人员, 刑满释放人员:
 GB/T 35273-2020 Annex B 违法犯罪记录, filed under 特定身份 as classification.recognizers.sensitive
@@ -18,11 +24,13 @@ category as well, graded with it (就高从严).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from govsoc.classification.recognizer import Recognizer
+from govsoc.classification.identifier_names import is_person_name
+from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.role_names import role_name_hits
 
 __all__ = ["CellNames", "STATUS_KINDS", "cell_names"]
@@ -34,6 +42,10 @@ STATUS_KINDS: Final = {
                            "安置帮教对象", "罪犯", "嫌疑人", "被告人"),
     "cn_health": ("患者", "病人", "精神障碍患者"),
 }
+#: A Chinese run ending a text (before an identifier), or opening it (after one), a blank or a
+#: separator between: where a list line puts its person's name.
+_BEFORE: Final = re.compile(r"(?<![\u4e00-\u9fa5·])([\u4e00-\u9fa5·]{2,9})[ \t\u3000,，:：、_/-]{0,2}\Z")
+_AFTER: Final = re.compile(r"[ \t\u3000,，:：、_/-]{0,2}([\u4e00-\u9fa5·]{2,9})(?![\u4e00-\u9fa5·])")
 #: Masked examples kept.
 _EXAMPLES: Final = 3
 
@@ -54,14 +66,15 @@ class CellNames:
         return sampled > 0 and self.values >= share * sampled
 
 
-def cell_names(values: Sequence[str], names: Recognizer) -> CellNames:
-    """The names written after role, kin and status words in ``values`` (the person-name
-    recognizer ``names`` judging them), and the sensitive categories their status words say."""
+def cell_names(values: Sequence[str], names: Recognizer, identifiers: Sequence[Recognizer] = ()) -> CellNames:
+    """The names written after role, kin and status words in ``values``, or beside a hit of one of
+    ``identifiers`` (the person-name recognizer ``names`` judging them), and the sensitive
+    categories their status words say."""
     found = CellNames()
     for value in values:
         if value.isascii():
             continue
-        hits = list(role_name_hits(value, names))
+        hits = list(role_name_hits(value, names)) or _beside(value, names, identifiers)
         if not hits:
             continue
         found.values += 1
@@ -72,3 +85,20 @@ def cell_names(values: Sequence[str], names: Recognizer) -> CellNames:
             if any(value[:hit.start].endswith(words) for hit in hits):
                 found.sensitive[kind] = found.sensitive.get(kind, 0) + 1
     return found
+
+
+def _beside(value: str, names: Recognizer, identifiers: Sequence[Recognizer]) -> list[Match]:
+    """The name right before or after the first identifier found in ``value`` (a list line)."""
+    for rec in identifiers:
+        for anchor in rec.find(value):
+            before = _BEFORE.search(value, 0, anchor.start)
+            after = _AFTER.match(value, anchor.end)
+            for m in (x for x in (before, after) if x is not None):
+                if not is_person_name(m.group(1)) and "·" not in m.group(1):
+                    continue  # a place or a word (张家港, 户籍): no one's name
+                hit = next((h for h in names.find(m.group(1), context=True)
+                            if (h.start, h.end) == (0, len(m.group(1)))), None)
+                if hit is not None:
+                    return [Match(recognizer=hit.recognizer, start=m.start(1), end=m.end(1), masked=hit.masked,
+                                  score=hit.score, reason=f"{hit.reason}: beside {rec.entity}")]
+    return []

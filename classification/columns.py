@@ -80,6 +80,8 @@ SAMPLE_SIZE: Final = 1000
 _RESIDENT_ID: Final = "cn_resident_id"
 #: The recognizer whose names may be written in Latin letters too (R15e-14).
 _PERSON: Final = "cn_person_name"
+#: Identifiers a name stands beside in a list line's cell (袁春 330802…: cell_names, R15i-11).
+_BESIDE_NAMES: Final = ("cn_resident_id", "cn_mobile")
 #: Path separators of a field name (JSON paths): each segment is scanned alone.
 _SEGMENTS: Final = re.compile(r"(\.|\[\])")
 STRONG_RATIO_NAMED: Final = 0.02
@@ -329,7 +331,8 @@ class ColumnClassifier:
         their status words say (吸毒人员, 残疾人), as a keyword in the value gives names context."""
         if _PERSON in against or any(c.rec.id == _PERSON for c in passing):
             return []
-        cells = cell_names(values, self.scanner.recognizers[_PERSON])
+        recs = self.scanner.recognizers
+        cells = cell_names(values, recs[_PERSON], [recs[i] for i in _BESIDE_NAMES if i in recs])
         if not cells.holds_names(len(values), CONTEXT_RATIO):
             return []
         kinds = {_PERSON: cells.values, **{i: c for i, c in cells.sensitive.items() if i not in against}}

@@ -112,3 +112,33 @@ def test_ordinary_remarks_give_no_name_at_all() -> None:
 ])
 def test_a_name_opening_the_words_after_a_role_is_masked(text: str, shown: str) -> None:
     assert mask_free_text(text) == shown
+
+
+def _lines(path: Path, lines: list[str]) -> tuple[tuple[str, ...], str]:
+    """The kinds of the one column of a headerless list of ``lines`` and the table's level."""
+    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    source = open_source(str(path))
+    inventory = build_inventory(source.tables(), source=source.name, scheme=load_scheme("gbt43697"), sample_size=1000)
+    (table,) = inventory.tables
+    (field,) = table.fields
+    return field.kinds, table.level
+
+
+LIST_NAMES = ["袁春", "张建雨", "钱红", "欧阳娜", "买买提江·吐尔逊", "李秀英", "王桂兰", "赵建军", "周海涛", "孙志强",
+              "罗欣怡", "刘伟"]
+
+
+@pytest.mark.parametrize(("lines", "kinds", "level"), [
+    # R15i-11: "name ID-number" lines pasted from Word, one cell each: a name and its ID number, 4级
+    ([f"{n} {i}" for n, i in zip(LIST_NAMES, ids(12), strict=True)], ("cn_resident_id", "cn_person_name"), "G4"),
+    # the same with a full-width blank (a Word table's cell) and the number first
+    ([f"{i}　{n}" for n, i in zip(LIST_NAMES, ids(12), strict=True)], ("cn_resident_id", "cn_person_name"), "G4"),
+    # ID numbers alone: no name, 3级 as before
+    (ids(12), ("cn_resident_id",), "G3"),
+    # a word or a place beside the number names no one (户籍, 张家港: is_person_name)
+    ([f"{w} {i}" for w, i in zip(["户籍", "张家港", "已核实", "身份证"] * 3, ids(12), strict=True)],
+     ("cn_resident_id",), "G3"),
+])
+def test_a_name_beside_an_id_number_in_one_cell_is_a_name(tmp_path: Path, lines: list[str], kinds: tuple[str, ...],
+                                                          level: str) -> None:
+    assert _lines(tmp_path / "list.csv", lines) == (kinds, level)
