@@ -65,6 +65,8 @@ FOLLOWS: Final = TAILS + (
     "证明", "任免", "审批", "入党", "考核", "奖惩", "学历", "毕业", "死亡", "出生", "护照", "驾驶证", "房产证",
     "不动产", "征信", "缴费", "报销", "借款", "欠款", "起诉", "判决", "笔录", "询问", "举报", "信访", "和", "与", "及",
     "名下", "案件", "事迹", "情况",
+    # 王小明等3人低保审批: 等 (and others) after the first name of a list (R15i-16)
+    "等",
     # what 民政 and 残联 files are about a person for (王小明低保申请.csv, 李四救助审批表: R15h-17)
     "低保", "特困", "五保", "救助", "补助", "补贴", "慰问", "帮扶", "扶贫", "抚恤", "优抚", "残疾", "困难", "养老",
     "临时", "走访", "入户", "核查", "家访",
@@ -220,15 +222,35 @@ def _name_at(run: str, start: int, depth: int = 0) -> int:
     not 王五的), else the longest that another name follows (王小明李四). None opens at a unit
     inside the run: the unit ends the place before it (柯城区低保, 万州区低保: 区 is a surname, and
     柯城 + 区低保 was read as two names, R15g-25)."""
-    if start and run.startswith(UNIT_LEADS, start):
+    if start and run.startswith(UNIT_LEADS, start) or _opens_with_lead(run, start):
         return 0
     names = [n for n in range(2, 9) if start + n <= len(run) and is_person_name(run[start:start + n])]
     for length in names:
         rest = run[start + length:]
         if not rest or rest.startswith(FOLLOWS) or rest in RUN_ENDS:
             return length
-    # names run together: the longest first (王小明李四: 王小明, not 王小 + 明李四)
+    # names run together: the longest first (王小明李四: 王小明, not 王小 + 明李四), none opening
+    # with a word (公务用 + 车登记 of 公务用车登记, R15i-17)
+    if _opens_with_word(run, start):
+        return 0
     return next((n for n in reversed(names) if depth < 3 and _name_at(run, start + n, depth + 1)), 0)
+
+
+#: LEADS of two characters and more (关于, 给予, 授予): they open no name (关于李** read 关**, R15i-16).
+_LONG_LEADS: Final = tuple(w for w in LEADS if len(w) > 1)
+#: WORDS of two characters, the start of a run that is no name run on into another (公务用车登记).
+_TWO_CHARACTER_WORDS: Final = frozenset(w for w in WORDS if len(w) == 2)
+
+
+def _opens_with_lead(run: str, start: int) -> bool:
+    """Whether a LEADS word of two characters and more opens ``run`` at ``start`` (关于李建国同志)."""
+    return run.startswith(_LONG_LEADS, start)
+
+
+def _opens_with_word(run: str, start: int) -> bool:
+    """Whether an ordinary word (WORDS: 公务, 高龄, 原始) opens ``run`` at ``start``: a name read there
+    would run into a word, not into another name (公务用车登记 is no 公务用 + 车登记, R15i-17)."""
+    return run[start:start + 2] in _TWO_CHARACTER_WORDS
 
 
 def _masked_run(run: str) -> str:
