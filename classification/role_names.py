@@ -91,6 +91,10 @@ _NAME_THEN_TITLE: Final = re.compile(f"(?:(?<!{_HAN})|(?<=致)|(?<=给)|(?<=关�
 _DIAGNOSIS: Final = r"(?:被|经)?(?:诊断|确诊|患有|罹患|感染)"
 #: A role word (group 1), after 其 or not (其女婿: 女婿, not 其女), then the run where a name is.
 _ROLE_THEN_NAME: Final = re.compile("其?(" + "|".join(_ROLES) + f")(?=({_HAN}{{2,8}}))")
+#: Words naming a kind of diagnosis before 诊断 (病案首页: 初步诊断, 修正诊断, 门诊诊断) that open with a
+#: surname character: no name before a diagnosis verb (a 出院诊断 column of 初步诊断：肺结核, R15i-14).
+_DIAGNOSIS_KINDS: Final = frozenset({"初步", "修正", "门诊", "临床", "病理", "最终", "术前", "术后", "出院", "入院",
+                                     "补充", "确定", "主要", "其他", "鉴别", "初次", "再次", "明确", "医生"})
 _NAME_THEN_DIAGNOSIS: Final = re.compile(f"(?<!{_HAN})({_HAN}{{2,4}}?)(?={_DIAGNOSIS})")
 #: An example marker of a comment, then the list it gives (names separated by 、，,/ 和 及).
 _EXAMPLE: Final = re.compile(r"(?:(?<![\u4e00-\u9fa5])(?:例如|比如|譬如|示例|举例|如|例)|(?<![A-Za-z])(?:e\.g\.|eg\.|"
@@ -116,6 +120,8 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
         if hit is not None:
             yield dataclasses.replace(hit, reason=f"{hit.reason}: after the role word {role!r}")
     for m in _NAME_THEN_DIAGNOSIS.finditer(text):
+        if m.group(1) in _DIAGNOSIS_KINDS:  # 初步诊断, 修正诊断: a kind of diagnosis, no one's name
+            continue
         yield from _judged(text, m.start(1), m.end(1), names, "beside a diagnosis (PIPL art. 28)")
     for m in _NAME_THEN_TITLE.finditer(text):
         if is_person_name(m.group(1)):  # 高中老师, 全体同志: words

@@ -109,6 +109,8 @@ def test_ordinary_remarks_give_no_name_at_all() -> None:
     ("户主常年外出务工", "户主常年外出务工"),  # 常年: a word, no name
     ("监护人和子女一起生活", "监护人和子女一起生活"),  # 和: a conjunction
     ("信访人来访", "信访人来访"),  # a word after the role, no name (is_person_name)
+    ("初步诊断：肺结核", "初步诊断：肺结核"),  # a kind of diagnosis before 诊断, no name (a 出院诊断 column)
+    ("李四确诊为肺结核", "李**确诊为肺结核"),  # kept: a name before a diagnosis verb
 ])
 def test_a_name_opening_the_words_after_a_role_is_masked(text: str, shown: str) -> None:
     assert mask_free_text(text) == shown
