@@ -8,7 +8,10 @@ database column comments write the same without the colon, and in two more ways:
   the person-name recognizer's list (PersonNameRecognizer.CONTEXT, R15d-6: 申请人, 负责人, 患者,
   户主 ...) with the name run on. The name is the Chinese run after it when the run ends there,
   or the part of it followed by a word a sentence puts after a name (_AFTER_NAME: 诊断, 签字,
-  的 ...); a role word that is the start of a longer word (负责人员, 申请人数) is none;
+  的 ...), else the name opening the run (经办人张建国核实, 残疾人孙志强二级: _name_opening, R15i-14);
+  every one a name by identifier_names.is_person_name (信访人来访 is none), none where a remark's word
+  follows the role (户主常年外出, 孤儿由亲属抚养: _REMARK_WORDS); a role word that is the start of a
+  longer word (负责人员, 申请人数) is none;
 - **beside a diagnosis** (``李四确诊为肺结核``): a name of its own (no Chinese character before it)
   followed by a diagnosis verb. With ``患者李四诊断为HIV阳性`` both say the same: health
   information of an identified person, sensitive (PIPL art. 28);
