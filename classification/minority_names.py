@@ -45,7 +45,9 @@ UYGHUR: Final = frozenset("""
         # R15h-18: Enwer, Perhat (艾尼瓦尔江, 帕尔哈提江 with their -jan), and the Chinese spellings
         # of Memet, Abdu and Rehim that records of one person vary between (买买提/麦麦提/玛玛提,
         # 阿卜杜/阿不都/阿布杜, 热依木/热衣木): common transliterations, the reviewer's list extended
-        "艾尼瓦尔", "安尼瓦尔", "帕尔哈提", "帕尔哈特", "玛玛提", "阿布杜", "热依木", "热衣木", "买买提明", "麦麦提敏"))
+        "艾尼瓦尔", "安尼瓦尔", "帕尔哈提", "帕尔哈特", "玛玛提", "阿布杜", "热依木", "热衣木", "买买提明", "麦麦提敏",
+        # R15i-14: Gulmira (古丽米拉) and Halmurat (哈力木拉提), 米拉 and 哈力 with the words they go with
+        "米拉", "哈力"))
 #: Kazakh name words (R15h-18), in their common Chinese transliterations: Erlan, Nurlan, Erzhan,
 #: Erken, Erbolat, Bolat, Askhar, Askar, Halim, Zhanar, Aidana, Serik, Kanat, Hanat, Daulet, Ersin,
 #: Nurzhan, Zhazira, Bakhyt (努尔 of Nurbek is a Uyghur word too).

@@ -106,6 +106,8 @@ def test_ordinary_remarks_give_no_name_at_all() -> None:
     ("孤儿罗欣怡由姑姑抚养", "孤儿罗**由姑姑抚养"),
     ("户主阿卜杜热依木患病", "户主阿**患病"),  # Uyghur name words, then 患病
     ("妻子次仁卓玛无业", "妻子次**无业"),  # Tibetan
+    ("儿媳古丽米拉务工", "儿媳古**务工"),  # Uyghur: Gulmira, 米拉 a name word (no part of her name shown)
+    ("丈夫哈力木拉提外出", "丈夫哈**外出"),  # Halmurat, 哈力 + 木拉提
     ("户主常年外出务工", "户主常年外出务工"),  # 常年: a word, no name
     ("监护人和子女一起生活", "监护人和子女一起生活"),  # 和: a conjunction
     ("信访人来访", "信访人来访"),  # a word after the role, no name (is_person_name)
