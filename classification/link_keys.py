@@ -27,17 +27,20 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Final
 
+from govsoc.classification.column_sample import row_for_row
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample
 from govsoc.classification.sources.key_sketch import SKETCH, KeySketch, value_hash
 
 __all__ = ["Keys", "keys_of", "SKETCH", "MIN_KEYS", "REPEATS", "ROW_NUMBERS", "SURROGATES", "CATEGORIES", "PEOPLE",
-           "own_name"]
+           "own_name", "varying", "VARIED"]
 
 #: Distinct values a key column holds at least (fewer: a category, or too few to tell a link by).
 MIN_KEYS: Final = 10
 #: Sampled rows a value of a column holds on average from which the column is a category (a unit's code).
 REPEATS: Final = 20
+#: Values of a key seen on two sampled rows and more from which :func:`varying` tells what differs under one.
+VARIED: Final = 3
 #: Headings of row numbers, never a key between tables (lower case).
 ROW_NUMBERS: Final = frozenset({"序号", "行号", "序", "顺序号", "no", "no.", "#", "index", "rownum", "row", "line"})
 #: Headings of a table's own surrogate key, which join another table only as ``<table>_id`` (lower case).
@@ -78,6 +81,9 @@ class Keys:
     declared: tuple[tuple[int, str, str], ...] = ()
     #: the file or database the table is part of (a workbook's sheets share one)
     dataset: str = ""
+    #: per column repeated in the sample, the other columns whose values differ between its rows of one
+    #: value (参保人员: 5 employees' ID numbers under one 统一社会信用代码; R15i-19), :func:`varying`
+    varies: tuple[frozenset[int], ...] = ()
 
 
 def own_name(table: TableSample) -> str:
@@ -120,7 +126,39 @@ def keys_of(table: TableSample) -> Keys:
     declared = tuple((fields.index(r.column), r.table, r.other_column) for r in table.references if r.column in fields)
     return Keys(headings=headings, sketches=tuple(sketches), qualified=frozenset(qualified),
                 numbered=frozenset(numbered), unkeyed=frozenset(unkeyed), name=table.table, fields=fields,
-                declared=declared, dataset=table.dataset)
+                declared=declared, dataset=table.dataset,
+                varies=tuple(varying(table, i) if i not in unkeyed and not sketches[i][2] else frozenset()
+                             for i in range(len(table.columns))))
+
+
+def varying(table: TableSample, key: int) -> frozenset[int]:
+    """The columns of ``table`` whose values differ between the sampled rows of one value of column
+    ``key`` in half the values seen on two rows and more (VARIED of them at least, half the values
+    seen): 5 employees' ID numbers under their enterprise's code, where a person's log repeats one
+    ID number under a 工号.
+    Columns are paired row for row (column_sample.row_for_row)."""
+    rows = row_for_row(table.columns)
+    keys = rows[key]
+    if keys is None:
+        return frozenset()
+    groups: dict[str, list[int]] = {}
+    for place, value in enumerate(keys):
+        if value.strip():
+            groups.setdefault(value.strip(), []).append(place)
+    repeated = [places for places in groups.values() if len(places) > 1]
+    # most values repeat, as a group's members are its rule; a person holding a second document is
+    # the exception in a table of people's documents (fk_cert of R15i: 1 in 3 people, held linked)
+    if len(repeated) < VARIED or len(repeated) * 2 < len(groups):
+        return frozenset()
+    found = set()
+    for i, cells in enumerate(rows):
+        if i == key or cells is None:
+            continue
+        seen = [{cells[p].strip() for p in places} - {""} for places in repeated]
+        seen = [values for values in seen if values]
+        if len(seen) >= VARIED and sum(1 for values in seen if len(values) > 1) * 2 >= len(seen):
+            found.add(i)
+    return frozenset(found)
 
 
 def _names_records(field: str) -> bool:

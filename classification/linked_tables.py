@@ -17,7 +17,9 @@ not a running 1..n number unless its heading names its table, not dates nor a ca
 R15h-2) and the other's values come from its set: half of them are in it (estimated from bottom-k
 sketches, :class:`Keys`: a scan keeps no table's values; a file's over all its rows, sources.key_sketch,
 R15h-15). A row-number heading (序号) is no key. A foreign key the database declares links its two
-tables whatever their samples share (R15h-8).
+tables whatever their samples share (R15h-8). A key repeated over different people (names or
+identity documents differing under most of its values: 5 employees under their enterprise's code)
+is a group's, and links no person's information to its record (R15i-19, :func:`_of_groups`).
 """
 
 from __future__ import annotations
@@ -28,12 +30,14 @@ from itertools import combinations, product
 from typing import Any, ClassVar, Final, Protocol, TypeVar
 
 from govsoc.classification.columns import ColumnDecision
-from govsoc.classification.grading import IDENTITY_DOCUMENTS, Scheme, rank, tagged_recognizers
+from govsoc.classification.grading import IDENTITY_DOCUMENTS, Scheme, column_kinds, rank, tagged_recognizers
 from govsoc.classification.link_keys import MIN_KEYS, SKETCH, Keys, keys_of
 
 __all__ = ["linked", "Link", "links", "Keys", "keys_of", "SKETCH"]
 
 _PERSON: Final = "cn_person_name"
+#: What names one person in a row: a key under which these differ is a group's (_of_groups).
+_PEOPLE: Final = frozenset({_PERSON, *IDENTITY_DOCUMENTS})
 
 
 class _Field(Protocol):
@@ -173,7 +177,7 @@ def linked(records: Sequence[TableRecord], tables: Sequence[tuple[Keys, Sequence
     """``records`` (one per table of ``tables``, in order) with the combination rules applied over
     the tables linked by a key (module docstring)."""
     kinds = [tagged_recognizers(d) for _, d in tables]
-    found = links([t for t, _ in tables], kinds)
+    found = [k for k in links([t for t, _ in tables], kinds) if not _of_groups(k, tables)]
     if not found:
         return list(records)
     out = list(records)
@@ -187,6 +191,23 @@ def linked(records: Sequence[TableRecord], tables: Sequence[tuple[Keys, Sequence
         by = "; ".join(_said(k, i, records) for k in mine)
         out[i] = _with_link(record, raised, by, kinds[i], together, scheme)
     return out
+
+
+def _of_groups(link: Link, tables: Sequence[tuple[Keys, Sequence[ColumnDecision]]]) -> bool:
+    """Whether a side of the link repeats its key over different people: a person's name or identity
+    document differs between the sampled rows of one key value (Keys.varies). GB/T 43697-2024 §6.6
+    combines the personal information of one person (PIPL art. 4: information of an identified
+    natural person); the rows of 5 employees under their enterprise's 统一社会信用代码 are 5 people,
+    and none of them is the 法定代表人 named on the enterprise's row (R15i-19). A key repeated with
+    one person on all its rows (a 门禁 log by 工号, the same ID number on each: R15i-18) is that
+    person's and links."""
+    for table, column in ((link.table, link.column), (link.other, link.other_column)):
+        keys, decisions = tables[table]
+        varies = keys.varies[column] if column < len(keys.varies) else frozenset()
+        if any(i < len(decisions) and decisions[i].status == "tagged"
+               and set(column_kinds(decisions[i])) & _PEOPLE for i in varies):
+            return True
+    return False
 
 
 def _said(link: Link, i: int, records: Sequence[TableRecord]) -> str:
