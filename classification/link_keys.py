@@ -84,6 +84,9 @@ class Keys:
     #: per column repeated in the sample, the other columns whose values differ between its rows of one
     #: value (参保人员: 5 employees' ID numbers under one 统一社会信用代码; R15i-19), :func:`varying`
     varies: tuple[frozenset[int], ...] = ()
+    #: per column that may hold a small table's keys past its sketch, the marks of all its values'
+    #: hashes (sources.key_sketch: containment of a 抽查 list in a register, R15i-21), else b""
+    marks: tuple[bytes, ...] = ()
 
 
 def own_name(table: TableSample) -> str:
@@ -104,8 +107,7 @@ def keys_of(table: TableSample) -> Keys:
     own = own_name(table)
     for i, column in enumerate(table.columns):
         values = {v.strip() for v in column.values if v.strip()}
-        whole = table.keys[i] if i < len(table.keys) and table.keys[i].field == column.field else None
-        sketches.append(_sketch(column, values, whole))
+        sketches.append(_sketch(column, values, _whole(table, i)))
         field = column.field.strip().lower()
         if _numbered(values, table.rows):
             numbered.add(i)
@@ -128,7 +130,23 @@ def keys_of(table: TableSample) -> Keys:
                 numbered=frozenset(numbered), unkeyed=frozenset(unkeyed), name=table.table, fields=fields,
                 declared=declared, dataset=table.dataset,
                 varies=tuple(varying(table, i) if i not in unkeyed and not sketches[i][2] else frozenset()
-                             for i in range(len(table.columns))))
+                             for i in range(len(table.columns))),
+                marks=tuple(b"" if i in unkeyed else _marks(table, i, sketches[i]) for i in range(len(table.columns))))
+
+
+def _whole(table: TableSample, i: int) -> KeySketch | None:
+    """The reader's sketch of column ``i`` over all the rows, when it made one."""
+    return table.keys[i] if i < len(table.keys) and table.keys[i].field == table.columns[i].field else None
+
+
+def _marks(table: TableSample, i: int, sketch: tuple[int, frozenset[int], bool]) -> bytes:
+    """The marks of column ``i``'s values (sources.key_sketch) when it may hold another table's keys
+    past its sketch: nearly all distinct, more values than the sketch holds, more rows than sampled."""
+    whole = _whole(table, i)
+    size, _, unique = sketch
+    if whole is None or not unique or size <= SKETCH or whole.rows <= len(table.columns[i].values):
+        return b""
+    return whole.marks
 
 
 def varying(table: TableSample, key: int) -> frozenset[int]:

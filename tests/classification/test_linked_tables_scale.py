@@ -93,3 +93,24 @@ def test_a_sketch_counts_and_keeps_no_value(values: int, low: int, high: int) ->
     assert all(isinstance(h, int) for h in key.hashes)
     smallest = sorted(zlib.crc32(f"P{i:07d}".encode(), 2**32 - 1) for i in range(values))[:SKETCH]
     assert key.hashes == frozenset(smallest)
+
+
+@pytest.mark.parametrize(("offset", "linked"), [
+    # R15i-21: a 60-person spot check drawn from a 60,000-person register: every key of the extract
+    # is in the register, yet the register's bottom-256 sketch holds none of them (about 0.26 expected)
+    (0, True),
+    # the same extract of people the register does not hold (keys P0060000..): nothing contained
+    (PEOPLE * 3, False),
+])
+def test_a_small_extract_of_a_large_register_is_linked(tmp_path: Path, offset: int, linked: bool) -> None:
+    folder = tmp_path / "f"
+    folder.mkdir()
+    with open(folder / "names.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["person_id", "姓名"],
+                                 *([f"P{i:07d}", person(i % 1000)[0]] for i in range(PEOPLE * 3))])
+    drawn = random.Random(21).sample(range(PEOPLE * 3), 60)
+    with open(folder / "抽查.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["person_id", "身份证号码"], *([f"P{i + offset:07d}", ident(i)] for i in drawn)])
+    inventory = scan(folder)
+    levels = (table(inventory, "抽查.csv").level, table(inventory, "names.csv").level)
+    assert levels == (("G4", "G4") if linked else ("G3", "G2")), table(inventory, "抽查.csv").basis
