@@ -23,6 +23,7 @@ values when it saw more rows than it sampled (sources.key_sketch, R15h-15).
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Final
@@ -84,9 +85,10 @@ class Keys:
     #: per column repeated in the sample, the other columns whose values differ between its rows of one
     #: value (参保人员: 5 employees' ID numbers under one 统一社会信用代码; R15i-19), :func:`varying`
     varies: tuple[frozenset[int], ...] = ()
-    #: per column that may hold a small table's keys past its sketch, the marks of all its values'
-    #: hashes (sources.key_sketch: containment of a 抽查 list in a register, R15i-21), else b""
-    marks: tuple[bytes, ...] = ()
+    #: per column that may hold a small table's keys past its sketch, its values' DEEP smallest hashes
+    #: (sources.key_sketch: a 抽查 list contained in a register, R15i-21) packed as unsigned 32-bit
+    #: integers (8 KiB, not a set's 120), else b""
+    deep: tuple[bytes, ...] = ()
 
 
 def own_name(table: TableSample) -> str:
@@ -131,7 +133,7 @@ def keys_of(table: TableSample) -> Keys:
                 declared=declared, dataset=table.dataset,
                 varies=tuple(varying(table, i) if i not in unkeyed and not sketches[i][2] else frozenset()
                              for i in range(len(table.columns))),
-                marks=tuple(b"" if i in unkeyed else _marks(table, i, sketches[i]) for i in range(len(table.columns))))
+                deep=tuple(b"" if i in unkeyed else _deep(table, i, sketches[i]) for i in range(len(table.columns))))
 
 
 def _whole(table: TableSample, i: int) -> KeySketch | None:
@@ -139,14 +141,14 @@ def _whole(table: TableSample, i: int) -> KeySketch | None:
     return table.keys[i] if i < len(table.keys) and table.keys[i].field == table.columns[i].field else None
 
 
-def _marks(table: TableSample, i: int, sketch: tuple[int, frozenset[int], bool]) -> bytes:
-    """The marks of column ``i``'s values (sources.key_sketch) when it may hold another table's keys
+def _deep(table: TableSample, i: int, sketch: tuple[int, frozenset[int], bool]) -> bytes:
+    """Column ``i``'s deep hashes (sources.key_sketch), packed, when it may hold another table's keys
     past its sketch: nearly all distinct, more values than the sketch holds, more rows than sampled."""
     whole = _whole(table, i)
     size, _, unique = sketch
     if whole is None or not unique or size <= SKETCH or whole.rows <= len(table.columns[i].values):
         return b""
-    return whole.marks
+    return array("I", sorted(whole.deep)).tobytes()
 
 
 def varying(table: TableSample, key: int) -> frozenset[int]:

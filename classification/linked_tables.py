@@ -24,24 +24,23 @@ is a group's, and links no person's information to its record (R15i-19, :func:`_
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Collection, Sequence
 from dataclasses import Field, dataclass, replace
 from itertools import combinations, product
-from math import sqrt
 from typing import Any, ClassVar, Final, Protocol, TypeVar
 
 from govsoc.classification.columns import ColumnDecision
 from govsoc.classification.grading import IDENTITY_DOCUMENTS, Scheme, column_kinds, rank, tagged_recognizers
 from govsoc.classification.link_keys import MIN_KEYS, SKETCH, Keys, keys_of
-from govsoc.classification.sources.key_sketch import MARKS, slot
+from govsoc.classification.sources.key_sketch import EMPTY
 
 __all__ = ["linked", "Link", "links", "Keys", "keys_of", "SKETCH"]
 
 _PERSON: Final = "cn_person_name"
-#: The share of a key's marks set from which they tell no containment (a column of 600,000 values).
-MARKED: Final = 0.9
-#: Standard deviations above chance the found marks stand, at least, for a containment.
-CHANCE: Final = 4
+#: Hashes of a small table's keys in the range a large one's deep hashes cover (all of its values'
+#: hashes there) from which their share found in it measures its containment.
+PROBES: Final = 2
 #: What names one person in a row: a key under which these differ is a group's (_of_groups).
 _PEOPLE: Final = frozenset({_PERSON, *IDENTITY_DOCUMENTS})
 
@@ -151,15 +150,15 @@ _Side = tuple[int, frozenset[int], bool, bool, bytes]
 
 
 def _side(keys: Keys, column: int, named: bool) -> _Side | None:
-    """The column's (distinct values, sketch, nearly all distinct, may identify a record, marks of
-    all its values or b""), None when it is no key at all (dates, a category: link_keys). A running
+    """The column's (distinct values, sketch, nearly all distinct, may identify a record, its deep
+    hashes packed or b""), None when it is no key at all (dates, a category: link_keys). A running
     number identifies a record only under a heading naming its table (person.id as cert.person_id),
     never under a plain one (编号)."""
     if column in keys.unkeyed:
         return None
     size, sketch, unique = keys.sketches[column]
-    marks = keys.marks[column] if column < len(keys.marks) else b""
-    return size, sketch, unique, unique and size >= MIN_KEYS and (named or column not in keys.numbered), marks
+    deep = keys.deep[column] if column < len(keys.deep) else b""
+    return size, sketch, unique, unique and size >= MIN_KEYS and (named or column not in keys.numbered), deep
 
 
 def _shared(first: _Side | None, second: _Side | None) -> int:
@@ -180,23 +179,23 @@ def _shared(first: _Side | None, second: _Side | None) -> int:
     if shared >= 2 and shared * 2 >= min(referring):
         return shared
     # a small table's keys drawn from a large one's share too small a part of their union to be seen
-    # in it (a 抽查 list of 500 of a register's 100,000: R15i-21): the part contained, by the marks
+    # in it (a 抽查 list of 500 of a register's 100,000: R15i-21): the part contained, by the deep hashes
     contained = max(_contained(first, second) if keyed else 0, _contained(second, first) if other_keyed else 0)
     return contained if contained >= 2 else 0
 
 
 def _contained(key: _Side, referring: _Side) -> int:
-    """The referring column's values (estimated) in the key column's set, from its sketched hashes
-    found among the key's marks past the share of slots marked by chance, when half of them are
-    and that is no chance (CHANCE standard deviations above it); 0 without marks or past MARKED."""
-    marks, (size, hashes) = key[4], referring[:2]
-    marked = 1 - marks.count(0) / MARKS if marks else 1.0
-    if marked > MARKED or not hashes:
+    """The referring column's values (estimated) in the key column's set: the key's deep hashes are
+    all of its values' hashes up to the largest of them (sources.key_sketch.DEEP), so the referring
+    sketch's hashes in that range are each in the set or not; the share in it (half at least, of
+    PROBES hashes and more) times the referring values. 0 when the key has no deep hashes."""
+    if not key[4]:
         return 0
-    found = sum(1 for h in hashes if marks[slot(h)])
-    part = (found / len(hashes) - marked) / (1 - marked)
-    chance = CHANCE * sqrt(len(hashes) * marked * (1 - marked))
-    return round(part * size) if part * 2 >= 1 and found - marked * len(hashes) > chance else 0
+    deep, (size, hashes) = array("I", key[4]), referring[:2]
+    top = min(deep[-1], max(hashes, default=0) if len(hashes) >= SKETCH else EMPTY)
+    probes = [h for h in hashes if h <= top]
+    found = len(set(probes) & set(deep))
+    return round(found * size / len(probes)) if len(probes) >= PROBES and found * 2 >= len(probes) else 0
 
 
 def linked(records: Sequence[TableRecord], tables: Sequence[tuple[Keys, Sequence[ColumnDecision]]],
