@@ -31,13 +31,12 @@ from typing import Final
 from govsoc.classification.column_sample import row_for_row
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample
-from govsoc.classification.sources.key_sketch import SKETCH, KeySketch, value_hash
+from govsoc.classification.sources.key_sketch import DATE as _DATE
+from govsoc.classification.sources.key_sketch import MIN_KEYS, SKETCH, KeySketch, value_hash
 
 __all__ = ["Keys", "keys_of", "SKETCH", "MIN_KEYS", "REPEATS", "ROW_NUMBERS", "SURROGATES", "CATEGORIES", "PEOPLE",
            "own_name", "varying", "VARIED"]
 
-#: Distinct values a key column holds at least (fewer: a category, or too few to tell a link by).
-MIN_KEYS: Final = 10
 #: Sampled rows a value of a column holds on average from which the column is a category (a unit's code).
 REPEATS: Final = 20
 #: Values of a key seen on two sampled rows and more from which :func:`varying` tells what differs under one.
@@ -51,8 +50,6 @@ CATEGORIES: Final = frozenset({
     "单位", "部门", "科室", "处室", "所属单位", "所在单位", "工作单位", "单位名称", "部门名称", "机构", "所属机构",
     "性别", "民族", "地区", "区县", "区划", "乡镇", "街道", "社区", "村", "村组", "类型", "类别", "状态",
     "职务", "职级", "dept", "department", "unit", "org", "gender", "sex", "type", "status", "category"})
-_DATE: Final = re.compile(r"(?:19|20)\d\d(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
-                          r"(?:[ T]\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?)?")
 _FILE_PART: Final = re.compile(r" \((?:line|row) \d+\)$")
 #: What a heading numbering people ends its kind with (人员编号, 工号, 学号, 持有人编号, user_id), lower case.
 PEOPLE: Final = ("人员", "人", "工", "职工", "员工", "学", "学生", "用户", "客户", "会员", "患者", "病人", "person",

@@ -7,13 +7,14 @@ from __future__ import annotations
 import csv
 import random
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from govsoc.classification.checksums import resident_id_check_char
-from govsoc.classification.sources.key_sketch import SKETCH, KeySketcher
+from govsoc.classification.sources.key_sketch import LOOK, SKETCH, KeySketcher
 from tests.classification.test_linked_tables import person, scan, table
 
 PEOPLE = 20_000
@@ -98,7 +99,7 @@ def test_a_sketch_counts_and_keeps_no_value(values: int, low: int, high: int) ->
 @pytest.mark.parametrize(("offset", "linked"), [
     # R15i-21: a 100-person spot check drawn from a 40,000-person register: every key of the extract
     # is in the register, yet the register's bottom-256 sketch holds none of these 100 (0.64 expected;
-    # 9 are among its 2,048 smallest hashes, key_sketch.DEEP)
+    # 3 are among its 1,024 smallest hashes, key_sketch.DEEP)
     (0, True),
     # the same extract of people the register does not hold (keys P0040000..): nothing contained
     (PEOPLE * 2, False),
@@ -115,3 +116,20 @@ def test_a_small_extract_of_a_large_register_is_linked(tmp_path: Path, offset: i
     inventory = scan(folder)
     levels = (table(inventory, "抽查.csv").level, table(inventory, "names.csv").level)
     assert levels == (("G4", "G4") if linked else ("G3", "G2")), table(inventory, "抽查.csv").basis
+
+
+@pytest.mark.parametrize(("cell", "sketched"), [
+    (lambda i: f"P{i:07d}", True),  # a key: nearly all distinct codes
+    (lambda i: str(7919 * i + 1), True),  # integers of any width: a key as well (person.id), kept
+    (lambda i: f"{i * 37 % 10007}.{i % 100:02d}", False),  # amounts (1234.56): no key, not hashed (R15i-13)
+    (lambda i: f"2024-{i % 12 + 1:02d}-{i % 28 + 1:02d}", False),  # dates: every table of a year shares them
+    (lambda i: "男女"[i % 2], False),  # a category of two values over the first LOOK rows
+    (lambda i: "", True),  # blank so far: it may fill later, kept
+])
+def test_columns_that_cannot_be_keys_are_left_out(cell: Callable[[int], str], sketched: bool) -> None:
+    sketcher = KeySketcher()
+    for i in range(LOOK * 5):
+        sketcher.add([f"K{i:06d}", cell(i)])
+    key, other = sketcher.sketches(["编号", "列"])
+    assert key.rows == LOOK * 5 and len(key.hashes) == SKETCH
+    assert (other.rows == LOOK * 5) is sketched
