@@ -37,6 +37,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
+from govsoc.classification.column_sample import row_for_row
 from govsoc.classification.columns import ColumnClassifier, ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample
 from govsoc.classification.sources.record_sampling import MAX_ATTRIBUTES, keys_records, names_attributes
@@ -52,7 +53,7 @@ class _Layout:
     attribute: int
     value: int
     record: int | None
-    cells: tuple[list[str] | None, ...]  # the columns row for row (_row_for_row)
+    cells: tuple[list[str] | None, ...]  # the columns row for row (column_sample.row_for_row)
 
 
 def pivoted(tables: Iterable[TableSample], classifier: ColumnClassifier) -> Iterator[TableSample]:
@@ -64,7 +65,7 @@ def pivoted(tables: Iterable[TableSample], classifier: ColumnClassifier) -> Iter
 
 
 def _layout(table: TableSample, classifier: ColumnClassifier) -> _Layout | None:
-    cells = _row_for_row(table.columns)
+    cells = row_for_row(table.columns)
     aligned = [i for i, c in enumerate(cells) if c is not None]
     attribute = next((i for i in aligned if names_attributes(_cells(cells, i), classifier)), None)
     if attribute is None:
@@ -82,18 +83,6 @@ def _layout(table: TableSample, classifier: ColumnClassifier) -> _Layout | None:
                          and not _in_turn(table, table.columns[attribute])):
         return None
     return _Layout(attribute=attribute, value=value, record=record, cells=tuple(cells))
-
-
-def _row_for_row(columns: Sequence[ColumnSample]) -> list[list[str] | None]:
-    """Each column's sampled cells row for row, an empty cell as "" (None: a column that cannot be
-    aligned). By the values' places when every column has them, over the rows of the longest
-    column; else only the columns with as many values as the longest are aligned."""
-    size = max((len(c.values) for c in columns), default=0)
-    if size and all(len(c.places) == len(c.values) for c in columns):
-        rows = max(columns, key=lambda c: len(c.values)).places
-        by_place = [dict(zip(c.places, c.values, strict=True)) for c in columns]
-        return [[cells.get(place, "") for place in rows] for cells in by_place]
-    return [list(c.values) if size and len(c.values) == size else None for c in columns]
 
 
 def _cells(cells: Sequence[list[str] | None], i: int) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["ColumnSample"]
+__all__ = ["ColumnSample", "row_for_row"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -25,3 +25,15 @@ class ColumnSample:
     rows: int | None = None
     nulls: int = 0
     places: Sequence[int] = ()
+
+
+def row_for_row(columns: Sequence[ColumnSample]) -> list[list[str] | None]:
+    """Each column's sampled cells row for row, an empty cell as "" (None: a column that cannot be
+    aligned). By the values' places when every column has them, over the rows of the longest
+    column; else only the columns with as many values as the longest are aligned."""
+    size = max((len(c.values) for c in columns), default=0)
+    if size and all(len(c.places) == len(c.values) for c in columns):
+        rows = max(columns, key=lambda c: len(c.values)).places
+        by_place = [dict(zip(c.places, c.values, strict=True)) for c in columns]
+        return [[cells.get(place, "") for place in rows] for cells in by_place]
+    return [list(c.values) if size and len(c.values) == size else None for c in columns]

@@ -23,21 +23,24 @@ values when it saw more rows than it sampled (sources.key_sketch, R15h-15).
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Final
 
+from govsoc.classification.column_sample import row_for_row
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample
-from govsoc.classification.sources.key_sketch import SKETCH, KeySketch, value_hash
+from govsoc.classification.sources.key_sketch import DATE as _DATE
+from govsoc.classification.sources.key_sketch import MIN_KEYS, SKETCH, KeySketch, value_hash
 
 __all__ = ["Keys", "keys_of", "SKETCH", "MIN_KEYS", "REPEATS", "ROW_NUMBERS", "SURROGATES", "CATEGORIES", "PEOPLE",
-           "own_name"]
+           "own_name", "varying", "VARIED"]
 
-#: Distinct values a key column holds at least (fewer: a category, or too few to tell a link by).
-MIN_KEYS: Final = 10
 #: Sampled rows a value of a column holds on average from which the column is a category (a unit's code).
 REPEATS: Final = 20
+#: Values of a key seen on two sampled rows and more from which :func:`varying` tells what differs under one.
+VARIED: Final = 3
 #: Headings of row numbers, never a key between tables (lower case).
 ROW_NUMBERS: Final = frozenset({"序号", "行号", "序", "顺序号", "no", "no.", "#", "index", "rownum", "row", "line"})
 #: Headings of a table's own surrogate key, which join another table only as ``<table>_id`` (lower case).
@@ -47,8 +50,6 @@ CATEGORIES: Final = frozenset({
     "单位", "部门", "科室", "处室", "所属单位", "所在单位", "工作单位", "单位名称", "部门名称", "机构", "所属机构",
     "性别", "民族", "地区", "区县", "区划", "乡镇", "街道", "社区", "村", "村组", "类型", "类别", "状态",
     "职务", "职级", "dept", "department", "unit", "org", "gender", "sex", "type", "status", "category"})
-_DATE: Final = re.compile(r"(?:19|20)\d\d(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
-                          r"(?:[ T]\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?)?")
 _FILE_PART: Final = re.compile(r" \((?:line|row) \d+\)$")
 #: What a heading numbering people ends its kind with (人员编号, 工号, 学号, 持有人编号, user_id), lower case.
 PEOPLE: Final = ("人员", "人", "工", "职工", "员工", "学", "学生", "用户", "客户", "会员", "患者", "病人", "person",
@@ -78,6 +79,13 @@ class Keys:
     declared: tuple[tuple[int, str, str], ...] = ()
     #: the file or database the table is part of (a workbook's sheets share one)
     dataset: str = ""
+    #: per column repeated in the sample, the other columns whose values differ between its rows of one
+    #: value (参保人员: 5 employees' ID numbers under one 统一社会信用代码; R15i-19), :func:`varying`
+    varies: tuple[frozenset[int], ...] = ()
+    #: per column that may hold a small table's keys past its sketch, its values' DEEP smallest hashes
+    #: (sources.key_sketch: a 抽查 list contained in a register, R15i-21) packed as unsigned 32-bit
+    #: integers (8 KiB, not a set's 120), else b""
+    deep: tuple[bytes, ...] = ()
 
 
 def own_name(table: TableSample) -> str:
@@ -98,8 +106,7 @@ def keys_of(table: TableSample) -> Keys:
     own = own_name(table)
     for i, column in enumerate(table.columns):
         values = {v.strip() for v in column.values if v.strip()}
-        whole = table.keys[i] if i < len(table.keys) and table.keys[i].field == column.field else None
-        sketches.append(_sketch(column, values, whole))
+        sketches.append(_sketch(column, values, _whole(table, i)))
         field = column.field.strip().lower()
         if _numbered(values, table.rows):
             numbered.add(i)
@@ -120,7 +127,55 @@ def keys_of(table: TableSample) -> Keys:
     declared = tuple((fields.index(r.column), r.table, r.other_column) for r in table.references if r.column in fields)
     return Keys(headings=headings, sketches=tuple(sketches), qualified=frozenset(qualified),
                 numbered=frozenset(numbered), unkeyed=frozenset(unkeyed), name=table.table, fields=fields,
-                declared=declared, dataset=table.dataset)
+                declared=declared, dataset=table.dataset,
+                varies=tuple(varying(table, i) if i not in unkeyed and not sketches[i][2] else frozenset()
+                             for i in range(len(table.columns))),
+                deep=tuple(b"" if i in unkeyed else _deep(table, i, sketches[i]) for i in range(len(table.columns))))
+
+
+def _whole(table: TableSample, i: int) -> KeySketch | None:
+    """The reader's sketch of column ``i`` over all the rows, when it made one."""
+    return table.keys[i] if i < len(table.keys) and table.keys[i].field == table.columns[i].field else None
+
+
+def _deep(table: TableSample, i: int, sketch: tuple[int, frozenset[int], bool]) -> bytes:
+    """Column ``i``'s deep hashes (sources.key_sketch), packed, when it may hold another table's keys
+    past its sketch: nearly all distinct, more values than the sketch holds, more rows than sampled."""
+    whole = _whole(table, i)
+    size, _, unique = sketch
+    if whole is None or not unique or size <= SKETCH or whole.rows <= len(table.columns[i].values):
+        return b""
+    return array("I", sorted(whole.deep)).tobytes()
+
+
+def varying(table: TableSample, key: int) -> frozenset[int]:
+    """The columns of ``table`` whose values differ between the sampled rows of one value of column
+    ``key`` in half the values seen on two rows and more (VARIED of them at least, half the values
+    seen): 5 employees' ID numbers under their enterprise's code, where a person's log repeats one
+    ID number under a 工号.
+    Columns are paired row for row (column_sample.row_for_row)."""
+    rows = row_for_row(table.columns)
+    keys = rows[key]
+    if keys is None:
+        return frozenset()
+    groups: dict[str, list[int]] = {}
+    for place, value in enumerate(keys):
+        if value.strip():
+            groups.setdefault(value.strip(), []).append(place)
+    repeated = [places for places in groups.values() if len(places) > 1]
+    # most values repeat, as a group's members are its rule; a person holding a second document is
+    # the exception in a table of people's documents (fk_cert of R15i: 1 in 3 people, held linked)
+    if len(repeated) < VARIED or len(repeated) * 2 < len(groups):
+        return frozenset()
+    found = set()
+    for i, cells in enumerate(rows):
+        if i == key or cells is None:
+            continue
+        seen = [{cells[p].strip() for p in places} - {""} for places in repeated]
+        seen = [values for values in seen if values]
+        if len(seen) >= VARIED and sum(1 for values in seen if len(values) > 1) * 2 >= len(seen):
+            found.add(i)
+    return frozenset(found)
 
 
 def _names_records(field: str) -> bool:

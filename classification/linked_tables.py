@@ -17,23 +17,32 @@ not a running 1..n number unless its heading names its table, not dates nor a ca
 R15h-2) and the other's values come from its set: half of them are in it (estimated from bottom-k
 sketches, :class:`Keys`: a scan keeps no table's values; a file's over all its rows, sources.key_sketch,
 R15h-15). A row-number heading (序号) is no key. A foreign key the database declares links its two
-tables whatever their samples share (R15h-8).
+tables whatever their samples share (R15h-8). A key repeated over different people (names or
+identity documents differing under most of its values: 5 employees under their enterprise's code)
+is a group's, and links no person's information to its record (R15i-19, :func:`_of_groups`).
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Collection, Sequence
 from dataclasses import Field, dataclass, replace
 from itertools import combinations, product
 from typing import Any, ClassVar, Final, Protocol, TypeVar
 
 from govsoc.classification.columns import ColumnDecision
-from govsoc.classification.grading import IDENTITY_DOCUMENTS, Scheme, rank, tagged_recognizers
+from govsoc.classification.grading import IDENTITY_DOCUMENTS, Scheme, column_kinds, rank, tagged_recognizers
 from govsoc.classification.link_keys import MIN_KEYS, SKETCH, Keys, keys_of
+from govsoc.classification.sources.key_sketch import EMPTY
 
 __all__ = ["linked", "Link", "links", "Keys", "keys_of", "SKETCH"]
 
 _PERSON: Final = "cn_person_name"
+#: Hashes of a small table's keys in the range a large one's deep hashes cover (all of its values'
+#: hashes there) from which their share found in it measures its containment.
+PROBES: Final = 2
+#: What names one person in a row: a key under which these differ is a group's (_of_groups).
+_PEOPLE: Final = frozenset({_PERSON, *IDENTITY_DOCUMENTS})
 
 
 class _Field(Protocol):
@@ -137,17 +146,19 @@ def _declared(tables: Sequence[Keys], found: dict[tuple[int, int, int, int], Lin
     return declared
 
 
-_Side = tuple[int, frozenset[int], bool, bool]
+_Side = tuple[int, frozenset[int], bool, bool, bytes]
 
 
 def _side(keys: Keys, column: int, named: bool) -> _Side | None:
-    """The column's (distinct values, sketch, nearly all distinct, may identify a record), None when
-    it is no key at all (dates, a category: link_keys). A running number identifies a record only
-    under a heading naming its table (person.id as cert.person_id), never under a plain one (编号)."""
+    """The column's (distinct values, sketch, nearly all distinct, may identify a record, its deep
+    hashes packed or b""), None when it is no key at all (dates, a category: link_keys). A running
+    number identifies a record only under a heading naming its table (person.id as cert.person_id),
+    never under a plain one (编号)."""
     if column in keys.unkeyed:
         return None
     size, sketch, unique = keys.sketches[column]
-    return size, sketch, unique, unique and size >= MIN_KEYS and (named or column not in keys.numbered)
+    deep = keys.deep[column] if column < len(keys.deep) else b""
+    return size, sketch, unique, unique and size >= MIN_KEYS and (named or column not in keys.numbered), deep
 
 
 def _shared(first: _Side | None, second: _Side | None) -> int:
@@ -155,7 +166,7 @@ def _shared(first: _Side | None, second: _Side | None) -> int:
     of the other's values come from its set (R15h-2), else 0."""
     if first is None or second is None:
         return 0
-    (size, sketch, _, keyed), (other_size, other_sketch, _, other_keyed) = first, second
+    (size, sketch, _, keyed, _), (other_size, other_sketch, _, other_keyed, _) = first, second
     if size < 2 or other_size < 2 or not (keyed or other_keyed):
         return 0
     union = sorted(sketch | other_sketch)[:SKETCH]
@@ -165,7 +176,26 @@ def _shared(first: _Side | None, second: _Side | None) -> int:
     shared = round(jaccard * (size + other_size) / (1 + jaccard))
     # the values of the referring column come from the key's set: half its values are in it at least
     referring = [other_size] * keyed + [size] * other_keyed
-    return shared if shared >= 2 and shared * 2 >= min(referring) else 0
+    if shared >= 2 and shared * 2 >= min(referring):
+        return shared
+    # a small table's keys drawn from a large one's share too small a part of their union to be seen
+    # in it (a 抽查 list of 500 of a register's 100,000: R15i-21): the part contained, by the deep hashes
+    contained = max(_contained(first, second) if keyed else 0, _contained(second, first) if other_keyed else 0)
+    return contained if contained >= 2 else 0
+
+
+def _contained(key: _Side, referring: _Side) -> int:
+    """The referring column's values (estimated) in the key column's set: the key's deep hashes are
+    all of its values' hashes up to the largest of them (sources.key_sketch.DEEP), so the referring
+    sketch's hashes in that range are each in the set or not; the share in it (half at least, of
+    PROBES hashes and more) times the referring values. 0 when the key has no deep hashes."""
+    if not key[4]:
+        return 0
+    deep, (size, hashes) = array("I", key[4]), referring[:2]
+    top = min(deep[-1], max(hashes, default=0) if len(hashes) >= SKETCH else EMPTY)
+    probes = [h for h in hashes if h <= top]
+    found = len(set(probes) & set(deep))
+    return round(found * size / len(probes)) if len(probes) >= PROBES and found * 2 >= len(probes) else 0
 
 
 def linked(records: Sequence[TableRecord], tables: Sequence[tuple[Keys, Sequence[ColumnDecision]]],
@@ -173,7 +203,7 @@ def linked(records: Sequence[TableRecord], tables: Sequence[tuple[Keys, Sequence
     """``records`` (one per table of ``tables``, in order) with the combination rules applied over
     the tables linked by a key (module docstring)."""
     kinds = [tagged_recognizers(d) for _, d in tables]
-    found = links([t for t, _ in tables], kinds)
+    found = [k for k in links([t for t, _ in tables], kinds) if not _of_groups(k, tables)]
     if not found:
         return list(records)
     out = list(records)
@@ -187,6 +217,23 @@ def linked(records: Sequence[TableRecord], tables: Sequence[tuple[Keys, Sequence
         by = "; ".join(_said(k, i, records) for k in mine)
         out[i] = _with_link(record, raised, by, kinds[i], together, scheme)
     return out
+
+
+def _of_groups(link: Link, tables: Sequence[tuple[Keys, Sequence[ColumnDecision]]]) -> bool:
+    """Whether a side of the link repeats its key over different people: a person's name or identity
+    document differs between the sampled rows of one key value (Keys.varies). GB/T 43697-2024 §6.6
+    combines the personal information of one person (PIPL art. 4: information of an identified
+    natural person); the rows of 5 employees under their enterprise's 统一社会信用代码 are 5 people,
+    and none of them is the 法定代表人 named on the enterprise's row (R15i-19). A key repeated with
+    one person on all its rows (a 门禁 log by 工号, the same ID number on each: R15i-18) is that
+    person's and links."""
+    for table, column in ((link.table, link.column), (link.other, link.other_column)):
+        keys, decisions = tables[table]
+        varies = keys.varies[column] if column < len(keys.varies) else frozenset()
+        if any(i < len(decisions) and decisions[i].status == "tagged"
+               and set(column_kinds(decisions[i])) & _PEOPLE for i in varies):
+            return True
+    return False
 
 
 def _said(link: Link, i: int, records: Sequence[TableRecord]) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.classification.test_linked_tables import person, scan, table
+from tests.classification.test_linked_tables_scale import ident
 
 UNITS = ["民政局", "人社局", "公安局"]
 
@@ -92,3 +93,27 @@ def test_a_persons_log_repeating_their_number_links_to_the_roster(tmp_path: Path
                        for d in range(25) for i in range(50))]})
     inventory = scan(folder)
     assert (table(inventory, "门禁记录.csv").level, table(inventory, "花名册.csv").level) == ("G4", "G4")
+
+
+@pytest.mark.parametrize(("key", "people", "linked"), [
+    # R15i-19: 200 enterprises' codes, each over 5 employees' different ID numbers: the code names a
+    # group, and no person has both the legal representative's name and an employee's ID number
+    ("统一社会信用代码", lambda i: [5 * i + k for k in range(5)], False),
+    # the same with 2 employees an enterprise: still different people under one code
+    ("统一社会信用代码", lambda i: [2 * i, 2 * i + 1], False),
+    # one person's 5 cards by 卡号 (the same ID number on each row): the key is the person's, linked
+    ("卡号", lambda i: [i] * 5, True),
+    # a person's documents: 1 in 4 holds two numbers (fk_cert.py of R15i, which held): the exception
+    # in a table of people's documents, where the members of a group are the rule
+    ("person_id", lambda i: [i, 1000 + i] if i % 4 == 0 else [i], True),
+])
+def test_a_key_repeated_over_different_people_links_none_of_them(
+        tmp_path: Path, key: str, people: Callable[[int], list[int]], linked: bool) -> None:
+    codes = [f"91330802{7 * i + 3:010d}" for i in range(200)]
+    folder = written(tmp_path / "f", {
+        "企业名录.csv": [[key, "法定代表人"], *([c, person(i)[0]] for i, c in enumerate(codes))],
+        "参保人员.csv": [[key, "员工身份证号码"],
+                     *([c, ident(p)] for i, c in enumerate(codes) for p in people(i))]})
+    inventory = scan(folder)
+    levels = (table(inventory, "参保人员.csv").level, table(inventory, "企业名录.csv").level)
+    assert levels == (("G4", "G4") if linked else ("G3", "G2")), table(inventory, "参保人员.csv").basis

@@ -7,13 +7,14 @@ from __future__ import annotations
 import csv
 import random
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from govsoc.classification.checksums import resident_id_check_char
-from govsoc.classification.sources.key_sketch import SKETCH, KeySketcher
+from govsoc.classification.sources.key_sketch import LOOK, SKETCH, KeySketcher
 from tests.classification.test_linked_tables import person, scan, table
 
 PEOPLE = 20_000
@@ -93,3 +94,42 @@ def test_a_sketch_counts_and_keeps_no_value(values: int, low: int, high: int) ->
     assert all(isinstance(h, int) for h in key.hashes)
     smallest = sorted(zlib.crc32(f"P{i:07d}".encode(), 2**32 - 1) for i in range(values))[:SKETCH]
     assert key.hashes == frozenset(smallest)
+
+
+@pytest.mark.parametrize(("offset", "linked"), [
+    # R15i-21: a 100-person spot check drawn from a 40,000-person register: every key of the extract
+    # is in the register, yet the register's bottom-256 sketch holds none of these 100 (0.64 expected;
+    # 3 are among its 1,024 smallest hashes, key_sketch.DEEP)
+    (0, True),
+    # the same extract of people the register does not hold (keys P0040000..): nothing contained
+    (PEOPLE * 2, False),
+])
+def test_a_small_extract_of_a_large_register_is_linked(tmp_path: Path, offset: int, linked: bool) -> None:
+    folder = tmp_path / "f"
+    folder.mkdir()
+    with open(folder / "names.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["person_id", "姓名"],
+                                 *([f"P{i:07d}", person(i % 1000)[0]] for i in range(PEOPLE * 2))])
+    drawn = random.Random(22).sample(range(PEOPLE * 2), 100)
+    with open(folder / "抽查.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["person_id", "身份证号码"], *([f"P{i + offset:07d}", ident(i)] for i in drawn)])
+    inventory = scan(folder)
+    levels = (table(inventory, "抽查.csv").level, table(inventory, "names.csv").level)
+    assert levels == (("G4", "G4") if linked else ("G3", "G2")), table(inventory, "抽查.csv").basis
+
+
+@pytest.mark.parametrize(("cell", "sketched"), [
+    (lambda i: f"P{i:07d}", True),  # a key: nearly all distinct codes
+    (lambda i: str(7919 * i + 1), True),  # integers of any width: a key as well (person.id), kept
+    (lambda i: f"{i * 37 % 10007}.{i % 100:02d}", False),  # amounts (1234.56): no key, not hashed (R15i-13)
+    (lambda i: f"2024-{i % 12 + 1:02d}-{i % 28 + 1:02d}", False),  # dates: every table of a year shares them
+    (lambda i: "男女"[i % 2], False),  # a category of two values over the first LOOK rows
+    (lambda i: "", True),  # blank so far: it may fill later, kept
+])
+def test_columns_that_cannot_be_keys_are_left_out(cell: Callable[[int], str], sketched: bool) -> None:
+    sketcher = KeySketcher()
+    for i in range(LOOK * 5):
+        sketcher.add([f"K{i:06d}", cell(i)])
+    key, other = sketcher.sketches(["编号", "列"])
+    assert key.rows == LOOK * 5 and len(key.hashes) == SKETCH
+    assert (other.rows == LOOK * 5) is sketched
