@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 import govsoc.classification.recognizers  # noqa: F401  (registers the built-ins that schemes name)
 from govsoc.classification.columns import ColumnDecision
 from govsoc.classification.recognizer import recognizers
+from govsoc.classification.table_copies import counted_rows
 from govsoc.core.errors import ConfigError
 from govsoc.core.yamlfile import load_yaml, locate_validation_error
 
@@ -245,14 +246,17 @@ def _rolled(dataset: str, decisions: Sequence[ColumnDecision], scheme: Scheme, r
                       sensitive_pi_fields=sensitive, important_candidate=candidate, important_reason=reason)
 
 
-def dataset_candidates(tables: Sequence[tuple[str, int | None, Collection[str]]], scheme: Scheme) -> dict[int, str]:
+def dataset_candidates(tables: Sequence[tuple[str, int | None, Collection[str]]], scheme: Scheme,
+                       copies: Sequence[str] = ()) -> dict[int, str]:
     """重要数据 review of a scan's tables taken together (GB/T 43697-2024 点面结合; §6.6 汇聚融合;
     Annex G's "certain scale" is the data set's, not the storage unit's): ``tables`` are (name,
     rows, categories of its sensitive PI fields) in scan order (a folder's files, a workbook's
     sheets, a database's tables, an index pattern's indices). Where the tables holding one
     category, or all of them, hold the scheme's scale together and none alone (a roster split per month or over
     Excel sheets of 1,048,575 rows at most), each of them gets a reason naming the dataset: table
-    index -> reason (R15d-4)."""
+    index -> reason (R15d-4). ``copies``: each table's content key (table_copies.content_key, "" for
+    none): a table holding the values of an earlier one adds no rows to a sum (a backup beside its
+    roster, R15i-7), and is flagged with it."""
     # A table at the scale alone has a reason of its own (table_grade); the sum is of the tables
     # below it, so that two half-year exports beside a full year's still add up (R15e-21: a
     # member over the scale hid the others' sum). The categories are summed one by one, then
@@ -260,26 +264,30 @@ def dataset_candidates(tables: Sequence[tuple[str, int | None, Collection[str]]]
     # one category (a 低保 set split into 发放表 with bank cards and 名册 with ID numbers).
     scale = scheme.important_review_rows
     below = [i for i, (_, rows, categories) in enumerate(tables) if categories and (rows or 0) < scale]
+    counted = counted_rows([rows for _, rows, _ in tables], copies)
     by_category: dict[str, list[int]] = {}
     for i in below:
         for category in tables[i][2]:
             by_category.setdefault(category, []).append(i)
     datasets: dict[tuple[int, ...], list[str]] = {}  # the same tables holding several categories: one reason
     for category, members in sorted(by_category.items()):
-        if len(members) >= 2 and sum(tables[i][1] or 0 for i in members) >= scale:
+        if len(members) >= 2 and sum(counted[i] for i in members) >= scale:
             datasets.setdefault(tuple(members), []).append(category)
     together = tuple(below)
     if (len(by_category) >= 2 and len(together) >= 2 and together not in datasets
-            and sum(tables[i][1] or 0 for i in together) >= scale):
+            and sum(counted[i] for i in together) >= scale):
         datasets[together] = sorted(by_category)
     reasons: dict[int, list[str]] = {}
     for number, (group, categories) in enumerate(datasets.items(), 1):
-        rows = sum(tables[i][1] or 0 for i in group)
+        rows = sum(counted[i] for i in group)
+        copied = sum(1 for i in group if not counted[i] and tables[i][1])
+        copies_note = f" ({copied:,} of them a copy of another, counted once)" if copied else ""
         # each member names its group, the total and the first tables only: every name in every
         # member made the reasons quadratic (1,200 files: 56 MB, R15f-27); the summary's
         # important_candidates lists every member once
         reason = (f"{rows:,} rows of sensitive personal information ({', '.join(categories)}) over {len(group):,}"
-                  f" tables of this scan, split dataset {number} ({_listed([tables[i][0] for i in group])}): one"
+                  f" tables of this scan{copies_note}, split dataset {number}"
+                  f" ({_listed([tables[i][0] for i in group])}): one"
                   " dataset split over files, sheets or tables; review it against GB/T 43697 Annex G (重要数据识别),"
                   " the scale being the dataset's")
         for i in group:

@@ -171,6 +171,14 @@ WORDS: Final = frozenset("""
     管委会 居委会 村委会 农商行 国投
     """.split())
 
+#: Endings of places that are no administrative unit and that no given name ends in: lakes and old
+#: towns (艾比湖, 洪泽湖, 罗布泊, 丽江古城; R15i-8).
+_FEATURE_ENDINGS: Final = ("湖", "泊", "古城")
+#: Prefectures, leagues and their parts written without their unit whose names the minority-name
+#: reader takes for a person's (巴音郭楞 of 巴音郭楞蒙古自治州 read as 巴音 + 郭楞: R15i-8); no one
+#: is named so.
+_REGIONS: Final = frozenset({"巴音郭楞", "巴音布鲁克", "阿拉善", "阿勒泰", "阿克苏", "伊犁", "甘孜", "甘南"})
+
 _HAN_RUN: Final = re.compile(r"[\u4e00-\u9fa5]+")
 _ROLE_WORDS: Final = frozenset(ROLE_LEADS)
 _NAMES: Final = PersonNameRecognizer()
@@ -194,7 +202,13 @@ def is_field_word(token: str) -> bool:
 def is_place(token: str) -> bool:
     """Whether ``token`` (Chinese characters) names a place: a known one, or a run ending in an
     administrative unit."""
-    return token in PLACES or (len(token) > 1 and token.endswith(PLACE_ENDINGS))
+    return token in PLACES or (len(token) > 1 and token.endswith(PLACE_ENDINGS)) or _is_landmark(token)
+
+
+def _is_landmark(token: str) -> bool:
+    """Whether ``token`` names a place that is no administrative unit, or one written without it
+    that reads as a minority name (_FEATURE_ENDINGS, _REGIONS)."""
+    return token in _REGIONS or (len(token) > 1 and token.endswith(_FEATURE_ENDINGS))
 
 
 def is_person_name(token: str) -> bool:
@@ -212,7 +226,7 @@ def is_person_name(token: str) -> bool:
 def _leads() -> tuple[str, ...]:
     """LEADS, ROLE_LEADS, UNIT_LEADS, PLACES (萧山王小明.csv: a place written without its unit shields
     no name either, R15h-17) and the name recognizer's Chinese headings: what a name may follow."""
-    return (*LEADS, *ROLE_LEADS, *UNIT_LEADS, *sorted(PLACES),
+    return (*LEADS, *ROLE_LEADS, *UNIT_LEADS, *sorted(PLACES), *_FEATURE_ENDINGS, *sorted(_REGIONS),
             *(w for w in PersonNameRecognizer.CONTEXT if not w.isascii()))
 
 
@@ -222,7 +236,7 @@ def _name_at(run: str, start: int, depth: int = 0) -> int:
     not 王五的), else the longest that another name follows (王小明李四). None opens at a unit
     inside the run: the unit ends the place before it (柯城区低保, 万州区低保: 区 is a surname, and
     柯城 + 区低保 was read as two names, R15g-25)."""
-    if start and run.startswith(UNIT_LEADS, start) or _opens_with_lead(run, start):
+    if start and run.startswith(UNIT_LEADS, start) or _opens_with_lead(run, start) or _region_at(run, start):
         return 0
     names = [n for n in range(2, 9) if start + n <= len(run) and is_person_name(run[start:start + n])]
     for length in names:
@@ -251,6 +265,11 @@ def _opens_with_word(run: str, start: int) -> bool:
     """Whether an ordinary word (WORDS: 公务, 高龄, 原始) opens ``run`` at ``start``: a name read there
     would run into a word, not into another name (公务用车登记 is no 公务用 + 车登记, R15i-17)."""
     return run[start:start + 2] in _TWO_CHARACTER_WORDS
+
+
+def _region_at(run: str, start: int) -> bool:
+    """Whether a region that reads as names run together opens at ``start`` (巴音郭楞: _REGIONS)."""
+    return any(run.startswith(region, start) for region in _REGIONS)
 
 
 def _masked_run(run: str) -> str:

@@ -46,6 +46,7 @@ from govsoc.classification.saved import (
 )
 from govsoc.classification.shown_names import ShownNames
 from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name
+from govsoc.classification.table_copies import content_key
 from govsoc.core.errors import Location
 from govsoc.core.results import RESULTS_DIR, read_results, write_result
 
@@ -106,6 +107,8 @@ class TableRecord:
     fields: tuple[FieldRecord, ...]
     #: where the table was read from, as classification.saved compares it (never shown)
     dataset_keys: tuple[str, ...] = ()
+    #: a digest of its values, the same for a copy of it (table_copies.content_key; never shown)
+    content_key: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -267,7 +270,7 @@ def _datasets(records: list[TableRecord], scheme: Scheme) -> list[TableRecord]:
     sensitive = [(t.table, t.rows, {c for f in t.fields if f.status == "tagged" and f.pipl_sensitive
                                     for c in f.categories or (f.category,)})
                  for t in records]
-    flagged = dataset_candidates(sensitive, scheme)
+    flagged = dataset_candidates(sensitive, scheme, [t.content_key for t in records])
     return [replace(t, important_candidate=True, important_reason="; ".join(filter(None, (
         t.important_reason, flagged[i])))) if i in flagged else t for i, t in enumerate(records)]
 
@@ -283,6 +286,7 @@ def _record(table: TableSample, decided: list[ColumnDecision], scheme: Scheme, n
     return TableRecord(dataset=place(table.dataset), table=place(table.table), rows=table.rows, level=rolled.level,
                        level_label=rolled.label, basis=rolled.basis, important_candidate=rolled.important_candidate,
                        important_reason=rolled.important_reason, dataset_keys=path_keys(table.dataset, secret),
+                       content_key=content_key(table, secret),
                        fields=tuple(_field(table, d, scheme, beside, place, rolled.sensitive_pi_fields)
                                     for d in decisions))
 

@@ -180,7 +180,8 @@ def summed_by_folder(inventories: Sequence[dict[str, Any]]) -> list[dict[str, An
             continue  # one scan: summed by it already
         rules = base.model_copy(update={"important_review_rows": scale})
         tables = [inventories[i]["tables"][j] for i, j in members]
-        found = dataset_candidates([(str(t.get("table")), t.get("rows"), _sensitive(t)) for t in tables], rules)
+        found = dataset_candidates([(str(t.get("table")), t.get("rows"), _sensitive(t)) for t in tables], rules,
+                                   [str(t.get("content_key") or "") for t in tables])
         flagged.update((members[k], reason) for k, reason in found.items())
     if not flagged:
         return list(inventories)

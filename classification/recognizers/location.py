@@ -92,10 +92,18 @@ class AddressRecognizer(Recognizer):
 
     def validate(self, candidate: str) -> str | None:
         """A street-level or building-level unit after the administrative ones, and a number or
-        a second unit (a bare '北京市朝阳区' is a region, not an address)."""
-        units = [u for u in ADDRESS_UNITS if u in candidate[2:]]
+        a second unit (a bare '北京市朝阳区' is a region, not an address). A 街道 is a sub-district,
+        an administrative unit (GB/T 2260's 乡级, cn_codes.ADDRESS_REGIONS) as a 镇 is, not a 街 and
+        a 道: 萧山区宁围街道 is a place, 萧山区宁围街道8号 an address (R15i-8)."""
+        units = [u for u in ADDRESS_UNITS if u in _without_sub_districts(candidate[2:])]
         if not units:
             return None
         if not any(c.isdigit() for c in candidate) and len(units) < 2:
             return None
         return f"administrative units down to {units[0]}"
+
+
+def _without_sub_districts(text: str) -> str:
+    """``text`` with each 街道 (a sub-district) taken out, so that its 街 and 道 are not read as a
+    street's units."""
+    return text.replace("街道", "")

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name, printable_name
+from govsoc.classification.sources.dsn_names import shown_dsn
 from govsoc.classification.sources.files import MAX_CELL
 from govsoc.classification.sources.sql_catalog import Catalog, Relation, declared_keys, default_catalog, pg_catalog
 from govsoc.classification.sources.sql_records import KEY_HASH, keyed, record_order, sql_key_hash
@@ -76,10 +77,7 @@ class SqlSource:
         self.backend = backend
         self.sample = sample
         self.schema = schema
-        try:
-            self.name = url.render_as_string(hide_password=True)
-        except UnicodeEncodeError:  # a file name that is not UTF-8 (SQLAlchemy percent-encodes it as UTF-8)
-            self.name = f"{backend}:///{escaped_name(url.database or '')}"
+        self.name = shown_dsn(url, backend)  # decoded, as a file path is shown (R15i-20)
         self._engine: Engine | None = None
         self._records: Any = None  # a record id column: sample whole records (sources/sql_records.py)
 
