@@ -31,10 +31,13 @@ def sql_key_hash(value: object) -> int:
 
 
 def keyed(column: Any) -> Any:
-    """The order of ``column``'s hashed values (an SQL expression)."""
-    from sqlalchemy import func
+    """The order of ``column``'s hashed values (an SQL expression). The function is handed the
+    value's bytes (CAST AS BLOB): sqlite3 decodes a TEXT argument of a Python function as strict
+    UTF-8, whatever the connection's text_factory, so one legacy GBK cell raised inside it and the
+    whole table went unread (R15j-18); sql_key_hash decodes the bytes as the reader does."""
+    from sqlalchemy import LargeBinary, cast, func
 
-    return getattr(func, KEY_HASH)(column)
+    return getattr(func, KEY_HASH)(cast(column, LargeBinary))
 
 
 def record_order(conn: Any, table: Any, samples: Sequence[ColumnSample], size: int) -> tuple[Any, int] | None:

@@ -95,6 +95,29 @@ def test_a_large_roster_with_id_kinds_is_not_sampled_by_records(tmp_path: Path, 
     assert not [s for s in inventory.skipped if "attribute/value" in s.reason]
 
 
+@pytest.mark.parametrize("heading, rows, column, place", [
+    # an attribute/value export whose one answer is a legacy GBK text (R15j-18: the hashed record
+    # order handed the value to a Python function as strict UTF-8: "table not classified", 0 tables)
+    (("person_id", "attr", "value"), answers("shuffled", "P{:05d}"), "value", 7),
+    # the same with the record id itself in GBK: the key column is the one hashed
+    (("person_id", "attr", "value"), answers("shuffled", "P{:05d}"), "person_id", 7),
+    # a roster whose 证件类型 reads as an attribute column, one name in GBK (R15j-18's own file)
+    (("姓名", "证件类型", "证件号码"),
+     [(n, "护照" if i % 3 else "居民身份证", d) for i, (n, d, _) in enumerate(map(person, range(3 * PEOPLE)))],
+     "姓名", 100),
+])
+def test_a_legacy_gbk_cell_does_not_lose_a_large_sqlite_table(
+        tmp_path: Path, heading: tuple[str, ...], rows: list[tuple[str, str, str]], column: str, place: int) -> None:
+    path = written(tmp_path / "legacy.db", heading, rows)
+    with closing(sqlite3.connect(path)) as db:
+        db.execute(f"UPDATE t SET {column} = CAST(? AS TEXT) WHERE rowid = ?", ("衢州市柯城区".encode("gbk"), place))
+        db.commit()
+    inventory = scan(path)
+    assert not [s for s in inventory.skipped if not s.note], inventory.skipped
+    [table] = inventory.tables
+    assert table.level == "G4" and table.rows in (PEOPLE, 3 * PEOPLE)
+
+
 def test_the_by_record_sample_holds_every_answer_of_each_record_it_holds() -> None:
     rows = [list(r) for r in answers("shuffled", "{}")]
     kept, seen = record_reservoir(iter(rows), 1000)
