@@ -24,7 +24,7 @@ def ingest(home: Path, *patterns: str) -> str:
 
 @pytest.mark.parametrize("options", [
     ("copy",),  # R11q-2 O1: the copy in old/ was stored again whole (100 of 110 twice)
-    ("copytruncate",),  # held before too (the copy, as long as what was read, matches the truncated log's checkpoint): kept
+    ("copytruncate",),  # held before (the copy, as long as what was read, matches the log's checkpoint): kept
 ])
 def test_a_copy_in_the_olddir_folder_is_not_read_again(tmp_path: Path, options: tuple[str, ...]) -> None:
     logs, home = tmp_path / "logs", tmp_path / "home"
