@@ -90,3 +90,22 @@ def test_a_rename_rotation_under_an_extension_name_is_read_to_its_end(tmp_path: 
     said = ingest(home, str(log))
     assert numbers(home) == list(range(115)), said
     assert "not read" not in said
+
+
+def test_a_copy_in_the_olddir_folder_seen_before_the_truncate_stays_known_after_it(tmp_path: Path) -> None:
+    # R11q-2 (O2 with old/ named by the run in between): copytruncate into old/ by hand, a run while
+    # the log still holds the copy's bytes and reads past its end, then the truncate: the copy's
+    # mark, made in old/, says what it is once the log no longer can (on b8a10ad: 100 twice)
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    old = logs / "old"
+    old.mkdir(parents=True)
+    log = logs / "app.log"
+    write(log, 0, 100)
+    ingest(home, str(log))
+    (old / "app.log.1").write_bytes(log.read_bytes())  # copytruncate's copy ...
+    write(log, 100, 50)
+    ingest(home, str(log), str(old / "app.log*"))
+    os.truncate(log, 0)  # ... and its truncate
+    write(log, 150, 10)
+    said = ingest(home, str(log), str(old / "app.log*"))
+    assert numbers(home) == list(range(160)), said
