@@ -37,7 +37,7 @@ from govsoc.collectors.checkpoints import (
     sync_folder,
     the_checkpoints_file,
 )
-from govsoc.collectors.files.discover import rotation_age
+from govsoc.collectors.files.discover import rotated_name_age, same_folder
 from govsoc.collectors.files.identity import FileView, content_end, copy_extent, read_tail_digest
 from govsoc.core.crashpoint import crash_point
 from govsoc.core.errors import ParseError
@@ -166,8 +166,7 @@ class Copies:
         its folder. Cheap (no content read): asked under the registry lock."""
         if (not view.compressed and not view.size) or _state(view) in self._judged:
             return False
-        return any(rotation_age(Path(c.path), view.path) is not None or self._marks_for(c, view)
-                   for c in self.checkpoints.candidates(view))
+        return any(_rotated_name_of(c, view) or self._marks_for(c, view) for c in self.checkpoints.candidates(view))
 
     @contextlib.contextmanager
     def compared(self, view: FileView) -> Iterator[Compared]:
@@ -215,9 +214,11 @@ class Copies:
         return self.checkpoints.get(judged.identity) if judged.identity else None
 
     def _marks_for(self, log: Checkpoint, view: FileView) -> list[CopyMark]:
-        """The marks of ``log``'s copies that ``view`` may be: in its folder, of its size."""
-        return [m for m in self.marks.of(log.identity) if m.folder == str(view.path.parent)
-                and (m.size % (1 << 32) if view.compressed else m.size) == view.size]  # gzip: its trailer's
+        """The marks of ``log``'s copies that ``view`` may be: in its folder (however spelled: a link
+        to it, its real path, R11q-3), of its size."""
+        return [m for m in self.marks.of(log.identity)
+                if (m.size % (1 << 32) if view.compressed else m.size) == view.size  # gzip: its trailer's
+                and same_folder(Path(m.folder), view.path.parent)]
 
     def marked(self, view: FileView) -> str | None:
         """The identity of the log an earlier judgment marked ``view`` a copy of, while the log
@@ -246,9 +247,9 @@ class Copies:
         """Compare ``view`` whole with each log still at its path under whose rotated names it is;
         the log it copies is left open on ``stack``."""
         for candidate in reversed(self.checkpoints.candidates(view)):
-            # only under a rotated name of the log (logrotate's copy): the same bytes in another
-            # folder or under another name are a source of their own (a host's log and another's)
-            if rotation_age(Path(candidate.path), view.path) is None:
+            # only under a rotated name of the log (logrotate's copy): the same bytes under another
+            # name are a source of their own (a host's log and another's)
+            if not _rotated_name_of(candidate, view):
                 continue
             if (candidate.device, candidate.inode) == (view.device, view.inode):
                 continue
@@ -260,6 +261,13 @@ class Copies:
             if extent is not None:
                 return Compared(judged=_Judged(identity=candidate.identity, size=extent[0], tail=extent[1]), log=log)
         return Compared(judged=_Judged(identity=""))
+
+
+def _rotated_name_of(log: Checkpoint, view: FileView) -> bool:
+    """Whether ``view`` is under one of ``log``'s rotated names, in whatever folder: logrotate's
+    ``olddir`` puts its copies in another one, where a run reads them too (R11q-2: the copy in
+    old/ was read whole, 100 of 110 lines stored twice)."""
+    return rotated_name_age(Path(log.path).name, view.path.name) is not None
 
 
 def _state(view: FileView) -> tuple[int, int, int | None, float]:

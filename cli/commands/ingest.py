@@ -228,7 +228,13 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
         return
     run = run_ingest(app, paths, parser, timezone=tz, year=year, max_record_bytes=max_record_bytes, host=host,
                      symlinks=symlinks)
+    noted: set[str] = set()
     for summary in run.summaries:
+        # a file's note (a copy of a log, empty) once a run: a glob's match is looked at again as
+        # its log's generation, each copy was said twice (R11q-10: 2N lines a run for N copies)
+        if summary.unchanged and summary.identity is None and summary.line() in noted:
+            continue
+        noted.add(summary.line())
         # File names and log lines are data: a name may hold a newline or a terminal escape.
         click.echo(_one_line(summary.line()))
         for failure in summary.first_failures:

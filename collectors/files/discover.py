@@ -8,7 +8,10 @@ order it was written.
 A rotated file's age is read from its name as logrotate gives it (logrotate(8): ``auth.log.N``
 is N rotations old, ``compress`` adds ``.gz``; ``dateext`` names ``auth.log-YYYYMMDD``, newer
 dates newer): the generations between a file read before and the file now at its path are the
-ones to read when it was rotated more than once since (R11e F5).
+ones to read when it was rotated more than once since (R11e F5). With logrotate's ``extension
+ext`` the rotation goes before the extension (logrotate(8): ``mylog.foo`` -> ``mylog.1.foo.gz``;
+with dateext ``app-20261203.log``): those are rotated names too (R11q-4). A folder is the same
+folder however it is spelled (a symbolic link to it, its real path: R11q-3).
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ _NUMBERED = re.compile(r"\.(\d+)")
 _DATED = re.compile(r"[-._](\d{4}-?\d{2}-?\d{2}(?:[-_]?\d+)?)")
 #: A rotated name: the live file's name, then a rotation suffix, then perhaps a compression one.
 _ROTATED = re.compile(r"(?P<live>.+?)(?:\.\d+|[-._]\d{4}-?\d{2}-?\d{2}(?:[-_]?\d+)?)(?:\.(?:gz|bz2|xz|zst|Z))?")
+#: The same with logrotate's ``extension``: the rotation suffix before the live file's last suffix.
+_ROTATED_EXTENSION = re.compile(
+    r"(?P<stem>.+?)(?:\.\d+|[-._]\d{4}-?\d{2}-?\d{2}(?:[-_]?\d+)?)(?P<extension>\.[^.]+)(?:\.(?:gz|bz2|xz|zst|Z))?")
 
 
 def expand(patterns: Iterable[str], *, missing_ok: bool = False, links: bool = False,
@@ -210,8 +216,8 @@ def rotated_siblings(path: Path) -> list[Path]:
         entries = list(os.scandir(path.parent))
     except OSError:
         return []
-    return sorted(Path(e.path) for e in entries
-                  if e.name != path.name and e.name.startswith(path.name) and _regular(e))
+    return sorted(Path(e.path) for e in entries if e.name != path.name and _regular(e)
+                  and (e.name.startswith(path.name) or rotated_name_age(path.name, e.name) is not None))
 
 
 def _regular(entry: os.DirEntry[str]) -> bool:
@@ -249,8 +255,9 @@ class Listings:
         except OSError:
             return []
         found = []
-        for name in names[bisect.bisect_right(names, live.name):]:
-            if not name.startswith(live.name):
+        prefix = _stem(live.name)  # a prefix of every rotated name, logrotate's extension ones too
+        for name in names[bisect.bisect_left(names, prefix):]:
+            if not name.startswith(prefix):
                 break
             if rotation_age(live, sibling := folder / name) is not None:
                 found.append(sibling)
@@ -258,18 +265,49 @@ class Listings:
 
 
 def rotation_age(live: Path, rotated: Path) -> tuple[str, int] | None:
-    """Where ``rotated`` stands among the rotations of ``live``, from its name: its kind
-    ("number" for ``auth.log.N[.gz]``, "date" for dateext's ``auth.log-20251210[.gz]``) and a
-    rank, larger for newer (-N; the date's digits); None for a name logrotate does not give
-    (``auth.log.old``, ``auth.log10``)."""
-    if rotated.parent != live.parent or not rotated.name.startswith(live.name):
-        return None
-    rest = _COMPRESSED.sub("", rotated.name[len(live.name):])
-    if numbered := _NUMBERED.fullmatch(rest):
-        return "number", -int(numbered.group(1))
-    if dated := _DATED.fullmatch(rest):
-        return "date", int(re.sub(r"\D", "", dated.group(1)))
+    """Where ``rotated`` stands among the rotations of ``live`` beside it, from its name
+    (rotated_name_age); None for a name logrotate does not give, or a file in another folder
+    (the same folder spelled another way is the same: a link to it, its real path, R11q-3)."""
+    age = rotated_name_age(live.name, rotated.name)
+    return age if age is not None and same_folder(live.parent, rotated.parent) else None
+
+
+def rotated_name_age(live: str, rotated: str) -> tuple[str, int] | None:
+    """Where the file named ``rotated`` (in any folder: logrotate's ``olddir``) stands among the
+    rotations of the file named ``live``, from the names alone: its kind ("number" for
+    ``auth.log.N[.gz]``, "date" for dateext's ``auth.log-20251210[.gz]``) and a rank, larger for
+    newer (-N; the date's digits); with logrotate's ``extension`` the rotation before the
+    extension (``app.1.log[.gz]``, ``app-20261203.log``: R11q-4); None for a name logrotate does
+    not give (``auth.log.old``, ``auth.log10``)."""
+    bare = _COMPRESSED.sub("", rotated)
+    stem, extension = _stem(live), live[len(_stem(live)):]
+    rests = [bare[len(live):]] if bare.startswith(live) else []
+    if extension and bare.startswith(stem) and bare.endswith(extension) and len(bare) > len(live):
+        rests.append(bare[len(stem):-len(extension)])
+    for rest in rests:
+        if numbered := _NUMBERED.fullmatch(rest):
+            return "number", -int(numbered.group(1))
+        if dated := _DATED.fullmatch(rest):
+            return "date", int(re.sub(r"\D", "", dated.group(1)))
     return None
+
+
+def _stem(name: str) -> str:
+    """``name`` without its last suffix (``app`` for ``app.log``): where logrotate's ``extension``
+    puts the rotation; the whole name when it has none."""
+    stem = name.rpartition(".")[0]
+    return stem or name
+
+
+def same_folder(one: Path, other: Path) -> bool:
+    """Whether two spellings name one folder: equal, or the same (device, inode) (a symbolic link
+    to the folder and its real path); False when either cannot be looked at."""
+    if one == other:
+        return True
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
 
 
 def newer_generations(live: Path, rotated: Path) -> list[Path]:
@@ -297,7 +335,10 @@ def missing_generations(live: Path, rotated: Path) -> list[Path]:
     if age is None or age[0] != "number":
         return []
     present = {a[1] for s in rotated_siblings(live) if (a := rotation_age(live, s)) is not None and a[0] == "number"}
-    return [live.with_name(f"{live.name}.{n}") for n in range(1, -age[1]) if -n not in present]
+    # named as ``rotated`` is: auth.log.N, or app.N.log with logrotate's extension
+    extension = "" if rotated.name.startswith(live.name) else live.name[len(_stem(live.name)):]
+    stem = live.name[:len(live.name) - len(extension)]
+    return [live.with_name(f"{stem}.{n}{extension}") for n in range(1, -age[1]) if -n not in present]
 
 
 def rotation_family(path: Path) -> list[Path]:
@@ -314,4 +355,7 @@ def live_of(path: Path) -> Path | None:
     """The live file ``path`` is a rotation of by logrotate's names (``auth.log`` for
     ``auth.log.2.gz``), whether or not it exists; None for a name logrotate does not give."""
     rotated = _ROTATED.fullmatch(path.name)
-    return None if rotated is None else path.with_name(rotated.group("live"))
+    if rotated is not None:
+        return path.with_name(rotated.group("live"))
+    extended = _ROTATED_EXTENSION.fullmatch(path.name)  # logrotate's extension: app.1.log -> app.log
+    return None if extended is None else path.with_name(extended.group("stem") + extended.group("extension"))

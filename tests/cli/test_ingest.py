@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from govsoc.collectors.pipeline import COPY_NOTE
 from tests.cli.conftest import Run
 
 LINE = "Dec 10 06:55:{s:02d} LabSZ sshd[{n}]: Failed password for root from 10.0.0.{n} port 22 ssh2\n"
@@ -289,3 +290,18 @@ def test_follow_says_once_per_line_that_an_unterminated_line_waits(tmp_path: Pat
     waits = [line for line in out if "left for later" in line]
     assert len(waits) == 2, out
     assert "30 bytes of an unterminated last line" in waits[0] and "20 bytes" in waits[1], waits
+
+
+def test_a_copy_of_a_log_is_said_once_a_run(govsoc: Run, tmp_path: Path) -> None:
+    # R11q-10: a glob's match that is a copy of its log (logrotate's `copy`) is looked at as a
+    # match and again as the log's generation: its note came twice a run, 2N lines for N copies
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "app.log").write_text(lines(10))
+    govsoc("ingest", str(folder / "app.log*"))
+    for copy in ("app.log.1", "app.log.2"):
+        (folder / copy).write_text(lines(10))  # as logrotate's copy leaves it: the log's bytes
+    code, out, _err = govsoc("ingest", str(folder / "app.log*"))
+    assert code == 0
+    notes = [line for line in out.splitlines() if "a copy of a log" in line]
+    assert sorted(notes) == [f"{folder / copy}: {COPY_NOTE}" for copy in ("app.log.1", "app.log.2")], out

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from govsoc.collectors.files.discover import (
+    Listings,
     missing_generations,
     newer_generations,
     rotation_age,
@@ -26,6 +27,11 @@ from govsoc.collectors.files.discover import (
     ("auth.log.old", None),  # an admin's rename: no order to read from it
     ("auth.log10", None),  # another file whose name merely starts the same
     ("auth.log.1.bak", None),  # not a logrotate name
+    ("auth.1.log", ("number", -1)),  # R11q-4: logrotate's `extension .log` puts the number before it
+    ("auth.3.log.gz", ("number", -3)),  # ... and compress after it (logrotate(8): mylog.1.foo.gz)
+    ("auth-20261203.log", ("date", 20261203)),  # extension with dateext
+    ("auth.old.log", None),  # no rotation before the extension
+    ("authx.1.log", None),  # another file's rotation: the stem differs
 ])
 def test_rotation_age_from_logrotates_names(tmp_path: Path, name: str, age: tuple[str, int] | None) -> None:
     assert rotation_age(tmp_path / "auth.log", tmp_path / name) == age
@@ -108,3 +114,25 @@ def test_a_double_star_glob_does_not_walk_into_folder_links(tmp_path: Path) -> N
                       str(logs / "a" / "l3" / "top.log"), str(logs / "b" / "x.log")])
     assert _expand_in_a_process([pattern], links=False) == sorted([*real, *through])
     assert _expand_in_a_process([pattern], links=True) == sorted([*real, str(logs / "b" / "x.log")])
+
+
+def test_a_folder_spelled_through_a_link_is_the_same_folder(tmp_path: Path) -> None:
+    # R11q-3: the log read through a link to its folder (/var/log/portal -> /data/logs/portal) and
+    # its copy found by the real path: compared as spelled, no rotated name of it, read whole again
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (tmp_path / "varlog").symlink_to(logs)
+    (logs / "other").mkdir()
+    assert rotation_age(tmp_path / "varlog" / "auth.log", logs / "auth.log.1") == ("number", -1)
+    assert rotation_age(logs / "other" / "auth.log", logs / "auth.log.1") is None  # another folder
+
+
+def test_generations_under_extension_names(tmp_path: Path) -> None:
+    # R11q-4: `extension .log` names are the generations of auth.log, found and named as such
+    live = tmp_path / "auth.log"
+    for name in ("auth.log", "auth.2.log", "auth.4.log.gz", "authx.1.log", "auth.log.old"):
+        (tmp_path / name).write_bytes(b"x\n")
+    assert [p.name for p in newer_generations(live, tmp_path / "auth.4.log.gz")] == ["auth.2.log"]
+    assert [p.name for p in missing_generations(live, tmp_path / "auth.4.log.gz")] == ["auth.1.log", "auth.3.log"]
+    assert [p.name for p in rotation_family(tmp_path / "auth.2.log")] == ["auth.4.log.gz"]
+    assert [p.name for p in Listings(racy_seconds=0).generations(live)] == ["auth.2.log", "auth.4.log.gz"]

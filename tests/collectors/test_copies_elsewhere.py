@@ -1,0 +1,111 @@
+"""Copies of a log wherever logrotate puts them (collectors.copies, R11q-2..4): in its ``olddir``
+folder, in the log's folder reached by another spelling (a symbolic link), under logrotate's
+``extension`` names. Real logrotate, real `govsoc ingest` processes; each line stored once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.collectors.test_copies import numbers
+from tests.collectors.test_rotation import GOVSOC, logrotate, write
+
+
+def ingest(home: Path, *patterns: str) -> str:
+    """A one-shot `govsoc ingest` of ``patterns``; what it said."""
+    done = subprocess.run([GOVSOC, "ingest", *patterns], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "GOVSOC_HOME": str(home), "GOVSOC_CONFIG": ""})
+    assert done.returncode == 0, done.stderr
+    return done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("options", [
+    ("copy",),  # R11q-2 O1: the copy in old/ was stored again whole (100 of 110 twice)
+    ("copytruncate",),  # held before (the copy, as long as what was read, matches the log's checkpoint): kept
+])
+def test_a_copy_in_the_olddir_folder_is_not_read_again(tmp_path: Path, options: tuple[str, ...]) -> None:
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    old = logs / "old"
+    old.mkdir(parents=True)
+    log = logs / "app.log"
+    write(log, 0, 100)
+    ingest(home, str(log))  # old/ is empty yet: a glob matching nothing is an error
+    logrotate(logs, log, *options, f"olddir {old}")
+    write(log, 100, 10)
+    said = ingest(home, str(log), str(old / "app.log*"))
+    assert numbers(home) == list(range(110)), said
+
+
+def test_a_copy_in_the_logs_folder_reached_by_its_real_path_is_not_read_again(tmp_path: Path) -> None:
+    # R11q-3 L1: the log read through a link to its folder (/var/log/portal -> /data/logs/portal),
+    # a `copy` rotation, then a run by the real path: its folder compared as spelled, the copy
+    # was not judged one and stored again whole (100 of 110 twice)
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    logs.mkdir()
+    (tmp_path / "varlog").symlink_to(logs)
+    log = logs / "app.log"
+    write(log, 0, 100)
+    ingest(home, str(tmp_path / "varlog" / "app.log"))
+    logrotate(logs, log, "copy")
+    write(log, 100, 10)
+    said = ingest(home, str(logs / "app.log*"))
+    assert numbers(home) == list(range(110)), said
+    write(log, 110, 5)  # the mark, made by the real path, holds by the link's path too
+    said = ingest(home, str(tmp_path / "varlog" / "app.log*"))
+    assert numbers(home) == list(range(115)), said
+
+
+@pytest.mark.parametrize("options", [
+    ("copy", "extension .log"),  # R11q-4 E1: app.log -> app.1.log, stored again whole (100 twice)
+    ("copy", "extension .log", "dateext", "dateformat -%Y%m%d"),  # E2: app.log -> app-YYYYMMDD.log
+    ("copy", "extension .log", "compress"),  # app.1.log.gz: held before (taken as the log's gzip copy): kept
+])
+def test_a_copy_under_an_extension_name_is_not_read_again(tmp_path: Path, options: tuple[str, ...]) -> None:
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    logs.mkdir()
+    log = logs / "app.log"
+    write(log, 0, 100)
+    ingest(home, str(logs / "app*.log*"))
+    logrotate(logs, log, *options)
+    write(log, 100, 10)
+    said = ingest(home, str(logs / "app*.log*"))
+    assert numbers(home) == list(range(110)), said
+
+
+def test_a_rename_rotation_under_an_extension_name_is_read_to_its_end(tmp_path: Path) -> None:
+    # logrotate `create` + `extension .log` renames the log to app.1.log: a run of the log's path
+    # looks for the file read before beside it under a rotated name; not found, its last lines
+    # were said lost ("no longer at app.log nor beside it") and not read
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    logs.mkdir()
+    log = logs / "app.log"
+    write(log, 0, 100)
+    ingest(home, str(log))
+    write(log, 100, 10)
+    logrotate(logs, log, "create", "extension .log")
+    write(log, 110, 5)
+    said = ingest(home, str(log))
+    assert numbers(home) == list(range(115)), said
+    assert "not read" not in said
+
+
+def test_a_copy_in_the_olddir_folder_seen_before_the_truncate_stays_known_after_it(tmp_path: Path) -> None:
+    # R11q-2 (O2 with old/ named by the run in between): copytruncate into old/ by hand, a run while
+    # the log still holds the copy's bytes and reads past its end, then the truncate: the copy's
+    # mark, made in old/, says what it is once the log no longer can (on b8a10ad: 100 twice)
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    old = logs / "old"
+    old.mkdir(parents=True)
+    log = logs / "app.log"
+    write(log, 0, 100)
+    ingest(home, str(log))
+    (old / "app.log.1").write_bytes(log.read_bytes())  # copytruncate's copy ...
+    write(log, 100, 50)
+    ingest(home, str(log), str(old / "app.log*"))
+    os.truncate(log, 0)  # ... and its truncate
+    write(log, 150, 10)
+    said = ingest(home, str(log), str(old / "app.log*"))
+    assert numbers(home) == list(range(160)), said
