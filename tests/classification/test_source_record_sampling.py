@@ -125,3 +125,60 @@ def test_the_by_record_sample_holds_every_answer_of_each_record_it_holds() -> No
     assert seen == len(rows) and 0 < len(kept) <= 1000
     assert all(n == whole[k] for k, n in Counter(r[0] for r in kept).items())
     assert record_reservoir(iter(rows), 1000) == (kept, seen)  # the same file, the same sample
+
+
+def roster_rows(people: int) -> list[list[str]]:
+    """序号,姓名,证件类型,证件号码,联系电话: one person a row, 证件类型 naming kinds as attribute words do."""
+    return [[str(i + 1), name, "护照" if i % 3 else "居民身份证", ident, phone]
+            for i, (name, ident, phone) in enumerate(map(person, range(people)))]
+
+
+@pytest.mark.parametrize("rows, hashed", [
+    # a roster whose 证件类型 reads as an attribute column (R15j-13): 序号/证件号码/联系电话 never
+    # repeat and 姓名 repeats with the same kind, so no column keys records; each row was hashed
+    # once per candidate (4 x 6,000), 40x the row sample's own cost at 100,000 rows
+    (roster_rows(3 * PEOPLE), False),
+    # a true attribute/value export, shuffled: person_id repeats, each time with another attribute
+    ([list(r) for r in answers("shuffled", "{}")], True),
+])
+def test_only_a_column_that_groups_answers_is_sampled_by_key(
+        monkeypatch: pytest.MonkeyPatch, rows: list[list[str]], hashed: bool) -> None:
+    from govsoc.classification.sources import record_sampling
+
+    calls = Counter[str]()
+    real = record_sampling.key_hash
+
+    def counted(key: str) -> int:
+        calls["hash"] += 1
+        return real(key)
+
+    monkeypatch.setattr(record_sampling, "key_hash", counted)
+    kept, seen = record_reservoir(iter(rows), 1000)
+    assert seen == len(rows)
+    # one sampler at most for the export (person_id: value/attr do not group answers), none for the roster
+    assert calls["hash"] == (len(rows) if hashed else 0)
+
+
+def test_a_large_sqlite_roster_is_not_read_in_hashed_order(tmp_path: Path) -> None:
+    # R15j-21: the roster's four unique or name columns were each read ORDER BY govsoc_key_hash
+    # (a Python hash per row, a full sort) before the plain sample was kept; a connection without
+    # the function shows whether the hashed order is asked for at all
+    from sqlalchemy import MetaData, Table, create_engine
+
+    from govsoc.classification.column_sample import ColumnSample
+    from govsoc.classification.sources.sql_records import record_order
+
+    path = tmp_path / "roster.db"
+    heading = ("序号", "姓名", "证件类型", "证件号码", "联系电话")
+    rows = roster_rows(3 * PEOPLE)
+    with closing(sqlite3.connect(path)) as db:
+        db.execute(f"CREATE TABLE t ({', '.join(heading)})")
+        db.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?)", rows)
+        db.commit()
+    spread = rows[1::6] + rows[::6]  # both kinds, as the rowid-hash sample holds them
+    samples = [ColumnSample(dataset="roster.db", table="t", field=h, values=tuple(r[i] for r in spread))
+               for i, h in enumerate(heading)]
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        table = Table("t", MetaData(), autoload_with=conn)
+        assert record_order(conn, table, samples, 1000) is None
