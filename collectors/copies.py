@@ -29,14 +29,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from govsoc.collectors.checkpoints import (
-    Checkpoint,
-    CheckpointStore,
-    replace_file,
-    still_at_path,
-    sync_folder,
-    the_checkpoints_file,
-)
+from govsoc.collectors.checkpoint_file import own_file, still_at_path, the_checkpoints_file
+from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore, replace_file, sync_folder
 from govsoc.collectors.files.discover import rotation_age
 from govsoc.collectors.files.identity import FileView, content_end, copy_extent, read_tail_digest
 from govsoc.core.crashpoint import crash_point
@@ -252,7 +246,7 @@ class Copies:
                 continue
             if (candidate.device, candidate.inode) == (view.device, view.inode):
                 continue
-            log = stack.enter_context(still_at_path(candidate))
+            log = stack.enter_context(own_file(candidate))  # at its path, or renamed (R11q-9)
             try:
                 extent = copy_extent(view, log) if log is not None else None
             except (OSError, ParseError):
@@ -286,7 +280,7 @@ def _mark_holds(log: Checkpoint, judged: _Judged) -> bool:
     :func:`_still_holds`), or, no longer there as it was (truncated, rotated away), it was read
     past the copy's end before (R11o-4: a log once made to hold another file's lines and put back
     gives that file no lasting mark)."""
-    with still_at_path(log) as original:
+    with own_file(log) as original:  # renamed by a rotation since, it still tells (R11q-9, K5)
         return log.read_to >= judged.size if original is None else _holds(original, judged)
 
 
