@@ -6,7 +6,8 @@ A file that holds the checkpoint's bytes only by content, under one of the log's
 while the checkpoint's own file is still there, is not that file: a copy of it (logrotate's
 ``copy``, a copytruncate killed before its truncate), whose lines are read from the file itself
 (R11q-9: such a copy took the log's checkpoint after a rename rotation and the log, at app.log.1,
-was read again from byte 0).
+was read again from byte 0). Nor is an older rotated file whose whole content begins a newer one
+that also holds them (R11q-7: a copytruncate's stale copy, then the next copytruncate's copy).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from govsoc.collectors.files.discover import live_of, rotated_siblings, rotation_age
-from govsoc.collectors.files.identity import FileView, compressed_copy, fingerprint, read_tail_digest
+from govsoc.collectors.files.discover import live_of, newer_generations, rotated_siblings, rotation_age
+from govsoc.collectors.files.identity import FileView, compressed_copy, copy_extent, fingerprint, read_tail_digest
+from govsoc.core.errors import ParseError
 
-__all__ = ["Checkpointed", "log_path", "own_file", "still_at_path", "still_elsewhere",
+__all__ = ["Checkpointed", "log_path", "newer_holding", "own_file", "still_at_path", "still_elsewhere",
            "the_checkpoints_file"]
 
 
@@ -149,3 +151,26 @@ def still_elsewhere(checkpoint: Checkpointed, view: FileView) -> bool:
     with own_file(checkpoint) as moved:
         return moved is not None
 
+
+def newer_holding(checkpoint: Checkpointed, view: FileView) -> tuple[int, str | None] | None:
+    """When ``view`` (a file matched to ``checkpoint`` by content, not by inode) is under one of the
+    log's rotated names and a newer one, another file holding what was read of the checkpoint's
+    file too, begins with all of ``view``'s content: that content's length and last bytes' digest
+    (identity.copy_extent); else None. ``view`` is then a stale copy: a copytruncate killed after
+    its copy, and the next one's copy of the same log, holding all it holds and more (R11q-7)."""
+    log = log_path(checkpoint)
+    if rotation_age(log, view.path) is None:
+        return None
+    for newer in reversed(newer_generations(log, view.path)):
+        try:
+            with open(newer, "rb") as other:
+                st = os.fstat(other.fileno())
+                if (st.st_dev, st.st_ino) == (view.device, view.inode) or not _holds_read(checkpoint, other,
+                                                                                         st.st_size):
+                    continue
+                extent = copy_extent(view, other)
+        except (OSError, ParseError):
+            continue
+        if extent is not None:
+            return extent
+    return None

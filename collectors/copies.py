@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from govsoc.collectors.checkpoint_file import own_file, still_at_path, the_checkpoints_file
+from govsoc.collectors.checkpoint_file import newer_holding, own_file, still_at_path, the_checkpoints_file
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore, replace_file, sync_folder
 from govsoc.collectors.files.discover import rotation_age
 from govsoc.collectors.files.identity import FileView, content_end, copy_extent, read_tail_digest
@@ -254,6 +254,21 @@ class Copies:
             if extent is not None:
                 return Compared(judged=_Judged(identity=candidate.identity, size=extent[0], tail=extent[1]), log=log)
         return Compared(judged=_Judged(identity=""))
+
+
+    def stale(self, view: FileView, log: Checkpoint) -> bool:
+        """Whether ``view``, matched to the checkpoint ``log`` by its bytes (not its inode), is a
+        stale copy of that log: a newer rotated file holds what was read of the log too and begins
+        with all of ``view``'s content (checkpoint_file.newer_holding; R11q-7). It is marked so (a
+        later run sees the newer file carry the checkpoint) and not read; its lines are the newer's."""
+        try:
+            extent = newer_holding(log, view)
+        except OSError:
+            return False
+        if extent is None:
+            return False
+        self._keep(view, _Judged(identity=log.identity, size=extent[0], tail=extent[1]))
+        return True
 
 
 def _state(view: FileView) -> tuple[int, int, int | None, float]:

@@ -29,9 +29,10 @@ def registered(checkpoints: CheckpointStore, copies: Copies, view: FileView,
     with checkpoints.lock(REGISTRY_LOCK):
         checkpoint = checkpoints.match(view)
         if checkpoint is not None and (checkpoint.device, checkpoint.inode) != (view.device, view.inode) \
-                and copies.marked(view) == checkpoint.identity:
+                and (copies.marked(view) == checkpoint.identity or copies.stale(view, checkpoint)):
             # a copy marked so, matched to the log by its bytes: after a rename rotation it took the
-            # log's checkpoint, and the log itself (auth.log.1) was read again from byte 0 (R11q-9)
+            # log's checkpoint, and the log itself (auth.log.1) was read again from byte 0 (R11q-9);
+            # or a stale copy whose bytes a newer rotated file holds with more (R11q-7)
             return None, None
         if checkpoint is not None or not copies.to_compare(view):
             return _matched(checkpoints, copies, view, parser, checkpoint)

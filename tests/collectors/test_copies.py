@@ -224,3 +224,27 @@ def test_a_marked_copy_rotated_on_by_a_rename_does_not_take_the_logs_checkpoint(
         ingest(home, str(logs / "app.log*"))
     assert numbers(home) == list(range(135))
 
+
+@pytest.mark.parametrize("compress", [
+    (),  # the stale copy app.log.2 (visited first) took the log's checkpoint; app.log.1 read whole
+    ("compress", "delaycompress"),  # the same with the stale copy gzipped (app.log.2.gz)
+])
+def test_a_copy_left_by_a_killed_copytruncate_with_no_run_before_the_next_rotation_is_not_read(
+        tmp_path: Path, compress: tuple[str, ...]) -> None:
+    # R11q-7: a copytruncate killed between its copy and its truncate, no `govsoc ingest` before the
+    # next rotation (no mark is ever made); that rotation moves the stale copy to app.log.2 and the
+    # log's own copy to app.log.1: the stale copy, exactly what was read, took the log's checkpoint
+    # and app.log.1 was read from byte 0 - lines 0-49 stored twice
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    logs.mkdir()
+    log = logs / "app.log"
+    write(log, 0, 50)
+    ingest(home, str(logs / "app.log*"))
+    shutil.copy(log, logs / "app.log.1")
+    write(log, 50, 50)
+    logrotate(logs, log, "copytruncate", *compress)
+    write(log, 100, 10)
+    for _ in range(2):
+        ingest(home, str(logs / "app.log*"))
+    assert numbers(home) == list(range(110))
+
