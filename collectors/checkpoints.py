@@ -25,16 +25,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from govsoc.collectors.files.discover import rotation_age
+from govsoc.collectors.checkpoint_file import still_elsewhere
 from govsoc.collectors.files.identity import (
     FINGERPRINT_BYTES,
     FileView,
-    compressed_copy,
     content_shorter,
     fingerprint,
-    read_tail_digest,
     view_tail_digest,
 )
 from govsoc.core.errors import ConfigError, GovsocError, Location
@@ -49,6 +47,9 @@ RACY_SECONDS = 1.0
 #: have skipped: the store keeps those records once).
 GROUP_SIZE = 256
 GROUP_SECONDS = 1.0
+
+#: A file modified within this many seconds is taken as still being written (see register).
+LIVE_SECONDS = 60.0
 
 #: The fingerprint of record-file checkpoints (EVTX): they are found by path, never by content.
 RECORD_FILE = "record-file"
@@ -566,7 +567,7 @@ class CheckpointStore:
         same_inode = [c for c in candidates if (c.device, c.inode) == own]
         others = [c for c in candidates if (c.device, c.inode) != own]
         for group in (same_inode, others):
-            consistent = [c for c in group if _consistent(c, view) and not _still_elsewhere(c, view)]
+            consistent = [c for c in group if _consistent(c, view) and not still_elsewhere(c, view)]
             if consistent:
                 return consistent[-1]
         return None
@@ -602,9 +603,13 @@ class CheckpointStore:
         lost = self._lost_identity(view)
         if lost is not None:  # the file of a damaged checkpoint: its identity again, so its ids are
             identity, print_, length = lost  # the same and the store keeps its lines once
+        # A file shorter than a fingerprint and written lately may grow before the group is written,
+        # and another process looking at it then would register it under another identity, its head
+        # longer (R11q-8): such a registration is written at once, seen by the others' match().
+        growing = length < FINGERPRINT_BYTES and time.time() - view.mtime < LIVE_SECONDS
         saved = self.save(Checkpoint(identity=identity, fingerprint=print_, fingerprint_bytes=length,
                                      path=str(view.path), size=view.size, device=view.device,
-                                     inode=view.inode, parser=parser), can_wait=True)
+                                     inode=view.inode, parser=parser), can_wait=not growing)
         with self._pending_lock:
             if identity in self._pending:
                 self._registrations.add(identity)
@@ -659,62 +664,6 @@ def _check_kinds(checkpoint: Checkpoint) -> None:
             raise TypeError(f"{item.name}: {value!r} is not a whole number")
         if kind.startswith("str") and not isinstance(value, str):
             raise TypeError(f"{item.name}: {value!r} is not text")
-
-
-def _still_elsewhere(checkpoint: Checkpoint, view: FileView) -> bool:
-    """Whether the file a checkpoint was made for is still there, as another file than ``view``.
-
-    Then ``view`` only shares its first bytes (a short file whose whole content is the start of
-    another, logs of one format with the same header lines) and is a file of its own: taking it
-    for the same file would skip its first lines as "already read". A renamed file keeps its
-    inode and a compressed copy outlives its original, so rotation still matches.
-    """
-    if (checkpoint.device, checkpoint.inode) == (view.device, view.inode):
-        return False
-    with still_at_path(checkpoint) as original:
-        if original is None:
-            return False
-        # under one of the log's rotated names while the log is still at its path: not the log,
-        # compressed or not (a copy of it: collectors.copies; R11o-5, auth.log.2.gz of a copy took
-        # the log's checkpoint and the log was read again whole)
-        if rotation_age(Path(checkpoint.path), view.path) is not None:
-            return True
-        # logrotate's compress (and gzip -k) leaves both for a while: a copy is the same file (R11 F8)
-        try:
-            return not (view.compressed and compressed_copy(view, original, checkpoint.offset))
-        except OSError:
-            return False
-
-
-@contextlib.contextmanager
-def still_at_path(checkpoint: Checkpoint) -> Iterator[BinaryIO | None]:
-    """The file a checkpoint was made for, opened (once) at the checkpoint's path while it is still
-    there: the same device and inode, the checkpoint's first bytes, not truncated below its
-    position nor written again before it (copytruncate, then the same first bytes: R11 F1); else
-    None."""
-    try:
-        original = open(checkpoint.path, "rb")  # noqa: SIM115 (closed below, after the yield)
-    except OSError:
-        yield None
-        return
-    with original:
-        try:
-            there = the_checkpoints_file(checkpoint, original)
-        except OSError:
-            there = False
-        yield original if there else None
-
-
-def the_checkpoints_file(checkpoint: Checkpoint, original: BinaryIO) -> bool:
-    """Whether ``original`` is the file a checkpoint was made for, holding what was read of it."""
-    st = os.fstat(original.fileno())
-    if (st.st_dev, st.st_ino) != (checkpoint.device, checkpoint.inode):
-        return False
-    head = os.pread(original.fileno(), checkpoint.fingerprint_bytes, 0)
-    if len(head) != checkpoint.fingerprint_bytes or fingerprint(head) != checkpoint.fingerprint:
-        return False
-    return st.st_size >= checkpoint.offset and (
-        checkpoint.tail is None or read_tail_digest(original.fileno(), checkpoint.offset) == checkpoint.tail)
 
 
 def _consistent(checkpoint: Checkpoint, view: FileView) -> bool:

@@ -29,14 +29,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from govsoc.collectors.checkpoints import (
-    Checkpoint,
-    CheckpointStore,
-    replace_file,
-    still_at_path,
-    sync_folder,
-    the_checkpoints_file,
-)
+from govsoc.collectors.checkpoint_file import newer_holding, own_file, still_at_path, the_checkpoints_file
+from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore, replace_file, sync_folder
 from govsoc.collectors.files.discover import rotated_name_age, same_folder
 from govsoc.collectors.files.identity import FileView, content_end, copy_extent, read_tail_digest
 from govsoc.core.crashpoint import crash_point
@@ -253,7 +247,7 @@ class Copies:
                 continue
             if (candidate.device, candidate.inode) == (view.device, view.inode):
                 continue
-            log = stack.enter_context(still_at_path(candidate))
+            log = stack.enter_context(own_file(candidate))  # at its path, or renamed (R11q-9)
             try:
                 extent = copy_extent(view, log) if log is not None else None
             except (OSError, ParseError):
@@ -261,6 +255,20 @@ class Copies:
             if extent is not None:
                 return Compared(judged=_Judged(identity=candidate.identity, size=extent[0], tail=extent[1]), log=log)
         return Compared(judged=_Judged(identity=""))
+
+    def stale(self, view: FileView, log: Checkpoint) -> bool:
+        """Whether ``view``, matched to the checkpoint ``log`` by its bytes (not its inode), is a
+        stale copy of that log: a newer rotated file holds what was read of the log too and begins
+        with all of ``view``'s content (checkpoint_file.newer_holding; R11q-7). It is marked so (a
+        later run sees the newer file carry the checkpoint) and not read; its lines are the newer's."""
+        try:
+            extent = newer_holding(log, view)
+        except OSError:
+            return False
+        if extent is None:
+            return False
+        self._keep(view, _Judged(identity=log.identity, size=extent[0], tail=extent[1]))
+        return True
 
 
 def _rotated_name_of(log: Checkpoint, view: FileView) -> bool:
@@ -294,7 +302,7 @@ def _mark_holds(log: Checkpoint, judged: _Judged) -> bool:
     :func:`_still_holds`), or, no longer there as it was (truncated, rotated away), it was read
     past the copy's end before (R11o-4: a log once made to hold another file's lines and put back
     gives that file no lasting mark)."""
-    with still_at_path(log) as original:
+    with own_file(log) as original:  # renamed by a rotation since, it still tells (R11q-9, K5)
         return log.read_to >= judged.size if original is None else _holds(original, judged)
 
 

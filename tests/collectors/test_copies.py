@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 import pytest
 
-from govsoc.collectors import IngestOptions, Pipeline, checkpoints, copies
+from govsoc.collectors import IngestOptions, Pipeline, checkpoint_file, copies
 from govsoc.collectors.files.identity import FileView, look
 from govsoc.collectors.follow import Follower
 from govsoc.collectors.registration import REGISTRY_LOCK
@@ -129,7 +129,7 @@ def test_a_copy_is_compared_outside_the_registry_lock_and_the_log_opened_once(
 
     monkeypatch.setattr(copies, "copy_extent", copy_extent)
     opened: list[str] = []
-    monkeypatch.setattr(checkpoints, "open", lambda path, *a: opened.append(str(path)) or open(path, *a),
+    monkeypatch.setattr(checkpoint_file, "open", lambda path, *a: opened.append(str(path)) or open(path, *a),
                         raising=False)
     for _look in range(2):  # judged, then asked again at the next look
         opened.clear()
@@ -196,11 +196,19 @@ def test_an_unread_generation_compressed_at_once_is_read(tmp_path: Path, rewrite
     assert sorted(int(line.split("sshd[")[1].split("]")[0]) for line in lines) == list(range(140))
 
 
-def test_a_marked_copy_rotated_on_by_a_rename_does_not_take_the_logs_checkpoint(tmp_path: Path) -> None:
+@pytest.mark.parametrize("crash_at", [
+    "",  # the copy judged and marked, the log's 20 new lines read (R11q-9's K5n)
+    "copy-marked",  # the run killed right after the mark, the log read short of the copy's end (K5)
+    "copy-judged",  # killed before the mark was saved: nothing says the copy is one (K5, no mark)
+])
+def test_a_marked_copy_rotated_on_by_a_rename_does_not_take_the_logs_checkpoint(tmp_path: Path,
+                                                                                 crash_at: str) -> None:
     # R11q-9: a copy beside the log (`cp`, logrotate's `copy`), judged and marked a copy, then an
     # ordinary rename rotation (the copy -> app.log.2, the log -> app.log.1): the copy was matched to
     # the log's checkpoint by its bytes before its mark was looked at, and the log itself, app.log.1,
-    # read again from byte 0: 120 lines stored twice
+    # read again from byte 0: 120 lines stored twice. Killed at the mark (K5), the mark does not hold
+    # (R11o-4: the log was read short of the copy's end), and the copy took the checkpoint by its bytes
+    # although the log's own inode was still there, at app.log.1: 120 lines twice again
     logs, home = tmp_path / "logs", tmp_path / "home"
     logs.mkdir()
     log = logs / "app.log"
@@ -208,10 +216,35 @@ def test_a_marked_copy_rotated_on_by_a_rename_does_not_take_the_logs_checkpoint(
     ingest(home, str(logs / "app.log*"))
     write(log, 100, 20)
     shutil.copy(log, logs / "app.log.1")
-    ingest(home, str(logs / "app.log*"))
+    assert ingest(home, str(logs / "app.log*"), crash_at) == (-9 if crash_at else 0)
     write(log, 120, 5)
     logrotate(logs, log, "create")
     write(log, 125, 10)
     for _ in range(2):
         ingest(home, str(logs / "app.log*"))
     assert numbers(home) == list(range(135))
+
+
+@pytest.mark.parametrize("compress", [
+    (),  # the stale copy app.log.2 (visited first) took the log's checkpoint; app.log.1 read whole
+    ("compress", "delaycompress"),  # the same with the stale copy gzipped (app.log.2.gz)
+])
+def test_a_copy_left_by_a_killed_copytruncate_with_no_run_before_the_next_rotation_is_not_read(
+        tmp_path: Path, compress: tuple[str, ...]) -> None:
+    # R11q-7: a copytruncate killed between its copy and its truncate, no `govsoc ingest` before the
+    # next rotation (no mark is ever made); that rotation moves the stale copy to app.log.2 and the
+    # log's own copy to app.log.1: the stale copy, exactly what was read, took the log's checkpoint
+    # and app.log.1 was read from byte 0 - lines 0-49 stored twice
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    logs.mkdir()
+    log = logs / "app.log"
+    write(log, 0, 50)
+    ingest(home, str(logs / "app.log*"))
+    shutil.copy(log, logs / "app.log.1")
+    write(log, 50, 50)
+    logrotate(logs, log, "copytruncate", *compress)
+    write(log, 100, 10)
+    for _ in range(2):
+        ingest(home, str(logs / "app.log*"))
+    assert numbers(home) == list(range(110))
+

@@ -1,0 +1,176 @@
+"""The file a checkpoint (collectors.checkpoints) was made for, and where it is now: at the
+checkpoint's path, or renamed by a rotation under its log's name or one of the log's rotated names
+beside it (logrotate's rename; its own inode, holding what was read of it).
+
+A file that holds the checkpoint's bytes only by content, under one of the log's rotated names,
+while the checkpoint's own file is still there, is not that file: a copy of it (logrotate's
+``copy``, a copytruncate killed before its truncate), whose lines are read from the file itself
+(R11q-9: such a copy took the log's checkpoint after a rename rotation and the log, at app.log.1,
+was read again from byte 0). Nor is an older rotated file whose whole content begins a newer one
+that also holds them (R11q-7: a copytruncate's stale copy, then the next copytruncate's copy).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from govsoc.collectors.files.discover import live_of, newer_generations, rotated_siblings, rotation_age
+from govsoc.collectors.files.identity import FileView, compressed_copy, copy_extent, fingerprint, read_tail_digest
+from govsoc.core.errors import ParseError
+
+__all__ = ["Checkpointed", "log_path", "newer_holding", "own_file", "still_at_path", "still_elsewhere",
+           "the_checkpoints_file"]
+
+
+class Checkpointed(Protocol):
+    """What this module reads of a checkpoint: a collectors.checkpoints.Checkpoint (that module imports this one)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def device(self) -> int: ...
+    @property
+    def inode(self) -> int: ...
+    @property
+    def fingerprint(self) -> str: ...
+    @property
+    def fingerprint_bytes(self) -> int: ...
+    @property
+    def offset(self) -> int: ...
+    @property
+    def tail(self) -> str | None: ...
+
+
+@contextlib.contextmanager
+def still_at_path(checkpoint: Checkpointed, path: Path | None = None) -> Iterator[BinaryIO | None]:
+    """The file a checkpoint was made for, opened (once) at the checkpoint's path while it is still
+    there: the same device and inode, the checkpoint's first bytes, not truncated below its
+    position nor written again before it (copytruncate, then the same first bytes: R11 F1); else
+    None. At ``path`` instead, when given."""
+    try:
+        original = open(path or checkpoint.path, "rb")  # noqa: SIM115 (closed below, after the yield)
+    except OSError:
+        yield None
+        return
+    with original:
+        try:
+            there = the_checkpoints_file(checkpoint, original)
+        except OSError:
+            there = False
+        yield original if there else None
+
+
+def the_checkpoints_file(checkpoint: Checkpointed, original: BinaryIO) -> bool:
+    """Whether ``original`` is the file a checkpoint was made for, holding what was read of it."""
+    st = os.fstat(original.fileno())
+    if (st.st_dev, st.st_ino) != (checkpoint.device, checkpoint.inode):
+        return False
+    return _holds_read(checkpoint, original, st.st_size)
+
+
+def _holds_read(checkpoint: Checkpointed, original: BinaryIO, size: int) -> bool:
+    """Whether ``original`` (of ``size`` bytes) holds what was read of the checkpoint's file: its
+    first bytes, and its bytes before the position ending as they did."""
+    head = os.pread(original.fileno(), checkpoint.fingerprint_bytes, 0)
+    if len(head) != checkpoint.fingerprint_bytes or fingerprint(head) != checkpoint.fingerprint:
+        return False
+    return size >= checkpoint.offset and (
+        checkpoint.tail is None or read_tail_digest(original.fileno(), checkpoint.offset) == checkpoint.tail)
+
+
+def log_path(checkpoint: Checkpointed) -> Path:
+    """The log whose rotations the checkpoint's file is among: its path's live name (app.log for a
+    file last read at app.log.1), or that path itself."""
+    path = Path(checkpoint.path)
+    return live_of(path) or path
+
+
+@contextlib.contextmanager
+def own_file(checkpoint: Checkpointed) -> Iterator[BinaryIO | None]:
+    """:func:`still_at_path`, or else the same file (device and inode) renamed under its log's
+    name or one of the log's rotated names beside it, while it holds what was read of it; else None.
+    A look at the folder only when the file is no longer at its path."""
+    with still_at_path(checkpoint) as original:
+        if original is not None:
+            yield original
+            return
+    moved = _renamed(checkpoint)
+    if moved is None:
+        yield None
+        return
+    with still_at_path(checkpoint, moved) as original:
+        yield original
+
+
+def _renamed(checkpoint: Checkpointed) -> Path | None:
+    """Where, under its log's name or a rotated one beside it, the checkpoint's inode is now."""
+    log = log_path(checkpoint)
+    for path in (log, *rotated_siblings(log)):
+        if str(path) == checkpoint.path or (path != log and rotation_age(log, path) is None):
+            continue
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) == (checkpoint.device, checkpoint.inode):
+            return path
+    return None
+
+
+def still_elsewhere(checkpoint: Checkpointed, view: FileView) -> bool:
+    """Whether the file a checkpoint was made for is still there, as another file than ``view``.
+
+    Then ``view`` only shares its first bytes (a short file whose whole content is the start of
+    another, logs of one format with the same header lines) and is a file of its own: taking it
+    for the same file would skip its first lines as "already read". A renamed file keeps its
+    inode and a compressed copy outlives its original, so rotation still matches.
+    """
+    if (checkpoint.device, checkpoint.inode) == (view.device, view.inode):
+        return False
+    with still_at_path(checkpoint) as original:
+        if original is not None:
+            # under one of the log's rotated names while the log is still at its path: not the log,
+            # compressed or not (a copy of it: collectors.copies; R11o-5, auth.log.2.gz of a copy took
+            # the log's checkpoint and the log was read again whole)
+            if rotation_age(Path(checkpoint.path), view.path) is not None:
+                return True
+            # logrotate's compress (and gzip -k) leaves both for a while: a copy is the same file (R11 F8)
+            try:
+                return not (view.compressed and compressed_copy(view, original, checkpoint.offset))
+            except OSError:
+                return False
+    # renamed by a rotation and still holding what was read: a file under another of the log's
+    # rotated names is a copy of it, not it (R11q-9, K5: a copy marked while the log was read short of
+    # its end took the log's checkpoint; the log, at app.log.1, was read again from byte 0)
+    if rotation_age(log_path(checkpoint), view.path) is None:
+        return False
+    with own_file(checkpoint) as moved:
+        return moved is not None
+
+
+def newer_holding(checkpoint: Checkpointed, view: FileView) -> tuple[int, str | None] | None:
+    """When ``view`` (a file matched to ``checkpoint`` by content, not by inode) is under one of the
+    log's rotated names and a newer one, another file holding what was read of the checkpoint's
+    file too, begins with all of ``view``'s content: that content's length and last bytes' digest
+    (identity.copy_extent); else None. ``view`` is then a stale copy: a copytruncate killed after
+    its copy, and the next one's copy of the same log, holding all it holds and more (R11q-7)."""
+    log = log_path(checkpoint)
+    if rotation_age(log, view.path) is None:
+        return None
+    for newer in reversed(newer_generations(log, view.path)):
+        try:
+            with open(newer, "rb") as other:
+                st = os.fstat(other.fileno())
+                if (st.st_dev, st.st_ino) == (view.device, view.inode) or not _holds_read(checkpoint, other,
+                                                                                         st.st_size):
+                    continue
+                extent = copy_extent(view, other)
+        except (OSError, ParseError):
+            continue
+        if extent is not None:
+            return extent
+    return None
