@@ -29,6 +29,7 @@ from functools import cache
 from typing import Final
 
 import govsoc.classification.recognizers  # noqa: F401  (the registry, filled)
+from govsoc.classification.cn_codes import COMPOUND_SURNAMES
 from govsoc.classification.masking import mask
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
@@ -46,6 +47,8 @@ FIELD_WORDS: Final = frozenset({
     "安置", "计生", "国土", "农户", "农业", "贫困户", "低保", "汇总", "统计", "名单", "清单", "台账", "常住",
     "户籍", "人口", "成员", "居民", "职工", "干部", "学生", "教师", "学籍", "邮箱", "备注", "简历", "政审",
     "关系", "国籍", "原因", "原籍", "文化", "党派", "宗教信仰", "华侨",
+    # a grid's and a village's duties (网格员包联户, 上访户包保责任: R15j-8)
+    "包联", "包保",
     # the criminal-record recognizer's own headings, which hold its value shape (…罪…): R15f-28
     "罪名", "涉嫌罪名", "罪行", "案由",
 })
@@ -73,7 +76,9 @@ FOLLOWS: Final = TAILS + (
     # a form's sign-off after the name of who signs it (经办人李建国审核意见, 本人王小明承诺: R15i-10, a
     # label of a 审批表 kept as a field name)
     "审核", "审查", "意见", "签字", "签名", "签章", "盖章", "承诺", "确认", "核实", "批准", "同意", "填报", "填写",
-    "声明", "授权", "委托")
+    "声明", "授权", "委托",
+    # what a 民政 file lists for a benefit or a duty (临时救助金发放, 岳父母赡养: R15j-8)
+    "发放", "赡养")
 #: What precedes a person's name inside a file name: a year or date (2024年王小明…), 关于, a group,
 #: a decision's verb (关于给予王小明同志…处分的决定), a kin or role word (ROLE_LEADS).
 LEADS: Final = ("年", "月", "日", "度", "关于", "组", "班", "队", "第", "的", "和", "与", "及", "致", "给", "给予",
@@ -219,7 +224,22 @@ def is_person_name(token: str) -> bool:
     return ((2 <= len(token) <= 4 or is_minority_name(token)) and _HAN_RUN.fullmatch(token) is not None
             and not is_field_word(token) and token not in _ROLE_WORDS
             and token[:2] not in _ROLE_WORDS and token[:3] not in _ROLE_WORDS
-            and token not in WORDS and not is_place(token) and _NAMES.validate(token) is not None)
+            and token not in WORDS and not is_place(token) and not _opens_as_words(token)
+            and _NAMES.validate(token) is not None)
+
+
+#: FOLLOWS words of two characters and more: a surname character before one is no name (金申请).
+_LONG_FOLLOWS: Final = tuple(w for w in FOLLOWS if len(w) > 1)
+
+
+def _opens_as_words(token: str) -> bool:
+    """Whether ``token`` (three characters and more) reads as words, not as a name: it opens with a
+    file word (安置点, 干部黄 of 驻村干部黄晓东, 包联户), or its given name is a word that follows
+    a name (金申请, 金发放 of 临时救助金发放, 母赡养 of 岳父母赡养: R15j-8)."""
+    if len(token) < 3 or is_minority_name(token):
+        return False
+    given = token[2:] if token[:2] in COMPOUND_SURNAMES else token[1:]
+    return token[:2] in FIELD_WORDS or given.startswith(_LONG_FOLLOWS)
 
 
 @cache
