@@ -35,7 +35,8 @@ from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
 
-__all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "UNIT_LEADS", "RUN_ENDS",
+__all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "ROLE_SHAPES", "UNIT_LEADS",
+           "RUN_ENDS",
            "PLACES", "PLACE_ENDINGS", "WORDS",
            "is_field_word", "is_person_name", "is_place", "mask_person_names"]
 
@@ -153,7 +154,7 @@ PLACES: Final = frozenset("""
     虹口 杨浦 闵行 嘉定 松江 青浦 奉贤 鼓楼 玄武 建邺 栖霞 雨花台 六合 溧水 高淳 相城 姑苏 太仓 上城 拱墅 西湖
     滨江 临平 钱塘 富阳 临安 桐庐 淳安 建德 义乌 东阳 慈溪 诸暨 柯桥 上虞 温岭 临海 瑞安 鹿城 瓯海 渝中 合川 沙坪坝
     九龙坡 北碚 万州 涪陵 黔江 綦江 锦江 青羊 双流 郫都 温江 新都 天河 越秀 荔湾 番禺 花都 从化 增城 罗湖 坪山 盐田
-    高新 经开 城关 城厢 城中 城东 城西 城南 城北 石桥 高港 华龙 沙湾 秀英 兴山 锡山 龙潭 滨城 东丽 高坪 西夏
+    高新 经开 城关 城厢 城中 城东 城西 城南 城北 石门 石桥 高港 华龙 沙湾 秀英 兴山 锡山 龙潭 滨城 东丽 高坪 西夏
     """.split())
 #: Ordinary words that open with a surname character, as file, sheet and folder names hold them:
 #: never a name (原始数据, 封面, 司法 ..., R15f-23).
@@ -173,7 +174,7 @@ WORDS: Final = frozenset("""
     原价 燕麦 劳务 劳动 皮革 盘点 满意度 位置 花费 权属 强度 屠宰 盖章 练习 廉洁 巴士 丰收 索引 宣誓 晋级 初始值
     门店 云盘 容积 敬语 薄厚 羊群 阿姨 母婴 修理 鲜度 印刷 玉器 银两 哈希 宾馆 勾选 呼叫 干预 冶炼 元素 衣服 展位
     阴影 智力 幸运 植物 衡器 富余 闭环 由来 来信 来函 周报 农民 单亲 文学 雷锋 边缘 关爱 关怀 管控 班级 易地
-    管委会 居委会 村委会 农商行 国投
+    管委会 居委会 村委会 农商行 国投 权限 石材
     """.split())
 
 #: Endings of places that are no administrative unit and that no given name ends in: lakes and old
@@ -236,6 +237,8 @@ def _opens_as_words(token: str) -> bool:
     """Whether ``token`` (three characters and more) reads as words, not as a name: it opens with a
     file word (安置点, 干部黄 of 驻村干部黄晓东, 包联户), or its given name is a word that follows
     a name (金申请, 金发放 of 临时救助金发放, 母赡养 of 岳父母赡养: R15j-8)."""
+    if token in _LONG_FOLLOWS:  # 任免 of 驻村干部任免, 考核 of 护林员考核: a word after a role word
+        return True
     if len(token) < 3 or is_minority_name(token):
         return False
     given = token[2:] if token[:2] in COMPOUND_SURNAMES else token[1:]
@@ -292,11 +295,24 @@ def _region_at(run: str, start: int) -> bool:
     return any(run.startswith(region, start) for region in _REGIONS)
 
 
+#: Last characters and words of a role, whatever its office (入户调查人, 复核人, 协管员, 护林员, 驻村干部,
+#: 村书记, 村委会主任, 专职委员, 低保对象): a name may follow one in a file name or a sign-off label
+#: (入户调查人刘桂英.csv, 评议人黄晓东意见: R15j-25, R15j-15), as it follows a listed ROLE_LEADS word.
+ROLE_SHAPES: Final = ("人", "员", "干部", "书记", "主任", "对象")
+
+
+def _after_role_shape(before: str) -> bool:
+    """Whether ``before`` (the run up to a position) ends in a word shaped as a role (ROLE_SHAPES),
+    of two characters and more."""
+    return len(before) >= 2 and before.endswith(ROLE_SHAPES)
+
+
 def _masked_run(run: str) -> str:
     shown: list[str] = []
     start, after_name = 0, False
     while start < len(run):
-        length = _name_at(run, start) if start == 0 or after_name or run[:start].endswith(_leads()) else 0
+        lead = start == 0 or after_name or run[:start].endswith(_leads()) or _after_role_shape(run[:start])
+        length = _name_at(run, start) if lead else 0
         shown.append(mask("name", run[start:start + length]) if length else run[start])
         start, after_name = start + (length or 1), bool(length)
     return "".join(shown)
