@@ -49,7 +49,7 @@ FIELD_WORDS: Final = frozenset({
     "户籍", "人口", "成员", "居民", "职工", "干部", "学生", "教师", "学籍", "邮箱", "备注", "简历", "政审",
     "关系", "国籍", "原因", "原籍", "文化", "党派", "宗教信仰", "华侨",
     # a grid's and a village's duties (网格员包联户, 上访户包保责任: R15j-8)
-    "包联", "包保",
+    "包联", "包保", "包片",
     # the criminal-record recognizer's own headings, which hold its value shape (…罪…): R15f-28
     "罪名", "涉嫌罪名", "罪行", "案由",
 })

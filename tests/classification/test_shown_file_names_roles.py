@@ -61,6 +61,7 @@ KEPT += [
     "信访人员石门.csv",  # 石门: a county written without its unit
     "护林员考核.csv",  # 考核 follows names: no name
     "工作人员名单.csv",  # a word's list after …人员
+    "责任人包片.csv",  # 包片: the area a 责任人 answers for, after …人
 ]
 
 
