@@ -29,12 +29,14 @@ from functools import cache
 from typing import Final
 
 import govsoc.classification.recognizers  # noqa: F401  (the registry, filled)
+from govsoc.classification.cn_codes import COMPOUND_SURNAMES
 from govsoc.classification.masking import mask
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
 
-__all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "UNIT_LEADS", "RUN_ENDS",
+__all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "ROLE_SHAPES", "UNIT_LEADS",
+           "RUN_ENDS",
            "PLACES", "PLACE_ENDINGS", "WORDS",
            "is_field_word", "is_person_name", "is_place", "mask_person_names"]
 
@@ -46,6 +48,8 @@ FIELD_WORDS: Final = frozenset({
     "安置", "计生", "国土", "农户", "农业", "贫困户", "低保", "汇总", "统计", "名单", "清单", "台账", "常住",
     "户籍", "人口", "成员", "居民", "职工", "干部", "学生", "教师", "学籍", "邮箱", "备注", "简历", "政审",
     "关系", "国籍", "原因", "原籍", "文化", "党派", "宗教信仰", "华侨",
+    # a grid's and a village's duties (网格员包联户, 上访户包保责任: R15j-8)
+    "包联", "包保", "包片",
     # the criminal-record recognizer's own headings, which hold its value shape (…罪…): R15f-28
     "罪名", "涉嫌罪名", "罪行", "案由",
 })
@@ -73,7 +77,9 @@ FOLLOWS: Final = TAILS + (
     # a form's sign-off after the name of who signs it (经办人李建国审核意见, 本人王小明承诺: R15i-10, a
     # label of a 审批表 kept as a field name)
     "审核", "审查", "意见", "签字", "签名", "签章", "盖章", "承诺", "确认", "核实", "批准", "同意", "填报", "填写",
-    "声明", "授权", "委托")
+    "声明", "授权", "委托",
+    # what a 民政 file lists for a benefit or a duty (临时救助金发放, 岳父母赡养: R15j-8)
+    "发放", "赡养")
 #: What precedes a person's name inside a file name: a year or date (2024年王小明…), 关于, a group,
 #: a decision's verb (关于给予王小明同志…处分的决定), a kin or role word (ROLE_LEADS).
 LEADS: Final = ("年", "月", "日", "度", "关于", "组", "班", "队", "第", "的", "和", "与", "及", "致", "给", "给予",
@@ -148,7 +154,7 @@ PLACES: Final = frozenset("""
     虹口 杨浦 闵行 嘉定 松江 青浦 奉贤 鼓楼 玄武 建邺 栖霞 雨花台 六合 溧水 高淳 相城 姑苏 太仓 上城 拱墅 西湖
     滨江 临平 钱塘 富阳 临安 桐庐 淳安 建德 义乌 东阳 慈溪 诸暨 柯桥 上虞 温岭 临海 瑞安 鹿城 瓯海 渝中 合川 沙坪坝
     九龙坡 北碚 万州 涪陵 黔江 綦江 锦江 青羊 双流 郫都 温江 新都 天河 越秀 荔湾 番禺 花都 从化 增城 罗湖 坪山 盐田
-    高新 经开 城关 城厢 城中 城东 城西 城南 城北 石桥 高港 华龙 沙湾 秀英 兴山 锡山 龙潭 滨城 东丽 高坪 西夏
+    高新 经开 城关 城厢 城中 城东 城西 城南 城北 石门 石桥 高港 华龙 沙湾 秀英 兴山 锡山 龙潭 滨城 东丽 高坪 西夏
     """.split())
 #: Ordinary words that open with a surname character, as file, sheet and folder names hold them:
 #: never a name (原始数据, 封面, 司法 ..., R15f-23).
@@ -168,7 +174,7 @@ WORDS: Final = frozenset("""
     原价 燕麦 劳务 劳动 皮革 盘点 满意度 位置 花费 权属 强度 屠宰 盖章 练习 廉洁 巴士 丰收 索引 宣誓 晋级 初始值
     门店 云盘 容积 敬语 薄厚 羊群 阿姨 母婴 修理 鲜度 印刷 玉器 银两 哈希 宾馆 勾选 呼叫 干预 冶炼 元素 衣服 展位
     阴影 智力 幸运 植物 衡器 富余 闭环 由来 来信 来函 周报 农民 单亲 文学 雷锋 边缘 关爱 关怀 管控 班级 易地
-    管委会 居委会 村委会 农商行 国投
+    管委会 居委会 村委会 农商行 国投 权限 石材
     """.split())
 
 #: Endings of places that are no administrative unit and that no given name ends in: lakes and old
@@ -219,7 +225,24 @@ def is_person_name(token: str) -> bool:
     return ((2 <= len(token) <= 4 or is_minority_name(token)) and _HAN_RUN.fullmatch(token) is not None
             and not is_field_word(token) and token not in _ROLE_WORDS
             and token[:2] not in _ROLE_WORDS and token[:3] not in _ROLE_WORDS
-            and token not in WORDS and not is_place(token) and _NAMES.validate(token) is not None)
+            and token not in WORDS and not is_place(token) and not _opens_as_words(token)
+            and _NAMES.validate(token) is not None)
+
+
+#: FOLLOWS words of two characters and more: a surname character before one is no name (金申请).
+_LONG_FOLLOWS: Final = tuple(w for w in FOLLOWS if len(w) > 1)
+
+
+def _opens_as_words(token: str) -> bool:
+    """Whether ``token`` (three characters and more) reads as words, not as a name: it opens with a
+    file word (安置点, 干部黄 of 驻村干部黄晓东, 包联户), or its given name is a word that follows
+    a name (金申请, 金发放 of 临时救助金发放, 母赡养 of 岳父母赡养: R15j-8)."""
+    if token in _LONG_FOLLOWS:  # 任免 of 驻村干部任免, 考核 of 护林员考核: a word after a role word
+        return True
+    if len(token) < 3 or is_minority_name(token):
+        return False
+    given = token[2:] if token[:2] in COMPOUND_SURNAMES else token[1:]
+    return token[:2] in FIELD_WORDS or given.startswith(_LONG_FOLLOWS)
 
 
 @cache
@@ -272,11 +295,24 @@ def _region_at(run: str, start: int) -> bool:
     return any(run.startswith(region, start) for region in _REGIONS)
 
 
+#: Last characters and words of a role, whatever its office (入户调查人, 复核人, 协管员, 护林员, 驻村干部,
+#: 村书记, 村委会主任, 专职委员, 低保对象): a name may follow one in a file name or a sign-off label
+#: (入户调查人刘桂英.csv, 评议人黄晓东意见: R15j-25, R15j-15), as it follows a listed ROLE_LEADS word.
+ROLE_SHAPES: Final = ("人", "员", "干部", "书记", "主任", "对象")
+
+
+def _after_role_shape(before: str) -> bool:
+    """Whether ``before`` (the run up to a position) ends in a word shaped as a role (ROLE_SHAPES),
+    of two characters and more."""
+    return len(before) >= 2 and before.endswith(ROLE_SHAPES)
+
+
 def _masked_run(run: str) -> str:
     shown: list[str] = []
     start, after_name = 0, False
     while start < len(run):
-        length = _name_at(run, start) if start == 0 or after_name or run[:start].endswith(_leads()) else 0
+        lead = start == 0 or after_name or run[:start].endswith(_leads()) or _after_role_shape(run[:start])
+        length = _name_at(run, start) if lead else 0
         shown.append(mask("name", run[start:start + length]) if length else run[start])
         start, after_name = start + (length or 1), bool(length)
     return "".join(shown)

@@ -69,7 +69,9 @@ _HEADING_AFTER: Final = HEADING_AFTER
 #: Words a sentence puts right after a name (a diagnosis, a signature, a possessive, the sex).
 _AFTER_NAME: Final = ("诊断", "确诊", "患有", "罹患", "感染", "签字", "签名", "签收", "同意", "本人", "的",
                       "男", "女", "先生", "女士", "同志", "老师", "于", "因", "系", "称", "已", "在", "和", "与", "及",
-                      "等", "反映", "表示", "来访", "说")
+                      "等", "反映", "表示", "来访", "说",
+                      # a sign-off label's (见证人马丽意见, not 马丽意 + 见: R15j-15)
+                      "意见")
 #: And what 情况说明 write after the name of a kin or household word (妻子李梅离婚后, 儿子王小明随母亲
 #: 生活, 由其女婿张建国代领, 被执行人王五名下, 低保户王小明家: R15g-21); only there, where the name
 #: must be one by identifier_names.is_person_name too (经办人于今日办理 is no name).

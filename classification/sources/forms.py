@@ -68,6 +68,8 @@ _NOTE_ENDS: Final = ("填表人", "填报人", "审核人", "审批人", "制表
 _BLANK: Final = "[ \t\u3000\xa0]"
 #: One letter of a spaced label, then blanks or the label's colon.
 _SPACED_LETTER: Final = re.compile(f"([^\\W\\d_])(?:{_BLANK}+|(?={_BLANK}*[：:]))")
+#: The last letter of a spaced label, ending its cell (人 of 填  表  人: no blank after it).
+_LAST_LETTER: Final = re.compile(r"[^\W\d_]")
 #: Where a label：value item's label ends.
 _ITEM: Final = re.compile(r"\s*[：:]\s*")
 
@@ -113,6 +115,8 @@ def _joined(cell: str, names_column: Test) -> str:
     text, letters, ends = cell.strip(), "", [0]
     while m := _SPACED_LETTER.match(text, ends[-1]):
         letters, ends = letters + m[1], [*ends, m.end()]
+    if letters and _LAST_LETTER.fullmatch(text, ends[-1]):  # 填  表  人 alone: 人 ends the cell, no blank
+        letters, ends = letters + text[ends[-1]:], [*ends, len(text)]
     if len(letters) < 2:
         return cell
     if (colon := _ITEM.match(text, ends[-1])) is not None:
@@ -122,7 +126,8 @@ def _joined(cell: str, names_column: Test) -> str:
     if not known:
         return cell
     k = max((k for k in known if letters[:k].endswith((*HEADING_ENDS, *_NOTE_ENDS))), default=known[0])
-    return f"{letters[:k]}：{text[ends[k]:]}"
+    # a label alone in its cell (填  表  人, its value in the next cell) is the label, no item (R15j-7)
+    return f"{letters[:k]}：{text[ends[k]:]}" if ends[k] < len(text) else letters[:k]
 
 
 def _is_note(label: str) -> bool:

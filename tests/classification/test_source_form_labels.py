@@ -107,3 +107,18 @@ def test_a_spaced_heading_names_its_column(tmp_path: Path, header: list[str]) ->
     path.write_text("".join(",".join(r) + "\n" for r in [header, *([PEOPLE[i], NUMBERS[i], PHONES[i]]
                                                                    for i in range(4))]), encoding="utf-8")
     assert _level(path) == "G4"
+
+
+@pytest.mark.parametrize(("cells", "label"), [
+    (["填  表  人", "王小明", "审  核  人", "李建国"], "填表人"),  # R15j-7: was 填表：人, a colon in no cell
+    (["填\u3000\u3000表\u3000\u3000人", "王小明", "审\u3000核\u3000人", "李建国"], "审核人"),  # full-width blanks
+    (["民  族", "汉族", "婚  姻  状  况", "已婚"], "民族"),  # a field's spaced label alone in its cell
+])
+def test_a_spaced_label_alone_in_its_cell_is_its_word(tmp_path: Path, cells: list[str], label: str) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text("".join(",".join(row) + "\n" for row in [
+        ["临时救助申请审批表", "", "", ""], ["姓名", PEOPLE[0], "性别", "男"],
+        ["身份证号码", NUMBERS[0], "联系电话", PHONES[0]], cells]), encoding="utf-8")
+    (table,) = open_source(str(path)).tables()
+    fields = [c.field for c in table.columns]
+    assert label in fields and not [f for f in fields if "：" in f]
