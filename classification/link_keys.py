@@ -35,7 +35,7 @@ from govsoc.classification.sources.key_sketch import DATE as _DATE
 from govsoc.classification.sources.key_sketch import MIN_KEYS, SKETCH, KeySketch, value_hash
 
 __all__ = ["Keys", "keys_of", "SKETCH", "MIN_KEYS", "REPEATS", "ROW_NUMBERS", "SURROGATES", "CATEGORIES", "PEOPLE",
-           "own_name", "varying", "VARIED"]
+           "own_name", "varying", "VARIED", "COUNTER_DIGITS"]
 
 #: Sampled rows a value of a column holds on average from which the column is a category (a unit's code).
 REPEATS: Final = 20
@@ -45,6 +45,8 @@ VARIED: Final = 3
 ROW_NUMBERS: Final = frozenset({"序号", "行号", "序", "顺序号", "no", "no.", "#", "index", "rownum", "row", "line"})
 #: Headings of a table's own surrogate key, which join another table only as ``<table>_id`` (lower case).
 SURROGATES: Final = frozenset({"id", "_id", "pk", "rowid", "oid", "uuid", "key"})
+#: Digits of a surrogate id counting rows (a signed 32-bit autoincrement: 2,147,483,647).
+COUNTER_DIGITS: Final = 10
 #: Headings of a category of people (a group, never one person's record), lower case.
 CATEGORIES: Final = frozenset({
     "单位", "部门", "科室", "处室", "所属单位", "所在单位", "工作单位", "单位名称", "部门名称", "机构", "所属机构",
@@ -113,9 +115,10 @@ def keys_of(table: TableSample) -> Keys:
         if field in CATEGORIES or _dated(values) or _category(values, column, people=_names_people(field)):
             unkeyed.add(i)
         if field and field not in ROW_NUMBERS:
-            # every table's own id 1..n: a key of another table only as person_id; one of values (UUIDs)
-            # two tables share is one entity's, split by columns (user / user_profile: R15i-22)
-            if field not in SURROGATES or i not in numbered:
+            # every table's own id counts its rows (1..n, or with gaps where rows were deleted, from
+            # 1001...): a key of another table only as person_id (R15j-9); values that cannot coincide
+            # by chance (UUIDs) two tables share are one entity's, split by columns (user / user_profile: R15i-22)
+            if field not in SURROGATES or not _counted(values):
                 headings.setdefault(field, i)
                 if _names_records(field):
                     qualified.add(field)
@@ -214,6 +217,12 @@ def _numbered(values: set[str], rows: int | None) -> bool:
     if len(values) < 2 or not all(v.isascii() and v.isdigit() for v in values):
         return False
     return max(int(v) for v in values) <= max(rows or 0, len(values)) * 21 // 20 + 1
+
+
+def _counted(values: set[str]) -> bool:
+    """Whether the values are an autoincrement counter's: integers of up to COUNTER_DIGITS digits
+    (any two tables' counters overlap, gaps or none), not random codes (UUIDs, 19-digit snowflake ids)."""
+    return bool(values) and all(v.isascii() and v.isdigit() and len(v) <= COUNTER_DIGITS for v in values)
 
 
 def _dated(values: set[str]) -> bool:

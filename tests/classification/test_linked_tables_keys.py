@@ -42,6 +42,8 @@ def written(folder: Path, files: dict[str, list[list[str]]]) -> Path:
     ("编号", lambda i: str(i + 1)),  # 编号 1..n is a row number too, however headed
     ("编号", lambda i: f"{i + 1:04d}"),  # zero-padded 0001..0050: still 1..n
     ("id", lambda i: str(i + 1)),  # every CSV's own id (was read as csv_id in both files)
+    ("id", lambda i: str(4 * i // 3 + 1)),  # an autoincrement id with gaps (rows deleted): still a counter (R15j-9)
+    ("id", lambda i: str(1001 + i)),  # a counter started at 1001: two tables' counters overlap as well (R15j-9)
     ("日期", lambda i: f"2024-{i // 28 + 1:02d}-{i % 28 + 1:02d}"),  # a date column: 50 distinct days
     ("登记日期", lambda i: f"2024年{i // 28 + 1}月{i % 28 + 1}日"),  # dates written in Chinese
     ("部门", lambda i: f"第{i + 1}科"),  # a department heading: a group of people, however many
