@@ -35,7 +35,8 @@ from govsoc.classification.sources.key_sketch import DATE as _DATE
 from govsoc.classification.sources.key_sketch import MIN_KEYS, SKETCH, KeySketch, value_hash
 
 __all__ = ["Keys", "keys_of", "SKETCH", "MIN_KEYS", "REPEATS", "ROW_NUMBERS", "SURROGATES", "CATEGORIES", "PEOPLE",
-           "own_name", "varying", "VARIED", "COUNTER_DIGITS"]
+           "own_name", "varying", "VARIED", "COUNTER_DIGITS",
+           "LEGAL_PERSONS", "PEOPLE_ALONE"]
 
 #: Sampled rows a value of a column holds on average from which the column is a category (a unit's code).
 REPEATS: Final = 20
@@ -54,8 +55,14 @@ CATEGORIES: Final = frozenset({
     "职务", "职级", "dept", "department", "unit", "org", "gender", "sex", "type", "status", "category"})
 _FILE_PART: Final = re.compile(r" \((?:line|row) \d+\)$")
 #: What a heading numbering people ends its kind with (人员编号, 工号, 学号, 持有人编号, user_id), lower case.
-PEOPLE: Final = ("人员", "人", "工", "职工", "员工", "学", "学生", "用户", "客户", "会员", "患者", "病人", "person",
+PEOPLE: Final = ("人员", "人", "职工", "员工", "学生", "用户", "客户", "会员", "患者", "病人", "person",
                  "user", "staff", "employee", "emp", "member", "customer", "patient")
+#: Kinds ending in a PEOPLE word that name an organisation: a legal person (法人编号, 法人代码), a taxpayer
+#: (纳税人编号: an enterprise's 识别号), a unit (单位人): a code over its staff is a category (R15j-10).
+LEGAL_PERSONS: Final = ("法人", "纳税人", "单位人")
+#: Kinds of one character numbering a person by themselves (工号, 学号), not as a word's end (施工编号,
+#: 大学代码: a site's or a university's code over its workers or graduates, R15j-10).
+PEOPLE_ALONE: Final = frozenset({"工", "学"})
 #: A heading naming one kind of record's number (人员编号, 档案编号, 工号, 人员ID, person_no, user_id): a
 #: running number under it is that record's key whatever its table is called (a 人员库's two exported
 #: files, 人员信息.csv and 证件信息.csv, both by 人员编号 1..n: R15i-1). A bare 编号, id or No. names none.
@@ -199,7 +206,8 @@ def _record_kind(field: str) -> str:
 def _names_people(field: str) -> bool:
     """Whether the heading numbers people (人员编号, 工号, 学号, user_id): a person's log repeats it on
     every row of theirs (门禁, 考勤: 365 swipes each), which no more makes it a group's code (R15i-18)."""
-    return _record_kind(field).endswith(PEOPLE)
+    kind = _record_kind(field)
+    return kind in PEOPLE_ALONE or kind.endswith(PEOPLE) and not kind.endswith(LEGAL_PERSONS)
 
 
 def _sketch(column: ColumnSample, values: set[str], whole: KeySketch | None) -> tuple[int, frozenset[int], bool]:

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from govsoc.classification.columns import ColumnSample
+from govsoc.classification.link_keys import keys_of
+from govsoc.classification.sources.base import TableSample
 from tests.classification.test_linked_tables import person, scan, table
 from tests.classification.test_linked_tables_scale import ident
 
@@ -119,3 +122,23 @@ def test_a_key_repeated_over_different_people_links_none_of_them(
     inventory = scan(folder)
     levels = (table(inventory, "参保人员.csv").level, table(inventory, "企业名录.csv").level)
     assert levels == (("G4", "G4") if linked else ("G3", "G2")), table(inventory, "参保人员.csv").basis
+
+
+@pytest.mark.parametrize(("key", "group"), [
+    ("法人编号", True),  # a legal person is an organisation: its number over 50 employees is a category (R15j-10)
+    ("法人代码", True),  # the same under 代码
+    ("纳税人编号", True),  # a taxpayer's number (an enterprise's) over its employees
+    ("大学代码", True),  # a university's code over its graduates: 大学 is no 学号 (R15j-10)
+    ("施工编号", True),  # a construction site's number over its workers: 施工 is no 工号
+    ("单位编号", True),  # the control: a unit's number over its staff (4ed701a)
+    ("工号", False),  # a person's log repeating their 工号 on every row stays a person's key (R15i-18)
+    ("人员编号", False),  # the same under 人员编号
+    ("持有人编号", False),  # a holder is a person
+])
+def test_an_organisations_number_over_its_people_is_a_category(key: str, group: bool) -> None:
+    codes = [f"FR{i % 40:05d}" for i in range(2000)]  # 40 codes, each on 50 rows
+    columns = (ColumnSample(dataset="参保人员.csv", field=key, rows=2000, values=codes),
+               ColumnSample(dataset="参保人员.csv", field="员工身份证号码", rows=2000,
+                            values=[person(i)[1] for i in range(2000)]))
+    keys = keys_of(TableSample(dataset="参保人员.csv", table="", rows=2000, columns=columns))
+    assert (0 in keys.unkeyed) == group
