@@ -36,7 +36,7 @@ from govsoc.classification.sources.key_sketch import MIN_KEYS, SKETCH, KeySketch
 
 __all__ = ["Keys", "keys_of", "SKETCH", "MIN_KEYS", "REPEATS", "ROW_NUMBERS", "SURROGATES", "CATEGORIES", "PEOPLE",
            "own_name", "varying", "VARIED", "COUNTER_DIGITS",
-           "LEGAL_PERSONS", "PEOPLE_ALONE"]
+           "LEGAL_PERSONS", "PEOPLE_ALONE", "PERSONAL_FILES"]
 
 #: Sampled rows a value of a column holds on average from which the column is a category (a unit's code).
 REPEATS: Final = 20
@@ -63,6 +63,8 @@ LEGAL_PERSONS: Final = ("法人", "纳税人", "单位人")
 #: Kinds of one character numbering a person by themselves (工号, 学号), not as a word's end (施工编号,
 #: 大学代码: a site's or a university's code over its workers or graduates, R15j-10).
 PEOPLE_ALONE: Final = frozenset({"工", "学"})
+#: Kinds of record numbered per person (档案编号, 人事档案号: a person's file), lower case.
+PERSONAL_FILES: Final = ("档案", "人事档案", "record", "profile")
 #: A heading naming one kind of record's number (人员编号, 档案编号, 工号, 人员ID, person_no, user_id): a
 #: running number under it is that record's key whatever its table is called (a 人员库's two exported
 #: files, 人员信息.csv and 证件信息.csv, both by 人员编号 1..n: R15i-1). A bare 编号, id or No. names none.
@@ -189,8 +191,14 @@ def varying(table: TableSample, key: int) -> frozenset[int]:
 
 
 def _names_records(field: str) -> bool:
-    """Whether the heading names a kind of record's number (人员编号, person_id), not only a number."""
-    return bool(_record_kind(field))
+    """Whether the heading numbers people or their files (人员编号, 工号, person_id, 档案编号), whose
+    running number one 人员库's export keeps across its files (R15i-1). What tells them from a
+    register's own count is what is counted: 户号, 房号, 床号, 车位号, 案卷号 number households, rooms,
+    beds, spaces, case files, and each village's or unit's register counts its own from 1 (two
+    villages' 户号 1..300 are different households: R15j-1). Two units numbering their own staff
+    from 1 under 人员编号 cannot be told from one 人员库 split in two by headings or values (R15i-1)."""
+    kind = _record_kind(field)
+    return _names_people(field) or kind.endswith(PERSONAL_FILES)
 
 
 def _record_kind(field: str) -> str:

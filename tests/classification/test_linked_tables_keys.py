@@ -49,6 +49,11 @@ def written(folder: Path, files: dict[str, list[list[str]]]) -> Path:
     ("id", lambda i: str(1001 + i)),  # a counter started at 1001: two tables' counters overlap as well (R15j-9)
     ("日期", lambda i: f"2024-{i // 28 + 1:02d}-{i % 28 + 1:02d}"),  # a date column: 50 distinct days
     ("登记日期", lambda i: f"2024年{i // 28 + 1}月{i % 28 + 1}日"),  # dates written in Chinese
+    ("户号", lambda i: str(i + 1)),  # each village numbers its own households from 1 (R15j-1)
+    ("房号", lambda i: str(i + 1)),  # rooms, counted by each register
+    ("床号", lambda i: str(i + 1)),  # beds
+    ("车位号", lambda i: str(i + 1)),  # parking spaces
+    ("案卷号", lambda i: str(i + 1)),  # case files of two offices
     ("部门", lambda i: f"第{i + 1}科"),  # a department heading: a group of people, however many
     ("单位", lambda i: UNITS[i % 3]),  # three offices, repeated: a category, no key
 ])
