@@ -36,7 +36,8 @@ from govsoc.classification.sources.key_sketch import MIN_KEYS, SKETCH, KeySketch
 
 __all__ = ["Keys", "keys_of", "SKETCH", "MIN_KEYS", "REPEATS", "ROW_NUMBERS", "SURROGATES", "CATEGORIES", "PEOPLE",
            "own_name", "varying", "VARIED", "COUNTER_DIGITS",
-           "LEGAL_PERSONS", "PEOPLE_ALONE", "PERSONAL_FILES"]
+           "LEGAL_PERSONS", "PEOPLE_ALONE", "PERSONAL_FILES",
+           "RECORD_PARTS", "one_list"]
 
 #: Sampled rows a value of a column holds on average from which the column is a category (a unit's code).
 REPEATS: Final = 20
@@ -63,6 +64,8 @@ LEGAL_PERSONS: Final = ("法人", "纳税人", "单位人")
 #: Kinds of one character numbering a person by themselves (工号, 学号), not as a word's end (施工编号,
 #: 大学代码: a site's or a university's code over its workers or graduates, R15j-10).
 PEOPLE_ALONE: Final = frozenset({"工", "学"})
+#: What the name of a part of one list ends with (基本信息, 证件信息, 家庭情况, 联系方式, user_info), lower case.
+RECORD_PARTS: Final = ("信息", "情况", "资料", "信息表", "方式", "info", "information", "details", "profile")
 #: Kinds of record numbered per person (档案编号, 人事档案号: a person's file), lower case.
 PERSONAL_FILES: Final = ("档案", "人事档案", "record", "profile")
 #: A heading naming one kind of record's number (人员编号, 档案编号, 工号, 人员ID, person_no, user_id): a
@@ -106,6 +109,18 @@ def own_name(table: TableSample) -> str:
     if name == PurePath(table.dataset).name or not table.table:
         name = PurePath(name).stem
     return re.split(r"[.:/\\]", name)[-1].lower()
+
+
+def one_list(first: Keys, second: Keys) -> bool:
+    """Whether the two tables are parts of one list in one file or database, so that a running number
+    they share keys its records (R15i-5): both are named as a part of a record's information (基本信息
+    and 证件信息, 家庭情况, 联系方式). Tables of one database or sheets of one workbook named
+    as registers of their own (会议签到 and 访客登记: each counts its 编号 from 1, as a database's
+    tables count their INTEGER PRIMARY KEY) are not one list however their numbers overlap (R15j-2)."""
+    if not first.dataset or first.dataset != second.dataset:
+        return False
+    names = [re.split(r"[.:/\\]", keys.name.strip())[-1].lower() for keys in (first, second)]
+    return all(name.endswith(RECORD_PARTS) for name in names)
 
 
 def keys_of(table: TableSample) -> Keys:
