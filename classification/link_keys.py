@@ -66,6 +66,11 @@ LEGAL_PERSONS: Final = ("法人", "纳税人", "单位人")
 PEOPLE_ALONE: Final = frozenset({"工", "学"})
 #: What the name of a part of one list ends with (基本信息, 证件信息, 家庭情况, 联系方式, user_info), lower case.
 RECORD_PARTS: Final = ("信息", "情况", "资料", "信息表", "方式", "info", "information", "details", "profile")
+#: A table named after its own unit or place (甲单位名单, 王家村低保户): its running number of people is
+#: that unit's own count, as another unit's is (two units' 人员编号 1..300, R15j-1), where one 人员库's
+#: parts are named by what they hold (人员信息, 证件信息: R15i-1).
+#: (a 村 after two characters at least: 农村低保 names no village; 乡, 镇 left out: 城乡, 城镇 name none).
+_OWNED: Final = re.compile(r".{2,8}?村|.{1,8}?(?:社区|街道|单位|公司|学校|医院)")
 #: Kinds of record numbered per person (档案编号, 人事档案号: a person's file), lower case.
 PERSONAL_FILES: Final = ("档案", "人事档案", "record", "profile")
 #: A heading naming one kind of record's number (人员编号, 档案编号, 工号, 人员ID, person_no, user_id): a
@@ -144,7 +149,7 @@ def keys_of(table: TableSample) -> Keys:
             # by chance (UUIDs) two tables share are one entity's, split by columns (user / user_profile: R15i-22)
             if field not in SURROGATES or not _counted(values):
                 headings.setdefault(field, i)
-                if _names_records(field):
+                if _names_records(field) and not _OWNED.match(own):
                     qualified.add(field)
             if own and not field.startswith(own):
                 for heading in (f"{own}_{field}", f"{own}{field}"):

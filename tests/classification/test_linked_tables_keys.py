@@ -147,3 +147,21 @@ def test_an_organisations_number_over_its_people_is_a_category(key: str, group: 
                             values=[person(i)[1] for i in range(2000)]))
     keys = keys_of(TableSample(dataset="参保人员.csv", table="", rows=2000, columns=columns))
     assert (0 in keys.unkeyed) == group
+
+
+@pytest.mark.parametrize(("names", "linked"), [
+    # R15j-1: two units' files named after each unit, each numbering its own staff 1..50: different people
+    (("甲单位名单.csv", "乙单位体检.csv"), False),
+    # two villages' files the same
+    (("王家村人员.csv", "李家村人员.csv"), False),
+    # one 人员库's two files named by what they hold (R15i-1): one numbering, linked
+    (("人员信息.csv", "证件信息.csv"), True),
+])
+def test_a_units_own_numbering_of_its_people_links_no_other_units(names: tuple[str, str], linked: bool,
+                                                                  tmp_path: Path) -> None:
+    folder = written(tmp_path / "f", {
+        names[0]: [["人员编号", "姓名"], *([str(i + 1), person(i)[0]] for i in range(50))],
+        names[1]: [["人员编号", "身份证号码"], *([str(i + 1), person(500 + i)[1]] for i in range(50))]})
+    inventory = scan(folder)
+    levels = (table(inventory, names[1]).level, table(inventory, names[0]).level)
+    assert levels == (("G4", "G4") if linked else ("G3", "G2")), table(inventory, names[1]).basis
