@@ -200,9 +200,12 @@ def _context_words() -> frozenset[str]:
 def is_field_word(token: str) -> bool:
     """Whether ``token`` (Chinese characters) reads as a heading or file word, never a name."""
     words = _context_words()
-    # token[-1:]: a JSON key may be "" (R15f-2), which is no word
+    # token[-1:]: a JSON key may be "" (R15f-2), which is no word. Opening or ending with a context
+    # word (each of 2 characters or more) is asked of the token's own heads and tails, a set lookup
+    # each: asking it of every word took 51 million calls on 1,000 remarks of 340 characters, where
+    # every role word tries names of 2..8 characters (R15k-19: 30 s against 2.6 s before cell_names).
     return (token in FIELD_WORDS or token in words or token[-1:] in FIELD_ENDINGS
-            or any(token.startswith(w) or token.endswith(w) for w in words))
+            or any(token[:n] in words or token[-n:] in words for n in range(2, len(token) + 1)))
 
 
 def is_place(token: str) -> bool:
