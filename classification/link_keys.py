@@ -35,9 +35,7 @@ from govsoc.classification.sources.key_sketch import DATE as _DATE
 from govsoc.classification.sources.key_sketch import MIN_KEYS, SKETCH, KeySketch, value_hash
 
 __all__ = ["Keys", "keys_of", "SKETCH", "MIN_KEYS", "REPEATS", "ROW_NUMBERS", "SURROGATES", "CATEGORIES", "PEOPLE",
-           "own_name", "varying", "VARIED", "COUNTER_DIGITS",
-           "LEGAL_PERSONS", "PEOPLE_ALONE", "PERSONAL_FILES",
-           "RECORD_PARTS", "one_list"]
+           "own_name", "varying", "VARIED"]
 
 #: Sampled rows a value of a column holds on average from which the column is a category (a unit's code).
 REPEATS: Final = 20
@@ -47,8 +45,6 @@ VARIED: Final = 3
 ROW_NUMBERS: Final = frozenset({"序号", "行号", "序", "顺序号", "no", "no.", "#", "index", "rownum", "row", "line"})
 #: Headings of a table's own surrogate key, which join another table only as ``<table>_id`` (lower case).
 SURROGATES: Final = frozenset({"id", "_id", "pk", "rowid", "oid", "uuid", "key"})
-#: Digits of a surrogate id counting rows (a signed 32-bit autoincrement: 2,147,483,647).
-COUNTER_DIGITS: Final = 10
 #: Headings of a category of people (a group, never one person's record), lower case.
 CATEGORIES: Final = frozenset({
     "单位", "部门", "科室", "处室", "所属单位", "所在单位", "工作单位", "单位名称", "部门名称", "机构", "所属机构",
@@ -56,23 +52,8 @@ CATEGORIES: Final = frozenset({
     "职务", "职级", "dept", "department", "unit", "org", "gender", "sex", "type", "status", "category"})
 _FILE_PART: Final = re.compile(r" \((?:line|row) \d+\)$")
 #: What a heading numbering people ends its kind with (人员编号, 工号, 学号, 持有人编号, user_id), lower case.
-PEOPLE: Final = ("人员", "人", "职工", "员工", "学生", "用户", "客户", "会员", "患者", "病人", "person",
+PEOPLE: Final = ("人员", "人", "工", "职工", "员工", "学", "学生", "用户", "客户", "会员", "患者", "病人", "person",
                  "user", "staff", "employee", "emp", "member", "customer", "patient")
-#: Kinds ending in a PEOPLE word that name an organisation: a legal person (法人编号, 法人代码), a taxpayer
-#: (纳税人编号: an enterprise's 识别号), a unit (单位人): a code over its staff is a category (R15j-10).
-LEGAL_PERSONS: Final = ("法人", "纳税人", "单位人")
-#: Kinds of one character numbering a person by themselves (工号, 学号), not as a word's end (施工编号,
-#: 大学代码: a site's or a university's code over its workers or graduates, R15j-10).
-PEOPLE_ALONE: Final = frozenset({"工", "学"})
-#: What the name of a part of one list ends with (基本信息, 证件信息, 家庭情况, 联系方式, user_info), lower case.
-RECORD_PARTS: Final = ("信息", "情况", "资料", "信息表", "方式", "info", "information", "details", "profile")
-#: A table named after its own unit or place (甲单位名单, 王家村低保户): its running number of people is
-#: that unit's own count, as another unit's is (two units' 人员编号 1..300, R15j-1), where one 人员库's
-#: parts are named by what they hold (人员信息, 证件信息: R15i-1).
-#: (a 村 after two characters at least: 农村低保 names no village; 乡, 镇 left out: 城乡, 城镇 name none).
-_OWNED: Final = re.compile(r".{2,8}?村|.{1,8}?(?:社区|街道|单位|公司|学校|医院)")
-#: Kinds of record numbered per person (档案编号, 人事档案号: a person's file), lower case.
-PERSONAL_FILES: Final = ("档案", "人事档案", "record", "profile")
 #: A heading naming one kind of record's number (人员编号, 档案编号, 工号, 人员ID, person_no, user_id): a
 #: running number under it is that record's key whatever its table is called (a 人员库's two exported
 #: files, 人员信息.csv and 证件信息.csv, both by 人员编号 1..n: R15i-1). A bare 编号, id or No. names none.
@@ -116,18 +97,6 @@ def own_name(table: TableSample) -> str:
     return re.split(r"[.:/\\]", name)[-1].lower()
 
 
-def one_list(first: Keys, second: Keys) -> bool:
-    """Whether the two tables are parts of one list in one file or database, so that a running number
-    they share keys its records (R15i-5): both are named as a part of a record's information (基本信息
-    and 证件信息, 家庭情况, 联系方式). Tables of one database or sheets of one workbook named
-    as registers of their own (会议签到 and 访客登记: each counts its 编号 from 1, as a database's
-    tables count their INTEGER PRIMARY KEY) are not one list however their numbers overlap (R15j-2)."""
-    if not first.dataset or first.dataset != second.dataset:
-        return False
-    names = [re.split(r"[.:/\\]", keys.name.strip())[-1].lower() for keys in (first, second)]
-    return all(name.endswith(RECORD_PARTS) for name in names)
-
-
 def keys_of(table: TableSample) -> Keys:
     """The table's :class:`Keys` (its headings as keys: 编号, and person_id as person.id is)."""
     headings: dict[str, int] = {}
@@ -144,12 +113,11 @@ def keys_of(table: TableSample) -> Keys:
         if field in CATEGORIES or _dated(values) or _category(values, column, people=_names_people(field)):
             unkeyed.add(i)
         if field and field not in ROW_NUMBERS:
-            # every table's own id counts its rows (1..n, or with gaps where rows were deleted, from
-            # 1001...): a key of another table only as person_id (R15j-9); values that cannot coincide
-            # by chance (UUIDs) two tables share are one entity's, split by columns (user / user_profile: R15i-22)
-            if field not in SURROGATES or not _counted(values):
+            # every table's own id 1..n: a key of another table only as person_id; one of values (UUIDs)
+            # two tables share is one entity's, split by columns (user / user_profile: R15i-22)
+            if field not in SURROGATES or i not in numbered:
                 headings.setdefault(field, i)
-                if _names_records(field) and not _OWNED.match(own):
+                if _names_records(field):
                     qualified.add(field)
             if own and not field.startswith(own):
                 for heading in (f"{own}_{field}", f"{own}{field}"):
@@ -211,14 +179,8 @@ def varying(table: TableSample, key: int) -> frozenset[int]:
 
 
 def _names_records(field: str) -> bool:
-    """Whether the heading numbers people or their files (人员编号, 工号, person_id, 档案编号), whose
-    running number one 人员库's export keeps across its files (R15i-1). What tells them from a
-    register's own count is what is counted: 户号, 房号, 床号, 车位号, 案卷号 number households, rooms,
-    beds, spaces, case files, and each village's or unit's register counts its own from 1 (two
-    villages' 户号 1..300 are different households: R15j-1). Two units numbering their own staff
-    from 1 under 人员编号 cannot be told from one 人员库 split in two by headings or values (R15i-1)."""
-    kind = _record_kind(field)
-    return _names_people(field) or kind.endswith(PERSONAL_FILES)
+    """Whether the heading names a kind of record's number (人员编号, person_id), not only a number."""
+    return bool(_record_kind(field))
 
 
 def _record_kind(field: str) -> str:
@@ -234,8 +196,7 @@ def _record_kind(field: str) -> str:
 def _names_people(field: str) -> bool:
     """Whether the heading numbers people (人员编号, 工号, 学号, user_id): a person's log repeats it on
     every row of theirs (门禁, 考勤: 365 swipes each), which no more makes it a group's code (R15i-18)."""
-    kind = _record_kind(field)
-    return kind in PEOPLE_ALONE or kind.endswith(PEOPLE) and not kind.endswith(LEGAL_PERSONS)
+    return _record_kind(field).endswith(PEOPLE)
 
 
 def _sketch(column: ColumnSample, values: set[str], whole: KeySketch | None) -> tuple[int, frozenset[int], bool]:
@@ -253,12 +214,6 @@ def _numbered(values: set[str], rows: int | None) -> bool:
     if len(values) < 2 or not all(v.isascii() and v.isdigit() for v in values):
         return False
     return max(int(v) for v in values) <= max(rows or 0, len(values)) * 21 // 20 + 1
-
-
-def _counted(values: set[str]) -> bool:
-    """Whether the values are an autoincrement counter's: integers of up to COUNTER_DIGITS digits
-    (any two tables' counters overlap, gaps or none), not random codes (UUIDs, 19-digit snowflake ids)."""
-    return bool(values) and all(v.isascii() and v.isdigit() and len(v) <= COUNTER_DIGITS for v in values)
 
 
 def _dated(values: set[str]) -> bool:

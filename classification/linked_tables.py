@@ -32,7 +32,7 @@ from typing import Any, ClassVar, Final, Protocol, TypeVar
 
 from govsoc.classification.columns import ColumnDecision
 from govsoc.classification.grading import IDENTITY_DOCUMENTS, Scheme, column_kinds, rank, tagged_recognizers
-from govsoc.classification.link_keys import MIN_KEYS, SKETCH, Keys, keys_of, one_list
+from govsoc.classification.link_keys import MIN_KEYS, SKETCH, Keys, keys_of
 from govsoc.classification.sources.key_sketch import EMPTY
 
 __all__ = ["linked", "Link", "links", "Keys", "keys_of", "SKETCH"]
@@ -117,7 +117,7 @@ def links(tables: Sequence[Keys], kinds: Sequence[frozenset[str]]) -> list[Link]
                 # a running number is a key under a heading naming its table or records, or between
                 # parts of one file or database (a workbook's sheets: R15i-5), not of two files
                 named = (heading in tables[i].qualified or heading in tables[j].qualified
-                         or one_list(tables[i], tables[j]))
+                         or bool(tables[i].dataset) and tables[i].dataset == tables[j].dataset)
                 shared = _shared(_side(tables[i], a, named), _side(tables[j], b, named)) if i != j else 0
                 if shared:
                     found[(i, a, j, b)] = Link(table=i, column=a, other=j, other_column=b, shared=shared)

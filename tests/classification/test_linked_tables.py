@@ -8,7 +8,6 @@ import sqlite3
 from pathlib import Path
 
 import openpyxl  # extra `classify`, which dev pulls in
-import pytest
 
 from govsoc.classification.checksums import resident_id_check_char
 from govsoc.classification.columns import ColumnSample
@@ -89,45 +88,6 @@ def test_sheets_numbered_from_one_by_a_shared_heading_are_joined(tmp_path: Path)
     book.save(path)
     inventory = scan(path)
     assert (table(inventory, "证件信息").level, table(inventory, "基本信息").level) == ("G4", "G4")
-
-
-def _two_lists(path: Path, names: tuple[str, str]) -> Path:
-    """``path`` (.xlsx or .sqlite) holding names[0] (编号 1..300, 姓名) of people 0..299 and names[1]
-    (编号 1..300, 身份证号码) of people 500..799, each numbered by its own 编号 from 1."""
-    rows = [[(i + 1, person(i)[0]) for i in range(300)], [(i + 1, person(500 + i)[1]) for i in range(300)]]
-    headings = [("编号", "姓名"), ("编号", "身份证号码")]
-    if path.suffix == ".xlsx":
-        book = openpyxl.Workbook()
-        book.remove(book.worksheets[0])
-        for name, heading, values in zip(names, headings, rows, strict=True):
-            sheet = book.create_sheet(name)
-            for row in [heading, *values]:
-                sheet.append(list(row))
-        book.save(path)
-        return path
-    with sqlite3.connect(path) as db:
-        for name, heading, values in zip(names, headings, rows, strict=True):
-            db.execute(f"create table {name} ({heading[0]} integer primary key, {heading[1]} text)")
-            db.executemany(f"insert into {name} values (?, ?)", values)
-    db.close()
-    return path
-
-
-@pytest.mark.parametrize(("file", "names", "linked"), [
-    # R15j-2: two registers of one workbook, each numbering its own 编号 from 1, different people
-    ("book.xlsx", ("会议签到", "访客登记"), False),
-    # the same as two tables of one database, each 编号 INTEGER PRIMARY KEY (an autoincrement)
-    ("book.sqlite", ("会议签到", "访客登记"), False),
-    # one list spread over sheets named as parts of a record's information (R15i-5) still links
-    ("book.xlsx", ("基本信息", "证件信息"), True),
-    # and over a database's tables named so
-    ("book.sqlite", ("人员基本信息", "人员证件信息"), True),
-])
-def test_a_shared_running_number_links_parts_of_one_list_only(
-        tmp_path: Path, file: str, names: tuple[str, str], linked: bool) -> None:
-    inventory = scan(_two_lists(tmp_path / file, names))
-    levels = (table(inventory, names[0]).level, table(inventory, names[1]).level)
-    assert levels == (("G4", "G4") if linked else ("G2", "G3")), table(inventory, names[1]).basis
 
 
 def test_a_row_number_column_is_no_key(tmp_path: Path) -> None:

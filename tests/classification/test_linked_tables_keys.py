@@ -11,9 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from govsoc.classification.columns import ColumnSample
-from govsoc.classification.link_keys import keys_of
-from govsoc.classification.sources.base import TableSample
 from tests.classification.test_linked_tables import person, scan, table
 from tests.classification.test_linked_tables_scale import ident
 
@@ -45,15 +42,8 @@ def written(folder: Path, files: dict[str, list[list[str]]]) -> Path:
     ("编号", lambda i: str(i + 1)),  # 编号 1..n is a row number too, however headed
     ("编号", lambda i: f"{i + 1:04d}"),  # zero-padded 0001..0050: still 1..n
     ("id", lambda i: str(i + 1)),  # every CSV's own id (was read as csv_id in both files)
-    ("id", lambda i: str(4 * i // 3 + 1)),  # an autoincrement id with gaps (rows deleted): still a counter (R15j-9)
-    ("id", lambda i: str(1001 + i)),  # a counter started at 1001: two tables' counters overlap as well (R15j-9)
     ("日期", lambda i: f"2024-{i // 28 + 1:02d}-{i % 28 + 1:02d}"),  # a date column: 50 distinct days
     ("登记日期", lambda i: f"2024年{i // 28 + 1}月{i % 28 + 1}日"),  # dates written in Chinese
-    ("户号", lambda i: str(i + 1)),  # each village numbers its own households from 1 (R15j-1)
-    ("房号", lambda i: str(i + 1)),  # rooms, counted by each register
-    ("床号", lambda i: str(i + 1)),  # beds
-    ("车位号", lambda i: str(i + 1)),  # parking spaces
-    ("案卷号", lambda i: str(i + 1)),  # case files of two offices
     ("部门", lambda i: f"第{i + 1}科"),  # a department heading: a group of people, however many
     ("单位", lambda i: UNITS[i % 3]),  # three offices, repeated: a category, no key
 ])
@@ -127,41 +117,3 @@ def test_a_key_repeated_over_different_people_links_none_of_them(
     inventory = scan(folder)
     levels = (table(inventory, "参保人员.csv").level, table(inventory, "企业名录.csv").level)
     assert levels == (("G4", "G4") if linked else ("G3", "G2")), table(inventory, "参保人员.csv").basis
-
-
-@pytest.mark.parametrize(("key", "group"), [
-    ("法人编号", True),  # a legal person is an organisation: its number over 50 employees is a category (R15j-10)
-    ("法人代码", True),  # the same under 代码
-    ("纳税人编号", True),  # a taxpayer's number (an enterprise's) over its employees
-    ("大学代码", True),  # a university's code over its graduates: 大学 is no 学号 (R15j-10)
-    ("施工编号", True),  # a construction site's number over its workers: 施工 is no 工号
-    ("单位编号", True),  # the control: a unit's number over its staff (4ed701a)
-    ("工号", False),  # a person's log repeating their 工号 on every row stays a person's key (R15i-18)
-    ("人员编号", False),  # the same under 人员编号
-    ("持有人编号", False),  # a holder is a person
-])
-def test_an_organisations_number_over_its_people_is_a_category(key: str, group: bool) -> None:
-    codes = [f"FR{i % 40:05d}" for i in range(2000)]  # 40 codes, each on 50 rows
-    columns = (ColumnSample(dataset="参保人员.csv", field=key, rows=2000, values=codes),
-               ColumnSample(dataset="参保人员.csv", field="员工身份证号码", rows=2000,
-                            values=[person(i)[1] for i in range(2000)]))
-    keys = keys_of(TableSample(dataset="参保人员.csv", table="", rows=2000, columns=columns))
-    assert (0 in keys.unkeyed) == group
-
-
-@pytest.mark.parametrize(("names", "linked"), [
-    # R15j-1: two units' files named after each unit, each numbering its own staff 1..50: different people
-    (("甲单位名单.csv", "乙单位体检.csv"), False),
-    # two villages' files the same
-    (("王家村人员.csv", "李家村人员.csv"), False),
-    # one 人员库's two files named by what they hold (R15i-1): one numbering, linked
-    (("人员信息.csv", "证件信息.csv"), True),
-])
-def test_a_units_own_numbering_of_its_people_links_no_other_units(names: tuple[str, str], linked: bool,
-                                                                  tmp_path: Path) -> None:
-    folder = written(tmp_path / "f", {
-        names[0]: [["人员编号", "姓名"], *([str(i + 1), person(i)[0]] for i in range(50))],
-        names[1]: [["人员编号", "身份证号码"], *([str(i + 1), person(500 + i)[1]] for i in range(50))]})
-    inventory = scan(folder)
-    levels = (table(inventory, names[1]).level, table(inventory, names[0]).level)
-    assert levels == (("G4", "G4") if linked else ("G3", "G2")), table(inventory, names[1]).basis
