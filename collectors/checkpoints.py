@@ -48,9 +48,6 @@ RACY_SECONDS = 1.0
 GROUP_SIZE = 256
 GROUP_SECONDS = 1.0
 
-#: A file modified within this many seconds is taken as still being written (see register).
-LIVE_SECONDS = 60.0
-
 #: The fingerprint of record-file checkpoints (EVTX): they are found by path, never by content.
 RECORD_FILE = "record-file"
 
@@ -603,13 +600,9 @@ class CheckpointStore:
         lost = self._lost_identity(view)
         if lost is not None:  # the file of a damaged checkpoint: its identity again, so its ids are
             identity, print_, length = lost  # the same and the store keeps its lines once
-        # A file shorter than a fingerprint and written lately may grow before the group is written,
-        # and another process looking at it then would register it under another identity, its head
-        # longer (R11q-8): such a registration is written at once, seen by the others' match().
-        growing = length < FINGERPRINT_BYTES and time.time() - view.mtime < LIVE_SECONDS
         saved = self.save(Checkpoint(identity=identity, fingerprint=print_, fingerprint_bytes=length,
                                      path=str(view.path), size=view.size, device=view.device,
-                                     inode=view.inode, parser=parser), can_wait=not growing)
+                                     inode=view.inode, parser=parser), can_wait=True)
         with self._pending_lock:
             if identity in self._pending:
                 self._registrations.add(identity)

@@ -13,8 +13,7 @@ from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.copies import Copies
 from govsoc.collectors.detect import detect_parser
 from govsoc.collectors.files.binary import binary_magic, sniff_binary
-from govsoc.collectors.files.identity import FINGERPRINT_BYTES, FileView, look
-from govsoc.core.errors import ParseError
+from govsoc.collectors.files.identity import FileView
 
 __all__ = ["REGISTRY_LOCK", "registered"]
 
@@ -28,7 +27,6 @@ def registered(checkpoints: CheckpointStore, copies: Copies, view: FileView,
     the one its name suggests) when the file is new; or None and what it is, when a new file is
     binary content; (None, None) for a new file that is a copy of a log, which is not read."""
     with checkpoints.lock(REGISTRY_LOCK):
-        view = _grown(view)
         checkpoint = checkpoints.match(view)
         if checkpoint is not None and (checkpoint.device, checkpoint.inode) != (view.device, view.inode) \
                 and (copies.marked(view) == checkpoint.identity or copies.stale(view, checkpoint)):
@@ -43,23 +41,6 @@ def registered(checkpoints: CheckpointStore, copies: Copies, view: FileView,
             return None, None
         # no longer a copy as compared (the log truncated or changed meanwhile): matched again
         return _matched(checkpoints, copies, view, parser, checkpoints.match(view))
-
-
-def _grown(view: FileView) -> FileView:
-    """``view``, or, when it was taken of a file shorter than a fingerprint that has grown since (the
-    same inode, its first bytes still ``view``'s), a look at it now. A look taken before the registry
-    lock was won cannot match a checkpoint another process registered meanwhile with a fingerprint
-    longer than its head: the file was registered twice, each identity reading it from byte 0
-    (R11q-8: a follower and a cron one-shot at once, 453 lines stored twice)."""
-    if view.compressed or len(view.head) >= FINGERPRINT_BYTES:
-        return view
-    try:
-        now = look(view.path)
-    except (OSError, ParseError):
-        return view
-    grown = (now.device, now.inode) == (view.device, view.inode) and len(now.head) > len(view.head) \
-        and now.head.startswith(view.head)
-    return now if grown else view
 
 
 def _matched(checkpoints: CheckpointStore, copies: Copies, view: FileView, parser: str | None,
