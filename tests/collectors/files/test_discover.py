@@ -32,6 +32,10 @@ from govsoc.collectors.files.discover import (
     ("auth-20261203.log", ("date", 20261203)),  # extension with dateext
     ("auth.old.log", None),  # no rotation before the extension
     ("authx.1.log", None),  # another file's rotation: the stem differs
+    # R11r-7: dateext with dateformat .%Y%m%d is a date, not generation 20,261,203 (whose missing
+    # predecessors were listed: 20 million names, 6.2 GB, nothing read)
+    ("auth.log.20261203", ("date", 20261203)),
+    ("auth.20261203.log", ("date", 20261203)),  # ... with extension .log
 ])
 def test_rotation_age_from_logrotates_names(tmp_path: Path, name: str, age: tuple[str, int] | None) -> None:
     assert rotation_age(tmp_path / "auth.log", tmp_path / name) == age
@@ -58,6 +62,16 @@ def test_missing_numbered_generations_are_named(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(b"x\n")
     assert [p.name for p in missing_generations(live, tmp_path / "auth.log.4")] == ["auth.log.1", "auth.log.3"]
     assert missing_generations(live, tmp_path / "auth.log-20251209") == []
+
+
+def test_a_file_numbered_far_beyond_any_rotation_names_no_gaps(tmp_path: Path) -> None:
+    # R11r-6: an application's own gateway.8443.log beside gateway.log made one run warn of 8,441
+    # missing generations (gateway.2.log ... gateway.8442.log)
+    live = tmp_path / "gateway.log"
+    for name in ("gateway.log", "gateway.1.log", "gateway.8443.log"):
+        (tmp_path / name).write_bytes(b"x\n")
+    assert missing_generations(live, tmp_path / "gateway.8443.log") == []
+    assert [p.name for p in missing_generations(live, tmp_path / "gateway.3.log")] == ["gateway.2.log"]
 
 
 def test_rotation_family_of_a_rotated_name(tmp_path: Path) -> None:
