@@ -146,10 +146,11 @@ def still_elsewhere(checkpoint: Checkpointed, view: FileView) -> bool:
     # renamed by a rotation and still holding what was read: a file under another of the log's
     # rotated names is a copy of it, not it (R11q-9, K5: a copy marked while the log was read short of
     # its end took the log's checkpoint; the log, at app.log.1, was read again from byte 0)
-    if rotation_age(log_path(checkpoint), view.path) is None:
+    # (not own_file: it would open the path again, just found not to hold the file)
+    if rotation_age(log_path(checkpoint), view.path) is None or (moved := _renamed(checkpoint)) is None:
         return False
-    with own_file(checkpoint) as moved:
-        return moved is not None
+    with still_at_path(checkpoint, moved) as original:
+        return original is not None
 
 
 def newer_holding(checkpoint: Checkpointed, view: FileView) -> tuple[int, str | None] | None:
