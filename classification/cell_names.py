@@ -33,7 +33,7 @@ from govsoc.classification.identifier_names import is_person_name
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.role_names import role_name_hits
 
-__all__ = ["CellNames", "STATUS_KINDS", "cell_names"]
+__all__ = ["AFTER_PERSON", "CellNames", "STATUS_KINDS", "TIES", "cell_names"]
 
 #: Sensitive recognizer id -> the status words naming a person of its category (PIPL art. 28).
 STATUS_KINDS: Final = {
@@ -46,6 +46,21 @@ STATUS_KINDS: Final = {
 #: separator between: where a list line puts its person's name.
 _BEFORE: Final = re.compile(r"(?<![\u4e00-\u9fa5·])([\u4e00-\u9fa5·]{2,9})[ \t\u3000,，:：、_/-]{0,2}\Z")
 _AFTER: Final = re.compile(r"[ \t\u3000,，:：、_/-]{0,2}([\u4e00-\u9fa5·]{2,9})(?![\u4e00-\u9fa5·])")
+#: What a remark writes right after the person it names (R15k-6): case work's acts (经办人张建国核实,
+#: 网格员陈丽走访, 村干部韩伟陪同), the named person's state or life event (李秀英入住敬老院, 王桂兰已去世,
+#: 孙志强二级). What a household head grows or does (户主黄桃种植, 户主牛羊养殖, 户主林地承包) is none: the
+#: words opening those runs are its objects.
+AFTER_PERSON: Final = (
+    "核实", "核查", "核验", "走访", "陪同", "上门", "入户", "随访", "签字", "签名", "签收", "确认", "办理",
+    "代办", "代领", "申请", "来访", "来电", "反映", "帮扶", "联系", "监护", "赡养", "抚养", "照料", "入住",
+    "卧床", "残疾", "患病", "患有", "身患", "无业", "务工", "务农", "外出", "在外", "去世", "病故", "死亡",
+    "离婚", "结婚", "丧偶", "就读", "上学", "居住", "生活", "住院", "服刑", "戒毒", "一级", "二级", "三级",
+    "四级", "夫妇", "之子", "之女", "本人")
+#: Characters tying a name to what a remark says of the person (王桂兰已去世, 周海涛因病, 罗欣怡由姑姑抚养).
+TIES: Final = ("已", "因", "由", "系", "的", "等", "与", "和", "及", "现", "在")
+_HAN: Final = re.compile(r"[\u4e00-\u9fa5]")
+#: What role_names says of a name it found after a role or kin word (not beside a diagnosis or a title).
+_AFTER_ROLE: Final = "after the role word"
 #: Masked examples kept.
 _EXAMPLES: Final = 3
 
@@ -74,7 +89,7 @@ def cell_names(values: Sequence[str], names: Recognizer, identifiers: Sequence[R
     for value in values:
         if value.isascii():
             continue
-        hits = list(role_name_hits(value, names)) or _beside(value, names, identifiers)
+        hits = [h for h in role_name_hits(value, names) if _said_of(value, h)] or _beside(value, names, identifiers)
         if not hits:
             continue
         found.values += 1
@@ -85,6 +100,20 @@ def cell_names(values: Sequence[str], names: Recognizer, identifiers: Sequence[R
             if any(value[:hit.start].endswith(words) for hit in hits):
                 found.sensitive[kind] = found.sensitive.get(kind, 0) + 1
     return found
+
+
+def _said_of(value: str, hit: Match) -> bool:
+    """Whether the name ``hit`` found after a role word in ``value`` (others are judged by role_names
+    alone: before a diagnosis or a title) is said to be one by what follows it: nothing more of the
+    Chinese run (户主王五, 妻子次仁卓玛), or words of AFTER_PERSON or TIES; or read as a name of two
+    characters (韩伟 of 韩伟陪同) when its last one opens words of AFTER_PERSON. A run of words after a
+    role word (户主黄桃种植: 黄桃种 + 植, 黄桃 + 种植) names no one the column is graded for; the
+    free-text masker, showing it, masks it all the same (role_names)."""
+    end = hit.end
+    if _AFTER_ROLE not in hit.reason or end >= len(value) or not _HAN.match(value[end]) \
+            or value.startswith((*AFTER_PERSON, *TIES), end):
+        return True
+    return end - hit.start == 3 and value.startswith(AFTER_PERSON, end - 1)
 
 
 def _beside(value: str, names: Recognizer, identifiers: Sequence[Recognizer]) -> list[Match]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Final
@@ -35,12 +36,18 @@ from govsoc.classification.sources.key_sketch import DATE as _DATE
 from govsoc.classification.sources.key_sketch import MIN_KEYS, SKETCH, KeySketch, value_hash
 
 __all__ = ["Keys", "keys_of", "SKETCH", "MIN_KEYS", "REPEATS", "ROW_NUMBERS", "SURROGATES", "CATEGORIES", "PEOPLE",
-           "own_name", "varying", "VARIED"]
+           "own_name", "varying", "VARIED", "household", "HOUSEHOLD_KEYS", "HEADS"]
 
 #: Sampled rows a value of a column holds on average from which the column is a category (a unit's code).
 REPEATS: Final = 20
 #: Values of a key seen on two sampled rows and more from which :func:`varying` tells what differs under one.
 VARIED: Final = 3
+#: Headings of a household's number (lower case): a key over its members, its head among them (R15k-10).
+#: Not 账户号, 用户号, 客户号, 商户号: an account's, a customer's.
+HOUSEHOLD_KEYS: Final = frozenset({"户号", "户编号", "户籍号", "户籍编号", "户口编号", "家庭户号", "家庭编号",
+                                   "家庭户编号", "household_id", "household_no"})
+#: Values of a relation column (与户主关系) marking a household's head.
+HEADS: Final = frozenset({"户主", "本人"})
 #: Headings of row numbers, never a key between tables (lower case).
 ROW_NUMBERS: Final = frozenset({"序号", "行号", "序", "顺序号", "no", "no.", "#", "index", "rownum", "row", "line"})
 #: Headings of a table's own surrogate key, which join another table only as ``<table>_id`` (lower case).
@@ -152,7 +159,7 @@ def varying(table: TableSample, key: int) -> frozenset[int]:
     """The columns of ``table`` whose values differ between the sampled rows of one value of column
     ``key`` in half the values seen on two rows and more (VARIED of them at least, half the values
     seen): 5 employees' ID numbers under their enterprise's code, where a person's log repeats one
-    ID number under a 工号.
+    ID number under a 工号. A household's key (:func:`household`) is no group's: none.
     Columns are paired row for row (column_sample.row_for_row)."""
     rows = row_for_row(table.columns)
     keys = rows[key]
@@ -167,6 +174,8 @@ def varying(table: TableSample, key: int) -> frozenset[int]:
     # the exception in a table of people's documents (fk_cert of R15i: 1 in 3 people, held linked)
     if len(repeated) < VARIED or len(repeated) * 2 < len(groups):
         return frozenset()
+    if household(table.columns[key].field, table.columns, rows, repeated):
+        return frozenset()
     found = set()
     for i, cells in enumerate(rows):
         if i == key or cells is None:
@@ -176,6 +185,25 @@ def varying(table: TableSample, key: int) -> frozenset[int]:
         if len(seen) >= VARIED and sum(1 for values in seen if len(values) > 1) * 2 >= len(seen):
             found.add(i)
     return frozenset(found)
+
+
+def household(field: str, columns: Sequence[ColumnSample], rows: Sequence[Sequence[str] | None],
+              repeated: Sequence[Sequence[int]]) -> bool:
+    """Whether the key ``field`` repeated over the row places ``repeated`` is a household's
+    (GB/T 43697-2024 §6.6; R15k-10): its heading names one (户号, 家庭编号: HOUSEHOLD_KEYS), or a
+    relation column (与户主关系, 关系) says which row of each household is its head (户主, 本人) in
+    half its repeated values at least. A household's members are no group of strangers: its head is
+    one of them, the person another table's 户主身份证号码 belongs to under the same 户号, so every
+    member's name is linked to the head's ID number and phone."""
+    if field.strip().lower() in HOUSEHOLD_KEYS:
+        return True
+    for column, cells in zip(columns, rows, strict=True):
+        if cells is None or "关系" not in column.field:
+            continue
+        heads = sum(1 for places in repeated if sum(1 for p in places if cells[p].strip() in HEADS) == 1)
+        if heads >= VARIED and heads * 2 >= len(repeated):
+            return True
+    return False
 
 
 def _names_records(field: str) -> bool:

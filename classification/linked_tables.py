@@ -19,7 +19,9 @@ sketches, :class:`Keys`: a scan keeps no table's values; a file's over all its r
 R15h-15). A row-number heading (序号) is no key. A foreign key the database declares links its two
 tables whatever their samples share (R15h-8). A key repeated over different people (names or
 identity documents differing under most of its values: 5 employees under their enterprise's code)
-is a group's, and links no person's information to its record (R15i-19, :func:`_of_groups`).
+is a group's, and links no person's information to its record (R15i-19, :func:`_of_groups`); a
+household's (户号, or a 与户主关系 column marking each one's 户主) is not: its head is the person
+another table keeps under it (户主身份证号码, R15k-10).
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ Rows above the first row naming a known column that fill fewer cells than it are
 whatever they hold (填报日期 beside a date cell, 联系电话 beside a number, a title beside 单位：元
 over a roster of three columns), and so are rows as full as it whose cells are all label：value items
 (a 填报 line, 单位：某乡,填报人：张三,电话：138...,日期：2024-01-31: R15d-13): data does not come above a
-header. A row naming KNOWN_NAMES known columns or more (姓名,身份证号码,联系电话) is the header whatever
+header. A row naming KNOWN_NAMES known columns or more (姓名,身份证号码,联系电话; a cell of free text, past
+NAME_LIMIT or holding a sentence's punctuation, names none: R15k-20) is the header whatever
 the rows above it hold, unless one is a record of its columns (two cells or more that the named
 columns' recognizers take): a 填报 line with a bare date or name among its items is a title (R15e-6);
 but a table above it (a plain row of names, then two rows or more of as many cells) is a table of its
@@ -70,6 +71,8 @@ _SHORT: Final = 8
 # a number (序号 1, 12.5, 1,234, 50%) or a date (2024-01-31, 2024/1/31 08:00, 2024年1月31日): data
 _NUMBER: Final = re.compile(r"[-+]?(?:\d[\d,]*)?\.?\d+%?|\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?(?:\s.*)?")
 
+# a sentence's punctuation: a note's, no column name's (R15k-20)
+_SENTENCE: Final = re.compile(r"[，。；！？]")
 # a digit anywhere: no column name holds one
 _DIGIT: Final = re.compile(r"\d")
 # a control character inside a cell: a line break (Alt+Enter), a tab, ESC
@@ -143,7 +146,8 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool],
     # notes whatever they hold (填报日期 beside a date cell, 联系电话 beside a number: R15c-9; a
     # title beside 单位：元 over a roster of three columns: R15c-16); data does not come above a header
     named = next((i for i, is_known in enumerate(known) if is_known), None)
-    if (named is not None and len({cell for cell in filled[named] if names_column(cell)}) >= KNOWN_NAMES
+    if (named is not None and len({cell for cell in filled[named] if names_column(cell) and not _is_text(cell)})
+            >= KNOWN_NAMES
             and all(fits(head[named], row) < 2 for row in head[:named])):
         # a row naming several known columns is the header whatever the rows above it hold (a 填报
         # line whose date or name has no label, 某乡民政办,张三,138...,2024-01-31: R15e-6), unless one
@@ -170,6 +174,14 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool],
                 return i - 1, True  # one name over the data: a header short of names (R15c-2)
             return (short, True) if short is not None else (i, False)  # not a title row: data
     return (short, True) if short is not None else (0, False)
+
+
+def _is_text(cell: str) -> bool:
+    """Whether ``cell`` is a record's free text, no column's name: it runs past NAME_LIMIT or holds a
+    sentence's punctuation (，。；！？: 经办人张建国核实，申请人家庭收入低于…). A record of such notes
+    under a header of short headings (序号,走访日期,走访情况,存在问题,处理意见) names no column, whatever
+    role words its notes hold (R15k-20)."""
+    return len(cell) > NAME_LIMIT or _SENTENCE.search(cell) is not None
 
 
 def _table_above(counts: list[int], filled: list[list[str]], valued: list[bool], named: int) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from govsoc.classification.cell_names import cell_names
 from govsoc.classification.free_text import FreeTextMasker, mask_free_text
 from govsoc.classification.grading import load_scheme
 from govsoc.classification.inventory import build_inventory
@@ -146,3 +147,38 @@ LIST_NAMES = ["袁春", "张建雨", "钱红", "欧阳娜", "买买提江·吐�
 def test_a_name_beside_an_id_number_in_one_cell_is_a_name(tmp_path: Path, lines: list[str], kinds: tuple[str, ...],
                                                           level: str) -> None:
     assert _lines(tmp_path / "list.csv", lines) == (kinds, level)
+
+
+#: R15k-6: what a household head grows, raises or does, and a remark's events, after a role or kin
+#: word: a surname character opens each run (黄, 杨, 牛, 林, 车, 余 ...), and none names anyone
+CROPS = ["户主黄桃种植", "户主杨梅种植", "户主毛竹种植", "户主牛羊养殖", "户主马铃薯种植", "户主林地承包",
+         "户主孔雀养殖", "户主石屋改造", "户主汪洋养殖", "户主龙虾养殖", "户主花生种植", "户主甘蔗种植", "丈夫车祸身亡",
+         "申请人余款未结"]
+
+
+@pytest.mark.parametrize(("notes", "with_ids", "level"), [
+    # a 产业 register's 备注 of crops and livestock, no name anywhere: 一般数据, 1级 (was 2级)
+    (CROPS * 5, False, "G1"),
+    # the same beside the heads' ID numbers: the ID numbers' 3级, no name beside them (was 4级)
+    (CROPS * 5, True, "G3"),
+])
+def test_what_a_household_head_grows_names_no_one(tmp_path: Path, notes: list[str], with_ids: bool,
+                                                  level: str) -> None:
+    assert _remarks(tmp_path / "备注.csv", notes, with_ids=with_ids)[:2] == (None, level)
+
+
+def test_no_crop_remark_is_counted_as_naming_someone() -> None:
+    # the count itself, not only the column's decision under the half share (cell_names)
+    assert cell_names(CROPS, FreeTextMasker().names).values == 0
+
+
+@pytest.mark.parametrize("note", [
+    "村干部韩伟陪同",  # a name of two characters before case work's word (韩伟陪 + 同 read first)
+    "网格员陈静走访",
+    "由社区网格员陈丽上门核查",
+    "经办人张建国核实",  # three characters, then the act
+    "老伴王桂兰已去世",  # a tie (已) after the name
+    "联系人努尔别克",  # the name ends the run
+])
+def test_a_name_before_what_a_remark_says_of_a_person_is_counted(note: str) -> None:
+    assert cell_names([note], FreeTextMasker().names).values == 1
