@@ -177,9 +177,17 @@ WORDS: Final = frozenset("""
     管委会 居委会 村委会 农商行 国投 权限 石材
     """.split())
 
-#: Endings of places that are no administrative unit and that no given name ends in: lakes and old
-#: towns (艾比湖, 洪泽湖, 罗布泊, 丽江古城; R15i-8).
+#: Endings of places that are no administrative unit: lakes and old towns (艾比湖, 洪泽湖, 罗布泊, 丽江古城;
+#: R15i-8). A name may follow one (艾比湖王芳); a run ending in one is a place only when it is a known one
+#: (_LANDMARKS): given names end in 湖 and 泊 too (刘镜湖, 王小湖, 李泊: R15k-11).
 _FEATURE_ENDINGS: Final = ("湖", "泊", "古城")
+#: Lakes, 泊 and old towns whose names open with a surname character and read as a surname and a given
+#: name (艾比湖: 艾 + 比湖, 罗布泊, 洪泽湖; 古城 after 丽江): places wherever they stand. A lake not
+#: listed that so reads is masked as a name would be (a name in clear is the worse error).
+_LANDMARKS: Final = frozenset("""
+    艾比湖 洪泽湖 高邮湖 骆马湖 呼伦湖 查干湖 罗布泊 梁山泊 衡水湖 南四湖 莫愁湖 金鸡湖 阳澄湖 石臼湖 梁子湖 汤逊湖
+    洪湖 龙感湖 黄湖 武昌湖 万峰湖 白马湖 邵伯湖 尚湖 古城
+    """.split())
 #: Prefectures, leagues and their parts written without their unit whose names the minority-name
 #: reader takes for a person's (巴音郭楞 of 巴音郭楞蒙古自治州 read as 巴音 + 郭楞: R15i-8); no one
 #: is named so.
@@ -216,8 +224,8 @@ def is_place(token: str) -> bool:
 
 def _is_landmark(token: str) -> bool:
     """Whether ``token`` names a place that is no administrative unit, or one written without it
-    that reads as a minority name (_FEATURE_ENDINGS, _REGIONS)."""
-    return token in _REGIONS or (len(token) > 1 and token.endswith(_FEATURE_ENDINGS))
+    that reads as a minority name (_LANDMARKS, _REGIONS)."""
+    return token in _REGIONS or token in _LANDMARKS
 
 
 def is_person_name(token: str) -> bool:
