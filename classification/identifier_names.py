@@ -318,14 +318,24 @@ def _after_role_shape(before: str) -> bool:
     return len(before) >= 2 and before.endswith(ROLE_SHAPES)
 
 
+def _category_at(run: str, start: int) -> int:
+    """The length of a category at ``start`` that a name follows (0 for none): an ordinary word and
+    one character (危房户, 计生户, 文明户, 信访件, 公务车) before a name (危房户李建国.csv). The word opens
+    no name (_opens_with_word, 公务用车登记), but the name after the category is one (R15k-12)."""
+    if not _opens_with_word(run, start) or start + 3 >= len(run):
+        return 0
+    return 3 if _name_at(run, start + 3) else 0
+
+
 def _masked_run(run: str) -> str:
     shown: list[str] = []
     start, after_name = 0, False
     while start < len(run):
         lead = start == 0 or after_name or run[:start].endswith(_leads()) or _after_role_shape(run[:start])
         length = _name_at(run, start) if lead else 0
-        shown.append(mask("name", run[start:start + length]) if length else run[start])
-        start, after_name = start + (length or 1), bool(length)
+        category = _category_at(run, start) if lead and not length else 0
+        shown.append(mask("name", run[start:start + length]) if length else run[start:start + (category or 1)])
+        start, after_name = start + (length or category or 1), bool(length or category)
     return "".join(shown)
 
 
