@@ -242,18 +242,22 @@ def is_person_name(token: str) -> bool:
 
 #: FOLLOWS words of two characters and more: a surname character before one is no name (金申请).
 _LONG_FOLLOWS: Final = tuple(w for w in FOLLOWS if len(w) > 1)
+#: FOLLOWS words that are given names in use: 劳动, an era name of the 1950s and 60s (as 建国, 抗美),
+#: common among the elderly that 低保, 特困 and 养老 registers are about (低保户王劳动.csv: R15k-15).
+_GIVEN_NAMES: Final = frozenset({"劳动"})
 
 
 def _opens_as_words(token: str) -> bool:
     """Whether ``token`` (three characters and more) reads as words, not as a name: it opens with a
     file word (安置点, 干部黄 of 驻村干部黄晓东, 包联户), or its given name is a word that follows
-    a name (金申请, 金发放 of 临时救助金发放, 母赡养 of 岳父母赡养: R15j-8)."""
+    a name (金申请, 金发放 of 临时救助金发放, 母赡养 of 岳父母赡养: R15j-8) and no given name in use
+    (_GIVEN_NAMES: 王劳动)."""
     if token in _LONG_FOLLOWS:  # 任免 of 驻村干部任免, 考核 of 护林员考核: a word after a role word
         return True
     if len(token) < 3 or is_minority_name(token):
         return False
     given = token[2:] if token[:2] in COMPOUND_SURNAMES else token[1:]
-    return token[:2] in FIELD_WORDS or given.startswith(_LONG_FOLLOWS)
+    return token[:2] in FIELD_WORDS or (given.startswith(_LONG_FOLLOWS) and given not in _GIVEN_NAMES)
 
 
 @cache
