@@ -79,7 +79,11 @@ FOLLOWS: Final = TAILS + (
     "审核", "审查", "意见", "签字", "签名", "签章", "盖章", "承诺", "确认", "核实", "批准", "同意", "填报", "填写",
     "声明", "授权", "委托",
     # what a 民政 file lists for a benefit or a duty (临时救助金发放, 岳父母赡养: R15j-8)
-    "发放", "赡养")
+    "发放", "赡养",
+    # a duty's or an office's record, after a role or a name (驾驶员周检, 护理员周排班, 公职人员廉政档案,
+    # 主任信箱, 书记员金句, 讲解员李娜解说词): words that open with a surname, no name (R15k-1)
+    "廉政", "周检", "周记", "周转", "周排班", "周例会", "金句", "范围", "严查", "胡同", "任务", "信箱", "宣言",
+    "安全帽", "黄标车", "解说词")
 #: What precedes a person's name inside a file name: a year or date (2024年王小明…), 关于, a group,
 #: a decision's verb (关于给予王小明同志…处分的决定), a kin or role word (ROLE_LEADS).
 LEADS: Final = ("年", "月", "日", "度", "关于", "组", "班", "队", "第", "的", "和", "与", "及", "致", "给", "给予",
