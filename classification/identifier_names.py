@@ -179,6 +179,8 @@ WORDS: Final = frozenset("""
     门店 云盘 容积 敬语 薄厚 羊群 阿姨 母婴 修理 鲜度 印刷 玉器 银两 哈希 宾馆 勾选 呼叫 干预 冶炼 元素 衣服 展位
     阴影 智力 幸运 植物 衡器 富余 闭环 由来 来信 来函 周报 农民 单亲 文学 雷锋 边缘 关爱 关怀 管控 班级 易地
     管委会 居委会 村委会 农商行 国投 权限 石材
+    # before a FOLLOWS word or after a category, no name (宣传片解说词, 支付宝周转, 居住地周边)
+    宣传片 支付宝 周边
     """.split())
 
 #: Endings of places that are no administrative unit: lakes and old towns (艾比湖, 洪泽湖, 罗布泊, 丽江古城;
@@ -190,7 +192,7 @@ _FEATURE_ENDINGS: Final = ("湖", "泊", "古城")
 #: listed that so reads is masked as a name would be (a name in clear is the worse error).
 _LANDMARKS: Final = frozenset("""
     艾比湖 洪泽湖 高邮湖 骆马湖 呼伦湖 查干湖 罗布泊 梁山泊 衡水湖 南四湖 莫愁湖 金鸡湖 阳澄湖 石臼湖 梁子湖 汤逊湖
-    洪湖 龙感湖 黄湖 武昌湖 万峰湖 白马湖 邵伯湖 尚湖 古城
+    洪湖 龙感湖 武昌湖 万峰湖 白马湖 邵伯湖 古城
     """.split())
 #: Prefectures, leagues and their parts written without their unit whose names the minority-name
 #: reader takes for a person's (巴音郭楞 of 巴音郭楞蒙古自治州 read as 巴音 + 郭楞: R15i-8); no one

@@ -23,6 +23,7 @@ def names() -> ShownNames:
     ("申请人陈平湖.csv", "申请人陈**.csv"),  # 平湖 (a city too) as a given name after a role
     ("张古城档案.csv", "张**档案.csv"),  # 古城 as a given name before 档案
     ("王小湖.csv", "王**.csv"),  # a name alone, as 王五.csv is
+    ("黄湖低保申请.csv", "黄**低保申请.csv"),  # 黄湖 is a small lake too: a name before 低保 comes first
 ])
 def test_a_given_name_ending_as_a_lake_is_masked(names: ShownNames, name: str, shown: str) -> None:
     assert names.place(name) == shown

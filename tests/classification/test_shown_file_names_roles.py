@@ -84,6 +84,9 @@ KEPT += [
     "书记员金句.csv",  # the clerk's quotations
     "讲解员解说词.csv",  # a guide's script
     "村书记周例会.csv",  # a weekly meeting
+    # a word before one of those words is no name either (宣传片 was 宣** before 解说词)
+    "宣传片解说词.csv",  # a promotional film's script
+    "支付宝周转.csv",  # turnover through a payment service
 ]
 MASKED += [
     # R15k-1's words after a name end the name as a FOLLOWS word does: the name masked, the word shown
