@@ -79,7 +79,11 @@ FOLLOWS: Final = TAILS + (
     "审核", "审查", "意见", "签字", "签名", "签章", "盖章", "承诺", "确认", "核实", "批准", "同意", "填报", "填写",
     "声明", "授权", "委托",
     # what a 民政 file lists for a benefit or a duty (临时救助金发放, 岳父母赡养: R15j-8)
-    "发放", "赡养")
+    "发放", "赡养",
+    # a duty's or an office's record, after a role or a name (驾驶员周检, 护理员周排班, 公职人员廉政档案,
+    # 主任信箱, 书记员金句, 讲解员李娜解说词): words that open with a surname, no name (R15k-1)
+    "廉政", "周检", "周记", "周转", "周排班", "周例会", "金句", "范围", "严查", "胡同", "任务", "信箱", "宣言",
+    "安全帽", "黄标车", "解说词")
 #: What precedes a person's name inside a file name: a year or date (2024年王小明…), 关于, a group,
 #: a decision's verb (关于给予王小明同志…处分的决定), a kin or role word (ROLE_LEADS).
 LEADS: Final = ("年", "月", "日", "度", "关于", "组", "班", "队", "第", "的", "和", "与", "及", "致", "给", "给予",
@@ -175,11 +179,21 @@ WORDS: Final = frozenset("""
     门店 云盘 容积 敬语 薄厚 羊群 阿姨 母婴 修理 鲜度 印刷 玉器 银两 哈希 宾馆 勾选 呼叫 干预 冶炼 元素 衣服 展位
     阴影 智力 幸运 植物 衡器 富余 闭环 由来 来信 来函 周报 农民 单亲 文学 雷锋 边缘 关爱 关怀 管控 班级 易地
     管委会 居委会 村委会 农商行 国投 权限 石材
+    # before a FOLLOWS word or after a category, no name (宣传片解说词, 支付宝周转, 居住地周边)
+    宣传片 支付宝 周边
     """.split())
 
-#: Endings of places that are no administrative unit and that no given name ends in: lakes and old
-#: towns (艾比湖, 洪泽湖, 罗布泊, 丽江古城; R15i-8).
+#: Endings of places that are no administrative unit: lakes and old towns (艾比湖, 洪泽湖, 罗布泊, 丽江古城;
+#: R15i-8). A name may follow one (艾比湖王芳); a run ending in one is a place only when it is a known one
+#: (_LANDMARKS): given names end in 湖 and 泊 too (刘镜湖, 王小湖, 李泊: R15k-11).
 _FEATURE_ENDINGS: Final = ("湖", "泊", "古城")
+#: Lakes, 泊 and old towns whose names open with a surname character and read as a surname and a given
+#: name (艾比湖: 艾 + 比湖, 罗布泊, 洪泽湖; 古城 after 丽江): places wherever they stand. A lake not
+#: listed that so reads is masked as a name would be (a name in clear is the worse error).
+_LANDMARKS: Final = frozenset("""
+    艾比湖 洪泽湖 高邮湖 骆马湖 呼伦湖 查干湖 罗布泊 梁山泊 衡水湖 南四湖 莫愁湖 金鸡湖 阳澄湖 石臼湖 梁子湖 汤逊湖
+    洪湖 龙感湖 武昌湖 万峰湖 白马湖 邵伯湖 古城
+    """.split())
 #: Prefectures, leagues and their parts written without their unit whose names the minority-name
 #: reader takes for a person's (巴音郭楞 of 巴音郭楞蒙古自治州 read as 巴音 + 郭楞: R15i-8); no one
 #: is named so.
@@ -216,8 +230,8 @@ def is_place(token: str) -> bool:
 
 def _is_landmark(token: str) -> bool:
     """Whether ``token`` names a place that is no administrative unit, or one written without it
-    that reads as a minority name (_FEATURE_ENDINGS, _REGIONS)."""
-    return token in _REGIONS or (len(token) > 1 and token.endswith(_FEATURE_ENDINGS))
+    that reads as a minority name (_LANDMARKS, _REGIONS)."""
+    return token in _REGIONS or token in _LANDMARKS
 
 
 def is_person_name(token: str) -> bool:
@@ -234,18 +248,22 @@ def is_person_name(token: str) -> bool:
 
 #: FOLLOWS words of two characters and more: a surname character before one is no name (金申请).
 _LONG_FOLLOWS: Final = tuple(w for w in FOLLOWS if len(w) > 1)
+#: FOLLOWS words that are given names in use: 劳动, an era name of the 1950s and 60s (as 建国, 抗美),
+#: common among the elderly that 低保, 特困 and 养老 registers are about (低保户王劳动.csv: R15k-15).
+_GIVEN_NAMES: Final = frozenset({"劳动"})
 
 
 def _opens_as_words(token: str) -> bool:
     """Whether ``token`` (three characters and more) reads as words, not as a name: it opens with a
     file word (安置点, 干部黄 of 驻村干部黄晓东, 包联户), or its given name is a word that follows
-    a name (金申请, 金发放 of 临时救助金发放, 母赡养 of 岳父母赡养: R15j-8)."""
+    a name (金申请, 金发放 of 临时救助金发放, 母赡养 of 岳父母赡养: R15j-8) and no given name in use
+    (_GIVEN_NAMES: 王劳动)."""
     if token in _LONG_FOLLOWS:  # 任免 of 驻村干部任免, 考核 of 护林员考核: a word after a role word
         return True
     if len(token) < 3 or is_minority_name(token):
         return False
     given = token[2:] if token[:2] in COMPOUND_SURNAMES else token[1:]
-    return token[:2] in FIELD_WORDS or given.startswith(_LONG_FOLLOWS)
+    return token[:2] in FIELD_WORDS or (given.startswith(_LONG_FOLLOWS) and given not in _GIVEN_NAMES)
 
 
 @cache
@@ -310,14 +328,24 @@ def _after_role_shape(before: str) -> bool:
     return len(before) >= 2 and before.endswith(ROLE_SHAPES)
 
 
+def _category_at(run: str, start: int) -> int:
+    """The length of a category at ``start`` that a name follows (0 for none): an ordinary word and
+    one character (危房户, 计生户, 文明户, 信访件, 公务车) before a name (危房户李建国.csv). The word opens
+    no name (_opens_with_word, 公务用车登记), but the name after the category is one (R15k-12)."""
+    if not _opens_with_word(run, start) or start + 3 >= len(run):
+        return 0
+    return 3 if _name_at(run, start + 3) else 0
+
+
 def _masked_run(run: str) -> str:
     shown: list[str] = []
     start, after_name = 0, False
     while start < len(run):
         lead = start == 0 or after_name or run[:start].endswith(_leads()) or _after_role_shape(run[:start])
         length = _name_at(run, start) if lead else 0
-        shown.append(mask("name", run[start:start + length]) if length else run[start])
-        start, after_name = start + (length or 1), bool(length)
+        category = _category_at(run, start) if lead and not length else 0
+        shown.append(mask("name", run[start:start + length]) if length else run[start:start + (category or 1)])
+        start, after_name = start + (length or category or 1), bool(length or category)
     return "".join(shown)
 
 

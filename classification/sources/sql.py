@@ -180,7 +180,11 @@ class SqlSource:
         try:
             return fn()
         except SQLAlchemyError as e:
-            raise GovsocError(f"{self.name}: {_said(e)}") from None
+            # named as the inventory shows the source: a person's name in a file name masked (R15k-17)
+            from govsoc.classification.columns import ColumnClassifier
+            from govsoc.classification.shown_names import ShownNames
+
+            raise GovsocError(f"{ShownNames(ColumnClassifier()).place(self.name)}: {_said(e)}") from None
 
     def _table_or_skip(self, relation: Relation) -> TableSample:
         from sqlalchemy.exc import SQLAlchemyError

@@ -63,6 +63,37 @@ KEPT += [
     "工作人员名单.csv",  # a word's list after …人员
     "责任人包片.csv",  # 包片: the area a 责任人 answers for, after …人
 ]
+#: R15k-1: a role's duty or record after a role-shaped word, a word opening with a surname (bc4ebdb
+#: masked them as a surname and a given name)
+KEPT += [
+    "公职人员廉政档案.csv",  # 廉政 before 档案 was 廉** (a TAILS word after it)
+    "驾驶员周检.csv",  # a weekly check
+    "护理员周排班.csv",  # a weekly roster
+    "支部书记金句.csv",  # quotations, after …书记
+    "科员周记.csv",  # a weekly diary
+    "人员周转.csv",  # staff turnover after 人员 alone
+    "对象范围.csv",  # the scope of 对象
+    "护林员安全帽发放.csv",  # helmets handed out: 安全帽 + 发放 was 安** + 发放
+    "检查员严查.csv",  # a crackdown
+    "宣传员黄标车.csv",  # a high-emission vehicle (黄标车)
+    "调解员胡同.csv",  # an alley
+    "安全员任务.csv",  # duties
+    "主任信箱.csv",  # the director's mailbox, after 主任 alone
+    "书记信箱.csv",  # the same after 书记
+    "发起人宣言.csv",  # a founders' declaration
+    "书记员金句.csv",  # the clerk's quotations
+    "讲解员解说词.csv",  # a guide's script
+    "村书记周例会.csv",  # a weekly meeting
+    # a word before one of those words is no name either (宣传片 was 宣** before 解说词)
+    "宣传片解说词.csv",  # a promotional film's script
+    "支付宝周转.csv",  # turnover through a payment service
+]
+MASKED += [
+    # R15k-1's words after a name end the name as a FOLLOWS word does: the name masked, the word shown
+    ("讲解员李娜解说词.csv", "讲解员李**解说词.csv"),  # was 讲解员李**解**: the word masked as a second name
+    ("公职人员王小明廉政档案.csv", "公职人员王**廉政档案.csv"),  # was 公职人员王**廉**档案
+    ("护理员彭丽周排班.csv", "护理员彭**周排班.csv"),  # was 护理员彭**周**
+]
 
 
 @pytest.fixture(scope="module")

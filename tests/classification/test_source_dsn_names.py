@@ -15,6 +15,7 @@ from govsoc.classification.grading import load_scheme
 from govsoc.classification.inventory import build_inventory, save_inventory
 from govsoc.classification.sources import open_source
 from govsoc.classification.sources.dsn_names import shown_dsn
+from govsoc.cli import main
 
 
 @pytest.mark.parametrize("dsn, shown", [
@@ -57,3 +58,18 @@ def test_a_sqlite_file_is_shown_and_saved_as_a_file_path_is(tmp_path: Path, stem
     assert masked.rstrip("*") in saved and stem[len(masked.rstrip("*")):] not in saved
     given = stem[len(masked.rstrip("*")):].encode("utf-8").hex("_").upper()
     assert given[:8] not in saved and "%" not in inventory.source
+
+
+@pytest.mark.parametrize("stem, masked", [
+    # R15k-17: the error line of a file that is no database showed the decoded name in clear
+    ("低保户李建国", "低保户李**"),
+    ("老伴张秀英", "老伴张**"),  # a kin word before the name
+])
+def test_an_unreadable_sqlite_file_is_named_masked_in_its_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], stem: str,
+        masked: str) -> None:
+    monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "home"))
+    (tmp_path / f"{stem}.db").write_bytes(b"not a database, only text")
+    assert main(["classify", f"sqlite:///{tmp_path}/{stem}.db"]) != 0
+    error = capsys.readouterr().err
+    assert f"sqlite:///{tmp_path}/{masked}.db: " in error and stem not in error
