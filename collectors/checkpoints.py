@@ -265,6 +265,9 @@ class CheckpointStore:
         # until flush writes it (another `govsoc ingest` of the source waits for that checkpoint,
         # R11e F4), with how many holds of this process are in them now (a reentry).
         self._held: dict[str, list[Any]] = {}
+        # Locks kept until the checkpoints waiting here are written, whatever waits on them
+        # (keep_until_written: the registry lock over a registration other processes must see).
+        self._kept_until_written: set[str] = set()
 
     def _file(self, identity: str) -> Path:
         return self.folder / f"{identity}.json"
@@ -492,6 +495,7 @@ class CheckpointStore:
                 self._pending.clear()
                 self._registrations.clear()
             finally:
+                self._kept_until_written.clear()
                 for identity, (handle, holds) in list(self._held.items()):
                     if not holds:
                         del self._held[identity]
@@ -532,7 +536,7 @@ class CheckpointStore:
                         from e
                 raise
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX)
+                _wait_for(handle, self)
             except BaseException:
                 handle.close()
                 raise
@@ -548,11 +552,19 @@ class CheckpointStore:
         finally:
             with self._pending_lock:
                 kept[1] -= 1
-                release = not kept[1] and identity not in self._pending
+                release = not kept[1] and identity not in self._pending and identity not in self._kept_until_written
                 if release:
                     del self._held[identity]
             if release:
                 _release(kept[0])
+
+    def keep_until_written(self, lock: str, checkpoint: Checkpoint) -> None:
+        """Keep the lock ``lock`` (held here now) until ``checkpoint``, waiting in this
+        :meth:`grouped` block, is written, not only to the end of the hold: another process waits
+        on the lock until it can see the checkpoint. Nothing to keep when it was written."""
+        with self._pending_lock:
+            if checkpoint.identity in self._pending and lock in self._held:
+                self._kept_until_written.add(lock)
 
     def match(self, view: FileView) -> Checkpoint | None:
         """The checkpoint of the file ``view`` shows, or None when it is a file not seen before."""
@@ -607,6 +619,20 @@ class CheckpointStore:
             if identity in self._pending:
                 self._registrations.add(identity)
         return saved
+
+
+def _wait_for(handle: Any, checkpoints: CheckpointStore) -> None:
+    """Lock ``handle``; when another process holds it, first write the checkpoints this one
+    keeps waiting (CheckpointStore.flush), which releases the locks kept for them. A process never
+    waits for a lock while keeping one another may wait for: two runs each keeping a lock the other
+    wants would wait for ever (the registry lock kept over a registration, keep_until_written)."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    checkpoints.flush()
+    fcntl.flock(handle, fcntl.LOCK_EX)
 
 
 def _release(handle: Any) -> None:
