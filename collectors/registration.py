@@ -61,9 +61,8 @@ def _matched(checkpoints: CheckpointStore, copies: Copies, view: FileView, parse
     if checkpoint.fingerprint_bytes < FINGERPRINT_BYTES:
         # Registered from a head shorter than a fingerprint: another process looking at the file
         # once it has grown would register it again under another identity, each reading it from
-        # byte 0 (R11q-8), unless it sees this registration, which a grouped run writes later. The
-        # registry lock is kept until it is written, so the other process matches it.
-        checkpoints.keep_until_written(REGISTRY_LOCK, checkpoint)
+        # byte 0 (R11q-8), unless it sees this registration, which a grouped run syncs later.
+        checkpoints.show(checkpoint)
     return checkpoint, None
 
 

@@ -3,14 +3,13 @@ registers it first and whatever each looked at before it won the registry lock."
 
 from __future__ import annotations
 
-import threading
-import time
+import os
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
+from govsoc.collectors.checkpoints import CheckpointStore
 from govsoc.collectors.copies import Copies
 from govsoc.collectors.files.identity import FINGERPRINT_BYTES, look
 from govsoc.collectors.registration import registered
@@ -50,71 +49,47 @@ def test_a_registration_waiting_in_a_group_is_seen_by_another_process(tmp_path: 
     # R11q-8, the other order: the cron one-shot (its checkpoints written a group at a time,
     # CheckpointStore.grouped) registered the truncated log from a look of 8 lines and read it, its
     # registration still waiting to be written; the follower, looking at the log grown past a
-    # fingerprint, found no checkpoint on disk and registered it again under a 1 KB fingerprint.
-    # The follower now waits for the registry lock until the one-shot's group is written.
+    # fingerprint, found no checkpoint on disk and registered it again under a 1 KB fingerprint
     log, state = tmp_path / "auth.log", tmp_path / "state"
     lines(log, 0, 8)
     follower, one_shot = CheckpointStore(state), CheckpointStore(state)
-    theirs: list[Checkpoint | None] = []
     with one_shot.grouped():
         ours, _ = registered(one_shot, Copies(one_shot), look(log), None)
         lines(log, 8, 40)
-        other = threading.Thread(
-            target=lambda: theirs.append(registered(follower, Copies(follower), look(log), None)[0]))
-        other.start()
-        other.join(0.5)
-        assert other.is_alive()  # waiting for the registry lock, which the waiting registration keeps
-        assert not list(state.glob("*.json"))  # still grouped: nothing written yet
-    other.join(10)
-    assert theirs and theirs[0] is not None and ours is not None
-    assert theirs[0].identity == ours.identity
+        theirs, _ = registered(follower, Copies(follower), look(log), None)
+    assert theirs is not None and ours is not None
+    assert theirs.identity == ours.identity
     assert len(list(state.glob("*.json"))) == 1
 
 
-def test_a_group_is_written_before_its_run_waits_for_a_lock_another_keeps(tmp_path: Path) -> None:
-    # Two grouped runs (cron one-shots overlapping): A keeps the registry lock over a short new
-    # file's registration; B keeps the lock of a source it read, its checkpoint waiting in its group,
-    # and now needs the registry lock to register a new file while A needs B's source. Neither may
-    # wait while keeping a lock: B writes its group (releasing its source) before it waits, and A
-    # goes on. Before, each waited for the other for ever.
-    state = tmp_path / "state"
-    first, second = tmp_path / "a.log", tmp_path / "b.log"
-    lines(first, 0, 8)
-    lines(second, 0, 40)
-    a, b = CheckpointStore(state), CheckpointStore(state)
-    done: list[str] = []
-    held: list[str] = []
-    started, resume = threading.Event(), threading.Event()
+def test_a_registration_shown_early_is_synced_with_its_group(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The registration other processes see at once is written unsynced; the group's write syncs it
+    # (a crash before that loses it, as any checkpoint waiting in a group), and a position another
+    # process saved over it meanwhile is not taken back to byte 0
+    log, state = tmp_path / "auth.log", tmp_path / "state"
+    lines(log, 0, 8)
+    synced: list[str] = []
+    real = os.fsync
 
-    def run_b() -> None:
-        with b.grouped():
-            mine, _ = registered(b, Copies(b), look(second), None)  # long head: nothing kept
-            assert mine is not None
-            held.append(mine.identity)
-            with b.lock(mine.identity):
-                b.save(replace(mine, offset=10), can_wait=True)  # read; its checkpoint waits, its lock kept
-            started.set()
-            resume.wait(10)
-            third = tmp_path / "c.log"
-            lines(third, 100, 3)
-            registered(b, Copies(b), look(third), None)  # waits for A's registry lock
-        done.append("b")
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
 
-    def run_a() -> None:
-        with a.grouped():
-            ours, _ = registered(a, Copies(a), look(first), None)  # short head: the registry lock kept
-            assert ours is not None
-            resume.set()
-            time.sleep(0.3)  # B is now waiting for the registry lock
-            with a.lock(held[0]):  # A needs B's source
-                done.append("a")
+    one_shot = CheckpointStore(state)
+    with one_shot.grouped():
+        ours, _ = registered(one_shot, Copies(one_shot), look(log), None)
+        assert ours is not None and (state / f"{ours.identity}.json").exists()  # seen by others now
+        monkeypatch.setattr(os, "fsync", fsync)
+    assert any(Path(p).name.startswith(f"{ours.identity}.") for p in synced)  # synced by the group's write
+    monkeypatch.setattr(os, "fsync", real)
 
-    other = threading.Thread(target=run_b, daemon=True)
-    other.start()
-    assert started.wait(10)  # B read b.log, its checkpoint waiting, its lock kept
-    this = threading.Thread(target=run_a, daemon=True)  # daemons: a deadlock fails the test, not the run
-    this.start()
-    this.join(15)
-    other.join(15)
-    assert not this.is_alive() and not other.is_alive(), "the two runs wait for each other"
-    assert sorted(done) == ["a", "b"]
+    second = tmp_path / "b.log"
+    lines(second, 100, 3)
+    follower = CheckpointStore(state)
+    with one_shot.grouped():
+        mine, _ = registered(one_shot, Copies(one_shot), look(second), None)
+        assert mine is not None
+        theirs = follower.match(look(second))
+        assert theirs is not None and theirs.identity == mine.identity
+        follower.save(replace(theirs, offset=200))  # the follower read it meanwhile
+    assert CheckpointStore(state).get(mine.identity).offset == 200  # type: ignore[union-attr]
