@@ -186,17 +186,19 @@ class DiskFull(GovsocError):
     and tries again; a one-shot run stops (exit 1)."""
 
 
-def replace_file(target: Path, data: bytes, what: str) -> None:
+def replace_file(target: Path, data: bytes, what: str, *, durable: bool = True) -> None:
     """Write ``data`` to a new file beside ``target``, fsync it and rename it over ``target``
     (atomic: a kill -9 leaves the old file or the new one whole); :func:`sync_folder` then makes
-    the rename durable. A full disk or a folder govsoc may not write is said as such, naming
-    ``what`` was being saved; ``target`` then stays as it was."""
+    the rename durable. Not ``durable``: not synced (seen by other processes, lost to a crash).
+    A full disk or a folder govsoc may not write is said as such, naming ``what`` was being
+    saved; ``target`` then stays as it was."""
     temp = target.with_suffix(f".{os.getpid()}.tmp")
     try:
         with temp.open("wb") as out:
             out.write(data)
             out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                os.fsync(out.fileno())
         os.replace(temp, target)
     except OSError as e:  # a full disk: the checkpoint stays as it was, behind what was stored
         temp.unlink(missing_ok=True)
@@ -265,6 +267,10 @@ class CheckpointStore:
         # until flush writes it (another `govsoc ingest` of the source waits for that checkpoint,
         # R11e F4), with how many holds of this process are in them now (a reentry).
         self._held: dict[str, list[Any]] = {}
+        # Registrations waiting here that were written already, not synced, so that other
+        # processes see them (show), with the file's state then: flush syncs them, unless another
+        # process wrote the checkpoint since.
+        self._shown: dict[str, tuple[int, int, int]] = {}
 
     def _file(self, identity: str) -> Path:
         return self.folder / f"{identity}.json"
@@ -486,12 +492,13 @@ class CheckpointStore:
         with self._pending_lock:
             try:
                 waiting = [c for c in self._pending.values()
-                           if not (c.identity in self._registrations and self._file(c.identity).exists())]
+                           if not (c.identity in self._registrations and self._written_by_another(c.identity))]
                 if waiting:
                     self._write(waiting)
                 self._pending.clear()
                 self._registrations.clear()
             finally:
+                self._shown.clear()
                 for identity, (handle, holds) in list(self._held.items()):
                     if not holds:
                         del self._held[identity]
@@ -502,12 +509,7 @@ class CheckpointStore:
         fsync the folder once, which makes the renames durable."""
         for checkpoint in checkpoints:
             target = self._file(checkpoint.identity)
-            text = json.dumps(checkpoint.to_json(), ensure_ascii=False)
-            try:
-                data = text.encode("utf-8")
-            except UnicodeEncodeError:  # a file name that is not UTF-8 (surrogateescape): JSON's \u escapes
-                data = json.dumps(checkpoint.to_json()).encode("ascii")
-            replace_file(target, data, "the checkpoint")
+            replace_file(target, _checkpoint_bytes(checkpoint), "the checkpoint")
             self._parsed.pop(target.name, None)  # a quick second save may reuse the inode, time and size
         sync_folder(self.folder)
 
@@ -539,7 +541,7 @@ class CheckpointStore:
             kept = [handle, 1]
             with self._pending_lock:
                 self._held[identity] = kept
-                if identity in self._registrations and self._file(identity).exists():
+                if identity in self._registrations and self._written_by_another(identity):
                     # registered here without the lock; whoever held it since wrote its checkpoint
                     self._registrations.discard(identity)
                     self._pending.pop(identity, None)
@@ -553,6 +555,33 @@ class CheckpointStore:
                     del self._held[identity]
             if release:
                 _release(kept[0])
+
+    def show(self, checkpoint: Checkpoint) -> None:
+        """Write ``checkpoint``, a registration waiting in this :meth:`grouped` block, now but
+        without syncing it (flush does): other processes see it. A file registered from a head
+        shorter than a fingerprint would otherwise be registered again by another process looking
+        at it once it has grown, under another identity, each reading it from byte 0 (R11q-8: a
+        follower and a cron one-shot at once); written and synced at once, a folder of small new
+        files cost an fsync each (e662ff2)."""
+        with self._pending_lock:
+            if self._pending.get(checkpoint.identity) != checkpoint:
+                return
+            target = self._file(checkpoint.identity)
+            replace_file(target, _checkpoint_bytes(checkpoint), "the checkpoint", durable=False)
+            self._parsed.pop(target.name, None)
+            self._shown[checkpoint.identity] = _state_of(target)
+
+    def _written_by_another(self, identity: str) -> bool:
+        """Whether another process wrote the checkpoint of ``identity`` (it exists, and is not the
+        one show() wrote here)."""
+        target = self._file(identity)
+        shown = self._shown.get(identity)
+        if shown is None:
+            return target.exists()
+        try:
+            return _state_of(target) != shown
+        except FileNotFoundError:
+            return False
 
     def match(self, view: FileView) -> Checkpoint | None:
         """The checkpoint of the file ``view`` shows, or None when it is a file not seen before."""
@@ -607,6 +636,20 @@ class CheckpointStore:
             if identity in self._pending:
                 self._registrations.add(identity)
         return saved
+
+
+def _checkpoint_bytes(checkpoint: Checkpoint) -> bytes:
+    """A checkpoint file's content: its JSON, UTF-8."""
+    try:
+        return json.dumps(checkpoint.to_json(), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a file name that is not UTF-8 (surrogateescape): JSON's \u escapes
+        return json.dumps(checkpoint.to_json()).encode("ascii")
+
+
+def _state_of(path: Path) -> tuple[int, int, int]:
+    """A file's inode, size and modification time: whether it was written over since."""
+    st = path.stat()
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _release(handle: Any) -> None:

@@ -13,7 +13,8 @@ from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.copies import Copies
 from govsoc.collectors.detect import detect_parser
 from govsoc.collectors.files.binary import binary_magic, sniff_binary
-from govsoc.collectors.files.identity import FileView
+from govsoc.collectors.files.identity import FINGERPRINT_BYTES, FileView, look
+from govsoc.core.errors import ParseError
 
 __all__ = ["REGISTRY_LOCK", "registered"]
 
@@ -27,6 +28,7 @@ def registered(checkpoints: CheckpointStore, copies: Copies, view: FileView,
     the one its name suggests) when the file is new; or None and what it is, when a new file is
     binary content; (None, None) for a new file that is a copy of a log, which is not read."""
     with checkpoints.lock(REGISTRY_LOCK):
+        view = _grown(view)
         checkpoint = checkpoints.match(view)
         if checkpoint is not None and (checkpoint.device, checkpoint.inode) != (view.device, view.inode) \
                 and (copies.marked(view) == checkpoint.identity or copies.stale(view, checkpoint)):
@@ -55,4 +57,27 @@ def _matched(checkpoints: CheckpointStore, copies: Copies, view: FileView, parse
     # of a text log, which the reader judges (R11i-5).
     if binary and binary_magic(view.head) is not None:
         return None, binary
-    return checkpoints.register(view, parser or detect_parser(view.path)), None
+    checkpoint = checkpoints.register(view, parser or detect_parser(view.path))
+    if checkpoint.fingerprint_bytes < FINGERPRINT_BYTES:
+        # Registered from a head shorter than a fingerprint: another process looking at the file
+        # once it has grown would register it again under another identity, each reading it from
+        # byte 0 (R11q-8), unless it sees this registration, which a grouped run syncs later.
+        checkpoints.show(checkpoint)
+    return checkpoint, None
+
+
+def _grown(view: FileView) -> FileView:
+    """``view``, or, when it was taken of a file shorter than a fingerprint that has grown since (the
+    same inode, its first bytes still ``view``'s), a look at it now. A look taken before the registry
+    lock was won cannot match a checkpoint another process registered meanwhile with a fingerprint
+    longer than its head: the file was registered twice, each identity reading it from byte 0
+    (R11q-8: a follower and a cron one-shot at once, 453 lines stored twice)."""
+    if view.compressed or len(view.head) >= FINGERPRINT_BYTES:
+        return view
+    try:
+        now = look(view.path)
+    except (OSError, ParseError):
+        return view
+    grown = (now.device, now.inode) == (view.device, view.inode) and len(now.head) > len(view.head) \
+        and now.head.startswith(view.head)
+    return now if grown else view
