@@ -285,8 +285,12 @@ def newer_generations(live: Path, rotated: Path) -> list[Path]:
     age = rotation_age(live, rotated)
     if age is None:
         return []
+    # named in ``rotated``'s form only: logrotate names every generation of a log one way, and an
+    # application's own app.1.log is no generation between auth.log.3 and auth.log (R11r-1)
+    form = extension_named(live, rotated)
     found = [sibling for sibling in rotated_siblings(live)
-             if (other := rotation_age(live, sibling)) is not None and other[0] == age[0] and other[1] > age[1]]
+             if (other := rotation_age(live, sibling)) is not None and other[0] == age[0] and other[1] > age[1]
+             and extension_named(live, sibling) == form]
     return sorted(found, key=lambda f: written_order(live, f))
 
 
@@ -303,9 +307,11 @@ def missing_generations(live: Path, rotated: Path) -> list[Path]:
     age = rotation_age(live, rotated)
     if age is None or age[0] != "number" or -age[1] > _MAX_GENERATION:
         return []
-    present = {a[1] for s in rotated_siblings(live) if (a := rotation_age(live, s)) is not None and a[0] == "number"}
+    form = extension_named(live, rotated)
+    present = {a[1] for s in rotated_siblings(live) if (a := rotation_age(live, s)) is not None and a[0] == "number"
+               and extension_named(live, s) == form}
     # named as ``rotated`` is: auth.log.N, or app.N.log with logrotate's extension
-    extension = "" if rotated.name.startswith(live.name) else live.name[len(name_stem(live.name)):]
+    extension = live.name[len(name_stem(live.name)):] if form else ""
     base = live.name[:len(live.name) - len(extension)]
     return [live.with_name(f"{base}.{n}{extension}") for n in range(1, -age[1]) if -n not in present]
 

@@ -153,6 +153,17 @@ def test_generations_under_extension_names(tmp_path: Path) -> None:
     assert [p.name for p in Listings(racy_seconds=0).generations(live)] == ["auth.2.log", "auth.4.log.gz"]
 
 
+def test_generations_are_named_in_one_form(tmp_path: Path) -> None:
+    # R11r-1/-2: logrotate names every generation of a log one way; the app's own auth.1.log (an
+    # instance's log) is no generation between auth.log.3 and auth.log, nor fills the gap auth.log.2
+    live = tmp_path / "auth.log"
+    for name in ("auth.log", "auth.log.1", "auth.log.3", "auth.1.log", "auth.2.log"):
+        (tmp_path / name).write_bytes(b"x\n")
+    assert [p.name for p in newer_generations(live, tmp_path / "auth.log.3")] == ["auth.log.1"]
+    assert [p.name for p in missing_generations(live, tmp_path / "auth.log.3")] == ["auth.log.2"]
+    assert [p.name for p in newer_generations(live, tmp_path / "auth.2.log")] == ["auth.1.log"]
+
+
 def test_generations_look_at_rotation_shaped_names_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # R11r-8: 20,000 per-request app-req-N.log beside app.log: every poll of a path follower read
     # each name that opens with the stem "app" through rotation_age (4x the follower's CPU)
