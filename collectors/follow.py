@@ -18,7 +18,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 
 from govsoc.collectors.base import RecordFileParser, parsers, path_text
@@ -30,9 +29,7 @@ from govsoc.collectors.files.discover import (
     expand,
     folder_link,
     live_of,
-    missing_generations,
     named_paths,
-    newer_generations,
     rotated_siblings,
     rotation_age,
     rotation_family,
@@ -41,6 +38,7 @@ from govsoc.collectors.files.discover import (
 from govsoc.collectors.files.folder import Denied, LinkRefused, Resolved, link_chain, open_folder, resolve
 from govsoc.collectors.files.identity import FileView, from_held, in_folder, look, no_links, open_bytes
 from govsoc.collectors.files.paths import Kind, path_kind
+from govsoc.collectors.generations import ROTATED_AWAY, Siblings, with_generations_between
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
 from govsoc.collectors.summary import IngestSummary
 from govsoc.core.errors import ParseError
@@ -349,7 +347,7 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
                 if not c.record_file and (current is None or c.identity != current.identity)]
     wanted = {c.identity for c in previous}
     found: list[Path] = []
-    siblings = _Siblings(path)
+    siblings = Siblings(path)
     # beside it, or, for a rotated name, under the family's other names (the glob run visits
     # auth.log.1 before auth.log.2.gz, where its file read before now is: R11e F2)
     for sibling in (dict.fromkeys([*rotated_siblings(path), *rotation_family(path)]) if wanted
@@ -378,8 +376,8 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
         else:
             _said_gone(pipeline, path, checkpoint)
         latest = pipeline.checkpoints.get(checkpoint.identity) or checkpoint
-        pipeline.checkpoints.save(replace(latest, path=f"{checkpoint.path} (rotated away)"))
-    listed = _with_generations_between(pipeline, path, [*found, *siblings.resumed])
+        pipeline.checkpoints.save(replace(latest, path=f"{checkpoint.path}{ROTATED_AWAY}"))
+    listed = with_generations_between(pipeline, path, [*found, *siblings.resumed])
     first_look = earlier.first_look_seconds if earlier is not None and not previous else None
     unread = [f for f in siblings.unread(gone, first_look) if f not in listed]
     for behind in siblings.behind:  # kept by its modification time: said and counted (R11i-6)
@@ -476,80 +474,6 @@ def _owner(path: Path) -> int | None:
         return None
 
 
-class _Siblings:
-    """The rotated files of a live path (logrotate's names) sorted by what the checkpoints know
-    of them, beyond the file read before at the path (R11f N4, N1): the generations rotated
-    between are not anchored by that file alone, which a stopped run (kill -9 in the middle
-    generation) or a rotation during a late poll has already finished and moved on."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        #: known, with lines left since their checkpoint (a run stopped while reading them)
-        self.resumed: list[Path] = []
-        self.known: list[Path] = []
-        self.unknown: list[tuple[Path, float, float]] = []
-        #: unknown generations left for a modification time before the path's first look while
-        #: their change time is after it (R11i-6): said, never read unnamed
-        self.behind: list[Path] = []
-
-    def add(self, pipeline: Pipeline, view: FileView, match: Checkpoint | None) -> None:
-        """Sort one sibling: known with lines left, known, or never read (with its mtime)."""
-        if match is None:
-            if view.head:
-                self.unknown.append((view.path, view.mtime, view.ctime))
-            return
-        self.known.append(view.path)
-        # Resumed once per file state in a process: a damaged file's error is said once, not every poll.
-        state = (view.device, view.inode, view.size, view.mtime)
-        if (match.binary is None and view.size is not None and match.read_to < view.size
-                and state not in pipeline.resumed_rotated):
-            pipeline.resumed_rotated.add(state)
-            self.resumed.append(view.path)
-
-    def unread(self, gone: list[Checkpoint], first_look: float | None = None) -> list[Path]:
-        """The unknown generations to read: newer by their rotation names than a known one
-        (rotated after a file read from this path: nothing older than the first read is
-        taken); and, when a file read before is gone (rotated past ``rotate N``), those written
-        after its last look (they can only be newer: logrotate deletes the oldest first); and
-        when no file read from the path is known, those written after the path's ``first_look``
-        (seconds since the epoch; None when this is the first look).
-
-        After a gone file, a generation's time is its change time when later than its modification
-        time (R11i-6): a writer that keeps its mtime behind, a copy that keeps it (cp -p,
-        logrotate's ``copy``) made it look older than that file, and it was skipped. Every
-        generation there was renamed or written after the gone file was read (logrotate deletes
-        the oldest first), and no one can set a change time back. Against the first look the
-        modification time stays (a rotation renames the history beside the log too, which
-        changes its change time): one only the change time puts after it is named in
-        ``behind``, to be said."""
-        known_ages = [age for f in self.known if (age := rotation_age(self.path, f)) is not None]
-        last_look = min((t for c in gone if (t := _time(c.updated)) is not None), default=None)
-        after_gone = last_look is not None
-        if last_look is None and not self.known and first_look is not None:
-            # compress keeps the plain file's mtime on the .gz, copytruncate's copy gets the copy
-            # time: an mtime after the first look means lines written after it (F11d, logrotate 3.21)
-            last_look = first_look
-        unread = []
-        for sibling, mtime, ctime in self.unknown:
-            age = rotation_age(self.path, sibling)
-            newer = age is not None and any(k[0] == age[0] and k[1] < age[1] for k in known_ages)
-            changed = max(mtime, ctime) if after_gone else mtime
-            if newer or (last_look is not None and changed > last_look - RACY_SECONDS):
-                unread.append(sibling)
-            elif last_look is not None and ctime > last_look - RACY_SECONDS:
-                self.behind.append(sibling)
-        return unread
-
-
-def _time(updated: str) -> float | None:
-    """A checkpoint's update time as seconds since the epoch (None when not stamped: no last
-    look to compare with, so nothing is read by time)."""
-    try:
-        return datetime.fromisoformat(updated).timestamp()
-    except ValueError:
-        return None
-
-
 def _look(pipeline: Pipeline, path: Path) -> FileView:
     """look() at a rotated file, taken again only when its inode, size or time changed since the
     last look in this process (a poll looks at every rotated file of each followed path)."""
@@ -580,23 +504,6 @@ def _read_whole(checkpoint: Checkpoint) -> bool:
     unterminated last line stored as partial included; for gzip content, the trailer's size
     modulo 2**32)."""
     return checkpoint.size is not None and checkpoint.size in (checkpoint.read_to, checkpoint.read_to % (1 << 32))
-
-
-def _with_generations_between(pipeline: Pipeline, path: Path, found: list[Path]) -> list[Path]:
-    """``found`` (where the files read before are now) and the rotated files of ``path`` newer
-    than the oldest of them, in the order they were written; a numbered generation missing in
-    between is said, by name."""
-    aged = [f for f in found if rotation_age(path, f) is not None]
-    if not aged:
-        return found
-    oldest = min(aged, key=lambda f: written_order(path, f))
-    for missing in missing_generations(path, oldest):
-        pipeline.notice(f"{path_text(str(missing))}: not found: the generation rotated between the file read before "
-                        f"(now {path_text(oldest.name)}) and {path_text(path.name)} was rotated away or deleted "
-                        "before it was read; its lines were not read")
-    between = [f for f in newer_generations(path, oldest) if f not in found]
-    # Unnamed renames (auth.log.old) first: logrotate's own names say their order.
-    return [f for f in found if f not in aged] + sorted([*aged, *between], key=lambda f: written_order(path, f))
 
 
 def _finish(pipeline: Pipeline, rotated: Path, options: IngestOptions,

@@ -19,29 +19,21 @@ from __future__ import annotations
 import bisect
 import glob
 import os
-import re
 import stat
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from govsoc.collectors.files.rotated_names import compressed, may_be_rotated, name_stem, rotated_prefixes
+from govsoc.collectors.files.rotated_names import extension_named as extension_named
+from govsoc.collectors.files.rotated_names import live_of as live_of
+from govsoc.collectors.files.rotated_names import rotated_name_age as rotated_name_age
 from govsoc.core.errors import ConfigError
 
-#: What logrotate's compresscmd may add after the rotation suffix (only gzip content is read).
-_COMPRESSED = re.compile(r"\.(?:gz|bz2|xz|zst|Z)$")
-#: ``.N``: N rotations old (logrotate's default numbering).
-_NUMBERED = re.compile(r"\.(\d+)")
 #: The highest generation number whose missing predecessors are named: a file numbered beyond it
 #: (an application's gateway.8443.log beside gateway.log) is no place to list thousands of gaps
 #: from (R11r-6: 8,441 "not found ... not read" warnings in one run).
 _MAX_GENERATION = 1000
-#: dateext's ``-%Y%m%d`` (default), ``-%Y-%m-%d``, hourly ``-%Y%m%d%H``, ``-%Y%m%d-%s``: later is newer.
-_DATED = re.compile(r"[-._](\d{4}-?\d{2}-?\d{2}(?:[-_]?\d+)?)")
-#: A rotated name: the live file's name, then a rotation suffix, then perhaps a compression one.
-_ROTATED = re.compile(r"(?P<live>.+?)(?:\.\d+|[-._]\d{4}-?\d{2}-?\d{2}(?:[-_]?\d+)?)(?:\.(?:gz|bz2|xz|zst|Z))?")
-#: The same with logrotate's ``extension``: the rotation suffix before the live file's last suffix.
-_ROTATED_EXTENSION = re.compile(
-    r"(?P<stem>.+?)(?:\.\d+|[-._]\d{4}-?\d{2}-?\d{2}(?:[-_]?\d+)?)(?P<extension>\.[^.]+)(?:\.(?:gz|bz2|xz|zst|Z))?")
 
 
 def expand(patterns: Iterable[str], *, missing_ok: bool = False, links: bool = False,
@@ -220,8 +212,8 @@ def rotated_siblings(path: Path) -> list[Path]:
         entries = list(os.scandir(path.parent))
     except OSError:
         return []
-    return sorted(Path(e.path) for e in entries if e.name != path.name and _regular(e)
-                  and (e.name.startswith(path.name) or rotated_name_age(path.name, e.name) is not None))
+    return sorted(Path(e.path) for e in entries if e.name != path.name and may_be_rotated(path.name, e.name)
+                  and _regular(e) and (e.name.startswith(path.name) or rotated_name_age(path.name, e.name) is not None))
 
 
 def _regular(entry: os.DirEntry[str]) -> bool:
@@ -259,13 +251,13 @@ class Listings:
         except OSError:
             return []
         found = []
-        prefix = _stem(live.name)  # a prefix of every rotated name, logrotate's extension ones too
-        for name in names[bisect.bisect_left(names, prefix):]:
-            if not name.startswith(prefix):
-                break
-            if rotation_age(live, sibling := folder / name) is not None:
-                found.append(sibling)
-        return found
+        for prefix in rotated_prefixes(live.name):
+            for name in names[bisect.bisect_left(names, prefix):]:
+                if not name.startswith(prefix):
+                    break
+                if may_be_rotated(live.name, name) and rotation_age(live, sibling := folder / name) is not None:
+                    found.append(sibling)
+        return sorted(found)
 
 
 def rotation_age(live: Path, rotated: Path) -> tuple[str, int] | None:
@@ -274,36 +266,6 @@ def rotation_age(live: Path, rotated: Path) -> tuple[str, int] | None:
     (the same folder spelled another way is the same: a link to it, its real path, R11q-3)."""
     age = rotated_name_age(live.name, rotated.name)
     return age if age is not None and same_folder(live.parent, rotated.parent) else None
-
-
-def rotated_name_age(live: str, rotated: str) -> tuple[str, int] | None:
-    """Where the file named ``rotated`` (in any folder: logrotate's ``olddir``) stands among the
-    rotations of the file named ``live``, from the names alone: its kind ("number" for
-    ``auth.log.N[.gz]``, "date" for dateext's ``auth.log-20251210[.gz]``) and a rank, larger for
-    newer (-N; the date's digits); with logrotate's ``extension`` the rotation before the
-    extension (``app.1.log[.gz]``, ``app-20261203.log``: R11q-4); None for a name logrotate does
-    not give (``auth.log.old``, ``auth.log10``)."""
-    bare = _COMPRESSED.sub("", rotated)
-    stem, extension = _stem(live), live[len(_stem(live)):]
-    rests = [bare[len(live):]] if bare.startswith(live) else []
-    if extension and bare.startswith(stem) and bare.endswith(extension) and len(bare) > len(live):
-        rests.append(bare[len(stem):-len(extension)])
-    for rest in rests:
-        # a date first: dateext with dateformat .%Y%m%d names app.log.20261203 (app.20261203.log
-        # with extension), which read as generation number 20,261,203 made missing_generations
-        # list 20 million names (R11r-7: 6.2 GB in 120 s, nothing read)
-        if dated := _DATED.fullmatch(rest):
-            return "date", int(re.sub(r"\D", "", dated.group(1)))
-        if numbered := _NUMBERED.fullmatch(rest):
-            return "number", -int(numbered.group(1))
-    return None
-
-
-def _stem(name: str) -> str:
-    """``name`` without its last suffix (``app`` for ``app.log``): where logrotate's ``extension``
-    puts the rotation; the whole name when it has none."""
-    stem = name.rpartition(".")[0]
-    return stem or name
 
 
 def same_folder(one: Path, other: Path) -> bool:
@@ -323,8 +285,12 @@ def newer_generations(live: Path, rotated: Path) -> list[Path]:
     age = rotation_age(live, rotated)
     if age is None:
         return []
+    # named in ``rotated``'s form only: logrotate names every generation of a log one way, and an
+    # application's own app.1.log is no generation between auth.log.3 and auth.log (R11r-1)
+    form = extension_named(live, rotated)
     found = [sibling for sibling in rotated_siblings(live)
-             if (other := rotation_age(live, sibling)) is not None and other[0] == age[0] and other[1] > age[1]]
+             if (other := rotation_age(live, sibling)) is not None and other[0] == age[0] and other[1] > age[1]
+             and extension_named(live, sibling) == form]
     return sorted(found, key=lambda f: written_order(live, f))
 
 
@@ -332,7 +298,7 @@ def written_order(live: Path, rotated: Path) -> tuple[int, bool]:
     """A sort key putting rotated files of ``live`` in the order they were written, a plain
     file before its compressed copy (the copy may still be being written)."""
     age = rotation_age(live, rotated)
-    return (age[1] if age is not None else 0), _COMPRESSED.search(rotated.name) is not None
+    return (age[1] if age is not None else 0), compressed(rotated.name)
 
 
 def missing_generations(live: Path, rotated: Path) -> list[Path]:
@@ -341,11 +307,13 @@ def missing_generations(live: Path, rotated: Path) -> list[Path]:
     age = rotation_age(live, rotated)
     if age is None or age[0] != "number" or -age[1] > _MAX_GENERATION:
         return []
-    present = {a[1] for s in rotated_siblings(live) if (a := rotation_age(live, s)) is not None and a[0] == "number"}
+    form = extension_named(live, rotated)
+    present = {a[1] for s in rotated_siblings(live) if (a := rotation_age(live, s)) is not None and a[0] == "number"
+               and extension_named(live, s) == form}
     # named as ``rotated`` is: auth.log.N, or app.N.log with logrotate's extension
-    extension = "" if rotated.name.startswith(live.name) else live.name[len(_stem(live.name)):]
-    stem = live.name[:len(live.name) - len(extension)]
-    return [live.with_name(f"{stem}.{n}{extension}") for n in range(1, -age[1]) if -n not in present]
+    extension = live.name[len(name_stem(live.name)):] if form else ""
+    base = live.name[:len(live.name) - len(extension)]
+    return [live.with_name(f"{base}.{n}{extension}") for n in range(1, -age[1]) if -n not in present]
 
 
 def rotation_family(path: Path) -> list[Path]:
@@ -356,13 +324,3 @@ def rotation_family(path: Path) -> list[Path]:
     if live is None:
         return []
     return [f for f in rotated_siblings(live) if f != path and rotation_age(live, f) is not None]
-
-
-def live_of(path: Path) -> Path | None:
-    """The live file ``path`` is a rotation of by logrotate's names (``auth.log`` for
-    ``auth.log.2.gz``), whether or not it exists; None for a name logrotate does not give."""
-    rotated = _ROTATED.fullmatch(path.name)
-    if rotated is not None:
-        return path.with_name(rotated.group("live"))
-    extended = _ROTATED_EXTENSION.fullmatch(path.name)  # logrotate's extension: app.1.log -> app.log
-    return None if extended is None else path.with_name(extended.group("stem") + extended.group("extension"))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from govsoc.collectors.files import discover
 from govsoc.collectors.files.discover import (
     Listings,
     missing_generations,
@@ -150,3 +151,33 @@ def test_generations_under_extension_names(tmp_path: Path) -> None:
     assert [p.name for p in missing_generations(live, tmp_path / "auth.4.log.gz")] == ["auth.1.log", "auth.3.log"]
     assert [p.name for p in rotation_family(tmp_path / "auth.2.log")] == ["auth.4.log.gz"]
     assert [p.name for p in Listings(racy_seconds=0).generations(live)] == ["auth.2.log", "auth.4.log.gz"]
+
+
+def test_generations_are_named_in_one_form(tmp_path: Path) -> None:
+    # R11r-1/-2: logrotate names every generation of a log one way; the app's own auth.1.log (an
+    # instance's log) is no generation between auth.log.3 and auth.log, nor fills the gap auth.log.2
+    live = tmp_path / "auth.log"
+    for name in ("auth.log", "auth.log.1", "auth.log.3", "auth.1.log", "auth.2.log"):
+        (tmp_path / name).write_bytes(b"x\n")
+    assert [p.name for p in newer_generations(live, tmp_path / "auth.log.3")] == ["auth.log.1"]
+    assert [p.name for p in missing_generations(live, tmp_path / "auth.log.3")] == ["auth.log.2"]
+    assert [p.name for p in newer_generations(live, tmp_path / "auth.2.log")] == ["auth.1.log"]
+
+
+def test_generations_look_at_rotation_shaped_names_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # R11r-8: 20,000 per-request app-req-N.log beside app.log: every poll of a path follower read
+    # each name that opens with the stem "app" through rotation_age (4x the follower's CPU)
+    live = tmp_path / "app.log"
+    for name in ("app.log", "app.log.1", "app.2.log.gz", "app-20261203.log", *(f"app-req-{i}.log" for i in range(500))):
+        (tmp_path / name).write_bytes(b"x\n")
+    asked: list[str] = []
+    real = discover.rotation_age
+
+    def counted(live: Path, rotated: Path) -> tuple[str, int] | None:
+        asked.append(rotated.name)
+        return real(live, rotated)
+
+    monkeypatch.setattr(discover, "rotation_age", counted)
+    assert [p.name for p in Listings(racy_seconds=0).generations(live)] == [
+        "app-20261203.log", "app.2.log.gz", "app.log.1"]
+    assert len(asked) <= 4, f"{len(asked)} names looked at"  # app.log itself and its 3 generations
