@@ -109,3 +109,23 @@ def test_a_copy_in_the_olddir_folder_seen_before_the_truncate_stays_known_after_
     write(log, 150, 10)
     said = ingest(home, str(log), str(old / "app.log*"))
     assert numbers(home) == list(range(160)), said
+
+
+def test_a_rotated_file_in_another_hosts_folder_is_that_hosts_not_a_copy(tmp_path: Path) -> None:
+    # R11r-5: a collection tree by host; nodeB's rotated app.log.1 holds, byte for byte, the first
+    # 15 lines (> 1 KB) of nodeA's live app.log. nodeB has its own app.log: its app.log.1 is that
+    # log's rotation, not logrotate's olddir copy of nodeA's (on 86d4d88 refused as "a copy of a log
+    # still at its path" and never stored). The other side, a folder without a log of that name
+    # (olddir), stays a copy: test_a_copy_in_the_olddir_folder_is_not_read_again.
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    node_a, node_b = logs / "nodeA", logs / "nodeB"
+    node_a.mkdir(parents=True)
+    node_b.mkdir()
+    write(node_b / "app.log.1", 0, 15)
+    write(node_b / "app.log", 100, 1)
+    write(node_a / "app.log", 0, 44)
+    ingest(home, str(node_a / "app.log*"))
+    said = ingest(home, str(logs / "*" / "app.log*"))
+    assert numbers(home) == sorted([*range(44), *range(15), 100]), said
+    assert "a copy" not in said
+
