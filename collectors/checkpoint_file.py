@@ -194,11 +194,14 @@ def newer_holding(checkpoint: Checkpointed, view: FileView) -> tuple[int, str | 
     log's rotated names and a newer one, another file holding what was read of the checkpoint's
     file too, begins with all of ``view``'s content: that content's length and last bytes' digest
     (identity.copy_extent); else None. ``view`` is then a stale copy: a copytruncate killed after
-    its copy, and the next one's copy of the same log, holding all it holds and more (R11q-7)."""
-    log = log_path(checkpoint)
-    if rotation_age(log, view.path) is None:
+    its copy, and the next one's copy of the same log, holding all it holds and more (R11q-7).
+    Beside the log or in its olddir, the newer ones there (rotations_home; R11r-4: a stale copy in
+    old/ was read whole, 50 of 110 lines twice)."""
+    written = written_path(checkpoint)
+    home = rotations_home(live_of(written) or written, view.path)
+    if home is None:
         return None
-    for newer in reversed(newer_generations(log, view.path)):
+    for newer in reversed(newer_generations(home, view.path)):
         try:
             with open(newer, "rb") as other:
                 st = os.fstat(other.fileno())

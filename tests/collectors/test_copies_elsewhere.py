@@ -129,3 +129,25 @@ def test_a_rotated_file_in_another_hosts_folder_is_that_hosts_not_a_copy(tmp_pat
     assert numbers(home) == sorted([*range(44), *range(15), 100]), said
     assert "a copy" not in said
 
+
+@pytest.mark.parametrize("compress", [
+    (),  # R11r-4 K4o: the stale copy, moved on to old/app.log.2, was read whole (50 of 110 twice)
+    ("compress", "delaycompress"),  # K4oz: old/app.log.2.gz took the checkpoint a run later (50 twice)
+])
+def test_a_stale_copy_in_the_olddir_folder_is_not_read(tmp_path: Path, compress: tuple[str, ...]) -> None:
+    # a copytruncate into old/ killed after its copy, no run, then the next copytruncate: the stale
+    # copy's bytes are the first of the newer copy, which carries the log's checkpoint (R11q-7 in olddir)
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    old = logs / "old"
+    old.mkdir(parents=True)
+    log = logs / "app.log"
+    write(log, 0, 50)
+    ingest(home, str(log))
+    (old / "app.log.1").write_bytes(log.read_bytes())
+    write(log, 50, 50)
+    logrotate(logs, log, "copytruncate", f"olddir {old}", *compress)
+    write(log, 100, 10)
+    for _ in range(2):
+        said = ingest(home, str(log), str(old / "app.log*"))
+        assert numbers(home) == list(range(110)), said
+
