@@ -68,9 +68,6 @@ class _Judged:
     tail: str | None = None
     #: found by a mark (saved by an earlier judgment), not by comparing it with the log now
     marked: bool = False
-    #: found a copy of what was read of a log truncated since (_copy_of_what_was_read): it holds
-    #: while a mark would (_mark_holds)
-    read: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -258,13 +255,8 @@ class Copies:
             if (candidate.device, candidate.inode) == (view.device, view.inode):
                 continue
             log = stack.enter_context(own_file(candidate))  # at its path, or renamed (R11q-9)
-            if log is None:
-                read = _copy_of_what_was_read(candidate, view)
-                if read is not None:
-                    return Compared(judged=read)
-                continue
             try:
-                extent = copy_extent(view, log)
+                extent = copy_extent(view, log) if log is not None else None
             except (OSError, ParseError):
                 extent = None
             if extent is not None:
@@ -294,31 +286,6 @@ def _rotated_name_of(log: Checkpoint, view: FileView) -> bool:
     return rotations_home(written_path(log), view.path) is not None
 
 
-def _copy_of_what_was_read(log: Checkpoint, view: FileView) -> _Judged | None:
-    """``view`` judged a copy of what was read of ``log`` (a candidate: its first bytes are the
-    checkpoint's) when it is in the log's olddir (rotations_home, another folder) and the log was
-    truncated where it is: the checkpoint's own inode is still at its path but no longer holds what
-    was read (own_file found none), as copytruncate leaves it, and ``view`` holds no more than was
-    read. Its content is then the log's before the truncate, all of it read: the log was read past
-    the copy's end before the truncate, by a run that did not look at olddir (R11r-3, O2: the copy
-    in old/ was read whole, 100 of 160 lines twice; beside the log that run lists the copy and
-    marks it). Else None."""
-    written = written_path(log)
-    home = rotations_home(written, view.path)
-    if home is None or home == written:
-        return None
-    try:
-        st = os.stat(written)
-        if (st.st_dev, st.st_ino) != (log.device, log.inode):
-            return None  # renamed away, or replaced: not a truncate in place
-        size, tail = content_end(view)
-    except (OSError, ParseError):
-        return None
-    if not size or size > log.read_to:
-        return None
-    return _Judged(identity=log.identity, size=size, tail=tail, read=True)
-
-
 def _state(view: FileView) -> tuple[int, int, int | None, float]:
     """A file's state as looked at: a copy is judged once per state."""
     return view.device, view.inode, view.size, view.mtime
@@ -326,7 +293,7 @@ def _state(view: FileView) -> tuple[int, int, int | None, float]:
 
 def _holds_again(log: Checkpoint, judged: _Judged, compared: Compared | None) -> bool:
     """Whether a copy judged before (or just compared, its log still open) is still one."""
-    if judged.marked or judged.read:
+    if judged.marked:
         return _mark_holds(log, judged)
     if compared is None or compared.log is None:
         return _still_holds(log, judged)
