@@ -18,12 +18,23 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from govsoc.collectors.files.discover import live_of, newer_generations, rotated_siblings, rotation_age
+from govsoc.collectors.files.discover import (
+    live_of,
+    newer_generations,
+    rotated_name_age,
+    rotated_siblings,
+    rotation_age,
+    same_folder,
+)
 from govsoc.collectors.files.identity import FileView, compressed_copy, copy_extent, fingerprint, read_tail_digest
 from govsoc.core.errors import ParseError
 
-__all__ = ["Checkpointed", "log_path", "newer_holding", "own_file", "still_at_path", "still_elsewhere",
-           "the_checkpoints_file"]
+__all__ = ["Checkpointed", "log_path", "newer_holding", "own_file", "rotations_home", "still_at_path",
+           "still_elsewhere", "the_checkpoints_file", "written_path"]
+
+#: What collectors.follow adds to a checkpoint's path once its file is found neither there nor beside
+#: it (a copytruncate's truncate, a move to olddir): the log's name is still the path before it.
+_ROTATED_AWAY = " (rotated away)"
 
 
 class Checkpointed(Protocol):
@@ -87,6 +98,31 @@ def log_path(checkpoint: Checkpointed) -> Path:
     file last read at app.log.1), or that path itself."""
     path = Path(checkpoint.path)
     return live_of(path) or path
+
+
+def written_path(checkpoint: Checkpointed) -> Path:
+    """The path the checkpoint's file was last read at, without collectors.follow's "(rotated away)"."""
+    return Path(checkpoint.path.removesuffix(_ROTATED_AWAY))
+
+
+def rotations_home(log: Path, rotated: Path) -> Path | None:
+    """The live path ``rotated`` is a rotation of, for the log at ``log`` (by names: discover's
+    rotated_name_age): ``log`` when ``rotated`` is beside it under one of its rotated names; the
+    log's name in ``rotated``'s folder when that folder may be the log's ``olddir``; else None.
+
+    The rule for another folder (R11r-5): a rotated name there belongs first to the log of that
+    name in its own folder. A folder holding a file of the log's own name has its own log, whose
+    rotations those are (another host's folder in a collection tree: logs/nodeB/app.log.1 beside
+    logs/nodeB/app.log is nodeB's, even when its first KB is nodeA's app.log's); logrotate moves a
+    log's rotations into its olddir, never the live log, so only a folder without one may be the
+    log's olddir (R11q-2: its copies there are the log's). Nothing else on disk names the olddir of
+    a copy or copytruncate, whose log's inode never moves there."""
+    if rotation_age(log, rotated) is not None:
+        return log
+    if rotated_name_age(log.name, rotated.name) is None or same_folder(log.parent, rotated.parent):
+        return None
+    home = rotated.parent / log.name
+    return None if os.path.lexists(home) else home
 
 
 @contextlib.contextmanager
@@ -158,11 +194,14 @@ def newer_holding(checkpoint: Checkpointed, view: FileView) -> tuple[int, str | 
     log's rotated names and a newer one, another file holding what was read of the checkpoint's
     file too, begins with all of ``view``'s content: that content's length and last bytes' digest
     (identity.copy_extent); else None. ``view`` is then a stale copy: a copytruncate killed after
-    its copy, and the next one's copy of the same log, holding all it holds and more (R11q-7)."""
-    log = log_path(checkpoint)
-    if rotation_age(log, view.path) is None:
+    its copy, and the next one's copy of the same log, holding all it holds and more (R11q-7).
+    Beside the log or in its olddir, the newer ones there (rotations_home; R11r-4: a stale copy in
+    old/ was read whole, 50 of 110 lines twice)."""
+    written = written_path(checkpoint)
+    home = rotations_home(live_of(written) or written, view.path)
+    if home is None:
         return None
-    for newer in reversed(newer_generations(log, view.path)):
+    for newer in reversed(newer_generations(home, view.path)):
         try:
             with open(newer, "rb") as other:
                 st = os.fstat(other.fileno())

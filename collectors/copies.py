@@ -29,9 +29,16 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from govsoc.collectors.checkpoint_file import newer_holding, own_file, still_at_path, the_checkpoints_file
+from govsoc.collectors.checkpoint_file import (
+    newer_holding,
+    own_file,
+    rotations_home,
+    still_at_path,
+    the_checkpoints_file,
+    written_path,
+)
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore, replace_file, sync_folder
-from govsoc.collectors.files.discover import rotated_name_age, same_folder
+from govsoc.collectors.files.discover import same_folder
 from govsoc.collectors.files.identity import FileView, content_end, copy_extent, read_tail_digest
 from govsoc.core.crashpoint import crash_point
 from govsoc.core.errors import ParseError
@@ -272,10 +279,11 @@ class Copies:
 
 
 def _rotated_name_of(log: Checkpoint, view: FileView) -> bool:
-    """Whether ``view`` is under one of ``log``'s rotated names, in whatever folder: logrotate's
-    ``olddir`` puts its copies in another one, where a run reads them too (R11q-2: the copy in
-    old/ was read whole, 100 of 110 lines stored twice)."""
-    return rotated_name_age(Path(log.path).name, view.path.name) is not None
+    """Whether ``view`` is under one of ``log``'s rotated names beside it or in its ``olddir``:
+    logrotate puts its copies there, where a run reads them too (R11q-2: the copy in old/ was read
+    whole, 100 of 110 lines stored twice); not in a folder with a log of that name of its own
+    (checkpoint_file.rotations_home; R11r-5: another host's app.log.1 was never stored)."""
+    return rotations_home(written_path(log), view.path) is not None
 
 
 def _state(view: FileView) -> tuple[int, int, int | None, float]:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.collectors.test_copies import numbers
-from tests.collectors.test_rotation import GOVSOC, logrotate, write
+from tests.collectors.test_copies import BANNER, numbers
+from tests.collectors.test_rotation import GOVSOC, logrotate, stored, write
 
 
 def ingest(home: Path, *patterns: str) -> str:
@@ -109,3 +109,68 @@ def test_a_copy_in_the_olddir_folder_seen_before_the_truncate_stays_known_after_
     write(log, 150, 10)
     said = ingest(home, str(log), str(old / "app.log*"))
     assert numbers(home) == list(range(160)), said
+
+
+def test_a_rotated_file_in_another_hosts_folder_is_that_hosts_not_a_copy(tmp_path: Path) -> None:
+    # R11r-5: a collection tree by host; nodeB's rotated app.log.1 holds, byte for byte, the first
+    # 15 lines (> 1 KB) of nodeA's live app.log. nodeB has its own app.log: its app.log.1 is that
+    # log's rotation, not logrotate's olddir copy of nodeA's (on 86d4d88 refused as "a copy of a log
+    # still at its path" and never stored). The other side, a folder without a log of that name
+    # (olddir), stays a copy: test_a_copy_in_the_olddir_folder_is_not_read_again.
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    node_a, node_b = logs / "nodeA", logs / "nodeB"
+    node_a.mkdir(parents=True)
+    node_b.mkdir()
+    write(node_b / "app.log.1", 0, 15)
+    write(node_b / "app.log", 100, 1)
+    write(node_a / "app.log", 0, 44)
+    ingest(home, str(node_a / "app.log*"))
+    said = ingest(home, str(logs / "*" / "app.log*"))
+    assert numbers(home) == sorted([*range(44), *range(15), 100]), said
+    assert "a copy" not in said
+
+
+@pytest.mark.parametrize("compress", [
+    (),  # R11r-4 K4o: the stale copy, moved on to old/app.log.2, was read whole (50 of 110 twice)
+    ("compress", "delaycompress"),  # K4oz: old/app.log.2.gz took the checkpoint a run later (50 twice)
+])
+def test_a_stale_copy_in_the_olddir_folder_is_not_read(tmp_path: Path, compress: tuple[str, ...]) -> None:
+    # a copytruncate into old/ killed after its copy, no run, then the next copytruncate: the stale
+    # copy's bytes are the first of the newer copy, which carries the log's checkpoint (R11q-7 in olddir)
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    old = logs / "old"
+    old.mkdir(parents=True)
+    log = logs / "app.log"
+    write(log, 0, 50)
+    ingest(home, str(log))
+    (old / "app.log.1").write_bytes(log.read_bytes())
+    write(log, 50, 50)
+    logrotate(logs, log, "copytruncate", f"olddir {old}", *compress)
+    write(log, 100, 10)
+    for _ in range(2):
+        said = ingest(home, str(log), str(old / "app.log*"))
+        assert numbers(home) == list(range(110)), said
+
+
+
+def test_a_rewritten_log_copytruncated_into_the_olddir_folder_is_read(tmp_path: Path) -> None:
+    # the application rewrites its log in place (the same inode, its > 1 KB banner again, 30 new
+    # lines), then a copytruncate into old/: the copy has the checkpoint's first bytes and holds
+    # less than was read, the log's inode is still at its path, truncated - as a copy of what was
+    # read (R11r-3's O2) would; only its bytes past the first KB tell it holds new lines (8bd7f68
+    # judged it such a copy: lines 100-129 never stored)
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    old = logs / "old"
+    old.mkdir(parents=True)
+    log = logs / "app.log"
+    log.write_text(BANNER, encoding="utf-8")
+    write(log, 0, 100)
+    ingest(home, str(log))
+    log.write_text(BANNER, encoding="utf-8")
+    write(log, 100, 30)
+    logrotate(logs, log, "copytruncate", f"olddir {old}")
+    write(log, 130, 10)
+    for _ in range(2):
+        said = ingest(home, str(log), str(old / "app.log*"))
+        lines = [line for line in stored(home) if "sshd[" in line]  # the banner's lines apart
+        assert sorted(int(line.split("sshd[")[1].split("]")[0]) for line in lines) == list(range(140)), said
