@@ -29,12 +29,12 @@ from govsoc.collectors.files.discover import (
 from govsoc.collectors.files.identity import FileView, compressed_copy, copy_extent, fingerprint, read_tail_digest
 from govsoc.core.errors import ParseError
 
-__all__ = ["Checkpointed", "log_path", "newer_holding", "own_file", "rotations_home", "still_at_path",
+__all__ = ["ROTATED_AWAY", "Checkpointed", "log_path", "newer_holding", "own_file", "rotations_home", "still_at_path",
            "still_elsewhere", "the_checkpoints_file", "written_path"]
 
 #: What collectors.follow adds to a checkpoint's path once its file is found neither there nor beside
 #: it (a copytruncate's truncate, a move to olddir): the log's name is still the path before it.
-_ROTATED_AWAY = " (rotated away)"
+ROTATED_AWAY = " (rotated away)"
 
 
 class Checkpointed(Protocol):
@@ -102,7 +102,7 @@ def log_path(checkpoint: Checkpointed) -> Path:
 
 def written_path(checkpoint: Checkpointed) -> Path:
     """The path the checkpoint's file was last read at, without collectors.follow's "(rotated away)"."""
-    return Path(checkpoint.path.removesuffix(_ROTATED_AWAY))
+    return Path(checkpoint.path.removesuffix(ROTATED_AWAY))
 
 
 def rotations_home(log: Path, rotated: Path) -> Path | None:

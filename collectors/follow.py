@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from govsoc.collectors.base import RecordFileParser, parsers, path_text
+from govsoc.collectors.checkpoint_file import ROTATED_AWAY
 from govsoc.collectors.checkpoints import RACY_SECONDS, Checkpoint, DiskFull
 from govsoc.collectors.detect import record_format
 from govsoc.collectors.files.discover import (
@@ -38,7 +39,7 @@ from govsoc.collectors.files.discover import (
 from govsoc.collectors.files.folder import Denied, LinkRefused, Resolved, link_chain, open_folder, resolve
 from govsoc.collectors.files.identity import FileView, from_held, in_folder, look, no_links, open_bytes
 from govsoc.collectors.files.paths import Kind, path_kind
-from govsoc.collectors.generations import ROTATED_AWAY, Siblings, with_generations_between
+from govsoc.collectors.generations import Siblings, with_generations_between
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
 from govsoc.collectors.summary import IngestSummary
 from govsoc.core.errors import ParseError

@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from govsoc.collectors.base import path_text
+from govsoc.collectors.checkpoint_file import written_path
 from govsoc.collectors.checkpoints import RACY_SECONDS, Checkpoint
 from govsoc.collectors.files.discover import (
     extension_named,
@@ -34,10 +35,7 @@ from govsoc.collectors.files.discover import (
 from govsoc.collectors.files.identity import FileView
 from govsoc.collectors.pipeline import Pipeline
 
-__all__ = ["ROTATED_AWAY", "Siblings", "proven", "with_generations_between"]
-
-#: What finish_predecessors adds to the path of a checkpoint whose file left the log's folder.
-ROTATED_AWAY = " (rotated away)"
+__all__ = ["Siblings", "proven", "with_generations_between"]
 
 
 def proven(path: Path, sibling: Path, match: Checkpoint | None) -> bool:
@@ -49,7 +47,7 @@ def proven(path: Path, sibling: Path, match: Checkpoint | None) -> bool:
         return True
     if match is None:
         return False
-    seen = Path(match.path.removesuffix(ROTATED_AWAY))
+    seen = written_path(match)
     return (seen != sibling and same_folder(seen.parent, path.parent)
             and (seen.name == path.name or rotated_name_age(path.name, seen.name) is not None))
 
