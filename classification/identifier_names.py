@@ -190,7 +190,7 @@ WORDS: Final = frozenset("""
     # before a FOLLOWS word or after a category, no name (宣传片解说词, 支付宝周转, 居住地周边)
     宣传片 支付宝 周边
     # after a role word, where a name is read whatever follows it (R15k-2): 当事人权利义务, 人员高峰时段
-    权利 义务 高峰 何时 明年 高质量 杨梅 常态化 管护 管辖
+    权利 义务 何时 明年 高质量 常态化 管护 管辖 查房
     """.split())
 
 #: Endings of places that are no administrative unit: lakes and old towns (艾比湖, 洪泽湖, 罗布泊, 丽江古城;
@@ -210,7 +210,7 @@ _LANDMARKS: Final = frozenset("""
 _REGIONS: Final = frozenset({"巴音郭楞", "巴音布鲁克", "阿拉善", "阿勒泰", "阿克苏", "伊犁", "甘孜", "甘南"})
 
 _HAN_RUN: Final = re.compile(r"[\u4e00-\u9fa5]+")
-_ROLE_WORDS: Final = frozenset(ROLE_LEADS)
+_ROLE_WORDS: Final = frozenset((*ROLE_LEADS, *ROLE_TITLES))
 _NAMES: Final = PersonNameRecognizer()
 
 
@@ -345,6 +345,11 @@ def _after_role(before: str) -> bool:
     return _after_role_shape(before) or before.endswith(_role_words())
 
 
+#: Words that are names too (高峰, 杨梅): a name at a run's end or before a FOLLOWS word (户主高峰.csv),
+#: a word before words no list holds (人员高峰时段, 监督员杨梅采摘, 户主杨梅种植: R15k-1, R15k-6).
+_NAMES_AS_WORDS: Final = frozenset({"高峰", "杨梅"})
+
+
 def _opens_with_file_word(run: str, start: int) -> bool:
     """Whether a file, heading or ordinary word opens ``run`` at ``start`` (花名册, 满意度, 权利)."""
     return any(is_field_word(w) or w in WORDS for w in (run[start:start + n] for n in range(2, 5)))
@@ -355,9 +360,10 @@ def _name_after_role(run: str, start: int) -> int:
     it (护林员彭丽巡护日志, 村长王建国讲话: R15k-2): a person's file names what it is after the name, in
     words no list holds. Minority name words longest first, else a surname and a given name of two
     characters, then of one, each shorter part a name too (彭丽巡: 彭丽 and 彭丽巡); none opening
-    with a word (网格员周报)."""
+    with a word (网格员周报), nor a word that is a name too (_NAMES_AS_WORDS) before words."""
     if _opens_with_word(run, start) or run.startswith(FOLLOWS, start) or _opens_with_file_word(run, start) \
-            or run.startswith(_LONG_FOLLOWS, start + 1):  # 周 + 考核 (讲解员周考核): no given name
+            or run.startswith(_LONG_FOLLOWS, start + 1) \
+            or run[start:start + 2] in _NAMES_AS_WORDS:  # 周 + 考核 (讲解员周考核): no given name
         return 0
     minority = [n for n in range(8, 2, -1) if start + n <= len(run) and is_minority_name(run[start:start + n])]
     han = [n for n in (4, 3, 2) if start + n <= len(run) and (n < 4 or run[start:start + 2] in COMPOUND_SURNAMES)

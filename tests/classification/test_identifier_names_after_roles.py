@@ -40,6 +40,10 @@ MASKED = [
     ("信访人黄国平诉求.csv", "信访人黄**诉求.csv"),  # was 黄**平**
     ("村长王建国讲话.csv", "村长王**讲话.csv"),  # was in clear, read as 王建 + 国讲 once a name
     ("户主王小明李四.csv", "户主王**李**.csv"),  # names run together after a role stay two names
+    ("户主高峰.csv", "户主高**.csv"),  # 高峰 is a word and a common name: a name at the run's end
+    ("网格员高峰巡查.csv", "网格员高**巡查.csv"),  # and before a record word
+    ("户主杨梅.csv", "户主杨**.csv"),  # 杨梅 the same
+    ("老师王芳.csv", "老师王**.csv"),  # a teacher
 ]
 #: ordinary file and heading names after a role word: no name, shown as they are
 KEPT = [
@@ -59,6 +63,12 @@ KEPT = [
     "教师满意度调查.csv",  # 满意度 is a word
     "民警工作日志.csv",  # 工作日志: a record word after a title
     "申请人姓名",  # a heading of the recognizer's own
+    "户主杨梅种植.csv",  # a crop (R15k-6): 杨梅 before words no list holds is the fruit
+    "确保安全生产.csv",  # 保安 inside 确保安全 is no role: 全生产 no name
+    "会计师事务所.csv",  # an accounting firm: 师事 no name after 会计
+    "司机班.csv",  # a drivers' pool: no name opens with a title (as 房东曹)
+    "司机安全培训.csv",  # 安全 after a title
+    "院长查房.csv",  # a ward round: 查房 is a word
 ]
 
 
