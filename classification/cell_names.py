@@ -13,7 +13,8 @@ A name right beside a person's identifier in one cell is that person's (R15i-11)
 "name ID-number" lines pasted from Word (袁春 330802200404151139, 张建雨　13812345678), one cell a
 line, no header to give names context. :func:`cell_names` counts the values holding a Chinese name
 (two to four characters, or minority name words) next to a valid resident ID or mobile number with
-nothing but a blank or a separator between, judged by the name recognizer with that context.
+nothing but a blank, a separator, brackets or the number's own label between (袁春（330802…）, 袁春，
+身份证号：330802…: R15k-9), judged by the name recognizer with that context.
 
 A status word names a PIPL art. 28 category of the person named after it (:data:`STATUS_KINDS`):
 a disability (残疾人, 特定身份, TC260 guide 2024), a drug or criminal record (吸毒人员, 刑满释放人员:
@@ -27,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Final
 
 from govsoc.classification.identifier_names import is_person_name
@@ -42,10 +44,15 @@ STATUS_KINDS: Final = {
                            "安置帮教对象", "罪犯", "嫌疑人", "被告人"),
     "cn_health": ("患者", "病人", "精神障碍患者"),
 }
+#: What a list line puts between a name and its identifier: a blank, a separator, or brackets
+#: (李丽秀（330802…）, the commonest way a Word or WeChat list writes it: R15k-9).
+_SEPARATOR: Final = r"[ \t\u3000,，:：;；、_/\-（）()【】\[\]]"
 #: A Chinese run ending a text (before an identifier), or opening it (after one), a blank or a
 #: separator between: where a list line puts its person's name.
-_BEFORE: Final = re.compile(r"(?<![\u4e00-\u9fa5·])([\u4e00-\u9fa5·]{2,9})[ \t\u3000,，:：、_/-]{0,2}\Z")
-_AFTER: Final = re.compile(r"[ \t\u3000,，:：、_/-]{0,2}([\u4e00-\u9fa5·]{2,9})(?![\u4e00-\u9fa5·])")
+_BEFORE: Final = re.compile(rf"(?<![\u4e00-\u9fa5·])([\u4e00-\u9fa5·]{{2,9}}){_SEPARATOR}{{0,2}}\Z")
+_AFTER: Final = re.compile(rf"{_SEPARATOR}{{0,2}}([\u4e00-\u9fa5·]{{2,9}})(?![\u4e00-\u9fa5·])")
+#: What ends the identifier's own label (身份证 + 号码, 证件号 + 码: 李丽秀，身份证号：330802…).
+_LABEL_ENDS: Final = "(?:号码|号|码)?"
 #: What a remark writes right after the person it names (R15k-6): case work's acts (经办人张建国核实,
 #: 网格员陈丽走访, 村干部韩伟陪同), the named person's state or life event (李秀英入住敬老院, 王桂兰已去世,
 #: 孙志强二级). What a household head grows or does (户主黄桃种植, 户主牛羊养殖, 户主林地承包) is none: the
@@ -116,11 +123,21 @@ def _said_of(value: str, hit: Match) -> bool:
     return end - hit.start == 3 and value.startswith(AFTER_PERSON, end - 1)
 
 
+@cache
+def _labelled(rec: Recognizer) -> re.Pattern[str]:
+    """A name, then the label of ``rec``'s identifier (its Chinese context words: 身份证号, 手机,
+    联系电话), ending a text, separators between (李丽秀，身份证号：, 李丽秀 电话: R15k-9)."""
+    words = sorted((w for w in rec.CONTEXT if not w.isascii()), key=len, reverse=True)
+    label = "(?:" + "|".join(map(re.escape, words or ["(?!)"])) + ")" + _LABEL_ENDS
+    return re.compile(rf"(?<![\u4e00-\u9fa5·])([\u4e00-\u9fa5·]{{2,9}}?){_SEPARATOR}{{0,2}}{label}"
+                      rf"{_SEPARATOR}{{0,2}}\Z")
+
+
 def _beside(value: str, names: Recognizer, identifiers: Sequence[Recognizer]) -> list[Match]:
     """The name right before or after the first identifier found in ``value`` (a list line)."""
     for rec in identifiers:
         for anchor in rec.find(value):
-            before = _BEFORE.search(value, 0, anchor.start)
+            before = _labelled(rec).search(value, 0, anchor.start) or _BEFORE.search(value, 0, anchor.start)
             after = _AFTER.match(value, anchor.end)
             for m in (x for x in (before, after) if x is not None):
                 if not is_person_name(m.group(1)) and "·" not in m.group(1):

@@ -19,7 +19,9 @@ people (R15f-29). Inside a longer run a name is found at any position that a fil
 headings, themselves no names), a place (龙游县王小明, 萧山王小明: UNIT_LEADS, PLACES; R15h-17; no name
 opens at a unit: 柯城区低保 is a place and a word, R15g-25) or another name, and
 before a word of a per-person document (家庭成员, 档案, 的, 身份证, 简历, 申请, 同志 ...: FOLLOWS), the
-run's end, 户/家 ending it (张建国家, 第三组王小明户: RUN_ENDS) or another name (王小明李四; R15g-5).
+run's end, 户/家 ending it (张建国家, 第三组王小明户: RUN_ENDS) or another name (王小明李四; R15g-5);
+after a role word (ROLE_LEADS, role_titles: 护林员, 村长, 会计) whatever follows it (护林员彭丽巡护日志,
+村长王建国讲话: R15k-2), unless a word opens there (网格员周报, 当事人权利义务).
 """
 
 from __future__ import annotations
@@ -34,8 +36,10 @@ from govsoc.classification.masking import mask
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
+from govsoc.classification.role_titles import ROLE_SHAPES, ROLE_TITLES
 
-__all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "ROLE_SHAPES", "UNIT_LEADS",
+__all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "ROLE_SHAPES", "ROLE_TITLES",
+           "UNIT_LEADS",
            "RUN_ENDS",
            "PLACES", "PLACE_ENDINGS", "WORDS",
            "is_field_word", "is_person_name", "is_place", "mask_person_names"]
@@ -83,7 +87,11 @@ FOLLOWS: Final = TAILS + (
     # a duty's or an office's record, after a role or a name (驾驶员周检, 护理员周排班, 公职人员廉政档案,
     # 主任信箱, 书记员金句, 讲解员李娜解说词): words that open with a surname, no name (R15k-1)
     "廉政", "周检", "周记", "周转", "周排班", "周例会", "金句", "范围", "严查", "胡同", "任务", "信箱", "宣言",
-    "安全帽", "黄标车", "解说词")
+    "安全帽", "黄标车", "解说词", "周考核",
+    # what a worker's or a case's own file is after the name (护林员彭丽巡护日志, 村长王建国讲话,
+    # 司机张强出车记录, 信访人黄国平诉求: R15k-2); the name before one masked to its end
+    "巡查", "巡护", "工作", "讲话", "讲解", "排班", "调解", "收入", "出车", "记账", "月报", "周报", "负责", "经手",
+    "诉求", "日志", "记录")
 #: What precedes a person's name inside a file name: a year or date (2024年王小明…), 关于, a group,
 #: a decision's verb (关于给予王小明同志…处分的决定), a kin or role word (ROLE_LEADS).
 LEADS: Final = ("年", "月", "日", "度", "关于", "组", "班", "队", "第", "的", "和", "与", "及", "致", "给", "给予",
@@ -181,6 +189,8 @@ WORDS: Final = frozenset("""
     管委会 居委会 村委会 农商行 国投 权限 石材
     # before a FOLLOWS word or after a category, no name (宣传片解说词, 支付宝周转, 居住地周边)
     宣传片 支付宝 周边
+    # after a role word, where a name is read whatever follows it (R15k-2): 当事人权利义务, 人员高峰时段
+    权利 义务 何时 明年 高质量 常态化 管护 管辖 查房
     """.split())
 
 #: Endings of places that are no administrative unit: lakes and old towns (艾比湖, 洪泽湖, 罗布泊, 丽江古城;
@@ -200,7 +210,7 @@ _LANDMARKS: Final = frozenset("""
 _REGIONS: Final = frozenset({"巴音郭楞", "巴音布鲁克", "阿拉善", "阿勒泰", "阿克苏", "伊犁", "甘孜", "甘南"})
 
 _HAN_RUN: Final = re.compile(r"[\u4e00-\u9fa5]+")
-_ROLE_WORDS: Final = frozenset(ROLE_LEADS)
+_ROLE_WORDS: Final = frozenset((*ROLE_LEADS, *ROLE_TITLES))
 _NAMES: Final = PersonNameRecognizer()
 
 
@@ -274,7 +284,7 @@ def _leads() -> tuple[str, ...]:
             *(w for w in PersonNameRecognizer.CONTEXT if not w.isascii()))
 
 
-def _name_at(run: str, start: int, depth: int = 0) -> int:
+def _name_at(run: str, start: int, depth: int = 0, *, role: bool = False) -> int:
     """The length of the person's name at ``start`` of ``run`` (0 for none): the shortest that a
     FOLLOWS word, the run's end or a RUN_ENDS character ending the run follows (王五的材料: 王五,
     not 王五的), else the longest that another name follows (王小明李四). None opens at a unit
@@ -287,6 +297,8 @@ def _name_at(run: str, start: int, depth: int = 0) -> int:
         rest = run[start + length:]
         if not rest or rest.startswith(FOLLOWS) or rest in RUN_ENDS:
             return length
+    if role and (length := _name_after_role(run, start)):
+        return length
     # names run together: the longest first (王小明李四: 王小明, not 王小 + 明李四), none opening
     # with a word (公务用 + 车登记 of 公务用车登记, R15i-17)
     if _opens_with_word(run, start):
@@ -316,16 +328,47 @@ def _region_at(run: str, start: int) -> bool:
     return any(run.startswith(region, start) for region in _REGIONS)
 
 
-#: Last characters and words of a role, whatever its office (入户调查人, 复核人, 协管员, 护林员, 驻村干部,
-#: 村书记, 村委会主任, 专职委员, 低保对象): a name may follow one in a file name or a sign-off label
-#: (入户调查人刘桂英.csv, 评议人黄晓东意见: R15j-25, R15j-15), as it follows a listed ROLE_LEADS word.
-ROLE_SHAPES: Final = ("人", "员", "干部", "书记", "主任", "对象")
-
-
 def _after_role_shape(before: str) -> bool:
     """Whether ``before`` (the run up to a position) ends in a word shaped as a role (ROLE_SHAPES),
     of two characters and more."""
     return len(before) >= 2 and before.endswith(ROLE_SHAPES)
+
+
+@cache
+def _role_words() -> tuple[str, ...]:
+    """ROLE_LEADS, ROLE_TITLES and the name recognizer's Chinese headings (申请人, 户主, 监护人 ...)."""
+    return (*ROLE_LEADS, *ROLE_TITLES, *(w for w in PersonNameRecognizer.CONTEXT if not w.isascii() and len(w) > 1))
+
+
+def _after_role(before: str) -> bool:
+    """Whether ``before`` ends in a role or kin word, listed or shaped as one (R15k-2)."""
+    return _after_role_shape(before) or before.endswith(_role_words())
+
+
+#: Words that are names too (高峰, 杨梅): a name at a run's end or before a FOLLOWS word (户主高峰.csv),
+#: a word before words no list holds (人员高峰时段, 监督员杨梅采摘, 户主杨梅种植: R15k-1, R15k-6).
+_NAMES_AS_WORDS: Final = frozenset({"高峰", "杨梅"})
+
+
+def _opens_with_file_word(run: str, start: int) -> bool:
+    """Whether a file, heading or ordinary word opens ``run`` at ``start`` (花名册, 满意度, 权利)."""
+    return any(is_field_word(w) or w in WORDS for w in (run[start:start + n] for n in range(2, 5)))
+
+
+def _name_after_role(run: str, start: int) -> int:
+    """The length of the name opening ``run`` at ``start`` right after a role word, whatever follows
+    it (护林员彭丽巡护日志, 村长王建国讲话: R15k-2): a person's file names what it is after the name, in
+    words no list holds. Minority name words longest first, else a surname and a given name of two
+    characters, then of one, each shorter part a name too (彭丽巡: 彭丽 and 彭丽巡); none opening
+    with a word (网格员周报), nor a word that is a name too (_NAMES_AS_WORDS) before words."""
+    if _opens_with_word(run, start) or run.startswith(FOLLOWS, start) or _opens_with_file_word(run, start) \
+            or run.startswith(_LONG_FOLLOWS, start + 1) \
+            or run[start:start + 2] in _NAMES_AS_WORDS:  # 周 + 考核 (讲解员周考核): no given name
+        return 0
+    minority = [n for n in range(8, 2, -1) if start + n <= len(run) and is_minority_name(run[start:start + n])]
+    han = [n for n in (4, 3, 2) if start + n <= len(run) and (n < 4 or run[start:start + 2] in COMPOUND_SURNAMES)
+           and all(is_person_name(run[start:start + k]) for k in range(2, n + 1))]
+    return next((n for n in (*minority, *han) if is_person_name(run[start:start + n])), 0)
 
 
 def _category_at(run: str, start: int) -> int:
@@ -341,8 +384,9 @@ def _masked_run(run: str) -> str:
     shown: list[str] = []
     start, after_name = 0, False
     while start < len(run):
-        lead = start == 0 or after_name or run[:start].endswith(_leads()) or _after_role_shape(run[:start])
-        length = _name_at(run, start) if lead else 0
+        role = start > 0 and _after_role(run[:start])
+        lead = start == 0 or after_name or role or run[:start].endswith(_leads())
+        length = _name_at(run, start, role=role) if lead else 0
         category = _category_at(run, start) if lead and not length else 0
         shown.append(mask("name", run[start:start + length]) if length else run[start:start + (category or 1)])
         start, after_name = start + (length or category or 1), bool(length or category)

@@ -143,6 +143,21 @@ LIST_NAMES = ["袁春", "张建雨", "钱红", "欧阳娜", "买买提江·吐�
     # a word or a place beside the number names no one (户籍, 张家港: is_person_name)
     ([f"{w} {i}" for w, i in zip(["户籍", "张家港", "已核实", "身份证"] * 3, ids(12), strict=True)],
      ("cn_resident_id",), "G3"),
+    # R15k-9: the number in brackets after the name, the commonest Word or WeChat list (was 3级)
+    ([f"{n}（{i}）" for n, i in zip(LIST_NAMES, ids(12), strict=True)], ("cn_resident_id", "cn_person_name"), "G4"),
+    # the same with ASCII brackets
+    ([f"{n}({i})" for n, i in zip(LIST_NAMES, ids(12), strict=True)], ("cn_resident_id", "cn_person_name"), "G4"),
+    # R15k-9: the number's label between, after a comma (was 3级: 身份证号 taken for the name)
+    ([f"{n}，身份证号：{i}" for n, i in zip(LIST_NAMES, ids(12), strict=True)],
+     ("cn_resident_id", "cn_person_name"), "G4"),
+    # the label glued to the name, no separator (证件号码 is the recognizer's 证件号 + 码)
+    ([f"{n}证件号码{i}" for n, i in zip(LIST_NAMES, ids(12), strict=True)], ("cn_resident_id", "cn_person_name"), "G4"),
+    # a word, not a name, before the label: no name, 3级 as before
+    ([f"{w}，身份证号：{i}" for w, i in zip(["户籍", "张家港", "已核实", "本人"] * 3, ids(12), strict=True)],
+     ("cn_resident_id",), "G3"),
+    # a word in brackets: no name either
+    ([f"{w}（{i}）" for w, i in zip(["户籍", "张家港", "已核实", "本人"] * 3, ids(12), strict=True)],
+     ("cn_resident_id",), "G3"),
 ])
 def test_a_name_beside_an_id_number_in_one_cell_is_a_name(tmp_path: Path, lines: list[str], kinds: tuple[str, ...],
                                                           level: str) -> None:
