@@ -35,12 +35,14 @@ from govsoc.classification.sources.sampling import SEED, reservoir
 from govsoc.classification.sources.skips import scanner
 
 __all__ = ["record_reservoir", "names_attributes", "keys_records", "groups_answers", "attribute_column",
-           "MAX_ATTRIBUTES", "NAMING_ATTRIBUTES", "MAX_KEYS", "key_hash"]
+           "MAX_ATTRIBUTES", "MAX_UNNAMED", "NAMING_ATTRIBUTES", "MAX_KEYS", "key_hash"]
 
 #: Distinct attribute words a pivoted table may have at most (a form's questions).
 MAX_ATTRIBUTES: Final = 64
 #: Attribute words that must name a kind as a heading does for the table to be pivoted.
 NAMING_ATTRIBUTES: Final = 2
+#: An attribute column holds at most one empty attribute name in this many rows.
+MAX_UNNAMED: Final = 10
 #: Candidate record id columns sampled by key at most (each holds at most ``size`` rows).
 MAX_KEYS: Final = 4
 
@@ -52,9 +54,13 @@ def _classifier() -> ColumnClassifier:
 
 def names_attributes(values: Sequence[str], classifier: ColumnClassifier) -> bool:
     """Whether ``values`` are an attribute column: few distinct words, each repeated, at least
-    NAMING_ATTRIBUTES of which name a kind strongly."""
+    NAMING_ATTRIBUTES of which name a kind strongly. An empty attribute name (a row whose 字段名
+    was not filled in) is an odd row, not a word: a table may hold up to one in MAX_UNNAMED (R15j-16:
+    one such row undid the pivot, 60 people read as 181 rows, 3级)."""
     counts = Counter(values)
-    if "" in counts or not 2 <= len(counts) <= MAX_ATTRIBUTES or len(counts) * 2 > len(values):
+    unnamed = counts.pop("", 0)
+    if unnamed * MAX_UNNAMED > len(values) or not 2 <= len(counts) <= MAX_ATTRIBUTES \
+            or len(counts) * 2 > len(values) - unnamed:
         return False
     naming = sum(1 for word in counts if "strong" in classifier.name_context(word).values())
     return naming >= NAMING_ATTRIBUTES
