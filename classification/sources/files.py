@@ -218,7 +218,7 @@ class FileSource:
                 return self._form(path, Body(path=path, encoding=encoding, errors=errors, delimiter=delimiter,
                                              header=[], skips=skips, tally=tally, width=width),
                                   list(zip(lines, head, strict=True)), rows_read, names)
-            turned = sideways(head, names_column) if len(head) < HEAD_ROWS else None
+            turned = sideways(head, names_column, fits) if len(head) < HEAD_ROWS else None
             if turned:
                 skips.note(SIDEWAYS, line=lines[0])
                 head, lines = turned, [lines[0]] * len(turned)

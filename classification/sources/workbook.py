@@ -72,7 +72,7 @@ class WorkbookReader:
                                      has_value=has_value, names_column=names_column, found=found)
                     yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
                     continue
-                turned = sideways(head, names_column) if len(head) < HEAD_ROWS else None
+                turned = sideways(head, names_column, fits) if len(head) < HEAD_ROWS else None
                 if turned:
                     skips.note(f"sheet {title}: {SIDEWAYS}", line=1)
                     head = turned
