@@ -15,10 +15,12 @@ name_context), and another (the value) as many values as it, row for row. A colu
 repeat once per attribute, each (record, attribute) pair once, is the record id: the records are
 its distinct values; without one (and no other column mostly distinct, a roster's 证件类型 names
 kinds too, unless the attributes come in one fixed turn row after row: _in_turn), each record
-answers its most frequent attribute once. The values under the attributes must differ in
-shape (numbers under some, words under others: a column of names grouped by 与户主关系 is no
-value column), and the sampled columns must be aligned row for row, else the table is left as
-it is.
+answers its most frequent attribute once. Of a table sampled by its record id (a file larger than
+the sample: sources/record_sampling.py), the records are the ids counted over every row
+(ColumnSample.distinct), not the sample's scaled to the table's rows (R15j-24). The values under
+the attributes must differ in shape (numbers under some, words under others: a column of names
+grouped by 与户主关系 is no value column), and the sampled columns must be aligned row for row,
+else the table is left as it is.
 
 A source leaves empty cells out: a person with no phone (字段名=手机号, 字段值 empty) leaves the value
 column one value short. Where the source says which row each value came from (ColumnSample.places:
@@ -137,14 +139,16 @@ def _pivot(table: TableSample, layout: _Layout) -> TableSample:
             by_attribute[word or values.field].append(value)
     sampled = len(words)
     unnamed = words.count("")
+    exact: int | None = None  # the records over every row, where the source counted them (R15j-24)
     if layout.record is not None:
         records = len(set(_cells(layout.cells, layout.record)))
         keyed = f"the records by '{columns[layout.record].field}'"
+        exact = columns[layout.record].distinct
     else:
         asked = Counter(w for w in words if w)
         records = max(asked.values())
         keyed = f"each record answering '{max(asked, key=lambda w: asked[w])}' once"
-    rows = _scaled(records, sampled, table.rows)
+    rows = exact if exact is not None else _scaled(records, sampled, table.rows)
     fields = tuple(ColumnSample(dataset=values.dataset, table=values.table, field=word, values=answers, rows=rows)
                    for word, answers in by_attribute.items())
     kept = tuple(replace(c, rows=rows) for i, c in enumerate(columns) if i not in (layout.attribute, layout.value))
