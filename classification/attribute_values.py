@@ -15,10 +15,12 @@ name_context), and another (the value) as many values as it, row for row. A colu
 repeat once per attribute, each (record, attribute) pair once, is the record id: the records are
 its distinct values; without one (and no other column mostly distinct, a roster's 证件类型 names
 kinds too, unless the attributes come in one fixed turn row after row: _in_turn), each record
-answers its most frequent attribute once. The values under the attributes must differ in
-shape (numbers under some, words under others: a column of names grouped by 与户主关系 is no
-value column), and the sampled columns must be aligned row for row, else the table is left as
-it is.
+answers its most frequent attribute once. Of a table sampled by its record id (a file larger than
+the sample: sources/record_sampling.py), the records are the ids counted over every row
+(ColumnSample.distinct), not the sample's scaled to the table's rows (R15j-24). The values under
+the attributes must differ in shape (numbers under some, words under others: a column of names
+grouped by 与户主关系 is no value column), and the sampled columns must be aligned row for row,
+else the table is left as it is.
 
 A source leaves empty cells out: a person with no phone (字段名=手机号, 字段值 empty) leaves the value
 column one value short. Where the source says which row each value came from (ColumnSample.places:
@@ -105,8 +107,11 @@ def _in_turn(table: TableSample, attributes: ColumnSample) -> bool:
     its people, in no fixed turn. Only a sample that holds every row in its order is asked."""
     words = [w for _, w in sorted(zip(attributes.places, attributes.values, strict=True))
              ] if attributes.places else list(attributes.values)
+    if table.rows != len(words):
+        return False
+    words = [w for w in words if w]  # a row without an attribute name is out of the turn
     turn = len(set(words))
-    if table.rows != len(words) or len(set(words[:turn])) != turn or len(words) < 2 * turn:
+    if len(set(words[:turn])) != turn or len(words) < 2 * turn:
         return False
     return sum(w == words[i % turn] for i, w in enumerate(words)) * 10 >= len(words) * 9
 
@@ -127,25 +132,32 @@ def _pivot(table: TableSample, layout: _Layout) -> TableSample:
     columns = table.columns
     attributes, values = columns[layout.attribute], columns[layout.value]
     words, cells = _cells(layout.cells, layout.attribute), _cells(layout.cells, layout.value)
-    by_attribute: dict[str, list[str]] = {word: [] for word in words}
+    # an answer without an attribute name (R15j-16) is judged as the value column it stands in
+    by_attribute: dict[str, list[str]] = {word or values.field: [] for word in words}
     for word, value in zip(words, cells, strict=True):
         if value:  # an empty answer: the attribute's field holds nothing for this record
-            by_attribute[word].append(value)
+            by_attribute[word or values.field].append(value)
     sampled = len(words)
+    unnamed = words.count("")
+    exact: int | None = None  # the records over every row, where the source counted them (R15j-24)
     if layout.record is not None:
         records = len(set(_cells(layout.cells, layout.record)))
         keyed = f"the records by '{columns[layout.record].field}'"
+        exact = columns[layout.record].distinct
     else:
-        asked = Counter(words)
+        asked = Counter(w for w in words if w)
+        exact = attributes.top  # a database's count of the most frequent attribute (sql_records.answered)
         records = max(asked.values())
         keyed = f"each record answering '{max(asked, key=lambda w: asked[w])}' once"
-    rows = _scaled(records, sampled, table.rows)
+    rows = exact if exact is not None else _scaled(records, sampled, table.rows)
     fields = tuple(ColumnSample(dataset=values.dataset, table=values.table, field=word, values=answers, rows=rows)
                    for word, answers in by_attribute.items())
     kept = tuple(replace(c, rows=rows) for i, c in enumerate(columns) if i not in (layout.attribute, layout.value))
     how = (f"attribute/value layout: {table.rows if table.rows is not None else sampled:,} rows of answers read as "
            f"{rows if rows is not None else records:,} records, a field per value of '{attributes.field}' "
-           f"({len(by_attribute):,} fields holding '{values.field}'), {keyed}")
+           f"({len(by_attribute):,} fields holding '{values.field}'), {keyed}"
+           + (f"; sampled answers with no '{attributes.field}' ({unnamed:,}) read under '{values.field}'"
+              if unnamed else ""))
     note = Skipped(location=Location(path=table.dataset, field=table.table or None), reason=how, note=True)
     return replace(table, rows=rows, columns=kept + fields, skipped=(*table.skipped, note))
 

@@ -14,6 +14,8 @@ from govsoc.classification.recognizers.identity import MINOR, under_fourteen
 __all__ = ["PersonNameRecognizer", "BirthDateRecognizer", "HEADING_AFTER"]
 
 _HAN = r"[\u4e00-\u9fa5]"
+#: Blanks that align names in a column: a space, an ideographic space, a no-break space.
+_ALIGNING = " \u3000\u00a0"
 #: Ends of a building's parts (3幢2单元1101室): no given name ends so.
 _ADDRESS_PARTS = ("单元", "幢", "栋", "室")
 #: Words that make a heading word part of a longer heading (与户主关系, 申请人类型, 监护人信息, 申请人房产),
@@ -41,7 +43,9 @@ class PersonNameRecognizer(Recognizer):
     level = "G2"
     mask_rule = "name"
     FLAGS = 0
-    STRIP = ""
+    #: the blanks of a two-character name spaced for alignment (王  芳, 李　明): the name is the two
+    #: characters (R15j-12); only the spaced pattern's hits hold any
+    STRIP = _ALIGNING
     TRIGGER = _HAN
     #: the headings of registers and forms whose column holds a person's name (户籍, 低保, 快递, 工商):
     #: the person the row is about or who acted for it (R15c-17)
@@ -56,6 +60,11 @@ class PersonNameRecognizer(Recognizer):
     CONTEXT_EXCEPT = ("用户名", "商户名", "门户名")
     PATTERNS = (
         Pattern("surname + given name", f"(?<!{_HAN}){_HAN}{{2,4}}(?!{_HAN})", 0.4, context_only=True),
+        # a two-character name written as wide as a three-character one, blanks between (王  芳, 李　明),
+        # as rosters typed in Word or WPS align them (R15j-12): validate() reads it without the blanks
+        Pattern("surname + given name spaced for alignment",
+                f"(?<![{_ALIGNING}]|{_HAN}){_HAN}[{_ALIGNING}]{{1,4}}{_HAN}(?![{_ALIGNING}]|{_HAN})", 0.4,
+                context_only=True),
         Pattern("minority name", f"(?<!{_HAN}){_HAN}{{1,6}}[·•]{_HAN}{{1,8}}(?!{_HAN})", 0.4, context_only=True),
         # a Tibetan, Uyghur or Mongolian name without the dot (阿不都热合曼, 买买提艾力; R15g-6):
         # validate() takes it only when made of name words (govsoc.classification.minority_names)

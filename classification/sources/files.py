@@ -218,7 +218,7 @@ class FileSource:
                 return self._form(path, Body(path=path, encoding=encoding, errors=errors, delimiter=delimiter,
                                              header=[], skips=skips, tally=tally, width=width),
                                   list(zip(lines, head, strict=True)), rows_read, names)
-            turned = sideways(head, names_column) if len(head) < HEAD_ROWS else None
+            turned = sideways(head, names_column, fits) if len(head) < HEAD_ROWS else None
             if turned:
                 skips.note(SIDEWAYS, line=lines[0])
                 head, lines = turned, [lines[0]] * len(turned)
@@ -233,8 +233,9 @@ class FileSource:
                         tally=tally, width=width, hits=column_hits(header), has_value=has_value,
                         names_column=names_column)
             sketcher = KeySketcher()  # every row's keys, for tables linked past the sample (R15h-15)
+            counted: dict[int, int] = {}  # a record id's distinct values over every row (R15j-24)
             rows, total = record_reservoir(sketcher.rows(body.rows(data, lines[len(lines) - len(data):], rows_read)),
-                                    self.sample)
+                                           self.sample, counted=counted)
             wider, wider_at, widened = width.reason(headed=headed), width.first, width.names(header)
             later = self._later(body, rows_read, names)
         replaced = tally.judge(path, encoding)
@@ -246,7 +247,7 @@ class FileSource:
         if wider:
             skips.note(wider, line=wider_at)
         columns = delimited_columns(str(path), widened, rows, total, named=len(header) if headed else 0,
-                                    wide=wide, skips=skips)
+                                    wide=wide, skips=skips, counted=counted)
         return [TableSample(dataset=str(path), table=path.name, rows=total + wide.seen, columns=columns,
                             keys=sketcher.sketches([c.field for c in columns]),
                             skipped=tuple(skips.listed), skipped_count=skips.count), *later]

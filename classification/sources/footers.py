@@ -1,20 +1,20 @@
 """Footer rows of a roster (stage: classification; a part of sources/files.py).
 
-A roster (花名册) as offices keep it ends as it begins: below the records, a totals row (合计, 小计,
-总计: a sum under the amounts), notes (注, 备注, 说明) and who filled it in and checked it (填报人,
-审核人, 制表人, 负责人), each filling fewer cells than the header. Counted as records they put the
-row count off (rows=63 for 60 people, R15d-6) and put 审核人：张三 among the ID numbers. A row whose
-first cell opens with such a word (FOOTER) and that fills fewer cells than the header is a footer
-candidate; it is left out of the records only when no cell past its first holds a value that its
+A roster (花名册) as offices keep it ends as it begins: below the records, a totals row (合计, 小计, 总计: a
+sum under the amounts), notes (注, 备注, 说明) and who filled it in and checked it (填报人, 审核人, 制表人,
+负责人), each filling fewer cells than the header. Counted as records they put the row count off (rows=63 for
+60 people, R15d-6) and put 审核人：张三 among the ID numbers. A row whose first cell opens with such a word
+(FOOTER: 填报单位, 填表日期 too) and that fills fewer cells than the header, or whose cells are all
+label：value items (填报单位：…,填报人：…,填报日期：…,电话：… under a roster of four columns: R15j-17), is a
+footer candidate; it is left out of the records only when no cell past its first holds a value that its
 column's recognizers take (an ID number, a name under 姓名: ``hits``), a cell of its own label：value
 (电话：138...) aside: 负责人,马刚,110105..., is a member of a 班子成员 roster whose 职务 comes first, and
 注,王勇,110105... a record with a remark (R15e-4). A totals row (合计, 小计, 总计) so empty is left out
-wherever it stands (a 小计 closes each group); a note or sign-off row is a footer only below the last
-record: it is held until what follows tells, and read as a record when a record follows it. Footers
-are reported once with their count and the first one's line, as title rows are (sources/layout.py),
-and their cells are not classified (a phone in a 注 line is the office's); a footer whose cells hold
-values a recognizer finds (注：以下人员待核实 黄霞110105...) is named in that report, since a note
-naming people is personal data.
+wherever it stands (a 小计 closes each group); a note or sign-off row is a footer only below the last record:
+it is held until what follows tells, and read as a record when a record follows it. Footers are reported once
+with their count and the first one's line, as title rows are (sources/layout.py), and their cells are not
+classified (a phone in a 注 line is the office's); a footer whose cells hold values a recognizer finds
+(注：以下人员待核实 黄霞110105...) is named in that report, since a note naming people is personal data.
 """
 
 from __future__ import annotations
@@ -30,15 +30,18 @@ from govsoc.classification.sources.skips import Skips
 __all__ = ["FOOTER", "WORDS", "Footers", "Hits", "no_hits"]
 
 #: The first cell of a totals, notes or sign-off row: the word alone, or before a colon or a space.
-FOOTER: Final = re.compile(r"\s*(?:合\s*计|小\s*计|总\s*计|注|备\s*注|说\s*明|填\s*报\s*人|填\s*表\s*人|审\s*核\s*人"
-                           r"|制\s*表\s*人|制\s*表|负\s*责\s*人|单位负责人)(?:\s*[:：\s].*)?", re.S)
+#: Who filled it in, for which office and when (填报人, 填报单位, 填表日期, 制表时间: R15j-17) are sign-offs alike.
+FOOTER: Final = re.compile(r"\s*(?:合\s*计|小\s*计|总\s*计|注|备\s*注|说\s*明"
+                           r"|[填制]\s*[报表]\s*(?:人|单\s*位|日\s*期|时\s*间)|审\s*核\s*人|制\s*表|负\s*责\s*人"
+                           r"|单位负责人)(?:\s*[:：\s].*)?", re.S)
 #: The first cell of a totals row, which is left out wherever it stands.
 TOTALS: Final = re.compile(r"\s*[合小总]\s*计")
 #: The first cells a footer row opens with alone (as forms space them too); any other opens with a
 #: word and a colon (注：…, 填报人：李四): a record whose first cell is none of these and holds no colon
 #: is no footer (one set lookup and a substring test a record, not a match: files of millions).
 WORDS: Final = frozenset({"合计", "小计", "总计", "合 计", "小 计", "总 计", "合  计", "小  计", "总  计", "注", "备注",
-                          "说明", "填报人", "填表人", "审核人", "制表人", "制表", "负责人", "单位负责人"})
+                          "说明", "审核人", "制表", "负责人", "单位负责人",
+                          *(f"{a}{b}{c}" for a in "填制" for b in "报表" for c in ("人", "单位", "日期", "时间"))})
 #: Note or sign-off rows held at once until a record or the end tells (past it, they are footers).
 HELD: Final = 1000
 
@@ -69,7 +72,11 @@ class Footers:
     def take(self, row: list[str], line: int) -> bool:
         """Whether ``row`` (on ``line``) is a footer row: left out, or held (``release`` hands the
         held rows back as records when a record follows them)."""
-        if not row or not FOOTER.fullmatch(row[0]) or sum(1 for cell in row if cell.strip()) >= self.width:
+        if not row or not FOOTER.fullmatch(row[0]):
+            return False
+        filled = [cell.strip() for cell in row if cell.strip()]
+        # a 填报 line as wide as the roster is all label：value items (填报单位：…,填报人：…,日期：…): R15j-17
+        if len(filled) >= self.width and not all(LABEL.fullmatch(cell) for cell in filled):
             return False
         if any(cell.strip() and not LABEL.fullmatch(cell.strip()) and self.hits(cell.strip(), i)
                for i, cell in enumerate(row[1:], 1)):

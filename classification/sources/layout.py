@@ -238,7 +238,8 @@ def other_shape(cells: list[str], above: list[str] | None, below: Callable[[], l
                                      for i, cell in enumerate(after))
 
 
-def sideways(head: list[list[str]], names_column: Callable[[str], bool]) -> list[list[str]] | None:
+def sideways(head: list[list[str]], names_column: Callable[[str], bool],
+             fits: Callable[[list[str], list[str]], int] | None = None) -> list[list[str]] | None:
     """``head``, a whole short text that is no form, turned back when it is a table drawn sideways (a
     field per row, its name in the first cell, a record per column: a roster pasted transposed, a
     申请表's 家庭成员 part, R15g-11), else None: rows of three cells or more whose first cells are short
@@ -248,8 +249,11 @@ def sideways(head: list[list[str]], names_column: Callable[[str], bool]) -> list
     values; a 登记表's labels in its third column are on every row). A role or kin word first
     (法定代表人, 联系人, 投保人, 受益人, 户主) names no field: it is a value, the row a person's record
     (角色,姓名,身份证号码,手机号码 over 法定代表人,张三,...: R15h-3), and a first row naming two known
-    columns past its first cell, none a role, is an ordinary table's header."""
+    columns past its first cell, none a role, is an ordinary table's header. Two rows (姓名 over
+    身份证号, one or two people across) are too few to be told by their names alone: _two_rows."""
     rows = [[cell.strip() for cell in row] for row in head if any(cell.strip() for cell in row)]
+    if len(rows) == 2 and fits is not None:
+        return _two_rows(rows, names_column, fits)
     if len(rows) < KNOWN_NAMES or any(len(row) < 3 or not row[0] or len(row[0]) > NAME_LIMIT
                                       or _DIGIT.search(row[0]) for row in rows):
         return None
@@ -260,6 +264,20 @@ def sideways(head: list[list[str]], names_column: Callable[[str], bool]) -> list
             1 for row in rows if any(names_column(cell) for cell in row[1:] if cell)) > len(rows) // 2:
         return None
     return [list(cells) for cells in zip_longest(*rows, fillvalue="")]
+
+
+def _two_rows(rows: list[list[str]], names_column: Callable[[str], bool],
+              fits: Callable[[list[str], list[str]], int]) -> list[list[str]] | None:
+    """Two rows, each a known column's name (not a role) then its values, turned back when every
+    record across holds a value its field's recognizers take (``fits``: a valid ID number under
+    身份证号). Read by rows, the first row was the header and the person's name a column name, the
+    ID number a value of it: 一般数据（1级） (R15j-14). A header over one record never opens with two
+    column names down its first column (姓名 over 张三), nor does a 数据字典 hold data."""
+    if any(len(row) < 2 or not _field_name(row[0], names_column) for row in rows) or any(
+            cell and _field_name(cell, names_column) for row in rows for cell in row[1:]):
+        return None
+    turned = [list(cells) for cells in zip_longest(*rows, fillvalue="")]
+    return turned if all(fits(turned[0], record) for record in turned[1:]) else None
 
 
 def _field_name(cell: str, names_column: Callable[[str], bool]) -> bool:

@@ -35,14 +35,19 @@ from govsoc.classification.sources.sampling import SEED, reservoir
 from govsoc.classification.sources.skips import scanner
 
 __all__ = ["record_reservoir", "names_attributes", "keys_records", "groups_answers", "attribute_column",
-           "MAX_ATTRIBUTES", "NAMING_ATTRIBUTES", "MAX_KEYS", "key_hash"]
+           "MAX_ATTRIBUTES", "MAX_UNNAMED", "NAMING_ATTRIBUTES", "MAX_KEYS", "COUNTED_KEYS", "key_hash"]
 
 #: Distinct attribute words a pivoted table may have at most (a form's questions).
 MAX_ATTRIBUTES: Final = 64
 #: Attribute words that must name a kind as a heading does for the table to be pivoted.
 NAMING_ATTRIBUTES: Final = 2
+#: An attribute column holds at most one empty attribute name in this many rows.
+MAX_UNNAMED: Final = 10
 #: Candidate record id columns sampled by key at most (each holds at most ``size`` rows).
 MAX_KEYS: Final = 4
+#: Distinct record ids a by-key sampler counts at most (their 64-bit hashes held: some 70 bytes
+#: each); past it the records are the sample's, scaled (R15j-24).
+COUNTED_KEYS: Final = 250_000
 
 
 @lru_cache(maxsize=1)
@@ -52,9 +57,13 @@ def _classifier() -> ColumnClassifier:
 
 def names_attributes(values: Sequence[str], classifier: ColumnClassifier) -> bool:
     """Whether ``values`` are an attribute column: few distinct words, each repeated, at least
-    NAMING_ATTRIBUTES of which name a kind strongly."""
+    NAMING_ATTRIBUTES of which name a kind strongly. An empty attribute name (a row whose 字段名
+    was not filled in) is an odd row, not a word: a table may hold up to one in MAX_UNNAMED (R15j-16:
+    one such row undid the pivot, 60 people read as 181 rows, 3级)."""
     counts = Counter(values)
-    if "" in counts or not 2 <= len(counts) <= MAX_ATTRIBUTES or len(counts) * 2 > len(values):
+    unnamed = counts.pop("", 0)
+    if unnamed * MAX_UNNAMED > len(values) or not 2 <= len(counts) <= MAX_ATTRIBUTES \
+            or len(counts) * 2 > len(values) - unnamed:
         return False
     naming = sum(1 for word in counts if "strong" in classifier.name_context(word).values())
     return naming >= NAMING_ATTRIBUTES
@@ -98,18 +107,24 @@ def key_hash(key: str) -> int:
 
 class _ByKey:
     """All the rows of the records whose hashed ids are the smallest, at most ``size`` rows: the
-    bound only falls, so a record under it has had every row kept (bottom-k by key)."""
+    bound only falls, so a record under it has had every row kept (bottom-k by key). Every row
+    passes here, so the distinct ids are counted too, up to COUNTED_KEYS (``ids``; None past it)."""
 
-    __slots__ = ("column", "size", "bound", "kept", "held")
+    __slots__ = ("column", "size", "bound", "kept", "held", "ids")
 
     def __init__(self, column: int, size: int) -> None:
         self.column, self.size = column, size
         self.bound: int | None = None  # ids hashed at or over it are out
         self.kept: dict[int, list[list[str]]] = {}
         self.held = 0
+        self.ids: set[int] | None = set()
 
     def add(self, row: list[str]) -> None:
         h = key_hash(row[self.column] if self.column < len(row) else "")
+        if self.ids is not None:
+            self.ids.add(h)
+            if len(self.ids) > COUNTED_KEYS:
+                self.ids = None
         if self.bound is not None and h >= self.bound:
             return
         self.kept.setdefault(h, []).append(row)
@@ -123,9 +138,12 @@ class _ByKey:
         return [row for h in sorted(self.kept) for row in self.kept[h]]
 
 
-def record_reservoir(items: Iterable[list[str]], size: int, seed: int = SEED) -> tuple[list[list[str]], int]:
+def record_reservoir(items: Iterable[list[str]], size: int, seed: int = SEED,
+                     counted: dict[int, int] | None = None) -> tuple[list[list[str]], int]:
     """sampling.reservoir() of rows, or, in an attribute/value table, the rows of whole records
-    (module docstring), and the number of rows seen."""
+    (module docstring), and the number of rows seen. ``counted`` is given the record id column the
+    sample was taken by and its distinct values over every row (ColumnSample.distinct), when
+    counted."""
     head: list[list[str]] = []
     by_key: list[_ByKey] = []
     attribute: int | None = None
@@ -150,12 +168,15 @@ def record_reservoir(items: Iterable[list[str]], size: int, seed: int = SEED) ->
     if seen <= size or attribute is None:
         return sample, seen
     best: list[list[str]] | None = None
+    chosen: _ByKey | None = None
     for sampler in by_key:
         kept = sampler.rows()
         keys = [_cell(r, sampler.column) for r in kept]
         if keys_records(keys, [_cell(r, attribute) for r in kept]) and (
                 best is None or len(set(keys)) > len({_cell(r, sampler.column) for r in best})):
-            best = kept
+            best, chosen = kept, sampler
+    if chosen is not None and chosen.ids is not None and counted is not None:
+        counted[chosen.column] = len(chosen.ids)
     return (best, seen) if best is not None else (sample, seen)
 
 

@@ -72,7 +72,7 @@ class WorkbookReader:
                                      has_value=has_value, names_column=names_column, found=found)
                     yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
                     continue
-                turned = sideways(head, names_column) if len(head) < HEAD_ROWS else None
+                turned = sideways(head, names_column, fits) if len(head) < HEAD_ROWS else None
                 if turned:
                     skips.note(f"sheet {title}: {SIDEWAYS}", line=1)
                     head = turned
@@ -129,15 +129,16 @@ class WorkbookReader:
         where = f"sheet {named(sheet, [])}: "
         footers, prefixes = Footers(len(header) if len(header) > 1 else 0, column_hits(header)), Prefixes(self.sample)
         sketcher = KeySketcher()
+        counted: dict[int, int] = {}  # a record id's distinct values over every row (R15j-24)
         rows, total = record_reservoir(sketcher.rows(footers.kept((number, prefixes.row(row, number))
                                                            for number, row in numbered)),
-                                self.sample)
+                                       self.sample, counted=counted)
         unused.report(skips, "row", where)
         if found:
             part = f"{table.split(' (row ')[0]} (row {found[-1][0]})"
             skips.note(f"{where}a header of its own below the records: the rows from this row read as the table "
                        f"{part!r}", line=found[-1][0])
-        columns = row_columns(str(path), width.names(header), rows, total, renamed)
+        columns = row_columns(str(path), width.names(header), rows, total, renamed, counted)
         uncached_formulas(path, sheet, columns, skips)
         footers.report(skips, unit="row", where=where)
         cut = prefixes.note()
