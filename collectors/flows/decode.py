@@ -9,73 +9,25 @@ packet hits its outer UDP flow, then its inner flow), as Zeek counts them. Forma
 link types, EtherTypes and UDP tunnel ports map to the function that reads the next layer. This
 is the slow path: collectors.flows.batch reads the common case for whole chunks at once and
 hands everything else here, so both give the same hits.
+
+This module holds the Decoder's link layers and IP; its tunnels are collectors.flows.tunnels (a
+mixin), the Hit it yields collectors.flows.hits, PPP control packets collectors.flows.ppp.
 """
 
 from __future__ import annotations
 
 import struct
 from collections.abc import Callable
-from typing import NamedTuple
 
 from govsoc.collectors.flows.fragments import Reassembler
+from govsoc.collectors.flows.hits import Hit as Hit
+from govsoc.collectors.flows.hits import Undecodable
+from govsoc.collectors.flows.hits import vnet_code as vnet_code
+from govsoc.collectors.flows.hits import vnis as vnis
 from govsoc.collectors.flows.pcap import Problems
+from govsoc.collectors.flows.ppp import PPP_CONTROL, PPP_PAP, _ppp_options, _ppp_pap
 from govsoc.collectors.flows.segments import Entry, Segments, vlan_code
-
-
-class Hit(NamedTuple):
-    """One IP packet's part in a flow. Ports are ICMP type and code for ICMP, 0 for other
-    protocols; ``ip_bytes`` is the IP total length, ``payload`` the transport payload length
-    (Zeek's counting); ``data`` the captured payload (may be shorter). ``vnet`` is the virtual
-    network the packet travelled in (:func:`vnet_code` of its VXLAN or Geneve VNIs, 0 outside
-    any), kept for the flow event; ``seg`` the segment code of collectors.flows.segments (VLAN
-    stack, VNIs with their tunnel endpoints, GTP-U bearer): the word of the flow key that keeps
-    one 5-tuple in two VLANs, VNIs or bearers two flows."""
-
-    proto: int
-    src: bytes
-    sport: int
-    dst: bytes
-    dport: int
-    ip_bytes: int
-    payload: int
-    flags: int
-    seq: int
-    ack: int
-    window: int
-    data: bytes
-    vlan: tuple[int, ...]
-    tunnel: tuple[str, ...]
-    vnet: int = 0
-    seg: int = 0
-
-
-#: Bits of one VNI in ``Hit.vnet``: the 24-bit VNI and the tunnel kind above it (1 VXLAN, 2 Geneve).
-VNET_BITS, VNET_KINDS = 26, {"vxlan": 1, "geneve": 2}
-VNET_MASK = (1 << 63) - 1
-
-
-def vnet_code(outer: int, kind: str, vni: int) -> int:
-    """``outer`` (the virtual network so far, 0 for none) entered by a ``kind`` tunnel's VNI:
-    two nested levels are kept exactly, deeper ones folded into 63 bits."""
-    return ((outer << VNET_BITS) | (VNET_KINDS[kind] << 24) | vni) & VNET_MASK
-
-
-def vnis(vnet: int) -> list[int]:
-    """The VNIs of a ``Hit.vnet``, outermost first."""
-    out = []
-    while vnet:
-        out.append(vnet & 0xFFFFFF)
-        vnet >>= VNET_BITS
-    return out[::-1]
-
-
-class Undecodable(Exception):
-    """A packet (or a layer of it) that cannot be read; the message says why."""
-
-
-#: A reader of the packet at an offset: (bytes, offset, hits, VLAN ids, tunnel labels).
-_Reader = Callable[[bytes, int, list[Hit], tuple[int, ...], tuple[str, ...]], None]
-
+from govsoc.collectors.flows.tunnels import TunnelReaders, _address, teredo_payload
 
 #: TCP's and UDP's IANA protocol numbers, and the ones read further.
 TCP, UDP, ICMP, ICMP6, GRE, IPIP, IPV6_IN_IP, SCTP = 6, 17, 1, 58, 47, 4, 41, 132
@@ -89,7 +41,7 @@ ICMP6_COUNTERPART = {128: 129, 129: 128, 133: 134, 134: 133, 135: 136, 136: 135,
 UDP_TUNNEL_PORTS = {4789: "vxlan", 6081: "geneve", 2152: "gtpu", 3544: "teredo", 5072: "ayiya"}
 
 
-class Decoder:
+class Decoder(TunnelReaders):
     """Decodes packets of any supported link type into hits; counts what it met."""
 
     def __init__(self, problems: Problems | None = None) -> None:
@@ -404,221 +356,3 @@ class Decoder:
                 return vlan_code(vlan)  # what the compiled kernel computes for the packets it reads
             return self.segments.code(vlan, (), proto, src, sport, dst, dport)
         return self.segments.code(vlan, self._context, proto, src, sport, dst, dport)
-
-    # -- tunnels -------------------------------------------------------------------------------
-    def _gre(self, p: bytes, at: int, end: int, src: bytes, dst: bytes, hits: list[Hit], vlan: tuple[int, ...],
-             tunnel: tuple[str, ...]) -> None:
-        flags, protocol = struct.unpack_from("!HH", p, at)
-        version = flags & 7
-        here = at + 4
-        label = f"gre {_address(src)} -> {_address(dst)}"
-        if version == 0:
-            here += 4 * (bool(flags & 0x8000) or bool(flags & 0x4000)) + 4 * bool(flags & 0x2000) \
-                + 4 * bool(flags & 0x1000)
-            if flags & 0x4000:
-                here = _gre_routing(p, here, end, label)
-        elif version == 1:  # PPTP's enhanced GRE (RFC 2637): key always, sequence and ack optional
-            here += 4 + 4 * bool(flags & 0x1000) + 4 * bool(flags & 0x0080)
-            if protocol == 0x880B:
-                if here < end:
-                    self._ppp(p[:end], here, hits, vlan, (*tunnel, label))
-                return
-        else:
-            raise Undecodable(f"GRE version {version}")
-        inner = (*tunnel, label)
-        if protocol == 0x6558:
-            self._ethernet(p[:end], here, hits, vlan, inner)
-        elif protocol == 0x88BE:  # ERSPAN type II: 8-byte header (type I has none when S is clear)
-            self._ethernet(p[:end], here + (8 if flags & 0x1000 else 0), hits, vlan, (*tunnel, "erspan"))
-        elif protocol == 0x22EB:  # ERSPAN type III: 12 bytes, 8 more when the O bit says so
-            optional = 8 if p[here + 11] & 1 else 0
-            self._ethernet(p[:end], here + 12 + optional, hits, vlan, (*tunnel, "erspan"))
-        elif protocol in (0x0800, 0x86DD):
-            if here >= end:
-                raise Undecodable(f"GRE header cut short: inner packet lost ({label})")
-            self._ethertype(p[:end], here, protocol, hits, vlan, inner)
-        else:  # Zeek's weird unknown_gre_protocol: a tunnel not opened may hide flows
-            raise Undecodable(f"GRE protocol type 0x{protocol:04x} not read: its inner packet is counted in no "
-                              f"flow ({label})")
-
-    def _udp_tunnel(self, kind: str, p: bytes, at: int, end: int, cut: bool, hits: list[Hit], vlan: tuple[int, ...],
-                    tunnel: tuple[str, ...], src: bytes, dst: bytes) -> None:
-        """The packet inside a UDP tunnel's header at ``at``. A port is only a hint: a payload
-        whose header is not the tunnel's leaves the outer flow alone, silently. But a header that
-        is the tunnel's (VXLAN's I flag, Geneve version 0, a GTP-U G-PDU...) whose inner packet
-        cannot be read, or a header the capture cut (``cut``: fewer bytes captured than the
-        datagram holds, a snap length), is a problem naming the packet, as Zeek's weird.log
-        truncated_header: the inner flow is missing and the operator is told why."""
-        q = p[:end]
-        try:
-            found = self._tunnel_header(kind, q, at, end)
-        except (struct.error, IndexError):
-            if cut:
-                raise Undecodable(f"{kind} header cut short by the capture (snap length); inner packet lost "
-                                  f"({tunnel[-1]})") from None
-            return
-        if found is None:
-            return
-        reader, inner = found
-        outer, context = self._vnet, self._context
-        if kind in VNET_KINDS:  # VXLAN (RFC 7348 5.) and Geneve (RFC 8926 3.4): the VNI is bytes 4-6
-            vni = int.from_bytes(q[at + 4:at + 7], "big")
-            self._vnet = vnet_code(outer, kind, vni)
-            self._context = (*context, (kind, *sorted((src, dst)), vni))  # the VTEPs, either way round
-        elif kind == "gtpu":  # TS 29.281 5.1: the TEID names the receiver's end (collectors.flows.segments)
-            self._context = (*context, ("gtpu", src, dst, int.from_bytes(q[at + 4:at + 8], "big")))
-        try:
-            reader(q, inner, hits, vlan, tunnel)
-        except Undecodable as e:
-            raise Undecodable(f"{kind} inner packet: {e} ({tunnel[-1]})") from None
-        except (struct.error, IndexError):
-            raise Undecodable(f"{kind} inner packet: header cut short ({tunnel[-1]})") from None
-        finally:
-            self._vnet, self._context = outer, context
-
-    def _tunnel_header(self, kind: str, q: bytes, at: int, end: int) -> tuple[_Reader, int] | None:
-        """(the reader of the inner packet, where it starts) when the bytes at ``at`` are the
-        ``kind`` tunnel's header, None when they are not; IndexError when they stop too soon."""
-        if kind in ("vxlan", "geneve", "ayiya") and end - at < 8:
-            raise IndexError(kind)
-        if kind == "vxlan":  # RFC 7348 5.: flags with I set, 24 reserved bits, VNI, reserved
-            return (self._ethernet, at + 8) if q[at] & 0x08 else None
-        if kind == "geneve":  # RFC 8926 3.4: version 0, option length in 4-byte words, protocol type
-            if q[at] >> 6:
-                return None
-            protocol, inner = struct.unpack_from("!H", q, at + 2)[0], at + 8 + (q[at] & 0x3F) * 4
-            if inner > end:
-                raise IndexError(kind)
-            if protocol == 0x6558:  # an Ethernet frame (Transparent Ethernet Bridging), as OVN and NSX send
-                return self._ethernet, inner
-            return (lambda b, i, h, v, t: self._ethertype(b, i, protocol, h, v, t)), inner
-        if kind == "gtpu":
-            return self._gtpu(q, at)
-        if kind == "teredo":
-            return self._teredo(q, at)
-        if q[at + 2] & 0x0F != 1:  # AYIYA: only "forward" (opcode 1) carries a packet
-            return None
-        header = 8 + (1 << (q[at] >> 4)) + (q[at + 1] >> 4) * 4  # identity 2^n bytes, signature 4n bytes
-        if header >= end - at:
-            raise IndexError(kind)
-        return self._by_version, at + header
-
-    def _gtpu(self, p: bytes, at: int) -> tuple[_Reader, int] | None:
-        """3GPP TS 29.281 5.1: a GTPv1 G-PDU's header, with its extension headers walked over."""
-        flags, message = p[at], p[at + 1]
-        if flags >> 5 != 1 or message != 0xFF:  # GTPv1 G-PDU only
-            return None
-        here = at + 8
-        if flags & 0x07:
-            next_extension = p[here + 3]
-            here += 4
-            while next_extension:
-                length = p[here] * 4
-                if not length:
-                    return None
-                next_extension = p[here + length - 1]
-                here += length
-        p[here]  # noqa: B018 - the inner packet's first byte must be there (IndexError: cut)
-        return self._by_version, here
-
-    def _teredo(self, p: bytes, at: int) -> tuple[_Reader, int] | None:
-        """RFC 4380 5.1.1: authentication and origin indications, then an IPv6 packet."""
-        here = at
-        if p[here:here + 2] == b"\x00\x01":  # authentication indicator
-            here += 13 + p[here + 2] + p[here + 3]
-        if p[here:here + 2] == b"\x00\x00":  # origin indication
-            here += 8
-        if p[here] >> 4 != 6:
-            return None
-        if len(p) < here + 40:
-            raise IndexError("teredo")
-        return self._ipv6_at, here
-
-
-def _gre_routing(p: bytes, here: int, end: int, label: str) -> int:
-    """RFC 1701's Routing field at ``here`` (the R bit set): Source Route Entries (address
-    family, SRE offset, SRE length, routing information) up to the one of address family 0 and
-    length 0; returns where the payload starts. An entry that runs past the captured bytes is
-    the header cut short (tcpdump's gre-heapoverflow-2)."""
-    while True:
-        if here + 4 > end:
-            raise Undecodable(f"GRE header cut short: routing entry at byte {here} runs past the captured "
-                              f"packet, inner packet lost ({label})")
-        family, size = int.from_bytes(p[here:here + 2], "big"), p[here + 3]
-        here += 4 + size
-        if family == 0 and size == 0:
-            return here
-        if here > end:
-            raise Undecodable(f"GRE header cut short: a {size}-byte routing entry runs past the captured "
-                              f"packet, inner packet lost ({label})")
-
-
-#: PPP control protocols whose Configure packets carry options (RFC 1661 5.1-5.4, 1332, 5072).
-PPP_CONTROL = {0xC021: "LCP", 0x8021: "IPCP", 0x8057: "IPV6CP"}
-
-
-#: PPP's Password Authentication Protocol (RFC 1334 2.2).
-PPP_PAP = 0xC023
-
-
-def _ppp_pap(p: bytes, at: int) -> None:
-    """A PAP packet's lengths, checked as _ppp_options checks the control protocols' (tcpdump's
-    truncated-aack): an Authenticate-Request holds its Peer-ID and Password, each after a length
-    byte, and an Authenticate-Ack/Nak its Message after Msg-Length, within the packet's Length
-    (RFC 1334 2.2.1, 2.2.2). Only captured bytes are read."""
-    if len(p) < at + 4:
-        return
-    code, length = p[at], int.from_bytes(p[at + 2:at + 4], "big")
-    if code not in (1, 2, 3):
-        return
-    here, fields = at + 4, 2 if code == 1 else 1
-    for _ in range(fields):
-        if here >= at + length:
-            raise Undecodable(f"PPP PAP length: a {length}-byte packet (code {code}) ends before its "
-                              f"{'Peer-ID or Password' if code == 1 else 'Msg-Length'} field")
-        if here >= len(p):
-            return
-        here += 1 + p[here]
-        if here > at + length:
-            raise Undecodable(f"PPP PAP length: a field runs to byte {here - at}, past the packet's Length {length} "
-                              f"(code {code})")
-
-
-def _ppp_options(name: str, p: bytes, at: int) -> None:
-    """A PPP control packet at ``at`` carries no IP and goes into no flow, but its own lengths are
-    checked so that damage is reported, not passed over (tcpdump's ppp-invalid-lengths): the
-    Length field covers at least the 4-byte header, and each option of a Configure packet (codes
-    1-4) holds its 2-byte type and length and ends within Length (RFC 1661 5., 6.). Only the
-    captured bytes are walked: a packet cut by the snap length is not damaged."""
-    if len(p) < at + 4:
-        return
-    code, length = p[at], int.from_bytes(p[at + 2:at + 4], "big")
-    if length < 4:
-        raise Undecodable(f"PPP {name} length: {length}, under its 4-byte header")
-    if code not in (1, 2, 3, 4):
-        return
-    here, stop = at + 4, min(len(p), at + length)
-    while here + 2 <= stop:
-        kind, size = p[here], p[here + 1]
-        if size < 2 or here + size > at + length:
-            where = "under 2 bytes" if size < 2 else f"runs past the packet's Length {length}"
-            raise Undecodable(f"PPP {name} option length: option {kind} of {size} bytes at byte {here - at} "
-                              f"(code {code}) {where}")
-        here += size
-
-
-def teredo_payload(p: bytes, at: int, end: int) -> bool:
-    """Whether a UDP payload is a bare IPv6 packet to or from a Teredo address (2001:0::/32) whose
-    length fills the datagram: Teredo on a port other than 3544."""
-    if end - at < 40 or p[at] >> 4 != 6:
-        return False
-    if int.from_bytes(p[at + 4:at + 6], "big") + 40 != end - at:
-        return False
-    return p[at + 8:at + 12] == b"\x20\x01\x00\x00" or p[at + 24:at + 28] == b"\x20\x01\x00\x00"
-
-
-def _address(raw: bytes) -> str:
-    """Text form of a 4- or 16-byte address."""
-    import ipaddress
-
-    return str(ipaddress.ip_address(raw))

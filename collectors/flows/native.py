@@ -12,6 +12,10 @@ holds the two engines to the same flows on every corpus trace and on generated t
 State is a set of arrays indexed by flow slot (two endpoint rows per slot: originator,
 responder); slots are reused through a free list, so memory follows the open flows, not the
 file. Finished flows come back as collectors.flows.table.Flow objects.
+
+This module holds the engine (NativeEngine); the layout of its arrays is collectors.flows.
+native_layout, the compiled functions are native_tcp (TCP state machine), native_table (the flow
+table) and native_kernel (the packet kernels), compiled by native_compile.
 """
 
 from __future__ import annotations
@@ -24,38 +28,75 @@ from typing import Any
 import numpy as np
 
 from govsoc.collectors.flows.decode import (
-    ICMP,
-    ICMP4_COUNTERPART,
-    ICMP6,
-    ICMP6_COUNTERPART,
     TCP,
     UDP,
-    UDP_TUNNEL_PORTS,
     Hit,
 )
-from govsoc.collectors.flows.pcap import BAD_TIME
+from govsoc.collectors.flows.native_compile import _compile
+from govsoc.collectors.flows.native_compile import available as available
+from govsoc.collectors.flows.native_compile import walker as walker
+from govsoc.collectors.flows.native_layout import (
+    C_DELAY,
+    C_DNS_LIMIT,
+    C_DNS_PACKETS,
+    C_DONE,
+    C_FREE,
+    C_HTTP_HEAD,
+    C_HTTP_LIMIT,
+    C_HTTP_PACKETS,
+    C_PEAK,
+    C_PLAIN_LIMIT,
+    C_SAMPLE_LIMIT,
+    C_SAMPLE_PACKETS,
+    C_SAMPLE_PLAIN,
+    C_SAMPLES,
+    CLOSED,
+    CSEQ,
+    EP_FIELDS,
+    FIRST,
+    FLAST,
+    FLIPPED,
+    FLOW_FIELDS,
+    FSTART,
+    HISTORY_BYTES,
+    HLEN,
+    HSEEN,
+    LIVE,
+    NVLAN,
+    OHI,
+    OLO,
+    OPORT,
+    PROTO,
+    R_SLOW,
+    R_SWEEP,
+    RHI,
+    RLO,
+    RPORT,
+    RSEG,
+    SBYTES,
+    SMAX,
+    TAGGED,
+    TMO,
+    UNREAD,
+    V4_MARK,
+    V6,
+    VLAN0,
+    VLAN1,
+    lookups,
+)
+from govsoc.collectors.flows.native_layout import C_SWEEP as C_SWEEP
 from govsoc.collectors.flows.slots import (
     K5,
     KHASH,
     KHASH2,
-    _key_hash,
-    _slot_drop,
-    _slot_of,
-    _slot_put,
 )
-from govsoc.collectors.flows.slots import NAMES as SLOT_NAMES
 from govsoc.collectors.flows.table import (
     CLOSE_DELAY,
-    DNS_PORTS,
-    DNS_TIMEOUT,
     EVICT_PART,
     HTTP_MAGIC,
-    ICMP_REPLIES,
-    LIKELY_SERVER_PORTS,
     MAX_FLOWS,
     NOT_FLOWS,
     NS,
-    OTHER_TIMEOUT,
     SAMPLE_BUDGET,
     SAMPLE_DNS_LIMIT,
     SAMPLE_DNS_PACKETS,
@@ -63,811 +104,18 @@ from govsoc.collectors.flows.table import (
     SAMPLE_HTTP_LIMIT,
     SAMPLE_HTTP_PACKETS,
     SAMPLE_LIMIT,
-    SAMPLE_MAGIC,
     SAMPLE_PACKETS,
     SAMPLE_PLAIN,
     SAMPLE_PLAIN_LIMIT,
-    SAMPLE_PORTS,
     SWEEP_SECONDS,
-    TIMEOUTS,
-    VLAN_CODES,
     Flow,
     merged_tunnels,
     sample_max,
 )
 from govsoc.collectors.flows.tcp import Endpoint, TcpConnection
 
-_numba: Any
-try:
-    import numba as _numba
-except ImportError:  # pragma: no cover - the pure-Python engine is used instead
-    _numba = None
-
-# endpoint fields (columns of the endpoint matrix)
-STATE, PREV, START, LAST, ACKS, FINS, RSTS, PKTS, IPB, PAY, RXC, RXT, W0C, W0T, LSYN, LFIN, LRST, DIDC = range(18)
-EP_FIELDS = 18
-# flow fields (columns of the flow matrix)
-(PROTO, OHI, OLO, RHI, RLO, OPORT, RPORT, FSTART, FLAST, CLOSED, FIRST, HSEEN, HLEN, VLAN0, VLAN1, NVLAN, V6, SAMPLES,
- K0, K1, K2, K3, K4, FLIPPED) = range(24)
-FLOW_FIELDS = 24
-HISTORY_BYTES = 48
-_M = 0xFFFFFFFF
-V4_MARK = -1  # the high half of an IPv4 address (keeps v4 and v6 keys apart)
-INACTIVE, SYN_SENT, SYN_ACK_SENT, PARTIAL, ESTABLISHED, CLOSED_S, RESET = range(7)
-
-
 #: set when a NativeEngine is made: the compiled code is loaded (collectors.flows.assemble)
 warm = False
-
-
-def available() -> bool:
-    """Whether numba is installed (the fast path can run)."""
-    return _numba is not None
-
-
-# rows of the lookup matrix handed to the compiled functions (an argument, not a global: numba would
-# bake a global array into its on-disk cache, which would then outlive a change of the tables)
-K_LIKELY, K_DNS, K_TUNNEL, K_TIMEOUT, K_ANSWER4, K_ANSWER6, K_REPLY4, K_REPLY6, K_SAMPLE_PORT, K_MAGIC = range(10)
-K_DNS_TIMEOUT = 256  # column of the time-out row holding DNS's
-
-
-def lookups() -> np.ndarray:
-    """The port, time-out and ICMP tables of collectors.flows.table/decode as one matrix."""
-    K = np.zeros((10, 65536), dtype=np.int64)
-    K[K_SAMPLE_PORT] = _lookup(SAMPLE_PORTS)
-    for index, magic in enumerate(SAMPLE_MAGIC):
-        K[K_MAGIC, index] = int.from_bytes(magic, "big")
-    K[K_MAGIC, 65535] = len(SAMPLE_MAGIC)
-    K[K_LIKELY] = LIKELY
-    K[K_DNS] = DNS
-    K[K_TUNNEL] = TUNNEL
-    K[K_TIMEOUT, :256] = TIMEOUT
-    K[K_TIMEOUT, K_DNS_TIMEOUT] = DNS_TIMEOUT * NS
-    K[K_ANSWER4, :256] = COUNTERPART[0]
-    K[K_ANSWER6, :256] = COUNTERPART[1]
-    K[K_REPLY4, :256] = REPLIES[ICMP]
-    K[K_REPLY6, :256] = REPLIES[ICMP6]
-    return K
-
-
-def _lookup(values: frozenset[int]) -> np.ndarray:
-    table = np.zeros(65536, dtype=np.uint8)
-    for value in values:
-        table[value] = 1
-    return table
-
-
-LIKELY = _lookup(LIKELY_SERVER_PORTS)
-DNS = _lookup(DNS_PORTS)
-TUNNEL = _lookup(frozenset(UDP_TUNNEL_PORTS))
-NOFLOW = _lookup(NOT_FLOWS)
-REPLIES = np.zeros((256, 256), dtype=np.uint8)  # [proto, icmp type]
-for _proto, _types in ICMP_REPLIES.items():
-    for _type in _types:
-        REPLIES[_proto, _type] = 1
-COUNTERPART = np.full((2, 256), -1, dtype=np.int64)  # [ICMPv6?, type] -> the answer's type
-for _row, _pairs in enumerate((ICMP4_COUNTERPART, ICMP6_COUNTERPART)):
-    for _type, _answer in _pairs.items():
-        COUNTERPART[_row, _type] = _answer
-TIMEOUT = np.full(256, OTHER_TIMEOUT * NS, dtype=np.int64)
-for _proto, _seconds in TIMEOUTS.items():
-    TIMEOUT[_proto] = _seconds * NS
-CSEQ, LIVE, SBYTES, TMO, SMAX = FLOW_FIELDS, FLOW_FIELDS + 1, FLOW_FIELDS + 2, FLOW_FIELDS + 3, FLOW_FIELDS + 4
-# then KHASH, the key's hash, and K5, its segment word, beside the key (a lookup reads them with
-# it: one cache line fewer than when they sat past the columns below); then, read only when a
-# flow is made or paired, KHASH2 (collectors.flows.slots reads those three), the other side's
-# segment word + 1 (0: none) when it came on other VLAN tags (FlowTable._paired), and whether the
-# row is in the second table (VLAN-tagged flows by 5-tuple); last, Flow.unsampled
-RSEG, TAGGED, UNREAD = FLOW_FIELDS + 8, FLOW_FIELDS + 9, FLOW_FIELDS + 10
-FLOW_FIELDS += 11
-if (K0, K4, KHASH, K5, KHASH2) != (18, 22, FLOW_FIELDS - 6, FLOW_FIELDS - 5, FLOW_FIELDS - 4):  # pragma: no cover
-    raise ImportError("collectors.flows.slots disagrees with the flow matrix layout")
-# control cells shared by the kernel and Python
-(C_FREE, C_DONE, C_SWEEP, C_DELAY, C_CREATED, C_SAMPLES, C_SAMPLE_PACKETS, C_SAMPLE_BYTES, C_SAMPLE_LIMIT,
- C_SAMPLE_PLAIN, C_PEAK, C_TAGGED, C_PLAIN_LIMIT, C_DNS_PACKETS, C_DNS_LIMIT, C_HTTP_PACKETS, C_HTTP_HEAD,
- C_HTTP_LIMIT) = range(18)
-# why the kernel returned
-R_END, R_SLOW, R_SWEEP = 0, 1, 2
-
-
-# -- the compiled functions (plain Python here; compiled by _compile()) ---------------------------
-def _sd(a: int, b: int) -> int:
-    d = (a - b) & 0xFFFFFFFF
-    if d & 0x80000000:
-        return d - 0x100000000
-    return d
-
-
-def _hist(F: Any, H: Any, slot: int, code: int) -> None:
-    n = F[slot, HLEN]
-    if n < HISTORY_BYTES:
-        H[slot, n] = code
-        F[slot, HLEN] = n + 1
-
-
-def _flip(F: Any, E: Any, H: Any, slot: int) -> None:
-    o, r = 2 * slot, 2 * slot + 1
-    for c in range(EP_FIELDS):
-        t = E[o, c]
-        E[o, c] = E[r, c]
-        E[r, c] = t
-    for a, b in ((OHI, RHI), (OLO, RLO), (OPORT, RPORT)):
-        t = F[slot, a]
-        F[slot, a] = F[slot, b]
-        F[slot, b] = t
-    F[slot, FLIPPED] ^= 1
-    _hist(F, H, slot, 94)
-
-
-def _check(F: Any, E: Any, H: Any, slot: int, side: int, mask: int, code: int) -> tuple[bool, int]:
-    if (code == 65 or code == 68) and F[slot, HLEN] == 1 and H[slot, 0] == 72:
-        _flip(F, E, H, slot)
-        H[slot, 0], H[slot, 1] = 94, 104
-        F[slot, HLEN] = 2
-        side = 1 - side
-    if side == 1:
-        mask <<= 16
-        code += 32
-    if F[slot, HSEEN] & mask:
-        return True, side
-    F[slot, HSEEN] |= mask
-    _hist(F, H, slot, code)
-    return False, side
-
-
-def _scaled(F: Any, E: Any, H: Any, slot: int, side: int, code: int, count: int, threshold: int) -> None:
-    e = 2 * slot + side
-    c = E[e, count] + 1
-    t = E[e, threshold]
-    if c == t:
-        _hist(F, H, slot, code if side == 0 else code + 32)
-        t *= 10
-    E[e, count] = c
-    E[e, threshold] = t
-
-
-def _state(E: Any, row: int, state: int) -> None:
-    if state != E[row, STATE]:
-        E[row, PREV] = E[row, STATE]
-        E[row, STATE] = state
-
-
-def _init(E: Any, row: int, seq: int, last: int) -> None:
-    E[row, START] = seq
-    E[row, ACKS] = seq
-    E[row, LAST] = last
-
-
-def _size(E: Any, row: int, peer: int) -> Any:
-    if (E[row, PREV] == SYN_SENT and E[row, STATE] == RESET and E[peer, STATE] == INACTIVE
-            and E[row, ACKS] != E[row, START] and E[row, ACKS] != ((E[row, START] + 1) & 0xFFFFFFFF)):
-        return 0
-    top = E[row, LAST] if _sd(E[row, LAST], E[row, ACKS]) > 0 else E[row, ACKS]
-    size = (top - E[row, START]) & 0xFFFFFFFF
-    if size:
-        size -= 1
-    if E[row, FINS] and size:
-        size -= 1
-    return size
-
-
-def _history_letters(F: Any, E: Any, H: Any, slot: int, side: int, flags: int, rel: int, length: int) -> int:
-    syn, fin, rst = flags & 2, flags & 1, flags & 4
-    bits = (1 if syn else 0) + (1 if fin else 0) + (1 if rst else 0)
-    if bits > 1:
-        if fin and rst:
-            side = _check(F, E, H, slot, side, 8, 73)[1]
-        else:
-            side = _check(F, E, H, slot, side, 64, 81)[1]
-    elif bits == 1:
-        if syn:
-            code = 72 if flags & 16 else 83
-            seen, side = _check(F, E, H, slot, side, 1, code)
-            e = 2 * slot + side
-            if seen and rel != E[e, LSYN]:
-                _hist(F, H, slot, code if side == 0 else code + 32)
-            E[e, LSYN] = rel
-        if fin:
-            seen, side = _check(F, E, H, slot, side, 2, 70)
-            e = 2 * slot + side
-            if seen and rel + length != E[e, LFIN]:
-                _hist(F, H, slot, 70 if side == 0 else 102)
-            E[e, LFIN] = rel + length
-        if rst:
-            seen, side = _check(F, E, H, slot, side, 4, 82)
-            e = 2 * slot + side
-            if seen and rel != E[e, LRST]:
-                _hist(F, H, slot, 82 if side == 0 else 114)
-            E[e, LRST] = rel
-    elif length:
-        side = _check(F, E, H, slot, side, 16, 68)[1]
-    elif flags & 16:
-        side = _check(F, E, H, slot, side, 32, 65)[1]
-    return side
-
-
-def _segment(F: Any, E: Any, H: Any, slot: int, side: int, flags: int, seq: int, ack: int, length: int,
-             window: int) -> int:
-    """collectors.flows.tcp.TcpConnection.segment on the arrays; returns the sender's side."""
-    syn, fin, rst, has_ack = flags & 2, flags & 1, flags & 4, flags & 16
-    sent_by_orig = side == 0
-    seg_len = length + (1 if syn else 0) + (1 if fin else 0) - (length if rst else 0)
-    past = (seq + seg_len) & 0xFFFFFFFF
-    e = 2 * slot + side
-    state = E[e, STATE]
-    if state == INACTIVE:
-        if syn:
-            _init(E, e, seq, past)
-        else:
-            _init(E, e, (seq - 1) & 0xFFFFFFFF, seq)
-    elif syn and (state == SYN_SENT or state == SYN_ACK_SENT or state == ESTABLISHED or state == PARTIAL):
-        if state == ESTABLISHED or state == PARTIAL or seq != E[e, START]:
-            _init(E, e, seq, past)
-    elif syn and state == RESET and E[e, PREV] == INACTIVE:
-        _init(E, e, seq, past)
-    rel = _sd(seq, E[e, START])
-    side = _history_letters(F, E, H, slot, side, flags, rel, length)
-    e, p = 2 * slot + side, 2 * slot + 1 - side
-    if window == 0 and not rst and E[p, STATE] != CLOSED_S and E[e, STATE] != RESET:
-        _scaled(F, E, H, slot, side, 87, W0C, W0T)
-    if fin:
-        E[e, FINS] += 1
-    if rst:
-        E[e, RSTS] += 1
-    if has_ack:
-        if E[p, STATE] == INACTIVE:
-            _init(E, p, (ack - 1) & 0xFFFFFFFF, (ack - 1) & 0xFFFFFFFF)
-        elif _sd(ack, E[p, START]) >= 0 and not rst:
-            delta = _sd(ack, E[p, ACKS])
-            if not (ack == 0 and delta > 1048576) and delta > 0:
-                E[p, ACKS] = ack
-    delta = _sd(past, E[e, LAST])
-    if (syn or rst) and (delta > 1048576 or delta < -1048576):
-        pass
-    elif fin and E[e, LAST] == ((E[e, START] + 1) & 0xFFFFFFFF):
-        E[e, LAST] = past
-    elif E[e, STATE] == RESET:
-        pass
-    elif delta > 0:
-        E[e, LAST] = past
-    elif length > 0:
-        _scaled(F, E, H, slot, side, 84, RXC, RXT)
-    return _machine(F, E, H, slot, side, sent_by_orig, flags, seq, length)
-
-
-def _machine(F: Any, E: Any, H: Any, slot: int, side: int, is_orig: bool, flags: int, seq: int, length: int) -> int:
-    syn, fin, rst, has_ack = flags & 2, flags & 1, flags & 4, flags & 16
-    e, p = 2 * slot + side, 2 * slot + 1 - side
-    state, close = E[e, STATE], False
-    if state == INACTIVE:
-        if syn:
-            if is_orig:
-                _state(E, e, SYN_ACK_SENT if has_ack else SYN_SENT)
-            else:
-                if not has_ack and E[p, STATE] == SYN_ACK_SENT and seq == E[e, START]:
-                    _flip(F, E, H, slot)
-                    side = 1 - side
-                    e, p = p, e
-                    _state(E, p, ESTABLISHED)
-                if E[p, STATE] == SYN_SENT:
-                    _state(E, p, ESTABLISHED)
-                _state(E, e, ESTABLISHED)
-        if fin:
-            _state(E, e, CLOSED_S)
-            close = True
-        if rst:
-            _state(E, e, RESET)
-            close = True
-        if E[e, STATE] == INACTIVE:
-            if not is_orig and length == 0 and E[2 * slot, STATE] == SYN_SENT:
-                pass
-            elif has_ack and E[p, STATE] == ESTABLISHED:
-                _state(E, e, ESTABLISHED)
-            else:
-                _state(E, e, PARTIAL)
-    elif state == SYN_SENT or state == SYN_ACK_SENT:
-        if fin:
-            _state(E, e, CLOSED_S)
-            close = True
-        if rst:
-            _state(E, e, RESET)
-            close = True
-    elif state == ESTABLISHED or state == PARTIAL:
-        if syn and state == PARTIAL and E[p, STATE] == INACTIVE and not has_ack:
-            _state(E, e, SYN_SENT)
-        if fin and not rst:
-            _state(E, e, CLOSED_S)
-            if E[p, STATE] == RESET and E[p, PREV] == CLOSED_S:
-                _state(E, p, CLOSED_S)
-            close = True
-        if rst:
-            _state(E, e, RESET)
-            close = True
-    elif state == CLOSED_S:
-        if rst and E[p, STATE] != CLOSED_S:
-            _state(E, e, RESET)
-            if not E[e, DIDC]:
-                close = True
-    if close and not E[e, DIDC]:
-        E[e, DIDC] = 1
-        if E[e, STATE] == RESET or E[p, DIDC] or E[p, STATE] == INACTIVE:  # Zeek's close_complete
-            if not F[slot, CLOSED]:
-                F[slot, CLOSED] = F[slot, FLAST]
-    return side
-
-
-def _orig_is_src(K: Any, proto: int, sport: int, dport: int, flags: int, dns_response: bool,
-                 dst_multicast: bool) -> bool:
-    if proto == 6:
-        if flags & 2 and not flags & 16:
-            return True
-        if K[K_LIKELY, sport]:
-            if K[K_LIKELY, dport]:
-                return not (not flags & 2 and sport < dport)
-            return False
-        return True
-    if proto == 17:
-        if (K[K_DNS, sport] or K[K_DNS, dport]) and dns_response:
-            return dst_multicast
-        return not (K[K_LIKELY, sport] and not K[K_LIKELY, dport])
-    if proto == 1:
-        return not K[K_REPLY4, sport]
-    if proto == 58:
-        return not K[K_REPLY6, sport]
-    return True
-
-
-def _unindex(F: Any, D: Any, C: Any, slot: int) -> None:
-    """Take ``slot`` out of both tables (D's lower half by key, its upper half by 5-tuple for
-    VLAN-tagged flows: one array, so that the kernel's functions take no more arguments)."""
-    _slot_drop(D, F, slot, KHASH, 0)
-    if F[slot, TAGGED]:
-        _untag(F, D, C, slot)
-
-
-def _tag(F: Any, D: Any, C: Any, slot: int) -> None:
-    """Index a new VLAN-tagged flow by its 5-tuple (its row holds its key)."""
-    F[slot, KHASH2] = _key_hash(F[slot, K0], F[slot, K1], F[slot, K2], F[slot, K3], F[slot, K4], -1)
-    F[slot, TAGGED] = 1
-    C[C_TAGGED] += 1
-    _slot_put(D, F, slot, KHASH2, len(D) >> 1)
-
-
-def _untag(F: Any, D: Any, C: Any, slot: int) -> None:
-    _slot_drop(D, F, slot, KHASH2, len(D) >> 1)
-    F[slot, TAGGED] = 0
-    C[C_TAGGED] -= 1
-
-
-def _paired(D: Any, F: Any, E: Any, k0: int, k1: int, k2: int, k3: int, k4: int, seg: int, shi: int, slo: int,
-            sport: int, dhi: int, dlo: int, dport: int) -> int:
-    """collectors.flows.table.FlowTable._paired on the arrays: the flow a packet with segment
-    ``seg`` and no flow under it joins, or -1 (kept out of _add, which the kernel inlines)."""
-    if shi == dhi and slo == dlo and sport == dport:
-        return -1
-    h2 = _key_hash(k0, k1, k2, k3, k4, -1)
-    base = len(D) >> 1
-    mask = base - 1
-    i = h2 & mask
-    best, best_seq = -1, 0
-    while True:
-        v = D[base + i]
-        if v == 0:
-            break
-        s = v - 1
-        if (F[s, KHASH2] == h2 and F[s, K0] == k0 and F[s, K1] == k1 and F[s, K2] == k2 and F[s, K3] == k3
-                and F[s, K4] == k4):
-            if F[s, RSEG] == seg + 1:
-                return int(s)
-            if F[s, RSEG] == 0 and F[s, K5] != seg:
-                side = 0 if (shi == F[s, OHI] and slo == F[s, OLO] and sport == F[s, OPORT]) else 1
-                if E[2 * s + side, PKTS] == 0 and (best < 0 or F[s, CSEQ] < best_seq):
-                    best, best_seq = s, F[s, CSEQ]
-        i = (i + 1) & mask
-    if best >= 0:
-        F[best, RSEG] = seg + 1
-    return int(best)
-
-
-def _end(F: Any, D: Any, C: Any, done: Any, slot: int) -> None:
-    _unindex(F, D, C, slot)
-    F[slot, LIVE] = 0
-    done[C[C_DONE]] = slot
-    C[C_DONE] += 1
-
-
-def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: int, shi: int, slo: int,
-         sport: int, dhi: int, dlo: int, dport: int, v6: int, ip_bytes: int, payload: int, flags: int, seq: int,
-         ack: int, window: int, ts: int, number: int, dns_response: bool, dst_multicast: bool, vlan0: int, vlan1: int,
-         nvlan: int, seg: int) -> tuple[int, int, bool]:
-    """collectors.flows.table.FlowTable.add on the arrays: (slot, sender's side, created); ``seg``
-    is the key's segment word (collectors.flows.segments)."""
-    if shi < dhi or (shi == dhi and (slo < dlo or (slo == dlo and sport <= dport))):
-        k0, k1, k2, k3, k4 = (proto << 32) | (sport << 16) | dport, shi, slo, dhi, dlo
-    else:
-        k0, k1, k2, k3, k4 = (proto << 32) | (dport << 16) | sport, dhi, dlo, shi, slo
-    h = _key_hash(k0, k1, k2, k3, k4, seg)
-    slot = _slot_of(D, F, k0, k1, k2, k3, k4, seg, h)
-    if slot < 0 and C[C_TAGGED] > 0 and seg < VLAN_CODES:
-        slot = _paired(D, F, E, k0, k1, k2, k3, k4, seg, shi, slo, sport, dhi, dlo, dport)
-    if slot >= 0:
-        ended = ts - F[slot, FLAST] > F[slot, TMO]
-        if not ended and proto == 6 and F[slot, CLOSED] and ts - F[slot, CLOSED] > C[C_DELAY]:
-            ended = True
-        elif not ended and proto == 6 and flags & 2 and not flags & 16:  # a SYN: Zeek's IsReuse
-            so, sr = E[2 * slot, STATE], E[2 * slot + 1, STATE]
-            from_orig = shi == F[slot, OHI] and slo == F[slot, OLO] and sport == F[slot, OPORT]
-            sender = 2 * slot if from_orig else 2 * slot + 1
-            if not F[slot, CLOSED]:  # not closed: only its originator's SYN with another ISN (R14b N3)
-                ended = from_orig and so != INACTIVE and seq != E[sender, START]
-            else:
-                ended = seq != E[sender, START] or ((so == CLOSED_S or so == RESET) and (sr == CLOSED_S or sr == RESET))
-        if ended:
-            _end(F, D, C, done, slot)
-            slot = -1
-    created = slot < 0
-    if created:
-        C[C_FREE] -= 1
-        slot = free[C[C_FREE]]
-        F[slot, :] = 0
-        E[2 * slot:2 * slot + 2, :] = 0
-        for row in (2 * slot, 2 * slot + 1):
-            E[row, RXT] = 1
-            E[row, W0T] = 1
-            E[row, LSYN] = -1
-            E[row, LFIN] = -1
-            E[row, LRST] = -1
-        forward = _orig_is_src(K, proto, sport, dport, flags, dns_response, dst_multicast)
-        F[slot, PROTO] = proto
-        if forward:
-            F[slot, OHI], F[slot, OLO], F[slot, OPORT] = shi, slo, sport
-            F[slot, RHI], F[slot, RLO], F[slot, RPORT] = dhi, dlo, dport
-        else:
-            F[slot, OHI], F[slot, OLO], F[slot, OPORT] = dhi, dlo, dport
-            F[slot, RHI], F[slot, RLO], F[slot, RPORT] = shi, slo, sport
-            if proto == 6 or proto == 17:
-                _hist(F, H, slot, 94)
-        F[slot, FSTART] = ts
-        F[slot, FLAST] = ts
-        dns = proto == 17 and (K[K_DNS, sport] or K[K_DNS, dport])
-        F[slot, TMO] = K[K_TIMEOUT, K_DNS_TIMEOUT] if dns else K[K_TIMEOUT, proto]
-        F[slot, FIRST] = number
-        F[slot, V6] = v6
-        F[slot, VLAN0], F[slot, VLAN1], F[slot, NVLAN] = vlan0, vlan1, nvlan
-        F[slot, K0], F[slot, K1], F[slot, K2], F[slot, K3], F[slot, K4], F[slot, KHASH] = k0, k1, k2, k3, k4, h
-        F[slot, K5] = seg
-        F[slot, SMAX] = C[C_SAMPLE_PLAIN]
-        F[slot, CSEQ] = C[C_CREATED]
-        F[slot, LIVE] = 1
-        C[C_CREATED] += 1
-        if len(free) - C[C_FREE] > C[C_PEAK]:  # flows open at once: what memory follows
-            C[C_PEAK] = len(free) - C[C_FREE]
-        _slot_put(D, F, slot, KHASH, 0)
-        if 0 < seg < VLAN_CODES:
-            _tag(F, D, C, slot)
-    side = 0 if (shi == F[slot, OHI] and slo == F[slot, OLO] and sport == F[slot, OPORT]) else 1
-    if shi == dhi and slo == dlo and sport == dport:
-        side = 0
-    if ts < F[slot, FSTART]:  # stamped before the flow's first packet (a clock that stepped back)
-        F[slot, FSTART] = ts
-    if proto == 6:
-        o, r = 2 * slot, 2 * slot + 1
-        if not (E[o, DIDC] and E[r, DIDC]) and ts > F[slot, FLAST]:
-            F[slot, FLAST] = ts
-        side = _segment(F, E, H, slot, side, flags, seq, ack, payload, window)
-    else:
-        if ts > F[slot, FLAST]:
-            F[slot, FLAST] = ts
-        if proto == 17:
-            _udp_letter(F, H, slot, side)
-    e = 2 * slot + side
-    E[e, PKTS] += 1
-    E[e, IPB] += ip_bytes
-    E[e, PAY] += payload
-    return slot, side, created
-
-
-def _udp_letter(F: Any, H: Any, slot: int, side: int) -> None:
-    mask = 1 if side == 0 else 2
-    if not F[slot, HSEEN] & mask:
-        F[slot, HSEEN] |= mask
-        _hist(F, H, slot, 68 if side == 0 else 100)
-
-
-def _be16(b: Any, at: int) -> Any:
-    return (np.int64(b[at]) << 8) | np.int64(b[at + 1])
-
-
-def _be32(b: Any, at: int) -> Any:
-    return (np.int64(b[at]) << 24) | (np.int64(b[at + 1]) << 16) | (np.int64(b[at + 2]) << 8) | np.int64(b[at + 3])
-
-
-def _be64(b: Any, at: int) -> Any:
-    value: Any = 0
-    for k in range(8):
-        value = (value << 8) | np.int64(b[at + k])
-    return value
-
-
-def _kernel(K: Any, b: Any, starts: Any, caplens: Any, wirelens: Any, times: Any, linktypes: Any, first_number: int,
-            begin: int, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any,
-            samples: Any) -> tuple[int, int]:
-    """Count packets ``begin``... of a chunk; returns (next packet, why it stopped: the chunk's end,
-    a packet for the slow path, or a sweep of idle flows that is due)."""
-    for i in range(begin, len(starts)):
-        s, stop, lt = starts[i], starts[i] + caplens[i], linktypes[i]
-        vlan0 = vlan1 = nvlan = 0
-        proto: Any
-        if lt == 1 or lt == 113:
-            if lt == 1:
-                if stop - s < 14:
-                    return i, R_SLOW
-                et, off = _be16(b, s + 12), s + 14
-            else:
-                if stop - s < 16:
-                    return i, R_SLOW
-                et, off = _be16(b, s + 14), s + 16
-            while et == 0x8100 or et == 0x88A8 or et == 0x9100:
-                if nvlan == 2 or off + 4 > stop:
-                    return i, R_SLOW
-                if nvlan == 0:
-                    vlan0 = _be16(b, off) & 0xFFF
-                else:
-                    vlan1 = _be16(b, off) & 0xFFF
-                nvlan += 1
-                et, off = _be16(b, off + 2), off + 4
-        elif lt == 228:
-            et, off = 0x0800, s
-        elif lt == 229:
-            et, off = 0x86DD, s
-        elif lt == 101 or lt == 12 or lt == 14:
-            if stop - s < 1:
-                return i, R_SLOW
-            version = b[s] >> 4
-            et, off = (0x0800 if version == 4 else 0x86DD if version == 6 else 0), s
-        else:
-            return i, R_SLOW
-        if et == 0x0800:
-            if off + 20 > stop or b[off] >> 4 != 4:
-                return i, R_SLOW
-            ihl = (b[off] & 15) * 4
-            total = _be16(b, off + 2)
-            if ihl < 20 or total < ihl or off + ihl > stop or _be16(b, off + 6) & 0x3FFF:
-                return i, R_SLOW
-            proto = np.int64(b[off + 9])
-            v6, shi, slo, dhi, dlo = 0, V4_MARK, _be32(b, off + 12), V4_MARK, _be32(b, off + 16)
-            multicast = 224 <= b[off + 16] <= 239
-            l4, ip_payload = off + ihl, total - ihl
-        elif et == 0x86DD:
-            if off + 40 > stop or b[off] >> 4 != 6:
-                return i, R_SLOW
-            plen = _be16(b, off + 4)
-            if plen == 0:
-                return i, R_SLOW
-            total, proto = plen + 40, np.int64(b[off + 6])
-            v6, shi, slo, dhi, dlo = 1, _be64(b, off + 8), _be64(b, off + 16), _be64(b, off + 24), _be64(b, off + 32)
-            multicast = b[off + 24] == 0xFF
-            l4, ip_payload = off + 40, plen
-        else:
-            return i, R_SLOW
-        if off + total > stop and caplens[i] >= wirelens[i]:
-            return i, R_SLOW  # an IP length over a frame the capture did not cut: decode reports it
-        ipend = min(stop, off + total)
-        if proto == 6:
-            if ipend - l4 < 20:
-                return i, R_SLOW
-            sport, dport = _be16(b, l4), _be16(b, l4 + 2)
-            seq, ack = _be32(b, l4 + 4), _be32(b, l4 + 8)
-            offset_flags, window = _be16(b, l4 + 12), _be16(b, l4 + 14)
-            header = (offset_flags >> 12) * 4
-            payload = ip_payload - header
-            if header < 20 or payload < 0:
-                return i, R_SLOW
-            flags, data_at = offset_flags & 0x1FF, l4 + header
-        elif proto == 17:
-            if ipend - l4 < 8:
-                return i, R_SLOW
-            sport, dport = _be16(b, l4), _be16(b, l4 + 2)
-            payload = ip_payload - 8
-            if payload < 0 or K[K_TUNNEL, sport] or K[K_TUNNEL, dport]:
-                return i, R_SLOW
-            at = l4 + 8
-            if (ipend - at >= 40 and b[at] >> 4 == 6 and _be16(b, at + 4) + 40 == ipend - at
-                    and ((b[at + 8] == 0x20 and b[at + 9] == 1 and b[at + 10] == 0 and b[at + 11] == 0)
-                         or (b[at + 24] == 0x20 and b[at + 25] == 1 and b[at + 26] == 0 and b[at + 27] == 0))):
-                return i, R_SLOW  # Teredo on another port (decode.teredo_payload)
-            flags, seq, ack, window, data_at = 0, 0, 0, 0, l4 + 8
-        elif proto == 1 or proto == 58:
-            if ipend - l4 < 4:
-                return i, R_SLOW
-            sport, code = np.int64(b[l4]), np.int64(b[l4 + 1])
-            answer = K[K_ANSWER6 if proto == 58 else K_ANSWER4, sport]
-            dport = code if answer < 0 else answer
-            payload = max(0, ip_payload - 8)
-            flags, seq, ack, window, data_at = 0, 0, 0, 0, l4 + 8
-        else:
-            return i, R_SLOW
-        captured = ipend - data_at
-        dns_response = proto == 17 and captured >= 12 and (b[data_at + 2] & 0x80) != 0
-        ts = times[i]
-        seg = (nvlan << 24) | (vlan0 << 12) | vlan1 if nvlan else 0  # collectors.flows.segments.vlan_code
-        slot, side, created = _add(K, F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, total,
-                                   payload, flags, seq, ack, window, ts, first_number + i, dns_response, multicast,
-                                   vlan0, vlan1, nvlan, seg)
-        if captured > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < _outer(F, C, slot) and \
-                _body(F, C, slot) and not _http_head(K, b, data_at, captured):
-            F[slot, UNREAD] += 1  # an HTTP body past SAMPLE_LIMIT (FlowTable.add)
-        elif captured > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < _outer(F, C, slot):
-            if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN]:
-                worth = _sample_max(K, C, b, data_at, captured, proto, sport, dport)
-                if worth:
-                    F[slot, SMAX] = worth
-            kept = _keep(F, C, slot, captured)
-            if kept > 0:
-                n = C[C_SAMPLES]
-                samples[n, 0], samples[n, 1], samples[n, 2] = slot, side ^ F[slot, FLIPPED], data_at
-                samples[n, 3], samples[n, 4] = kept, seq
-                C[C_SAMPLES] = n + 1
-        elif captured > 0 and F[slot, SMAX] >= C[C_SAMPLE_PACKETS]:
-            F[slot, UNREAD] += 1
-        if ts >= C[C_SWEEP]:
-            return i + 1, R_SWEEP
-    return len(starts), R_END
-
-
-def _worth(K: Any, b: Any, at: int, n: int, sport: int, dport: int) -> bool:
-    """collectors.flows.table.worth_sampling on the chunk's bytes."""
-    if K[K_SAMPLE_PORT, sport] or K[K_SAMPLE_PORT, dport]:
-        return True
-    if n >= 2 and b[at] == 0x16 and (b[at + 1] == 1 or b[at + 1] == 3):
-        return True
-    if n >= 4:
-        word = _be32(b, at)
-        for index in range(K[K_MAGIC, 65535]):
-            if word == K[K_MAGIC, index]:
-                return True
-    return False
-
-
-def _add_hit(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: int, shi: int, slo: int,
-             sport: int, dhi: int, dlo: int, dport: int, v6: int, ip_bytes: int, payload: int, flags: int, seq: int,
-             ack: int, window: int, ts: int, number: int, dns_response: bool, dst_multicast: bool, vlan0: int,
-             vlan1: int, nvlan: int, seg: int, data_bytes: int, worth: int, head: bool) -> tuple[int, int, bool, int]:
-    """One hit from the Python decoder (``worth``: collectors.flows.table.sample_max of its
-    payload; ``head``: whether it starts with an HTTP magic word): (slot, side, created, how
-    many payload bytes to keep: 0, none)."""
-    slot, side, created = _add(K, F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, ip_bytes,
-                               payload, flags, seq, ack, window, ts, number, dns_response, dst_multicast, vlan0,
-                               vlan1, nvlan, seg)
-    kept = 0
-    if data_bytes > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < _outer(F, C, slot) and \
-            _body(F, C, slot) and not head:
-        F[slot, UNREAD] += 1  # an HTTP body past SAMPLE_LIMIT (FlowTable.add)
-    elif data_bytes > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < _outer(F, C, slot):
-        if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN] and worth:
-            F[slot, SMAX] = worth
-        kept = _keep(F, C, slot, data_bytes)
-    elif data_bytes > 0 and F[slot, SMAX] >= C[C_SAMPLE_PACKETS]:
-        F[slot, UNREAD] += 1
-    return slot, side, created, kept
-
-
-def _keep(F: Any, C: Any, slot: int, length: int) -> int:
-    """FlowTable._sample's count: the payload bytes of a packet of ``length`` the flow keeps
-    (SAMPLE_PLAIN_LIMIT at most while it is not worth sampling), the packet looked at either way."""
-    smax = F[slot, SMAX]
-    limit = C[C_DNS_LIMIT] if smax == C[C_DNS_PACKETS] else C[C_PLAIN_LIMIT] if smax == C[C_SAMPLE_PLAIN] \
-        else C[C_SAMPLE_LIMIT]
-    if smax == C[C_HTTP_PACKETS] and F[slot, SBYTES] >= C[C_SAMPLE_LIMIT]:  # a message's head
-        limit = min(C[C_HTTP_LIMIT], F[slot, SBYTES] + C[C_HTTP_HEAD])
-    F[slot, SAMPLES] += 1
-    kept = max(0, min(length, limit - F[slot, SBYTES]))
-    F[slot, SBYTES] += kept
-    if 0 < kept < length and smax >= C[C_SAMPLE_PACKETS]:
-        F[slot, UNREAD] += 1  # cut short at the flow's limit
-    return int(kept)
-
-
-def _outer(F: Any, C: Any, slot: int) -> int:
-    """The sample bytes past which FlowTable.add looks at no more of a flow's packets."""
-    smax = F[slot, SMAX]
-    return int(C[C_DNS_LIMIT] if smax == C[C_DNS_PACKETS] else C[C_HTTP_LIMIT] if smax == C[C_HTTP_PACKETS]
-               else C[C_SAMPLE_LIMIT])
-
-
-def _body(F: Any, C: Any, slot: int) -> bool:
-    """Whether an HTTP flow's sample is past SAMPLE_LIMIT: it keeps only the heads of messages."""
-    return bool(F[slot, SMAX] == C[C_HTTP_PACKETS] and F[slot, SBYTES] >= C[C_SAMPLE_LIMIT])
-
-
-def _http_head(K: Any, b: Any, at: int, n: int) -> bool:
-    """Whether the payload at ``at`` starts with one of HTTP's magic words (SAMPLE_MAGIC after SSH's)."""
-    if n < 4:
-        return False
-    word = _be32(b, at)
-    for index in range(1, K[K_MAGIC, 65535]):
-        if word == K[K_MAGIC, index]:
-            return True
-    return False
-
-
-def _sample_max(K: Any, C: Any, b: Any, at: int, n: int, proto: int, sport: int, dport: int) -> int:
-    """collectors.flows.table.sample_max on the chunk's bytes (the magic words after SSH's are
-    HTTP's)."""
-    if not _worth(K, b, at, n, sport, dport):
-        return 0
-    if (proto == 17 or proto == 6) and (K[K_DNS, sport] or K[K_DNS, dport]):
-        return int(C[C_DNS_PACKETS])
-    if n >= 4:
-        word = _be32(b, at)
-        for index in range(1, K[K_MAGIC, 65535]):
-            if word == K[K_MAGIC, index]:
-                return int(C[C_HTTP_PACKETS])
-    return int(C[C_SAMPLE_PACKETS])
-
-
-def _walk_pcap(b: Any, position: int, little: bool, nanos: bool, limit: int, snaplen: int, starts: Any,
-               caplens: Any, wirelens: Any, times: Any, positions: Any) -> tuple[int, int, int, int]:
-    """The pcap records in ``b`` from ``position``: (how many, where the next one starts, 0 when
-    the buffer ends or 1 at a record header that cannot be right, bytes the next record needs)."""
-    end, n, want = len(b), 0, 16
-    while position + 16 <= end:
-        if little:
-            seconds, fraction = _le32(b, position), _le32(b, position + 4)
-            caplen, wirelen = _le32(b, position + 8), _le32(b, position + 12)
-        else:
-            seconds, fraction = _be32(b, position), _be32(b, position + 4)
-            caplen, wirelen = _be32(b, position + 8), _be32(b, position + 12)
-        if caplen > limit or (caplen > wirelen and caplen > snaplen):
-            return n, position, 1, 16
-        if position + 16 + caplen > end:
-            want = 16 + caplen
-            break
-        starts[n], caplens[n], wirelens[n], positions[n] = position + 16, caplen, wirelen, position
-        if fraction >= (1000000000 if nanos else 1000000):
-            times[n] = BAD_TIME  # framing is sane: read, its time judged by pcap._record_times
-        else:
-            times[n] = seconds * 1000000000 + (fraction if nanos else fraction * 1000)
-        n += 1
-        position += 16 + caplen
-    return n, position, 0, want
-
-
-def _le32(b: Any, at: int) -> Any:
-    return (np.int64(b[at + 3]) << 24) | (np.int64(b[at + 2]) << 16) | (np.int64(b[at + 1]) << 8) | np.int64(b[at])
-
-
-def _forget(F: Any, D: Any, C: Any, slots: Any) -> None:
-    for slot in slots:
-        _unindex(F, D, C, slot)
-        F[slot, LIVE] = 0
-
-
-def walker() -> Any:
-    """The compiled pcap record walker (collectors.flows.pcap uses it when given)."""
-    return _compile()["_walk_pcap"]
-
-
-_COMPILED: dict[str, Any] = {}
-_NAMES = (*SLOT_NAMES, "_forget", "_walk_pcap", "_le32", "_sd", "_hist", "_flip", "_check", "_scaled", "_state",
-          "_init", "_size", "_history_letters", "_segment", "_machine", "_orig_is_src", "_tag", "_untag", "_unindex",
-          "_paired", "_end", "_add", "_udp_letter", "_be16", "_be32", "_be64", "_kernel", "_worth", "_add_hit",
-          "_keep", "_outer", "_sample_max", "_body", "_http_head")
-
-
-def _compile() -> dict[str, Any]:
-    """Compile the functions above with numba (machine code cached on disk by numba)."""
-    if not _COMPILED:
-        from govsoc.collectors.flows import slots
-
-        module, home = globals(), vars(slots)
-        for name in _NAMES:
-            own = name in SLOT_NAMES  # slots' functions call each other through that module's globals
-            module[name] = _numba.njit(cache=True)((home if own else module)[name])
-            if own:
-                home[name] = module[name]
-        _COMPILED.update({name: module[name] for name in _NAMES})
-    return _COMPILED
 
 
 #: The fewest packets a kernel call is given when the table is (nearly) full.

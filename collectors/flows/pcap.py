@@ -13,135 +13,36 @@ a1b2cd34, 24-byte record headers).
 Damaged files never stop the read silently: each problem is a :class:`Problem` (packet number,
 file offset, reason), counted by reason, and the reader keeps every packet it can reach. A record
 length that cannot be right is skipped by resynchronising on the next plausible record header.
+
+This module holds the reader and the two formats' chunk readers; what a read yields is
+collectors.flows.capture, the block buffers collectors.flows.capture_buffer, the checks of classic
+pcap records collectors.flows.pcap_records.
 """
 
 from __future__ import annotations
 
-import io
 import struct
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-#: Bytes read at a time; a chunk never holds more than this plus one record.
-BLOCK_BYTES = 4 << 20
-#: The largest packet libpcap itself accepts whatever the snap length says (MAXIMUM_SNAPLEN).
-MAX_PACKET = 262144
-#: How far to look for the next plausible record after a damaged one.
-RESYNC_WINDOW = 1 << 20
-#: The largest record or block read whatever the header says (memory stays bounded).
-MAX_BLOCK = 16 << 20
-#: A pcapng packet time (64-bit units, resolution and offset per interface) must lie in
-#: [1970-01-01, 2200-01-01): beyond, it is a problem naming the packet and the packet is skipped
-#: (the compiled engine holds times as int64 ns; ECS times stop at year 9999). Classic pcap's
-#: 32-bit seconds cannot leave that range.
-LATEST_NANOS = 7_258_118_400 * 1_000_000_000
-#: The time the record walks give a packet whose sub-second field is out of range (no real time
-#: is negative); _record_times reports it and carries the time before it.
-BAD_TIME = -1
-#: Problems kept with their details (all are counted).
-MAX_PROBLEMS_KEPT = 1000
-#: How the problem of a record cut short by the end of the file begins (a file being written).
-CUT_RECORD = "record cut short at the end of the file"
-
-#: pcap magic (as read little-endian) -> (byte order, nanosecond times).
-PCAP_MAGIC = {
-    0xA1B2C3D4: ("<", False), 0xD4C3B2A1: (">", False),
-    0xA1B23C4D: ("<", True), 0x4D3CB2A1: (">", True),
-    0xA1B2CD34: ("<", False), 0x34CDB2A1: (">", False),
-}
-#: pcap magic -> bytes of each record header where not the usual 16: Alexey Kuznetsov's
-#: "modified" libpcap (a1b2cd34, tcpdump -w on patched Red Hat/SuSE systems; wireshark's
-#: PCAP_MODIFIED): 16 bytes, then interface index (4), protocol (2), packet type (1) and pad (1).
-RECORD_BYTES = {0xA1B2CD34: 24, 0x34CDB2A1: 24}
-PCAPNG_SHB = 0x0A0D0D0A
-PCAPNG_BYTE_ORDER = 0x1A2B3C4D
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Something wrong with a packet or the file: which packet (1-based; 0 = the file itself),
-    where in the file, and why."""
-
-    packet: int
-    offset: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"packet {self.packet} at byte {self.offset}: {self.reason}"
-
-
-@dataclass(slots=True)
-class Problems:
-    """Every problem counted by reason; the first MAX_PROBLEMS_KEPT kept in full."""
-
-    kept: list[Problem] = field(default_factory=list)
-    counts: Counter[str] = field(default_factory=Counter)
-    #: packets and bytes read but counted in no flow, by what they were (collectors.flows.fragments:
-    #: "datagrams", "fragments" and "fragment bytes" never reassembled, "duplicate fragments" and
-    #: "duplicate fragment bytes")
-    uncounted: Counter[str] = field(default_factory=Counter)
-
-    def add(self, packet: int, offset: int, reason: str, kind: str | None = None) -> None:
-        """Record one problem; ``kind`` (default: the reason) is what it is counted under."""
-        self.counts[kind or reason] += 1
-        if len(self.kept) < MAX_PROBLEMS_KEPT:
-            self.kept.append(Problem(packet, offset, reason))
-
-    @property
-    def total(self) -> int:
-        """How many problems there were."""
-        return sum(self.counts.values())
-
-    def uncounted_note(self) -> str | None:
-        """What ``uncounted`` holds, in words, or None when every IP packet went into a flow."""
-        u = self.uncounted
-        parts = []
-        if u["fragments"]:
-            datagrams = f"{u['datagrams']:,} datagram{'s' * (u['datagrams'] != 1)}"
-            parts.append(f"IP fragments of {datagrams} never reassembled: {u['fragments']:,} packets, "
-                         f"{u['fragment bytes']:,} bytes, counted in no flow")
-        if u["duplicate fragments"]:
-            parts.append(f"{u['duplicate fragments']:,} duplicate IP fragments ({u['duplicate fragment bytes']:,} "
-                         "bytes) counted once")
-        return "; ".join(parts) or None
-
-    def overflow_text(self) -> str | None:
-        """The problem record that follows the ones kept when more were counted than kept: how
-        many more, by reason, and (if any) what was counted in no flow; else None."""
-        dropped = self.total - len(self.kept)
-        if not dropped:
-            return None
-        note = self.uncounted_note()
-        reasons = ", ".join(f"{reason} x{count}" for reason, count in self.counts.most_common())
-        return f"{dropped} more problems not listed: {reasons}" + (f"; in all, {note}" if note else "")
-
-
-@dataclass(slots=True)
-class Chunk:
-    """Packets whose bytes sit in one buffer. Lists are parallel, one entry per packet."""
-
-    data: bytes
-    first_number: int
-    starts: list[int] = field(default_factory=list)
-    caplens: list[int] = field(default_factory=list)
-    wirelens: list[int] = field(default_factory=list)
-    times: list[int] = field(default_factory=list)
-    linktypes: list[int] = field(default_factory=list)
-    offsets: list[int] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def packet(self, index: int) -> bytes:
-        """The captured bytes of the ``index``-th packet."""
-        start = self.starts[index]
-        return self.data[start:start + self.caplens[index]]
-
-
-class CaptureError(Exception):
-    """The file is not a capture this reader knows (raised before any packet is read)."""
+from govsoc.collectors.flows.capture import BAD_TIME as BAD_TIME
+from govsoc.collectors.flows.capture import (
+    BLOCK_BYTES,
+    LATEST_NANOS,
+    MAX_BLOCK,
+    MAX_PACKET,
+    PCAP_MAGIC,
+    PCAPNG_SHB,
+    RECORD_BYTES,
+    RESYNC_WINDOW,
+)
+from govsoc.collectors.flows.capture import CUT_RECORD as CUT_RECORD
+from govsoc.collectors.flows.capture import CaptureError as CaptureError
+from govsoc.collectors.flows.capture import Chunk as Chunk
+from govsoc.collectors.flows.capture import Problem as Problem
+from govsoc.collectors.flows.capture import Problems as Problems
+from govsoc.collectors.flows.capture_buffer import _ArrayBuffer, _Buffer
+from govsoc.collectors.flows.pcap_records import _bad_header, _plausible, _record_lengths, _record_times
 
 
 def capture_kind(head: bytes) -> str | None:
@@ -181,79 +82,6 @@ class CaptureReader:
             raise CaptureError("not a pcap or pcapng file (unknown magic number)")
         reader = _PcapChunks(self, head) if kind == "pcap" else _PcapngChunks(self, head)
         yield from reader.read()
-
-
-class _Buffer:
-    """A window on the stream: ``data`` holds the bytes from file offset ``base`` on."""
-
-    def __init__(self, stream: BinaryIO, data: bytes, block_bytes: int) -> None:
-        self.stream, self.data, self.base, self.block_bytes = stream, data, 0, block_bytes
-        self.eof = False
-
-    def fill(self, position: int, need: int) -> int:
-        """Make ``need`` bytes from buffer position ``position`` available if the file has them,
-        dropping what lies before it; returns the new position of the same byte."""
-        if position + need <= len(self.data) or self.eof:
-            return position
-        self.base += position
-        self.data = self.data[position:]
-        while len(self.data) < need and not self.eof:
-            more = self.stream.read(max(self.block_bytes, need - len(self.data)))
-            if not more:
-                self.eof = True
-            self.data += more
-        return 0
-
-
-class _ArrayBuffer(_Buffer):
-    """The same window kept in one reused numpy array, filled with ``readinto`` (the compiled
-    walker's reader): no bytes object per block and no concatenation, one copy from the file.
-    ``data`` is a view on the array, valid until the next ``fill``: whoever keeps packet bytes
-    past their chunk copies them (collectors.flows.native does)."""
-
-    def __init__(self, stream: BinaryIO, block_bytes: int) -> None:
-        import numpy as np
-
-        super().__init__(stream, b"", block_bytes)
-        self.store = np.empty(2 * block_bytes, dtype=np.uint8)
-        self.data = self.store[:0]  # type: ignore[assignment]
-        self.readinto = getattr(stream, "readinto", None)
-
-    def fill(self, position: int, need: int) -> int:
-        """As _Buffer.fill, into the array (grown when a record needs more than it holds)."""
-        import numpy as np
-
-        if position + need <= len(self.data) or self.eof:
-            return position
-        self.base += position
-        kept = len(self.data) - position
-        room = max(2 * self.block_bytes, kept + need)
-        if room > len(self.store):
-            store = np.empty(room, dtype=np.uint8)
-            store[:kept] = self.data[position:]
-            self.store = store
-        else:
-            self.store[:kept] = self.data[position:]  # overlapping ranges: numpy copies safely
-        size = kept
-        while size < need or size < self.block_bytes:
-            view = memoryview(self.store)[size:size + max(self.block_bytes, need - size)]  # type: ignore[arg-type]
-            got = self._read_into(view)
-            if not got:
-                self.eof = True
-                break
-            size += got
-        self.data = self.store[:size]  # type: ignore[assignment]
-        return 0
-
-    def _read_into(self, view: memoryview) -> int:
-        if self.readinto is not None:
-            try:
-                return int(self.readinto(view) or 0)
-            except (NotImplementedError, io.UnsupportedOperation):  # io.RawIOBase's default, say
-                self.readinto = None
-        more = self.stream.read(len(view))
-        view[:len(more)] = more
-        return len(more)
 
 
 class _PcapChunks:
@@ -382,78 +210,6 @@ class _PcapChunks:
         self.owner.problems.add(self.owner.packets + 1, buffer.base + position,
                                 "no plausible record follows; the rest of the file is skipped", "rest skipped")
         return -1
-
-
-def _record_lengths(problems: Problems, chunk: Chunk, snaplen: int) -> None:
-    """Records read although a length in their header is wrong, each a problem naming the
-    packet: a captured length over the file's snap length (libpcap reads up to its largest
-    packet whatever the snap length says, and so does govsoc) or over the packet's original
-    length (a packet cannot hold more than was on the wire; libpcap and tshark read it all the
-    same). The packet is read whole; its flow is kept."""
-    caplens, wirelens = chunk.caplens, chunk.wirelens
-    snap = snaplen or MAX_PACKET  # 0: no snap length recorded
-    if isinstance(caplens, list):
-        damaged = [i for i, caplen in enumerate(caplens) if caplen > snap or caplen > wirelens[i]]
-    else:  # the compiled walker's arrays
-        import numpy as np
-
-        damaged = np.flatnonzero((caplens > snap) | (caplens > wirelens)).tolist()
-    for i in damaged:
-        caplen, wirelen = int(caplens[i]), int(wirelens[i])
-        if caplen > snap:
-            problems.add(chunk.first_number + i, int(chunk.offsets[i]), f"captured length {caplen} over the "
-                         f"file's snap length {snaplen}: read whole", "record over the snap length")
-        if caplen > wirelen:
-            problems.add(chunk.first_number + i, int(chunk.offsets[i]), f"captured length {caplen} over the "
-                         f"original length {wirelen}: read whole", "captured over the original length")
-
-
-def _record_times(problems: Problems, chunk: Chunk, base: int, record: struct.Struct, nanos: bool,
-                  previous: int | None) -> int | None:
-    """Packets whose sub-second field is out of range (1,000,000 µs or 10^9 ns and over; the
-    walks mark them BAD_TIME): the packet is read (its lengths are sane; libpcap and libwiretap
-    read it too), reported with its number and the field, and given the time of the packet
-    before it, so that a bogus time never moves its flow (the whole second when no packet came
-    before). Returns the time of the chunk's last packet."""
-    times = chunk.times
-    if isinstance(times, list):
-        bad = [i for i, t in enumerate(times) if t == BAD_TIME]
-    else:  # the compiled walker's arrays
-        import numpy as np
-
-        bad = np.flatnonzero(times == BAD_TIME).tolist()
-    unit = "nanoseconds" if nanos else "microseconds"
-    for i in bad:
-        offset = int(chunk.offsets[i])
-        seconds, fraction, _, _ = record.unpack_from(chunk.data, offset - base)
-        before = previous if i == 0 else int(times[i - 1])
-        carried = seconds * 1_000_000_000 if before is None else before
-        times[i] = carried
-        problems.add(chunk.first_number + i, offset,
-                     f"{unit} field {fraction} out of range: read, with the time of "
-                     + ("its second" if before is None else "the packet before it"), "sub-second time out of range")
-    return int(times[-1]) if len(times) else previous
-
-
-def _bad_header(caplen: int, wirelen: int, fraction: int, snaplen: int, limit: int) -> str:
-    """Why a classic pcap record header was refused, naming the limit it was checked against:
-    the file's snap length, libpcap's largest packet (a smaller snap length is not enforced by
-    libpcap either) or govsoc's largest record (memory stays bounded whatever the header says)."""
-    if caplen > limit:
-        if limit == snaplen:
-            return f"record length {caplen} over the snap length {snaplen}"
-        if limit == MAX_PACKET:
-            return (f"record length {caplen} over libpcap's largest packet {MAX_PACKET} "
-                    f"(the snap length {snaplen} is smaller)")
-        return f"record length {caplen} over the largest record read, {limit} bytes (snap length {snaplen})"
-    return f"captured length {caplen} over the original length {wirelen}"
-
-
-def _plausible(record: struct.Struct, data: bytes, at: int, limit: int, nanos: bool, previous: int) -> bool:
-    seconds, fraction, caplen, wirelen = record.unpack_from(data, at)
-    if caplen > limit or caplen > wirelen or wirelen > MAX_BLOCK or (fraction >= (10**9 if nanos else 10**6)):
-        return False
-    return previous == 0 or abs(seconds - previous) < 86400 * 7
 
 
 class _PcapngChunks:

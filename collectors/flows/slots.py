@@ -6,7 +6,7 @@ The table holds ``slot + 1`` (0 is an empty cell); the key itself is read from t
 the flow matrix (columns ``K0``..``K5`` and the key's hash in ``KHASH``), so a lookup touches the
 table and the row it would read anyway. The table has at least twice as many cells as the flow
 matrix has rows, so it is never more than half full. These functions are plain Python here and
-compiled with numba by collectors.flows.native (numba's typed dictionary, used before, cost about
+compiled with numba by collectors.flows.native_compile (numba's typed dictionary, used before, cost about
 a third of the kernel's time on tuple keys).
 """
 

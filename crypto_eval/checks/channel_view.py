@@ -4,36 +4,56 @@ algorithms and techniques in use (A), with the high-risk ones marked.
 
 A channel that offers TLCP or the RFC 8998 suites is judged on those (a 国密 client uses them);
 the international TLS it also accepts adds only its weak parts (a downgrade target) to A.
+
+Parts of the reading live beside it: the server's certificates in crypto_eval.checks.
+certificate_view, SSH's host keys and banner in .ssh_view, why a channel has no evidence in
+.no_evidence.
 """
 
 from __future__ import annotations
 
-import errno
 import logging
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from govsoc.collectors.protocols.x509 import CertificateInfo
 from govsoc.crypto_eval.algorithms import (
     DEPRECATED_PROTOCOL,
     Assessment,
     classify_certificate,
     classify_dh_group,
-    classify_key,
     classify_ssh,
     classify_suite,
     classify_version,
 )
-from govsoc.crypto_eval.chain import ChainVerdict, TrustStore, validate_chain
+from govsoc.crypto_eval.chain import TrustStore
+from govsoc.crypto_eval.checks.certificate_view import (
+    _chain_failure,
+    _chain_of,
+    _declared_address,
+    _encryption_usage,
+    _proved,
+    _server_name,
+    _signing_usage,
+    _tls_signing_usage,
+)
 from govsoc.crypto_eval.checks.ftp_view import ftp_data_protection
+from govsoc.crypto_eval.checks.no_evidence import CHAIN_UNTRUSTED as CHAIN_UNTRUSTED
+from govsoc.crypto_eval.checks.no_evidence import EVALUATION_ERROR as EVALUATION_ERROR
+from govsoc.crypto_eval.checks.no_evidence import HTTPS_PORT as HTTPS_PORT
+from govsoc.crypto_eval.checks.no_evidence import NO_CERTIFICATE as NO_CERTIFICATE
+from govsoc.crypto_eval.checks.no_evidence import NO_PROOF as NO_PROOF
+from govsoc.crypto_eval.checks.no_evidence import PROBE_ERROR as PROBE_ERROR
+from govsoc.crypto_eval.checks.no_evidence import SILENT as SILENT
+from govsoc.crypto_eval.checks.no_evidence import STATUS_UNKNOWN as STATUS_UNKNOWN
+from govsoc.crypto_eval.checks.no_evidence import SUITES_REFUSED as SUITES_REFUSED
+from govsoc.crypto_eval.checks.no_evidence import _probe_error_zh, _suites_refused
+from govsoc.crypto_eval.checks.no_evidence import unreached_why as unreached_why
 from govsoc.crypto_eval.checks.postgres_view import postgres_plaintext
-from govsoc.crypto_eval.probes.address import address_asked, server_name_of
+from govsoc.crypto_eval.checks.ssh_view import ssh_199_notes as ssh_199_notes
+from govsoc.crypto_eval.checks.ssh_view import ssh_host_keys as ssh_host_keys
+from govsoc.crypto_eval.probes.address import address_asked
 from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, is_text
-from govsoc.crypto_eval.probes.connection import CONNECT_TIMEOUT, NO_SUCH_NAME, REFUSED
-from govsoc.crypto_eval.probes.runner import TLS_PROTOCOLS, EndpointReport, Target
-from govsoc.crypto_eval.probes.ssh import SshProbeResult
+from govsoc.crypto_eval.probes.runner import TLS_PROTOCOLS, EndpointReport
 from govsoc.crypto_eval.probes.tls import VersionResult
 
 _log = logging.getLogger(__name__)
@@ -124,223 +144,6 @@ def _tls_parts(report: EndpointReport, sm: bool, when: datetime,
     if tls.secure_renegotiation is False:
         notes.append("不支持安全重协商（RFC 5746）")
     return out, notes, auth
-
-
-#: An endpoint that accepts connections and answers nothing it was asked (not "an answer").
-SILENT = "可建立连接，但对TLS、TLCP握手请求和HTTP请求均无应答（静默）：未识别出协议"
-
-#: The probe itself failed at this endpoint (an exception, the host out of descriptors): no evidence.
-#: The exception's text is logged by the runner, not shown: the report is Chinese.
-PROBE_ERROR = "探测程序出错"
-#: Reading a probe report failed (the evaluator's own error, logged): no evidence for the endpoint.
-EVALUATION_ERROR = "评估程序处理该端点的证据时出错（详情见日志）"
-
-#: A port that answers plain HTTP with "this port wants HTTPS" (nginx's 400 page) and then fails the
-#: TLS handshakes: neither a cleartext channel (the answer is an error page) nor a readable TLS one.
-HTTPS_PORT = "对明文HTTP请求答复该端口须使用HTTPS，但TLS、TLCP握手均未成功：未识别出协议"
-
-#: Why authentication has no evidence when no certificate could be read (8.2 a: MISSING, never ✓).
-NO_CERTIFICATE = "未能读取服务端证书（证书无法解析，或TLS 1.3握手未完成）：身份鉴别缺少证据"
-#: Why authentication has no evidence when a certificate was read but no signature by its key was
-#: verified: a certificate is public, anyone can send it; only a signature proves the key.
-NO_PROOF = "未验证服务端以证书私钥所作的签名，证书本身可被任何人发送：身份鉴别缺少证据"
-#: Why authentication has no evidence when the certificate's chain reaches no declared trust anchor.
-CHAIN_UNTRUSTED = "证书链未验证到声明的信任根，无法确认证书持有者身份：身份鉴别缺少证据"
-#: Why authentication has no evidence when the chain holds but a certificate's revocation status
-#: (which its CA publishes) could not be read (crypto_eval.revocation).
-STATUS_UNKNOWN = "证书链验证到声明的信任根，但证书吊销状态无法确认（证书可能已被吊销）：身份鉴别缺少证据"
-
-
-def _probe_error_zh(error: str) -> str:
-    """A probe failure in Chinese: what kind of failure, never the exception's own words."""
-    if "EMFILE" in error or "Too many open files" in error:
-        return "探测主机的文件描述符耗尽（EMFILE），详情见日志"
-    if "ParseError" in error or "InvalidVersion" in error:
-        return "服务端应答无法解析，详情见日志"
-    return "探测程序内部错误，详情见日志"
-
-
-def unreached_why(report: EndpointReport) -> str:
-    """Why the probe could not connect, as the finding says it: the port refused, the host name does
-    not resolve, the connection timed out (a firewall that drops), else the error as it came."""
-    error = report.connect_error
-    if report.timed_out or not error:
-        return ""
-    if error == REFUSED:
-        return "（连接被拒绝：该端口无服务监听或被防火墙拒绝）"
-    if error.startswith(NO_SUCH_NAME):
-        detail = error.removeprefix(NO_SUCH_NAME).strip(" ()")
-        said = next((zh for en, zh in _RESOLVER_ZH if en in detail), "")
-        return f"（主机名无法解析{'：' + said if said else ''}）"
-    if error == CONNECT_TIMEOUT:
-        return "（连接超时：无应答，可能被防火墙丢弃或主机不在线）"
-    code = re.match(r"\[Errno (\d+)\]", error)
-    meaning = _ERRNO_ZH.get(int(code.group(1))) if code else None
-    return f"（{meaning or '连接失败（操作系统错误，原文保存在结果的 connect_error 字段）'}）"
-
-
-#: What the resolver's answers (gai_strerror, glibc wording) mean, as the evidence says them.
-_RESOLVER_ZH = (("not known", "域名系统中无此名称"), ("Temporary failure", "域名解析暂时失败（DNS服务器无应答）"),
-                ("No address associated", "该名称无对应地址"), ("no data", "该名称无对应地址"))
-
-#: Operating-system errors of a connect (errno), in Chinese.
-_ERRNO_ZH = {errno.ENETUNREACH: "网络不可达（本机无到该地址的路由）", errno.EHOSTUNREACH: "主机不可达",
-             errno.ECONNRESET: "连接被对方重置",
-             errno.EADDRNOTAVAIL: "本机无法使用该地址（如IPv6链路本地地址缺少网卡）",
-             errno.EACCES: "本机策略禁止连接", errno.EPERM: "本机策略禁止连接（防火墙）",
-             errno.ECONNABORTED: "连接被中止", errno.EINVAL: "地址无效"}
-
-
-#: A port that answers the TLS hellos with a TLS alert refusing what they offered (R16d F5): it speaks
-#: TLS, with suites the probe does not offer (DHE-DSS, CCM, ARIA/Camellia or PSK only); nothing was
-#: negotiated, so no evidence, but the evaluator is told where to look.
-SUITES_REFUSED = "端点使用TLS，但拒绝了探测提供的全部密码套件：需人工提供其套件配置"
-
-#: Alerts that refuse an offer (RFC 8446 6.2, RFC 5246 7.2.2): no suite, group or scheme acceptable.
-_REFUSING_ALERTS = ("handshake_failure", "insufficient_security")
-
-
-def _suites_refused(report: EndpointReport) -> str:
-    """The versions whose hellos a TLS server refused with a refusing alert, as evidence says them
-    ("" when none: the port did not show it speaks TLS, or a TLCP alert says it speaks TLCP)."""
-    tls = report.tls
-    if tls is None or not tls.speaks_tls or tls.tlcp_hint:
-        return ""
-    return ", ".join(f"{v.version} {v.refusal}" for v in tls.versions if v.refusal in _REFUSING_ALERTS)
-
-
-def _proved(label: str, chain: bool, verified: bool | None, note: str | None, notes: list[str],
-            verdicts: Sequence[ChainVerdict]) -> tuple[bool, str] | None:
-    """✓ only when a signature by the certificate's key verified and every certificate's chain
-    reaches a declared trust anchor (crypto_eval.chain); otherwise no evidence (None), with the
-    reasons added to ``notes``: a key signature proves the key, the chain says whose key it is."""
-    untrusted = [v for v in verdicts if v.status != "trusted"]
-    if chain and verified is not True:
-        notes.append(f"{label}: {NO_PROOF}" + (f"（{note}）" if note else ""))
-    # a TLCP encryption certificate's own chain is named as such: its key is the one the ECC suites'
-    # pre-master secret is encrypted to (fifth review, finding 6)
-    notes += [f"{'TLCP加密证书' if label == 'TLCP' and v.encryption else label}: "
-              f"{STATUS_UNKNOWN if v.status_unknown else CHAIN_UNTRUSTED}（{v.why}；证书链：{v.chain or '未收到证书'}）"
-              for v in untrusted]
-    notes += list(dict.fromkeys(f"{label}: {n}" for v in verdicts for n in v.notes))  # a CA leaf, no CRL read
-    if chain and verified is True and verdicts and not untrusted:
-        return (True, "服务端以数字证书鉴别身份（已验证服务端证书私钥签名；"
-                      + "；".join(f"{v.why}，证书链：{v.chain}" for v in verdicts) + "）")
-    return None
-
-
-def _chain_of(certs: Sequence[CertificateInfo], name: str | None, when: datetime, trust: TrustStore,
-              address: str | None = None, signing: CertificateInfo | None = None,
-              staple: bytes | None = None) -> ChainVerdict | None:
-    """The path validation of a chain as sent (None: no certificate); ``address``: the endpoint's
-    address when it is asked without a name; ``signing``: the TLCP signing certificate, when this
-    is the encryption one (the same subject); ``staple``: the OCSP answer stapled to the leaf."""
-    return validate_chain(certs, trust, host=name, at=when, address=address, signing=signing,
-                          staple=staple) if certs else None
-
-
-def _chain_failure(label: str, verdict: ChainVerdict | None) -> tuple[bool, str] | None:
-    """D ✗ for a chain that is verifiably broken (forged signature, validity, not a CA, another name)."""
-    if verdict is None or verdict.status != "broken":
-        return None
-    # "TLCP CN=tlcp.test 的签名…", "TLCP证书与域名…", "TLCP加密证书：CN=…"
-    gap = " " if label and not label.endswith("：") and verdict.why[:1].isascii() else ""
-    return (False, f"{label}{gap}{verdict.why}，身份鉴别无效（证书链：{verdict.chain}）")
-
-
-def _declared_address(target: Target) -> str | None:
-    """A server_name the inventory declares as an address (sent as no SNI, RFC 6066 §3): the
-    identity the certificate's iPAddress must match (a mismatch is ✗ as for a declared name)."""
-    return address_asked(target.host, target.server_name) if target.server_name else None
-
-
-def _server_name(target: Target) -> str | None:
-    """The name a certificate must carry: the declared SNI, else the host when it is a name (as the probes send)."""
-    return server_name_of(target.host, target.server_name)
-
-
-#: GB/T 38636-2020 (after GM/T 0024): the server sends two certificates, the signing one first
-#: (its key signs ServerKeyExchange: key usage digitalSignature) and the encryption one second (its
-#: key decrypts the pre-master secret of the ECC suites: keyEncipherment or dataEncipherment; the
-#: ECDHE suites use it in the key agreement: keyAgreement as well). Separate keys: the encryption
-#: key pair comes from a key-management centre, the signing one is the holder's own. A certificate
-#: without the keyUsage extension has neither usage here: in the dual-certificate system the
-#: usage is what tells the two apart (RFC 5280's "absent means any use" does not carry over).
-SIGNING_USAGE = frozenset({"digital_signature"})
-ENCRYPTION_USAGE = frozenset({"key_encipherment", "data_encipherment"})
-ECDHE_ENCRYPTION_USAGE = ENCRYPTION_USAGE | {"key_agreement"}
-
-
-def _usage_text(cert: CertificateInfo) -> str:
-    return ", ".join(cert.key_usage) if cert.key_usage else "无密钥用法扩展"
-
-
-def _signing_usage(cert: CertificateInfo | None, label: str = "TLCP签名证书",
-                   rule: str = "GB/T 38636双证书要求") -> tuple[bool, str] | None:
-    """Authentication fails when the certificate the server signs with is not certified for signing."""
-    if cert is None or SIGNING_USAGE & set(cert.key_usage):
-        return None
-    swapped = " （签名证书与加密证书的顺序可能颠倒）" if ENCRYPTION_USAGE & set(cert.key_usage) else ""
-    return (False, f"{label}的密钥用法不含digitalSignature（{_usage_text(cert)}）：服务端以未被认证用于签名的"
-                   f"密钥证明身份，不符合{rule}，身份鉴别无效{swapped}")
-
-
-def _tls_signing_usage(leaf: CertificateInfo, accepted: Sequence[VersionResult]) -> tuple[bool, str] | None:
-    """✗ when the international TLS leaf's key signs the handshake but its keyUsage, present, lacks
-    digitalSignature (RFC 5280 4.2.1.3): TLS 1.3 always signs CertificateVerify (RFC 8446 4.4.2.2:
-    "the digitalSignature bit MUST be set if the Key Usage extension is present"), and TLS 1.2 and
-    earlier sign ServerKeyExchange with the ECDHE_/DHE_ suites (RFC 4492 2.2 and 5.10 / RFC 5246
-    7.4.3); RSA key transport (keyEncipherment) and static (EC)DH (keyAgreement) sign nothing.
-    A certificate without the extension may be used for anything (RFC 5280), and SM2 leaves are
-    judged by the GB/T 38636 / RFC 8998 rules (_signing_usage)."""
-    if not leaf.key_usage or "digital_signature" in leaf.key_usage or leaf.key_type == "sm2":
-        return None
-    signed = [f"{v.version} {v.suite or ''}".strip() for v in accepted
-              if v.version in ("TLSv13", "TLSv1.3") or (v.suite or "").startswith(("TLS_ECDHE_", "TLS_DHE_"))]
-    if not signed:
-        return None
-    return (False, f"证书用途不符：服务端证书 {leaf.subject} 的密钥用法不含 digitalSignature（{_usage_text(leaf)}），"
-                   f"但协商的密钥交换由该密钥签名握手（{', '.join(signed)}；RFC 8446 4.4.2.2、RFC 5246 7.4.3）："
-                   "服务端以未被认证用于签名的密钥证明身份，身份鉴别无效")
-
-
-def _encryption_usage(sign: CertificateInfo | None, enc: CertificateInfo | None, suite: str) -> Assessment | None:
-    """A non-compliant technique when the encryption certificate cannot encipher keys or shares the
-    signing key (A ✗; the key is still SM2, so Ra stays 1)."""
-    if enc is None:
-        return None
-    allowed = ECDHE_ENCRYPTION_USAGE if "ECDHE" in suite else ENCRYPTION_USAGE
-    if not allowed & set(enc.key_usage):
-        return Assessment(name="TLCP加密证书密钥用法", klass="misused", bits=128,
-                          why=f"TLCP加密证书的密钥用法不含keyEncipherment/dataEncipherment（{_usage_text(enc)}），"
-                              "不符合GB/T 38636双证书要求")
-    if sign is not None and sign.sm2_public_key is not None and sign.sm2_public_key == enc.sm2_public_key:
-        return Assessment(name="TLCP双证书同一密钥", klass="misused", bits=128,
-                          why="TLCP签名证书与加密证书使用同一密钥对，不符合双证书体系（加密密钥应由密钥管理中心产生）")
-    return None
-
-
-def ssh_host_keys(s: SshProbeResult) -> tuple[Assessment, ...]:
-    """Every verified host key of the server by type and size (an RSA key under 2048 bits is high
-    risk whichever signature hash names it), named with its algorithm."""
-    keys = ([(s.host_key_algorithm or "", *s.host_key_size)] if s.host_key_size is not None else [])
-    out = []
-    for algorithm, key_type, bits in [*keys, *s.other_host_key_sizes]:
-        judged = classify_key(key_type, bits, role="主机密钥：")
-        out.append(replace(judged, name=f"{algorithm} {judged.name}"))
-    return tuple(out)
-
-
-def ssh_199_notes(banner: str) -> tuple[Assessment, ...]:
-    """An "SSH-1.99" banner: SSH-2, and SSH-1 clients still accepted (RFC 4253 5.1 compatibility).
-    The 高风险判定指引 names SSH 1.0 with SSL 2.0/3.0 and TLS 1.0 as flawed techniques; a server that
-    still accepts SSH-1 is A ✗, high risk, as a TLS server still accepting TLS 1.0 is (review R16
-    finding 8). Its SSH-2 channel keeps D ✓."""
-    if not banner.startswith("SSH-1.99-"):
-        return ()
-    return (Assessment(name="SSH-1.99", klass="weak", bits=0, high_risk=True,
-                       why=f"标识为SSH-1.99（{banner}）：仍兼容SSH-1客户端（RFC 4253 5.1），SSH-1为已废弃的密码技术"
-                           "（高风险）；应关闭SSH-1兼容"),)
 
 
 def _declared_telnet(report: EndpointReport) -> CleartextProbeResult | None:
