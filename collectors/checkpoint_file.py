@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -116,13 +117,30 @@ def rotations_home(log: Path, rotated: Path) -> Path | None:
     logs/nodeB/app.log is nodeB's, even when its first KB is nodeA's app.log's); logrotate moves a
     log's rotations into its olddir, never the live log, so only a folder without one may be the
     log's olddir (R11q-2: its copies there are the log's). Nothing else on disk names the olddir of
-    a copy or copytruncate, whose log's inode never moves there."""
+    a copy or copytruncate, whose log's inode never moves there. Only a regular file other than the
+    log is a log of that folder: a link there (old/app.log -> ../app.log, dangling or not) is none,
+    or every copy in the olddir was read whole again (R11s-5: 240 stored of 75)."""
     if rotation_age(log, rotated) is not None:
         return log
     if rotated_name_age(log.name, rotated.name) is None or same_folder(log.parent, rotated.parent):
         return None
     home = rotated.parent / log.name
-    return None if os.path.lexists(home) else home
+    return None if _another_log(home, log) else home
+
+
+def _another_log(home: Path, log: Path) -> bool:
+    """Whether ``home`` is a regular file (not a link) and not the file at ``log``."""
+    try:
+        held = os.lstat(home)
+    except OSError:
+        return False
+    if not stat.S_ISREG(held.st_mode):
+        return False
+    try:
+        live = os.stat(log)
+    except OSError:
+        return True
+    return (held.st_dev, held.st_ino) != (live.st_dev, live.st_ino)
 
 
 @contextlib.contextmanager

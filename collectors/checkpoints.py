@@ -534,7 +534,7 @@ class CheckpointStore:
                         from e
                 raise
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX)
+                _wait_for(handle, self)
             except BaseException:
                 handle.close()
                 raise
@@ -650,6 +650,21 @@ def _state_of(path: Path) -> tuple[int, int, int]:
     """A file's inode, size and modification time: whether it was written over since."""
     st = path.stat()
     return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _wait_for(handle: Any, checkpoints: CheckpointStore) -> None:
+    """Lock ``handle``; when another process holds it, first write the checkpoints this one keeps
+    waiting (CheckpointStore.flush), which releases the source locks kept for them. A process
+    never waits for a lock while keeping one another may wait for: two overlapping cron runs of a
+    folder of new files, each keeping sources the other wanted next, waited for each other for
+    ever (R11s-3)."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    checkpoints.flush()
+    fcntl.flock(handle, fcntl.LOCK_EX)
 
 
 def _release(handle: Any) -> None:

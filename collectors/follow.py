@@ -380,7 +380,8 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
         pipeline.checkpoints.save(replace(latest, path=f"{checkpoint.path}{ROTATED_AWAY}"))
     listed = with_generations_between(pipeline, path, [*found, *siblings.resumed])
     first_look = earlier.first_look_seconds if earlier is not None and not previous else None
-    unread = [f for f in siblings.unread(gone, first_look) if f not in listed]
+    path_read = current is not None and current.read_to > 0
+    unread = [f for f in siblings.unread(gone, first_look, path_read=path_read) if f not in listed]
     for behind in siblings.behind:  # kept by its modification time: said and counted (R11i-6)
         why = (f"not read as a generation of {path_text(str(path))}: modified before the path was first looked at, "
                "changed after (history renamed by a rotation, or a writer or copy that keeps its time behind); "

@@ -66,8 +66,9 @@ class Siblings:
         self.resumed: list[Path] = []
         self.known: list[Path] = []
         self.unknown: list[tuple[Path, float, float]] = []
-        #: never read, under an extension-form name: a generation only when newer than a known one
-        self.unproven: list[Path] = []
+        #: never read, under an extension-form name: a generation when newer than a known one, or
+        #: by the time rules as an unknown one (with its mtime and ctime)
+        self.unproven: list[tuple[Path, float, float]] = []
         #: unknown generations left for a modification time before the path's first look while
         #: their change time is after it (R11i-6): said, never read unnamed
         self.behind: list[Path] = []
@@ -77,7 +78,7 @@ class Siblings:
         under an extension-form name without evidence is left alone, or kept as unproven."""
         if not proven(self.path, view.path, match):
             if match is None and view.head:
-                self.unproven.append(view.path)
+                self.unproven.append((view.path, view.mtime, view.ctime))
             return
         if match is None:
             if view.head:
@@ -91,14 +92,20 @@ class Siblings:
             pipeline.resumed_rotated.add(state)
             self.resumed.append(view.path)
 
-    def unread(self, gone: list[Checkpoint], first_look: float | None = None) -> list[Path]:
+    def unread(self, gone: list[Checkpoint], first_look: float | None = None, *, path_read: bool = True) -> list[Path]:
         """The unknown generations to read: newer by their rotation names than a known one of the
         same naming form (rotated after a file read from this path: nothing older than the first
         read is taken); and, when a file read before is gone (rotated past ``rotate N``), those
         written after its last look (they can only be newer: logrotate deletes the oldest first);
         and when no file read from the path is known, those written after the path's
         ``first_look`` (seconds since the epoch; None when this is the first look). An unproven
-        one is read by the first rule only: its time says nothing of where it came from.
+        one (an extension-form name no checkpoint ties to the log) is read by the first rule, and
+        by the time rules only when a file read from the path is gone, or none is known and the
+        file at the path now was never read (``path_read`` False): then logrotate's ``rotate N``
+        deleted what was read, or the log was empty at its first look and was rotated since, and
+        what lies beside it under the log's rotated names was written since; left unread, it was
+        lost without a word (R11s-1, R11s-2). An application's own app-2026-12-03.log written
+        since is then read too (R11r-1): lines read that are not the log's, against lines lost.
 
         After a gone file, a generation's time is its change time when later than its modification
         time (R11i-6): a writer that keeps its mtime behind, a copy that keeps it (cp -p,
@@ -114,8 +121,10 @@ class Siblings:
             # compress keeps the plain file's mtime on the .gz, copytruncate's copy gets the copy
             # time: an mtime after the first look means lines written after it (F11d, logrotate 3.21)
             last_look = first_look
-        unread = [sibling for sibling in self.unproven if self._newer_than_known(sibling)]
-        for sibling, mtime, ctime in self.unknown:
+        unread = [sibling for sibling, _, _ in self.unproven if self._newer_than_known(sibling)]
+        timed = self.unknown + ([u for u in self.unproven if u[0] not in unread]
+                                if after_gone or (last_look is not None and not path_read) else [])
+        for sibling, mtime, ctime in timed:
             changed = max(mtime, ctime) if after_gone else mtime
             if self._newer_than_known(sibling) or (last_look is not None and changed > last_look - RACY_SECONDS):
                 unread.append(sibling)

@@ -39,6 +39,24 @@ def test_a_copy_in_the_olddir_folder_is_not_read_again(tmp_path: Path, options: 
     assert numbers(home) == list(range(110)), said
 
 
+def test_a_copy_in_an_olddir_holding_a_link_named_as_the_log_is_not_read_again(tmp_path: Path) -> None:
+    # R11s-5: a convenience link old/app.log -> ../app.log made old/ "a folder with its own log",
+    # so every `copy` there was read whole again (240 stored of 75 after three rotations)
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    old = logs / "old"
+    old.mkdir(parents=True)
+    log = logs / "app.log"
+    write(log, 0, 30)
+    ingest(home, str(log))
+    (old / "app.log").symlink_to("../app.log")
+    for start in (30, 45, 60):
+        write(log, start, 10)
+        logrotate(logs, log, "copy", "rotate 4", f"olddir {old}")
+        write(log, start + 10, 5)
+        said = ingest(home, str(log), str(old / "app.log.*"))
+        assert numbers(home) == list(range(start + 15)), said
+
+
 def test_a_copy_in_the_logs_folder_reached_by_its_real_path_is_not_read_again(tmp_path: Path) -> None:
     # R11q-3 L1: the log read through a link to its folder (/var/log/portal -> /data/logs/portal),
     # a `copy` rotation, then a run by the real path: its folder compared as spelled, the copy

@@ -1,7 +1,8 @@
 """Which rotated files a path run of a log reads as its generations (collectors.generations): an
 application's own files beside its log, named in logrotate's ``extension`` form (app.1.log,
 app-2026-12-03.log, worker.3.log) are no generations of it unless a checkpoint shows a rotation
-made them (R11r-1, R11r-2, R11r-6). Real files, real logrotate, one Pipeline as a path run uses it."""
+made them (R11r-1, R11r-2, R11r-6), yet are read where lines would be lost without them (R11s-1,
+R11s-2). Real files, real logrotate, one Pipeline as a path run uses it."""
 
 from __future__ import annotations
 
@@ -109,3 +110,40 @@ def test_generations_missing_between_are_said_in_one_line(tmp_path: Path, sqlite
     assert path_run(pipeline, log) == ["auth.log"]
     assert len(notices) == 1, notices
     assert notices[0].startswith(f"{logs / 'auth.log.1'}: not found") and "3 missing" in notices[0]
+
+
+def test_generations_beside_a_log_whose_read_file_was_deleted_are_read(
+        tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    # R11s-1: `extension .log`, `rotate 1`, two rotations between runs: the file read before was
+    # deleted by logrotate; app.1.log, the generation after it, lay beside the log unread, unsaid
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log = logs / "app.log"
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    write(log, 0, 10)
+    assert path_run(pipeline, log) == ["app.log"]
+    write(log, 10, 10)
+    logrotate(logs, log, "create", "extension .log", "rotate 1")
+    write(log, 20, 10)
+    logrotate(logs, log, "create", "extension .log", "rotate 1")  # the read file (lines 0-19) deleted
+    write(log, 30, 10)
+    assert sorted(p.name for p in logs.glob("app*.log")) == ["app.1.log", "app.log"]
+    assert path_run(pipeline, log) == ["app.1.log", "app.log"]
+    assert sqlite_store.count(Query()) == 40 - 10  # lines 10-19 went with the deleted file (said)
+
+
+def test_a_quiet_logs_first_generation_under_an_extension_name_is_read(
+        tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    # R11s-2 (R11f N5 in the extension form): the log was empty at the first run, then written and
+    # rotated to app.1.log before the next: its 10 lines were never read, nothing said
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log = logs / "app.log"
+    log.touch()
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    assert path_run(pipeline, log) == []
+    write(log, 0, 10)
+    logrotate(logs, log, "create", "extension .log")
+    write(log, 10, 5)
+    assert path_run(pipeline, log) == ["app.1.log", "app.log"]
+    assert sqlite_store.count(Query()) == 15

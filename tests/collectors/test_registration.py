@@ -4,12 +4,13 @@ registers it first and whatever each looked at before it won the registry lock."
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from govsoc.collectors.checkpoints import CheckpointStore
+from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.copies import Copies
 from govsoc.collectors.files.identity import FINGERPRINT_BYTES, look
 from govsoc.collectors.registration import registered
@@ -93,3 +94,40 @@ def test_a_registration_shown_early_is_synced_with_its_group(tmp_path: Path, mon
         assert theirs is not None and theirs.identity == mine.identity
         follower.save(replace(theirs, offset=200))  # the follower read it meanwhile
     assert CheckpointStore(state).get(mine.identity).offset == 200  # type: ignore[union-attr]
+
+
+def test_two_grouped_runs_never_wait_for_each_others_kept_source_locks(tmp_path: Path) -> None:
+    # Two cron one-shots of one folder at once (R11s-3): each read a source and keeps its lock
+    # until its group is written, then wants the source the other keeps. Neither may wait while
+    # keeping a lock: the one that would wait writes its group first (releasing what it keeps).
+    # Before, both waited for ever (flock in /proc/locks: each holding what the other waited for).
+    state = tmp_path / "state"
+    first, second = tmp_path / "a.log", tmp_path / "b.log"
+    lines(first, 0, 40)
+    lines(second, 0, 40)
+    setup = CheckpointStore(state)
+    x, _ = registered(setup, Copies(setup), look(first), None)
+    y, _ = registered(setup, Copies(setup), look(second), None)
+    assert x is not None and y is not None
+    both_kept = threading.Barrier(2, timeout=10)
+    done: list[str] = []
+
+    def run(mine: Checkpoint, theirs: Checkpoint, name: str) -> None:
+        store = CheckpointStore(state)
+        with store.grouped():
+            with store.lock(mine.identity):
+                store.save(replace(mine, offset=100), can_wait=True)  # its checkpoint waits, its lock kept
+            both_kept.wait()
+            with store.lock(theirs.identity):
+                done.append(name)
+
+    runs = [threading.Thread(target=run, args=(x, y, "a"), daemon=True),  # daemons: a deadlock fails
+            threading.Thread(target=run, args=(y, x, "b"), daemon=True)]  # the test, not the run
+    for thread in runs:
+        thread.start()
+    for thread in runs:
+        thread.join(15)
+    assert not any(thread.is_alive() for thread in runs), "the two runs wait for each other"
+    assert sorted(done) == ["a", "b"]
+    written = CheckpointStore(state)
+    assert written.get(x.identity).offset == 100 and written.get(y.identity).offset == 100  # both groups written
