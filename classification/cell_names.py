@@ -35,7 +35,7 @@ from govsoc.classification.identifier_names import is_person_name
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.role_names import role_name_hits
 
-__all__ = ["AFTER_PERSON", "CellNames", "STATUS_KINDS", "TIES", "cell_names"]
+__all__ = ["AFTER_PERSON", "CellNames", "OBJECT_VERBS", "STATUS_KINDS", "TIES", "cell_names"]
 
 #: Sensitive recognizer id -> the status words naming a person of its category (PIPL art. 28).
 STATUS_KINDS: Final = {
@@ -50,19 +50,36 @@ _SEPARATOR: Final = r"[ \t\u3000,，:：;；、_/\-（）()【】\[\]]"
 #: A Chinese run ending a text (before an identifier), or opening it (after one), a blank or a
 #: separator between: where a list line puts its person's name.
 _BEFORE: Final = re.compile(rf"(?<![\u4e00-\u9fa5·])([\u4e00-\u9fa5·]{{2,9}}){_SEPARATOR}{{0,2}}\Z")
-_AFTER: Final = re.compile(rf"{_SEPARATOR}{{0,2}}([\u4e00-\u9fa5·]{{2,9}})(?![\u4e00-\u9fa5·])")
+#: What may stand between an identifier and a name after it: _SEPARATOR but an opening bracket. A
+#: bracket opened right after an identifier annotates it, no one's name: its 户籍 county (330802…（柯城）),
+#: its holder's ethnicity (（满族）) or relation (（本人）) (R15n-20); a name before it is its holder's.
+_AFTER_SEPARATOR: Final = r"[ \t\u3000,，:：;；、_/\-）)】\]]"
+_AFTER: Final = re.compile(rf"{_AFTER_SEPARATOR}{{0,2}}([\u4e00-\u9fa5·]{{2,9}})(?![\u4e00-\u9fa5·])")
 #: What ends the identifier's own label (身份证 + 号码, 证件号 + 码: 李丽秀，身份证号：330802…).
 _LABEL_ENDS: Final = "(?:号码|号|码)?"
 #: What a remark writes right after the person it names (R15k-6): case work's acts (经办人张建国核实,
 #: 网格员陈丽走访, 村干部韩伟陪同), the named person's state or life event (李秀英入住敬老院, 王桂兰已去世,
-#: 孙志强二级). What a household head grows or does (户主黄桃种植, 户主牛羊养殖, 户主林地承包) is none: the
-#: words opening those runs are its objects.
+#: 孙志强二级). Any other words after a name count as well (吸毒人员王桂兰正在社区戒毒, 患者李秀英确诊肺结核,
+#: 老伴陈丽常年卧床: R15n-6), but for :data:`OBJECT_VERBS`.
 AFTER_PERSON: Final = (
     "核实", "核查", "核验", "走访", "陪同", "上门", "入户", "随访", "签字", "签名", "签收", "确认", "办理",
     "代办", "代领", "申请", "来访", "来电", "反映", "帮扶", "联系", "监护", "赡养", "抚养", "照料", "入住",
     "卧床", "残疾", "患病", "患有", "身患", "无业", "务工", "务农", "外出", "在外", "去世", "病故", "死亡",
     "离婚", "结婚", "丧偶", "就读", "上学", "居住", "生活", "住院", "服刑", "戒毒", "一级", "二级", "三级",
     "四级", "夫妇", "之子", "之女", "本人")
+#: Verbs whose object or cause a remark writes before them, right after a role word (R15k-6): what a
+#: household head grows, raises or does (户主黄桃种植, 户主牛羊养殖, 户主林地承包, 户主石屋改造) and what
+#: befell a person or their money (丈夫车祸身亡, 申请人余款未结). Ending the remark (or before a word
+#: making the phrase a noun: 种植面积, 养殖大户), the surname-like run before one is that object, no name.
+OBJECT_VERBS: Final = (
+    "种植", "栽种", "栽培", "种养", "育苗", "养殖", "饲养", "喂养", "放养", "圈养", "采摘", "承包", "流转",
+    "出租", "租赁", "转租", "出售", "销售", "收购", "加工", "经营", "改造", "修缮", "翻建", "新建", "重建",
+    "维修", "加固", "倒塌", "报废", "被盗", "被征", "身亡", "未结", "未还", "未付", "结清")
+#: Longest object before one of OBJECT_VERBS (马铃薯, 高山蔬菜); its shortest is two characters.
+_OBJECT_LIMIT: Final = 4
+#: Words after one of OBJECT_VERBS making the phrase a noun (黄桃种植面积, 牛羊养殖大户, 危房改造项目).
+_OBJECT_PHRASE_ENDS: Final = ("面积", "规模", "基地", "大户", "户", "项目", "收入", "产业", "补贴", "技术", "合作社",
+                              "专业", "示范", "产量", "效益", "情况")
 #: Characters tying a name to what a remark says of the person (王桂兰已去世, 周海涛因病, 罗欣怡由姑姑抚养).
 TIES: Final = ("已", "因", "由", "系", "的", "等", "与", "和", "及", "现", "在")
 _HAN: Final = re.compile(r"[\u4e00-\u9fa5]")
@@ -111,16 +128,27 @@ def cell_names(values: Sequence[str], names: Recognizer, identifiers: Sequence[R
 
 def _said_of(value: str, hit: Match) -> bool:
     """Whether the name ``hit`` found after a role word in ``value`` (others are judged by role_names
-    alone: before a diagnosis or a title) is said to be one by what follows it: nothing more of the
-    Chinese run (户主王五, 妻子次仁卓玛), or words of AFTER_PERSON or TIES; or read as a name of two
-    characters (韩伟 of 韩伟陪同) when its last one opens words of AFTER_PERSON. A run of words after a
-    role word (户主黄桃种植: 黄桃种 + 植, 黄桃 + 种植) names no one the column is graded for; the
-    free-text masker, showing it, masks it all the same (role_names)."""
+    alone: before a diagnosis or a title) names a person: unless a verb of OBJECT_VERBS, ending the
+    Chinese run (or making it a noun: 种植面积), follows the run's first two to four characters, which
+    are its object (户主黄桃种植: 黄桃种 + 植, 户主马铃薯种植, 丈夫车祸身亡). A name before words of
+    AFTER_PERSON or TIES, or ending the run (户主王五, 妻子次仁卓玛), always counts; so does one before
+    any other words (吸毒人员王桂兰正在社区戒毒: R15n-6). The free-text masker, showing a remark, masks
+    every such run all the same (role_names)."""
     end = hit.end
     if _AFTER_ROLE not in hit.reason or end >= len(value) or not _HAN.match(value[end]) \
             or value.startswith((*AFTER_PERSON, *TIES), end):
         return True
-    return end - hit.start == 3 and value.startswith(AFTER_PERSON, end - 1)
+    return not any(_object_verb_at(value, at) for at in range(hit.start + 2, hit.start + _OBJECT_LIMIT + 1))
+
+
+def _object_verb_at(value: str, at: int) -> bool:
+    """Whether a verb of OBJECT_VERBS starts at ``at`` in ``value`` and ends its Chinese run, or is
+    followed by a word of _OBJECT_PHRASE_ENDS."""
+    verb = next((v for v in OBJECT_VERBS if value.startswith(v, at)), None)
+    if verb is None:
+        return False
+    after = at + len(verb)
+    return after >= len(value) or not _HAN.match(value[after]) or value.startswith(_OBJECT_PHRASE_ENDS, after)
 
 
 @cache
