@@ -36,7 +36,7 @@ from govsoc.classification.masking import mask
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
-from govsoc.classification.role_titles import ROLE_SHAPES, ROLE_TITLES
+from govsoc.classification.role_titles import ROLE_SHAPES, ROLE_TITLES, title_within_word
 
 __all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "ROLE_SHAPES", "ROLE_TITLES",
            "UNIT_LEADS",
@@ -341,8 +341,9 @@ def _role_words() -> tuple[str, ...]:
 
 
 def _after_role(before: str) -> bool:
-    """Whether ``before`` ends in a role or kin word, listed or shaped as one (R15k-2)."""
-    return _after_role_shape(before) or before.endswith(_role_words())
+    """Whether ``before`` ends in a role or kin word, listed or shaped as one (R15k-2); a title
+    only where a word opens (not 县长 of 全县长江, 司机 of 公司机房: R15n-12)."""
+    return _after_role_shape(before) or before.endswith(_role_words()) and not title_within_word(before)
 
 
 #: Words that are names too (高峰, 杨梅): a name at a run's end or before a FOLLOWS word (户主高峰.csv),
