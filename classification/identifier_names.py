@@ -372,11 +372,16 @@ def _name_after_role(run: str, start: int) -> int:
     return next((n for n in (*minority, *han) if is_person_name(run[start:start + n])), 0)
 
 
+#: Words a category's last character may open instead (情况, 名单, 统计): it ends no category then.
+_NEXT_WORDS: Final = frozenset((*FIELD_WORDS, *WORDS, *_LONG_FOLLOWS))
+
+
 def _category_at(run: str, start: int) -> int:
     """The length of a category at ``start`` that a name follows (0 for none): an ordinary word and
     one character (危房户, 计生户, 文明户, 信访件, 公务车) before a name (危房户李建国.csv). The word opens
-    no name (_opens_with_word, 公务用车登记), but the name after the category is one (R15k-12)."""
-    if not _opens_with_word(run, start) or start + 3 >= len(run):
+    no name (_opens_with_word, 公务用车登记), but the name after the category is one (R15k-12); no
+    character that opens the next word is one (情况, 名单 of 信访情况统计, 党员名单汇总: R15n-5)."""
+    if not _opens_with_word(run, start) or start + 3 >= len(run) or run[start + 2:start + 4] in _NEXT_WORDS:
         return 0
     return 3 if _name_at(run, start + 3) else 0
 
