@@ -160,6 +160,10 @@ class Copies:
         self.marks = CopyMarks(checkpoints.folder / MARKS_FOLDER, checkpoints.notice)
         # by (device, inode, size, mtime): a file is compared whole once per state, not at each poll
         self._judged: dict[tuple[int, int, int | None, float], _Judged] = {}
+        #: By the identity of a log: the content length of the longest copy of it known a copy in
+        #: this process (collectors.rotated_away: a copy of no more than was read of a log truncated
+        #: in place accounts for it).
+        self.known: dict[str, int] = {}
 
     def to_compare(self, view: FileView) -> bool:
         """Whether the new file ``view`` may be a copy not judged in its state yet: its first bytes
@@ -212,7 +216,14 @@ class Copies:
         if len(self._judged) > _KEPT_STATES:
             self._judged.clear()
         self._judged[_state(view)] = judged
-        return self.checkpoints.get(judged.identity) if judged.identity else None
+        if not judged.identity:
+            return None
+        self._known(judged)
+        return self.checkpoints.get(judged.identity)
+
+    def _known(self, judged: _Judged) -> None:
+        """Note ``judged``, a copy, among the copies known in this process (:attr:`known`)."""
+        self.known[judged.identity] = max(judged.size, self.known.get(judged.identity, 0))
 
     def _marks_for(self, log: Checkpoint, view: FileView) -> list[CopyMark]:
         """The marks of ``log``'s copies that ``view`` may be: in its folder (however spelled: a link
@@ -225,7 +236,10 @@ class Copies:
         """The identity of the log an earlier judgment marked ``view`` a copy of, while the log
         agrees (:meth:`copied` without a comparison), or None."""
         judged = self._marked(view)
-        return judged.identity if judged is not None else None
+        if judged is None:
+            return None
+        self._known(judged)
+        return judged.identity
 
     def _marked(self, view: FileView) -> _Judged | None:
         """The copy an earlier judgment marked that ``view`` shows, if any, while its log agrees."""

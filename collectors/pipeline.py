@@ -120,6 +120,9 @@ class Pipeline:
         self.paths = PathRecords(Path(data_dir) / "state" / "paths", notice=lambda message: self.notice(message))
         #: Notices about paths said in this process (said once, not at every poll).
         self.said: set[str] = set()
+        #: Within a pass (collectors.rotated_away.one_pass), the files read before found gone from
+        #: their path, judged at its end; None outside a pass (said at once).
+        self.gone: list[tuple[Path, Checkpoint]] | None = None
         self.spool = Spool(Path(data_dir) / "spool", spool_max_bytes)
         self.rejects_dir = Path(data_dir) / "rejects"
         self.retry_seconds = retry_seconds
