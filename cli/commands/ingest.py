@@ -235,8 +235,8 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
     for summary in run.summaries:
         # a file's note (a copy of a log, empty) once a run: a glob's match is looked at again as
         # its log's generation, each copy was said twice (R11q-10: 2N lines a run for N copies)
-        if summary.unchanged and summary.identity is None and summary.line() in noted:
-            continue
+        if summary.quiet or (summary.unchanged and summary.identity is None and summary.line() in noted):
+            continue  # quiet: a copy said under the name it was judged at, met renamed (R11q-6)
         noted.add(summary.line())
         # File names and log lines are data: a name may hold a newline or a terminal escape.
         click.echo(_one_line(summary.line()))
