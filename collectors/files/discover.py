@@ -257,7 +257,9 @@ class Listings:
                     break
                 if may_be_rotated(live.name, name) and rotation_age(live, sibling := folder / name) is not None:
                     found.append(sibling)
-        return sorted(found)
+        # the prefixes overlap for a live name ending in a digit (svc.0: "svc.0" and "svc."), each
+        # generation was listed twice and read twice (R11s-4)
+        return sorted(set(found))
 
 
 def rotation_age(live: Path, rotated: Path) -> tuple[str, int] | None:

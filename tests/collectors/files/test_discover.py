@@ -181,3 +181,13 @@ def test_generations_look_at_rotation_shaped_names_only(tmp_path: Path, monkeypa
     assert [p.name for p in Listings(racy_seconds=0).generations(live)] == [
         "app-20261203.log", "app.2.log.gz", "app.log.1"]
     assert len(asked) <= 4, f"{len(asked)} names looked at"  # app.log itself and its 3 generations
+
+
+def test_a_live_name_ending_in_a_digit_lists_each_generation_once(tmp_path: Path) -> None:
+    # R11s-4: trace.0's rotated-name prefixes overlap ("trace.0", "trace."): every generation was
+    # listed twice, read twice, and said "unchanged since the last run" the second time
+    for name in ("trace.0", "trace.0.1", "trace.0.2.gz", "trace.1.0"):
+        (tmp_path / name).write_bytes(b"x\n")
+    found = discover.Listings().generations(tmp_path / "trace.0")
+    assert len(found) == len(set(found))
+    assert tmp_path / "trace.0.1" in found and tmp_path / "trace.0.2.gz" in found
