@@ -147,3 +147,23 @@ def test_a_quiet_logs_first_generation_under_an_extension_name_is_read(
     write(log, 10, 5)
     assert path_run(pipeline, log) == ["app.1.log", "app.log"]
     assert sqlite_store.count(Query()) == 15
+
+
+def test_a_file_read_through_a_folder_link_since_removed_is_read_on_as_a_generation(
+        tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    # R11s-6: read as link/app.log (link -> real/), rotated by `extension .log` to real/app.1.log,
+    # the link removed and the log read by its real path: the checkpoint's folder could not be
+    # compared, so app.1.log was no proven generation and its last 10 lines were skipped, unsaid
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    log = real / "app.log"
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    write(log, 0, 30)
+    assert path_run(pipeline, tmp_path / "link" / "app.log") == ["app.log"]
+    write(log, 30, 10)
+    logrotate(real, log, "create", "extension .log")
+    write(log, 40, 5)
+    (tmp_path / "link").unlink()
+    assert path_run(pipeline, log) == ["app.1.log", "app.log"]
+    assert sqlite_store.count(Query()) == 45
