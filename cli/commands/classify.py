@@ -11,12 +11,32 @@ import click
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.terminal import printable
+from govsoc.core.errors import GovsocError
 
 
 def _shown(text: str) -> str:
     """A name or value inside a line: controls shown as \\xNN, and tab and newline too, so that a
     column named 'a\\tb' cannot shift the listing's columns or start a line of its own."""
     return printable(text).replace("\t", "\\t").replace("\n", "\\n")
+
+
+def _masked(error: GovsocError, target: str) -> GovsocError:
+    """``error`` with the target's path shown as the inventory shows it (a person's name in it
+    masked: 王**.json), in its location and its message: a file named after its person is personal
+    data in an error line too, which the scheduler's logs keep (R15n-8: an unreadable 王芳.json,
+    会计刘敏.xlsx or .csv was named in clear; only SQLite's was masked, by its source)."""
+    from dataclasses import replace
+
+    from govsoc.classification.inventory import shown_source
+
+    spellings = {target, str(Path(target)), str(Path(target).absolute())}
+    if error.location is not None and error.location.path:
+        spellings.add(error.location.path)
+        error.location = replace(error.location, path=shown_source(error.location.path))
+    for raw in sorted(spellings, key=len, reverse=True):  # the longest first: a path holds its shorter forms
+        error.message = error.message.replace(raw, shown_source(raw))
+    error.args = (error.message,)
+    return error
 
 
 @cli.command()
@@ -51,11 +71,15 @@ def classify(app: AppContext, target: str, output: Path | None, scheme: str, sam
     es_url = None
     if target.startswith("es://"):
         es_url = os.environ.get("GOVSOC_ES_URL") or app.config.store.elasticsearch.url
-    source = open_source(target, sample=sample, es_url=es_url)
-    with progress() as bar:
-        task = bar.add_task(_shown(f"classify {shown_source(source.name)}"), total=source.count())
-        inventory = build_inventory(source.tables(), source=source.name, scheme=grading, sample_size=sample,
-                                    on_table=lambda _t: bar.advance(task), secret=results_secret(app.config.data_dir))
+    try:
+        source = open_source(target, sample=sample, es_url=es_url)
+        with progress() as bar:
+            task = bar.add_task(_shown(f"classify {shown_source(source.name)}"), total=source.count())
+            inventory = build_inventory(source.tables(), source=source.name, scheme=grading, sample_size=sample,
+                                        on_table=lambda _t: bar.advance(task),
+                                        secret=results_secret(app.config.data_dir))
+    except GovsocError as e:
+        raise _masked(e, target) from None
     target_file = save_inventory(inventory, app.config.data_dir)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
