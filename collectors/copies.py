@@ -27,7 +27,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO
 
 from govsoc.collectors.checkpoint_file import (
     newer_holding,
@@ -38,18 +38,12 @@ from govsoc.collectors.checkpoint_file import (
     written_path,
 )
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore, replace_file, sync_folder
-from govsoc.collectors.files.discover import live_of, same_folder
-from govsoc.collectors.files.identity import FileView, content_end, copy_extent, look, read_tail_digest
+from govsoc.collectors.files.discover import same_folder
+from govsoc.collectors.files.identity import FileView, content_end, copy_extent, read_tail_digest
 from govsoc.core.crashpoint import crash_point
 from govsoc.core.errors import ParseError
 
-__all__ = ["MARKS_FOLDER", "Compared", "Copies", "CopyMark", "CopyMarks", "CopyState"]
-
-#: What a file found a copy is now (Copies.state): its log at its path still holds its bytes (logrotate's
-#: ``copy``, a ``copytruncate`` under way); the log no longer does (truncated or rotated since), its
-#: lines read before; or the same copy met under another rotated name than it was judged at (renamed
-#: by the next rotation, compressed: R11q-6), said there already.
-CopyState = Literal["the log's", "read before", "renamed"]
+__all__ = ["MARKS_FOLDER", "Compared", "Copies", "CopyMark", "CopyMarks"]
 
 #: The states of one process's judged files kept (a bound, not a cache policy).
 _KEPT_STATES = 4096
@@ -74,20 +68,16 @@ class _Judged:
     tail: str | None = None
     #: found by a mark (saved by an earlier judgment), not by comparing it with the log now
     marked: bool = False
-    #: the file's name when it was judged a copy ("" for a mark saved without it)
-    name: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CopyMark:
     """A file judged a copy of a log: the folder it was in, its content's length and the digest
-    of its last bytes (identity.read_tail_digest's at that length), and its name then ("" in a
-    mark saved before names were kept)."""
+    of its last bytes (identity.read_tail_digest's at that length)."""
 
     folder: str
     size: int
     tail: str | None
-    name: str = ""
 
 
 class CopyMarks:
@@ -143,11 +133,10 @@ def _marks(path: Path, size: int) -> list[CopyMark]:
         raise ValueError(f"{size} bytes, more than {MARKS_BYTES} marks take")
     marks = []
     for m in json.loads(path.read_bytes().decode("utf-8"))["marks"][:MARKS_PER_LOG]:
-        folder, length, tail, name = m["folder"], m["size"], m["tail"], m.get("name", "")
-        if not isinstance(folder, str) or type(length) is not int or length < 0 or not isinstance(tail, str | None) \
-                or not isinstance(name, str):
+        folder, length, tail = m["folder"], m["size"], m["tail"]
+        if not isinstance(folder, str) or type(length) is not int or length < 0 or not isinstance(tail, str | None):
             raise TypeError(f"not a mark: {json.dumps(m)[:100]}")
-        marks.append(CopyMark(folder=folder, size=length, tail=tail, name=name))
+        marks.append(CopyMark(folder=folder, size=length, tail=tail))
     return marks
 
 
@@ -171,10 +160,6 @@ class Copies:
         self.marks = CopyMarks(checkpoints.folder / MARKS_FOLDER, checkpoints.notice)
         # by (device, inode, size, mtime): a file is compared whole once per state, not at each poll
         self._judged: dict[tuple[int, int, int | None, float], _Judged] = {}
-        #: By the identity of a log: the content length of the longest copy of it known a copy in
-        #: this process (collectors.rotated_away: a copy of no more than was read of a log truncated
-        #: in place accounts for it).
-        self.known: dict[str, int] = {}
 
     def to_compare(self, view: FileView) -> bool:
         """Whether the new file ``view`` may be a copy not judged in its state yet: its first bytes
@@ -221,29 +206,13 @@ class Copies:
         if judged.identity and not judged.marked:
             crash_point("copy-judged")
             self.marks.add(judged.identity, CopyMark(folder=str(view.path.parent), size=judged.size,
-                                                     tail=judged.tail, name=judged.name))
+                                                     tail=judged.tail))
             crash_point("copy-marked")
             judged = replace(judged, marked=True)  # the mark holds it from now on
         if len(self._judged) > _KEPT_STATES:
             self._judged.clear()
         self._judged[_state(view)] = judged
-        if not judged.identity:
-            return None
-        self._known(judged)
-        return self.checkpoints.get(judged.identity)
-
-    def _known(self, judged: _Judged) -> None:
-        """Note ``judged``, a copy, among the copies known in this process (:attr:`known`)."""
-        self.known[judged.identity] = max(judged.size, self.known.get(judged.identity, 0))
-
-    def log_of(self, view: FileView) -> Path | None:
-        """The path of the log the file ``view``, just found a copy, copies (its live name), or None."""
-        judged = self._judged.get(_state(view))
-        log = self.checkpoints.get(judged.identity) if judged is not None and judged.identity else None
-        if log is None:
-            return None
-        written = written_path(log)
-        return live_of(written) or written
+        return self.checkpoints.get(judged.identity) if judged.identity else None
 
     def _marks_for(self, log: Checkpoint, view: FileView) -> list[CopyMark]:
         """The marks of ``log``'s copies that ``view`` may be: in its folder (however spelled: a link
@@ -256,21 +225,7 @@ class Copies:
         """The identity of the log an earlier judgment marked ``view`` a copy of, while the log
         agrees (:meth:`copied` without a comparison), or None."""
         judged = self._marked(view)
-        if judged is None:
-            return None
-        self._keep(view, judged)  # its state known from here on (state())
-        return judged.identity
-
-    def state(self, view: FileView) -> CopyState | None:
-        """What the file ``view``, just found a copy (its state judged so), is now (CopyState);
-        None when it was not found one."""
-        judged = self._judged.get(_state(view))
-        if judged is None or not judged.identity:
-            return None
-        if judged.name and judged.name != view.path.name and not _still_named(view.path.parent / judged.name, judged):
-            return "renamed"
-        log = self.checkpoints.get(judged.identity)
-        return "the log's" if log is not None and _still_holds(log, judged) else "read before"
+        return judged.identity if judged is not None else None
 
     def _marked(self, view: FileView) -> _Judged | None:
         """The copy an earlier judgment marked that ``view`` shows, if any, while its log agrees."""
@@ -284,8 +239,7 @@ class Copies:
             except (OSError, ParseError):
                 return None
             for mark in marks:
-                judged = _Judged(identity=candidate.identity, size=mark.size, tail=mark.tail, marked=True,
-                                 name=mark.name)
+                judged = _Judged(identity=candidate.identity, size=mark.size, tail=mark.tail, marked=True)
                 if (mark.size, mark.tail) == end and _mark_holds(candidate, judged):
                     return judged
         return None
@@ -306,8 +260,7 @@ class Copies:
             except (OSError, ParseError):
                 extent = None
             if extent is not None:
-                return Compared(judged=_Judged(identity=candidate.identity, size=extent[0], tail=extent[1],
-                                               name=view.path.name), log=log)
+                return Compared(judged=_Judged(identity=candidate.identity, size=extent[0], tail=extent[1]), log=log)
         return Compared(judged=_Judged(identity=""))
 
     def stale(self, view: FileView, log: Checkpoint) -> bool:
@@ -321,7 +274,7 @@ class Copies:
             return False
         if extent is None:
             return False
-        self._keep(view, _Judged(identity=log.identity, size=extent[0], tail=extent[1], name=view.path.name))
+        self._keep(view, _Judged(identity=log.identity, size=extent[0], tail=extent[1]))
         return True
 
 
@@ -331,16 +284,6 @@ def _rotated_name_of(log: Checkpoint, view: FileView) -> bool:
     whole, 100 of 110 lines stored twice); not in a folder with a log of that name of its own
     (checkpoint_file.rotations_home; R11r-5: another host's app.log.1 was never stored)."""
     return rotations_home(written_path(log), view.path) is not None
-
-
-def _still_named(path: Path, judged: _Judged) -> bool:
-    """Whether the file at ``path``, the name a copy was judged at, still shows that copy's
-    content: then a file of the same content under another name is another copy (two copies at
-    once, each said), not the copy renamed on or compressed."""
-    try:
-        return content_end(look(path)) == (judged.size, judged.tail)
-    except (OSError, ParseError):
-        return False
 
 
 def _state(view: FileView) -> tuple[int, int, int | None, float]:

@@ -41,7 +41,6 @@ from govsoc.collectors.files.identity import FileView, from_held, in_folder, loo
 from govsoc.collectors.files.paths import Kind, path_kind
 from govsoc.collectors.generations import Siblings, with_generations_between
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
-from govsoc.collectors.rotated_away import one_pass, said_gone
 from govsoc.collectors.summary import IngestSummary
 from govsoc.core.errors import ParseError
 
@@ -376,7 +375,7 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
         if rest is not None:
             moved.append(rest)
         else:
-            said_gone(pipeline, path, checkpoint)
+            _said_gone(pipeline, path, checkpoint)
         latest = pipeline.checkpoints.get(checkpoint.identity) or checkpoint
         pipeline.checkpoints.save(replace(latest, path=f"{checkpoint.path}{ROTATED_AWAY}"))
     listed = with_generations_between(pipeline, path, [*found, *siblings.resumed])
@@ -395,6 +394,26 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
     owners = pipeline.paths.owners(path) if to_read else None
     return [*moved,
             *(summary for rotated in to_read if (summary := _finish(pipeline, rotated, options, owners)) is not None)]
+
+
+def _said_gone(pipeline: Pipeline, path: Path, checkpoint: Checkpoint) -> None:
+    """Say (and count in the path's record: `govsoc status`) that the file read before at ``path``
+    is gone from where the rotated files are looked for, when lines may have been lost: it was not
+    read to the size last seen, or it was last seen at the path itself, so it left the folder in one
+    step (logrotate ``olddir``, a re-pointed link: R11h R4, R11; or deleted, ``rotate 0``) and what
+    was written between the last read and its move is not known. Not said for a file last seen at a
+    rotated name and read whole there (R11e F2: deleted past ``rotate N``, nothing lost), whether
+    that name is beside ``path`` or ``path`` itself (R11j-5: a glob such as ``auth.log*`` follows
+    ``auth.log.1``, whose generation ``rotate N`` deletes once it moved on; each was said lost,
+    "lines written to it after byte N were not read", and counted refused, none being lost)."""
+    if _read_whole(checkpoint) and (checkpoint.path != str(path) or live_of(path) is not None):
+        return
+    why = (f"the file read before (checkpoint {checkpoint.identity[:12]}) is no longer at {path_text(path.name)} nor "
+           "beside it under a rotated name (moved to another folder, as by logrotate's olddir or a re-pointed link, "
+           f"or deleted); lines written to it after byte {checkpoint.offset} were not read (name the folder it was "
+           "moved to, or follow the path with --follow, which reads a moved file to its end)")
+    pipeline.notice(f"{path_text(str(path))}: {why}")
+    pipeline.paths.refuse(path, why, "file")
 
 
 def _hold(pipeline: Pipeline, path: Path, target: Path) -> None:
@@ -482,6 +501,13 @@ def _known(pipeline: Pipeline, view: FileView, options: IngestOptions) -> Checkp
     return pipeline.known(view, options)[0]
 
 
+def _read_whole(checkpoint: Checkpoint) -> bool:
+    """Whether the checkpoint's file was read to the size it had when last looked at (an
+    unterminated last line stored as partial included; for gzip content, the trailer's size
+    modulo 2**32)."""
+    return checkpoint.size is not None and checkpoint.size in (checkpoint.read_to, checkpoint.read_to % (1 << 32))
+
+
 def _finish(pipeline: Pipeline, rotated: Path, options: IngestOptions,
             owners: frozenset[int] | None) -> IngestSummary | None:
     """Read a rotated file to its end (nothing more will be written to it), unless it is owned
@@ -521,13 +547,12 @@ class Follower:
         summaries: list[IngestSummary] = []
         named = named_paths(self.patterns)
         polled: set[str] = set()
-        with one_pass(self.pipeline):  # a file gone from its path is judged once every path had its look
-            for path in expand(self.patterns, missing_ok=True, links=self.links):
-                polled.add(self.pipeline.paths.key(path))
-                options = replace(self.options(path), final=False)
-                summaries.extend(read_path(self.pipeline, path, options, named=path in named,
-                                           via=None if path in named else folder_link(path, self.patterns),
-                                           fixed=configured_folder(path, self.patterns)))
+        for path in expand(self.patterns, missing_ok=True, links=self.links):
+            polled.add(self.pipeline.paths.key(path))
+            options = replace(self.options(path), final=False)
+            summaries.extend(read_path(self.pipeline, path, options, named=path in named,
+                                       via=None if path in named else folder_link(path, self.patterns),
+                                       fixed=configured_folder(path, self.patterns)))
         self.pipeline.held.keep_only(polled)
         self.pipeline.drain()
         self.pipeline.paths.prune()  # once a day at most: a stat of its stamp otherwise (R11g G6)

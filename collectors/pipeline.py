@@ -74,10 +74,6 @@ log = logging.getLogger(__name__)
 
 #: A file's note when it is a copy of a log still being read (logrotate's copy or copytruncate).
 COPY_NOTE = "a copy of a log still at its path (logrotate copy or copytruncate under way): its lines are read there"
-#: The note of a copy whose log no longer holds its bytes: truncated (the copytruncate done) or
-#: rotated since, its lines read from it before (R11q-5: COPY_NOTE said "under way" for good).
-COPIED_NOTE = ("a copy of {log} made before the log was truncated or rotated (logrotate copytruncate), of lines read "
-               "from the log (or from a newer copy of it): not read again")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,9 +120,6 @@ class Pipeline:
         self.paths = PathRecords(Path(data_dir) / "state" / "paths", notice=lambda message: self.notice(message))
         #: Notices about paths said in this process (said once, not at every poll).
         self.said: set[str] = set()
-        #: Within a pass (collectors.rotated_away.one_pass), the files read before found gone from
-        #: their path, judged at its end; None outside a pass (said at once).
-        self.gone: list[tuple[Path, Checkpoint]] | None = None
         self.spool = Spool(Path(data_dir) / "spool", spool_max_bytes)
         self.rejects_dir = Path(data_dir) / "rejects"
         self.retry_seconds = retry_seconds
@@ -491,9 +484,7 @@ class Pipeline:
         checkpoint, summary.binary = self.known(view, options)
         if checkpoint is None:
             if summary.binary is None:  # a copy of a log being read: nothing of its own
-                summary.unchanged, summary.note = True, self._copy_note(view)
-                # the same copy renamed on or compressed, said at its first name (R11q-6)
-                summary.quiet = self.copies.state(view) == "renamed"
+                summary.unchanged, summary.note = True, COPY_NOTE
             return summary
         with self.checkpoints.lock(checkpoint.identity):
             checkpoint = self.checkpoints.get(checkpoint.identity) or checkpoint
@@ -501,13 +492,6 @@ class Pipeline:
         if not summary.unchanged:
             self.refresh()
         return summary
-
-    def _copy_note(self, view: FileView) -> str:
-        """What the copy ``view`` is now (collectors.copies.Copies.state)."""
-        if self.copies.state(view) == "the log's":
-            return COPY_NOTE
-        log = self.copies.log_of(view)
-        return COPIED_NOTE.format(log=path_text(str(log)) if log is not None else "its log")
 
     def known(self, view: FileView, options: IngestOptions) -> tuple[Checkpoint | None, str | None]:
         """The checkpoint of the line file ``view`` shows, registered now when the file is new;

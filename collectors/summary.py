@@ -57,8 +57,6 @@ class IngestSummary:
     partial: int = 0
     replaced_partial: int = 0
     unchanged: bool = False
-    #: Nothing to say of it: a copy said already under the name it was judged at (R11q-6).
-    quiet: bool = False
     #: Records of a binary format (EVTX) the reader could not decode (a damaged chunk).
     unreadable: int = 0
     #: What the source read but could not put in any event, in its own words (a capture's IP

@@ -22,7 +22,6 @@ from govsoc.cli.terminal import printable
 from govsoc.collectors import IngestOptions, IngestSummary, Pipeline, parsers, path_text
 from govsoc.collectors.files.discover import configured_folder, expand, folder_link, named_paths
 from govsoc.collectors.follow import Follower, read_path
-from govsoc.collectors.rotated_away import one_pass
 from govsoc.core.config import Config
 from govsoc.core.enrichment import Enricher
 from govsoc.core.errors import ConfigError, ParseError
@@ -118,9 +117,7 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
     pipeline.drain()
     # The files' checkpoints are written a group at a time (CheckpointStore.grouped): a folder
     # of thousands of small files paid four fsyncs a file.
-    # A file read before and gone from its path is said lost at the end, once every path had its
-    # look (its olddir named after it, a copy of it: collectors.rotated_away, R11q-5).
-    with _bars(pipeline) as task_for, pipeline.checkpoints.grouped(), one_pass(pipeline):
+    with _bars(pipeline) as task_for, pipeline.checkpoints.grouped():
         for path in files:
             if pipeline.misconfigured is not None:  # the store cannot be used as configured: stop (R11i-7)
                 run.not_read.append(path_text(str(path)))  # named, not skipped silently (R11j-4)
@@ -235,8 +232,8 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
     for summary in run.summaries:
         # a file's note (a copy of a log, empty) once a run: a glob's match is looked at again as
         # its log's generation, each copy was said twice (R11q-10: 2N lines a run for N copies)
-        if summary.quiet or (summary.unchanged and summary.identity is None and summary.line() in noted):
-            continue  # quiet: a copy said under the name it was judged at, met renamed (R11q-6)
+        if summary.unchanged and summary.identity is None and summary.line() in noted:
+            continue
         noted.add(summary.line())
         # File names and log lines are data: a name may hold a newline or a terminal escape.
         click.echo(_one_line(summary.line()))
