@@ -34,10 +34,9 @@ import govsoc.classification.recognizers  # noqa: F401  (the registry, filled)
 from govsoc.classification.cn_codes import COMPOUND_SURNAMES
 from govsoc.classification.masking import mask
 from govsoc.classification.minority_names import is_minority_name
-from govsoc.classification.office_words import NAMES_AS_WORDS, OFFICE_WORDS, OPENING_WORDS, RECORD_WORDS
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
-from govsoc.classification.role_titles import ROLE_SHAPES, ROLE_TITLES, title_within_word
+from govsoc.classification.role_titles import ROLE_SHAPES, ROLE_TITLES
 
 __all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "ROLE_SHAPES", "ROLE_TITLES",
            "UNIT_LEADS",
@@ -89,8 +88,10 @@ FOLLOWS: Final = TAILS + (
     # 主任信箱, 书记员金句, 讲解员李娜解说词): words that open with a surname, no name (R15k-1)
     "廉政", "周检", "周记", "周转", "周排班", "周例会", "金句", "范围", "严查", "胡同", "任务", "信箱", "宣言",
     "安全帽", "黄标车", "解说词", "周考核",
-    # what a worker's or a case's own file is after the name (护林员彭丽巡护日志: R15k-2, office_words)
-    *RECORD_WORDS)
+    # what a worker's or a case's own file is after the name (护林员彭丽巡护日志, 村长王建国讲话,
+    # 司机张强出车记录, 信访人黄国平诉求: R15k-2); the name before one masked to its end
+    "巡查", "巡护", "工作", "讲话", "讲解", "排班", "调解", "收入", "出车", "记账", "月报", "周报", "负责", "经手",
+    "诉求", "日志", "记录")
 #: What precedes a person's name inside a file name: a year or date (2024年王小明…), 关于, a group,
 #: a decision's verb (关于给予王小明同志…处分的决定), a kin or role word (ROLE_LEADS).
 LEADS: Final = ("年", "月", "日", "度", "关于", "组", "班", "队", "第", "的", "和", "与", "及", "致", "给", "给予",
@@ -190,7 +191,7 @@ WORDS: Final = frozenset("""
     宣传片 支付宝 周边
     # after a role word, where a name is read whatever follows it (R15k-2): 当事人权利义务, 人员高峰时段
     权利 义务 何时 明年 高质量 常态化 管护 管辖 查房
-    """.split()) | OFFICE_WORDS
+    """.split())
 
 #: Endings of places that are no administrative unit: lakes and old towns (艾比湖, 洪泽湖, 罗布泊, 丽江古城;
 #: R15i-8). A name may follow one (艾比湖王芳); a run ending in one is a place only when it is a known one
@@ -272,8 +273,7 @@ def _opens_as_words(token: str) -> bool:
     if len(token) < 3 or is_minority_name(token):
         return False
     given = token[2:] if token[:2] in COMPOUND_SURNAMES else token[1:]
-    return token[:2] in FIELD_WORDS or token[:2] in OPENING_WORDS \
-        or (given.startswith(_LONG_FOLLOWS) and given not in _GIVEN_NAMES)
+    return token[:2] in FIELD_WORDS or (given.startswith(_LONG_FOLLOWS) and given not in _GIVEN_NAMES)
 
 
 @cache
@@ -295,8 +295,7 @@ def _name_at(run: str, start: int, depth: int = 0, *, role: bool = False) -> int
     names = [n for n in range(2, 9) if start + n <= len(run) and is_person_name(run[start:start + n])]
     for length in names:
         rest = run[start + length:]
-        if not rest or rest in RUN_ENDS or rest.startswith(FOLLOWS) and (
-                role or not _word_before_record(run, start, length)):
+        if not rest or rest.startswith(FOLLOWS) or rest in RUN_ENDS:
             return length
     if role and (length := _name_after_role(run, start)):
         return length
@@ -311,12 +310,6 @@ def _name_at(run: str, start: int, depth: int = 0, *, role: bool = False) -> int
 _LONG_LEADS: Final = tuple(w for w in LEADS if len(w) > 1)
 #: WORDS of two characters, the start of a run that is no name run on into another (公务用车登记).
 _TWO_CHARACTER_WORDS: Final = frozenset(w for w in WORDS if len(w) == 2)
-
-
-def _word_before_record(run: str, start: int, length: int) -> bool:
-    """Whether the token of ``length`` at ``start`` is a word that is a name too (国庆, 高峰) before
-    a record word (国庆排班, 高峰排班): a name there only after a role word (R15n-3)."""
-    return run[start:start + length] in NAMES_AS_WORDS and run.startswith(RECORD_WORDS, start + length)
 
 
 def _opens_with_lead(run: str, start: int) -> bool:
@@ -348,9 +341,13 @@ def _role_words() -> tuple[str, ...]:
 
 
 def _after_role(before: str) -> bool:
-    """Whether ``before`` ends in a role or kin word, listed or shaped as one (R15k-2); a title
-    only where a word opens (not 县长 of 全县长江, 司机 of 公司机房: R15n-12)."""
-    return _after_role_shape(before) or before.endswith(_role_words()) and not title_within_word(before)
+    """Whether ``before`` ends in a role or kin word, listed or shaped as one (R15k-2)."""
+    return _after_role_shape(before) or before.endswith(_role_words())
+
+
+#: Words that are names too (高峰, 杨梅): a name at a run's end or before a FOLLOWS word (户主高峰.csv),
+#: a word before words no list holds (人员高峰时段, 监督员杨梅采摘, 户主杨梅种植: R15k-1, R15k-6).
+_NAMES_AS_WORDS: Final = frozenset({"高峰", "杨梅"})
 
 
 def _opens_with_file_word(run: str, start: int) -> bool:
@@ -363,10 +360,10 @@ def _name_after_role(run: str, start: int) -> int:
     it (护林员彭丽巡护日志, 村长王建国讲话: R15k-2): a person's file names what it is after the name, in
     words no list holds. Minority name words longest first, else a surname and a given name of two
     characters, then of one, each shorter part a name too (彭丽巡: 彭丽 and 彭丽巡); none opening
-    with a word (网格员周报), nor a word that is a name too (NAMES_AS_WORDS) before words."""
+    with a word (网格员周报), nor a word that is a name too (_NAMES_AS_WORDS) before words."""
     if _opens_with_word(run, start) or run.startswith(FOLLOWS, start) or _opens_with_file_word(run, start) \
             or run.startswith(_LONG_FOLLOWS, start + 1) \
-            or run[start:start + 2] in NAMES_AS_WORDS:  # 周 + 考核 (讲解员周考核): no given name
+            or run[start:start + 2] in _NAMES_AS_WORDS:  # 周 + 考核 (讲解员周考核): no given name
         return 0
     minority = [n for n in range(8, 2, -1) if start + n <= len(run) and is_minority_name(run[start:start + n])]
     han = [n for n in (4, 3, 2) if start + n <= len(run) and (n < 4 or run[start:start + 2] in COMPOUND_SURNAMES)
@@ -374,16 +371,11 @@ def _name_after_role(run: str, start: int) -> int:
     return next((n for n in (*minority, *han) if is_person_name(run[start:start + n])), 0)
 
 
-#: Words a category's last character may open instead (情况, 名单, 统计): it ends no category then.
-_NEXT_WORDS: Final = frozenset((*FIELD_WORDS, *WORDS, *_LONG_FOLLOWS))
-
-
 def _category_at(run: str, start: int) -> int:
     """The length of a category at ``start`` that a name follows (0 for none): an ordinary word and
     one character (危房户, 计生户, 文明户, 信访件, 公务车) before a name (危房户李建国.csv). The word opens
-    no name (_opens_with_word, 公务用车登记), but the name after the category is one (R15k-12); no
-    character that opens the next word is one (情况, 名单 of 信访情况统计, 党员名单汇总: R15n-5)."""
-    if not _opens_with_word(run, start) or start + 3 >= len(run) or run[start + 2:start + 4] in _NEXT_WORDS:
+    no name (_opens_with_word, 公务用车登记), but the name after the category is one (R15k-12)."""
+    if not _opens_with_word(run, start) or start + 3 >= len(run):
         return 0
     return 3 if _name_at(run, start + 3) else 0
 
