@@ -50,11 +50,7 @@ _SEPARATOR: Final = r"[ \t\u3000,，:：;；、_/\-（）()【】\[\]]"
 #: A Chinese run ending a text (before an identifier), or opening it (after one), a blank or a
 #: separator between: where a list line puts its person's name.
 _BEFORE: Final = re.compile(rf"(?<![\u4e00-\u9fa5·])([\u4e00-\u9fa5·]{{2,9}}){_SEPARATOR}{{0,2}}\Z")
-#: What may stand between an identifier and a name after it: _SEPARATOR but an opening bracket. A
-#: bracket opened right after an identifier annotates it, no one's name: its 户籍 county (330802…（柯城）),
-#: its holder's ethnicity (（满族）) or relation (（本人）) (R15n-20); a name before it is its holder's.
-_AFTER_SEPARATOR: Final = r"[ \t\u3000,，:：;；、_/\-）)】\]]"
-_AFTER: Final = re.compile(rf"{_AFTER_SEPARATOR}{{0,2}}([\u4e00-\u9fa5·]{{2,9}})(?![\u4e00-\u9fa5·])")
+_AFTER: Final = re.compile(rf"{_SEPARATOR}{{0,2}}([\u4e00-\u9fa5·]{{2,9}})(?![\u4e00-\u9fa5·])")
 #: What ends the identifier's own label (身份证 + 号码, 证件号 + 码: 李丽秀，身份证号：330802…).
 _LABEL_ENDS: Final = "(?:号码|号|码)?"
 #: What a remark writes right after the person it names (R15k-6): case work's acts (经办人张建国核实,

@@ -129,8 +129,6 @@ def _lines(path: Path, lines: list[str]) -> tuple[tuple[str, ...], str]:
     return field.kinds, table.level
 
 
-#: 衢州's counties as an ID number's annotation writes them, without their unit (区, 县, 市)
-COUNTIES = ["柯城", "龙游", "常山", "江山", "开化", "衢江"]
 LIST_NAMES = ["袁春", "张建雨", "钱红", "欧阳娜", "买买提江·吐尔逊", "李秀英", "王桂兰", "赵建军", "周海涛", "孙志强",
               "罗欣怡", "刘伟"]
 
@@ -160,16 +158,6 @@ LIST_NAMES = ["袁春", "张建雨", "钱红", "欧阳娜", "买买提江·吐�
     # a word in brackets: no name either
     ([f"{w}（{i}）" for w, i in zip(["户籍", "张家港", "已核实", "本人"] * 3, ids(12), strict=True)],
      ("cn_resident_id",), "G3"),
-    # R15n-20: the number annotated with its 户籍 county in brackets (衢州's counties, no unit): no name
-    ([f"{i}（{c}）" for c, i in zip(COUNTIES * 2, ids(12), strict=True)], ("cn_resident_id",), "G3"),
-    # ASCII brackets, a blank before them
-    ([f"{i} ({c})" for c, i in zip(COUNTIES * 2, ids(12), strict=True)], ("cn_resident_id",), "G3"),
-    # with its holder's ethnicity or relation, or a word, in brackets
-    ([f"{i}（{w}）" for w, i in zip(["满族", "本人", "户主", "雷同"] * 3, ids(12), strict=True)],
-     ("cn_resident_id",), "G3"),
-    # a name before the number is its holder's, whatever annotates the number after it
-    ([f"{n}（{i}）（{c}）" for n, c, i in zip(LIST_NAMES, COUNTIES * 2, ids(12), strict=True)],
-     ("cn_resident_id", "cn_person_name"), "G4"),
 ])
 def test_a_name_beside_an_id_number_in_one_cell_is_a_name(tmp_path: Path, lines: list[str], kinds: tuple[str, ...],
                                                           level: str) -> None:
