@@ -146,7 +146,6 @@ def _pivot(table: TableSample, layout: _Layout) -> TableSample:
         exact = columns[layout.record].distinct
     else:
         asked = Counter(w for w in words if w)
-        exact = attributes.top  # a database's count of the most frequent attribute (sql_records.answered)
         records = max(asked.values())
         keyed = f"each record answering '{max(asked, key=lambda w: asked[w])}' once"
     rows = exact if exact is not None else _scaled(records, sampled, table.rows)

@@ -17,9 +17,7 @@ class ColumnSample:
     columns of one table are row for row only by their places: an attribute/value table with an
     empty answer is paired by them (attribute_values.py). ``distinct``: the column's distinct
     values over every row of the table, where the reader counted them (a record id an attribute/
-    value table was sampled by: its records, exact: R15j-24), else None; ``top``: how often its most
-    frequent value occurs over every row, where counted (an attribute column without a record id
-    beside it: the records, each answering it once)."""
+    value table was sampled by: its records, exact: R15j-24), else None."""
 
     dataset: str
     field: str
@@ -30,7 +28,6 @@ class ColumnSample:
     nulls: int = 0
     places: Sequence[int] = ()
     distinct: int | None = None
-    top: int | None = None
 
 
 def row_for_row(columns: Sequence[ColumnSample]) -> list[list[str] | None]:

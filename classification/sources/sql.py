@@ -29,7 +29,7 @@ from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, e
 from govsoc.classification.sources.dsn_names import shown_dsn
 from govsoc.classification.sources.files import MAX_CELL
 from govsoc.classification.sources.sql_catalog import Catalog, Relation, declared_keys, default_catalog, pg_catalog
-from govsoc.classification.sources.sql_records import KEY_HASH, answered, keyed, record_order, sql_key_hash
+from govsoc.classification.sources.sql_records import KEY_HASH, keyed, record_order, sql_key_hash
 from govsoc.classification.sources.sql_values import ColumnRead, surrogate_text
 from govsoc.core.config import read_secret_file
 from govsoc.core.errors import ConfigError, GovsocError, Location
@@ -223,8 +223,6 @@ class SqlSource:
                 if self._records is not None:  # an attribute/value table: whole records (R15h-7)
                     samples, skipped, count = self._read(conn, inspector, relation, table, columns, rows)
                     self._records = None
-                else:  # without a record id, its records are counted over every row (R15j-24)
-                    samples = answered(conn, table, samples)
             conn.rollback()
         return TableSample(dataset=self.name, table=shown, rows=rows, columns=tuple(samples), comment=comment,
                            skipped=tuple(skipped), skipped_count=count, references=declared_keys(inspector, relation))

@@ -12,16 +12,11 @@ only when every row of a few of its sampled values (PROBE, read by value: a scan
 Python function) groups answers (record_sampling.groups_answers): a roster's 证件类型 reads as
 an attribute column, but its 序号, 证件号码 and 联系电话 never repeat, and its four hashed sorts
 made a 200,000-row roster 1.8x as slow (R15j-21).
-
-Without a record id, the records of such a table larger than its sample are counted by the database
-over every row, not the sample's scaled to the rows (R15j-24: 2,000 people answering 2 or 3 times
-were 2,023 records): how often its most frequent attribute is answered (ColumnSample.top).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any, Final
 
 from govsoc.classification.column_sample import ColumnSample
@@ -33,7 +28,7 @@ from govsoc.classification.sources.record_sampling import (
     keys_records,
 )
 
-__all__ = ["KEY_HASH", "PROBE", "sql_key_hash", "keyed", "record_order", "answered"]
+__all__ = ["KEY_HASH", "PROBE", "sql_key_hash", "keyed", "record_order"]
 
 #: The SQL function (registered on each SQLite connection) that hashes a record id.
 KEY_HASH: Final = "govsoc_key_hash"
@@ -79,23 +74,6 @@ def record_order(conn: Any, table: Any, samples: Sequence[ColumnSample], size: i
             if best is None or whole > best[0]:
                 best = (whole, key, read[-1][2])
     return None if best is None else (best[1], best[2])
-
-
-def answered(conn: Any, table: Any, samples: list[ColumnSample]) -> list[ColumnSample]:
-    """``samples`` of ``table``, larger than its sample, its attribute column (if one) given how
-    often its most frequent word is answered over every row (an empty or NULL attribute is none)."""
-    from sqlalchemy import String, cast, func, select
-
-    full = max((len(c.values) for c in samples), default=0)
-    complete = [c for c in samples if len(c.values) == full and c.field in table.c]
-    attribute = attribute_column([list(c.values) for c in complete])
-    if attribute is None:
-        return samples
-    words = table.c[complete[attribute].field]
-    most = conn.execute(select(func.count()).select_from(table)
-                        .where(words.is_not(None), func.trim(cast(words, String)) != "")
-                        .group_by(words).order_by(func.count().desc()).limit(1)).scalar()
-    return [replace(c, top=most) if c.field == words.name else c for c in samples]
 
 
 def _groups(conn: Any, key: Any, words: Any, sample: ColumnSample) -> bool:

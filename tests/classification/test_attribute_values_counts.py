@@ -74,19 +74,3 @@ def test_the_records_of_a_sampled_attribute_value_table_are_counted_exactly(
     assert table.rows == people
     [note] = [s for s in inventory.skipped if "attribute/value" in s.reason]
     assert f"{len(rows):,} rows of answers read as {people:,} records" in note.reason
-
-
-@pytest.mark.parametrize("people", [2000, 777])
-def test_the_records_of_a_sampled_sqlite_table_without_a_record_id_are_counted_exactly(
-        tmp_path: Path, people: int) -> None:
-    # 字段名,字段值 only (answers in turn, no record id): each record answers its most frequent
-    # attribute (姓名) once; the sample's count scaled to the rows was 2,023 for 2,000 people
-    rows = [r[1:] for r in answers(people, shuffled=False)]
-    path = tmp_path / "eav.db"
-    with closing(sqlite3.connect(path)) as db:
-        db.execute("CREATE TABLE eav (字段名, 字段值)")
-        db.executemany("INSERT INTO eav VALUES (?, ?)", [*rows, ("", "备用"), (None, "备用")])  # two unnamed
-        db.commit()
-    inventory = scan(path)
-    [table] = inventory.tables
-    assert table.rows == people and table.level == "G4"
