@@ -26,9 +26,18 @@ from govsoc.store.base import Store
 from govsoc.store.sqlite import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
+#: The shared corpus beside the clone (CI's layout), or beside a folder above it (a git worktree
+#: made under another folder of the same machine).
+CORPUS = next((up / "shared" / "corpus" for up in ROOT.parents if (up / "shared" / "corpus").is_dir()),
+              ROOT.parent / "shared" / "corpus")
 ES_SCRIPT = ROOT / "scripts" / "elasticsearch.sh"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+#: A cluster the developer named for the Elasticsearch tests (GOVSOC_ES_URL and its credentials).
+#: Taken out of the environment, so that the `govsoc` processes of the SQLite tests, which inherit
+#: it, keep their default store instead of writing to that cluster.
+GIVEN_ES = {name: os.environ.pop(name) for name in ("GOVSOC_ES_URL", "GOVSOC_ES_CA", "GOVSOC_ES_USER",
+                                                     "GOVSOC_ES_PASSWORD", "GOVSOC_ES_PASSWORD_FILE",
+                                                     "GOVSOC_ES_API_KEY") if name in os.environ}
 #: The previous major, to show the pinned 8.19 client serves 8.x clusters as well as 9.x ones.
 #: Its own cache folder keeps it apart from the 9.x node; scripts/test.sh starts it the same way.
 ES8_NODE = {"GOVSOC_CACHE": str(Path.home() / ".cache" / "govsoc-es8"), "GOVSOC_ES_VERSION": "8.19.8",
@@ -99,8 +108,8 @@ def _start_node(secure: bool, overrides: dict[str, str] | None = None) -> dict[s
 @pytest.fixture(scope="session")
 def es_env() -> dict[str, str]:
     """How to reach a plain (no TLS, no auth) test node, or the cluster in GOVSOC_ES_URL."""
-    if os.environ.get("GOVSOC_ES_URL"):
-        return {k: v for k, v in os.environ.items() if k.startswith("GOVSOC_ES_")}
+    if GIVEN_ES.get("GOVSOC_ES_URL"):
+        return dict(GIVEN_ES)
     return _start_node(secure=False)
 
 
