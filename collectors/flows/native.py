@@ -11,7 +11,7 @@ holds the two engines to the same flows on every corpus trace and on generated t
 
 State is a set of arrays indexed by flow slot (two endpoint rows per slot: originator,
 responder); slots are reused through a free list, so memory follows the open flows, not the
-file. Finished flows come back as collectors.flows.table.Flow objects.
+file. Finished flows come back as collectors.flows.flow.Flow objects.
 
 This module holds the engine (NativeEngine); the layout of its arrays is collectors.flows.
 native_layout, the compiled functions are native_tcp (TCP state machine), native_table (the flow
