@@ -23,7 +23,6 @@ ingest (govsoc.core.inventory); without an inventory they are absent and the rep
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -31,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from govsoc.classification.asset_names import mask_asset_name
-from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.masking import mask
 from govsoc.core.alert import Alert
 from govsoc.core.event import format_timestamp
@@ -50,6 +48,7 @@ from govsoc.reports.document import (
     Series,
     Table,
 )
+from govsoc.reports.incident_evidence import _evidence
 from govsoc.reports.log_audit import log_audit_section
 from govsoc.reports.network import network_overview
 from govsoc.reports.period import Period
@@ -76,12 +75,6 @@ PENDING = ("open", "acknowledged")
 _SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 #: Alerts of a rule read for its newest pending one (the incident's evidence).
 _NEWEST_READ = 100
-_EVIDENCE_LINES = 3
-_EVIDENCE_CHARS = 300
-#: Characters of an evidence line scanned for personal data before the cut to _EVIDENCE_CHARS.
-_SCAN_CHARS = 4096
-#: A run of six or more digits (full-width too) at the end of a cut line: part of an ID, phone or card.
-_TRAILING_DIGITS = re.compile(r"[0-9０-９]{6,}[Xx]?$")
 
 
 def finding_level(level: str) -> str:
@@ -288,50 +281,6 @@ def _attack(tags: list[Group], t: dict[str, str], lang: str) -> Section:
         Table(caption=t["technique"], columns=(t["technique"], t["alerts"]), rows=tuple(techniques[:30]),
               total=len(techniques)),
     ))
-
-
-def _evidence(alert: Alert, period: Period, masked: bool) -> tuple[str, ...]:
-    lines = []
-    for item in alert.evidence[:_EVIDENCE_LINES]:
-        text = item.original or str(item.fields.get("message") or "") or _flow_text(item.fields)
-        cut = len(text) > _EVIDENCE_CHARS
-        if masked:
-            # The raw line is free text: IDs, phones, cards and mails in it (percent-encoded too),
-            # names a key or an ID beside them points at, are masked (classification.free_text),
-            # the account by its field. Masked before the cut, so that a value crossing it is
-            # seen whole (a window well past the cut bounds the scan).
-            text = mask_free_text(text[:_SCAN_CHARS])
-            user = item.fields.get("user.name")
-            if isinstance(user, str) and user:
-                text = text.replace(user, mask("account", user))
-        text = text[:_EVIDENCE_CHARS]
-        if masked and cut:
-            # what the cut leaves of a longer number is no longer recognized: mask a trailing digit run
-            text = _TRAILING_DIGITS.sub(lambda m: "*" * len(m.group()), text)
-        lines.append(f"{period.local(item.timestamp)} {item.dataset} {text}")
-    return tuple(lines)
-
-
-def _endpoint(fields: Mapping[str, Any], side: str) -> str:
-    ip, port = fields.get(f"{side}.ip"), fields.get(f"{side}.port")
-    if ip is None:
-        return "?" if port is None else f"?:{port}"
-    shown = f"[{ip}]" if ":" in str(ip) and port is not None else str(ip)
-    return shown if port is None else f"{shown}:{port}"
-
-
-def _flow_text(fields: Mapping[str, Any]) -> str:
-    """A flow's evidence line (a pcap or NetFlow/IPFIX event has no raw line): protocol, source
-    and destination address:port, bytes and packets, from the alert's snapshot of the event."""
-    if not any(fields.get(f) is not None for f in ("source.ip", "destination.ip", "network.bytes")):
-        return ""
-    protocol = "/".join(str(fields[f]) for f in ("network.transport", "network.protocol") if fields.get(f))
-    parts = [protocol] if protocol else []
-    parts.append(f"{_endpoint(fields, 'source')} -> {_endpoint(fields, 'destination')}")
-    for name, unit in (("network.bytes", "bytes"), ("network.packets", "packets")):
-        if fields.get(name) is not None:
-            parts.append(f"{fields[name]} {unit}")
-    return " ".join(parts)
 
 
 def _incidents(store: Store, q: Query, period: Period, t: dict[str, str], masked: bool) -> Section:

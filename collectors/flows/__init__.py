@@ -11,8 +11,9 @@ record source and parser (collectors.flows.source).
 from __future__ import annotations
 
 from govsoc.collectors.flows.assemble import FlowAssembler
+from govsoc.collectors.flows.flow import Flow
 from govsoc.collectors.flows.pcap import CaptureReader, Problem
 from govsoc.collectors.flows.source import PcapFileSource, PcapFlowParser
-from govsoc.collectors.flows.table import Flow, FlowTable
+from govsoc.collectors.flows.table import FlowTable
 
 __all__ = ["CaptureReader", "Flow", "FlowAssembler", "FlowTable", "PcapFileSource", "PcapFlowParser", "Problem"]

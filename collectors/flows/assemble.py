@@ -29,8 +29,9 @@ from govsoc.collectors.flows.carry import (
     load_segments,
 )
 from govsoc.collectors.flows.decode import Decoder
+from govsoc.collectors.flows.flow import Flow
 from govsoc.collectors.flows.pcap import CUT_RECORD, CaptureReader, Chunk, Problems
-from govsoc.collectors.flows.table import MAX_FLOWS, SAMPLE_BUDGET, Flow, FlowTable
+from govsoc.collectors.flows.table import MAX_FLOWS, SAMPLE_BUDGET, FlowTable
 
 if TYPE_CHECKING:
     from govsoc.collectors.flows.native import NativeEngine

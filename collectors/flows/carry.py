@@ -18,10 +18,10 @@ import base64
 import numbers
 from typing import Any
 
+from govsoc.collectors.flows.flow import Flow
 from govsoc.collectors.flows.fragments import Datagram, Reassembler
 from govsoc.collectors.flows.pcap import Problem, Problems
 from govsoc.collectors.flows.segments import Segments
-from govsoc.collectors.flows.table import Flow
 from govsoc.collectors.flows.tcp import Endpoint, TcpConnection
 
 #: At most this many open flows, and payload samples of this many bytes, are carried.

@@ -29,8 +29,8 @@ from typing import Any
 
 from govsoc.collectors.community_id import community_id_packed
 from govsoc.collectors.flows.decode import ICMP, ICMP6, TCP, UDP, vnis
+from govsoc.collectors.flows.flow import Flow
 from govsoc.collectors.flows.metadata import protocol_fields
-from govsoc.collectors.flows.table import Flow
 
 TRANSPORTS = {TCP: "tcp", UDP: "udp", ICMP: "icmp", ICMP6: "ipv6-icmp", 132: "sctp", 47: "gre", 50: "esp"}
 #: conn_state -> event.outcome (log-formats.md 14.2).

@@ -44,10 +44,11 @@ from govsoc.collectors.base import RawRecord
 from govsoc.collectors.flows.assemble import FlowAssembler
 from govsoc.collectors.flows.capture_spool import SPOOL_BYTES, CaptureSpool
 from govsoc.collectors.flows.ecs import flow_fields
+from govsoc.collectors.flows.flow import Flow
 from govsoc.collectors.flows.pcap import CaptureError
 from govsoc.collectors.flows.run_marker import LostRun
 from govsoc.collectors.flows.source import PROBLEM_PREFIX
-from govsoc.collectors.flows.table import MAX_FLOWS, SAMPLE_BUDGET, Flow
+from govsoc.collectors.flows.table import MAX_FLOWS, SAMPLE_BUDGET
 from govsoc.core.errors import ConfigError
 from govsoc.core.event import make_id
 

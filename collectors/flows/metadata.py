@@ -25,7 +25,8 @@ import warnings
 from typing import Any
 
 from govsoc.collectors.flows.decode import TCP, UDP
-from govsoc.collectors.flows.table import HTTP_MAGIC, Flow
+from govsoc.collectors.flows.flow import Flow
+from govsoc.collectors.flows.sampling import HTTP_MAGIC
 from govsoc.collectors.flows.transactions import dns_transactions, http_transactions
 from govsoc.collectors.protocols.ssh import ssh_session_facts
 from govsoc.collectors.protocols.tls_names import suite_name

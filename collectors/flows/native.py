@@ -11,7 +11,7 @@ holds the two engines to the same flows on every corpus trace and on generated t
 
 State is a set of arrays indexed by flow slot (two endpoint rows per slot: originator,
 responder); slots are reused through a free list, so memory follows the open flows, not the
-file. Finished flows come back as collectors.flows.table.Flow objects.
+file. Finished flows come back as collectors.flows.flow.Flow objects.
 
 This module holds the engine (NativeEngine); the layout of its arrays is collectors.flows.
 native_layout, the compiled functions are native_tcp (TCP state machine), native_table (the flow
@@ -27,11 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from govsoc.collectors.flows.decode import (
-    TCP,
-    UDP,
-    Hit,
-)
+from govsoc.collectors.flows.decode import TCP, UDP, Hit
+from govsoc.collectors.flows.flow import Flow, merged_tunnels
 from govsoc.collectors.flows.native_compile import _compile
 from govsoc.collectors.flows.native_compile import available as available
 from govsoc.collectors.flows.native_compile import walker as walker
@@ -85,19 +82,8 @@ from govsoc.collectors.flows.native_layout import (
     lookups,
 )
 from govsoc.collectors.flows.native_layout import C_SWEEP as C_SWEEP
-from govsoc.collectors.flows.slots import (
-    K5,
-    KHASH,
-    KHASH2,
-)
-from govsoc.collectors.flows.table import (
-    CLOSE_DELAY,
-    EVICT_PART,
+from govsoc.collectors.flows.sampling import (
     HTTP_MAGIC,
-    MAX_FLOWS,
-    NOT_FLOWS,
-    NS,
-    SAMPLE_BUDGET,
     SAMPLE_DNS_LIMIT,
     SAMPLE_DNS_PACKETS,
     SAMPLE_HTTP_HEAD,
@@ -107,10 +93,17 @@ from govsoc.collectors.flows.table import (
     SAMPLE_PACKETS,
     SAMPLE_PLAIN,
     SAMPLE_PLAIN_LIMIT,
-    SWEEP_SECONDS,
-    Flow,
-    merged_tunnels,
     sample_max,
+)
+from govsoc.collectors.flows.slots import K5, KHASH, KHASH2
+from govsoc.collectors.flows.table import (
+    CLOSE_DELAY,
+    EVICT_PART,
+    MAX_FLOWS,
+    NOT_FLOWS,
+    NS,
+    SAMPLE_BUDGET,
+    SWEEP_SECONDS,
 )
 from govsoc.collectors.flows.tcp import Endpoint, TcpConnection
 

@@ -8,30 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from govsoc.collectors.flows.decode import (
-    ICMP,
-    ICMP4_COUNTERPART,
-    ICMP6,
-    ICMP6_COUNTERPART,
-    UDP_TUNNEL_PORTS,
-)
-from govsoc.collectors.flows.slots import (
-    K5,
-    KHASH,
-    KHASH2,
-)
-from govsoc.collectors.flows.table import (
-    DNS_PORTS,
-    DNS_TIMEOUT,
-    ICMP_REPLIES,
-    LIKELY_SERVER_PORTS,
-    NOT_FLOWS,
-    NS,
-    OTHER_TIMEOUT,
-    SAMPLE_MAGIC,
-    SAMPLE_PORTS,
-    TIMEOUTS,
-)
+from govsoc.collectors.flows.decode import ICMP, ICMP4_COUNTERPART, ICMP6, ICMP6_COUNTERPART, UDP_TUNNEL_PORTS
+from govsoc.collectors.flows.originator import DNS_PORTS, ICMP_REPLIES, LIKELY_SERVER_PORTS
+from govsoc.collectors.flows.sampling import SAMPLE_MAGIC, SAMPLE_PORTS
+from govsoc.collectors.flows.slots import K5, KHASH, KHASH2
+from govsoc.collectors.flows.table import DNS_TIMEOUT, NOT_FLOWS, NS, OTHER_TIMEOUT, TIMEOUTS
 
 # endpoint fields (columns of the endpoint matrix)
 STATE, PREV, START, LAST, ACKS, FINS, RSTS, PKTS, IPB, PAY, RXC, RXT, W0C, W0T, LSYN, LFIN, LRST, DIDC = range(18)

@@ -20,7 +20,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from govsoc.collectors.flows.decode import ICMP, ICMP6, TCP, UDP, Hit
-from govsoc.collectors.flows.tcp import ACK, CLOSED, INACTIVE, RESET, SYN, TcpConnection
+from govsoc.collectors.flows.flow import Flow, FlowKey, flow_key, flow_key_of, merged_tunnels
+from govsoc.collectors.flows.originator import DNS_PORTS, _orig_is_src
+from govsoc.collectors.flows.sampling import (
+    HTTP_MAGIC,
+    SAMPLE_DNS_LIMIT,
+    SAMPLE_DNS_PACKETS,
+    SAMPLE_HTTP_HEAD,
+    SAMPLE_HTTP_LIMIT,
+    SAMPLE_HTTP_PACKETS,
+    SAMPLE_LIMIT,
+    SAMPLE_PACKETS,
+    SAMPLE_PLAIN,
+    SAMPLE_PLAIN_LIMIT,
+    outer_limit,
+    sample_max,
+)
+from govsoc.collectors.flows.tcp import ACK, CLOSED, INACTIVE, RESET, SYN
 
 NS = 1_000_000_000
 #: Inactivity time-outs in seconds, Zeek's defaults (tcp/udp/icmp_inactivity_timeout).
@@ -32,54 +48,10 @@ CLOSE_DELAY = 5
 DNS_TIMEOUT = 10
 #: How often (in capture time) idle flows are looked for.
 SWEEP_SECONDS = 10
-#: Payload kept per flow for the protocol decoders (handshakes: TLS hellos and certificates, SSH
-#: banners and KEXINITs, the first DNS or HTTP exchange, after a STARTTLS chat): at most this many
-#: packets, and no more bytes than SAMPLE_LIMIT (one big packet may take them all: a TLS server
-#: flight in one GRO/TSO segment over 4 KiB keeps its certificates).
-SAMPLE_PACKETS, SAMPLE_LIMIT = 48, 24576
-#: A DNS flow (one socket to a resolver: a DNS tunnel such as iodine or dnscat2, a
-#: resolver-to-resolver or NAT'd flow; over UDP each datagram one whole message, over TCP a
-#: stream of length-prefixed ones, RFC 7766) is sampled further, so that its later queries are
-#: read too (review R14b N1: 24 of a tunnel's 60 queries were): at most this many packets and
-#: bytes, which the table's SAMPLE_BUDGET bounds with the rest.
-SAMPLE_DNS_PACKETS, SAMPLE_DNS_LIMIT = 2048, 256 << 10
-#: An HTTP flow keeps up to this many packets (within SAMPLE_LIMIT bytes), so that a keep-alive
-#: session of small requests is read past its 24th (review R14b N1).
-SAMPLE_HTTP_PACKETS = 512
-#: Past SAMPLE_LIMIT bytes (a large body fills it), an HTTP flow keeps only the packets that start
-#: a request or a response (HTTP_MAGIC), at most SAMPLE_HTTP_HEAD bytes of each and
-#: SAMPLE_HTTP_LIMIT bytes in all, so that the transactions after a large body are read, their
-#: bodies not copied (review R14b N1: a keep-alive session's requests after a 24 KiB body were lost).
-SAMPLE_HTTP_HEAD, SAMPLE_HTTP_LIMIT = 2048, 256 << 10
-#: Packets kept of a flow none of whose first SAMPLE_PLAIN payload packets shows a protocol read
-#: from payload (so that bulk transfers cost no copying): enough to name it, and no more bytes than
-#: SAMPLE_PLAIN_LIMIT (review R14b N7: a large first packet of such a flow - GRO/TSO, jumbo frames,
-#: a reassembled datagram - took the whole SAMPLE_LIMIT, 24 KiB an open flow).
-SAMPLE_PLAIN, SAMPLE_PLAIN_LIMIT = 2, 4096
 #: Payload sample bytes all open flows of a table hold at most (review R14b N7: the bound on open
 #: flows alone let samples take ~6 GiB): past it the least recently active flows holding samples
 #: end early until a tenth of it is free (handed on as ended, counted; ``FlowTable.evictions``).
 SAMPLE_BUDGET = 128 << 20
-#: Ports whose protocols speak text before they turn to TLS (STARTTLS, AUTH TLS, MySQL's SSL
-#: request), RDP (its TLS security follows an X.224 exchange, MS-RDPBCGR 5.4.5.1) and DNS over
-#: TCP: their flows are sampled in full whatever they start with.
-SAMPLE_PORTS = frozenset({21, 25, 53, 110, 143, 389, 587, 3306, 3389, 5222, 5269, 6667})
-#: First four payload bytes that announce HTTP, and with SSH's those that announce a flow worth
-#: sampling (TLS is told by its record header).
-HTTP_MAGIC = (b"GET ", b"POST", b"HEAD", b"PUT ", b"DELE", b"OPTI", b"CONN", b"PATC", b"TRAC", b"HTTP")
-SAMPLE_MAGIC = (b"SSH-", *HTTP_MAGIC)
-#: Ports a server likely listens on (Zeek's likely_server_ports, from its analyzers' ports).
-LIKELY_SERVER_PORTS = frozenset({
-    20, 21, 22, 23, 25, 53, 67, 69, 80, 81, 88, 110, 111, 123, 135, 137, 138, 139, 143, 161, 162, 389, 443, 445,
-    465, 502, 514, 563, 587, 585, 614, 636, 989, 990, 992, 993, 994, 995, 1080, 1194, 1433, 1521, 1812, 1813, 1883,
-    2049, 2152, 2404, 3128, 3306, 3389, 3544, 4789, 5060, 5061, 5072, 5222, 5269, 5353, 5355, 5432, 5672, 6081,
-    6379, 6667, 6668, 6669, 8000, 8080, 8443, 8888, 9200, 20000, 27017, 47808,
-})
-#: ICMP replies: their sender is the responder.
-ICMP_REPLIES = {ICMP: frozenset({0, 14, 16, 18}), ICMP6: frozenset({129})}
-#: UDP ports of DNS-like protocols: a first message that is a response makes its sender the
-#: responder (Zeek's DNS analyzer flips such connections unless they go to a multicast group).
-DNS_PORTS = frozenset({53, 5353, 5355, 137})
 #: IP protocols that are not connections (Zeek has no session for them): IGMP, no next header.
 NOT_FLOWS = frozenset({2, 59})
 #: Open flows a table holds at most (review r14d: a hostile capture of millions of distinct
@@ -94,158 +66,8 @@ MAX_FLOWS = 262_144
 EVICT_PART = 10
 
 
-class Flow:
-    """One connection: its endpoints, counters per direction, times (ns) and TCP state."""
-
-    __slots__ = ("proto", "orig_addr", "orig_port", "resp_addr", "resp_port", "start", "last", "vlan", "tunnel",
-                 "tcp", "orig_packets", "orig_ip_bytes", "orig_payload", "resp_packets", "resp_ip_bytes",
-                 "resp_payload", "history", "samples", "sample_count", "sample_bytes", "sample_max", "closed_at",
-                 "first_number", "timeout", "vnet", "seg", "rseg", "unsampled")
-
-    def __init__(self, hit: Hit, orig_is_src: bool, ts: int, number: int) -> None:
-        self.proto = hit.proto
-        if orig_is_src:
-            self.orig_addr, self.orig_port, self.resp_addr, self.resp_port = hit.src, hit.sport, hit.dst, hit.dport
-        else:
-            self.orig_addr, self.orig_port, self.resp_addr, self.resp_port = hit.dst, hit.dport, hit.src, hit.sport
-        self.start = self.last = ts
-        self.vlan, self.tunnel, self.vnet, self.seg = hit.vlan, hit.tunnel, hit.vnet, hit.seg
-        #: the segment word of the other side's packets when they came on other VLAN tags (a
-        #: router between two VLANs, FlowTable._paired), else -1
-        self.rseg = -1
-        self.tcp = TcpConnection() if hit.proto == TCP else None
-        flipped = not orig_is_src
-        if flipped and self.tcp is not None:
-            self.tcp.history.append("^")
-        self.orig_packets = self.orig_ip_bytes = self.orig_payload = 0
-        self.resp_packets = self.resp_ip_bytes = self.resp_payload = 0
-        self.history = "^" if flipped and hit.proto == UDP else ""
-        #: (sent by the originator, TCP sequence number or 0, payload bytes) of the first packets
-        self.samples: list[tuple[bool, int, bytes]] = []
-        self.sample_count = self.sample_bytes = 0
-        self.sample_max = SAMPLE_PLAIN
-        #: payload packets of a flow worth sampling not kept whole (past SAMPLE_PACKETS or
-        #: SAMPLE_LIMIT): the DNS/HTTP transactions they hold are not read (review R14b N1)
-        self.unsampled = 0
-        self.closed_at = 0
-        self.first_number = number
-        self.timeout = 0
-
-    @property
-    def duration(self) -> int:
-        """Nanoseconds from the first packet to the last."""
-        return self.last - self.start
-
-    def flip(self) -> None:
-        """Swap originator and responder (the TCP endpoints were swapped already)."""
-        self.orig_addr, self.orig_port, self.resp_addr, self.resp_port = (self.resp_addr, self.resp_port,
-                                                                          self.orig_addr, self.orig_port)
-        self.orig_packets, self.resp_packets = self.resp_packets, self.orig_packets
-        self.orig_ip_bytes, self.resp_ip_bytes = self.resp_ip_bytes, self.orig_ip_bytes
-        self.orig_payload, self.resp_payload = self.resp_payload, self.orig_payload
-        self.samples = [(not is_orig, seq, data) for is_orig, seq, data in self.samples]
-
-    def sizes(self) -> tuple[int, int]:
-        """Payload bytes (originator, responder): from sequence numbers for TCP."""
-        if self.tcp is not None:
-            return self.tcp.orig.size(self.tcp.resp), self.tcp.resp.size(self.tcp.orig)
-        return self.orig_payload, self.resp_payload
-
-    def state_and_history(self) -> tuple[str, str]:
-        """Zeek's conn_state and history."""
-        from govsoc.collectors.flows.tcp import conn_state
-
-        if self.tcp is not None:
-            history = "".join(self.tcp.history)
-            return conn_state(self.tcp.orig, self.tcp.resp, history), history
-        if self.proto == UDP:
-            o, r = self.orig_packets > 0, self.resp_packets > 0
-            return ("SF" if r else "S0") if o else ("SHR" if r else "OTH"), self.history
-        return "OTH", self.history
-
-
-def _orig_is_src(hit: Hit) -> bool:
-    """Whether the sender of a flow's first packet is its originator (Zeek's WantConnection)."""
-    proto = hit.proto
-    if proto == TCP:
-        if hit.flags & SYN and not hit.flags & ACK:
-            return True
-        if hit.sport in LIKELY_SERVER_PORTS:
-            if hit.dport in LIKELY_SERVER_PORTS:
-                return not (not hit.flags & SYN and hit.sport < hit.dport)
-            return False
-        return True
-    if proto == UDP:
-        if (hit.sport in DNS_PORTS or hit.dport in DNS_PORTS) and len(hit.data) >= 12 and hit.data[2] & 0x80:
-            return _multicast(hit.dst)
-        return not (hit.sport in LIKELY_SERVER_PORTS and hit.dport not in LIKELY_SERVER_PORTS)
-    if proto in ICMP_REPLIES:
-        return hit.sport not in ICMP_REPLIES[proto]
-    return True
-
-
-def worth_sampling(data: bytes, sport: int, dport: int) -> bool:
-    """Whether a flow whose first payload is ``data`` is sampled in full (SAMPLE_PACKETS) rather
-    than named from its first packets (SAMPLE_PLAIN): TLS, SSH, HTTP, or a STARTTLS/DNS port."""
-    if sport in SAMPLE_PORTS or dport in SAMPLE_PORTS:
-        return True
-    if len(data) >= 2 and data[0] == 0x16 and data[1] in (1, 3):
-        return True
-    return len(data) >= 4 and bytes(data[:4]) in SAMPLE_MAGIC
-
-
-def sample_max(data: bytes, proto: int, sport: int, dport: int) -> int:
-    """The packets a flow whose first payload is ``data`` keeps: 0 when it is not worth sampling,
-    else SAMPLE_PACKETS, more for DNS (over UDP or TCP) and for HTTP (their later transactions)."""
-    if not worth_sampling(data, sport, dport):
-        return 0
-    if proto in (UDP, TCP) and (sport in DNS_PORTS or dport in DNS_PORTS):
-        return SAMPLE_DNS_PACKETS
-    return SAMPLE_HTTP_PACKETS if len(data) >= 4 and bytes(data[:4]) in HTTP_MAGIC else SAMPLE_PACKETS
-
-
-def outer_limit(smax: int) -> int:
-    """The sample bytes past which a flow keeping ``smax`` packets looks at no more of them."""
-    return SAMPLE_DNS_LIMIT if smax == SAMPLE_DNS_PACKETS else SAMPLE_HTTP_LIMIT if smax == SAMPLE_HTTP_PACKETS \
-        else SAMPLE_LIMIT
-
-
-#: Tunnel labels kept per flow (each direction's outer endpoints, ports and TEIDs may differ).
-MAX_TUNNELS = 8
-
-
-def merged_tunnels(kept: tuple[str, ...], seen: tuple[str, ...]) -> tuple[str, ...]:
-    """The labels of ``kept`` then those of ``seen`` not in it (at most MAX_TUNNELS): every tunnel
-    a flow's packets came through, as Zeek's tunnel_parents lists them, first seen first."""
-    new = tuple(label for label in seen if label not in kept)
-    return (kept + new)[:MAX_TUNNELS] if new else kept
-
-
-def _multicast(address: bytes) -> bool:
-    return (len(address) == 4 and 224 <= address[0] <= 239) or (len(address) == 16 and address[0] == 0xFF)
-
-
-def flow_key(hit: Hit) -> tuple[int, bytes, int, bytes, int, int]:
-    """The same key for both directions of a flow: protocol, endpoints and the segment (VLANs,
-    VNIs and their tunnel endpoints, GTP-U bearer), so that overlapping address spaces never
-    share a flow."""
-    a, b = (hit.src, hit.sport), (hit.dst, hit.dport)
-    if a <= b:
-        return hit.proto, hit.src, hit.sport, hit.dst, hit.dport, hit.seg
-    return hit.proto, hit.dst, hit.dport, hit.src, hit.sport, hit.seg
-
-
-def flow_key_of(flow: Flow) -> tuple[int, bytes, int, bytes, int, int]:
-    """The key ``flow_key`` gave the packets of ``flow`` (a flow carried over to a later read)."""
-    a, b = (flow.orig_addr, flow.orig_port), (flow.resp_addr, flow.resp_port)
-    if a <= b:
-        return flow.proto, flow.orig_addr, flow.orig_port, flow.resp_addr, flow.resp_port, flow.seg
-    return flow.proto, flow.resp_addr, flow.resp_port, flow.orig_addr, flow.orig_port, flow.seg
-
-
 #: Segment words below this are exact VLAN codes outside tunnels (collectors.flows.segments).
 VLAN_CODES = 1 << 26
-FlowKey = tuple[int, bytes, int, bytes, int, int]
 
 
 class FlowTable:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govsoc.collectors.flows.decode import TCP
-from govsoc.collectors.flows.table import Flow
+from govsoc.collectors.flows.flow import Flow
 from govsoc.collectors.protocols.dns import dns_ecs, dns_messages
 from govsoc.collectors.protocols.http import HttpResponse, http_ecs, http_requests, http_responses
 from govsoc.core.errors import ParseError

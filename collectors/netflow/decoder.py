@@ -19,20 +19,25 @@ way, not a record we rejected.
 
 from __future__ import annotations
 
-import math
 import socket
 import struct
 import time
 from collections import Counter, OrderedDict
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
+from govsoc.collectors.netflow.decoded import LATE_FILL, DecodeResult, ExportHeader, FlowRecord, Problem, _Held
+from govsoc.collectors.netflow.sampling import (
+    INTERFACE,
+    INTERFACE_SCOPES,
+    RATE_ELEMENTS,
+    Sampler,
+    SamplingError,
+    _rate,
+    _samplers,
+)
 from govsoc.collectors.netflow.sequence import UNITS, SequenceTracker
 from govsoc.collectors.netflow.templates import NetflowError, Template, TemplateCache, read_templates
-
-#: The problem kind of a late message that fills a gap reported lost (not counted as a problem).
-LATE_FILL = "sequence-gap-filled"
 
 __all__ = ["DecodeResult", "ExportHeader", "FlowRecord", "NetflowDecoder", "Problem"]
 
@@ -47,65 +52,6 @@ V5_NAMES = ("source_ipv4_address", "destination_ipv4_address", "ip_next_hop_ipv4
             "flow_end_sys_up_time", "source_transport_port", "destination_transport_port", None, "tcp_control_bits",
             "protocol_identifier", "ip_class_of_service", "bgp_source_as_number", "bgp_destination_as_number",
             "source_ipv4_prefix_length", "destination_ipv4_prefix_length", None)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ExportHeader:
-    """What a message's header says: who sent it, when, and in which domain."""
-
-    exporter: str
-    version: int
-    domain: int
-    sequence: int
-    export_time: datetime
-    uptime_ms: int | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FlowRecord:
-    """One decoded data record: its header, template, values by element name, and the sampling
-    rate in force for its exporter and domain (1: every packet counted)."""
-
-    header: ExportHeader
-    template_id: int
-    options: bool
-    values: dict[str, Any]
-    #: packets on the wire per packet counted: 2.5 for 2-in-5 sampling (RFC 5477), never rounded
-    sampling: float = 1
-    #: False when the record names a sampler or selector no options record has described yet
-    #: (RFC 3954 8 and RFC 7011 3.4.2.2 let options come later): counted as exported, flagged
-    sampling_known: bool = True
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Problem:
-    """Something in a message that could not be decoded: where and why."""
-
-    exporter: str
-    domain: int | None
-    kind: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = self.exporter if self.domain is None else f"{self.exporter} domain {self.domain}"
-        return f"{where}: {self.reason}"
-
-
-@dataclass(slots=True)
-class DecodeResult:
-    """The records of one datagram (and of held sets its templates released), and its problems."""
-
-    records: list[FlowRecord] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _Held:
-    header: ExportHeader
-    body: bytes
-    since: float
-    #: the template of its id that had expired or been withdrawn when the set arrived, if any
-    written_with: Template | None = None
 
 
 class NetflowDecoder:
@@ -442,71 +388,6 @@ class NetflowDecoder:
     def pending(self) -> int:
         """How many data sets wait for their template."""
         return len(self._pending)
-
-
-#: A sampler's key: the element naming it (sampler_id or selector_id) and its id.
-Sampler = tuple[str, int] | None
-#: The sampler key of a rate an options record scoped to one interface: (INTERFACE, ifIndex).
-INTERFACE = "interface"
-#: Scope fields that name an interface: v9 scope type 2, IPFIX ingressInterface / egressInterface.
-INTERFACE_SCOPES = ("scope_interface", "ingress_interface", "egress_interface")
-#: Elements that name a sampler or selector, in the order a data record's are looked up.
-SAMPLER_ELEMENTS = ("sampler_id", "selector_id")
-
-
-def _samplers(values: dict[str, Any]) -> tuple[tuple[str, int], ...]:
-    """The samplers and selectors a record names (samplerId 48, selectorId 302)."""
-    return tuple((name, value) for name in SAMPLER_ELEMENTS
-                 if isinstance(value := values.get(name), int) and not isinstance(value, bool))
-
-
-#: Elements that state a sampling rate (see _rate).
-RATE_ELEMENTS = ("sampling_interval", "sampler_random_interval", "sampling_packet_interval", "sampling_packet_space",
-                 "sampling_size", "sampling_population", "sampling_probability")
-
-
-#: The largest rate believed: 1 in 2^32 - 1, the most the unsigned32 samplingInterval (34),
-#: samplerRandomInterval (50) and samplingPopulation (310) can say (RFC 7012 / RFC 5477); a
-#: larger one (a tiny samplingProbability, a widened field) would scale counters by nonsense.
-MAX_RATE = 2**32 - 1
-
-
-class SamplingError(NetflowError):
-    """A record's sampling elements give no usable rate (reported for that record alone)."""
-
-
-def _rate(values: dict[str, Any]) -> float | None:
-    """The sampling rate a record states (1 = every packet): 1 in samplingInterval (34) or
-    samplerRandomInterval (50); 1 in (interval + space) / interval from samplingPacketInterval
-    and samplingPacketSpace (305/306, RFC 5477 systematic count-based); population / size from
-    samplingSize and samplingPopulation (309/310, n-out-of-N); 1 / samplingProbability (311).
-    Raises SamplingError naming the field when the rate is over MAX_RATE or not a number."""
-    for name in ("sampling_interval", "sampler_random_interval"):
-        value = values.get(name)
-        if isinstance(value, int) and value >= 1:
-            return _believed(value, f"{name} {value}")
-    interval, space = values.get("sampling_packet_interval"), values.get("sampling_packet_space")
-    if isinstance(interval, int) and isinstance(space, int) and interval > 0 and space >= 0:
-        return _believed((interval + space) / interval,
-                         f"sampling_packet_interval {interval}, sampling_packet_space {space}")
-    size, population = values.get("sampling_size"), values.get("sampling_population")
-    if isinstance(size, int) and isinstance(population, int) and 0 < size <= population:
-        return _believed(population / size, f"sampling_size {size}, sampling_population {population}")
-    probability = values.get("sampling_probability")
-    if isinstance(probability, float) and 0 < probability <= 1:
-        return _believed(1 / probability, f"sampling_probability {probability!r}")
-    if isinstance(probability, float) and math.isnan(probability):
-        raise SamplingError(f"sampling_probability {probability!r} is not a number")
-    return None
-
-
-def _believed(rate: float, said: str) -> float:
-    """``rate`` as the counters are scaled by it (an int when whole; 2.5 for 2-in-5 sampling stays
-    2.5: rounding it would scale by 2), or SamplingError naming what said it."""
-    if not rate <= MAX_RATE:  # also inf and NaN
-        raise SamplingError(f"{said} gives a sampling rate of {rate:g}, over 1 in {MAX_RATE}")
-    rate = max(1.0, float(rate))
-    return int(rate) if rate.is_integer() else rate
 
 
 def _epoch(seconds: int, fraction: float = 0.0) -> datetime:

@@ -19,7 +19,8 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from govsoc.collectors.protocols.x509 import parse_certificate
 from govsoc.crypto_eval.certificate_rules import signed_by
-from govsoc.crypto_eval.chain import TOO_LONG, TOO_SLOW, TrustStore, validate_chain
+from govsoc.crypto_eval.chain import TOO_SLOW, TrustStore, validate_chain
+from govsoc.crypto_eval.chain_paths import TOO_LONG
 from govsoc.crypto_eval.evaluate import evaluate_inventory
 from tests.crypto_eval.test_review_declared import KM, PRODUCT, _item, _systems
 from tests.servers.ca import TestCA, issue, make_ca

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from govsoc.collectors.flows import FlowAssembler
+from govsoc.collectors.flows.flow import Flow
 from govsoc.collectors.flows.live import LiveCapture
-from govsoc.collectors.flows.table import Flow
 from tests.conftest import need
 
 pytestmark = [pytest.mark.netns, pytest.mark.capture]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from govsoc.collectors.flows import FlowAssembler
-from govsoc.collectors.flows.table import SAMPLE_PLAIN_LIMIT
+from govsoc.collectors.flows.sampling import SAMPLE_PLAIN_LIMIT
 
 PCAP_HEADER = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
 #: numba comes with the dev extra: a missing native engine fails here, as in the other flow tests

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from govsoc.collectors.flows.assemble import FlowAssembler
-from govsoc.collectors.flows.table import SAMPLE_DNS_PACKETS, SAMPLE_HTTP_PACKETS
+from govsoc.collectors.flows.sampling import SAMPLE_DNS_PACKETS, SAMPLE_HTTP_PACKETS
 
 from .packets import ethernet, ipv4, pcap, tcp, udp
 from .stored import stored_events
