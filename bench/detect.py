@@ -340,6 +340,48 @@ counts the node's other clients; the directions were measured alone, interleaved
   node's 2.26 s ~1.01 s at the others' rate; incremental 2.21 s = 19.8 % (CPU 0.10 + 0.49 s =
   18.2 %); 9,633 / 467 matches = the baseline's rows. Neither target is met on Elasticsearch at
   this load, and by the bound above the full pass's 5x is not within this alert model's reach.
+
+Measured (P12m, 2026-12-03, same machine, load average 5-19: other helpers' tests on both cores and
+on the shared node). Question: does an alert that holds its event by reference (the pass fetching
+no source; evidence read from the events index when shown, copied before retention drops it) cut
+enough node work? Each variant was patched into the pass for the run only (not kept) and run alone
+on prepared indices (200,000 events, 9,633 hits; 1,000,000 events, 48,574 hits), on new alerts and
+state indices, interleaved with main (A); node CPU from /proc (all its clients), per-index times
+of the bench's own indices. Matches and alerts equal the baseline's rows in every run.
+
+* B, ``_source: false`` with ``docvalue_fields`` (time, id, dataset and the context fields: 10;
+  200,000 events, 3 rounds, load 10-17): the events' fetch 1,177-3,063 ms against 1,246-2,092 ms,
+  node CPU 1.07-1.50 s against 1.04-1.48 s. With 4 (dataset, source.ip, user.name, host.name;
+  time and id from the sort values): fetch 1,746-3,860 ms against 1,412-2,044 ms, node CPU
+  1.06-1.46 s against 1.05-1.13 s. Reading a hit's doc values in the fetch phase costs as much
+  as its source (one LZ4 block) or more: no gain.
+* C, ``_source: false`` and ``stored_fields: _none_``, the event known by its sort values alone
+  (time, id): the bound of an alert that holds nothing but its event's reference (no context, no
+  dataset, no evidence). 200,000 events, 6 rounds: fetch 50-533 ms, node CPU 0.79-0.95 s against
+  1.05-1.23 s, client 0.49-0.54 s against 0.55-0.59 s: ~20 % less CPU. 1,000,000 events
+  (22:00-22:03, load 14-18; baseline 46.46 / 37.95 s, CPU 13.74 / 12.98 s): C 14.06 / 10.00 s,
+  CPU client 1.37 / 1.33 + node 4.25 / 3.30 s; A 27.92 / 16.55 s, CPU 1.70 / 1.93 + 9.01 / 4.62 s
+  (the first A beside ~4 s of other clients' node CPU); events fetch 695 / 454 ms against
+  15,567 / 10,158 ms. Best case 2.9x by CPU (13.36 / 4.63 s).
+* D, C plus the alerts table's fields (dataset, source.ip, user.name, host.name, zone, agency,
+  system, dengbao level) as sort keys after the unique event.id (the order unchanged; their doc
+  values read in the query phase): what a pass must still read to keep the alert's context for
+  the alerts table, grouping and suppression. 200,000 events: node CPU 0.82-1.32 s against
+  1.05-1.08 s. 1,000,000 events, interleaved (22:05-22:08, load 15.7-18.9; baseline 44.34 /
+  42.69 s, CPU 13.30 / 13.72 s): D 13.12 / 12.29 s, CPU 1.53 + 3.61 / 1.52 + 3.59 = 5.14 /
+  5.11 s = 2.6x less, events query 9,703 / 6,364 ms and fetch 822 / 376 ms; A 14.91 / 13.27 s,
+  CPU 1.55 + 3.92 / 1.64 + 3.66 = 5.47 / 5.30 s = 2.5x less, query 4,911 / 5,914 ms and fetch
+  9,360 / 7,669 ms. The fetch phase's time moved into the query phase; CPU -3 to -6 %, wall
+  -7 to -12 %: within the noise. A sort value also cannot carry everything the source does (a
+  list keeps its least value, a missing number reads 2^63-1).
+* Evidence kept once: the 9,633 alerts rest on 9,169 distinct events (4.8 % shared), and alert
+  indexing costs per document, not per byte (P12k): keeping each event's evidence once saves
+  no indexing here.
+* Not changed. Keeping what an alert shows needs D's reads at least, and D measured no gain
+  beyond the noise at 1,000,000 events; even C leaves the pass at ~2.9x by CPU. What remains is
+  indexing 48,574 alert documents (9.0-11.1 s of the alerts index's indexing time above) and
+  the events' query phase (4.9-9.7 s): 5x on Elasticsearch needs fewer alert documents than
+  alerts, or fewer searches, which changes what an alert's id and triage mean.
 """
 
 from __future__ import annotations
