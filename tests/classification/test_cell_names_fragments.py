@@ -81,7 +81,7 @@ def test_a_name_free_follow_up_register_of_drug_users_and_patients_is_not_graded
     "户主林地面积核减",
     "户主农机购置补贴",
     "户主高标准农田",
-    "老伴白天照看孙子",
+    "户主门口道路硬化",
     "吸毒人员明显好转",
     "患者容易复发",
     "残疾人符合补贴条件",
@@ -98,6 +98,9 @@ def test_a_word_cut_by_a_name_s_reading_names_no_one(note: str) -> None:
     "户主王桂兰种植茶叶三亩",  # the person doing what takes an object after it
     "吸毒人员王桂兰复吸",
     "老伴陈丽常年卧床",
+    "户主白天明外出务工",  # a name opening as an ordinary word does (白天, 查明, 凌晨)
+    "网格员查明华走访",
+    "老伴凌晨阳常年卧床",
 ])
 def test_a_name_before_words_said_of_a_person_still_counts(note: str) -> None:
     assert cell_names([note], FreeTextMasker().names).values == 1
