@@ -35,7 +35,8 @@ from govsoc.classification.identifier_names import is_person_name
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.role_names import role_name_hits
 
-__all__ = ["AFTER_PERSON", "CellNames", "OBJECT_VERBS", "STATUS_KINDS", "TIES", "cell_names"]
+__all__ = ["AFTER_PERSON", "CellNames", "OBJECT_VERBS", "PERSON_SAID", "REMARK_OPENERS", "STATUS_KINDS", "TIES",
+           "cell_names"]
 
 #: Sensitive recognizer id -> the status words naming a person of its category (PIPL art. 28).
 STATUS_KINDS: Final = {
@@ -55,14 +56,37 @@ _AFTER: Final = re.compile(rf"{_SEPARATOR}{{0,2}}([\u4e00-\u9fa5·]{{2,9}})(?![\
 _LABEL_ENDS: Final = "(?:号码|号|码)?"
 #: What a remark writes right after the person it names (R15k-6): case work's acts (经办人张建国核实,
 #: 网格员陈丽走访, 村干部韩伟陪同), the named person's state or life event (李秀英入住敬老院, 王桂兰已去世,
-#: 孙志强二级). Any other words after a name count as well (吸毒人员王桂兰正在社区戒毒, 患者李秀英确诊肺结核,
-#: 老伴陈丽常年卧床: R15n-6), but for :data:`OBJECT_VERBS`.
+#: 孙志强二级). With :data:`TIES` and :data:`PERSON_SAID` the words by which a name is said of a person.
 AFTER_PERSON: Final = (
     "核实", "核查", "核验", "走访", "陪同", "上门", "入户", "随访", "签字", "签名", "签收", "确认", "办理",
     "代办", "代领", "申请", "来访", "来电", "反映", "帮扶", "联系", "监护", "赡养", "抚养", "照料", "入住",
     "卧床", "残疾", "患病", "患有", "身患", "无业", "务工", "务农", "外出", "在外", "去世", "病故", "死亡",
     "离婚", "结婚", "丧偶", "就读", "上学", "居住", "生活", "住院", "服刑", "戒毒", "一级", "二级", "三级",
     "四级", "夫妇", "之子", "之女", "本人")
+#: What opens the predicate of a sentence whose subject is a person (R15n-6, R15o-1): the words a
+#: remark says of the person named before them, by kind. A name is said of a person when these, or
+#: AFTER_PERSON or TIES, open the words after it; a word cut in two (全家外 + 出务工, 尚未脱 + 贫,
+#: 符合条 + 件) leaves a fragment there, which none of them opens.
+PERSON_SAID: Final = (
+    # time, aspect and frequency (吸毒人员王桂兰正在社区戒毒, 定期尿检, 老伴陈丽常年卧床, 今年78岁)
+    "正在", "定期", "长期", "常年", "一直", "目前", "至今", "仍", "还", "曾", "多次", "经常", "按时", "规律", "每月",
+    "今年", "现年", "年满", "年老", "年迈",
+    # copula, negation, having, prepositions opening what is said (为低保对象, 属特困, 无儿无女, 未婚, 有精神疾病,
+    # 向村委会申请, 被评为, 于2023年去世, 将, 自述)
+    "为", "属", "是", "无", "有", "没有", "未", "不", "非", "被", "向", "于", "将", "把", "从", "到", "对",
+    "给", "跟", "随", "也", "均", "都", "又", "再", "共", "经", "称", "说", "岁", "男", "女",
+    # what a person says, wants or receives (表示同意, 要求复核, 拒绝签字, 享受低保, 领取补贴, 纳入监测)
+    "表示", "要求", "拒绝", "同意", "放弃", "提出", "提交", "承诺", "希望", "享受", "领取", "申领", "获得", "纳入",
+    "列入", "参加", "接受", "持有", "持证",
+    # illness and its care (确诊肺结核, 病情稳定, 服药, 复吸, 尿检, 康复)
+    "患", "确诊", "诊断", "病情", "病重", "病逝", "生病", "服药", "出院", "复吸", "吸毒", "尿检", "康复", "瘫痪",
+    "失明", "失聪", "身体",
+    # disability kinds and grades (智力残疾, 视力二级残疾, 肢体残疾三级, 重度)
+    "智力", "视力", "听力", "言语", "肢体", "精神", "多重", "重度", "中度", "轻度",
+    # household, kin and life (独自居住, 一人生活, 家庭困难, 家住王家村, 父亲去世, 户口迁出, 丧失劳动能力)
+    "独自", "独居", "一人", "一家", "家庭", "家住", "家中", "家有", "子女", "父亲", "母亲", "父母", "配偶", "丈夫",
+    "妻子", "儿子", "女儿", "老伴", "户口", "户籍", "未婚", "已婚", "离异", "出生", "丧失", "失业", "下岗", "退休",
+    "签订", "自述")
 #: Verbs whose object or cause a remark writes before them, right after a role word (R15k-6): what a
 #: household head grows, raises or does (户主黄桃种植, 户主牛羊养殖, 户主林地承包, 户主石屋改造) and what
 #: befell a person or their money (丈夫车祸身亡, 申请人余款未结). Ending the remark (or before a word
@@ -78,6 +102,17 @@ _OBJECT_PHRASE_ENDS: Final = ("面积", "规模", "基地", "大户", "户", "�
                               "专业", "示范", "产量", "效益", "情况")
 #: Characters tying a name to what a remark says of the person (王桂兰已去世, 周海涛因病, 罗欣怡由姑姑抚养).
 TIES: Final = ("已", "因", "由", "系", "的", "等", "与", "和", "及", "现", "在")
+#: Ordinary words opening what a remark says after its role word (the subject) that open with a
+#: surname character, so that the name recognizer reads their first characters as a name (R15o-1):
+#: adverbs and modal words (尚未, 明显, 容易, 迟迟), verbs of a case's rules (符合, 支持, 包括), and the
+#: commonest nouns of a village register (全家, 林地, 庄稼, 农机). Before them, no one is named. Words that
+#: open names in use are left out (白天明, 南方, 查明华, 凌晨阳): a name dropped is the worse error.
+REMARK_OPENERS: Final = frozenset("""
+    尚未 尚在 尚可 尚能 尚无 尚有 明显 明确 容易 迟迟 宁愿 乐于 强烈 全部 全家 全天 全年 单独 单身 平时
+    平稳 经常 时常 计划 向来 连续 相互 尤其 应该 应当 原来 严重 满意 满足 符合 支持 包括 商量 谈心 解决 保证
+    申报 安排 安置 和睦 温饱 乔迁 海外 门口 皮肤 左腿 左眼 车祸 房租 林地 田地 田亩 庄稼 黄牛 农机
+    农业 高标准 夏粮 秋粮 施肥 储蓄 季节 季节性 柴火 苗木 谷物 费用 花费 丰收 支出
+""".split())
 _HAN: Final = re.compile(r"[\u4e00-\u9fa5]")
 #: What role_names says of a name it found after a role or kin word (not beside a diagnosis or a title).
 _AFTER_ROLE: Final = "after the role word"
@@ -124,17 +159,29 @@ def cell_names(values: Sequence[str], names: Recognizer, identifiers: Sequence[R
 
 def _said_of(value: str, hit: Match) -> bool:
     """Whether the name ``hit`` found after a role word in ``value`` (others are judged by role_names
-    alone: before a diagnosis or a title) names a person: unless a verb of OBJECT_VERBS, ending the
-    Chinese run (or making it a noun: 种植面积), follows the run's first two to four characters, which
-    are its object (户主黄桃种植: 黄桃种 + 植, 户主马铃薯种植, 丈夫车祸身亡). A name before words of
-    AFTER_PERSON or TIES, or ending the run (户主王五, 妻子次仁卓玛), always counts; so does one before
-    any other words (吸毒人员王桂兰正在社区戒毒: R15n-6). The free-text masker, showing a remark, masks
-    every such run all the same (role_names)."""
-    end = hit.end
-    if _AFTER_ROLE not in hit.reason or end >= len(value) or not _HAN.match(value[end]) \
-            or value.startswith((*AFTER_PERSON, *TIES), end):
+    alone: before a diagnosis or a title) names a person. Never when a verb of OBJECT_VERBS ending the
+    run follows its first two to four characters, which are that verb's object (户主黄桃种植, 丈夫车祸
+    身亡), nor when it or its first two characters are one of :data:`REMARK_OPENERS` (户主符合条件: 符合条,
+    户主满意: R15o-1). Always when it ends the Chinese run (户主王五, 妻子次仁卓玛) or what follows opens with
+    words said of a person (:data:`PERSON_SAID`, AFTER_PERSON, TIES, OBJECT_VERBS: 吸毒人员王桂兰正在社区戒毒,
+    户主王五种植茶叶), read as two characters when its third opens them (陈丽智 + 力残疾). Otherwise unless
+    it is an ordinary word cut in two: three characters leaving one after them to end the run (户主尚未脱贫:
+    尚未脱 + 贫, 户主南方打工). Any
+    other words after a name count (患者李秀英血压偏高, 吸毒人员赵建军社区戒毒中: R15n-6): a grade too low
+    is the worse error. The free-text masker, showing a remark, masks every such run all the same."""
+    start, end = hit.start, hit.end
+    if _AFTER_ROLE not in hit.reason:
         return True
-    return not any(_object_verb_at(value, at) for at in range(hit.start + 2, hit.start + _OBJECT_LIMIT + 1))
+    if value[start:end] in REMARK_OPENERS or value[start:start + 2] in REMARK_OPENERS:
+        return False
+    if end >= len(value) or not _HAN.match(value[end]):
+        return True
+    if any(_object_verb_at(value, at) for at in range(start + 2, start + _OBJECT_LIMIT + 1)):
+        return False
+    said = (*PERSON_SAID, *AFTER_PERSON, *TIES, *OBJECT_VERBS)
+    if value.startswith(said, end) or (end - start == 3 and value.startswith(said, start + 2)):
+        return True
+    return not (end - start == 3 and (end + 1 == len(value) or not _HAN.match(value[end + 1])))
 
 
 def _object_verb_at(value: str, at: int) -> bool:

@@ -75,6 +75,8 @@ _NUMBER: Final = re.compile(r"[-+]?(?:\d[\d,]*)?\.?\d+%?|\d{4}[-/.年]\d{1,2}(?:
 _SENTENCE: Final = re.compile(r"[，。；！？]")
 # a heading's bracketed fill-in instruction (身份证号码（18位，末位X大写）, 姓名（必填！）): no sentence (R15n-19)
 _BRACKETED: Final = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]")
+# how a heading ends before its instruction (证件号（必填）, 身份证；); a note's words do not
+_NAME_ENDS: Final = (*HEADING_ENDS, "件号", "身份证", "年月", "邮箱")
 # a digit anywhere: no column name holds one
 _DIGIT: Final = re.compile(r"\d")
 # a control character inside a cell: a line break (Alt+Enter), a tab, ESC
@@ -179,12 +181,13 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool],
 
 
 def _is_text(cell: str) -> bool:
-    """Whether ``cell`` is a record's free text, no column's name: it runs past NAME_LIMIT or holds a
-    sentence's punctuation (，。；！？: 经办人张建国核实，申请人家庭收入低于…). A record of such notes
-    under a header of short headings (序号,走访日期,走访情况,存在问题,处理意见) names no column, whatever
-    role words its notes hold (R15k-20). A heading's instruction in brackets and the punctuation ending
-    it (身份证号码（18位，末位X大写）, 联系电话（手机，座机均可）, 身份证号码；) make it no sentence (R15n-19)."""
-    return len(cell) > NAME_LIMIT or _SENTENCE.search(_BRACKETED.sub("", cell).rstrip("，；！？ ")) is not None
+    """Whether ``cell`` is a record's free text, no column's name: past NAME_LIMIT, or holding a sentence's
+    punctuation (，。；！？) (R15k-20's notes under 序号,走访日期,走访情况,存在问题,处理意见), unless it is only a
+    heading's instruction in brackets or its closing mark after a column's name (身份证号码（18位，末位X大写）,
+    联系电话；: R15n-19), not after what a note says of one (户主身份证号码过期；, （经核实，…）: R15o-7)."""
+    bare = _BRACKETED.sub("", cell).rstrip("，；！？ ")
+    return len(cell) > NAME_LIMIT or _SENTENCE.search(bare) is not None \
+        or (_SENTENCE.search(cell) is not None and not bare.endswith(_NAME_ENDS))
 
 
 def _table_above(counts: list[int], filled: list[list[str]], valued: list[bool], named: int) -> int:

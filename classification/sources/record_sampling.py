@@ -120,8 +120,9 @@ class _ByKey:
         self.ids: set[int] | None = set()
 
     def add(self, row: list[str]) -> None:
-        h = key_hash(row[self.column] if self.column < len(row) else "")
-        if self.ids is not None:
+        key = _cell(row, self.column)  # 'P000001 ' is P000001's answer as the sample's keys read it
+        h = key_hash(key)
+        if self.ids is not None and key:  # an answer with no record id belongs to no record (R15o-3)
             self.ids.add(h)
             if len(self.ids) > COUNTED_KEYS:
                 self.ids = None
