@@ -54,6 +54,24 @@ _BEFORE: Final = re.compile(rf"(?<![\u4e00-\u9fa5·])([\u4e00-\u9fa5·]{{2,9}}){
 _AFTER: Final = re.compile(rf"{_SEPARATOR}{{0,2}}([\u4e00-\u9fa5·]{{2,9}})(?![\u4e00-\u9fa5·])")
 #: What ends the identifier's own label (身份证 + 号码, 证件号 + 码: 李丽秀，身份证号：330802…).
 _LABEL_ENDS: Final = "(?:号码|号|码)?"
+#: What a 人员名单 pasted from a Word 公示 writes between the fields of a line (no colon: a field's own
+#: "label：value" keeps it; no - or /: a date's), quotes and bars besides.
+_LIST_SPLIT: Final = re.compile(r"[ \t\u3000,，;；、_（）()【】\[\]|｜《》“”\"'‘’]+")
+#: What opens a list line before its name: a number (1. or 一、) or a label (姓名：, 户主：).
+_LIST_OPENS: Final = re.compile(r"\s*(?:(?:\d{1,4}|[一二三四五六七八九十]{1,3})[.、．)）]\s*)?"
+                                r"(?:[\u4e00-\u9fa5]{1,6}[：:]\s*)?")
+#: The name opening a list line's first field, with a courtesy or the identifier's label glued on
+#: (袁春同志, 袁春的身份证号).
+_LIST_NAME: Final = re.compile(r"([\u4e00-\u9fa5·]{2,9}?)(?:同志|先生|女士|的[\u4e00-\u9fa5A-Za-z]{1,8}[：:]?)?")
+#: A field a list line writes between its person's name and the identifier (R15n-4): the sex, the
+#: ethnicity (汉族, 蒙古族), the age, the birth date (1950年1月出生, 1950-01-01), or any "label：value"
+#: (住址：某村); none a name of its own. Matched against one field at a time (no backtracking over a line).
+_LIST_FIELD: Final = re.compile(r"男|女|男性|女性|[\u4e00-\u9fa5]{1,4}族|\d{1,3}岁|"
+                                r"(?:出生(?:日期|年月)?[：:]?)?\d{4}(?:年|[.\-/])\d{1,2}月?(?:[.\-/]?\d{1,2}日?)?(?:出生|生)?|"
+                                r"[\u4e00-\u9fa5]{1,8}[：:].{1,30}")
+#: The identifier's label ending a list line, a field of its own: any word closed by a colon or 为
+#: (证号：, 联系方式：, tel：, 身份证号码为: R15n-4).
+_LIST_LABEL: Final = re.compile(r"[\u4e00-\u9fa5A-Za-z]{1,8}(?:[：:]|为|是)")
 #: What a remark writes right after the person it names (R15k-6): case work's acts (经办人张建国核实,
 #: 网格员陈丽走访, 村干部韩伟陪同), the named person's state or life event (李秀英入住敬老院, 王桂兰已去世,
 #: 孙志强二级). With :data:`TIES` and :data:`PERSON_SAID` the words by which a name is said of a person.
@@ -205,17 +223,38 @@ def _labelled(rec: Recognizer) -> re.Pattern[str]:
 
 
 def _beside(value: str, names: Recognizer, identifiers: Sequence[Recognizer]) -> list[Match]:
-    """The name right before or after the first identifier found in ``value`` (a list line)."""
+    """The name right before or after the first identifier found in ``value`` (a list line), or
+    opening the line with list fields between (:func:`_listed`)."""
     for rec in identifiers:
         for anchor in rec.find(value):
-            before = _labelled(rec).search(value, 0, anchor.start) or _BEFORE.search(value, 0, anchor.start)
-            after = _AFTER.match(value, anchor.end)
-            for m in (x for x in (before, after) if x is not None):
-                if not is_person_name(m.group(1)) and "·" not in m.group(1):
+            # the run before, the label between (李丽秀，身份证号：), the run after, and last the name
+            # opening a list line with its sex, ethnicity or birth date between (袁春，女，身份证号：)
+            found = (_labelled(rec).search(value, 0, anchor.start), _BEFORE.search(value, 0, anchor.start),
+                     _AFTER.match(value, anchor.end))
+            spans = [*((m.start(1), m.end(1)) for m in found if m is not None), *_listed(value, anchor.start)]
+            for start, end in spans:
+                token = value[start:end]
+                if not is_person_name(token) and "·" not in token:
                     continue  # a place or a word (张家港, 户籍): no one's name
-                hit = next((h for h in names.find(m.group(1), context=True)
-                            if (h.start, h.end) == (0, len(m.group(1)))), None)
+                hit = next((h for h in names.find(token, context=True) if (h.start, h.end) == (0, len(token))), None)
                 if hit is not None:
-                    return [Match(recognizer=hit.recognizer, start=m.start(1), end=m.end(1), masked=hit.masked,
+                    return [Match(recognizer=hit.recognizer, start=start, end=end, masked=hit.masked,
                                   score=hit.score, reason=f"{hit.reason}: beside {rec.entity}")]
     return []
+
+
+def _listed(value: str, end: int) -> list[tuple[int, int]]:
+    """The span of the name opening a list line whose identifier starts at ``end`` in ``value``, when
+    every field between is one of _LIST_FIELD and the last may be the identifier's label (袁春，女，
+    汉族，身份证号：…: R15n-4); none else. Field by field, so a long cell costs one pass."""
+    opening = _LIST_OPENS.match(value, 0, end)
+    at = opening.end() if opening else 0
+    fields = _LIST_SPLIT.split(value[at:end])
+    first = _LIST_NAME.fullmatch(fields[0])
+    if first is None:
+        return []
+    *middle, last = fields[1:] or [""]
+    if not all(_LIST_FIELD.fullmatch(f) for f in middle) \
+            or last and not (_LIST_FIELD.fullmatch(last) or _LIST_LABEL.fullmatch(last)):
+        return []
+    return [(at + first.start(1), at + first.end(1))]

@@ -32,6 +32,7 @@ from typing import Final
 
 import govsoc.classification.recognizers  # noqa: F401  (the registry, filled)
 from govsoc.classification.cn_codes import COMPOUND_SURNAMES
+from govsoc.classification.household_categories import ends_in_category
 from govsoc.classification.masking import mask
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
@@ -341,8 +342,9 @@ def _role_words() -> tuple[str, ...]:
 
 
 def _after_role(before: str) -> bool:
-    """Whether ``before`` ends in a role or kin word, listed or shaped as one (R15k-2)."""
-    return _after_role_shape(before) or before.endswith(_role_words())
+    """Whether ``before`` ends in a role or kin word, listed or shaped as one (R15k-2), or in a
+    household's or people's category (易地搬迁户, 残疾人家庭, 失地农民: ends_in_category, R15n-17)."""
+    return _after_role_shape(before) or before.endswith(_role_words()) or ends_in_category(before)
 
 
 #: Words that are names too (高峰, 杨梅): a name at a run's end or before a FOLLOWS word (户主高峰.csv),

@@ -46,8 +46,22 @@ VARIED: Final = 3
 #: Not 账户号, 用户号, 客户号, 商户号: an account's, a customer's.
 HOUSEHOLD_KEYS: Final = frozenset({"户号", "户编号", "户籍号", "户籍编号", "户口编号", "家庭户号", "家庭编号",
                                    "家庭户编号", "household_id", "household_no"})
-#: Values of a relation column (与户主关系) marking a household's head.
-HEADS: Final = frozenset({"户主", "本人"})
+#: Values of a relation column (与户主关系) marking a household's head, as registers write them.
+HEADS: Final = frozenset({"户主", "本人", "户主本人", "本人户主", "户主(本人)", "户主（本人）", "本人(户主)",
+                          "本人（户主）"})
+#: What a heading names the number of (户 of 户编码, 家庭 of 家庭ID, 户口簿 of 户口簿编号; lower case) when
+#: the number is a household's (R15n-7): a household's own words, and any word ending in 户 or 家庭 (农户,
+#: 贫困户, 低保家庭) but an account's, a customer's or a business's.
+_HOUSEHOLD_WORDS: Final = frozenset({"户", "家庭", "家庭户", "户籍", "户口", "户口簿", "户口本", "户主", "家庭档案",
+                                     "户档案", "家户", "household", "family", "hh"})
+_NO_HOUSEHOLD: Final = frozenset({"账户", "帐户", "用户", "客户", "商户", "开户", "储户", "个体户", "网户", "机户",
+                                  "银行账户", "单位账户"})
+#: Headings of a relation column other than those holding 关系 (与户主关系, 家庭关系代码), lower case.
+_RELATION_HEADINGS: Final = ("关系", "称谓", "relation", "yhzgx", "jtgx")
+#: GB/T 4761-2008 家庭关系代码, as a 户籍 export writes 与户主关系: two digits (01 本人, 02 户主, 10 配偶,
+#: 20 子, 30 女, 40 孙子女, 50 父母 ... 99 非亲属), and the census form's one digit (0 户主, 1 配偶, 2 子女
+#: ... 9 其他: 第七次全国人口普查表); the code set -> the codes of a household's head.
+RELATION_CODES: Final = ((re.compile(r"\d{2}"), frozenset({"01", "02"})), (re.compile(r"\d"), frozenset({"0"})))
 #: Headings of row numbers, never a key between tables (lower case).
 ROW_NUMBERS: Final = frozenset({"序号", "行号", "序", "顺序号", "no", "no.", "#", "index", "rownum", "row", "line"})
 #: Headings of a table's own surrogate key, which join another table only as ``<table>_id`` (lower case).
@@ -190,20 +204,46 @@ def varying(table: TableSample, key: int) -> frozenset[int]:
 def household(field: str, columns: Sequence[ColumnSample], rows: Sequence[Sequence[str] | None],
               repeated: Sequence[Sequence[int]]) -> bool:
     """Whether the key ``field`` repeated over the row places ``repeated`` is a household's
-    (GB/T 43697-2024 §6.6; R15k-10): its heading names one (户号, 家庭编号: HOUSEHOLD_KEYS), or a
-    relation column (与户主关系, 关系) says which row of each household is its head (户主, 本人) in
-    half its repeated values at least. A household's members are no group of strangers: its head is
+    (GB/T 43697-2024 §6.6; R15k-10): its heading names one (户号, 家庭编号, 户编码, 家庭ID:
+    :func:`_names_household`), or a column says which row of each household is its head (户主, 本人;
+    02 户主 in a relation column of GB/T 4761 codes: :func:`_head_marks`) in half its repeated
+    values at least. A household's members are no group of strangers: its head is
     one of them, the person another table's 户主身份证号码 belongs to under the same 户号, so every
     member's name is linked to the head's ID number and phone."""
-    if field.strip().lower() in HOUSEHOLD_KEYS:
+    if _names_household(field.strip().lower()):
         return True
     for column, cells in zip(columns, rows, strict=True):
-        if cells is None or "关系" not in column.field:
+        if cells is None:
             continue
-        heads = sum(1 for places in repeated if sum(1 for p in places if cells[p].strip() in HEADS) == 1)
+        marks = _head_marks(column.field, cells)
+        heads = sum(1 for places in repeated if sum(1 for p in places if cells[p].strip() in marks) == 1)
         if heads >= VARIED and heads * 2 >= len(repeated):
             return True
     return False
+
+
+def _names_household(field: str) -> bool:
+    """Whether the heading (lower case) numbers households: one of HOUSEHOLD_KEYS, or a number word
+    after a household's word (户编码, 户代码, 户口簿编号, 家庭档案号, 户主编号, 家庭ID, 农户编号: R15n-7), not
+    an account's or a customer's (账户号, 用户编号, 客户代码, 商户号)."""
+    if field in HOUSEHOLD_KEYS:
+        return True
+    what = _record_kind(field)
+    return what in _HOUSEHOLD_WORDS or (what.endswith(("户", "家庭")) and what not in _NO_HOUSEHOLD)
+
+
+def _head_marks(heading: str, cells: Sequence[str]) -> frozenset[str]:
+    """The values marking a household's head in a column headed ``heading``: the words of HEADS
+    under any heading (one 户主 a household, whatever the column is called: 称谓, 成员类型), and under a
+    relation heading (与户主关系, 家庭关系, 称谓) whose values are all codes of one RELATION_CODES set,
+    that set's head codes (02 户主 of GB/T 4761, as a 户籍 export writes them: R15n-7)."""
+    if not any(word in heading.strip().lower() for word in _RELATION_HEADINGS):
+        return HEADS
+    values = {v.strip() for v in cells if v.strip()}
+    for code, heads in RELATION_CODES:
+        if values and all(code.fullmatch(v) for v in values):
+            return HEADS | heads
+    return HEADS
 
 
 def _names_records(field: str) -> bool:
