@@ -37,6 +37,7 @@ from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
 from govsoc.classification.role_titles import ROLE_SHAPES, ROLE_TITLES
+from govsoc.classification.titled_names import APPOINTS, name_before_title
 
 __all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "ROLE_SHAPES", "ROLE_TITLES",
            "UNIT_LEADS",
@@ -280,7 +281,7 @@ def _opens_as_words(token: str) -> bool:
 def _leads() -> tuple[str, ...]:
     """LEADS, ROLE_LEADS, UNIT_LEADS, PLACES (萧山王小明.csv: a place written without its unit shields
     no name either, R15h-17) and the name recognizer's Chinese headings: what a name may follow."""
-    return (*LEADS, *ROLE_LEADS, *UNIT_LEADS, *sorted(PLACES), *_FEATURE_ENDINGS, *sorted(_REGIONS),
+    return (*LEADS, *APPOINTS, *ROLE_LEADS, *UNIT_LEADS, *sorted(PLACES), *_FEATURE_ENDINGS, *sorted(_REGIONS),
             *(w for w in PersonNameRecognizer.CONTEXT if not w.isascii()))
 
 
@@ -297,6 +298,8 @@ def _name_at(run: str, start: int, depth: int = 0, *, role: bool = False) -> int
         rest = run[start + length:]
         if not rest or rest.startswith(FOLLOWS) or rest in RUN_ENDS:
             return length
+    if length := name_before_title(run, start, names):  # 李明局长讲话, 任命王建国为 (R15n-10)
+        return length
     if role and (length := _name_after_role(run, start)):
         return length
     # names run together: the longest first (王小明李四: 王小明, not 王小 + 明李四), none opening
@@ -307,7 +310,7 @@ def _name_at(run: str, start: int, depth: int = 0, *, role: bool = False) -> int
 
 
 #: LEADS of two characters and more (关于, 给予, 授予): they open no name (关于李** read 关**, R15i-16).
-_LONG_LEADS: Final = tuple(w for w in LEADS if len(w) > 1)
+_LONG_LEADS: Final = (*(w for w in LEADS if len(w) > 1), *APPOINTS)
 #: WORDS of two characters, the start of a run that is no name run on into another (公务用车登记).
 _TWO_CHARACTER_WORDS: Final = frozenset(w for w in WORDS if len(w) == 2)
 
