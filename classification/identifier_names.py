@@ -354,8 +354,29 @@ _NAMES_AS_WORDS: Final = frozenset({"高峰", "杨梅"})
 
 
 def _opens_with_file_word(run: str, start: int) -> bool:
-    """Whether a file, heading or ordinary word opens ``run`` at ``start`` (花名册, 满意度, 权利)."""
+    """Whether a file, heading or ordinary word opens ``run`` at ``start`` (花名册, 满意度, 权利), not a
+    name and a heading word after it (范杰 + 手机号, 秦玲 + 住址, 刘敏 + 联系方式: R15n-1)."""
+    if any(_name_then_word(run[start:start + n], run[start + n:]) for n in (2, 3)):
+        return False
     return any(is_field_word(w) or w in WORDS for w in (run[start:start + n] for n in range(2, 5)))
+
+
+#: Words of a person's own record that open with no surname's word (医生曹婷处方, 村长潘欣怡录音,
+#: 护士潘芳任期审计, 教师马磊课表: R15n-1): a name before one is read whatever its last character.
+RECORD_HEADS: Final = ("处方", "录音", "录像", "课表", "教案", "推荐", "任期", "手机", "住址", "电话", "联系", "通讯",
+                       "家庭", "档案")
+
+
+def _word_at(rest: str) -> bool:
+    """Whether a heading or record word opens ``rest`` (手机号, 住址, 联系方式, 处方 ...)."""
+    return rest.startswith(RECORD_HEADS) or rest[:2] in _context_words() or rest[:2] in FIELD_WORDS
+
+
+def _name_then_word(name: str, rest: str) -> bool:
+    """Whether ``name`` is a person's name and a heading or record word opens ``rest`` after it
+    (范杰 + 手机号 of 护林员范杰手机号, 秦玲 + 住址, 潘欣怡 + 录音): is_field_word reads a token's tail
+    or last character (范杰手机, 潘欣怡录), which says nothing of the name before it."""
+    return _word_at(rest) and is_person_name(name)
 
 
 def _name_after_role(run: str, start: int) -> int:
@@ -365,13 +386,15 @@ def _name_after_role(run: str, start: int) -> int:
     characters, then of one, each shorter part a name too (彭丽巡: 彭丽 and 彭丽巡); none opening
     with a word (网格员周报), nor a word that is a name too (_NAMES_AS_WORDS) before words."""
     if _opens_with_word(run, start) or run.startswith(FOLLOWS, start) or _opens_with_file_word(run, start) \
-            or run.startswith(_LONG_FOLLOWS, start + 1) \
+            or (run.startswith(_LONG_FOLLOWS, start + 1) and run[start + 1:start + 3] not in _GIVEN_NAMES) \
             or run[start:start + 2] in _NAMES_AS_WORDS:  # 周 + 考核 (讲解员周考核): no given name
         return 0
     minority = [n for n in range(8, 2, -1) if start + n <= len(run) and is_minority_name(run[start:start + n])]
     han = [n for n in (4, 3, 2) if start + n <= len(run) and (n < 4 or run[start:start + 2] in COMPOUND_SURNAMES)
            and all(is_person_name(run[start:start + k]) for k in range(2, n + 1))]
-    return next((n for n in (*minority, *han) if is_person_name(run[start:start + n])), 0)
+    found = [n for n in (*minority, *han) if is_person_name(run[start:start + n])]
+    # the name a heading word follows (范杰 + 手机号, not 范杰手 + 机号: R15n-1), else the longest
+    return next((n for n in found if _word_at(run[start + n:])), found[0] if found else 0)
 
 
 def _category_at(run: str, start: int) -> int:
