@@ -189,7 +189,7 @@ WORDS: Final = frozenset("""
     阴影 智力 幸运 植物 衡器 富余 闭环 由来 来信 来函 周报 农民 单亲 文学 雷锋 边缘 关爱 关怀 管控 班级 易地
     管委会 居委会 村委会 农商行 国投 权限 石材
     # before a FOLLOWS word or after a category, no name (宣传片解说词, 支付宝周转, 居住地周边)
-    宣传片 支付宝 周边
+    宣传片 支付宝 周边 公寓
     # after a role word, where a name is read whatever follows it (R15k-2): 当事人权利义务, 人员高峰时段
     权利 义务 何时 明年 高质量 常态化 管护 管辖 查房
     """.split())
@@ -410,7 +410,8 @@ def _masked_run(run: str) -> str:
     shown: list[str] = []
     start, after_name = 0, False
     while start < len(run):
-        role = start > 0 and _after_role(run[:start])
+        # not where the character completes a longer role word (交警 + 官 = 警官: 交警官王建国, R15n-2)
+        role = start > 0 and _after_role(run[:start]) and not _after_role(run[:start + 1])
         lead = start == 0 or after_name or role or run[:start].endswith(_leads())
         length = _name_at(run, start, role=role) if lead else 0
         category = _category_at(run, start) if lead and not length else 0
