@@ -33,7 +33,7 @@ from typing import Final
 
 from govsoc.classification.identifier_names import is_person_name
 from govsoc.classification.recognizer import Match, Recognizer
-from govsoc.classification.role_names import role_name_hits
+from govsoc.classification.role_names import OFFICES, SIGN_OFFS, role_name_hits
 
 __all__ = ["AFTER_PERSON", "CellNames", "OBJECT_VERBS", "STATUS_KINDS", "TIES", "cell_names"]
 
@@ -76,6 +76,10 @@ _OBJECT_LIMIT: Final = 4
 #: Words after one of OBJECT_VERBS making the phrase a noun (黄桃种植面积, 牛羊养殖大户, 危房改造项目).
 _OBJECT_PHRASE_ENDS: Final = ("面积", "规模", "基地", "大户", "户", "项目", "收入", "产业", "补贴", "技术", "合作社",
                               "专业", "示范", "产量", "效益", "情况")
+#: Offices, trades and staff words (role_names.OFFICES), longest first: a remark names the person after one only
+#: before AFTER_PERSON, TIES or SIGN_OFFS words or ending the run, since such a word opens as many
+#: name-free remarks (村长高度重视, 学生安全教育) as the kin and case roles do (R15o-1).
+_OFFICES: Final = tuple(sorted(OFFICES, key=len, reverse=True))
 #: Characters tying a name to what a remark says of the person (王桂兰已去世, 周海涛因病, 罗欣怡由姑姑抚养).
 TIES: Final = ("已", "因", "由", "系", "的", "等", "与", "和", "及", "现", "在")
 _HAN: Final = re.compile(r"[\u4e00-\u9fa5]")
@@ -134,6 +138,8 @@ def _said_of(value: str, hit: Match) -> bool:
     if _AFTER_ROLE not in hit.reason or end >= len(value) or not _HAN.match(value[end]) \
             or value.startswith((*AFTER_PERSON, *TIES), end):
         return True
+    if value[:hit.start].endswith(_OFFICES):  # an office's sign-off (R15n-18)
+        return value.startswith(SIGN_OFFS, end)
     return not any(_object_verb_at(value, at) for at in range(hit.start + 2, hit.start + _OBJECT_LIMIT + 1))
 
 

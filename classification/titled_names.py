@@ -14,17 +14,17 @@ from typing import Final
 
 from govsoc.classification.role_titles import ROLE_TITLES
 
-__all__ = ["APPOINTS", "TITLES_AFTER", "name_before_title"]
+__all__ = ["APPOINTS", "STAFF", "TITLES_AFTER", "name_before_title"]
 
 #: Titles a name stands before (李明局长, 张建华书记, 周海涛主任, 王建国同志): the offices and trades
 #: of role_titles and the offices a ROLE_SHAPES word ends, each also after 副 (李明副局长).
 TITLES_AFTER: Final = (*ROLE_TITLES, "书记", "主任", "干部", "委员", "主管", "经理", "主编", "代表")
 #: Staff and cadres a name stands before (彭丽护林员巡护日志, 黄晓东驻村干部): listed, since a word
 #: merely ending in 员 may run on from the name's last character (公益岗 + 位人员 is no name and title).
-_STAFF: Final = ("护林员", "网格员", "协管员", "保洁员", "驾驶员", "调解员", "信息员", "联络员", "宣传员",
-                 "安全员", "管理员", "讲解员", "护理员", "监督员", "指导员", "辅导员", "巡河员", "巡查员",
-                 "专管员", "统计员", "营业员", "收银员", "快递员", "保育员", "通讯员", "书记员", "审判员",
-                 "陪审员", "监察员", "公务员", "村干部", "驻村干部", "乡干部")
+STAFF: Final = ("护林员", "网格员", "协管员", "保洁员", "驾驶员", "调解员", "信息员", "联络员", "宣传员",
+                "安全员", "管理员", "讲解员", "护理员", "监督员", "指导员", "辅导员", "巡河员", "巡查员",
+                "专管员", "统计员", "营业员", "收银员", "快递员", "保育员", "通讯员", "书记员", "审判员",
+                "陪审员", "监察员", "公务员", "村干部", "驻村干部", "乡干部")
 #: Verbs of appointment and removal that a name follows, and 为 ends (任命王建国为…, 聘任李明为…):
 #: 《党政领导干部选拔任用工作条例》's notices.
 APPOINTS: Final = ("任命", "任免", "聘任", "聘用", "提名", "推荐", "推选", "选举", "委任", "任用", "免去")
@@ -36,7 +36,7 @@ _QUALIFIERS: Final = frozenset({"常务", "纪检", "执行", "分管", "专职"
 def _title_at(rest: str) -> bool:
     """Whether ``rest`` (what follows a name) opens with a title or a staff word, also after 副."""
     rest = rest[1:] if rest.startswith("副") else rest
-    return rest.startswith(TITLES_AFTER) or rest.startswith(_STAFF)
+    return rest.startswith(TITLES_AFTER) or rest.startswith(STAFF)
 
 
 def name_before_title(run: str, start: int, names: list[int]) -> int:
