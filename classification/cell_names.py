@@ -33,7 +33,7 @@ from typing import Final
 
 from govsoc.classification.identifier_names import is_person_name
 from govsoc.classification.recognizer import Match, Recognizer
-from govsoc.classification.role_names import role_name_hits
+from govsoc.classification.role_names import OFFICES, SIGN_OFFS, role_name_hits
 
 __all__ = ["AFTER_PERSON", "CellNames", "OBJECT_VERBS", "PERSON_SAID", "REMARK_OPENERS", "STATUS_KINDS", "TIES",
            "cell_names"]
@@ -118,6 +118,10 @@ _OBJECT_LIMIT: Final = 4
 #: Words after one of OBJECT_VERBS making the phrase a noun (黄桃种植面积, 牛羊养殖大户, 危房改造项目).
 _OBJECT_PHRASE_ENDS: Final = ("面积", "规模", "基地", "大户", "户", "项目", "收入", "产业", "补贴", "技术", "合作社",
                               "专业", "示范", "产量", "效益", "情况")
+#: Offices, trades and staff words (role_names.OFFICES), longest first: a remark names the person after one only
+#: before AFTER_PERSON, TIES or SIGN_OFFS words or ending the run, since such a word opens as many
+#: name-free remarks (村长高度重视, 学生安全教育) as the kin and case roles do (R15o-1).
+_OFFICES: Final = tuple(sorted(OFFICES, key=len, reverse=True))
 #: Characters tying a name to what a remark says of the person (王桂兰已去世, 周海涛因病, 罗欣怡由姑姑抚养).
 TIES: Final = ("已", "因", "由", "系", "的", "等", "与", "和", "及", "现", "在")
 #: Ordinary words opening what a remark says after its role word (the subject) that open with a
@@ -186,7 +190,9 @@ def _said_of(value: str, hit: Match) -> bool:
     it is an ordinary word cut in two: three characters leaving one after them to end the run (户主尚未脱贫:
     尚未脱 + 贫, 户主南方打工). Any
     other words after a name count (患者李秀英血压偏高, 吸毒人员赵建军社区戒毒中: R15n-6): a grade too low
-    is the worse error. The free-text masker, showing a remark, masks every such run all the same."""
+    is the worse error. After an office, a trade or a staff word (村长, 会计, 护林员) only before a
+    sign-off's act (SIGN_OFFS: 签字, 经手), AFTER_PERSON or TIES words (R15n-18). The free-text masker,
+    showing a remark, masks every such run all the same."""
     start, end = hit.start, hit.end
     if _AFTER_ROLE not in hit.reason:
         return True
@@ -194,6 +200,8 @@ def _said_of(value: str, hit: Match) -> bool:
         return False
     if end >= len(value) or not _HAN.match(value[end]):
         return True
+    if value[:start].endswith(_OFFICES):  # an office's sign-off (R15n-18)
+        return value.startswith((*SIGN_OFFS, *AFTER_PERSON, *TIES), end)
     if any(_object_verb_at(value, at) for at in range(start + 2, start + _OBJECT_LIMIT + 1)):
         return False
     said = (*PERSON_SAID, *AFTER_PERSON, *TIES, *OBJECT_VERBS)

@@ -38,6 +38,7 @@ from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
 from govsoc.classification.role_titles import ROLE_SHAPES, ROLE_TITLES
+from govsoc.classification.titled_names import APPOINTS, name_before_title
 
 __all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "ROLE_SHAPES", "ROLE_TITLES",
            "UNIT_LEADS",
@@ -189,7 +190,7 @@ WORDS: Final = frozenset("""
     阴影 智力 幸运 植物 衡器 富余 闭环 由来 来信 来函 周报 农民 单亲 文学 雷锋 边缘 关爱 关怀 管控 班级 易地
     管委会 居委会 村委会 农商行 国投 权限 石材
     # before a FOLLOWS word or after a category, no name (宣传片解说词, 支付宝周转, 居住地周边)
-    宣传片 支付宝 周边
+    宣传片 支付宝 周边 公寓
     # after a role word, where a name is read whatever follows it (R15k-2): 当事人权利义务, 人员高峰时段
     权利 义务 何时 明年 高质量 常态化 管护 管辖 查房
     """.split())
@@ -281,7 +282,7 @@ def _opens_as_words(token: str) -> bool:
 def _leads() -> tuple[str, ...]:
     """LEADS, ROLE_LEADS, UNIT_LEADS, PLACES (萧山王小明.csv: a place written without its unit shields
     no name either, R15h-17) and the name recognizer's Chinese headings: what a name may follow."""
-    return (*LEADS, *ROLE_LEADS, *UNIT_LEADS, *sorted(PLACES), *_FEATURE_ENDINGS, *sorted(_REGIONS),
+    return (*LEADS, *APPOINTS, *ROLE_LEADS, *UNIT_LEADS, *sorted(PLACES), *_FEATURE_ENDINGS, *sorted(_REGIONS),
             *(w for w in PersonNameRecognizer.CONTEXT if not w.isascii()))
 
 
@@ -298,6 +299,8 @@ def _name_at(run: str, start: int, depth: int = 0, *, role: bool = False) -> int
         rest = run[start + length:]
         if not rest or rest.startswith(FOLLOWS) or rest in RUN_ENDS:
             return length
+    if length := name_before_title(run, start, names):  # 李明局长讲话, 任命王建国为 (R15n-10)
+        return length
     if role and (length := _name_after_role(run, start)):
         return length
     # names run together: the longest first (王小明李四: 王小明, not 王小 + 明李四), none opening
@@ -308,7 +311,7 @@ def _name_at(run: str, start: int, depth: int = 0, *, role: bool = False) -> int
 
 
 #: LEADS of two characters and more (关于, 给予, 授予): they open no name (关于李** read 关**, R15i-16).
-_LONG_LEADS: Final = tuple(w for w in LEADS if len(w) > 1)
+_LONG_LEADS: Final = (*(w for w in LEADS if len(w) > 1), *APPOINTS)
 #: WORDS of two characters, the start of a run that is no name run on into another (公务用车登记).
 _TWO_CHARACTER_WORDS: Final = frozenset(w for w in WORDS if len(w) == 2)
 
@@ -353,8 +356,29 @@ _NAMES_AS_WORDS: Final = frozenset({"高峰", "杨梅"})
 
 
 def _opens_with_file_word(run: str, start: int) -> bool:
-    """Whether a file, heading or ordinary word opens ``run`` at ``start`` (花名册, 满意度, 权利)."""
+    """Whether a file, heading or ordinary word opens ``run`` at ``start`` (花名册, 满意度, 权利), not a
+    name and a heading word after it (范杰 + 手机号, 秦玲 + 住址, 刘敏 + 联系方式: R15n-1)."""
+    if any(_name_then_word(run[start:start + n], run[start + n:]) for n in (2, 3)):
+        return False
     return any(is_field_word(w) or w in WORDS for w in (run[start:start + n] for n in range(2, 5)))
+
+
+#: Words of a person's own record that open with no surname's word (医生曹婷处方, 村长潘欣怡录音,
+#: 护士潘芳任期审计, 教师马磊课表: R15n-1): a name before one is read whatever its last character.
+RECORD_HEADS: Final = ("处方", "录音", "录像", "课表", "教案", "推荐", "任期", "手机", "住址", "电话", "联系", "通讯",
+                       "家庭", "档案")
+
+
+def _word_at(rest: str) -> bool:
+    """Whether a heading or record word opens ``rest`` (手机号, 住址, 联系方式, 处方 ...)."""
+    return rest.startswith(RECORD_HEADS) or rest[:2] in _context_words() or rest[:2] in FIELD_WORDS
+
+
+def _name_then_word(name: str, rest: str) -> bool:
+    """Whether ``name`` is a person's name and a heading or record word opens ``rest`` after it
+    (范杰 + 手机号 of 护林员范杰手机号, 秦玲 + 住址, 潘欣怡 + 录音): is_field_word reads a token's tail
+    or last character (范杰手机, 潘欣怡录), which says nothing of the name before it."""
+    return _word_at(rest) and is_person_name(name)
 
 
 def _name_after_role(run: str, start: int) -> int:
@@ -364,13 +388,15 @@ def _name_after_role(run: str, start: int) -> int:
     characters, then of one, each shorter part a name too (彭丽巡: 彭丽 and 彭丽巡); none opening
     with a word (网格员周报), nor a word that is a name too (_NAMES_AS_WORDS) before words."""
     if _opens_with_word(run, start) or run.startswith(FOLLOWS, start) or _opens_with_file_word(run, start) \
-            or run.startswith(_LONG_FOLLOWS, start + 1) \
+            or (run.startswith(_LONG_FOLLOWS, start + 1) and run[start + 1:start + 3] not in _GIVEN_NAMES) \
             or run[start:start + 2] in _NAMES_AS_WORDS:  # 周 + 考核 (讲解员周考核): no given name
         return 0
     minority = [n for n in range(8, 2, -1) if start + n <= len(run) and is_minority_name(run[start:start + n])]
     han = [n for n in (4, 3, 2) if start + n <= len(run) and (n < 4 or run[start:start + 2] in COMPOUND_SURNAMES)
            and all(is_person_name(run[start:start + k]) for k in range(2, n + 1))]
-    return next((n for n in (*minority, *han) if is_person_name(run[start:start + n])), 0)
+    found = [n for n in (*minority, *han) if is_person_name(run[start:start + n])]
+    # the name a heading word follows (范杰 + 手机号, not 范杰手 + 机号: R15n-1), else the longest
+    return next((n for n in found if _word_at(run[start + n:])), found[0] if found else 0)
 
 
 def _category_at(run: str, start: int) -> int:
@@ -386,7 +412,8 @@ def _masked_run(run: str) -> str:
     shown: list[str] = []
     start, after_name = 0, False
     while start < len(run):
-        role = start > 0 and _after_role(run[:start])
+        # not where the character completes a longer role word (交警 + 官 = 警官: 交警官王建国, R15n-2)
+        role = start > 0 and _after_role(run[:start]) and not _after_role(run[:start + 1])
         lead = start == 0 or after_name or role or run[:start].endswith(_leads())
         length = _name_at(run, start, role=role) if lead else 0
         category = _category_at(run, start) if lead and not length else 0

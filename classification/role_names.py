@@ -46,8 +46,10 @@ from govsoc.classification.invisible import INVISIBLE
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.recognizers.person import HEADING_AFTER, PersonNameRecognizer
+from govsoc.classification.role_titles import ROLE_TITLES
+from govsoc.classification.titled_names import STAFF
 
-__all__ = ["role_name_hits", "is_role_heading", "name_share"]
+__all__ = ["OFFICES", "SIGN_OFFS", "role_name_hits", "is_role_heading", "name_share"]
 
 _HAN: Final = r"[\u4e00-\u9fa5]"
 #: Kin words and roles that 情况说明 and case notes put before a name as the headings do (户主王五，
@@ -59,19 +61,41 @@ KIN_AND_ROLES: Final = tuple(dict.fromkeys((
     # kin by birth order or marriage, with 其 (其父, 长子, 女婿), household roles (低保户, 五保户)
     # and a court's (被执行人): what file names put before a name too (R15g-21, R15g-5)
     *ROLE_LEADS)))
-#: Role words (the Chinese headings of PersonNameRecognizer.CONTEXT, and KIN_AND_ROLES), longest first.
-_ROLES: Final = sorted({*(w for w in PersonNameRecognizer.CONTEXT if not w.isascii()), *KIN_AND_ROLES},
+#: Role words (the Chinese headings of PersonNameRecognizer.CONTEXT, KIN_AND_ROLES, and the offices,
+#: trades and staff words file names put before a name: 村长王建国签字确认, 会计刘敏经手, 护林员彭丽巡护,
+#: R15n-18), longest first.
+_ROLES: Final = sorted({*(w for w in PersonNameRecognizer.CONTEXT if not w.isascii()), *KIN_AND_ROLES,
+                        *ROLE_TITLES, *STAFF},
                        key=len, reverse=True)
+#: The offices, trades and staff words among them that hold no kin or case role word (村长, 会计, 护林员; not
+#: 驻村干部, whose 村干部 was read as before):
+#: after one a name is read only before a word of _AFTER_NAME (a sign-off's act, a tie, a contact word) or
+#: at the run's end, since a remark or a file name as often goes on with words (村长全力支持, 辅警杨梅讲话稿
+#: is identifier_names' to read): R15n-18.
+OFFICES: Final = frozenset(w for w in {*ROLE_TITLES, *STAFF}
+                           if not any(r in w for r in (*KIN_AND_ROLES, *PersonNameRecognizer.CONTEXT)
+                                      if not r.isascii()))
 #: Characters that make a role word part of a longer one: 负责人员 (staff), 申请人数 (a count), 申请人们.
 _LONGER_WORD: Final = "员数们群次"
 #: Words that make a role word part of a heading (与户主关系, 申请人类型, 监护人信息), not a name.
 _HEADING_AFTER: Final = HEADING_AFTER
+#: What a sign-off writes after the name of the officer or worker who signs (村长王建国签字确认, 会计刘敏经手,
+#: 司机张强出车, 医生黄国平诊断: R15n-18): the name ends there (刘敏 + 经手, not 刘敏经 + 手).
+SIGN_OFFS: Final = ("经手", "经办", "出车", "处置", "处理", "同意", "审核", "审批", "审签", "批准", "诊断", "家访",
+                    "巡护", "巡查", "巡河", "巡林", "值班", "接待", "受理", "调解", "复核", "负责", "填报", "记录",
+                    "随访", "走访", "核实", "核查", "陪同", "上门", "入户", "确认", "办理")
 #: Words a sentence puts right after a name (a diagnosis, a signature, a possessive, the sex).
 _AFTER_NAME: Final = ("诊断", "确诊", "患有", "罹患", "感染", "签字", "签名", "签收", "同意", "本人", "的",
                       "男", "女", "先生", "女士", "同志", "老师", "于", "因", "系", "称", "已", "在", "和", "与", "及",
                       "等", "反映", "表示", "来访", "说",
                       # a sign-off label's (见证人马丽意见, not 马丽意 + 见: R15j-15)
-                      "意见")
+                      "意见", *SIGN_OFFS,
+                      # a contact or record word after the name (户主王芳住址, not 王芳住 + 址: R15n-1's file names)
+                      "住址", "手机", "电话", "联系", "处方", "录音", "课表")
+#: What ends a name after an office (OFFICES): a sign-off's act or a contact word, none of a sentence's
+#: single characters (讲解员李娜解说词 is no 李娜解 + 说).
+_AFTER_OFFICE_NAME: Final = ("签字", "签名", "签收", "意见", *SIGN_OFFS,
+                              "住址", "手机", "电话", "联系", "处方", "录音", "课表")
 #: And what 情况说明 write after the name of a kin or household word (妻子李梅离婚后, 儿子王小明随母亲
 #: 生活, 由其女婿张建国代领, 被执行人王五名下, 低保户王小明家: R15g-21); only there, where the name
 #: must be one by identifier_names.is_person_name too (经办人于今日办理 is no name).
@@ -117,8 +141,10 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
                 or _in_exception(text, m.start(1), role):
             continue
         kin = role in KIN_AND_ROLES
-        hit = _name_at(text, m.end(), names, _AFTER_KIN_NAME if kin else _AFTER_NAME) \
-            or _name_opening(text, m.end(), names)
+        office = role in OFFICES
+        hit = _name_at(text, m.end(), names, _AFTER_OFFICE_NAME if office else _AFTER_KIN_NAME if kin else _AFTER_NAME)
+        if hit is None and not office:
+            hit = _name_opening(text, m.end(), names)
         # after a role or kin word a word is as likely as a name (村民来信, 妻子的意见, 信访人来访): a name only
         if hit is not None and not is_person_name(text[hit.start:hit.end]):
             continue

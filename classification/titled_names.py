@@ -1,0 +1,53 @@
+"""A person's name BEFORE the title or office it holds, in file, sheet and table names (stage:
+classification; PIPL art. 51 display, issue 15 review R15n-10).
+
+Officials' and staff's files put the name first, the standard order of a government document
+(GB/T 9704 titles, 《党政机关公文处理工作条例》): 李明局长讲话, 周海涛主任讲话稿, 孙志强校长致辞,
+刘敏会计记账凭证, 王芳医生门诊排班, and an appointment names the person between its verb and 为
+(关于任命王建国为村委会主任的通知). identifier_names reads a name before a FOLLOWS word or the run's
+end; these say where a title or an appointment's 为 ends it too. The longest name before a title
+is taken (王建国村长: 王建国, not 王建 + 国村长), so no given-name character is shown."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from govsoc.classification.role_titles import ROLE_TITLES
+
+__all__ = ["APPOINTS", "STAFF", "TITLES_AFTER", "name_before_title"]
+
+#: Titles a name stands before (李明局长, 张建华书记, 周海涛主任, 王建国同志): the offices and trades
+#: of role_titles and the offices a ROLE_SHAPES word ends, each also after 副 (李明副局长).
+TITLES_AFTER: Final = (*ROLE_TITLES, "书记", "主任", "干部", "委员", "主管", "经理", "主编", "代表")
+#: Staff and cadres a name stands before (彭丽护林员巡护日志, 黄晓东驻村干部): listed, since a word
+#: merely ending in 员 may run on from the name's last character (公益岗 + 位人员 is no name and title).
+STAFF: Final = ("护林员", "网格员", "协管员", "保洁员", "驾驶员", "调解员", "信息员", "联络员", "宣传员",
+                "安全员", "管理员", "讲解员", "护理员", "监督员", "指导员", "辅导员", "巡河员", "巡查员",
+                "专管员", "统计员", "营业员", "收银员", "快递员", "保育员", "通讯员", "书记员", "审判员",
+                "陪审员", "监察员", "公务员", "村干部", "驻村干部", "乡干部")
+#: Verbs of appointment and removal that a name follows, and 为 ends (任命王建国为…, 聘任李明为…):
+#: 《党政领导干部选拔任用工作条例》's notices.
+APPOINTS: Final = ("任命", "任免", "聘任", "聘用", "提名", "推荐", "推选", "选举", "委任", "任用", "免去")
+#: Words that qualify a title and read as names (常 + 务, 纪 + 检): before a title they are no one
+#: (常务副县长讲话, 纪检委员), though elsewhere the name reader keeps them (纪检王建国谈话记录: R15o-5).
+_QUALIFIERS: Final = frozenset({"常务", "纪检", "执行", "分管", "专职", "兼职", "首席"})
+
+
+def _title_at(rest: str) -> bool:
+    """Whether ``rest`` (what follows a name) opens with a title or a staff word, also after 副."""
+    rest = rest[1:] if rest.startswith("副") else rest
+    return rest.startswith(TITLES_AFTER) or rest.startswith(STAFF)
+
+
+def name_before_title(run: str, start: int, names: list[int]) -> int:
+    """The length of the name at ``start`` of ``run`` that a title follows, or 为 after a verb of
+    appointment (0 for none): the longest of ``names`` (lengths of person names there), since a
+    shorter one would leave the given name's last character in clear (王建 + 国村长)."""
+    appointed = run[:start].endswith(APPOINTS)
+    for length in reversed(names):
+        rest, name = run[start + length:], run[start:start + length]
+        if name in _QUALIFIERS or name.endswith("副"):  # 李明副 + 局长: the name is 李明
+            continue
+        if _title_at(rest) or (appointed and rest.startswith("为")):
+            return length
+    return 0
