@@ -32,7 +32,8 @@ from typing import Final
 
 import govsoc.classification.recognizers  # noqa: F401  (the registry, filled)
 from govsoc.classification.cn_codes import COMPOUND_SURNAMES
-from govsoc.classification.masking import mask
+from govsoc.classification.gapped_names import masked, masked_across_gaps
+from govsoc.classification.han import GAP, HAN
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
@@ -209,7 +210,9 @@ _LANDMARKS: Final = frozenset("""
 #: is named so.
 _REGIONS: Final = frozenset({"巴音郭楞", "巴音布鲁克", "阿拉善", "阿勒泰", "阿克苏", "伊犁", "甘孜", "甘南"})
 
-_HAN_RUN: Final = re.compile(r"[\u4e00-\u9fa5]+")
+#: A run of Han characters (生僻字 of Extension A and later too: 王䶮, 马𬌗), gaps inside it (王　芳; R15n-11)
+_HAN_RUN: Final = re.compile(f"{HAN}+(?:{GAP.pattern}{HAN}+)*")
+_HAN_WORD: Final = re.compile(f"{HAN}+")
 _ROLE_WORDS: Final = frozenset((*ROLE_LEADS, *ROLE_TITLES))
 _NAMES: Final = PersonNameRecognizer()
 
@@ -249,7 +252,7 @@ def is_person_name(token: str) -> bool:
     of Tibetan, Uyghur, Kazakh or Mongolian name words: 扎西次仁, 阿不都热合曼; not a common or field word,
     not a place, not a kin or role word: 孙子, 孙女 and 边缘 open with a surname; nor one opening with
     a role word: 房东曹 of 房东曹国强, R15i-2)."""
-    return ((2 <= len(token) <= 4 or is_minority_name(token)) and _HAN_RUN.fullmatch(token) is not None
+    return ((2 <= len(token) <= 4 or is_minority_name(token)) and _HAN_WORD.fullmatch(token) is not None
             and not is_field_word(token) and token not in _ROLE_WORDS
             and token[:2] not in _ROLE_WORDS and token[:3] not in _ROLE_WORDS
             and token not in WORDS and not is_place(token) and not _opens_as_words(token)
@@ -380,17 +383,25 @@ def _category_at(run: str, start: int) -> int:
     return 3 if _name_at(run, start + 3) else 0
 
 
-def _masked_run(run: str) -> str:
-    shown: list[str] = []
+def _name_spans(run: str) -> list[tuple[int, int]]:
+    """The (start, end) of each person's name in ``run`` (Han characters, no gap)."""
+    spans: list[tuple[int, int]] = []
     start, after_name = 0, False
     while start < len(run):
         role = start > 0 and _after_role(run[:start])
         lead = start == 0 or after_name or role or run[:start].endswith(_leads())
         length = _name_at(run, start, role=role) if lead else 0
         category = _category_at(run, start) if lead and not length else 0
-        shown.append(mask("name", run[start:start + length]) if length else run[start:start + (category or 1)])
+        if length:
+            spans.append((start, start + length))
         start, after_name = start + (length or category or 1), bool(length or category)
-    return "".join(shown)
+    return spans
+
+
+def _masked_run(run: str) -> str:
+    if GAP.search(run):  # 护林员彭 丽巡护日志: a padded name (R15n-11)
+        return masked_across_gaps(run, _name_spans)
+    return masked(run, _name_spans(run))
 
 
 def mask_person_names(text: str) -> str:
