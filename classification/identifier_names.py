@@ -34,6 +34,7 @@ import govsoc.classification.recognizers  # noqa: F401  (the registry, filled)
 from govsoc.classification.cn_codes import COMPOUND_SURNAMES
 from govsoc.classification.gapped_names import masked, masked_across_gaps
 from govsoc.classification.han import GAP, HAN
+from govsoc.classification.kin_given_names import KIN_AFTER, KIN_NAMED, ZI_GIVEN
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
@@ -296,17 +297,33 @@ def _name_at(run: str, start: int, depth: int = 0, *, role: bool = False) -> int
     if start and run.startswith(UNIT_LEADS, start) or _opens_with_lead(run, start) or _region_at(run, start):
         return 0
     names = [n for n in range(2, 9) if start + n <= len(run) and is_person_name(run[start:start + n])]
+    kin = 0 if names else _kin_named_at(run, start, depth)
+    names = names or [kin] * bool(kin)
     for length in names:
         rest = run[start + length:]
         if not rest or rest.startswith(FOLLOWS) or rest in RUN_ENDS:
             return length
-    if role and (length := _name_after_role(run, start)):
+    if role and (length := _name_after_role(run, start) or kin):
         return length
     # names run together: the longest first (王小明李四: 王小明, not 王小 + 明李四), none opening
     # with a word (公务用 + 车登记 of 公务用车登记, R15i-17)
     if _opens_with_word(run, start):
         return 0
     return next((n for n in reversed(names) if depth < 3 and _name_at(run, start + n, depth + 1)), 0)
+
+
+def _kin_named_at(run: str, start: int, depth: int) -> int:
+    """3 where a child named 孙子X stands at ``start`` (孙 a surname, 子X the given name), else 0: X is
+    no word after the kin word (孙子女, 孙子们, 孙子的作业: _ROLE_WORDS, KIN_AFTER, FOLLOWS), the three
+    are a name but for the kin word (is_person_name's other tests), and no name follows the kin word
+    (孙子王小明 is 孙子 + 王小明, R15h-17)."""
+    token = run[start:start + 3]
+    if not token.startswith(KIN_NAMED) or len(token) < 3 or token in _ROLE_WORDS or token[2] in KIN_AFTER \
+            or run.startswith(FOLLOWS, start + 2) or token[2] not in ZI_GIVEN and start + 3 < len(run):
+        return 0
+    named = not is_field_word(token) and token not in WORDS and not is_place(token) \
+        and not _opens_as_words(token) and _NAMES.validate(token) is not None
+    return 3 if named and not _name_at(run, start + 2, depth + 1) else 0
 
 
 #: LEADS of two characters and more (关于, 给予, 授予): they open no name (关于李** read 关**, R15i-16).
