@@ -415,9 +415,14 @@ def _name_spans(run: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _opens_name(run: str, start: int) -> bool:
+    """Whether a name may open at ``start`` of ``run`` by what stands before it, no name counted."""
+    return start == 0 or _after_role(run[:start]) or run[:start].endswith(_leads())
+
+
 def _masked_run(run: str) -> str:
     if GAP.search(run):  # 护林员彭 丽巡护日志: a padded name (R15n-11)
-        return masked_across_gaps(run, _name_spans)
+        return masked_across_gaps(run, _name_spans, _opens_name)
     return masked(run, _name_spans(run))
 
 

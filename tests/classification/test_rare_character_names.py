@@ -67,3 +67,14 @@ def test_a_blank_no_name_spans_is_kept(path: str) -> None:
     shown = mask_person_names(f"/data/{path}")
     assert shown.count(" ") == path.count(" ") and "王芳" not in shown
     assert shown == f"/data/{path}".replace("王芳", "王**")
+
+
+@pytest.mark.parametrize("path, shown", [
+    # words apart, each read alone: a name read across a blank that pads no name is words run together
+    ("王芳 安全 安全.csv", "王** 安全 安全.csv"),  # 全 安全 read as a name after the name 王芳
+    ("村长 安全 会议.csv", "村长 安全 会议.csv"),  # 村长安 ends in the place 长安: no lead of 全 in 安全
+    ("李建国 属实.csv", "李** 属实.csv"),  # the name read alone is never cut by one read across the blank
+    ("王 芳 李 强.csv", "王** 李**.csv"),  # two padded names in a row
+])
+def test_a_blank_between_words_reads_each_word_alone(path: str, shown: str) -> None:
+    assert mask_person_names(f"/data/{path}") == f"/data/{shown}"
