@@ -32,8 +32,10 @@ from typing import Final
 
 import govsoc.classification.recognizers  # noqa: F401  (the registry, filled)
 from govsoc.classification.cn_codes import COMPOUND_SURNAMES
+from govsoc.classification.gapped_names import masked, masked_across_gaps
+from govsoc.classification.han import GAP, HAN
 from govsoc.classification.household_categories import ends_in_category
-from govsoc.classification.masking import mask
+from govsoc.classification.kin_given_names import KIN_AFTER, KIN_NAMED, ZI_GIVEN
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
@@ -211,7 +213,9 @@ _LANDMARKS: Final = frozenset("""
 #: is named so.
 _REGIONS: Final = frozenset({"巴音郭楞", "巴音布鲁克", "阿拉善", "阿勒泰", "阿克苏", "伊犁", "甘孜", "甘南"})
 
-_HAN_RUN: Final = re.compile(r"[\u4e00-\u9fa5]+")
+#: A run of Han characters (生僻字 of Extension A and later too: 王䶮, 马𬌗), gaps inside it (王　芳; R15n-11)
+_HAN_RUN: Final = re.compile(f"{HAN}+(?:{GAP.pattern}{HAN}+)*")
+_HAN_WORD: Final = re.compile(f"{HAN}+")
 _ROLE_WORDS: Final = frozenset((*ROLE_LEADS, *ROLE_TITLES))
 _NAMES: Final = PersonNameRecognizer()
 
@@ -251,7 +255,7 @@ def is_person_name(token: str) -> bool:
     of Tibetan, Uyghur, Kazakh or Mongolian name words: 扎西次仁, 阿不都热合曼; not a common or field word,
     not a place, not a kin or role word: 孙子, 孙女 and 边缘 open with a surname; nor one opening with
     a role word: 房东曹 of 房东曹国强, R15i-2)."""
-    return ((2 <= len(token) <= 4 or is_minority_name(token)) and _HAN_RUN.fullmatch(token) is not None
+    return ((2 <= len(token) <= 4 or is_minority_name(token)) and _HAN_WORD.fullmatch(token) is not None
             and not is_field_word(token) and token not in _ROLE_WORDS
             and token[:2] not in _ROLE_WORDS and token[:3] not in _ROLE_WORDS
             and token not in WORDS and not is_place(token) and not _opens_as_words(token)
@@ -295,19 +299,35 @@ def _name_at(run: str, start: int, depth: int = 0, *, role: bool = False) -> int
     if start and run.startswith(UNIT_LEADS, start) or _opens_with_lead(run, start) or _region_at(run, start):
         return 0
     names = [n for n in range(2, 9) if start + n <= len(run) and is_person_name(run[start:start + n])]
+    kin = 0 if names else _kin_named_at(run, start, depth)
+    names = names or [kin] * bool(kin)
     for length in names:
         rest = run[start + length:]
         if not rest or rest.startswith(FOLLOWS) or rest in RUN_ENDS:
             return length
     if length := name_before_title(run, start, names):  # 李明局长讲话, 任命王建国为 (R15n-10)
         return length
-    if role and (length := _name_after_role(run, start)):
+    if role and (length := _name_after_role(run, start) or kin):
         return length
     # names run together: the longest first (王小明李四: 王小明, not 王小 + 明李四), none opening
     # with a word (公务用 + 车登记 of 公务用车登记, R15i-17)
     if _opens_with_word(run, start):
         return 0
     return next((n for n in reversed(names) if depth < 3 and _name_at(run, start + n, depth + 1)), 0)
+
+
+def _kin_named_at(run: str, start: int, depth: int) -> int:
+    """3 where a child named 孙子X stands at ``start`` (孙 a surname, 子X the given name), else 0: X is
+    no word after the kin word (孙子女, 孙子们, 孙子的作业: _ROLE_WORDS, KIN_AFTER, FOLLOWS), the three
+    are a name but for the kin word (is_person_name's other tests), and no name follows the kin word
+    (孙子王小明 is 孙子 + 王小明, R15h-17)."""
+    token = run[start:start + 3]
+    if not token.startswith(KIN_NAMED) or len(token) < 3 or token in _ROLE_WORDS or token[2] in KIN_AFTER \
+            or run.startswith(FOLLOWS, start + 2) or token[2] not in ZI_GIVEN and start + 3 < len(run):
+        return 0
+    named = not is_field_word(token) and token not in WORDS and not is_place(token) \
+        and not _opens_as_words(token) and _NAMES.validate(token) is not None
+    return 3 if named and not _name_at(run, start + 2, depth + 1) else 0
 
 
 #: LEADS of two characters and more (关于, 给予, 授予): they open no name (关于李** read 关**, R15i-16).
@@ -408,8 +428,9 @@ def _category_at(run: str, start: int) -> int:
     return 3 if _name_at(run, start + 3) else 0
 
 
-def _masked_run(run: str) -> str:
-    shown: list[str] = []
+def _name_spans(run: str) -> list[tuple[int, int]]:
+    """The (start, end) of each person's name in ``run`` (Han characters, no gap)."""
+    spans: list[tuple[int, int]] = []
     start, after_name = 0, False
     while start < len(run):
         # not where the character completes a longer role word (交警 + 官 = 警官: 交警官王建国, R15n-2)
@@ -417,9 +438,21 @@ def _masked_run(run: str) -> str:
         lead = start == 0 or after_name or role or run[:start].endswith(_leads())
         length = _name_at(run, start, role=role) if lead else 0
         category = _category_at(run, start) if lead and not length else 0
-        shown.append(mask("name", run[start:start + length]) if length else run[start:start + (category or 1)])
+        if length:
+            spans.append((start, start + length))
         start, after_name = start + (length or category or 1), bool(length or category)
-    return "".join(shown)
+    return spans
+
+
+def _opens_name(run: str, start: int) -> bool:
+    """Whether a name may open at ``start`` of ``run`` by what stands before it, no name counted."""
+    return start == 0 or _after_role(run[:start]) or run[:start].endswith(_leads())
+
+
+def _masked_run(run: str) -> str:
+    if GAP.search(run):  # 护林员彭 丽巡护日志: a padded name (R15n-11)
+        return masked_across_gaps(run, _name_spans, _opens_name)
+    return masked(run, _name_spans(run))
 
 
 def mask_person_names(text: str) -> str:

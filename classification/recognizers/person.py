@@ -7,13 +7,15 @@ from __future__ import annotations
 from datetime import date
 
 from govsoc.classification.cn_codes import COMPOUND_SURNAMES, NOT_NAMES, SINGLE_SURNAMES, TRADITIONAL_SURNAMES
+from govsoc.classification.han import HAN
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
 from govsoc.classification.recognizers.identity import MINOR, under_fourteen
 
 __all__ = ["PersonNameRecognizer", "BirthDateRecognizer", "HEADING_AFTER"]
 
-_HAN = r"[\u4e00-\u9fa5]"
+#: a Han character, 生僻字 of Extension A and the supplementary planes too (王䶮, 马𬌗: R15n-11)
+_HAN = HAN
 #: Blanks that align names in a column: a space, an ideographic space, a no-break space.
 _ALIGNING = " \u3000\u00a0"
 #: Ends of a building's parts (3幢2单元1101室): no given name ends so.
