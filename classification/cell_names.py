@@ -130,8 +130,8 @@ TIES: Final = ("已", "因", "由", "系", "的", "等", "与", "和", "及", "�
 #: commonest nouns of a village register (全家, 林地, 庄稼, 农机). Before them, no one is named. Words that
 #: open names in use are left out (白天明, 南方, 查明华, 凌晨阳): a name dropped is the worse error.
 REMARK_OPENERS: Final = frozenset("""
-    尚未 尚在 尚可 尚能 尚无 尚有 明显 明确 容易 迟迟 宁愿 乐于 强烈 全部 全家 全天 全年 单独 单身 平时
-    平稳 经常 时常 计划 向来 连续 相互 尤其 应该 应当 原来 严重 满意 满足 符合 支持 包括 商量 谈心 解决 保证
+    尚未 尚在 尚能 尚无 尚有 明显 明确 容易 迟迟 宁愿 乐于 强烈 全部 全家 全天 全年 单独 单身 平时
+    平稳 经常 时常 计划 连续 相互 尤其 应该 应当 原来 严重 满意 满足 符合 支持 包括 商量 谈心 解决 保证
     申报 安排 安置 和睦 温饱 乔迁 海外 门口 皮肤 左腿 左眼 车祸 房租 林地 田地 田亩 庄稼 黄牛 农机
     农业 高标准 夏粮 秋粮 施肥 储蓄 季节 季节性 柴火 苗木 谷物 费用 花费 丰收 支出
 """.split())
@@ -181,18 +181,15 @@ def cell_names(values: Sequence[str], names: Recognizer, identifiers: Sequence[R
 
 def _said_of(value: str, hit: Match) -> bool:
     """Whether the name ``hit`` found after a role word in ``value`` (others are judged by role_names
-    alone: before a diagnosis or a title) names a person. Never when a verb of OBJECT_VERBS ending the
-    run follows its first two to four characters, which are that verb's object (户主黄桃种植, 丈夫车祸
-    身亡), nor when it or its first two characters are one of :data:`REMARK_OPENERS` (户主符合条件: 符合条,
-    户主满意: R15o-1). Always when it ends the Chinese run (户主王五, 妻子次仁卓玛) or what follows opens with
-    words said of a person (:data:`PERSON_SAID`, AFTER_PERSON, TIES, OBJECT_VERBS: 吸毒人员王桂兰正在社区戒毒,
-    户主王五种植茶叶), read as two characters when its third opens them (陈丽智 + 力残疾). Otherwise unless
-    it is an ordinary word cut in two: three characters leaving one after them to end the run (户主尚未脱贫:
-    尚未脱 + 贫, 户主南方打工). Any
-    other words after a name count (患者李秀英血压偏高, 吸毒人员赵建军社区戒毒中: R15n-6): a grade too low
-    is the worse error. After an office, a trade or a staff word (村长, 会计, 护林员) only before a
-    sign-off's act (SIGN_OFFS: 签字, 经手), AFTER_PERSON or TIES words (R15n-18). The free-text masker,
-    showing a remark, masks every such run all the same."""
+    alone: before a diagnosis or a title) names a person. Never when it or its first two characters
+    are one of :data:`REMARK_OPENERS` (户主符合条件: 符合条, 户主满意: R15o-1), nor when a verb of
+    OBJECT_VERBS ending the run follows its first two to four characters, which are that verb's object
+    (户主黄桃种植, 丈夫车祸身亡). After an office, a trade or a staff word (村长, 会计, 护林员) only before
+    a sign-off's act (SIGN_OFFS: 签字, 经手), AFTER_PERSON or TIES words, or ending the run (R15n-18).
+    Otherwise always: ending the run (户主王五, 妻子次仁卓玛), before words said of a person
+    (:data:`PERSON_SAID`: 吸毒人员王桂兰正在社区戒毒), before any other words (患者李秀英血压偏高: R15n-6)
+    and before one closing character (户主王建国家, 低保户李秀英户: R15p-1): a grade too low is the worse
+    error. The free-text masker, showing a remark, masks every such run all the same."""
     start, end = hit.start, hit.end
     if _AFTER_ROLE not in hit.reason:
         return True
@@ -202,12 +199,7 @@ def _said_of(value: str, hit: Match) -> bool:
         return True
     if value[:start].endswith(_OFFICES):  # an office's sign-off (R15n-18)
         return value.startswith((*SIGN_OFFS, *AFTER_PERSON, *TIES), end)
-    if any(_object_verb_at(value, at) for at in range(start + 2, start + _OBJECT_LIMIT + 1)):
-        return False
-    said = (*PERSON_SAID, *AFTER_PERSON, *TIES, *OBJECT_VERBS)
-    if value.startswith(said, end) or (end - start == 3 and value.startswith(said, start + 2)):
-        return True
-    return not (end - start == 3 and (end + 1 == len(value) or not _HAN.match(value[end + 1])))
+    return not any(_object_verb_at(value, at) for at in range(start + 2, start + _OBJECT_LIMIT + 1))
 
 
 def _object_verb_at(value: str, at: int) -> bool:
