@@ -49,15 +49,25 @@ HOUSEHOLD_KEYS: Final = frozenset({"户号", "户编号", "户籍号", "户籍�
 #: Values of a relation column (与户主关系) marking a household's head, as registers write them.
 HEADS: Final = frozenset({"户主", "本人", "户主本人", "本人户主", "户主(本人)", "户主（本人）", "本人(户主)",
                           "本人（户主）"})
+#: HEADS words naming a 户主, which mark a head under any heading.
+_HEADS_ANYWHERE: Final = frozenset(w for w in HEADS if "户主" in w)
 #: What a heading names the number of (户 of 户编码, 家庭 of 家庭ID, 户口簿 of 户口簿编号; lower case) when
 #: the number is a household's (R15n-7): a household's own words, and any word ending in 户 or 家庭 (农户,
 #: 贫困户, 低保家庭) but an account's, a customer's or a business's.
 _HOUSEHOLD_WORDS: Final = frozenset({"户", "家庭", "家庭户", "户籍", "户口", "户口簿", "户口本", "户主", "家庭档案",
                                      "户档案", "家户", "household", "family", "hh"})
-_NO_HOUSEHOLD: Final = frozenset({"账户", "帐户", "用户", "客户", "商户", "开户", "储户", "个体户", "网户", "机户",
-                                  "银行账户", "单位账户"})
+#: Words ending in 户 naming a household (农户, 贫困户, 低保户 ... 分散供养户): a heading's word ending in one of
+#: them numbers households. A list, not "any …户": accounts, customers and businesses end in 户 too (对公账户,
+#: 电力用户, 大客户, 特约商户, 个体工商户, 纳税户, 贷款户, 用水户: R15p-2), and a group of strangers linked
+#: as a household is graded 4级.
+_HOUSEHOLD_ENDS: Final = ("农户", "住户", "贫困户", "脱贫户", "低保户", "五保户", "特困户", "困难户", "监测户",
+                          "搬迁户", "危房户", "家庭户", "常住户", "军属户", "烈属户", "残疾户", "边缘户", "移民户",
+                          "拆迁户", "返贫户", "优抚户", "留守户", "空巢户", "独居户", "供养户", "家庭")
 #: Headings of a relation column other than those holding 关系 (与户主关系, 家庭关系代码), lower case.
 _RELATION_HEADINGS: Final = ("关系", "称谓", "relation", "yhzgx", "jtgx")
+#: Headings of a relation column within a household, whose codes may be GB/T 4761's (与户主关系, 家庭关系代码,
+#: 亲属关系, 称谓): not 劳动关系, 隶属关系 or 合同关系, whose digits are codes of other sets (R15p-2).
+_HOUSEHOLD_RELATION: Final = ("户主", "家庭", "亲属", "称谓", "relation", "yhzgx", "jtgx")
 #: GB/T 4761-2008 家庭关系代码, as a 户籍 export writes 与户主关系: two digits (01 本人, 02 户主, 10 配偶,
 #: 20 子, 30 女, 40 孙子女, 50 父母 ... 99 非亲属), and the census form's one digit (0 户主, 1 配偶, 2 子女
 #: ... 9 其他: 第七次全国人口普查表); the code set -> the codes of a household's head.
@@ -224,24 +234,29 @@ def household(field: str, columns: Sequence[ColumnSample], rows: Sequence[Sequen
 
 def _names_household(field: str) -> bool:
     """Whether the heading (lower case) numbers households: one of HOUSEHOLD_KEYS, or a number word
-    after a household's word (户编码, 户代码, 户口簿编号, 家庭档案号, 户主编号, 家庭ID, 农户编号: R15n-7), not
-    an account's or a customer's (账户号, 用户编号, 客户代码, 商户号)."""
+    after a household's word (户编码, 户代码, 户口簿编号, 家庭档案号, 户主编号, 家庭ID, 农户编号, 低保家庭编号:
+    R15n-7), not an account's, a customer's or a business's (账户号, 电力用户编号, 大客户编号, 个体工商户编号:
+    R15p-2)."""
     if field in HOUSEHOLD_KEYS:
         return True
     what = _record_kind(field)
-    return what in _HOUSEHOLD_WORDS or (what.endswith(("户", "家庭")) and what not in _NO_HOUSEHOLD)
+    return what in _HOUSEHOLD_WORDS or what.endswith(_HOUSEHOLD_ENDS)
 
 
 def _head_marks(heading: str, cells: Sequence[str]) -> frozenset[str]:
-    """The values marking a household's head in a column headed ``heading``: the words of HEADS
-    under any heading (one 户主 a household, whatever the column is called: 称谓, 成员类型), and under a
-    relation heading (与户主关系, 家庭关系, 称谓) whose values are all codes of one RELATION_CODES set,
-    that set's head codes (02 户主 of GB/T 4761, as a 户籍 export writes them: R15n-7)."""
-    if not any(word in heading.strip().lower() for word in _RELATION_HEADINGS):
-        return HEADS
+    """The values marking a household's head in a column headed ``heading``: under a relation heading
+    (与户主关系, 家庭关系, 称谓) the words of HEADS, and where its values are three codes or more of one
+    RELATION_CODES set and the heading is a household's (not 劳动关系, 隶属关系), that set's head codes (02
+    户主 of GB/T 4761, as a 户籍 export writes them: R15n-7); under any other heading only the words naming
+    a 户主 (成员类型: 户主), not 本人, which says who signed or collected (领取方式, 签字人: R15p-2)."""
+    heading = heading.strip().lower()
+    if not any(word in heading for word in _RELATION_HEADINGS):
+        return _HEADS_ANYWHERE
     values = {v.strip() for v in cells if v.strip()}
+    if heading not in ("关系", "relation") and not any(word in heading for word in _HOUSEHOLD_RELATION):
+        return HEADS
     for code, heads in RELATION_CODES:
-        if values and all(code.fullmatch(v) for v in values):
+        if len(values) >= 3 and all(code.fullmatch(v) for v in values):  # codes of kin, not a 0/1 flag
             return HEADS | heads
     return HEADS
 

@@ -65,6 +65,19 @@ def test_a_household_key_under_any_heading_links_the_members_to_the_head(tmp_pat
     ("小组编号", "职级", ("02", "10", "20")),
     # two-digit codes under a relation heading with no head code (10 配偶, 20 子, 30 女)
     ("小组编号", "关系", ("10", "20", "30")),
+    # accounts, customers, businesses and loans end in 户 too (R15p-2)
+    ("对公账户号", None, PLAIN),
+    ("电力用户编号", None, PLAIN),
+    ("大客户编号", None, PLAIN),
+    ("个体工商户编号", None, PLAIN),
+    ("贷款户编号", None, PLAIN),
+    ("用水户号", None, PLAIN),
+    # 本人 says who collected or signed, under no relation heading
+    ("单位编号", "领取方式", ("本人", "代领", "代领")),
+    ("合同编号", "签字人", ("本人", "委托人", "委托人")),
+    # digits under a heading of 关系 that is no household's: a flag, another code set
+    ("单位编号", "劳动关系", ("0", "1", "1")),
+    ("单位编号", "隶属关系代码", ("02", "40", "50")),
 ])
 def test_a_key_no_household_names_links_none(tmp_path: Path, key: str, relation: str | None,
                                              relations: tuple[str, ...]) -> None:
