@@ -245,7 +245,7 @@ def _names_household(field: str) -> bool:
 
 def _head_marks(heading: str, cells: Sequence[str]) -> frozenset[str]:
     """The values marking a household's head in a column headed ``heading``: under a relation heading
-    (与户主关系, 家庭关系, 称谓) the words of HEADS, and where its values are three codes or more of one
+    (与户主关系, 家庭关系, 称谓) the words of HEADS, and where its values are two codes or more of one
     RELATION_CODES set and the heading is a household's (not 劳动关系, 隶属关系), that set's head codes (02
     户主 of GB/T 4761, as a 户籍 export writes them: R15n-7); under any other heading only the words naming
     a 户主 (成员类型: 户主), not 本人, which says who signed or collected (领取方式, 签字人: R15p-2)."""
@@ -256,7 +256,7 @@ def _head_marks(heading: str, cells: Sequence[str]) -> frozenset[str]:
     if heading not in ("关系", "relation") and not any(word in heading for word in _HOUSEHOLD_RELATION):
         return HEADS
     for code, heads in RELATION_CODES:
-        if len(values) >= 3 and all(code.fullmatch(v) for v in values):  # codes of kin, not a 0/1 flag
+        if len(values) >= 2 and all(code.fullmatch(v) for v in values):  # codes of kin, not one flag
             return HEADS | heads
     return HEADS
 
