@@ -119,9 +119,7 @@ def rotations_home(log: Path, rotated: Path) -> Path | None:
     log's olddir (R11q-2: its copies there are the log's). Nothing else on disk names the olddir of
     a copy or copytruncate, whose log's inode never moves there. Only a regular file other than the
     log is a log of that folder: a link there (old/app.log -> ../app.log, dangling or not) is none,
-    or every copy in the olddir was read whole again (R11s-5: 240 stored of 75); nor is a copy of
-    the log's first bytes (an archive put there by hand: R11s-5's o3f, 270 stored of 75). Another
-    host's log there holds lines of its own (R11r-5)."""
+    or every copy in the olddir was read whole again (R11s-5: 240 stored of 75)."""
     if rotation_age(log, rotated) is not None:
         return log
     if rotated_name_age(log.name, rotated.name) is None or same_folder(log.parent, rotated.parent):
@@ -131,7 +129,7 @@ def rotations_home(log: Path, rotated: Path) -> Path | None:
 
 
 def _another_log(home: Path, log: Path) -> bool:
-    """Whether ``home`` is a regular file (not a link), not the file at ``log`` nor a copy of it."""
+    """Whether ``home`` is a regular file (not a link) and not the file at ``log``."""
     try:
         held = os.lstat(home)
     except OSError:
@@ -142,28 +140,7 @@ def _another_log(home: Path, log: Path) -> bool:
         live = os.stat(log)
     except OSError:
         return True
-    return (held.st_dev, held.st_ino) != (live.st_dev, live.st_ino) and not _begins(log, home)
-
-
-#: How many first bytes of a file named as the log elsewhere are compared with the log's.
-_HEAD_BYTES = 4096
-
-
-def _begins(log: Path, home: Path) -> bool:
-    """Whether the file at ``log`` begins with all of ``home``'s content, by a read at two places
-    (its first bytes and the digest of those ending where ``home`` ends: a log only grows; a copy
-    found where a log is no longer its beginning is another's). An empty ``home`` copies nothing."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOFOLLOW
-    try:
-        with open(os.open(home, flags), "rb") as kept, open(os.open(log, flags & ~os.O_NOFOLLOW), "rb") as live:
-            size = os.fstat(kept.fileno()).st_size
-            if not size or not stat.S_ISREG(os.fstat(kept.fileno()).st_mode) or os.fstat(live.fileno()).st_size < size:
-                return False
-            head = min(size, _HEAD_BYTES)
-            return (kept.read(head) == live.read(head)
-                    and read_tail_digest(kept.fileno(), size) == read_tail_digest(live.fileno(), size))
-    except OSError:
-        return False
+    return (held.st_dev, held.st_ino) != (live.st_dev, live.st_ino)
 
 
 @contextlib.contextmanager

@@ -263,27 +263,6 @@ class Copies:
                 return Compared(judged=_Judged(identity=candidate.identity, size=extent[0], tail=extent[1]), log=log)
         return Compared(judged=_Judged(identity=""))
 
-    def of_log_at(self, view: FileView, log: Checkpoint | None, path: Path) -> bool:
-        """Whether ``view``, a file found beside the log path ``path`` that no checkpoint knows, holds
-        only the first bytes of ``log``'s file there now (that file, holding what was read of it):
-        logrotate's ``copy`` of a log whose checkpoint was taken too late to be matched by its first
-        bytes (a quiet log registered only in this run: R11t-4, the copy read AND the log from byte
-        0, 25 stored of 15). Its lines are the log's, read there; it is judged a copy (marked, as
-        :meth:`copied` would). A log truncated or recreated since (copytruncate, create) no longer
-        begins with the copy's bytes: its generation is no copy and is read (R11s-2). No ``log``
-        (the file at the path not read as lines): no copy."""
-        if log is None:
-            return False
-        with still_at_path(log, path) as original:
-            try:
-                extent = copy_extent(view, original) if original is not None else None
-            except (OSError, ParseError):
-                extent = None
-        if extent is None:
-            return False
-        self._keep(view, _Judged(identity=log.identity, size=extent[0], tail=extent[1]))
-        return True
-
     def stale(self, view: FileView, log: Checkpoint) -> bool:
         """Whether ``view``, matched to the checkpoint ``log`` by its bytes (not its inode), is a
         stale copy of that log: a newer rotated file holds what was read of the log too and begins

@@ -12,7 +12,6 @@ happens in a one-shot run when a path rotated since the previous run.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 import threading
@@ -383,11 +382,6 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
     first_look = earlier.first_look_seconds if earlier is not None and not previous else None
     path_read = current is not None and current.read_to > 0
     unread = [f for f in siblings.unread(gone, first_look, path_read=path_read) if f not in listed]
-    # a copy of the file read on here (logrotate `copy` of a quiet log, registered only now:
-    # R11t-4, read twice) is judged so: its read passes it over, said (pipeline.COPY_NOTE)
-    for copy in unread:
-        with contextlib.suppress(ParseError):
-            pipeline.copies.of_log_at(_look(pipeline, copy), current, path)
     for behind in siblings.behind:  # kept by its modification time: said and counted (R11i-6)
         why = (f"not read as a generation of {path_text(str(path))}: modified before the path was first looked at, "
                "changed after (history renamed by a rotation, or a writer or copy that keeps its time behind); "

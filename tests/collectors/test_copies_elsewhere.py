@@ -57,25 +57,6 @@ def test_a_copy_in_an_olddir_holding_a_link_named_as_the_log_is_not_read_again(t
         assert numbers(home) == list(range(start + 15)), said
 
 
-def test_a_copy_in_an_olddir_holding_a_copy_named_as_the_log_is_not_read_again(tmp_path: Path) -> None:
-    # R11s-5, its regular-file case: old/app.log, a copy of the log's first 30 lines (an archive
-    # put there by hand), made old/ "a folder with its own log", so every `copy` there was read
-    # whole again (o3f.sh: 270 stored of 75; 86d4d88 105: old/app.log's own 30, a file named)
-    logs, home = tmp_path / "logs", tmp_path / "home"
-    old = logs / "old"
-    old.mkdir(parents=True)
-    log = logs / "app.log"
-    write(log, 0, 30)
-    ingest(home, str(log))
-    (old / "app.log").write_bytes(log.read_bytes())
-    for start in (30, 45, 60):
-        write(log, start, 10)
-        logrotate(logs, log, "copy", "rotate 4", f"olddir {old}")
-        write(log, start + 10, 5)
-        said = ingest(home, str(log), str(old))
-        assert numbers(home) == sorted([*range(start + 15), *range(30)]), said
-
-
 def test_a_copy_in_the_logs_folder_reached_by_its_real_path_is_not_read_again(tmp_path: Path) -> None:
     # R11q-3 L1: the log read through a link to its folder (/var/log/portal -> /data/logs/portal),
     # a `copy` rotation, then a run by the real path: its folder compared as spelled, the copy

@@ -167,29 +167,3 @@ def test_a_file_read_through_a_folder_link_since_removed_is_read_on_as_a_generat
     (tmp_path / "link").unlink()
     assert path_run(pipeline, log) == ["app.1.log", "app.log"]
     assert sqlite_store.count(Query()) == 45
-
-
-@pytest.mark.parametrize(("method", "extension", "read"), [
-    # R11t-4: `copy` leaves app.log whole; its copy app.1.log was read by the first-look time rule
-    # AND app.log from byte 0: 25 stored of 15 (the log registered only now: no copy judged)
-    ("copy", "extension .log", ["app.log"]),
-    ("copy", "", ["app.log"]),  # the same with default naming (app.log.1: R11f N5's rule)
-    # guards (R11s-2): a log truncated or recreated keeps its generation read
-    ("copytruncate", "extension .log", ["app.1.log", "app.log"]),
-    ("copytruncate", "", ["app.log.1", "app.log"]),
-    ("create", "", ["app.log.1", "app.log"]),
-])
-def test_a_quiet_logs_copy_is_read_from_the_log_not_twice(
-        tmp_path: Path, sqlite_store: SqliteStore, method: str, extension: str, read: list[str]) -> None:
-    logs = tmp_path / "logs"
-    logs.mkdir()
-    log = logs / "app.log"
-    log.touch()
-    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
-    assert path_run(pipeline, log) == []
-    write(log, 0, 10)
-    logrotate(logs, log, method, *([extension] if extension else []))
-    write(log, 10, 5)
-    assert path_run(pipeline, log) == read
-    originals = [str(e.get("event.original")) for e in sqlite_store.search(Query())]
-    assert len(originals) == len(set(originals)) == 15
