@@ -33,7 +33,7 @@ from typing import Final
 
 from govsoc.classification.identifier_names import is_person_name
 from govsoc.classification.recognizer import Match, Recognizer
-from govsoc.classification.role_names import OFFICES, SIGN_OFFS, role_name_hits
+from govsoc.classification.role_names import CASE_ROLES, OFFICES, SIGN_OFFS, role_name_hits
 
 __all__ = ["AFTER_PERSON", "CellNames", "OBJECT_VERBS", "PERSON_SAID", "REMARK_OPENERS", "STATUS_KINDS", "TIES",
            "cell_names"]
@@ -197,7 +197,7 @@ def _said_of(value: str, hit: Match) -> bool:
         return False
     if end >= len(value) or not _HAN.match(value[end]):
         return True
-    if value[:start].endswith(_OFFICES):  # an office's sign-off (R15n-18)
+    if value[:start].endswith(_OFFICES) and not value[:start].endswith(CASE_ROLES):  # an office's sign-off (R15n-18)
         return value.startswith((*SIGN_OFFS, *AFTER_PERSON, *TIES), end)
     return not any(_object_verb_at(value, at) for at in range(start + 2, start + _OBJECT_LIMIT + 1))
 

@@ -364,6 +364,18 @@ def _role_words() -> tuple[str, ...]:
     return (*ROLE_LEADS, *ROLE_TITLES, *(w for w in PersonNameRecognizer.CONTEXT if not w.isascii() and len(w) > 1))
 
 
+def _role_word_at(run: str, start: int) -> int:
+    """The length of a listed role word of three characters and more opening at ``start`` of ``run``
+    (班主任, 护林员, 网格员), else 0: no name opens inside it."""
+    return next((len(w) for w in _long_role_words() if run.startswith(w, start)), 0)
+
+
+@cache
+def _long_role_words() -> tuple[str, ...]:
+    """The role words of three characters and more, the longest first."""
+    return tuple(sorted({w for w in _role_words() if len(w) >= 3}, key=len, reverse=True))
+
+
 def _after_role(before: str) -> bool:
     """Whether ``before`` ends in a role or kin word, listed or shaped as one (R15k-2), or in a
     household's or people's category (易地搬迁户, 残疾人家庭, 失地农民: ends_in_category, R15n-17)."""
@@ -436,6 +448,9 @@ def _name_spans(run: str) -> list[tuple[int, int]]:
         # not where the character completes a longer role word (交警 + 官 = 警官: 交警官王建国, R15n-2)
         role = start > 0 and _after_role(run[:start]) and not _after_role(run[:start + 1])
         lead = start == 0 or after_name or role or run[:start].endswith(_leads())
+        if lead and (word := _role_word_at(run, start)):  # 班主任王建国: no name 班主 + 任王建 (R15q-1)
+            start, after_name = start + word, False
+            continue
         length = _name_at(run, start, role=role) if lead else 0
         category = _category_at(run, start) if lead and not length else 0
         if length:

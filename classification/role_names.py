@@ -49,7 +49,7 @@ from govsoc.classification.recognizers.person import HEADING_AFTER, PersonNameRe
 from govsoc.classification.role_titles import ROLE_TITLES
 from govsoc.classification.titled_names import STAFF
 
-__all__ = ["OFFICES", "SIGN_OFFS", "role_name_hits", "is_role_heading", "name_share"]
+__all__ = ["CASE_ROLES", "OFFICES", "SIGN_OFFS", "role_name_hits", "is_role_heading", "name_share"]
 
 _HAN: Final = r"[\u4e00-\u9fa5]"
 #: Kin words and roles that 情况说明 and case notes put before a name as the headings do (户主王五，
@@ -75,6 +75,9 @@ _ROLES: Final = sorted({*(w for w in PersonNameRecognizer.CONTEXT if not w.isasc
 OFFICES: Final = frozenset(w for w in {*ROLE_TITLES, *STAFF}
                            if not any(r in w for r in (*KIN_AND_ROLES, *PersonNameRecognizer.CONTEXT)
                                       if not r.isascii()))
+#: Role words that are no office, a name after which counts as after a kin or case role (法人代表, 村民代表:
+#: they end in an office word, 代表, but say whose the name is, R15q-10).
+CASE_ROLES: Final = tuple(sorted((r for r in _ROLES if r not in OFFICES), key=len, reverse=True))
 #: Characters that make a role word part of a longer one: 负责人员 (staff), 申请人数 (a count), 申请人们.
 _LONGER_WORD: Final = "员数们群次"
 #: Words that make a role word part of a heading (与户主关系, 申请人类型, 监护人信息), not a name.

@@ -27,7 +27,8 @@ STAFF: Final = ("护林员", "网格员", "协管员", "保洁员", "驾驶员",
                 "陪审员", "监察员", "公务员", "村干部", "驻村干部", "乡干部")
 #: Verbs of appointment and removal that a name follows, and 为 ends (任命王建国为…, 聘任李明为…):
 #: 《党政领导干部选拔任用工作条例》's notices.
-APPOINTS: Final = ("任命", "任免", "聘任", "聘用", "提名", "推荐", "推选", "选举", "委任", "任用", "免去")
+APPOINTS: Final = ("任命", "任免", "聘任", "聘用", "提名", "推荐", "推选", "选举", "委任", "任用", "免去",
+                   "任命书", "任命状", "聘书", "聘任书", "聘用书")  # the appointment's document: 任命书王建国 (R15q-11)
 #: Words that qualify a title and read as names (常 + 务, 纪 + 检): before a title they are no one
 #: (常务副县长讲话, 纪检委员), though elsewhere the name reader keeps them (纪检王建国谈话记录: R15o-5).
 _QUALIFIERS: Final = frozenset({"常务", "纪检", "执行", "分管", "专职", "兼职", "首席"})
