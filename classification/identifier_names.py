@@ -39,7 +39,7 @@ from govsoc.classification.kin_given_names import KIN_AFTER, KIN_NAMED, ZI_GIVEN
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
-from govsoc.classification.role_titles import ROLE_SHAPES, ROLE_TITLES, continues_word
+from govsoc.classification.role_titles import ROLE_SHAPES, ROLE_TITLES
 from govsoc.classification.titled_names import APPOINTS, name_before_title
 
 __all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "ROLE_SHAPES", "ROLE_TITLES",
@@ -446,8 +446,7 @@ def _name_spans(run: str) -> list[tuple[int, int]]:
     start, after_name = 0, False
     while start < len(run):
         # not where the character completes a longer role word (交警 + 官 = 警官: 交警官王建国, R15n-2)
-        role = start > 0 and _after_role(run[:start]) and not _after_role(run[:start + 1]) \
-            and not continues_word(run[start - 1], run[start:])  # 水电工 + 程 is 水电工程 (R15q-13)
+        role = start > 0 and _after_role(run[:start]) and not _after_role(run[:start + 1])
         lead = start == 0 or after_name or role or run[:start].endswith(_leads())
         if lead and (word := _role_word_at(run, start)):  # 班主任王建国: no name 班主 + 任王建 (R15q-1)
             start, after_name = start + word, False

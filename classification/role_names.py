@@ -46,7 +46,7 @@ from govsoc.classification.invisible import INVISIBLE
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.recognizers.person import HEADING_AFTER, PersonNameRecognizer
-from govsoc.classification.role_titles import ROLE_TITLES, continues_word
+from govsoc.classification.role_titles import ROLE_TITLES
 from govsoc.classification.titled_names import STAFF
 
 __all__ = ["CASE_ROLES", "OFFICES", "SIGN_OFFS", "role_name_hits", "is_role_heading", "name_share"]
@@ -139,8 +139,7 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
     (the person-name recognizer); they may overlap hits the caller has, which it drops."""
     for m in _ROLE_THEN_NAME.finditer(text):
         role = m.group(1)
-        longer = text[m.end():m.end() + 1] in _LONGER_WORD and not _minority_name_at(text, m.end()) \
-            or continues_word(role, text[m.end():])
+        longer = text[m.end():m.end() + 1] in _LONGER_WORD and not _minority_name_at(text, m.end())
         if longer or text.startswith((*_HEADING_AFTER, *_REMARK_WORDS), m.end()) \
                 or _in_exception(text, m.start(1), role):
             continue

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["ROLE_SHAPES", "ROLE_TITLES", "continues_word"]
+__all__ = ["ROLE_SHAPES", "ROLE_TITLES"]
 
 #: Last characters and words of a role, whatever its office (入户调查人, 复核人, 协管员, 护林员, 驻村干部,
 #: 村书记, 村委会主任, 专职委员, 低保对象): a name may follow one in a file name or a sign-off label
@@ -30,24 +30,3 @@ ROLE_TITLES: Final = (
     "片警", "交警", "校医", "村监委", "记者", "编辑", "主播", "环卫工", "厨工", "帮厨", "木工", "瓦工", "钢筋工",
     "水电工", "临时工", "合同工", "护林工", "司炉工", "督导", "督学", "主管", "股东", "业主", "租客", "房客", "住户",
     "门卫", "助理", "车主", "公益岗", "学生", "患儿", "产妇", "孕妇", "伤者", "逝者", "访客", "船主")
-
-
-#: Characters making a role word ending in 工 or 管 part of an ordinary word (临时工 + 资 = 临时工资, 物业主管 +
-#: 理: R15q-13): none a common surname (程, 单, 商 are: 司炉工程芳 names 程芳).
-_CONTINUES: Final = {"工": "资作厂地具艺序期料", "管": "部理网道"}
-#: What follows 工程 in the names of procurement and construction files (水电工程验收, 合同工程量清单, 临时工程款支付):
-#: after 工 + 程, only these make 程 no surname (司炉工程芳谈话记录: 程芳, R15q-13).
-_PROJECT_WORDS: Final = ("验收", "预算", "结算", "决算", "建设", "施工", "招标", "投标", "监理", "质量", "进度", "造价",
-                         "合同", "管理", "项目", "公司", "机械", "图纸", "变更", "审计", "概况", "资料", "安全", "技术",
-                         "设计", "竣工", "开工", "维修", "改造", "规划", "计划", "方案", "档案", "款", "量", "师", "队",
-                         "部", "处", "科", "局", "院", "类", "费")
-
-
-def continues_word(role: str, after: str) -> bool:
-    """Whether ``after`` (the characters after ``role``) makes ``role`` part of an ordinary word (水电工 + 程验收
-    is 水电工程 + 验收), not a name after it."""
-    if not role or not after:
-        return False
-    if role[-1] == "工" and after[0] == "程":
-        return after.startswith(_PROJECT_WORDS, 1) or len(after) == 1
-    return after[0] in _CONTINUES.get(role[-1], "")

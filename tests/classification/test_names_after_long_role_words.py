@@ -32,23 +32,3 @@ def test_a_name_after_a_role_word_holding_another_is_masked_whole(name: str, sho
 ])
 def test_a_name_after_a_case_role_ending_in_an_office_word_is_counted(note: str) -> None:
     assert cell_names([note], FreeTextMasker().names).values == 1
-
-
-@pytest.mark.parametrize("name", ["水电工程验收", "合同工程量清单", "临时工程款支付", "环卫工程招标", "土木工程施工"])
-def test_a_trade_word_inside_工程_opens_no_name(name: str) -> None:
-    # 水电工 + 程验收 read as a trade and a name (R15q-13): 工程 continues the word
-    assert mask_person_names(name) == name
-
-
-@pytest.mark.parametrize("note", ["完成水电工程验收", "户主从事临时工程建设", "户主参与护林工程"])
-def test_a_remark_of_a_project_names_no_one(note: str) -> None:
-    assert cell_names([note], FreeTextMasker().names).values == 0
-
-
-def test_a_trade_before_a_name_still_leads_to_it() -> None:
-    assert mask_person_names("水电工王建国维修记录") == "水电工王**维修记录"
-
-
-@pytest.mark.parametrize(("name", "given"), [("司炉工程芳谈话记录", "芳"), ("合同工程国庆绩效", "国庆")])
-def test_a_name_of_surname_程_after_a_trade_is_still_masked(name: str, given: str) -> None:
-    assert given not in mask_person_names(name)
