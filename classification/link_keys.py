@@ -56,18 +56,23 @@ _HEADS_ANYWHERE: Final = frozenset(w for w in HEADS if "户主" in w)
 #: 贫困户, 低保家庭) but an account's, a customer's or a business's.
 _HOUSEHOLD_WORDS: Final = frozenset({"户", "家庭", "家庭户", "户籍", "户口", "户口簿", "户口本", "户主", "家庭档案",
                                      "户档案", "家户", "household", "family", "hh"})
-#: Words ending in 户 naming a household (农户, 贫困户, 低保户 ... 分散供养户): a heading's word ending in one of
-#: them numbers households. A list, not "any …户": accounts, customers and businesses end in 户 too (对公账户,
-#: 电力用户, 大客户, 特约商户, 个体工商户, 纳税户, 贷款户, 用水户: R15p-2), and a group of strangers linked
-#: as a household is graded 4级.
-_HOUSEHOLD_ENDS: Final = ("农户", "住户", "贫困户", "脱贫户", "低保户", "五保户", "特困户", "困难户", "监测户",
-                          "搬迁户", "危房户", "家庭户", "常住户", "军属户", "烈属户", "残疾户", "边缘户", "移民户",
-                          "拆迁户", "返贫户", "优抚户", "留守户", "空巢户", "独居户", "供养户", "家庭")
+#: Ends of the words ending in 户 that name no household: accounts, customers, businesses, loans and
+#: utility customers (账户, 对公账户, 电力用户, 大客户, 特约商户, 个体工商户, 纳税户, 贷款户, 用水户, 缴费户: R15p-2).
+#: Any other …户 is a household's (农户, 低保户, 建档立卡户, 受灾户, 帮扶户, 独生子女户: R15r-1): a list of
+#: households would miss some, and a register left unlinked is graded too low, the worse error.
+_NO_HOUSEHOLD_ENDS: Final = ("账户", "帐户", "用户", "客户", "商户", "开户", "储户", "个体户", "网户", "机户",
+                             "纳税户", "贷款户", "借款户", "缴费户", "水户", "电户", "气户", "企业户", "单位户",
+                             "对公户", "银行户", "法人户", "存款户")
 #: Headings of a relation column other than those holding 关系 (与户主关系, 家庭关系代码), lower case.
 _RELATION_HEADINGS: Final = ("关系", "称谓", "relation", "yhzgx", "jtgx")
-#: Headings of a relation column within a household, whose codes may be GB/T 4761's (与户主关系, 家庭关系代码,
-#: 亲属关系, 称谓): not 劳动关系, 隶属关系 or 合同关系, whose digits are codes of other sets (R15p-2).
-_HOUSEHOLD_RELATION: Final = ("户主", "家庭", "亲属", "称谓", "relation", "yhzgx", "jtgx")
+#: Relation headings that are no household's (劳动关系, 隶属关系代码, 合同关系): their digits are codes of
+#: other sets and 本人 in them no head (R15p-2). Any other relation heading may hold GB/T 4761's codes
+#: (与户主关系, 关系代码, 成员关系, 户内关系, 与本人关系, 人员关系: R15r-2).
+_OTHER_RELATIONS: Final = ("劳动", "隶属", "合同", "工作", "组织", "业务", "管理", "上下级", "行政", "财务", "代理",
+                           "委托", "债权", "债务", "担保", "社会", "经济", "投资", "股权", "控股", "所属", "服务",
+                           "供应", "合作")
+#: Headings besides those of _RELATION_HEADINGS under which 本人 marks a household's head (成员类型, 身份).
+_MEMBER_HEADINGS: Final = ("成员", "身份")
 #: GB/T 4761-2008 家庭关系代码, as a 户籍 export writes 与户主关系: two digits (01 本人, 02 户主, 10 配偶,
 #: 20 子, 30 女, 40 孙子女, 50 父母 ... 99 非亲属), and the census form's one digit (0 户主, 1 配偶, 2 子女
 #: ... 9 其他: 第七次全国人口普查表); the code set -> the codes of a household's head.
@@ -240,21 +245,23 @@ def _names_household(field: str) -> bool:
     if field in HOUSEHOLD_KEYS:
         return True
     what = _record_kind(field)
-    return what in _HOUSEHOLD_WORDS or what.endswith(_HOUSEHOLD_ENDS)
+    return what in _HOUSEHOLD_WORDS or what.endswith("家庭") \
+        or (what.endswith("户") and not what.endswith(_NO_HOUSEHOLD_ENDS))
 
 
 def _head_marks(heading: str, cells: Sequence[str]) -> frozenset[str]:
     """The values marking a household's head in a column headed ``heading``: under a relation heading
-    (与户主关系, 家庭关系, 称谓) the words of HEADS, and where its values are two codes or more of one
-    RELATION_CODES set and the heading is a household's (not 劳动关系, 隶属关系), that set's head codes (02
-    户主 of GB/T 4761, as a 户籍 export writes them: R15n-7); under any other heading only the words naming
-    a 户主 (成员类型: 户主), not 本人, which says who signed or collected (领取方式, 签字人: R15p-2)."""
+    (与户主关系, 关系代码, 称谓) the words of HEADS, and where its values are two codes or more of one
+    RELATION_CODES set, that set's head codes (02 户主 of GB/T 4761, as a 户籍 export writes them: R15n-7);
+    under a member heading (成员类型, 身份) the words of HEADS; under any other heading, and under a
+    relation that is no household's (劳动关系, 隶属关系代码: R15p-2), only the words naming a 户主, not 本人,
+    which says who signed or collected (领取方式, 签字人, 当事人类型: R15p-2)."""
     heading = heading.strip().lower()
-    if not any(word in heading for word in _RELATION_HEADINGS):
+    if any(word in heading for word in _OTHER_RELATIONS):
         return _HEADS_ANYWHERE
+    if not any(word in heading for word in _RELATION_HEADINGS):
+        return HEADS if any(word in heading for word in _MEMBER_HEADINGS) else _HEADS_ANYWHERE
     values = {v.strip() for v in cells if v.strip()}
-    if heading not in ("关系", "relation") and not any(word in heading for word in _HOUSEHOLD_RELATION):
-        return HEADS
     for code, heads in RELATION_CODES:
         if len(values) >= 2 and all(code.fullmatch(v) for v in values):  # codes of kin, not one flag
             return HEADS | heads

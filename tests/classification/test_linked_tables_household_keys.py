@@ -50,6 +50,16 @@ def _levels(path: Path, key: str, relation: str | None, relations: tuple[str, ..
     ("低保证号", "与户主关系", ("户主本人", "妻", "子")),
     # a relation column headed 称谓
     ("低保证号", "称谓", PLAIN),
+    # household categories no list holds (R15r-1)
+    ("建档立卡户编号", None, PLAIN),
+    ("受灾户编号", None, PLAIN),
+    ("独生子女户编号", None, PLAIN),
+    # GB/T 4761 codes under other relation headings (R15r-2)
+    ("低保证号", "关系代码", ("02", "10", "20")),
+    ("低保证号", "成员关系", ("02", "10", "20")),
+    ("低保证号", "与本人关系", ("02", "10", "20")),
+    # 本人 under a member heading
+    ("低保证号", "成员类型", ("本人", "配偶", "子女")),
 ])
 def test_a_household_key_under_any_heading_links_the_members_to_the_head(tmp_path: Path, key: str,
                                                                          relation: str | None,
