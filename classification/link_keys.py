@@ -66,10 +66,11 @@ _NO_HOUSEHOLD_ENDS: Final = ("账户", "帐户", "用户", "客户", "商户", "
 #: Headings of a relation column other than those holding 关系 (与户主关系, 家庭关系代码), lower case.
 _RELATION_HEADINGS: Final = ("关系", "称谓", "relation", "yhzgx", "jtgx")
 #: Relation headings that are no household's (劳动关系, 隶属关系代码, 合同关系): their digits are codes of
-#: other sets and 本人 in them no head (R15p-2). Any other relation heading may hold GB/T 4761's codes
-#: (与户主关系, 关系代码, 成员关系, 户内关系, 与本人关系, 人员关系: R15r-2).
+#: other sets and 本人 in them no head (R15p-2). Not a relation to a person (与服务对象关系, 与委托人关系:
+#: family words, R15s-5), nor 社会关系 (a cadre form's family and kin). Any other relation heading may hold
+#: GB/T 4761's codes (与户主关系, 关系代码, 成员关系, 户内关系, 与本人关系, 人员关系: R15r-2).
 _OTHER_RELATIONS: Final = ("劳动", "隶属", "合同", "工作", "组织", "业务", "管理", "上下级", "行政", "财务", "代理",
-                           "委托", "债权", "债务", "担保", "社会", "经济", "投资", "股权", "控股", "所属", "服务",
+                           "委托", "债权", "债务", "担保", "经济", "投资", "股权", "控股", "所属", "服务",
                            "供应", "合作")
 #: Headings besides those of _RELATION_HEADINGS under which 本人 marks a household's head (成员类型, 身份).
 _MEMBER_HEADINGS: Final = ("成员", "身份")
@@ -257,7 +258,7 @@ def _head_marks(heading: str, cells: Sequence[str]) -> frozenset[str]:
     relation that is no household's (劳动关系, 隶属关系代码: R15p-2), only the words naming a 户主, not 本人,
     which says who signed or collected (领取方式, 签字人, 当事人类型: R15p-2)."""
     heading = heading.strip().lower()
-    if any(word in heading for word in _OTHER_RELATIONS):
+    if not heading.startswith("与") and any(word in heading for word in _OTHER_RELATIONS):
         return _HEADS_ANYWHERE
     if not any(word in heading for word in _RELATION_HEADINGS):
         return HEADS if any(word in heading for word in _MEMBER_HEADINGS) else _HEADS_ANYWHERE

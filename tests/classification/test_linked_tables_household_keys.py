@@ -60,6 +60,10 @@ def _levels(path: Path, key: str, relation: str | None, relations: tuple[str, ..
     ("低保证号", "与本人关系", ("02", "10", "20")),
     # 本人 under a member heading
     ("低保证号", "成员类型", ("本人", "配偶", "子女")),
+    # a relation to a person, or a cadre form's 社会关系, holding family words (R15s-5)
+    ("低保证号", "与服务对象关系", ("本人", "配偶", "子女")),
+    ("低保证号", "与委托人关系", ("本人", "配偶", "子女")),
+    ("低保证号", "社会关系", ("本人", "配偶", "子女")),
 ])
 def test_a_household_key_under_any_heading_links_the_members_to_the_head(tmp_path: Path, key: str,
                                                                          relation: str | None,
