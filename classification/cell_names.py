@@ -35,7 +35,7 @@ from govsoc.classification.identifier_names import is_person_name
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.role_names import CASE_ROLES, OFFICES, SIGN_OFFS, role_name_hits
 
-__all__ = ["AFTER_PERSON", "CellNames", "OBJECT_VERBS", "PERSON_SAID", "REMARK_OPENERS", "STATUS_KINDS", "TIES",
+__all__ = ["AFTER_PERSON", "CellNames", "OBJECT_VERBS", "REMARK_OPENERS", "STATUS_KINDS", "TIES",
            "cell_names"]
 
 #: Sensitive recognizer id -> the status words naming a person of its category (PIPL art. 28).
@@ -74,37 +74,13 @@ _LIST_FIELD: Final = re.compile(r"男|女|男性|女性|[\u4e00-\u9fa5]{1,4}族|
 _LIST_LABEL: Final = re.compile(r"[\u4e00-\u9fa5A-Za-z]{1,8}(?:[：:]|为|是)")
 #: What a remark writes right after the person it names (R15k-6): case work's acts (经办人张建国核实,
 #: 网格员陈丽走访, 村干部韩伟陪同), the named person's state or life event (李秀英入住敬老院, 王桂兰已去世,
-#: 孙志强二级). With :data:`TIES` and :data:`PERSON_SAID` the words by which a name is said of a person.
+#: 孙志强二级). With :data:`TIES` the words by which a name is said of a person.
 AFTER_PERSON: Final = (
     "核实", "核查", "核验", "走访", "陪同", "上门", "入户", "随访", "签字", "签名", "签收", "确认", "办理",
     "代办", "代领", "申请", "来访", "来电", "反映", "帮扶", "联系", "监护", "赡养", "抚养", "照料", "入住",
     "卧床", "残疾", "患病", "患有", "身患", "无业", "务工", "务农", "外出", "在外", "去世", "病故", "死亡",
     "离婚", "结婚", "丧偶", "就读", "上学", "居住", "生活", "住院", "服刑", "戒毒", "一级", "二级", "三级",
     "四级", "夫妇", "之子", "之女", "本人")
-#: What opens the predicate of a sentence whose subject is a person (R15n-6, R15o-1): the words a
-#: remark says of the person named before them, by kind. A name is said of a person when these, or
-#: AFTER_PERSON or TIES, open the words after it; a word cut in two (全家外 + 出务工, 尚未脱 + 贫,
-#: 符合条 + 件) leaves a fragment there, which none of them opens.
-PERSON_SAID: Final = (
-    # time, aspect and frequency (吸毒人员王桂兰正在社区戒毒, 定期尿检, 老伴陈丽常年卧床, 今年78岁)
-    "正在", "定期", "长期", "常年", "一直", "目前", "至今", "仍", "还", "曾", "多次", "经常", "按时", "规律", "每月",
-    "今年", "现年", "年满", "年老", "年迈",
-    # copula, negation, having, prepositions opening what is said (为低保对象, 属特困, 无儿无女, 未婚, 有精神疾病,
-    # 向村委会申请, 被评为, 于2023年去世, 将, 自述)
-    "为", "属", "是", "无", "有", "没有", "未", "不", "非", "被", "向", "于", "将", "把", "从", "到", "对",
-    "给", "跟", "随", "也", "均", "都", "又", "再", "共", "经", "称", "说", "岁", "男", "女",
-    # what a person says, wants or receives (表示同意, 要求复核, 拒绝签字, 享受低保, 领取补贴, 纳入监测)
-    "表示", "要求", "拒绝", "同意", "放弃", "提出", "提交", "承诺", "希望", "享受", "领取", "申领", "获得", "纳入",
-    "列入", "参加", "接受", "持有", "持证",
-    # illness and its care (确诊肺结核, 病情稳定, 服药, 复吸, 尿检, 康复)
-    "患", "确诊", "诊断", "病情", "病重", "病逝", "生病", "服药", "出院", "复吸", "吸毒", "尿检", "康复", "瘫痪",
-    "失明", "失聪", "身体",
-    # disability kinds and grades (智力残疾, 视力二级残疾, 肢体残疾三级, 重度)
-    "智力", "视力", "听力", "言语", "肢体", "精神", "多重", "重度", "中度", "轻度",
-    # household, kin and life (独自居住, 一人生活, 家庭困难, 家住王家村, 父亲去世, 户口迁出, 丧失劳动能力)
-    "独自", "独居", "一人", "一家", "家庭", "家住", "家中", "家有", "子女", "父亲", "母亲", "父母", "配偶", "丈夫",
-    "妻子", "儿子", "女儿", "老伴", "户口", "户籍", "未婚", "已婚", "离异", "出生", "丧失", "失业", "下岗", "退休",
-    "签订", "自述")
 #: Verbs whose object or cause a remark writes before them, right after a role word (R15k-6): what a
 #: household head grows, raises or does (户主黄桃种植, 户主牛羊养殖, 户主林地承包, 户主石屋改造) and what
 #: befell a person or their money (丈夫车祸身亡, 申请人余款未结). Ending the remark (or before a word
@@ -187,7 +163,7 @@ def _said_of(value: str, hit: Match) -> bool:
     (户主黄桃种植, 丈夫车祸身亡). After an office, a trade or a staff word (村长, 会计, 护林员) only before
     a sign-off's act (SIGN_OFFS: 签字, 经手), AFTER_PERSON or TIES words, or ending the run (R15n-18).
     Otherwise always: ending the run (户主王五, 妻子次仁卓玛), before words said of a person
-    (:data:`PERSON_SAID`: 吸毒人员王桂兰正在社区戒毒), before any other words (患者李秀英血压偏高: R15n-6)
+    (吸毒人员王桂兰正在社区戒毒), before any other words (患者李秀英血压偏高: R15n-6)
     and before one closing character (户主王建国家, 低保户李秀英户: R15p-1): a grade too low is the worse
     error. The free-text masker, showing a remark, masks every such run all the same."""
     start, end = hit.start, hit.end
