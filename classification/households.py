@@ -79,6 +79,8 @@ KIN: Final = re.compile(
     r"姑母|姑父|侄子|侄女|外甥女?|亲属|家属|亲戚)")
 #: Kin words naming a spouse: one in a family (two in each key are a flag's 1s, not spouses).
 _SPOUSES: Final = frozenset({"配偶", "妻", "妻子", "丈夫", "夫", "爱人", "老伴", "10", "11", "12"})
+#: Kin words naming one person of a family: two 父亲 under a key are two students' fathers (与学生关系).
+_ONCE: Final = _SPOUSES | {"父亲", "母亲", "爸爸", "妈妈", "岳父", "岳母", "公公", "婆婆"}
 #: Headings of a column saying how each member is related (与户主关系, 家庭关系代码, 称谓, 成员类型, 人员身份,
 #: 亲属, 家庭角色), lower case; not a column of sexes (成员性别: 女 is also a daughter's word).
 _RELATION_HEADINGS: Final = ("关系", "称谓", "成员", "身份", "亲属", "家属", "角色", "relation", "yhzgx", "jtgx")
@@ -153,14 +155,15 @@ def _families(heading: str, cells: Sequence[str], repeated: Sequence[Sequence[in
 
 def _family(group: list[str], codes: tuple[frozenset[str], frozenset[str], frozenset[str]] | None) -> bool:
     """Whether one key's relation values are a family's: kin in them, a spouse at most once, each head
-    at most once (户主 and 本人 both: a relation to an applicant, R15s-7), and with codes a head's code."""
+    and each parent at most once (户主 and 本人 both: a relation to an applicant, R15s-7), and with codes
+    a head's code."""
     if codes is not None:
         _, heads, kin = codes
         one_head = any(v in heads for v in group) and all(group.count(h) <= 1 for h in heads)
         return one_head and any(v in kin for v in group) and sum(1 for v in group if v in _SPOUSES | {"1"}) <= 1
     if not any(KIN.fullmatch(v) for v in group):
         return False
-    return sum(1 for v in group if v in _SPOUSES) <= 1 and all(group.count(h) <= 1 for h in HEADS)
+    return sum(1 for v in group if v in _SPOUSES) <= 1 and all(group.count(w) <= 1 for w in HEADS | _ONCE)
 
 
 def _strangers(cells: Sequence[str], repeated: Sequence[Sequence[int]], least: int) -> bool:

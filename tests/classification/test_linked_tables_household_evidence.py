@@ -77,6 +77,8 @@ TEN = tuple(f"{i}" for i in range(10))
     # R15s-6: 本人 under a relation to a tenant or a legal representative, beside no kin
     ("合同编号", "与承租人关系", ("本人", "合租人", "合租人"), "tests"),
     ("统一社会信用代码", "与法定代表人关系", ("本人", "股东", "监事"), "tests"),
+    # kin words of strangers: two fathers under one key are two pupils' (a class group's parents)
+    ("小组编号", "与学生关系", ("父亲", "母亲", "父亲"), "tests"),
 ])
 def test_strangers_under_a_key_link_none(tmp_path: Path, key: str, relation: str | None,
                                          relations: tuple[str, ...], names: str) -> None:
@@ -93,6 +95,7 @@ def test_strangers_under_a_key_link_none(tmp_path: Path, key: str, relation: str
     ("低保证号", "家庭成员", ("户主", "儿子", "儿媳"), "tests"),
     ("公租房合同号", "与承租人关系", ("本人", "配偶", "子女"), "tests"),
     ("低保证号", "与户主关系", ("02", "12", "33"), "tests"),
+    ("低保证号", "与户主关系", ("户主", "父亲", "母亲"), "tests"),
     # a …户 the heading leaves open, over families (head and children of one surname)
     ("住户编号", None, PLAIN, "family"),
     ("承租户编号", None, PLAIN, "family"),
