@@ -29,8 +29,10 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Final
 
+from govsoc.classification import households
 from govsoc.classification.column_sample import row_for_row
 from govsoc.classification.columns import ColumnSample
+from govsoc.classification.households import HEADS, HOUSEHOLD_KEYS
 from govsoc.classification.sources.base import TableSample
 from govsoc.classification.sources.key_sketch import DATE as _DATE
 from govsoc.classification.sources.key_sketch import MIN_KEYS, SKETCH, KeySketch, value_hash
@@ -42,42 +44,6 @@ __all__ = ["Keys", "keys_of", "SKETCH", "MIN_KEYS", "REPEATS", "ROW_NUMBERS", "S
 REPEATS: Final = 20
 #: Values of a key seen on two sampled rows and more from which :func:`varying` tells what differs under one.
 VARIED: Final = 3
-#: Headings of a household's number (lower case): a key over its members, its head among them (R15k-10).
-#: Not 账户号, 用户号, 客户号, 商户号: an account's, a customer's.
-HOUSEHOLD_KEYS: Final = frozenset({"户号", "户编号", "户籍号", "户籍编号", "户口编号", "家庭户号", "家庭编号",
-                                   "家庭户编号", "household_id", "household_no"})
-#: Values of a relation column (与户主关系) marking a household's head, as registers write them.
-HEADS: Final = frozenset({"户主", "本人", "户主本人", "本人户主", "户主(本人)", "户主（本人）", "本人(户主)",
-                          "本人（户主）"})
-#: HEADS words naming a 户主, which mark a head under any heading.
-_HEADS_ANYWHERE: Final = frozenset(w for w in HEADS if "户主" in w)
-#: What a heading names the number of (户 of 户编码, 家庭 of 家庭ID, 户口簿 of 户口簿编号; lower case) when
-#: the number is a household's (R15n-7): a household's own words, and any word ending in 户 or 家庭 (农户,
-#: 贫困户, 低保家庭) but an account's, a customer's or a business's.
-_HOUSEHOLD_WORDS: Final = frozenset({"户", "家庭", "家庭户", "户籍", "户口", "户口簿", "户口本", "户主", "家庭档案",
-                                     "户档案", "家户", "household", "family", "hh"})
-#: Ends of the words ending in 户 that name no household: accounts, customers, businesses, loans and
-#: utility customers (账户, 对公账户, 电力用户, 大客户, 特约商户, 个体工商户, 纳税户, 贷款户, 用水户, 缴费户: R15p-2).
-#: Any other …户 is a household's (农户, 低保户, 建档立卡户, 受灾户, 帮扶户, 独生子女户: R15r-1): a list of
-#: households would miss some, and a register left unlinked is graded too low, the worse error.
-_NO_HOUSEHOLD_ENDS: Final = ("账户", "帐户", "用户", "客户", "商户", "开户", "储户", "个体户", "网户", "机户",
-                             "纳税户", "贷款户", "借款户", "缴费户", "水户", "电户", "气户", "企业户", "单位户",
-                             "对公户", "银行户", "法人户", "存款户")
-#: Headings of a relation column other than those holding 关系 (与户主关系, 家庭关系代码), lower case.
-_RELATION_HEADINGS: Final = ("关系", "称谓", "relation", "yhzgx", "jtgx")
-#: Relation headings that are no household's (劳动关系, 隶属关系代码, 合同关系): their digits are codes of
-#: other sets and 本人 in them no head (R15p-2). Not a relation to a person (与服务对象关系, 与委托人关系:
-#: family words, R15s-5), nor 社会关系 (a cadre form's family and kin). Any other relation heading may hold
-#: GB/T 4761's codes (与户主关系, 关系代码, 成员关系, 户内关系, 与本人关系, 人员关系: R15r-2).
-_OTHER_RELATIONS: Final = ("劳动", "隶属", "合同", "工作", "组织", "业务", "管理", "上下级", "行政", "财务", "代理",
-                           "委托", "债权", "债务", "担保", "经济", "投资", "股权", "控股", "所属", "服务",
-                           "供应", "合作")
-#: Headings besides those of _RELATION_HEADINGS under which 本人 marks a household's head (成员类型, 身份).
-_MEMBER_HEADINGS: Final = ("成员", "身份")
-#: GB/T 4761-2008 家庭关系代码, as a 户籍 export writes 与户主关系: two digits (01 本人, 02 户主, 10 配偶,
-#: 20 子, 30 女, 40 孙子女, 50 父母 ... 99 非亲属), and the census form's one digit (0 户主, 1 配偶, 2 子女
-#: ... 9 其他: 第七次全国人口普查表); the code set -> the codes of a household's head.
-RELATION_CODES: Final = ((re.compile(r"\d{2}"), frozenset({"01", "02"})), (re.compile(r"\d"), frozenset({"0"})))
 #: Headings of row numbers, never a key between tables (lower case).
 ROW_NUMBERS: Final = frozenset({"序号", "行号", "序", "顺序号", "no", "no.", "#", "index", "rownum", "row", "line"})
 #: Headings of a table's own surrogate key, which join another table only as ``<table>_id`` (lower case).
@@ -220,53 +186,14 @@ def varying(table: TableSample, key: int) -> frozenset[int]:
 def household(field: str, columns: Sequence[ColumnSample], rows: Sequence[Sequence[str] | None],
               repeated: Sequence[Sequence[int]]) -> bool:
     """Whether the key ``field`` repeated over the row places ``repeated`` is a household's
-    (GB/T 43697-2024 §6.6; R15k-10): its heading names one (户号, 家庭编号, 户编码, 家庭ID:
-    :func:`_names_household`), or a column says which row of each household is its head (户主, 本人;
-    02 户主 in a relation column of GB/T 4761 codes: :func:`_head_marks`) in half its repeated
-    values at least. A household's members are no group of strangers: its head is
+    (GB/T 43697-2024 §6.6; R15k-10, R15s): its heading names one (户号, 家庭编号, 建档立卡户编号), or its
+    rows show a family (kin words or GB/T 4761 codes in a relation column, a 户主 once; head and children
+    sharing a surname under a …户 the heading leaves open) in VARIED of its repeated values and half of
+    them at least (households.household). A household's members are no group of strangers: its head is
     one of them, the person another table's 户主身份证号码 belongs to under the same 户号, so every
     member's name is linked to the head's ID number and phone."""
-    if _names_household(field.strip().lower()):
-        return True
-    for column, cells in zip(columns, rows, strict=True):
-        if cells is None:
-            continue
-        marks = _head_marks(column.field, cells)
-        heads = sum(1 for places in repeated if sum(1 for p in places if cells[p].strip() in marks) == 1)
-        if heads >= VARIED and heads * 2 >= len(repeated):
-            return True
-    return False
-
-
-def _names_household(field: str) -> bool:
-    """Whether the heading (lower case) numbers households: one of HOUSEHOLD_KEYS, or a number word
-    after a household's word (户编码, 户代码, 户口簿编号, 家庭档案号, 户主编号, 家庭ID, 农户编号, 低保家庭编号:
-    R15n-7), not an account's, a customer's or a business's (账户号, 电力用户编号, 大客户编号, 个体工商户编号:
-    R15p-2)."""
-    if field in HOUSEHOLD_KEYS:
-        return True
-    what = _record_kind(field)
-    return what in _HOUSEHOLD_WORDS or what.endswith("家庭") \
-        or (what.endswith("户") and not what.endswith(_NO_HOUSEHOLD_ENDS))
-
-
-def _head_marks(heading: str, cells: Sequence[str]) -> frozenset[str]:
-    """The values marking a household's head in a column headed ``heading``: under a relation heading
-    (与户主关系, 关系代码, 称谓) the words of HEADS, and where its values are two codes or more of one
-    RELATION_CODES set, that set's head codes (02 户主 of GB/T 4761, as a 户籍 export writes them: R15n-7);
-    under a member heading (成员类型, 身份) the words of HEADS; under any other heading, and under a
-    relation that is no household's (劳动关系, 隶属关系代码: R15p-2), only the words naming a 户主, not 本人,
-    which says who signed or collected (领取方式, 签字人, 当事人类型: R15p-2)."""
-    heading = heading.strip().lower()
-    if not heading.startswith("与") and any(word in heading for word in _OTHER_RELATIONS):
-        return _HEADS_ANYWHERE
-    if not any(word in heading for word in _RELATION_HEADINGS):
-        return HEADS if any(word in heading for word in _MEMBER_HEADINGS) else _HEADS_ANYWHERE
-    values = {v.strip() for v in cells if v.strip()}
-    for code, heads in RELATION_CODES:
-        if len(values) >= 2 and all(code.fullmatch(v) for v in values):  # codes of kin, not one flag
-            return HEADS | heads
-    return HEADS
+    field = field.strip().lower()
+    return households.household(field, _record_kind(field), columns, rows, repeated, VARIED)
 
 
 def _names_records(field: str) -> bool:
