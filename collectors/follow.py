@@ -31,6 +31,7 @@ from govsoc.collectors.files.discover import (
     folder_link,
     live_of,
     named_paths,
+    newer_generations,
     rotated_siblings,
     rotation_age,
     rotation_family,
@@ -71,6 +72,17 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
     owners = pipeline.paths.owners(live) if live is not None else None
     if target is not None and owners is not None and _stranger(pipeline, target, owners):
         target = None
+    switched = _switched(pipeline, path, target, options) if target is not None and target != path else []
+    return [*switched, *_read_admitted(pipeline, path, (target, link_readers, owners), options, named=named,
+                                       fixed=fixed)]
+
+
+def _read_admitted(pipeline: Pipeline, path: Path, admitted: tuple[Path | None, frozenset[int], frozenset[int] | None],
+                   options: IngestOptions, *, named: bool, fixed: Path | None) -> list[IngestSummary]:
+    """read_path() of ``path`` once admit() gave the file to read (``target``; None: refused, only
+    the files rotated from the path are read), who may have put the links to it and who may own
+    it (``owners``; None: not compared)."""
+    target, link_readers, owners = admitted
     base = target or path
     # The folder is resolved once (each link on the way judged) and opened by descriptor; every
     # file of this read is opened relative to it (V13 V3: a folder swapped for a link after the
@@ -101,8 +113,12 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
             summaries = finish_predecessors(pipeline, base, options)
             if target is None:
                 return summaries
+            if target != path:
+                summaries.extend(_skipped(pipeline, path, target, options))
             with no_links(_SWAPPED, owners):
                 summaries.append(pipeline.ingest_file(target, options))
+                if target != path:
+                    pipeline.paths.read_through(path, target)
                 if not options.final and live_of(path) is None:  # a live log, not a rotated name
                     _hold(pipeline, path, target)
     except ParseError as e:
@@ -115,6 +131,58 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
     finally:
         os.close(descriptor)
     return summaries
+
+
+def _switched(pipeline: Pipeline, link: Path, target: Path, options: IngestOptions) -> list[IngestSummary]:
+    """The rest of the file the link at ``link`` was read as before (PathRecord.target), when it
+    points to ``target`` now (R11u-7: cronolog's ``current`` or rotatelogs -L switched to a new
+    dated file; what was written to the old one after the last read was lost, silently, unless a
+    glob of the dated files was read too). Read to its end once, as a rotated file: at its path
+    when the file there is the one read before, else from the descriptor a follower holds; said
+    when neither is left and it was not read whole."""
+    record = pipeline.paths.get(link)
+    before = record.target if record is not None else None
+    if before is None or before == pipeline.paths.key(target):
+        return []
+    old = Path(before)
+    read = [c for c in pipeline.checkpoints.at_path(before) if not c.record_file]
+    try:
+        with no_links():
+            view = look(old)
+        match = pipeline.checkpoints.match(view) if view.head else None
+    except ParseError:
+        match = None
+    if match is not None and match.identity in {c.identity for c in read}:
+        return read_path(pipeline, old, replace(options, final=True), named=True, fixed=old.parent)
+    for checkpoint in read:
+        held = pipeline.held.of(checkpoint.device, checkpoint.inode)
+        rest = _rest_of_held(pipeline, link, checkpoint, held, options) if held is not None else None
+        if rest is not None:
+            return [rest]
+    for checkpoint in (c for c in read if not _read_whole(c)):
+        pipeline.notice(f"{path_text(str(link))}: the file it was read as before ({path_text(before)}) is gone or "
+                        f"replaced; lines written to it after byte {checkpoint.offset} were not read (follow the link "
+                        "with --follow, which reads it to its end wherever it went)")
+    return []
+
+
+def _skipped(pipeline: Pipeline, link: Path, target: Path, options: IngestOptions) -> list[IngestSummary]:
+    """The dated files the link at ``link`` pointed to between the file it was read as before and
+    ``target``, never read through it (a run or a follower stopped over a day: cronolog's
+    ``access_log.20261204`` between ``.20261203`` and ``.20261205``), oldest first, each read to
+    its end as a rotated file is: generations of one name beside ``target`` (rotation_age), of
+    the owner of ``target`` or root."""
+    record = pipeline.paths.get(link)
+    live = live_of(target)
+    if record is None or record.target is None or live is None:
+        return []
+    before = Path(record.target)
+    if rotation_age(live, before) is None or rotation_age(live, target) is None:
+        return []
+    last = written_order(live, target)
+    between = [f for f in newer_generations(live, before) if f != target and written_order(live, f) < last]
+    owners = pipeline.paths.owners(target)
+    return [summary for f in between if (summary := _finish(pipeline, f, options, owners)) is not None]
 
 
 def _denied(pipeline: Pipeline, path: Path, options: IngestOptions, why: str) -> list[IngestSummary]:
@@ -233,8 +301,10 @@ def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *,
     except OSError:  # dangling, or a loop
         pass
     shown = path_text(str(target)) if target is not None else "nothing (a dangling link)"
+    # a rotated file's checkpoint beside it stands for a lost record (R11g G2), not for the files a
+    # link recorded as one was read as (rotatelogs -L access_log -> access_log.20261204: R11u-7)
     was_file = (record is not None and record.kind == "file") or bool(pipeline.checkpoints.at_path(str(path))) \
-        or _read_rotated(pipeline, path)
+        or ((record is None or record.kind != "link") and _read_rotated(pipeline, path))
     if was_file:
         why = (f"a symbolic link (to {shown}) where a regular file was read before: not read (a link put in "
                "a log's place, as after a rotation, is not followed)")

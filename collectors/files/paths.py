@@ -70,6 +70,10 @@ class PathRecord:
     #: there (None: not known, a record older than this field): another folder of the path that is a
     #: link later became one, and is refused unless root or govsoc's user owns it (V13 V9).
     links: tuple[str, ...] | None = None
+    #: For a link read through (named or allowed): the file last read as its target. When the link
+    #: points elsewhere (cronolog's ``current``, rotatelogs -L switched to a new dated file), that
+    #: file's rest is read first (R11u-7: lines written to it after the last read were lost).
+    target: str | None = None
 
     @property
     def first_look_seconds(self) -> float:
@@ -94,15 +98,15 @@ def _valid(data: Any) -> PathRecord:
     if not isinstance(data, dict):
         raise ValueError("not a JSON object")
     fields = {"path": str, "first_look": str, "kind": str, "refused": int, "refusal": str, "owner": int,
-              "folder": str, "links": list}
+              "folder": str, "links": list, "target": str}
     unknown = sorted(set(data) - set(fields))
     if unknown:
         raise ValueError(f"unknown field {unknown[0]!r}")
     for name, wanted in fields.items():
         value = data.get(name)
-        optional = name not in data and name in ("refused", "refusal", "owner", "folder", "links")  # older records
+        optional = name not in data and name in ("refused", "refusal", "owner", "folder", "links", "target")  # older
         typed = isinstance(value, wanted) and not isinstance(value, bool)
-        if optional or typed or (value is None and name in ("owner", "folder", "links")):
+        if optional or typed or (value is None and name in ("owner", "folder", "links", "target")):
             continue
         raise ValueError(f"{name}: {value!r} is not {'a' if wanted is str else 'an'} {wanted.__name__}")
     if data["kind"] not in get_args(Kind):
@@ -123,6 +127,9 @@ def _valid(data: Any) -> PathRecord:
     folder, above = data.get("folder"), os.path.dirname(data["path"])
     if folder is not None and folder != above:
         raise ValueError(f"folder: {folder!r} is not the folder of {data['path']!r}")
+    target = data.get("target")
+    if target is not None and (not os.path.isabs(target) or os.path.normpath(target) != target):
+        raise ValueError(f"target: {target!r} is not an absolute, normalised path")
     links = data.get("links")
     if links is not None:
         wrong = [link for link in links if not isinstance(link, str) or not _above(link, above)]
@@ -277,6 +284,13 @@ class PathRecords:
         record = replace(record, folder=None, links=links)
         self._save(record)
         return record
+
+    def read_through(self, path: Path, target: Path) -> None:
+        """Record that the link at ``path`` was read as the file ``target`` (PathRecord.target)."""
+        record = self.get(path)
+        spelled = self.key(target)
+        if record is not None and record.target != spelled:
+            self._save(replace(record, target=spelled))
 
     def refuse(self, path: Path, reason: str, kind: Kind) -> PathRecord:
         """Count a symbolic link refused at ``path`` (shown by `govsoc status`); ``kind``: what
