@@ -45,7 +45,7 @@ from govsoc.classification.saved import (
     summed_by_folder,
 )
 from govsoc.classification.shown_names import ShownNames
-from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name
+from govsoc.classification.sources.base import Skipped, TableSample, decoded_name, escaped_name, name_notice
 from govsoc.classification.table_copies import content_key
 from govsoc.core.errors import Location
 from govsoc.core.results import RESULTS_DIR, read_results, write_result
@@ -217,32 +217,37 @@ def _entities(kinds: tuple[str, ...]) -> str:
 def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Scheme, sample_size: int,
                     classifier: ColumnClassifier | None = None,
                     on_table: Callable[[TableSample], None] | None = None, secret: bytes = b"") -> Inventory:
-    """Decide and grade every column of every table. Names enter the inventory escaped and with
-    what a recognizer finds in them masked (see shown_names.ShownNames); the paths' keys are
-    keyed with ``secret`` (the data folder's: path_secret.results_secret; plain without)."""
+    """Decide and grade every column of every table. Names enter the inventory decoded (a GBK
+    name read as GB18030) and with what a recognizer finds in them masked (see shown_names.ShownNames);
+    the paths' keys are digests of their bytes (escaped_name) keyed with ``secret`` (the data folder's:
+    path_secret.results_secret; plain without)."""
     classifier = classifier or ColumnClassifier(sample_size=sample_size)
     names = ShownNames(classifier)
     records: list[TableRecord] = []
     decided: list[tuple[Keys, list[ColumnDecision]]] = []
     skipped: list[Skipped] = []
     skipped_count = 0
-    if escaped_name(source) != source:
-        source = escaped_name(source)
-        skipped.append(Skipped(location=Location(path=names.place(source)), reason=NOT_UTF8))
-        skipped_count += 1
+    # a name's keys are digests of its own bytes (escaped_name): a GBK name and a UTF-8 one that read
+    # alike once decoded (R15n-9) are two files, and keys saved before stay the same
+    keyed_source, notice = escaped_name(source), name_notice(source)
+    source = decoded_name(source)
+    if notice is not None:
+        skipped.append(Skipped(location=Location(path=names.place(source)), reason=notice[0], note=notice[1]))
+        skipped_count += not notice[1]
     for table in pivoted(tables, classifier):  # attribute/value rows read as records (R15g-13)
-        table, notice = names.enter(table)
+        keyed_dataset = escaped_name(table.dataset)
+        table, notices = names.enter(table)
         try:
             decisions = classifier.decide_all(table.columns) if table.readable else []
             names.learn_headings(table, decisions)
             if table.readable:
-                records.append(_record(table, decisions, scheme, names, secret))
+                records.append(_record(table, decisions, scheme, names, path_keys(keyed_dataset, secret), secret))
                 decided.append((keys_of(table), decisions))
         except Exception as e:  # one table's fault costs that table, never the scan's other tables (R15f-2)
-            notice.append(_failed(table, e, names))
-        skipped.extend(notice)
+            notices.append(_failed(table, e, names))
+        skipped.extend(notices)
         skipped.extend(names.skip(s) for s in table.skipped)
-        skipped_count += table.skipped_count + len(notice)
+        skipped_count += table.skipped_count + sum(not n.note for n in notices)
         if on_table:
             on_table(table)
     records = _datasets(linked(records, decided, scheme), scheme)  # tables joined by a key (R15g-3)
@@ -252,8 +257,8 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
                      scheme_scale=scheme.important_review_rows,
                      generated=datetime.now(UTC).isoformat(timespec="seconds"), sample_size=sample_size,
                      recognizers=tuple(sorted(classifier.scanner.recognizers)), tables=tuple(records),
-                     skipped=tuple(skipped), skipped_count=skipped_count, source_keys=path_keys(source, secret),
-                     keyed=bool(secret), unkeyed_keys=path_keys(source) if secret else ())
+                     skipped=tuple(skipped), skipped_count=skipped_count, source_keys=path_keys(keyed_source, secret),
+                     keyed=bool(secret), unkeyed_keys=path_keys(keyed_source) if secret else ())
 
 
 def _failed(table: TableSample, error: Exception, names: ShownNames) -> Skipped:
@@ -276,7 +281,7 @@ def _datasets(records: list[TableRecord], scheme: Scheme) -> list[TableRecord]:
 
 
 def _record(table: TableSample, decided: list[ColumnDecision], scheme: Scheme, names: ShownNames,
-            secret: bytes) -> TableRecord:
+            dataset_keys: tuple[str, ...], secret: bytes) -> TableRecord:
     # the names the reasons and the table's basis quote are the ones the fields show (a reason
     # quotes its field's name: "the name 'users.zhang.san@gov.cn.tel' says so")
     place = names.place
@@ -285,7 +290,7 @@ def _record(table: TableSample, decided: list[ColumnDecision], scheme: Scheme, n
     beside = tagged_recognizers(decisions)
     return TableRecord(dataset=place(table.dataset), table=place(table.table), rows=table.rows, level=rolled.level,
                        level_label=rolled.label, basis=rolled.basis, important_candidate=rolled.important_candidate,
-                       important_reason=rolled.important_reason, dataset_keys=path_keys(table.dataset, secret),
+                       important_reason=rolled.important_reason, dataset_keys=dataset_keys,
                        content_key=content_key(table, secret),
                        fields=tuple(_field(table, d, scheme, beside, place, rolled.sensitive_pi_fields)
                                     for d in decisions))
@@ -307,7 +312,7 @@ def _without_surrogates(value: Any) -> Any:
 def shown_source(name: str) -> str:
     """A source's name as the inventory shows it (build_inventory), for what is printed before the
     inventory exists (a progress line)."""
-    return ShownNames(ColumnClassifier()).place(escaped_name(name))
+    return ShownNames(ColumnClassifier()).place(decoded_name(name))
 
 
 def save_inventory(inventory: Inventory, data_dir: Path) -> Path:

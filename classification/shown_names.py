@@ -1,6 +1,6 @@
 """File, table and field names as the inventory shows them (stage: classification; a part of
-inventory.py): escaped (a GBK file name's bytes, which no UTF-8 text holds), what a recognizer finds
-in them masked (张三_110105199001011237.csv, a sheet 孙芳军), as the report chapter masks them.
+inventory.py): decoded (a GBK file name's bytes, which no UTF-8 text holds, read as GB18030: R15n-9),
+what a recognizer finds in them masked (张三_110105199001011237.csv, a sheet 孙芳军), as the report chapter masks them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import replace
 from govsoc.classification.columns import ColumnClassifier, ColumnDecision
 from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.identifier_names import mask_person_names
-from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name
+from govsoc.classification.sources.base import Skipped, TableSample, decoded_name, name_notice
 from govsoc.core.errors import Location
 
 __all__ = ["ShownNames"]
@@ -92,26 +92,28 @@ class ShownNames:
                                         field=self.place(where.field) if where.field else where.field))
 
     def enter(self, table: TableSample) -> tuple[TableSample, list[Skipped]]:
-        """``table`` with its names escaped, and the notice to count when its own name had to be
-        (once per name)."""
-        table, renamed = _escaped(table)
-        if not renamed or table.table in self._renamed:
+        """``table`` with its names decoded, and the notice to list when its own name had to be
+        (once per name: a note when read as GB18030, a skip when escaped)."""
+        notice = name_notice(table.table)
+        table = _decoded(table)
+        if notice is None or table.table in self._renamed:
             return table, []
         self._renamed.add(table.table)
-        return table, [Skipped(location=Location(path=self.place(table.dataset)), reason=NOT_UTF8)]
+        reason, note = notice
+        return table, [Skipped(location=Location(path=self.place(table.dataset)), reason=reason, note=note)]
 
 
-def _escaped(table: TableSample) -> tuple[TableSample, bool]:
+def _decoded(table: TableSample) -> TableSample:
     """``table`` with its file, folder and table names, and the places of its skipped parts, as
-    escaped_name writes them (a GBK file name from a Windows share: surrogateescape'd bytes, which
-    no UTF-8 text holds, so the run could neither print nor save them), and whether its own name
-    (file, sheet, table) had to be escaped. Names enter the inventory here, once: no consumer of it
-    (listing, saved JSON, reports) meets a lone surrogate."""
-    dataset, name = escaped_name(table.dataset), escaped_name(table.table)
-    places = tuple(replace(s, location=replace(s.location, path=escaped_name(s.location.path or "") or None,
-                                               field=escaped_name(s.location.field or "") or None))
+    decoded_name writes them (a GBK file name from a Windows share: surrogateescape'd bytes, which
+    no UTF-8 text holds, so the run could neither print nor save them, read as GB18030 for the
+    masking to see the person it names, or escaped). Names enter the inventory here, once: no
+    consumer of it (listing, saved JSON, reports) meets a lone surrogate."""
+    dataset, name = decoded_name(table.dataset), decoded_name(table.table)
+    places = tuple(replace(s, location=replace(s.location, path=decoded_name(s.location.path or "") or None,
+                                               field=decoded_name(s.location.field or "") or None))
                    for s in table.skipped)
     if (dataset, name, places) == (table.dataset, table.table, table.skipped):
-        return table, False
-    columns = tuple(replace(c, dataset=escaped_name(c.dataset), table=escaped_name(c.table)) for c in table.columns)
-    return replace(table, dataset=dataset, table=name, columns=columns, skipped=places), name != table.table
+        return table
+    columns = tuple(replace(c, dataset=decoded_name(c.dataset), table=decoded_name(c.table)) for c in table.columns)
+    return replace(table, dataset=dataset, table=name, columns=columns, skipped=places)

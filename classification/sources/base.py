@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final, Protocol
@@ -11,7 +13,7 @@ from govsoc.classification.sources.key_sketch import KeySketch
 from govsoc.core.errors import Location
 
 __all__ = ["TableSample", "Reference", "Source", "Skipped", "printable_name", "named", "escaped_name", "RENAMED",
-           "NOT_UTF8"]
+           "NOT_UTF8", "decoded_name", "name_notice", "READ_AS_GB18030"]
 
 #: The reason listed for a name printable_name changed.
 RENAMED: Final = "name holds a lone surrogate (no UTF-8 form): classified under the name with it escaped"
@@ -46,6 +48,48 @@ def escaped_name(name: str) -> str:
     if _encodes(name):
         return name
     return "".join(f"\\x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff" else printable_name(c) for c in name)
+
+
+#: The note listed for a file, folder or table name decoded_name read as GB18030 (nothing left out).
+READ_AS_GB18030: Final = "name is not UTF-8 (a GBK name from a Windows share or archive): read as GB18030; " \
+                         "its keys are digests of its own bytes"
+#: What a path is cut at before each part is decoded alone: the separator, and the colon before a
+#: workbook's sheet (or after a DSN's scheme), neither a byte of a GBK character nor in a Windows name.
+_PARTS: Final = re.compile(r"([/:])")
+#: Kinds of character a clean GB18030 reading never gives: controls, format characters, private use
+#: (GBK's user-defined areas) and unassigned code points (a Latin-1 or random name read as GB18030).
+_NOT_TEXT: Final = frozenset({"Cc", "Cf", "Co", "Cn", "Cs"})
+
+
+def decoded_name(name: str) -> str:
+    """``name``, a file, folder or table name or a path of them as the system gave it (R15n-9): each
+    part holding bytes that are not UTF-8 (surrogateescape'd: a GBK name from a Windows share or a
+    zip archive) read as GB18030 when its bytes decode cleanly (王小明身份证.csv, which the
+    inventory's masking then sees: 王**身份证.csv), else escaped as :func:`escaped_name` writes it.
+    A UTF-8 name is returned as it is. The name's keys are made from escaped_name, its bytes, so that
+    a GBK name and a UTF-8 one that read alike are told apart."""
+    if _encodes(name):
+        return name
+    return "".join(_gb18030(part) or escaped_name(part) for part in _PARTS.split(name))
+
+
+def name_notice(name: str) -> tuple[str, bool] | None:
+    """The reason to list for ``name`` when :func:`decoded_name` changed it, and whether it is only a
+    note (read whole as GB18030: nothing left out, never counted as a skip); None for a UTF-8 name."""
+    if _encodes(name):
+        return None
+    if all(_encodes(part) or _gb18030(part) for part in _PARTS.split(name)):
+        return READ_AS_GB18030, True
+    return NOT_UTF8, False
+
+
+def _gb18030(part: str) -> str:
+    """``part``'s bytes read as GB18030, or "" when they are not (clean) GB18030 text."""
+    try:
+        text = part.encode("utf-8", "surrogateescape").decode("gb18030")
+    except UnicodeError:  # not GB18030, or a surrogate that is no byte (a JSON escape)
+        return ""
+    return "" if any(not c.isascii() and unicodedata.category(c) in _NOT_TEXT for c in text) else text
 
 
 def _encodes(text: str) -> bool:

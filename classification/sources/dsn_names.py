@@ -6,14 +6,13 @@ masking of names found 张秀英 through the encoding and left 老伴 unreadable
 named with the hex bytes (R15i-20). Hex is an encoding, not masking: the name is shown decoded, as a
 file path is, for the inventory's masking of names in paths to judge (老伴张**.db). What would change
 the DSN's meaning stays encoded: ``%``, ``?`` and ``#`` (a query, a fragment). The password is hidden
-as before; a file name that is not UTF-8 is shown with its bytes escaped (sources.base.escaped_name).
+as before; a file name that is not UTF-8 keeps its bytes (surrogateescape'd), which the inventory
+reads as GB18030 or escapes (sources.base.decoded_name) and keys by (escaped_name), as a file path's.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-
-from govsoc.classification.sources.base import escaped_name
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -32,7 +31,7 @@ def shown_dsn(url: URL, backend: str) -> str:
             return url.render_as_string(hide_password=True)
         # rendered with an empty database (…/?query), the database put back decoded after its "/"
         rendered = url.set(database="").render_as_string(hide_password=True)
-    except UnicodeEncodeError:  # a part that is not UTF-8: the file name, escaped, alone
-        return f"{backend}:///{escaped_name(database)}"
+    except UnicodeEncodeError:  # a part that is not UTF-8: the file name alone
+        return f"{backend}:///{database}"
     base, question, query = rendered.partition("?")
-    return f"{base.removesuffix('/')}/{escaped_name(database).translate(_KEPT)}{question}{query}"
+    return f"{base.removesuffix('/')}/{database.translate(_KEPT)}{question}{query}"

@@ -25,7 +25,14 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 
 from govsoc.classification.columns import ColumnSample
-from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name, printable_name
+from govsoc.classification.sources.base import (
+    NOT_UTF8,
+    Skipped,
+    TableSample,
+    decoded_name,
+    escaped_name,
+    printable_name,
+)
 from govsoc.classification.sources.dsn_names import shown_dsn
 from govsoc.classification.sources.files import MAX_CELL
 from govsoc.classification.sources.sql_catalog import Catalog, Relation, declared_keys, default_catalog, pg_catalog
@@ -184,7 +191,7 @@ class SqlSource:
             from govsoc.classification.columns import ColumnClassifier
             from govsoc.classification.shown_names import ShownNames
 
-            raise GovsocError(f"{ShownNames(ColumnClassifier()).place(self.name)}: {_said(e)}") from None
+            raise GovsocError(f"{ShownNames(ColumnClassifier()).place(decoded_name(self.name))}: {_said(e)}") from None
 
     def _table_or_skip(self, relation: Relation) -> TableSample:
         from sqlalchemy.exc import SQLAlchemyError
