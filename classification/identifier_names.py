@@ -32,7 +32,6 @@ from typing import Final
 
 import govsoc.classification.recognizers  # noqa: F401  (the registry, filled)
 from govsoc.classification.cn_codes import COMPOUND_SURNAMES
-from govsoc.classification.dictionary_words import runs_past
 from govsoc.classification.gapped_names import masked, masked_across_gaps
 from govsoc.classification.han import GAP, HAN
 from govsoc.classification.household_categories import ends_in_category
@@ -429,9 +428,7 @@ def _name_after_role(run: str, start: int) -> int:
            and all(is_person_name(run[start:start + k]) for k in range(2, n + 1))]
     found = [n for n in (*minority, *han) if is_person_name(run[start:start + n])]
     # the name a heading word follows (范杰 + 手机号, not 范杰手 + 机号: R15n-1), else the longest
-    length = next((n for n in found if _word_at(run[start + n:])), found[0] if found else 0)
-    # none that is the start of a dictionary word (学生夏令营, 学生田径比赛: R15q-7)
-    return 0 if length and runs_past(run, start, start + length) else length
+    return next((n for n in found if _word_at(run[start + n:])), found[0] if found else 0)
 
 
 def _category_at(run: str, start: int) -> int:
