@@ -57,7 +57,7 @@ are no values, and a list without values is a missing field (``exists`` false, `
 
 Indexes: ``id`` (unique), ``(ts, dataset)``, partial indexes over the address columns of
 ecs.INDEXED (:data:`PLAIN_INDEXED`; rows without the field cost nothing), and the rule backends'
-key indexes over its keyword columns (govsoc.store.sqlite_query.QUERY_INDEXES). There is no
+key indexes over its keyword columns (govsoc.store.sqlite_query_indexes.QUERY_INDEXES). There is no
 full-text index (the trigram index cost twice the raw text): ``Query.text`` scans ``message``
 natively with a fold-safe prefilter (see SqliteStore._where).
 
@@ -169,7 +169,7 @@ ALERT_EVENTS_ALL: Final = """SELECT ids.value, alerts.id FROM alerts, json_each(
 
 #: The fields of ecs.INDEXED with an index on their column: the addresses (canonical text, so
 #: that the plain index serves exact values and a rule's |cidr ranges). The keyword fields of
-#: ecs.INDEXED are indexed by their key alone (govsoc.store.sqlite_query.QUERY_INDEXES, partial
+#: ecs.INDEXED are indexed by their key alone (govsoc.store.sqlite_query_indexes.QUERY_INDEXES, partial
 #: on the same "IS NOT NULL"), which serves every condition the store and the rule backend write
 #: on them: a rule's equality, prefix or list of values (caseless or cased), and a scan of the
 #: rows that hold the field (a report's top values). An index on the column beside it served
