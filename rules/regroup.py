@@ -29,7 +29,7 @@ from govsoc.core.alert import Alert, Note, TriageChange
 from govsoc.core.event import Event, shift
 from govsoc.rules.correlate import Correlation, Path
 from govsoc.store.base import Query, Store
-from govsoc.store.base import withdraw as withdraw_alerts
+from govsoc.store.withdraw import withdraw as withdraw_alerts
 
 #: Groups judged per round of queries.
 CHUNK = 256
