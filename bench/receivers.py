@@ -36,7 +36,7 @@ from pathlib import Path
 from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.collectors.receivers import ReceiverSet
 from govsoc.collectors.receivers.udp import socket_drops
-from govsoc.core.config import ReceiverSettings
+from govsoc.core.collector_settings import ReceiverSettings
 from govsoc.store.sqlite import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[1]

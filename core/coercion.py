@@ -18,22 +18,18 @@ from __future__ import annotations
 
 import base64
 import ipaddress
-import itertools
 import json
 import math
-import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any
 
 from govsoc.core.ecs import FIELDS
 from govsoc.core.event import Event, flatten, format_timestamp, parse_timestamp
 
-__all__ = ["GENERAL", "KEPT", "KEPT_IF_IPV4", "KEPT_IF_IPV4S", "KEPT_IF_LONG", "KEPT_IF_TEXT", "KEPT_IF_TEXTS",
-           "MALFORMED", "SANITIZED_FLAG", "TYPE_ERROR_FLAG", "TYPE_ERROR_TAG", "clean_text", "coerce_fields",
-           "coerce_value", "kept_when", "storable", "stored_document", "unchanged_all_check", "unchanged_check",
-           "values_at"]
+__all__ = ["MALFORMED", "SANITIZED_FLAG", "TYPE_ERROR_FLAG", "TYPE_ERROR_TAG", "clean_text", "coerce_fields",
+           "coerce_value", "storable", "stored_document"]
 
 #: The prefix under which a value that does not fit its field's type is kept (as text).
 MALFORMED = "govsoc.malformed."
@@ -42,7 +38,7 @@ TYPE_ERROR_TAG = "_govsoc_type_error"
 #: Flag of an event one of whose strings had a NUL or a lone surrogate replaced.
 SANITIZED_FLAG = "sanitized"
 
-_LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
+LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
 #: date_nanos, the Elasticsearch type of every ECS date here, holds 1970 to 2262.
 _DATE_MIN = datetime(1970, 1, 1, tzinfo=UTC)
 _DATE_MAX = datetime(2262, 4, 11, tzinfo=UTC)
@@ -83,7 +79,7 @@ def _long(value: Any) -> int:
             number = int(as_float)
     else:
         raise _Misfit
-    if not _LONG_MIN <= number <= _LONG_MAX:
+    if not LONG_MIN <= number <= LONG_MAX:
         raise _Misfit
     return number
 
@@ -111,13 +107,13 @@ def _boolean(value: Any) -> bool:
 
 
 #: A dotted quad as ipaddress spells it (no leading zeros): such text is its own canonical form.
-_IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)")
+IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)")
 
 
 def _ip(value: Any) -> str:
     if not isinstance(value, str):
         raise _Misfit
-    if _IPV4.fullmatch(value):
+    if IPV4.fullmatch(value):
         return value
     try:
         address = ipaddress.ip_address(value.strip())
@@ -201,9 +197,9 @@ _TEXT_FIELDS = frozenset(name for name, kind in FIELDS.items() if kind in ("keyw
 
 #: Field -> how its values are checked on the fast path of coerce_fields.
 #: (_OTHER: a listed type without a fast path; a field the table does not list has none.)
-_OTHER, _TEXTUAL, _LONG_KIND, _IP_KIND = 0, 1, 2, 3
-_FAST_KIND: dict[str, int] = {
-    name: {"keyword": _TEXTUAL, "text": _TEXTUAL, "long": _LONG_KIND, "ip": _IP_KIND}.get(kind, _OTHER)
+_OTHER, TEXTUAL, LONG_KIND, IP_KIND = 0, 1, 2, 3
+FAST_KIND: dict[str, int] = {
+    name: {"keyword": TEXTUAL, "text": TEXTUAL, "long": LONG_KIND, "ip": IP_KIND}.get(kind, _OTHER)
     for name, kind in FIELDS.items()}
 
 
@@ -214,27 +210,27 @@ def coerce_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     malformed: dict[str, Any] = {}
     flags: list[str] = []
     objects: list[tuple[str, Any]] = []
-    kinds = _FAST_KIND
-    ipv4 = _IPV4.fullmatch
+    kinds = FAST_KIND
+    ipv4 = IPV4.fullmatch
     for name, value in fields.items():
         # The common cases first, inline (this runs for every field of every event): a value
         # that is already what its converter gives (the converters' own first tests) is kept as
         # it is, a list too (nothing downstream changes a stored list in place). An empty list
         # is not: the general path drops it.
         kind = kinds.get(name)
-        textual = kind == _TEXTUAL or (kind is None and name.isascii())
+        textual = kind == TEXTUAL or (kind is None and name.isascii())
         kind_of = type(value)
         if kind_of is str:
-            if textual and value.isascii() and "\x00" not in value or kind == _IP_KIND and ipv4(value):
+            if textual and value.isascii() and "\x00" not in value or kind == IP_KIND and ipv4(value):
                 out[name] = value
                 continue
         elif kind_of is int:
-            if kind == _LONG_KIND and _LONG_MIN <= value <= _LONG_MAX:
+            if kind == LONG_KIND and LONG_MIN <= value <= LONG_MAX:
                 out[name] = value
                 continue
         elif kind_of is list and value:
             if textual and all(type(v) is str and v.isascii() and "\x00" not in v for v in value) \
-                    or kind == _IP_KIND and all(type(v) is str and ipv4(v) for v in value):
+                    or kind == IP_KIND and all(type(v) is str and ipv4(v) for v in value):
                 out[name] = value
                 continue
         elif kind_of is dict and value:
@@ -255,106 +251,6 @@ def coerce_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     if flags:
         out["govsoc.flags"] = [*_listed(out.get("govsoc.flags")), *flags]
     return out
-
-
-#: What :func:`coerce_fields` does with a value of a given field and type (:func:`kept_when`):
-#: keeps it as it is (KEPT), keeps it when a test of the value holds (text: ASCII without a NUL;
-#: a long in range; a dotted quad as ipaddress spells it; a non-empty list of such texts or
-#: quads), or GENERAL: its general path decides.
-KEPT, KEPT_IF_TEXT, KEPT_IF_LONG, KEPT_IF_IPV4, KEPT_IF_TEXTS, KEPT_IF_IPV4S, GENERAL = range(7)
-_SCALAR_TYPES = (bool, int, float)
-
-
-def kept_when(name: str, kind_of: type) -> int:
-    """When coerce_fields keeps a value of type ``kind_of`` under ``name`` unchanged (the same
-    object, in the same place): the tests of its fast path, and a bool, int or float under a
-    field the ECS table does not list (kept by its general path), for a caller that checks the
-    values of many events of one shape at once (govsoc.store.sqlite_rows)."""
-    kind = _FAST_KIND.get(name)
-    textual = kind == _TEXTUAL or (kind is None and name.isascii())
-    if kind_of is str:
-        return KEPT_IF_TEXT if textual else KEPT_IF_IPV4 if kind == _IP_KIND else GENERAL
-    if kind_of is int and kind == _LONG_KIND:
-        return KEPT_IF_LONG
-    if kind_of is list:
-        return KEPT_IF_TEXTS if textual else KEPT_IF_IPV4S if kind == _IP_KIND else GENERAL
-    if kind is None and name.isascii() and kind_of in _SCALAR_TYPES:
-        return KEPT
-    return GENERAL
-
-
-def unchanged_check(names: tuple[str, ...], types: tuple[type, ...]) -> Callable[[Mapping[str, Any]], bool] | None:
-    """For events whose fields have these names and value types, in this order: a test that
-    holds when :func:`coerce_fields` gives the fields back unchanged (the same values, in the
-    same order, no flag), made once per shape and run on each event at C speed (a few joins and
-    look-ups instead of a test per value); None when some value of the shape takes the general
-    path (then call coerce_fields)."""
-    check_all = unchanged_all_check(names, types)
-    return None if check_all is None else lambda fields: check_all((fields,))
-
-
-def unchanged_all_check(names: tuple[str, ...],
-                        types: tuple[type, ...]) -> Callable[[Sequence[Mapping[str, Any]]], bool] | None:
-    """:func:`unchanged_check` of many events of one shape at once: a test that holds when it
-    holds for each of them (each of its tests is of every value alike: a long in range, a
-    non-empty list of texts, ASCII text without a NUL, a dotted quad, so it is made once over the
-    values of all of them); None as unchanged_check. A writer checks a chunk of events of a shape
-    in one call, not one call an event (issue 11)."""
-    by_code: dict[int, list[str]] = {}
-    for name, kind_of in zip(names, types, strict=True):
-        code = kept_when(name, kind_of)
-        if code == GENERAL:
-            return None
-        by_code.setdefault(code, []).append(name)
-    texts = values_at(by_code.get(KEPT_IF_TEXT, ()))
-    longs = values_at(by_code.get(KEPT_IF_LONG, ()))
-    quads = values_at(by_code.get(KEPT_IF_IPV4, ()))
-    text_lists = values_at(by_code.get(KEPT_IF_TEXTS, ()))
-    quad_lists = values_at(by_code.get(KEPT_IF_IPV4S, ()))
-    quad_lines = _IPV4_LINES.fullmatch
-    chain = itertools.chain.from_iterable
-
-    def check(many: Sequence[Mapping[str, Any]]) -> bool:
-        numbers = list(chain(map(longs, many)))
-        if numbers and (min(numbers) < _LONG_MIN or max(numbers) > _LONG_MAX):
-            return False
-        lists = list(chain(map(text_lists, many)))
-        if not all(lists):  # an empty list is dropped
-            return False
-        elements = list(chain(lists))
-        if set(map(type, elements)) - _STR:
-            return False
-        text = "".join(chain(map(texts, many))) + "".join(elements)
-        if not text.isascii() or "\x00" in text:
-            return False
-        address_lists = list(chain(map(quad_lists, many)))
-        if not all(address_lists):
-            return False
-        addresses = [*chain(map(quads, many)), *chain(address_lists)]
-        if not addresses:
-            return True
-        if set(map(type, addresses)) - _STR:
-            return False
-        # one match for all: each is a dotted quad when the lines are and none holds a newline
-        text = "\n".join(addresses)
-        return quad_lines(text) is not None and text.count("\n") == len(addresses) - 1
-
-    return check
-
-
-_STR: Final = frozenset({str})
-_IPV4_LINES: Final = re.compile(f"(?:{_IPV4.pattern}\n)*{_IPV4.pattern}")
-
-
-def values_at(names: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
-    """A function giving the values at ``names`` of a mapping, as a tuple (itemgetter's, which
-    gives a lone value for one name)."""
-    if not names:
-        return lambda _fields: ()
-    if len(names) == 1:
-        name = names[0]
-        return lambda fields: (fields[name],)
-    return operator.itemgetter(*names)
 
 
 def _coerce_one(name: str, value: Any, out: dict[str, Any], malformed: dict[str, Any]) -> None:

@@ -162,3 +162,11 @@ def _walk(node: yaml.Node, prefix: tuple[str | int, ...], out: Positions) -> Non
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, prefix + (index,), out)
+
+
+class LocatedValueError(ValueError):
+    """A cross-field error that knows the key it concerns (pydantic places model errors at the model)."""
+
+    def __init__(self, message: str, loc: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.loc = loc

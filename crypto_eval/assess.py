@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from govsoc.core.inventory import Mitigation
+from govsoc.core.crypto_profile import Mitigation
 from govsoc.crypto_eval import scoring
 from govsoc.crypto_eval.algorithms import DEPRECATED_PROTOCOL
 from govsoc.crypto_eval.catalogue import Item, Layer

@@ -21,7 +21,8 @@ import govsoc.crypto_eval.checks.declared  # noqa: F401 - registers declared.*
 import govsoc.crypto_eval.checks.stored_data  # noqa: F401 - registers stored.plaintext
 import govsoc.crypto_eval.checks.traffic  # noqa: F401 - registers passive.flows
 from govsoc.core.errors import ConfigError
-from govsoc.core.inventory import Inventory, InventoryModel, System
+from govsoc.core.inventory import Inventory
+from govsoc.core.inventory_model import InventoryModel, System
 from govsoc.crypto_eval.assess import SystemEvaluation, assess
 from govsoc.crypto_eval.catalogue import Catalogue, load_catalogue
 from govsoc.crypto_eval.chain import TrustStore

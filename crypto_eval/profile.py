@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from govsoc.core.errors import ConfigError, Location
-from govsoc.core.inventory import System
+from govsoc.core.inventory_model import System
 from govsoc.crypto_eval import sm2
 from govsoc.crypto_eval.catalogue import Catalogue
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from govsoc.collectors import Pipeline
 from govsoc.collectors.netflow.receiver import NetflowReceiver
 from govsoc.collectors.receivers import ReceiverSet, counters_folder
-from govsoc.core.config import ReceiverSettings
+from govsoc.core.collector_settings import ReceiverSettings
 
 __all__ = ["FeedResult", "feed_syslog", "feed_netflow"]
 

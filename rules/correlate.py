@@ -3,8 +3,8 @@
 Implements the Sigma correlation specification (v2): event_count, value_count, temporal and
 temporal_ordered; the operators gt, gte, lt, lte, eq and neq, several of them together as a range
 (``gt: 100`` + ``lte: 200``: pySigma accepts one, the loader keeps the others in
-``custom_attributes``, see :func:`split_range`); pySigma's extended (boolean) conditions for the
-temporal types; ``aliases``. The windowing (sliding windows, one alert per burst) is in
+``custom_attributes``, see govsoc.rules.correlation_condition.split_range); pySigma's extended
+(boolean) conditions for the temporal types; ``aliases``. The windowing (sliding windows, one alert per burst) is in
 govsoc.rules.windows. Field names in ``group-by``, aliases and ``field`` are Sigma names, mapped
 for each referenced rule's log source by govsoc.rules.pipeline.ecs_field, as the rules'
 detection fields are. An event that lacks a group-by field belongs to no group (it cannot be
@@ -43,9 +43,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sigma.correlations import (
-    CorrelationConditionAND,
-    CorrelationConditionNOT,
-    CorrelationConditionOR,
     SigmaCorrelationCondition,
     SigmaCorrelationRule,
     SigmaCorrelationType,
@@ -58,40 +55,15 @@ from sigma.rule import SigmaRule
 from govsoc.core.alert import Alert, evidence_of
 from govsoc.core.errors import RuleError
 from govsoc.core.event import Event, make_id, shift
+from govsoc.rules.correlation_condition import COMPARE, evaluate_condition, has_not, rule_conditions
+from govsoc.rules.correlation_members import MATCH_DATASET, MEMBERS, Members, behind
+from govsoc.rules.event_context import event_context
 from govsoc.rules.metadata import rule_metadata
 from govsoc.rules.pipeline import ecs_field
 from govsoc.rules.windows import Item, WindowState, bursts, ordered_chain
 
-#: The dataset of an inner correlation's match, and the field holding the events behind it.
-MATCH_DATASET = "govsoc.correlation"
-MEMBERS = "govsoc.correlation.members"
-
-#: Where the loader keeps a range condition (all its operators) that pySigma cannot hold.
-RANGE_ATTRIBUTE = "govsoc.condition"
-_OPS = {op.name.lower(): op for op in Op}
 _TEMPORAL = {SigmaCorrelationType.TEMPORAL, SigmaCorrelationType.TEMPORAL_ORDERED}
 _SUPPORTED = {SigmaCorrelationType.EVENT_COUNT, SigmaCorrelationType.VALUE_COUNT, *_TEMPORAL}
-_COMPARE = {
-    Op.GT: lambda a, b: a > b, Op.GTE: lambda a, b: a >= b, Op.LT: lambda a, b: a < b,
-    Op.LTE: lambda a, b: a <= b, Op.EQ: lambda a, b: a == b, Op.NEQ: lambda a, b: a != b,
-}
-
-
-def split_range(doc: dict[str, Any]) -> dict[str, Any]:
-    """A correlation document pySigma can load: a condition with several operators (a range)
-    keeps its first one, and the whole condition goes to ``custom_attributes`` under
-    RANGE_ATTRIBUTE, where :func:`compile_correlation` reads it. Other documents are returned
-    as they are."""
-    corr = doc.get("correlation")
-    if not isinstance(corr, dict) or not isinstance(corr.get("condition"), dict):
-        return doc
-    condition: dict[str, Any] = corr["condition"]
-    ops = [k for k in condition if k in _OPS]
-    if len(ops) < 2:
-        return doc
-    kept = {k: v for k, v in condition.items() if k not in ops[1:]}
-    return {**doc, "correlation": {**corr, "condition": kept},
-            RANGE_ATTRIBUTE: {k: condition[k] for k in ops}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +100,7 @@ class Correlation:
         self.ordered = rule.type == SigmaCorrelationType.TEMPORAL_ORDERED
         self.expression = rule.condition.parsed if isinstance(rule.condition, SigmaExtendedCorrelationCondition) \
             else None
-        self.conditions = _conditions(rule) if self.expression is None else ()
+        self.conditions = rule_conditions(rule) if self.expression is None else ()
         value_name = self._value_name()
         references = list(rule.referenced_rules or rule.rules or ())
         if not references:
@@ -136,7 +108,7 @@ class Correlation:
         self._positions = {name: i for i, ref in enumerate(references) for name in _names(ref)}
         self.refs = tuple(self._ref(ref, value_name) for ref in references)
         self.monotone = (all(op in (Op.GT, Op.GTE) for op, _ in self.conditions)
-                         and not _has_not(self.expression))
+                         and not has_not(self.expression))
 
     def _value_name(self) -> str | None:
         if self.rule.type != SigmaCorrelationType.VALUE_COUNT:
@@ -244,7 +216,7 @@ class Correlation:
         """Whether the window items[start:end] meets the condition."""
         if self.expression is not None:
             present = frozenset(state.refs)
-            if not _evaluate(self.expression, present, self._positions):
+            if not evaluate_condition(self.expression, present, self._positions):
                 return False
             return not self.ordered or ordered_chain(items[start:end], len(self.refs), present) == len(present)
         if self.rule.type == SigmaCorrelationType.EVENT_COUNT:
@@ -255,7 +227,7 @@ class Correlation:
             measure = ordered_chain(items[start:end], len(self.refs))
         else:
             measure = len(state.refs)
-        return all(_COMPARE[op](measure, count) for op, count in self.conditions)
+        return all(COMPARE[op](measure, count) for op, count in self.conditions)
 
     def group_alerts(self, key: tuple[Any, ...], items: Sequence[Item],
                      horizon: datetime | None = None) -> Iterator[Alert]:
@@ -272,7 +244,7 @@ class Correlation:
             met = items[self._met(items, first)]
             yield Event(id=make_id(self.meta.id, "match", repr(key), met.event.id), timestamp=met.timestamp,
                         dataset=MATCH_DATASET, fields={**dict(zip(self.group_by, key, strict=True)),
-                                                       MEMBERS: _behind(i.event for i in items[first:last])})
+                                                       MEMBERS: behind(i.event for i in items[first:last])})
 
     def _sliding(self, key: tuple[Any, ...], items: Sequence[Item]) -> Iterator[Event]:
         """One match at each event time where the window of the timespan ending there (both ends
@@ -309,7 +281,7 @@ class Correlation:
     def alert(self, key: tuple[Any, ...], members: Sequence[Event], alert_id: str | None = None) -> Alert:
         """The alert of one burst (``alert_id`` keeps the id of an alert it updates); an inner
         correlation's match stands for the events behind it."""
-        members = _behind(members)
+        members = behind(members)
         return Alert(
             id=alert_id or make_id(self.meta.id, repr(key), members[0].id),
             kind="correlation", start=members[0].timestamp, end=members[-1].timestamp,
@@ -372,56 +344,11 @@ def correlate(rule: SigmaCorrelationRule | Correlation, hits: Mapping[str, Itera
         yield from corr.group_alerts(key, groups[key], horizon)
 
 
-ASSET_FIELDS = ("govsoc.zone", "govsoc.agency", "govsoc.system", "govsoc.dengbao_level", "host.name")
-ACTOR_FIELDS = ("source.ip", "user.name")
-_CONTEXT_FIELDS = ASSET_FIELDS + ACTOR_FIELDS
-
-
-def event_context(event: Event, *, actor: bool = True) -> dict[str, Any]:
-    """The context an alert shows: the asset (zone, agency, system, host) and, for a single
-    event, who acted (source address, account). A correlation's actor is its group instead: its
-    first event's account says nothing about the other events of the burst."""
-    # Neither tuple names an attribute of Event (time, id, dataset): its fields hold them all.
-    values = event.fields
-    return {name: value for name in (_CONTEXT_FIELDS if actor else ASSET_FIELDS)
-            if (value := values.get(name)) is not None}
-
-
-def _conditions(rule: SigmaCorrelationRule) -> tuple[tuple[Op, int], ...]:
-    raw = rule.custom_attributes.get(RANGE_ATTRIBUTE)
-    if isinstance(raw, dict):
-        try:
-            return tuple((_OPS[k], int(v)) for k, v in raw.items())
-        except (KeyError, TypeError, ValueError) as e:
-            raise RuleError(f"invalid correlation condition {raw!r}") from e
-    condition = rule.condition
-    assert isinstance(condition, SigmaCorrelationCondition)
-    return ((condition.op, condition.count),)
-
-
 def _names(ref: SigmaRuleReference) -> set[str]:
     """The names a reference may use for its rule: the reference as written, id and name."""
     rule = ref.rule
     name = getattr(rule, "name", None)
     return {ref.reference, str(rule.id), *([str(name)] if name else [])}
-
-
-def _evaluate(node: Any, present: frozenset[int], positions: Mapping[str, int]) -> bool:
-    if isinstance(node, SigmaRuleReference):
-        return positions[node.reference] in present
-    if isinstance(node, CorrelationConditionNOT):
-        return not _evaluate(node.args[0], present, positions)
-    if isinstance(node, CorrelationConditionAND):
-        return all(_evaluate(a, present, positions) for a in node.args)
-    if isinstance(node, CorrelationConditionOR):
-        return any(_evaluate(a, present, positions) for a in node.args)
-    raise RuleError(f"unknown extended condition element {type(node).__name__}")
-
-
-def _has_not(node: Any) -> bool:
-    if node is None or isinstance(node, SigmaRuleReference):
-        return False
-    return isinstance(node, CorrelationConditionNOT) or any(_has_not(a) for a in node.args)
 
 
 def _weight(event: Event) -> int:
@@ -435,46 +362,6 @@ def _weight(event: Event) -> int:
     except ValueError:
         return 1
     return value if value > 0 else 1
-
-
-@dataclass(frozen=True, slots=True)
-class Members:
-    """The events behind a sliding match: ``events[start:end]``, shared by the group's matches."""
-
-    events: Sequence[Event]
-    start: int
-    end: int
-
-
-def _behind(events: Iterable[Event]) -> list[Event]:
-    """The stored events behind ``events``: an inner correlation's match stands for its window's
-    or burst's events (matches of a match, further in); time-sorted, each once. Overlapping
-    windows over one group's events are merged before they are read, so a storm of n matches
-    costs n, not n times its window."""
-    seen: dict[str, Event] = {}
-
-    def visit(batch: Iterable[Event]) -> None:
-        views: dict[int, tuple[Sequence[Event], list[tuple[int, int]]]] = {}
-        for event in batch:
-            inner = event.fields.get(MEMBERS) if event.dataset == MATCH_DATASET else None
-            if inner is None:
-                seen.setdefault(event.id, event)
-            elif isinstance(inner, Members):
-                views.setdefault(id(inner.events), (inner.events, []))[1].append((inner.start, inner.end))
-            else:
-                visit(inner)
-        for shared, ranges in views.values():
-            ranges.sort()
-            lo, hi = ranges[0]
-            for first, last in ranges[1:]:
-                if first > hi:
-                    visit(shared[lo:hi])
-                    lo = first
-                hi = max(hi, last)
-            visit(shared[lo:hi])
-
-    visit(events)
-    return sorted(seen.values(), key=lambda e: (e.timestamp, e.id))
 
 
 def _hashable(value: Any) -> Any:

@@ -24,7 +24,7 @@ from sigma.rule import SigmaRule
 
 from govsoc.core.errors import Location, RuleError
 from govsoc.core.yamlfile import yaml_location, yaml_problem
-from govsoc.rules.correlate import split_range
+from govsoc.rules.correlation_condition import split_range
 
 BUILTIN_PACKS = Path(__file__).parent / "packs"
 _QUOTED = re.compile(r"'([^']+)'")

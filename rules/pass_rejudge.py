@@ -11,7 +11,7 @@ from govsoc.core.alert import Alert, TriageChange
 from govsoc.core.errors import GovsocError
 from govsoc.rules.pass_bookkeeping import PassBookkeeping
 from govsoc.store import rejudge
-from govsoc.store.base import withdraw as withdraw_alerts
+from govsoc.store.withdraw import withdraw as withdraw_alerts
 
 _NO_LONGER_HOLDS = ("withdrawn: a partial copy of a line this alert counted was deleted when the line was "
                     "completed, and its window, judged again without it, no longer meets the rule's condition")

@@ -21,7 +21,8 @@ from govsoc.core.event import Event, make_id, parse_timestamp
 from govsoc.rules.alert_writer import AlertWriter, Written
 from govsoc.rules.backends import RuleBackend
 from govsoc.rules.conversions import ConversionCache
-from govsoc.rules.correlate import Correlation, Path, event_context
+from govsoc.rules.correlate import Correlation, Path
+from govsoc.rules.event_context import event_context
 from govsoc.rules.metadata import RuleMetadata, rule_metadata
 from govsoc.rules.pass_bookkeeping import _located
 from govsoc.rules.pass_rejudge import PassRejudge

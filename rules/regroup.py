@@ -29,7 +29,7 @@ from govsoc.core.alert import Alert, Note, TriageChange
 from govsoc.core.event import Event, shift
 from govsoc.rules.correlate import Correlation, Path
 from govsoc.store.base import Query, Store
-from govsoc.store.base import withdraw as withdraw_alerts
+from govsoc.store.withdraw import withdraw as withdraw_alerts
 
 #: Groups judged per round of queries.
 CHUNK = 256
@@ -224,7 +224,7 @@ def _triaged(alert: Alert) -> bool:
 
 def withdraw(store: Store, alerts: Sequence[Alert]) -> None:
     """Withdraw stored alerts whose burst no longer meets the condition (:func:`_unmet`), as
-    govsoc.store.base.withdraw does (an analyst's triage kept, closed, with a note)."""
+    govsoc.store.withdraw.withdraw does (an analyst's triage kept, closed, with a note)."""
     withdraw_alerts(store, alerts, "withdrawn: a late event reached the window this alert was judged on, and the "
                                    "correlation's condition no longer holds")
 

@@ -41,7 +41,7 @@ from govsoc.core.alert import EVIDENCE_LIMIT, MATCHED_LIMIT, Alert, evidence_of
 from govsoc.core.ecs import FIELDS, NUMERIC_TYPES
 from govsoc.core.errors import RuleError
 from govsoc.core.event import Event, format_timestamp, make_id
-from govsoc.rules.correlate import event_context
+from govsoc.rules.event_context import event_context
 from govsoc.rules.metadata import rule_metadata
 from govsoc.rules.pipeline import ecs_field
 from govsoc.store.base import Query, Scalar, Store

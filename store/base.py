@@ -8,22 +8,21 @@ aggregation happen inside the store, never by pulling every event into Python.
 
 from __future__ import annotations
 
-import json
 import logging
 from abc import ABCMeta, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Literal
 
-from govsoc.core.alert import Alert, AlertReceipt, Note, TriageChange
+from govsoc.core.alert import Alert, AlertReceipt, TriageChange
 from govsoc.core.errors import DamagedStateError
 from govsoc.core.event import Event
 from govsoc.core.sink import WriteReceipt
 from govsoc.store import deleted, rejudge
+from govsoc.store.query import Bucket, Group, Query, Scalar, Target
+from govsoc.store.withdraw import stands_for_window, withdraw_resting
 
-Scalar = str | int | float | bool
 #: Event ids looked up per query (Store.stored_ids).
 _ID_CHUNK = 1000
 #: The state document of the store's count tickets (Store.count_ticket).
@@ -31,64 +30,8 @@ COUNT_TICKETS = "count-tickets"
 _log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Query:
-    """Which events to return.
-
-    ``start`` is inclusive and ``end`` exclusive. ``terms`` maps a dotted field to the values
-    it may equal (any of them; all fields must match); a multi-valued field matches when any
-    element does. ``exclude`` maps a field to values it must not hold (no element of a list
-    may equal one; an event without the field passes): a flow count leaves out a flow's later
-    transaction events (``event.type: protocol``) so. ``text`` is a phrase searched in
-    ``message``. ``native`` is a condition in the store's own query language. Results come in time order, then by id.
-
-    ``after`` (exclusive) and ``until`` (inclusive) bound the events by the order the store
-    received them, not by event time: they are opaque positions from :meth:`Store.position`, so
-    that an incremental pass reads exactly what was stored since the last one, late events
-    included. A store may return a little more than asked after ``after`` (Elasticsearch reads a
-    safety margin again, see its module); the callers' writes are idempotent.
-    """
-
-    start: datetime | None = None
-    end: datetime | None = None
-    terms: Mapping[str, tuple[Scalar, ...]] = field(default_factory=dict)
-    exclude: Mapping[str, tuple[Scalar, ...]] = field(default_factory=dict)
-    text: str | None = None
-    native: str | None = None
-    limit: int | None = None
-    order: Literal["asc", "desc"] = "asc"
-    after: str | None = None
-    until: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Bucket:
-    """One group of an aggregation: a field value and how many events have it."""
-
-    key: Scalar
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    """One group of :meth:`Store.groups`: a value, how many events (or alerts) have it, the sum
-    of a numeric field over them (0 when none was asked) and the times of the first and the last
-    of them (None when not asked)."""
-
-    key: Scalar
-    count: int
-    total: float = 0.0
-    first: datetime | None = None
-    last: datetime | None = None
-
-
-#: What an aggregation reads: the events, or the alerts (whose fields are the stored alert
-#: document's: ``event.severity_name``, ``alert.status``, ``rule.id``, ``rule.name``, ``tags``,
-#: ``event.kind``, ``context.<field>``, ``group.<field>``; their time is the alert's start).
-Target = Literal["events", "alerts"]
-
 __all__ = ["COUNT_TICKETS", "AlertReceipt", "Bucket", "Group", "Query", "Scalar", "Store", "Target", "WriteReceipt",
-           "readable_state", "state_document", "week_start"]
+           "week_start"]
 
 
 def week_start(ts: datetime) -> datetime:
@@ -131,7 +74,7 @@ class Store(metaclass=ABCMeta):
     def withdraw_alerts_on(self, event_ids: Collection[str]) -> None:
         """Withdraw the alerts that rest on deleted events: the partial copy of a line (or a
         provisional record) that its completed form replaced, which detection judges on its own
-        (one line, one live alert; R12c F3). A match alert is withdrawn as :func:`withdraw` does.
+        (one line, one live alert; R12c F3). A match alert is withdrawn as govsoc.store.withdraw.withdraw does.
         An alert that stands for a window (a correlation, or a suppressed rule's window:
         govsoc.rules.suppress) is judged again by the next pass over its window without the
         deleted events, whatever the completed line is (it may fall in another group:
@@ -146,9 +89,9 @@ class Store(metaclass=ABCMeta):
         # Recorded first, and each alert settled by itself, its note before its other write: a
         # delete that fails midway is done again by the ingest's next run (checkpoint.superseded),
         # which finds what it left, judges the windows still, and says each thing once (R12d N2).
-        rejudge.record(self, [rejudge.entry_of(a) for a in found if _window(a, gone)])
+        rejudge.record(self, [rejudge.entry_of(a) for a in found if stands_for_window(a, gone)])
         for alert in found:
-            _withdraw_resting(self, alert, gone)
+            withdraw_resting(self, alert, gone)
 
     def deletes(self) -> str | None:
         """A mark that changes whenever :meth:`delete` removes events (None: none yet; a store
@@ -381,96 +324,3 @@ class Store(metaclass=ABCMeta):
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
-
-
-def state_document(key: str, text: Any) -> dict[str, Any]:
-    """A state document from the JSON text a store keeps; DamagedStateError naming ``key`` when
-    the text is not a JSON object (a writer of the store damaged it)."""
-    try:
-        value = json.loads(text)
-    except (TypeError, ValueError) as e:
-        raise DamagedStateError(f"state document {key!r} is damaged: not JSON ({e})") from e
-    if not isinstance(value, dict):
-        raise DamagedStateError(f"state document {key!r} is damaged: {type(value).__name__}, not a JSON object")
-    return value
-
-
-def readable_state(key: str, text: Any, damaged: Callable[[str], None] | None) -> dict[str, Any] | None:
-    """:func:`state_document` for Store.get_states: a damaged document said through ``damaged``
-    (None returned), or DamagedStateError without it."""
-    try:
-        return state_document(key, text)
-    except DamagedStateError as e:
-        if damaged is None:
-            raise
-        damaged(e.message)
-        return None
-
-
-def untouched(alert: Alert) -> bool:
-    """Whether no analyst worked on an alert: open, unassigned, without notes."""
-    return alert.status == "open" and not alert.assignee and not alert.notes
-
-
-def _window(alert: Alert, gone: set[str]) -> bool:
-    """Whether an alert resting on deleted events stands for a window that is judged again: a
-    correlation that keeps other events, or a suppressed rule's window (a match with a group)."""
-    if alert.kind == "correlation":
-        return any(i not in gone for i in alert.event_ids)
-    return bool(alert.group)
-
-
-def _withdraw_resting(store: Store, alert: Alert, gone: set[str]) -> None:
-    """Store.withdraw_alerts_on for one alert resting on the deleted events ``gone``."""
-    window = _window(alert, gone)
-    if window and untouched(alert):
-        store.delete_alerts([alert.id])  # judged again by the next pass (govsoc.store.rejudge)
-        return
-    resting = gone.intersection(alert.rests_on)  # a suppressed window's too, not only its first match
-    ids = ", ".join(sorted(resting))
-    said = f"the event {ids} this alert rests on was the partial copy of an unterminated last line"
-    text = (f"{said}, deleted when the line was completed; " + (
-        "it is no longer counted here, and the next pass judges the window again without it"
-        if window else "the complete event is judged on its own"))
-    if not any(n.author == "govsoc" and said in n.text for n in alert.notes):  # not said before
-        if window or alert.status in ("closed", "false_positive"):
-            # a note only: a window keeps its status until judged again; an alert the analyst
-            # already closed stays as they left it, but says why its event is gone (V12 F3). A
-            # suppressed window counts the copy no more (the next pass counts it again).
-            store.update_alert(alert.id, TriageChange(
-                note=Note(author="govsoc", time=datetime.now(UTC), text=text),
-                uncount=len(resting) if window and alert.kind != "correlation" else 0))
-        else:
-            withdraw(store, [alert], "withdrawn: " + text)
-    if window and alert.kind == "correlation":
-        # The deleted events leave the alert's ids (and snapshot): the next pass joins the stored
-        # ids with the burst it finds, so an id kept here would count the line twice, copy and
-        # completed line (V12 F2). Triage kept by the upsert. Written after the note: a retry
-        # finds the alert still resting on the copy until both are done.
-        store.write_alerts([trimmed(alert, gone)])
-
-
-def trimmed(alert: Alert, gone: set[str]) -> Alert:
-    """A correlation alert without the deleted events ``gone``: its ids, snapshots and times
-    (R12d N5). The snapshots are of its first events in time order, so the first one kept gives
-    the start when a deleted event was among them; the end is the last one kept when every event
-    kept has its snapshot, else the end stays (the next pass's burst gives it)."""
-    rest = tuple(i for i in alert.event_ids if i not in gone)
-    evidence = tuple(e for e in alert.evidence if e.event_id not in gone)
-    start, end = alert.start, alert.end
-    if evidence and len(evidence) < len(alert.evidence):
-        start = min(e.timestamp for e in evidence)
-        if len(evidence) == len(rest):
-            end = max(e.timestamp for e in evidence)
-    return replace(alert, event_ids=rest, evidence=evidence, start=start, end=end)
-
-
-def withdraw(store: Store, alerts: Sequence[Alert], why: str) -> None:
-    """Withdraw stored alerts that no longer stand: an untouched one is dropped, as a pass that
-    had the events as they are now would never have raised it; one an analyst worked on is kept,
-    closed, with a govsoc note saying ``why``, so the triage is not lost."""
-    for alert in alerts:
-        if not untouched(alert) and alert.status not in ("closed", "false_positive"):
-            store.update_alert(alert.id, TriageChange(status="closed", note=Note(
-                author="govsoc", time=datetime.now(UTC), text=why)))
-    store.delete_alerts([a.id for a in alerts if untouched(a)])

@@ -12,10 +12,10 @@ from typing import Any
 
 from govsoc.core.errors import DamagedStateError, StoreError
 from govsoc.core.event import format_timestamp
-from govsoc.store.base import readable_state, state_document
 from govsoc.store.elasticsearch_alerts import backoff
 from govsoc.store.elasticsearch_bulk import BulkWrites
 from govsoc.store.elasticsearch_errors import item_reason
+from govsoc.store.state_document import readable_state, state_document
 
 #: Seconds a state document's change (update_state) is tried again while other processes change
 #: it: against one changing it back to back, alerts' 10 rounds (2.6 s of back-off at most) may be too few.

@@ -33,12 +33,14 @@ from govsoc.store.registry import stores
 from govsoc.store.sqlite_aggs import register_aggregation_functions
 from govsoc.store.sqlite_ahead import ReadAhead
 from govsoc.store.sqlite_alerts import SqliteAlerts
+from govsoc.store.sqlite_codec import register_layout_functions
 from govsoc.store.sqlite_conjuncts import remember as remember_conjuncts
 from govsoc.store.sqlite_conjuncts import spans as conjunct_spans
 from govsoc.store.sqlite_connection import BUSY_MS, is_busy
+from govsoc.store.sqlite_functions import register_functions
 from govsoc.store.sqlite_insert import Held, SqliteInserts
-from govsoc.store.sqlite_layout import SCHEMA_VERSION, id_key, micros, register_layout_functions
-from govsoc.store.sqlite_query import column_sql, register_functions
+from govsoc.store.sqlite_layout import SCHEMA_VERSION, id_key, micros
+from govsoc.store.sqlite_query import column_sql
 from govsoc.store.sqlite_rows import Unstored, rows_of, unstored
 from govsoc.store.sqlite_schema import SqliteSchema
 from govsoc.store.sqlite_search import SqliteReads, fresh_count

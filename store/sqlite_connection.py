@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from govsoc.core.errors import Location, StoreError
 from govsoc.store.base import Store
 from govsoc.store.sqlite_ahead import ReadAhead
-from govsoc.store.sqlite_layout import RowCodec
+from govsoc.store.sqlite_codec import RowCodec
 from govsoc.store.sqlite_regexp import query_error
 from govsoc.store.sqlite_writer import WriterProcess
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from govsoc.core.coercion import coerce_fields
 from govsoc.core.event import flatten
+from govsoc.store.sqlite_codec import RowCodec
 from govsoc.store.sqlite_layout import (
     INDEXES,
     LISTS_INDEX_KEY,
@@ -25,7 +26,6 @@ from govsoc.store.sqlite_layout import (
     LISTS_UNKNOWN,
     ORIGINAL,
     Prepared,
-    RowCodec,
     id_key,
     quote_ident,
     shape_names,

@@ -15,7 +15,7 @@ Why each builder is a superset:
 * **Caseless text, LIKE** (:func:`like_sql`). Sigma compares ``fold(value)`` with the folded
   literal (govsoc.core.caseless.fold: one code point to one code point, Java's lowercase).
   SQLite's ``LIKE`` (with ``PRAGMA case_sensitive_like=OFF``, which
-  :func:`govsoc.store.sqlite_query.register_functions` sets on every connection) matches an ASCII
+  :func:`govsoc.store.sqlite_functions.register_functions` sets on every connection) matches an ASCII
   letter in either case and every other character exactly, ``_`` one character, ``%`` any run.
   A value character that folds to an ASCII character is that character, its ASCII other case,
   or one of the few non-ASCII code points whose fold is ASCII (:data:`ASCII_FOLD_SOURCES`: İ and
@@ -27,7 +27,7 @@ Why each builder is a superset:
 * **Equality and prefix on an indexed field** (:func:`key_index_sql`): an expression index on
   the column's *key* (:func:`key_sql`: ASCII lower case, İ and K replaced by their ASCII fold;
   built-in SQL functions only, so the file stays writable and checkable by any SQLite; see
-  :data:`govsoc.store.sqlite_query.QUERY_INDEXES`). For an ASCII folded literal the key of every
+  :data:`govsoc.store.sqlite_query_indexes.QUERY_INDEXES`). For an ASCII folded literal the key of every
   matching value is the literal (equality), and for a literal prefix the key starts with the
   prefix's ASCII part (a range ``[p, p⁺)``: UTF-8 byte order is code point order, BINARY
   collation's order). A cased literal's values have the literal's own key.

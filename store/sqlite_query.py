@@ -3,30 +3,16 @@
 Everything a backend needs to say about events is built here, so that no module outside the store
 knows the table, its columns or how a document is laid out (issue 12, "Boundaries"). A backend
 writes conditions over the expressions these functions return and over the SQL functions that
-:func:`register_functions` installs on every connection:
-
-``govsoc_match(value, regex, caseless)``
-    Sigma string matching. ``regex`` is a Python search pattern (the backend anchors it);
-    with ``caseless`` the value is folded with govsoc.core.caseless.fold first, the folding
-    Elasticsearch's lowercase normalizer applies, so both stores compare alike.
-``govsoc_cidr(value, network)``
-    True when ``value`` is an IP address inside ``network`` (IPv4 or IPv6, any spelling, an
-    IPv4-mapped IPv6 address counts as its IPv4 address, as Elasticsearch's ip type stores it).
-``govsoc_fold(value)``
-    The folded text of a value (field references compared caselessly).
-``govsoc_number(value)``
-    A value as a number: numbers as they are, text that spells a finite number as that number,
-    anything else NULL (Sigma's ``|lt``/``|gt`` compare numbers, also on text fields).
-``govsoc_re2(value, pattern, field)``, ``govsoc_regexp(value, pattern, field)``
-    Sigma's ``|re``: RE2, linear in the value, or Python's re.search under a CPU bound for what
-    RE2 cannot say (govsoc.store.sqlite_regexp). ``value REGEXP pattern`` is the bounded search too.
+govsoc.store.sqlite_functions installs on every connection (govsoc_match, govsoc_cidr, govsoc_fold,
+govsoc_number, govsoc_re2, govsoc_regexp, REGEXP; described there).
 
 Speed (issue 12 benchmark): the string, keyword and CIDR builders put a native **prefilter**
 before each Python check (govsoc.store.sqlite_prefilter explains why each is a superset of the
 exact condition), and :func:`text_prefilter_sql` / :func:`cidr_prefilter_sql` give the prefilter
 alone, which a backend ANDs in front of a whole rule so that SQLite narrows the rows natively, by
-an index where one fits (:data:`QUERY_INDEXES`, built-in expressions only), before any Python function runs. ``LIKE`` is
-ASCII-caseless on every connection (:func:`register_functions` sets it), as those prefilters need.
+an index where one fits (govsoc.store.sqlite_query_indexes, built-in expressions only), before any
+Python function runs. ``LIKE`` is ASCII-caseless on every connection
+(govsoc.store.sqlite_functions.register_functions sets it), as those prefilters need.
 
 The layout side (:func:`column_sql`, :func:`field_expression`, :func:`any_element_sql`) follows the
 row layout of govsoc.store.sqlite_layout: fields with a column (the HOT fields, ``event.id``,
@@ -38,18 +24,13 @@ gave on the version-3 document).
 
 from __future__ import annotations
 
-import functools
 import ipaddress
-import math
-import re
-import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Final
 
 from govsoc.core.caseless import fold
 from govsoc.core.ecs import ARRAYS, FIELDS, HOT, INDEXED, NUMERIC_TYPES, field_type
-from govsoc.core.json_text import json_text
+from govsoc.store.sqlite_functions import sql_number
 from govsoc.store.sqlite_layout import (
     FIELD_FUNCTION,
     ID_TEXT,
@@ -74,17 +55,15 @@ from govsoc.store.sqlite_prefilter import (
     key_index_sql,
     key_sql,
     like_sql,
-    parse_network,
     sql_string,
 )
-from govsoc.store.sqlite_regexp import bounded_search, linear_search
 
 __all__ = [
-    "ELEMENT", "KEY_INDEXED", "Pattern", "QUERY_INDEXES", "QueryIndex", "Wildcard", "all_sql",
-    "any_element_sql", "any_sql", "cidr_prefilter_sql", "cidr_sql", "column_sql", "create_query_indexes",
+    "ELEMENT", "KEY_INDEXED", "Pattern", "Wildcard", "all_sql",
+    "any_element_sql", "any_sql", "cidr_prefilter_sql", "cidr_sql", "column_sql",
     "each_value_sql", "field_expression", "fold_sql", "holds_list_sql", "keyword_prefilter_sql",
     "keyword_sql", "match_sql", "may_hold_lists_sql", "number_eq_sql", "number_sql", "present_sql", "regexp_sql",
-    "register_functions", "sql_string", "terms_sql", "text_match_sql", "text_prefilter_sql",
+    "sql_string", "terms_sql", "text_match_sql", "text_prefilter_sql",
 ]
 
 #: The value of one element of a multi-valued field, inside :func:`any_element_sql`: json_each's
@@ -208,7 +187,7 @@ def terms_sql(field: str, values: Sequence[str | int | float | bool]) -> str:
     number 1.0) and compares it case-sensitively."""
     kind = field_type(field)
     if kind in NUMERIC_TYPES:
-        numbers = [_number(v) if not isinstance(v, bool) else None for v in values]
+        numbers = [sql_number(v) if not isinstance(v, bool) else None for v in values]
         listed = ", ".join(repr(n) for n in numbers if n is not None)
         scalar = element = (f"{{expr}} IN ({listed})" if listed else "0")
     else:
@@ -400,150 +379,3 @@ def keyword_prefilter_sql(patterns: Sequence[Pattern]) -> str | None:
 #: Fields with an expression index on their key (govsoc.store.sqlite_prefilter.key_sql): the
 #: keyword fields of ecs.INDEXED (addresses are canonical text: their plain index serves |cidr).
 KEY_INDEXED: Final[tuple[str, ...]] = tuple(f for f in INDEXED if field_type(f) != "ip")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class QueryIndex:
-    """An index that rule prefilters use: ``CREATE INDEX name ON events (expression) WHERE where``."""
-
-    name: str
-    expression: str
-    where: str
-
-    def create_sql(self) -> str:
-        """The statement that creates it (if missing)."""
-        return f"CREATE INDEX IF NOT EXISTS {quote_ident(self.name)} ON events ({self.expression}) WHERE {self.where}"
-
-
-def query_indexes() -> tuple[QueryIndex, ...]:
-    """The key indexes of :data:`KEY_INDEXED`, over the store's columns (partial: events
-    without the field cost nothing)."""
-    out = []
-    for name in KEY_INDEXED:
-        column = column_sql(name)
-        if column is not None:
-            out.append(QueryIndex(name="events_key_" + name.replace(".", "_"), expression=key_sql(column),
-                                  where=f"{column} IS NOT NULL"))
-    return tuple(out)
-
-
-QUERY_INDEXES: Final[tuple[QueryIndex, ...]] = query_indexes()
-
-
-def create_query_indexes(db: sqlite3.Connection) -> None:
-    """Create :data:`QUERY_INDEXES` (inside the store's schema transaction, after its columns)."""
-    for index in QUERY_INDEXES:
-        db.execute(index.create_sql())
-
-
-def register_functions(db: sqlite3.Connection) -> None:
-    """Install the SQL functions this surface uses on a connection, and make ``LIKE``
-    ASCII-caseless (SQLite's default), which the prefilters rely on."""
-    db.execute("PRAGMA case_sensitive_like=OFF")
-    db.create_function("govsoc_match", 3, _match, deterministic=True)
-    db.create_function("govsoc_cidr", 2, _cidr, deterministic=True)
-    db.create_function("govsoc_fold", 1, _fold, deterministic=True)
-    db.create_function("govsoc_number", 1, _number, deterministic=True)
-    db.create_function("REGEXP", 2, _regexp, deterministic=True)
-    db.create_function("govsoc_re2", 2, _re2, deterministic=True)  # as conversions before 3 arguments wrote it
-    db.create_function("govsoc_re2", 3, _re2, deterministic=True)
-    db.create_function("govsoc_regexp", 3, _bounded, deterministic=True)
-    db.create_function("govsoc_json_text", 1, _json_text, deterministic=True)
-
-
-def _text(value: object) -> str | None:
-    if value is None or isinstance(value, bytes):
-        return None
-    return value if isinstance(value, str) else str(value)
-
-
-def _match(value: object, regex: str, caseless: int) -> bool:
-    if type(value) is str and len(value) <= _MEMO_CHARS:
-        return _match_short(value, regex, caseless)
-    text = _text(value)
-    if text is None:
-        return False
-    return _compiled(regex, re.DOTALL).search(fold(text) if caseless else text) is not None
-
-
-#: Values up to this long have their answers kept (:func:`_match_short`).
-_MEMO_CHARS: Final[int] = 64
-
-
-@functools.lru_cache(maxsize=16384)
-def _match_short(text: str, regex: str, caseless: int) -> bool:
-    """:func:`_match` of a short text, kept: a rule's exact check runs on every candidate row,
-    and short values (an action, an outcome, an account, a program) repeat from row to row, so
-    most calls of a pass ask again what was asked before (a pass of 100 rules over 1,000,000
-    events: 207,000 calls) and a kept answer costs a third of folding and searching again."""
-    return _compiled(regex, re.DOTALL).search(fold(text) if caseless else text) is not None
-
-
-def _fold(value: object) -> str | None:
-    text = _text(value)
-    return None if text is None else fold(text)
-
-
-def _number(value: object) -> int | float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return _sqlite_number(value)
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    try:
-        return _sqlite_number(int(text))
-    except ValueError:
-        pass
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _sqlite_number(number: int | float) -> int | float:
-    """A number as SQLite can hold it: an integer beyond 64 bits (18446744073709551615 in a log)
-    as the nearest REAL, as SQLite itself reads such a literal, instead of an error that failed
-    the whole query (R12 F6); it then compares with every other number, to REAL precision."""
-    if isinstance(number, int) and not -(2**63) <= number < 2**63:
-        return float(number)
-    return number
-
-
-def _regexp(pattern: str, value: object) -> bool:
-    """SQLite's REGEXP operator (``value REGEXP pattern``), which SQLite leaves undefined."""
-    return bounded_search(pattern, value, "a field")
-
-
-def _re2(value: object, pattern: str, field: str = "a field") -> bool:
-    return linear_search(pattern, value, field)
-
-
-def _bounded(value: object, pattern: str, field: str) -> bool:
-    return bounded_search(pattern, value, field)
-
-
-def _json_text(value: object) -> str | None:
-    text = _text(value)
-    return None if text is None else json_text(text)
-
-
-def _cidr(value: object, network: str) -> bool:
-    text = _text(value)
-    if text is None:
-        return False
-    try:
-        address = ipaddress.ip_address(text.strip())
-    except ValueError:
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    net = parse_network(network)
-    return net is not None and address.version == net.version and address in net
-
-
-@functools.lru_cache(maxsize=1024)
-def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
-    return re.compile(pattern, flags)

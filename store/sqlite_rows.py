@@ -17,9 +17,10 @@ from typing import Any, Final
 
 import orjson
 
-from govsoc.core.coercion import clean_text, coerce_fields, unchanged_all_check, values_at
+from govsoc.core.coercion import clean_text, coerce_fields
 from govsoc.core.ecs import ARRAYS, HOT
 from govsoc.core.event import Event
+from govsoc.core.unchanged_check import unchanged_all_check, values_at
 from govsoc.store.sqlite_layout import (
     Prepared,
     bound_columns,
@@ -166,7 +167,7 @@ def row_of(event: Unstored, ingested: str) -> Prepared:
     """``split_row(coerce_parts(event, ingested))``, the same row, made faster for the events
     that coercion leaves unchanged (nearly every event a parser makes): a plan made once per
     shape (the fields' names and value types) checks the event's values at once
-    (govsoc.core.coercion.unchanged_all_check) and picks its columns and remaining fields by name;
+    (govsoc.core.unchanged_check.unchanged_all_check) and picks its columns and remaining fields by name;
     any other event takes the general path. ValueError (or TypeError) as coerce_parts and split_row."""
     given = event[3]
     plan = _plan((tuple(given), tuple(map(type, given.values()))))

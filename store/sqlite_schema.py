@@ -18,7 +18,7 @@ from govsoc.store.sqlite_layout import (
     TRIGGERS,
 )
 from govsoc.store.sqlite_migrate import add_list_names, name_codecs, resolve_unknown_lists, upgrade_rows
-from govsoc.store.sqlite_query import create_query_indexes
+from govsoc.store.sqlite_query_indexes import create_query_indexes
 
 
 def _statements(script: str) -> Iterator[str]:

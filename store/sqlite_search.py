@@ -27,9 +27,11 @@ from govsoc.store.sqlite_aggs import (
 )
 from govsoc.store.sqlite_ahead import Execute, ReadAhead
 from govsoc.store.sqlite_batch import search_many
+from govsoc.store.sqlite_codec import register_layout_functions
 from govsoc.store.sqlite_connection import SqliteConnection
-from govsoc.store.sqlite_layout import ID_TEXT, MESSAGE, ORIGINAL, SELECT, id_key, micros, register_layout_functions
-from govsoc.store.sqlite_query import fold_sql, register_functions, terms_sql
+from govsoc.store.sqlite_functions import register_functions
+from govsoc.store.sqlite_layout import ID_TEXT, MESSAGE, ORIGINAL, SELECT, id_key, micros
+from govsoc.store.sqlite_query import fold_sql, terms_sql
 from govsoc.store.sqlite_regexp import query_error
 
 #: Ingest ranges up to this many events are read by seq (see SqliteStore._where).

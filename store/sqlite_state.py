@@ -9,9 +9,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from govsoc.core.errors import DamagedStateError, Location, StoreError
-from govsoc.store.base import readable_state, state_document
 from govsoc.store.sqlite_alerts import ALERT_BATCH
 from govsoc.store.sqlite_connection import SqliteConnection
+from govsoc.store.state_document import readable_state, state_document
 
 
 class SqliteState(SqliteConnection):

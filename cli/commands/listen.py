@@ -20,7 +20,7 @@ from govsoc.collectors import IngestSummary, Pipeline, parsers
 from govsoc.collectors.netflow.receiver import NetflowReceiver
 from govsoc.collectors.netflow.stream import netflow_listener
 from govsoc.collectors.receivers import ReceiverCounters, ReceiverSet, counters_folder
-from govsoc.core.config import ReceiverSettings, TlsSettings
+from govsoc.core.collector_settings import ReceiverSettings, TlsSettings
 
 
 def _name(transport: str, listen: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from govsoc.core.inventory import Endpoint, System
+from govsoc.core.inventory_model import Endpoint, System
 from govsoc.core.registry import Registry
 from govsoc.crypto_eval.catalogue import Catalogue
 from govsoc.crypto_eval.chain import TrustStore

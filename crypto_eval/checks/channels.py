@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from govsoc.core.inventory import Endpoint
+from govsoc.core.inventory_model import Endpoint
 from govsoc.crypto_eval.algorithms import weakest
 from govsoc.crypto_eval.checks import CHECKS, SystemContext, object_name
 from govsoc.crypto_eval.checks.channel_view import ChannelView, view_of

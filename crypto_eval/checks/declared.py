@@ -1,4 +1,4 @@
-"""Checks of what people declare in the system's crypto profile (core.inventory.CryptoProfile):
+"""Checks of what people declare in the system's crypto profile (core.crypto_profile.CryptoProfile):
 item declarations for technical items no probe sees, management judgements, and key management
 with the products' sample outputs recomputed (crypto_eval.kat). A missing or self-contradicting
 declaration is a finding, never an exception.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from govsoc.core.inventory import ItemDeclaration
+from govsoc.core.crypto_profile import ItemDeclaration
 from govsoc.crypto_eval.catalogue import Item
 from govsoc.crypto_eval.checks import CHECKS, SystemContext
 from govsoc.crypto_eval.checks.key_factor import key_findings

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from govsoc.core.inventory import CryptoProduct
+from govsoc.core.crypto_profile import CryptoProduct
 from govsoc.crypto_eval.algorithms import Assessment
 from govsoc.crypto_eval.checks import SystemContext
 from govsoc.crypto_eval.finding import Finding

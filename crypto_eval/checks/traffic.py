@@ -6,7 +6,7 @@ TLS 1.0 has a TLS 1.0 channel in use.
 
 from __future__ import annotations
 
-from govsoc.core.inventory import Endpoint
+from govsoc.core.inventory_model import Endpoint
 from govsoc.crypto_eval.algorithms import (
     DEPRECATED_PROTOCOL,
     Assessment,

@@ -96,7 +96,7 @@ def test_a_dead_listener_is_not_shown_as_listening(home: Path, capsys) -> None: 
     other's server stopped (TCP): `govsoc status` says so instead of "listening"."""
     from govsoc.collectors import Pipeline
     from govsoc.collectors.receivers import ReceiverSet
-    from govsoc.core.config import ReceiverSettings
+    from govsoc.core.collector_settings import ReceiverSettings
     from govsoc.store.sqlite import SqliteStore
 
     home.mkdir(parents=True, exist_ok=True)
@@ -141,7 +141,7 @@ def test_a_sender_that_went_silent_is_shown(home: Path, capsys) -> None:  # type
     from govsoc.cli.commands.status import SILENT_AFTER, _state, mark_silent, receiver_status
     from govsoc.collectors import Pipeline
     from govsoc.collectors.receivers import ReceiverSet, counters_folder, load_counters
-    from govsoc.core.config import ReceiverSettings
+    from govsoc.core.collector_settings import ReceiverSettings
     from govsoc.store.sqlite import SqliteStore
 
     home.mkdir(parents=True, exist_ok=True)

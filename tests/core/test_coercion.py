@@ -16,10 +16,9 @@ from govsoc.core.coercion import (
     coerce_fields,
     coerce_value,
     storable,
-    unchanged_all_check,
-    unchanged_check,
 )
 from govsoc.core.event import Event
+from govsoc.core.unchanged_check import unchanged_all_check, unchanged_check
 
 
 @pytest.mark.parametrize(("kind", "value", "expected"), [

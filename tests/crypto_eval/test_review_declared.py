@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from govsoc.core.inventory import InventoryModel, System
+from govsoc.core.inventory_model import InventoryModel, System
 from govsoc.crypto_eval.assess import SystemEvaluation
 from govsoc.crypto_eval.evaluate import evaluate_inventory
 from govsoc.crypto_eval.probes.cleartext import classify_greeting

@@ -16,7 +16,7 @@ import yaml
 
 from govsoc.cli import main
 from govsoc.cli.commands.crypto_eval import EXIT_INCOMPLETE
-from govsoc.core.inventory import InventoryModel, System
+from govsoc.core.inventory_model import InventoryModel, System
 from govsoc.crypto_eval.assess import SystemEvaluation
 from govsoc.crypto_eval.checks.channel_view import view_of
 from govsoc.crypto_eval.evaluate import evaluate_inventory, systems_in_scope, unique_targets

@@ -17,7 +17,7 @@ import pytest
 
 from govsoc.classification.tagging import ClassificationTagger
 from govsoc.core.event import Event, make_id
-from govsoc.core.inventory import InventoryModel, System
+from govsoc.core.inventory_model import InventoryModel, System
 from govsoc.crypto_eval.evaluate import endpoint_addresses, evaluate_inventory, evaluate_system, unique_targets
 from govsoc.crypto_eval.passive import gather_passive
 from govsoc.crypto_eval.probes.address import numeric_address, server_name_of

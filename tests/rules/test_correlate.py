@@ -14,7 +14,8 @@ from sigma.collection import SigmaCollection
 
 from govsoc.core.errors import RuleError
 from govsoc.core.event import Event, make_id
-from govsoc.rules.correlate import compile_correlation, correlate, split_range
+from govsoc.rules.correlate import compile_correlation, correlate
+from govsoc.rules.correlation_condition import split_range
 from govsoc.rules.loader import load_rules
 
 T0 = datetime(2026, 1, 1, 0, 0, tzinfo=UTC)

@@ -14,8 +14,8 @@ import pytest
 from govsoc.core.event import Event, make_id
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
-from govsoc.store.sqlite_layout import decode_document
-from govsoc.store.sqlite_query import _match, _match_short
+from govsoc.store.sqlite_codec import decode_document
+from govsoc.store.sqlite_functions import _match, _match_short
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
 

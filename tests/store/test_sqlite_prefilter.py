@@ -30,8 +30,10 @@ from govsoc.rules.backends import backend_for
 from govsoc.rules.backends.sqlite import search_regex
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
+from govsoc.store.sqlite_functions import register_functions
 from govsoc.store.sqlite_prefilter import ASCII_FOLDS, Wildcard, cidr_prefilter_sql, key_index_sql, key_of, key_sql
-from govsoc.store.sqlite_query import QUERY_INDEXES, register_functions, text_prefilter_sql
+from govsoc.store.sqlite_query import text_prefilter_sql
+from govsoc.store.sqlite_query_indexes import QUERY_INDEXES
 
 # Letters in both cases, the code points that fold to ASCII (İ -> i, K -> k), a cased
 # non-ASCII pair (É/é), an uncased letter, and the wildcard and escape characters of LIKE/GLOB.

@@ -1,0 +1,117 @@
+"""Which events :func:`govsoc.core.coercion.coerce_fields` gives back unchanged, told once per shape
+(the names and value types of an event's fields) from its fast path's tests, so that a writer
+checks a chunk of events of one shape in one call (govsoc.store.sqlite_rows, issue 11).
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final
+
+from govsoc.core.coercion import FAST_KIND, IP_KIND, IPV4, LONG_KIND, LONG_MAX, LONG_MIN, TEXTUAL
+
+__all__ = ["GENERAL", "KEPT", "KEPT_IF_IPV4", "KEPT_IF_IPV4S", "KEPT_IF_LONG", "KEPT_IF_TEXT", "KEPT_IF_TEXTS",
+           "kept_when", "unchanged_all_check", "unchanged_check", "values_at"]
+
+
+#: What :func:`coerce_fields` does with a value of a given field and type (:func:`kept_when`):
+#: keeps it as it is (KEPT), keeps it when a test of the value holds (text: ASCII without a NUL;
+#: a long in range; a dotted quad as ipaddress spells it; a non-empty list of such texts or
+#: quads), or GENERAL: its general path decides.
+KEPT, KEPT_IF_TEXT, KEPT_IF_LONG, KEPT_IF_IPV4, KEPT_IF_TEXTS, KEPT_IF_IPV4S, GENERAL = range(7)
+_SCALAR_TYPES = (bool, int, float)
+
+
+def kept_when(name: str, kind_of: type) -> int:
+    """When coerce_fields keeps a value of type ``kind_of`` under ``name`` unchanged (the same
+    object, in the same place): the tests of its fast path, and a bool, int or float under a
+    field the ECS table does not list (kept by its general path), for a caller that checks the
+    values of many events of one shape at once (govsoc.store.sqlite_rows)."""
+    kind = FAST_KIND.get(name)
+    textual = kind == TEXTUAL or (kind is None and name.isascii())
+    if kind_of is str:
+        return KEPT_IF_TEXT if textual else KEPT_IF_IPV4 if kind == IP_KIND else GENERAL
+    if kind_of is int and kind == LONG_KIND:
+        return KEPT_IF_LONG
+    if kind_of is list:
+        return KEPT_IF_TEXTS if textual else KEPT_IF_IPV4S if kind == IP_KIND else GENERAL
+    if kind is None and name.isascii() and kind_of in _SCALAR_TYPES:
+        return KEPT
+    return GENERAL
+
+
+def unchanged_check(names: tuple[str, ...], types: tuple[type, ...]) -> Callable[[Mapping[str, Any]], bool] | None:
+    """For events whose fields have these names and value types, in this order: a test that
+    holds when :func:`coerce_fields` gives the fields back unchanged (the same values, in the
+    same order, no flag), made once per shape and run on each event at C speed (a few joins and
+    look-ups instead of a test per value); None when some value of the shape takes the general
+    path (then call coerce_fields)."""
+    check_all = unchanged_all_check(names, types)
+    return None if check_all is None else lambda fields: check_all((fields,))
+
+
+def unchanged_all_check(names: tuple[str, ...],
+                        types: tuple[type, ...]) -> Callable[[Sequence[Mapping[str, Any]]], bool] | None:
+    """:func:`unchanged_check` of many events of one shape at once: a test that holds when it
+    holds for each of them (each of its tests is of every value alike: a long in range, a
+    non-empty list of texts, ASCII text without a NUL, a dotted quad, so it is made once over the
+    values of all of them); None as unchanged_check. A writer checks a chunk of events of a shape
+    in one call, not one call an event (issue 11)."""
+    by_code: dict[int, list[str]] = {}
+    for name, kind_of in zip(names, types, strict=True):
+        code = kept_when(name, kind_of)
+        if code == GENERAL:
+            return None
+        by_code.setdefault(code, []).append(name)
+    texts = values_at(by_code.get(KEPT_IF_TEXT, ()))
+    longs = values_at(by_code.get(KEPT_IF_LONG, ()))
+    quads = values_at(by_code.get(KEPT_IF_IPV4, ()))
+    text_lists = values_at(by_code.get(KEPT_IF_TEXTS, ()))
+    quad_lists = values_at(by_code.get(KEPT_IF_IPV4S, ()))
+    quad_lines = _IPV4_LINES.fullmatch
+    chain = itertools.chain.from_iterable
+
+    def check(many: Sequence[Mapping[str, Any]]) -> bool:
+        numbers = list(chain(map(longs, many)))
+        if numbers and (min(numbers) < LONG_MIN or max(numbers) > LONG_MAX):
+            return False
+        lists = list(chain(map(text_lists, many)))
+        if not all(lists):  # an empty list is dropped
+            return False
+        elements = list(chain(lists))
+        if set(map(type, elements)) - _STR:
+            return False
+        text = "".join(chain(map(texts, many))) + "".join(elements)
+        if not text.isascii() or "\x00" in text:
+            return False
+        address_lists = list(chain(map(quad_lists, many)))
+        if not all(address_lists):
+            return False
+        addresses = [*chain(map(quads, many)), *chain(address_lists)]
+        if not addresses:
+            return True
+        if set(map(type, addresses)) - _STR:
+            return False
+        # one match for all: each is a dotted quad when the lines are and none holds a newline
+        text = "\n".join(addresses)
+        return quad_lines(text) is not None and text.count("\n") == len(addresses) - 1
+
+    return check
+
+
+_STR: Final = frozenset({str})
+_IPV4_LINES: Final = re.compile(f"(?:{IPV4.pattern}\n)*{IPV4.pattern}")
+
+
+def values_at(names: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """A function giving the values at ``names`` of a mapping, as a tuple (itemgetter's, which
+    gives a lone value for one name)."""
+    if not names:
+        return lambda _fields: ()
+    if len(names) == 1:
+        name = names[0]
+        return lambda fields: (fields[name],)
+    return operator.itemgetter(*names)

@@ -1,0 +1,94 @@
+"""Withdrawing stored alerts that no longer stand: those resting on events a delete removed
+(Store.withdraw_alerts_on), and those a pass judges again (govsoc.rules.regroup, pass_rejudge).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Protocol
+
+from govsoc.core.alert import Alert, AlertReceipt, Note, TriageChange
+
+__all__ = ["AlertStore", "stands_for_window", "trimmed", "untouched", "withdraw", "withdraw_resting"]
+
+
+class AlertStore(Protocol):
+    """The alert calls withdrawing needs (a govsoc.store.base.Store has them; a Protocol, as in
+    govsoc.store.deleted, since base calls this module)."""
+
+    def delete_alerts(self, ids: Iterable[str]) -> int: ...
+
+    def update_alert(self, alert_id: str, change: TriageChange) -> Alert: ...
+
+    def write_alerts(self, alerts: Iterable[Alert]) -> AlertReceipt: ...
+
+
+def untouched(alert: Alert) -> bool:
+    """Whether no analyst worked on an alert: open, unassigned, without notes."""
+    return alert.status == "open" and not alert.assignee and not alert.notes
+
+
+def stands_for_window(alert: Alert, gone: set[str]) -> bool:
+    """Whether an alert resting on deleted events stands for a window that is judged again: a
+    correlation that keeps other events, or a suppressed rule's window (a match with a group)."""
+    if alert.kind == "correlation":
+        return any(i not in gone for i in alert.event_ids)
+    return bool(alert.group)
+
+
+def withdraw_resting(store: AlertStore, alert: Alert, gone: set[str]) -> None:
+    """Store.withdraw_alerts_on for one alert resting on the deleted events ``gone``."""
+    window = stands_for_window(alert, gone)
+    if window and untouched(alert):
+        store.delete_alerts([alert.id])  # judged again by the next pass (govsoc.store.rejudge)
+        return
+    resting = gone.intersection(alert.rests_on)  # a suppressed window's too, not only its first match
+    ids = ", ".join(sorted(resting))
+    said = f"the event {ids} this alert rests on was the partial copy of an unterminated last line"
+    text = (f"{said}, deleted when the line was completed; " + (
+        "it is no longer counted here, and the next pass judges the window again without it"
+        if window else "the complete event is judged on its own"))
+    if not any(n.author == "govsoc" and said in n.text for n in alert.notes):  # not said before
+        if window or alert.status in ("closed", "false_positive"):
+            # a note only: a window keeps its status until judged again; an alert the analyst
+            # already closed stays as they left it, but says why its event is gone (V12 F3). A
+            # suppressed window counts the copy no more (the next pass counts it again).
+            store.update_alert(alert.id, TriageChange(
+                note=Note(author="govsoc", time=datetime.now(UTC), text=text),
+                uncount=len(resting) if window and alert.kind != "correlation" else 0))
+        else:
+            withdraw(store, [alert], "withdrawn: " + text)
+    if window and alert.kind == "correlation":
+        # The deleted events leave the alert's ids (and snapshot): the next pass joins the stored
+        # ids with the burst it finds, so an id kept here would count the line twice, copy and
+        # completed line (V12 F2). Triage kept by the upsert. Written after the note: a retry
+        # finds the alert still resting on the copy until both are done.
+        store.write_alerts([trimmed(alert, gone)])
+
+
+def trimmed(alert: Alert, gone: set[str]) -> Alert:
+    """A correlation alert without the deleted events ``gone``: its ids, snapshots and times
+    (R12d N5). The snapshots are of its first events in time order, so the first one kept gives
+    the start when a deleted event was among them; the end is the last one kept when every event
+    kept has its snapshot, else the end stays (the next pass's burst gives it)."""
+    rest = tuple(i for i in alert.event_ids if i not in gone)
+    evidence = tuple(e for e in alert.evidence if e.event_id not in gone)
+    start, end = alert.start, alert.end
+    if evidence and len(evidence) < len(alert.evidence):
+        start = min(e.timestamp for e in evidence)
+        if len(evidence) == len(rest):
+            end = max(e.timestamp for e in evidence)
+    return replace(alert, event_ids=rest, evidence=evidence, start=start, end=end)
+
+
+def withdraw(store: AlertStore, alerts: Sequence[Alert], why: str) -> None:
+    """Withdraw stored alerts that no longer stand: an untouched one is dropped, as a pass that
+    had the events as they are now would never have raised it; one an analyst worked on is kept,
+    closed, with a govsoc note saying ``why``, so the triage is not lost."""
+    for alert in alerts:
+        if not untouched(alert) and alert.status not in ("closed", "false_positive"):
+            store.update_alert(alert.id, TriageChange(status="closed", note=Note(
+                author="govsoc", time=datetime.now(UTC), text=why)))
+    store.delete_alerts([a.id for a in alerts if untouched(a)])
