@@ -1,6 +1,7 @@
 """Decisions per column or field (stage: classification; shared/reference/classification.md §7).
 
-A column is judged on a sample of its non-null values (up to 1,000 by default, as AWS SDPS and
+A column is judged on a sample of its non-null values, cells saying nothing is there (无, /, NULL:
+placeholders.py) left out as blank ones are (up to 1,000 by default, as AWS SDPS and
 Huawei DBSS do; ``govsoc classify --sample N`` judges up to N) together with its name, its comment
 and its table's name as context (Google DLP's ``windowBefore = 1`` hotword on the header, Macie's
 column-name keywords). Per recognizer:
@@ -66,6 +67,7 @@ from govsoc.classification.identifier_names import is_field_word, is_person_name
 from govsoc.classification.invisible import INVISIBLE, visible
 from govsoc.classification.masking import mask
 from govsoc.classification.pinyin_names import PERSON_HEADINGS, column_name_value
+from govsoc.classification.placeholders import is_placeholder
 from govsoc.classification.recognizer import Match, Recognizer, masked_text, normalize
 from govsoc.classification.recognizers.identity import MINOR
 from govsoc.classification.recognizers.sensitive import PEOPLE_ONLY, about_people
@@ -229,9 +231,17 @@ class ColumnClassifier:
         """The decision for one column (its field name shown masked, see the module docstring).
         A name that names nothing but is itself a value of a context-only kind (张伟 heading a
         column of names: a file without a header row) gives that kind its context."""
+        # a cell saying nothing is there (无, /, NULL) is left out as a blank one is (R15t-1)
+        filled = [v for v in sample.values if not is_placeholder(v)]
+        empty = len(sample.values) - len(filled)
+        if empty:
+            sample = replace(sample, values=filled, places=())
         decision = self._decide(sample, {})
         if decision.status != "tagged" and not self.name_context(sample.field, sample.comment):
             decision = self._by_heading(sample, decision)
+        if empty:
+            decision = replace(decision, reason=f"{decision.reason}; {empty} cells saying nothing is there"
+                               " (无, /, NULL, ...) left out of the sample, as blank cells are")
         strong = decision.status == "tagged" and decision.name_match == "strong"
         # a heading word shaped as a value (修改人, 母亲: surname 修, 母) is shown as it is (R15e-19)
         word = is_field_word(sample.field) or is_role_heading(sample.field)
