@@ -69,7 +69,7 @@ from govsoc.classification.masking import mask
 from govsoc.classification.pinyin_names import PERSON_HEADINGS, column_name_value
 from govsoc.classification.placeholders import is_placeholder
 from govsoc.classification.recognizer import Match, Recognizer, masked_text, normalize
-from govsoc.classification.recognizers.identity import MINOR
+from govsoc.classification.recognizers.identity import DOCUMENTS, MINOR
 from govsoc.classification.recognizers.sensitive import PEOPLE_ONLY, about_people
 from govsoc.classification.role_names import NAME_SHARE, is_role_heading, name_share
 from govsoc.classification.scanner import PRIORITY, Scanner
@@ -295,6 +295,8 @@ class ColumnClassifier:
         passing = [c for c in passing if c.rec.id not in by_chance]
         passing += [_Candidate(e.rec, e.lost_values, "strong", e.lost_examples, e) for e in lost]
         passing += self._in_cells(values, passing, against)
+        if documents := self._documents(values, named, counts, examples, against):
+            passing = [c for c in passing if c.rec.id not in DOCUMENTS] + documents
         if passing:
             # ties go to the stricter validation (scanner.PRIORITY), then the id: the same column
             # decides the same in every run (the hits' kinds come out of a set, in hash order)
@@ -333,6 +335,21 @@ class ColumnClassifier:
                               reason=f"no recognizer reached its threshold on {n} sampled values"
                               + "".join(f"; {i} set aside: the name '{sample.field}' says the values are"
                                         " something else" for i in sorted(against) if counts[i]))
+
+    def _documents(self, values: Sequence[str], named: Mapping[str, str], counts: Counter[str],
+                   examples: dict[str, list[str]], against: frozenset[str]) -> list[_Candidate]:
+        """A column of identity documents of several kinds (passports, HK/Macau and Taiwan permits: a
+        register of foreigners under 证件号码), each below CONTEXT_RATIO or one just over it: the values
+        any named one finds count together, for the one finding most (R15t-3)."""
+        recs = self.scanner.recognizers
+        docs = [i for i in DOCUMENTS if i in named and i in recs and i not in against]
+        if len(docs) < 2 or not values:
+            return []
+        held = sum(1 for v in values if any(any(recs[i].find(v, context=True)) for i in docs))
+        best = max(docs, key=lambda i: (counts[i], i))
+        if not counts[best] or held < CONTEXT_RATIO * len(values):
+            return []
+        return [_Candidate(recs[best], held, named[best], examples[best])]  # type: ignore[arg-type]
 
     def _in_cells(self, values: Sequence[str], passing: Sequence[_Candidate],
                   against: frozenset[str]) -> list[_Candidate]:

@@ -31,7 +31,7 @@ __all__ = [
     "ResidentIdRecognizer", "LegacyResidentIdRecognizer", "ForeignPermanentResidentIdRecognizer",
     "DisabilityCertificateRecognizer", "MilitaryIdRecognizer", "PassportRecognizer", "HkMacauPermitRecognizer",
     "TaiwanPermitRecognizer", "MainlandTravelPermitRecognizer", "birth_date", "ID_SHAPED", "MINOR", "id_checked",
-    "id18_unchecked", "under_fourteen",
+    "id18_unchecked", "under_fourteen", "DOCUMENTS",
 ]
 
 _DATE8: Final = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
@@ -345,6 +345,10 @@ class MilitaryIdRecognizer(Recognizer):
 #: foreigners or of HK, Macau and Taiwan residents holds passports and permits under them. Weak
 #: context: enough for a document's shape, never a tag by the name alone (R15t-3).
 _ANY_DOCUMENT: Final = ("证件号", "证照号", "zjhm", "zjh", "zjzhm", "zzhm", "cert_no", "certno")
+
+
+#: The identity documents without a check character, each a shape under its heading (R15t-3).
+DOCUMENTS: Final = ("cn_passport", "cn_hk_macau_permit", "cn_taiwan_permit", "cn_mainland_travel_permit")
 
 
 def _pinyin(*initials: str) -> tuple[str, ...]:

@@ -77,3 +77,15 @@ def test_other_numbers_under_a_document_heading_are_not_documents(heading: str, 
                                                                   expected: str | None) -> None:
     decision = CLASSIFIER.decide(ColumnSample(dataset="t.csv", field=heading, values=values * 50))
     assert decision.recognizer == expected
+
+
+@pytest.mark.parametrize("heading", ["证件号码", "zjhm", "证件号"])
+@pytest.mark.parametrize("kinds", [3, 4])  # none of the kinds reaches half the column alone
+def test_a_register_mixing_documents_is_tagged_whole(heading: str, kinds: int) -> None:
+    rng = random.Random(30)
+    makers = [_e8, _hm8, _c8, _t8][:kinds]
+    values = [rng.choice(makers)(rng) for _ in range(300)]
+    decision = CLASSIFIER.decide(ColumnSample(dataset="t.csv", field=heading, values=values))
+    assert decision.status == "tagged"
+    assert decision.recognizer in {"cn_passport", "cn_hk_macau_permit", "cn_mainland_travel_permit"}
+    assert decision.hits == 300
