@@ -1,6 +1,7 @@
 """Decisions per column or field (stage: classification; shared/reference/classification.md §7).
 
-A column is judged on a sample of its non-null values (up to 1,000 by default, as AWS SDPS and
+A column is judged on a sample of its non-null values, cells saying nothing is there (无, /, NULL:
+placeholders.py) left out as blank ones are (up to 1,000 by default, as AWS SDPS and
 Huawei DBSS do; ``govsoc classify --sample N`` judges up to N) together with its name, its comment
 and its table's name as context (Google DLP's ``windowBefore = 1`` hotword on the header, Macie's
 column-name keywords). Per recognizer:
@@ -66,8 +67,9 @@ from govsoc.classification.identifier_names import is_field_word, is_person_name
 from govsoc.classification.invisible import INVISIBLE, visible
 from govsoc.classification.masking import mask
 from govsoc.classification.pinyin_names import PERSON_HEADINGS, column_name_value
+from govsoc.classification.placeholders import is_placeholder
 from govsoc.classification.recognizer import Match, Recognizer, masked_text, normalize
-from govsoc.classification.recognizers.identity import MINOR
+from govsoc.classification.recognizers.identity import DOCUMENTS, MINOR
 from govsoc.classification.recognizers.sensitive import PEOPLE_ONLY, about_people
 from govsoc.classification.role_names import NAME_SHARE, is_role_heading, name_share
 from govsoc.classification.scanner import PRIORITY, Scanner
@@ -229,9 +231,17 @@ class ColumnClassifier:
         """The decision for one column (its field name shown masked, see the module docstring).
         A name that names nothing but is itself a value of a context-only kind (张伟 heading a
         column of names: a file without a header row) gives that kind its context."""
+        # a cell saying nothing is there (无, /, NULL) is left out as a blank one is (R15t-1)
+        filled = [v for v in sample.values if not is_placeholder(v)]
+        empty = len(sample.values) - len(filled)
+        if empty:
+            sample = replace(sample, values=filled, places=())
         decision = self._decide(sample, {})
         if decision.status != "tagged" and not self.name_context(sample.field, sample.comment):
             decision = self._by_heading(sample, decision)
+        if empty:
+            decision = replace(decision, reason=f"{decision.reason}; {empty} cells saying nothing is there"
+                               " (无, /, NULL, ...) left out of the sample, as blank cells are")
         strong = decision.status == "tagged" and decision.name_match == "strong"
         # a heading word shaped as a value (修改人, 母亲: surname 修, 母) is shown as it is (R15e-19)
         word = is_field_word(sample.field) or is_role_heading(sample.field)
@@ -285,6 +295,8 @@ class ColumnClassifier:
         passing = [c for c in passing if c.rec.id not in by_chance]
         passing += [_Candidate(e.rec, e.lost_values, "strong", e.lost_examples, e) for e in lost]
         passing += self._in_cells(values, passing, against)
+        if documents := self._documents(values, named, counts, examples, against):
+            passing = [c for c in passing if c.rec.id not in DOCUMENTS] + documents
         if passing:
             # ties go to the stricter validation (scanner.PRIORITY), then the id: the same column
             # decides the same in every run (the hits' kinds come out of a set, in hash order)
@@ -323,6 +335,21 @@ class ColumnClassifier:
                               reason=f"no recognizer reached its threshold on {n} sampled values"
                               + "".join(f"; {i} set aside: the name '{sample.field}' says the values are"
                                         " something else" for i in sorted(against) if counts[i]))
+
+    def _documents(self, values: Sequence[str], named: Mapping[str, str], counts: Counter[str],
+                   examples: dict[str, list[str]], against: frozenset[str]) -> list[_Candidate]:
+        """A column of identity documents of several kinds (passports, HK/Macau and Taiwan permits: a
+        register of foreigners under 证件号码), each below CONTEXT_RATIO or one just over it: the values
+        any named one finds count together, for the one finding most (R15t-3)."""
+        recs = self.scanner.recognizers
+        docs = [i for i in DOCUMENTS if i in named and i in recs and i not in against]
+        if len(docs) < 2 or not values:
+            return []
+        held = sum(1 for v in values if any(any(recs[i].find(v, context=True)) for i in docs))
+        best = max(docs, key=lambda i: (counts[i], i))
+        if not counts[best] or held < CONTEXT_RATIO * len(values):
+            return []
+        return [_Candidate(recs[best], held, named[best], examples[best])]  # type: ignore[arg-type]
 
     def _in_cells(self, values: Sequence[str], passing: Sequence[_Candidate],
                   against: frozenset[str]) -> list[_Candidate]:

@@ -176,8 +176,10 @@ def _positive_makers(fake: Faker, rng: random.Random) -> dict[str, tuple[bool, C
         return number
 
     def plate() -> str:
-        if rng.random() < 0.3:
-            serial = rng.choice("DF") + rng.choice("ABCDEFGHJK0123456789") + _digits(rng, 4)
+        if rng.random() < 0.3:  # new energy (GA 36-2018, reference §5.6): small, and large, every serial letter
+            letter = rng.choice("ABCDEFGHJK")
+            serial = letter + rng.choice("ABCDEFGHJK0123456789") + _digits(rng, 4) if rng.random() < 0.7 \
+                else _digits(rng, 5) + letter
             return rng.choice(PLATE_PROVINCES) + rng.choice("ABCDEFGHJK") + serial
         # Faker also issues office letters I and O, which GA 36-2018 never does: draw again
         return next(p for p in iter(lambda: str(fake.license_plate()), None) if p[1] not in "IO")

@@ -31,7 +31,7 @@ __all__ = [
     "ResidentIdRecognizer", "LegacyResidentIdRecognizer", "ForeignPermanentResidentIdRecognizer",
     "DisabilityCertificateRecognizer", "MilitaryIdRecognizer", "PassportRecognizer", "HkMacauPermitRecognizer",
     "TaiwanPermitRecognizer", "MainlandTravelPermitRecognizer", "birth_date", "ID_SHAPED", "MINOR", "id_checked",
-    "id18_unchecked", "under_fourteen",
+    "id18_unchecked", "under_fourteen", "DOCUMENTS",
 ]
 
 _DATE8: Final = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
@@ -341,6 +341,21 @@ class MilitaryIdRecognizer(Recognizer):
         return "军字第…号 form" if sum(c.isdigit() for c in candidate) >= 4 else None
 
 
+#: Headings naming an identity document without saying which (证件号码, zjhm, 证照号码): a register of
+#: foreigners or of HK, Macau and Taiwan residents holds passports and permits under them. Weak
+#: context: enough for a document's shape, never a tag by the name alone (R15t-3).
+_ANY_DOCUMENT: Final = ("证件号", "证照号", "zjhm", "zjh", "zjzhm", "zzhm", "cert_no", "certno")
+
+
+#: The identity documents without a check character, each a shape under its heading (R15t-3).
+DOCUMENTS: Final = ("cn_passport", "cn_hk_macau_permit", "cn_taiwan_permit", "cn_mainland_travel_permit")
+
+
+def _pinyin(*initials: str) -> tuple[str, ...]:
+    """Pinyin initials of a document's name with 号 and 号码 after them: txz, txzh, txzhm."""
+    return tuple(f"{word}{end}" for word in initials for end in ("", "h", "hm"))
+
+
 class _DocumentRecognizer(Recognizer):
     """Document numbers without a check character: shape only, so context only."""
 
@@ -369,6 +384,7 @@ class PassportRecognizer(_DocumentRecognizer):
                 context_only=True),
     )
     CONTEXT = ("hzhm", "hzh", "huzhao", "passport", "护照")
+    WEAK_CONTEXT = ("hz", *_ANY_DOCUMENT)  # hz: 护照, or 户主, 汇总
 
 
 @register("cn_hk_macau_permit")
@@ -377,7 +393,9 @@ class HkMacauPermitRecognizer(_DocumentRecognizer):
 
     entity = "回乡证号 HK/Macau residents' permit"
     PATTERNS = (Pattern("H/M + 8 digits", NOT_BEFORE + r"[HM]\d{8}(?:\d{2})?" + NOT_AFTER, 0.4, context_only=True),)
-    CONTEXT = ("回乡证", "来往内地", "hxz", "home_return", "permit", "通行证", "txz")
+    CONTEXT = ("回乡证", "来往内地", "home_return", "permit", "通行证",
+               *_pinyin("hxz", "txz", "gatxz", "gaztxz", "wlgatxz", "gajmlwndtxz"))
+    WEAK_CONTEXT = _ANY_DOCUMENT
 
 
 @register("cn_taiwan_permit")
@@ -388,7 +406,8 @@ class TaiwanPermitRecognizer(_DocumentRecognizer):
 
     entity = "台胞证号 Taiwan compatriot permit"
     PATTERNS = (Pattern("8 (+2) digits", NOT_BEFORE + r"\d{8}(?:\d{2})?" + NOT_AFTER, 0.2, context_only=True),)
-    CONTEXT = ("台胞证", "tbz", "mtp", "来往大陆")
+    CONTEXT = ("台胞证", "mtp", "来往大陆", *_pinyin("tbz", "twtxz", "dltxz", "twjmlwdltxz"))
+    WEAK_CONTEXT = _ANY_DOCUMENT
 
 
 @register("cn_mainland_travel_permit")
@@ -401,4 +420,6 @@ class MainlandTravelPermitRecognizer(_DocumentRecognizer):
                 context_only=True),
         Pattern("往来台湾 permit", NOT_BEFORE + r"[LT]\d{8}" + NOT_AFTER, 0.4, context_only=True),
     )
-    CONTEXT = ("通行证", "txz", "txzh", "permit", "往来港澳", "往来台湾")
+    CONTEXT = ("通行证", "permit", "往来港澳", "往来台湾",
+               *_pinyin("txz", "gatxz", "gaztxz", "wlgatxz", "twtxz", "wltwtxz", "dltxz"))
+    WEAK_CONTEXT = _ANY_DOCUMENT

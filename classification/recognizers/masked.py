@@ -56,12 +56,20 @@ class _MaskedRecognizer(Recognizer):
 @register("masked_cn_resident_id")
 class MaskedResidentIdRecognizer(_MaskedRecognizer):
     """A masked 18-character ID number: 1-6 digits kept, 8 or more stars, 1-4 kept (110105********1234,
-    110***********1234, 1****************2)."""
+    110***********1234, 1****************2); or masked less, 3-7 stars (11010519491231****)."""
 
     RAW = ResidentIdRecognizer
     entity = "已脱敏身份证号 masked resident ID number"
     level = "G2"
-    PATTERNS = (Pattern("masked 18-character ID", _BEFORE + r"\d{1,6}\*{8,16}\d{0,3}[\dXx]" + _AFTER, 0.5),)
+    #: three stars are enough: 11010519491231***X hides less than govsoc's rule, never more (R15t-4)
+    SHAPES = ("0xxx", "0sxxx")
+    TRIGGER = r"\d[- ]?\*{3}"
+    PATTERNS = (
+        Pattern("masked 18-character ID", _BEFORE + r"\d{1,6}\*{8,16}\d{0,3}[\dXx]" + _AFTER, 0.5),
+        # masked less than govsoc's rule: the date of birth shown (11010519491231****), the stars
+        # in the date (1101051949****0021) or three digits hidden (11010519491231***X): R15t-4
+        Pattern("weakly masked 18-character ID", _BEFORE + r"\d{7,17}\*{3,7}(?:\d{0,3}[\dXx])?" + _AFTER, 0.5),
+    )
 
     def validate(self, candidate: str) -> str | None:
         """18 characters; the province of the digits kept, when two are."""
@@ -74,14 +82,17 @@ class MaskedResidentIdRecognizer(_MaskedRecognizer):
 @register("masked_cn_mobile")
 class MaskedMobileRecognizer(_MaskedRecognizer):
     """A masked mobile number: an allocated segment, 4-6 stars, the last 2-4 digits (138****5678,
-    138******78), +86 or blanks allowed."""
+    138******78), or more digits shown (1381234****), +86 or blanks allowed."""
 
     RAW = MobileRecognizer
     entity = "已脱敏手机号 masked mobile number"
     level = "G2"
     STRIP = " -+"
     PATTERNS = (Pattern("masked mobile", _BEFORE + r"(?:(?:\+|00)86[- ]?)?1[3-9]\d[- ]?\*{4,6}[- ]?\d{2,4}" + _AFTER,
-                        0.5),)
+                        0.5),
+                # masked less than govsoc's rule: the first 7 shown (1381234****): R15t-4
+                Pattern("weakly masked mobile",
+                        _BEFORE + r"(?:(?:\+|00)86[- ]?)?1[3-9]\d[- ]?\d{1,4}\*{4,7}[- ]?\d{0,3}" + _AFTER, 0.5))
 
     def validate(self, candidate: str) -> str | None:
         """11 characters (13, 15 with +86, 0086) in an allocated segment, as a raw number."""

@@ -12,6 +12,9 @@ __all__ = ["LicencePlateRecognizer", "VinRecognizer"]
 _LETTER = "[A-HJ-NP-Z]"
 _CHAR = "[A-HJ-NP-Z0-9]"
 _PROVINCE = "[" + PLATE_PROVINCES + "]"
+#: The new-energy serial letter (GA 36-2018 as reference §5.6 gives it): D A B C E pure electric,
+#: F G H J K not; first of a small plate's 6 characters, last of a large plate's (R15t-2).
+_NEV = "[A-HJK]"
 
 
 @register("cn_licence_plate")
@@ -29,7 +32,7 @@ class LicencePlateRecognizer(Recognizer):
     TRIGGER = "[" + PLATE_PROVINCES + "][A-Z]"
     PATTERNS = (
         Pattern("new-energy plate",
-                _PROVINCE + _LETTER + r"[ ·•-]?(?:[DAF]" + _CHAR + r"\d{4}|\d{5}[DAF])" + NOT_AFTER, 0.7),
+                _PROVINCE + _LETTER + r"[ ·•-]?(?:" + _NEV + _CHAR + r"\d{4}|\d{5}" + _NEV + ")" + NOT_AFTER, 0.7),
         Pattern("ordinary plate",
                 _PROVINCE + _LETTER + r"[ ·•-]?" + _CHAR + "{4}[A-HJ-NP-Z0-9挂学警港澳]" + NOT_AFTER, 0.6),
     )
