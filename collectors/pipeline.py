@@ -46,6 +46,7 @@ from govsoc.collectors.base import (
     parsers,
     path_text,
 )
+from govsoc.collectors.charset import CharsetJudge
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.copies import Copies
 from govsoc.collectors.detect import detect_parser, record_format
@@ -98,6 +99,8 @@ class IngestOptions:
     #: Whether a symbolic link found by a glob or a folder walk is read (collectors.follow.admit;
     #: a link named itself always is, a link where a regular file was read never is).
     symlinks: bool = False
+    #: The files' charset (collectors.charset.CHARSETS): ``auto`` judges each file by its lines.
+    charset: str = "auto"
 
 
 class Pipeline:
@@ -344,13 +347,16 @@ class Pipeline:
     def _finish(self, event: Event, record: RawRecord, index: int, host: str | None = None) -> Event:
         lossless = "event.original" not in event.fields or _decodes_without_loss(record.data)
         lossless = lossless and "garbled" not in record.flags  # its exact bytes kept beside the escaped text
-        if not record.flags and lossless and self.inventory is None and not self.enrichers and not host:
+        if (not record.flags and lossless and self.inventory is None and not self.enrichers and not host
+                and record.charset is None):
             # nothing to add
             return Event(id=record.event_id(index), timestamp=event.timestamp, dataset=event.dataset,
                          fields=event.fields)
         fields: dict[str, Any] = dict(event.fields)
         if host and not fields.get("host.name"):
             fields["host.name"] = host  # before the inventory reads it
+        if record.charset is not None:
+            fields["govsoc.charset"] = record.charset  # the decision (collectors.charset), shown
         if record.flags:
             present = fields.get("govsoc.flags") or []
             fields["govsoc.flags"] = [*present, *(f for f in record.flags if f not in present)]
@@ -576,7 +582,8 @@ class Pipeline:
             records = read_lines(stream, origin=f"file://{view.path}", identity=checkpoint.identity,
                                  start=checkpoint.offset, first_line=checkpoint.line, padding=checkpoint.padding,
                                  max_bytes=options.max_record_bytes, final=options.final, stats=stats,
-                                 reads=parser_reads(parser_id, context, f"file://{view.path}"))
+                                 reads=parser_reads(parser_id, context, f"file://{view.path}"),
+                                 charset=CharsetJudge(options.charset))
             self.run(_Filtered(tracker.skip_known_partial(records)), parser, context, summary,
                      batch_size=options.batch_size, acknowledged=tracker.acknowledged, delivering=tracker.delivering)
             tracker.finish()
