@@ -16,14 +16,15 @@ Per line, with the setting ``auto``:
 | ASCII                                                 | UTF-8 (the same text either way)      |
 | not UTF-8, strict GB18030                             | GB18030; evidence the source is GBK   |
 | UTF-8 with a UTF-8 BOM (RFC 5424's MSG marker)        | UTF-8                                 |
-| *ambiguous*: UTF-8 whose non-ASCII characters are all | GB18030, unless the source's evidence |
-| 2-byte sequences (U+0080-U+07FF: Latin-1, Greek,      | says UTF-8                            |
-| Cyrillic, Hebrew ...) and whose GB18030 reading is    |                                       |
-| common Chinese (every non-ASCII character in GB2312;  |                                       |
-| with GBK evidence any CJK ideograph or punctuation)   |                                       |
-| other UTF-8 (3-byte CJK, Cyrillic words with 80-A0    | UTF-8; evidence the source is UTF-8   |
-| trails, à, ß, ×, no-break space ...)                  |                                       |
+| *ambiguous*: UTF-8 whose non-ASCII characters are all | the source's evidence decides; with   |
+| 2-byte sequences (U+0080-U+07FF: Latin-1, Greek,      | none, GB18030 when every non-ASCII    |
+| Cyrillic, Hebrew ...) and whose GB18030 reading is    | character of that reading is in       |
+| CJK ideographs and punctuation                        | GB2312 (common Chinese), else UTF-8   |
+| other UTF-8 (3-byte CJK, ß, à + ASCII ...)            | UTF-8; evidence the source is UTF-8   |
 | neither                                               | GB18030 with replacement characters   |
+
+Ambiguous lines are no evidence either way, so the order in which a file's lines are judged
+(a chunk's evidence is taken before its first line is decided) does not change the outcome.
 
 Why GB2312 for a message with no evidence: it is the set of common characters (6,763 hanzi and
 the CJK punctuation); a genuine UTF-8 2-byte sequence reads as one of them only when its trail
@@ -78,17 +79,16 @@ def _cjk(char: str) -> bool:
             or 0x3400 <= code <= 0x4DBF or _gb2312(char))
 
 
-def _gbk_reading(data: bytes, text: str, *, broad: bool) -> str | None:
-    """The GB18030 reading of ``data`` (UTF-8 ``text``) when the text is ambiguous (see the
-    module docstring), else None."""
+def _gbk_reading(data: bytes, text: str) -> str | None:
+    """The GB18030 reading of ``data`` (UTF-8 ``text``) when it could be GBK text: UTF-8 with
+    2-byte sequences only, read by GB18030 as CJK characters and punctuation; else None."""
     if any(ord(char) >= 0x800 for char in text):
         return None  # a 3-byte UTF-8 sequence: GBK text hardly ever makes one
     try:
         reading = data.decode("gb18030")
     except UnicodeDecodeError:
         return None
-    plausible = _cjk if broad else _gb2312
-    if all(char.isascii() or plausible(char) for char in reading):
+    if all(char.isascii() or _cjk(char) for char in reading):
         return reading
     return None
 
@@ -152,14 +152,14 @@ class CharsetJudge:
                 return Decoded(data.decode("gb18030", errors="replace"), "gb18030", True)
             self._note(1, 0)
             return Decoded(reading, "gb18030", False)
-        leaning = self.leaning
-        gbk = _gbk_reading(data, text, broad=leaning == "gb18030")
-        if gbk is None:
+        gbk = _gbk_reading(data, text)
+        if gbk is None:  # no GBK reading at all: evidence of UTF-8 (ambiguous lines are none)
             self._note(0, 1)
             return Decoded(text, "utf-8", False)
-        if leaning == "utf-8":
-            return Decoded(text, "utf-8", False)
-        return Decoded(gbk, "gb18030", False)
+        leaning = self.leaning
+        if leaning == "gb18030" or (leaning == "none" and all(char.isascii() or _gb2312(char) for char in gbk)):
+            return Decoded(gbk, "gb18030", False)
+        return Decoded(text, "utf-8", False)
 
 
 def decode_message(data: bytes, charset: str = "auto") -> Decoded:

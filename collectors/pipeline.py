@@ -46,11 +46,11 @@ from govsoc.collectors.base import (
     parsers,
     path_text,
 )
-from govsoc.collectors.charset import CharsetJudge
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.copies import Copies
 from govsoc.collectors.detect import detect_parser, record_format
 from govsoc.collectors.files.binary import BINARY_RULE
+from govsoc.collectors.files.charsets import FileCharsets
 from govsoc.collectors.files.held import HeldFiles
 from govsoc.collectors.files.identity import RENAMED_OVER, FileView, look, open_content, same_file
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
@@ -120,6 +120,7 @@ class Pipeline:
         #: Copies of a log still at its path (logrotate copy, copytruncate), not read themselves.
         self.copies = Copies(self.checkpoints)
         #: What was seen at each log path (collectors.files.paths): its first look, links refused.
+        self.charsets = FileCharsets(Path(data_dir) / "state" / "charsets")
         self.paths = PathRecords(Path(data_dir) / "state" / "paths", notice=lambda message: self.notice(message))
         #: Notices about paths said in this process (said once, not at every poll).
         self.said: set[str] = set()
@@ -579,14 +580,16 @@ class Pipeline:
                 raise ParseError(f"cannot read: {RENAMED_OVER}", location=Location(path=str(view.path)))
             tracker = FileTracker(self.checkpoints, view, checkpoint, stats, summary, self.progress,
                                   fd=None if view.compressed else stream.fileno())
+            judge = self.charsets.judge(checkpoint.identity, options.charset)
             records = read_lines(stream, origin=f"file://{view.path}", identity=checkpoint.identity,
                                  start=checkpoint.offset, first_line=checkpoint.line, padding=checkpoint.padding,
                                  max_bytes=options.max_record_bytes, final=options.final, stats=stats,
                                  reads=parser_reads(parser_id, context, f"file://{view.path}"),
-                                 charset=CharsetJudge(options.charset))
+                                 charset=judge)
             self.run(_Filtered(tracker.skip_known_partial(records)), parser, context, summary,
                      batch_size=options.batch_size, acknowledged=tracker.acknowledged, delivering=tracker.delivering)
             tracker.finish()
+            self.charsets.keep(checkpoint.identity, judge)
         summary.truncated, summary.nul_bytes_skipped, summary.waiting = (stats.truncated, stats.nul_bytes_skipped,
                                                                          stats.waiting)
         summary.read_error = stats.error

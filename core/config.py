@@ -20,7 +20,7 @@ A file looks like this (every key is optional)::
       sources:                       # what `govsoc ingest` reads without arguments
         - paths: [/var/log/auth.log*]
           parser: linux.auth
-          timezone: Asia/Shanghai    # per-source overrides: timezone, year
+          timezone: Asia/Shanghai    # per-source overrides: timezone, year, charset (auto | utf-8 | gbk)
       receivers:                     # what `govsoc listen` serves without arguments
         - name: devices-udp
           transport: udp             # udp | tcp | tls (RFC 5426 / RFC 6587 / RFC 5425)
@@ -29,7 +29,7 @@ A file looks like this (every key is optional)::
           senders:                   # per-sender overrides, most specific CIDR first
             - match: [10.1.0.0/16]
               timezone: UTC          # Huawei devices log in UTC by default
-              charset: gbk           # auto (UTF-8, else GB18030) | utf-8 | gbk
+              charset: gbk           # auto (judged per sender, collectors.charset) | utf-8 | gbk
       netflow: [0.0.0.0:2055]        # NetFlow v5/v9, IPFIX (Huawei/H3C NetStream) listeners
       netflow_tcp_max_connections: 64  # IPFIX over TCP: connections at once; inside a message at
       netflow_tcp_partial_seconds: 60  # most 60 s, silent at most 600 s, else closed (an error
@@ -124,6 +124,8 @@ class SourceSettings(_Model):
     #: The machine these files are written on, for records that do not name it (an nginx access
     #: log): host.name, which the inventory's systems' ``hosts`` attribute to a system and zone.
     host: str | None = None
+    #: The files' character set (collectors.charset): auto judges each file by its lines.
+    charset: Literal["auto", "utf-8", "gbk", "gb18030"] = "auto"
 
     @field_validator("timezone")
     @classmethod
@@ -207,7 +209,7 @@ class SenderSettings(_Model):
     match: list[str] = Field(min_length=1)
     timezone: str | None = None
     parser: str | None = None
-    charset: Literal["auto", "utf-8", "gbk"] | None = None
+    charset: Literal["auto", "utf-8", "gbk", "gb18030"] | None = None
     vendor: str | None = Field(default=None, min_length=1, max_length=64)
 
     _zone = field_validator("timezone")(_optional_zone)
@@ -230,7 +232,7 @@ class ReceiverSettings(_Model):
     transport: Literal["udp", "tcp", "tls"]
     listen: str
     parser: str = "auto"
-    charset: Literal["auto", "utf-8", "gbk"] = "auto"
+    charset: Literal["auto", "utf-8", "gbk", "gb18030"] = "auto"
     timezone: str | None = None
     max_message_bytes: int = Field(default=64 * 1024, ge=480, le=16 << 20)
     allow: list[str] = []

@@ -48,9 +48,10 @@ def test_a_sender_known_to_send_utf8_keeps_its_ambiguous_text_utf8() -> None:
 def test_a_sender_known_to_send_gbk_reads_its_rarer_characters_as_gbk() -> None:
     judge = CharsetJudge()
     assert judge.decide("用户登录失败".encode("gbk")).charset == "gb18030"  # not UTF-8: the evidence
-    # 堃 is no GB2312 character (GBK only): alone its bytes stay UTF-8; from a GBK sender, GBK
-    name = "user=王堃"
-    assert name.encode("gbk").decode("utf-8", errors="replace") != name
+    # 聶 (C2 99, a traditional form GBK has and GB2312 not) is also UTF-8 (U+0099): alone it stays
+    # UTF-8; from a GBK sender, GBK
+    name = "user=聶"
+    assert decode_message(name.encode("gbk")).charset == "utf-8"
     assert judge.decide(name.encode("gbk")).text == name
 
 
@@ -75,7 +76,7 @@ def _lines(tmp_path: Path, name: str, data: bytes) -> list[tuple[str, str | None
 
 GBK_FILE = ["Dec  4 10:00:01 fw01 policy=学校 src=10.1.1.1 action=deny",
             "Dec  4 10:00:03 fw01 系统 reboot",
-            "Dec  4 10:00:04 fw01 zone=王堃 login",  # GBK only (堃): GBK by the file's evidence
+            "Dec  4 10:00:04 fw01 user=聶 login",  # GBK only (聶), valid UTF-8: GBK by the file's evidence
             "Dec  4 10:00:05 fw01 用户登录失败 user=张三"]  # not UTF-8: the file is GBK
 UTF8_FILE = ["Dec  4 10:00:01 web01 app: user=张三 登录失败",
              "Dec  4 10:00:02 web01 app: café login ok",
@@ -91,3 +92,21 @@ def test_a_gbk_file_is_read_as_gbk(tmp_path: Path) -> None:
 def test_a_utf8_file_stays_utf8(tmp_path: Path) -> None:
     read = _lines(tmp_path, "utf8.log", "".join(f"{line}\n" for line in UTF8_FILE).encode("utf-8"))
     assert read == [(line, "utf-8") for line in UTF8_FILE]
+
+
+def test_a_resumed_read_keeps_the_files_evidence(tmp_path: Path) -> None:
+    """The second run reads only the appended line, alone UTF-8 (U+0099): the evidence of the
+    first run (a line only GB18030 reads) makes it GBK, as it would have been in one read."""
+    log = tmp_path / "fw.log"
+    log.write_bytes("Dec  4 10:00:05 fw01 用户登录失败 user=张三\n".encode("gbk"))
+    store = SqliteStore(tmp_path / "events.db")
+    try:
+        for _run in range(2):
+            ingest_file(log, parser_id="syslog.mixed", store=store, data_dir=tmp_path / "state", timezone="UTC",
+                        year=2026)
+            with log.open("ab") as out:
+                out.write("Dec  4 10:00:06 fw01 user=聶 login\n".encode("gbk"))
+        texts = sorted(e.get("event.original") or e.get("message") for e in store.search(Query()))
+    finally:
+        store.close()
+    assert texts == ["Dec  4 10:00:05 fw01 用户登录失败 user=张三", "Dec  4 10:00:06 fw01 user=聶 login"]
