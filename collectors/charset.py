@@ -19,7 +19,9 @@ Per line, with the setting ``auto``:
 | *ambiguous*: UTF-8 whose non-ASCII characters are all | the source's evidence decides; with   |
 | 2-byte sequences (U+0080-U+07FF: Latin-1, Greek,      | none, GB18030 when every non-ASCII    |
 | Cyrillic, Hebrew ...) and whose GB18030 reading is    | character of that reading is in       |
-| CJK ideographs and punctuation                        | GB2312 (common Chinese), else UTF-8   |
+| CJK ideographs and punctuation                        | GB2312 (common Chinese) and no Latin  |
+|                                                       | letter or sign touches an ASCII one   |
+|                                                       | (café, 25°C), else UTF-8              |
 | other UTF-8 (3-byte CJK, ß, à + ASCII ...)            | UTF-8; evidence the source is UTF-8   |
 | neither                                               | GB18030 with replacement characters   |
 
@@ -29,8 +31,8 @@ Ambiguous lines are no evidence either way, so the order in which a file's lines
 Why GB2312 for a message with no evidence: it is the set of common characters (6,763 hanzi and
 the CJK punctuation); a genuine UTF-8 2-byte sequence reads as one of them only when its trail
 byte is A1-BF, so Cyrillic words (trails 80-BF mixed) mostly fail it, while GBK text written by
-a device almost always passes. A short Latin-1 word (café) stays ambiguous by nature; in a file or
-from a sender with other UTF-8 lines it is UTF-8.
+a device almost always passes. A Latin-1 letter or sign alone (½, Ω) stays ambiguous by nature;
+in a file or from a sender with other UTF-8 lines it is UTF-8.
 
 Why not a library: charset-normalizer 3.5 (installed with requests) read 0 of 5 short GBK
 device messages right (4 as UTF-8 mojibake, 1 as UTF-16-BE: /work/findings/F11c/cn_measure.py);
@@ -44,6 +46,7 @@ reversible (``text.encode(govsoc.charset)``), and a replaced decode keeps them i
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 __all__ = ["CHARSETS", "CharsetJudge", "Decoded", "decode_message"]
@@ -55,6 +58,10 @@ _BOM = b"\xef\xbb\xbf"
 _MEMORY = 64
 #: A deletion table that leaves only the bytes E0-FF (lead bytes of 3- and 4-byte UTF-8 sequences).
 _BELOW_E0 = bytes(range(0xE0))
+#: A Latin-1 or Latin Extended letter or sign written against an ASCII letter or digit (café,
+#: Müller, São, 25°C, ±5): Latin text. A GBK reading would put a Chinese character inside a
+#: Latin word or number, which device logs do not do (they separate names with =, : or spaces).
+_LATIN = re.compile(r"[A-Za-z0-9][\u00a1-\u024f]|[\u00a1-\u024f][A-Za-z0-9]")
 
 
 class Decoded(NamedTuple):
@@ -157,7 +164,8 @@ class CharsetJudge:
             self._note(0, 1)
             return Decoded(text, "utf-8", False)
         leaning = self.leaning
-        if leaning == "gb18030" or (leaning == "none" and all(char.isascii() or _gb2312(char) for char in gbk)):
+        if leaning == "gb18030" or (leaning == "none" and all(char.isascii() or _gb2312(char) for char in gbk)
+                                    and not _LATIN.search(text)):
             return Decoded(gbk, "gb18030", False)
         return Decoded(text, "utf-8", False)
 

@@ -32,6 +32,13 @@ from govsoc.store.sqlite import SqliteStore
     ("voilà", "utf-8", "utf-8"),
     ("Straße", "utf-8", "utf-8"),
     ("3×4", "utf-8", "utf-8"),
+    # Latin letters and signs against ASCII ones are Latin text, though their GBK reading is
+    # GB2312 (caf茅, M眉ller, 25掳C)
+    ("user=café login", "utf-8", "utf-8"),
+    ("Müller", "utf-8", "utf-8"),
+    ("São Paulo", "utf-8", "utf-8"),
+    ("temp 25°C", "utf-8", "utf-8"),
+    ("±5", "utf-8", "utf-8"),
 ])
 def test_one_message_alone(text: str, encoding: str, charset: str) -> None:
     decoded = decode_message(text.encode(encoding))
@@ -41,7 +48,7 @@ def test_one_message_alone(text: str, encoding: str, charset: str) -> None:
 def test_a_sender_known_to_send_utf8_keeps_its_ambiguous_text_utf8() -> None:
     judge = CharsetJudge()
     assert judge.decide("用户 张三 登录".encode()).charset == "utf-8"  # the evidence
-    for text in ("café", "temp 25°C", "±5"):  # alone each would read as GBK (caf茅)
+    for text in ("½", "Ω", "user=é"):  # alone each would read as GBK (陆, 惟, 茅)
         assert judge.decide(text.encode()).text == text
 
 
