@@ -57,8 +57,9 @@ READ_AS_GB18030: Final = "name is not UTF-8 (a GBK name from a Windows share or 
 #: workbook's sheet (or after a DSN's scheme), neither a byte of a GBK character nor in a Windows name.
 _PARTS: Final = re.compile(r"([/:])")
 #: Kinds of character a clean GB18030 reading never gives: controls, format characters, private use
-#: (GBK's user-defined areas) and unassigned code points (a Latin-1 or random name read as GB18030).
-_NOT_TEXT: Final = frozenset({"Cc", "Cf", "Co", "Cn", "Cs"})
+#: (GBK's user-defined areas), unassigned code points (a Latin-1 or random name read as GB18030) and
+#: line or paragraph separators (R15w-4: U+2028 in a shown name breaks the line it is shown on).
+_NOT_TEXT: Final = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"})
 
 
 def decoded_name(name: str) -> str:
@@ -70,7 +71,9 @@ def decoded_name(name: str) -> str:
     a GBK name and a UTF-8 one that read alike are told apart."""
     if _encodes(name):
         return name
-    return "".join(_gb18030(part) or escaped_name(part) for part in _PARTS.split(name))
+    # per part: a UTF-8 folder or sheet above or inside a GBK name is left as it is (R15w-1: 王芳 read
+    # again as GB18030 came out 鐜嬭姵, unmasked and turned back into the name by anyone)
+    return "".join(part if _encodes(part) else _gb18030(part) or escaped_name(part) for part in _PARTS.split(name))
 
 
 def name_notice(name: str) -> tuple[str, bool] | None:

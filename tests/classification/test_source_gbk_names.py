@@ -55,6 +55,13 @@ def gbk(text: str) -> str:
     (os.fsdecode(b"\x81\x30\x81\x30.csv"), r"\x810\x810.csv"),
     # UTF-8 names as they are
     ("王小明身份证.csv", "王小明身份证.csv"),
+    # UTF-8 parts of two characters that GB18030 would also read (R15w-1: 王芳 -> 鐜嬭姵, 共享 garbled,
+    # names shown unmasked): each UTF-8 part left as it is, whatever a GBK part beside it
+    (f"/share/共享/王芳/{gbk('张三')}.csv", "/share/共享/王芳/张三.csv"),
+    (f"{gbk('名单')}.xlsx:王芳", "名单.xlsx:王芳"),
+    (f"/data/张伟/{gbk('李娜')}.csv", "/data/张伟/李娜.csv"),
+    # a line separator is no text of a name (R15w-4): escaped
+    (os.fsdecode("a\u2028b".encode("gb18030")) + ".csv", r"a\x816\xa65b.csv"),
 ])
 def test_a_name_part_that_is_not_utf8_is_read_as_gb18030(name: str, shown: str) -> None:
     assert decoded_name(name) == shown
