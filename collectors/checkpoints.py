@@ -105,6 +105,10 @@ class Checkpoint:
     #: a note's position, the note's ids not stored again are superseded like ``partial``'s (when
     #: the crash came before the store took the batch, their deletion deletes nothing).
     pending: tuple[Partial, ...] = ()
+    #: Where the last batch handed to a store that keeps ids apart per index (Elasticsearch's
+    #: weeks) ends, saved before it goes (R11v-1): up to there, a run after a kill -9 between the
+    #: store's commit and the checkpoint asks the store which ids it has, wherever they are.
+    sent: int = 0
     #: Event ids of completed partial lines whose deletion the store has not yet acknowledged.
     superseded: tuple[str, ...] = ()
     counters: dict[str, int] = field(default_factory=dict)

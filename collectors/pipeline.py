@@ -25,7 +25,7 @@ import re
 import shutil
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -374,7 +374,7 @@ class Pipeline:
             batch_size: int = 5000, on_full: Literal["wait", "drop"] = "wait",
             acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None = None,
             flush_seconds: float | None = None, batch_bytes: int | None = None,
-            delivering: Callable[[RawRecord | None, list[Event]], None] | None = None) -> None:
+            delivering: Callable[[RawRecord | None, list[Event]], Collection[str] | None] | None = None) -> None:
         """Run one source to its end: parse, deliver in batches, call ``acknowledged`` after each
         batch (with its last record) so the caller can advance the source's checkpoint, and
         ``delivering`` before it goes (to note durably what a crash after the store's commit and
@@ -434,12 +434,15 @@ class Pipeline:
     def _settle(self, batch: list[Event], where: dict[str, RawRecord], last: RawRecord | None, *,
                 summary: IngestSummary, on_full: Literal["wait", "drop"],
                 acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None,
-                delivering: Callable[[RawRecord | None, list[Event]], None] | None,
+                delivering: Callable[[RawRecord | None, list[Event]], Collection[str] | None] | None,
                 counts: tuple[int, int, int]) -> None:
         summary.records, summary.events, summary.parse_failures = counts
-        if delivering is not None:
-            delivering(last, batch)
-        delivery = self.deliver(batch, on_full, summary.identity)
+        stored = delivering(last, batch) if delivering is not None else None
+        if stored:  # stored by a run killed before its checkpoint (FileTracker._stored): not again
+            delivery = self.deliver([e for e in batch if e.id not in stored], on_full, summary.identity)
+            delivery = replace(delivery, receipt=delivery.receipt + WriteReceipt(duplicates=len(stored)))
+        else:
+            delivery = self.deliver(batch, on_full, summary.identity)
         summary.receipt += delivery.receipt
         summary.spooled += delivery.spooled
         summary.dropped += delivery.dropped
@@ -545,6 +548,13 @@ class Pipeline:
         self.refresh()
         return summary
 
+    def _lookup(self) -> Callable[[list[str]], set[str]] | None:
+        """The store's lookup of stored ids, when it keeps ids apart per index (FileTracker._stored)."""
+        if not getattr(self.sink, "ids_per_index", False):
+            return None
+        lookup: Callable[[list[str]], set[str]] = self.sink.stored_ids  # type: ignore[attr-defined]
+        return lookup
+
     def refresh(self) -> None:
         """Make what was written searchable (nothing to do while the store is down)."""
         if self._down_since is not None:
@@ -579,7 +589,8 @@ class Pipeline:
             if not same_file(stream, view):  # renamed over since look(): not the file checkpoint is of (R11g G7)
                 raise ParseError(f"cannot read: {RENAMED_OVER}", location=Location(path=str(view.path)))
             tracker = FileTracker(self.checkpoints, view, checkpoint, stats, summary, self.progress,
-                                  fd=None if view.compressed else stream.fileno())
+                                  fd=None if view.compressed else stream.fileno(),
+                                  lookup=self._lookup())
             judge = self.charsets.judge(checkpoint.identity, options.charset)
             records = read_lines(stream, origin=f"file://{view.path}", identity=checkpoint.identity,
                                  start=checkpoint.offset, first_line=checkpoint.line, padding=checkpoint.padding,

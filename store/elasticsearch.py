@@ -87,6 +87,9 @@ class ElasticsearchStore(AlertIndex, EngineState, IndexTemplates):
     #: One _msearch request's rules (store/elasticsearch_many.py): a pass converts the next
     #: chunk's rules while the node searches this one's.
     search_batch = CHUNK
+    #: An id is unique only inside one week's index (``create`` conflicts there alone): a file
+    #: read again after a kill -9 has its uncertain batches looked up first (collectors.files.tracker).
+    ids_per_index = True
 
     def __init__(self, settings: ElasticsearchSettings, *, credentials: EsCredentials | None = None,
                  retention_days: int = 180, client: Elasticsearch | None = None) -> None:
@@ -114,18 +117,8 @@ class ElasticsearchStore(AlertIndex, EngineState, IndexTemplates):
         wanted = list(ids)
         deleted.record(self, wanted)  # before the mark (R12e E3: told from retention's deletes)
         removed = 0
-        # A search sees what the last refresh made searchable, and an id to delete may have been
-        # indexed just before (a partial copy stored by a run killed before its checkpoint, whose
-        # note the next run supersedes at once): not found, it stayed for good (42 events for 41
-        # lines on ES 9.2, now and then). The events indices are refreshed first.
-        self._call(lambda: self.client.indices.refresh(index=self.events_pattern, allow_no_indices=True,
-                                                       ignore_unavailable=True), "delete failed")
-        for start in range(0, len(wanted), 1000):
-            chunk = wanted[start:start + 1000]
-            found = self._call(lambda c=chunk: self.client.search(
-                index=self.events_pattern, query={"ids": {"values": c}}, size=len(c), source=False,
-                allow_no_indices=True, ignore_unavailable=True), "delete failed")
-            actions = [{"delete": {"_index": hit["_index"], "_id": hit["_id"]}} for hit in found["hits"]["hits"]]
+        for hits in self._found(wanted, "delete failed"):
+            actions = [{"delete": {"_index": hit["_index"], "_id": hit["_id"]}} for hit in hits]
             if actions:
                 self._call(lambda a=actions: self.client.bulk(operations=a, refresh=True), "delete failed")
                 removed += len(actions)
@@ -137,6 +130,28 @@ class ElasticsearchStore(AlertIndex, EngineState, IndexTemplates):
             self._alerts_dirty = True
         self.withdraw_alerts_on(wanted)
         return removed
+
+    def stored_ids(self, ids: Collection[str]) -> set[str]:
+        """The ids among ``ids`` stored already, in whichever week's index (collectors.pipeline
+        asks only for a batch a run killed before its checkpoint may have stored: R11v-1)."""
+        return {hit["_id"] for hits in self._found(list(ids), "lookup of stored ids failed") for hit in hits}
+
+    def _found(self, wanted: list[str], failed: str) -> Iterator[list[dict[str, Any]]]:
+        """The hits (index and id) of the stored events among ``wanted``, 1,000 ids a request."""
+        # A search sees what the last refresh made searchable, and an id looked for may have been
+        # indexed just before (a partial copy stored by a run killed before its checkpoint, whose
+        # note the next run supersedes at once): not found, it stayed for good (42 events for 41
+        # lines on ES 9.2, now and then). The events indices are refreshed first.
+        if not wanted:
+            return
+        self._call(lambda: self.client.indices.refresh(index=self.events_pattern, allow_no_indices=True,
+                                                       ignore_unavailable=True), failed)
+        for start in range(0, len(wanted), 1000):
+            chunk = wanted[start:start + 1000]
+            found = self._call(lambda c=chunk: self.client.search(
+                index=self.events_pattern, query={"ids": {"values": c}}, size=len(c), source=False,
+                allow_no_indices=True, ignore_unavailable=True), failed)
+            yield found["hits"]["hits"]
 
     def deletes(self) -> str | None:
         """The mark :meth:`delete` writes when it removed events (a realtime get). A damaged

@@ -88,6 +88,16 @@ class _StoreOnUse:
         """Refresh the store, opening it first."""
         self._app.store.refresh()
 
+    @property
+    def ids_per_index(self) -> bool:
+        """Whether the store keeps ids apart per index (ElasticsearchStore.ids_per_index), told
+        from the configuration: the store is opened only when first written to."""
+        return self._app.config.backend == "elasticsearch"
+
+    def stored_ids(self, ids: Collection[str]) -> set[str]:
+        """The ids among ``ids`` the store holds, opening it first."""
+        return self._app.store.stored_ids(ids)
+
 
 @dataclass(slots=True)
 class IngestRun:
