@@ -30,8 +30,8 @@ from govsoc.collectors.files.discover import (
 from govsoc.collectors.files.identity import FileView, compressed_copy, copy_extent, fingerprint, read_tail_digest
 from govsoc.core.errors import ParseError
 
-__all__ = ["ROTATED_AWAY", "Checkpointed", "log_path", "newer_holding", "newer_than_read", "own_file", "rotations_home",
-           "still_at_path", "still_elsewhere", "the_checkpoints_file", "written_path"]
+__all__ = ["ROTATED_AWAY", "Checkpointed", "log_path", "newer_holding", "own_file", "rotations_home", "still_at_path",
+           "still_elsewhere", "the_checkpoints_file", "written_path"]
 
 #: What collectors.follow adds to a checkpoint's path once its file is found neither there nor beside
 #: it (a copytruncate's truncate, a move to olddir): the log's name is still the path before it.
@@ -141,35 +141,6 @@ def _another_log(home: Path, log: Path) -> bool:
     except OSError:
         return True
     return (held.st_dev, held.st_ino) != (live.st_dev, live.st_ino)
-
-
-def _rank(log: Path, path: Path) -> tuple[str, float] | None:
-    """Where ``path`` stands among the rotations of the log at ``log`` (larger: newer): the log
-    itself first, then its rotated names beside it or in its olddir (rotations_home); None when
-    it is none of them."""
-    if path == log:
-        return "live", float("inf")
-    if rotations_home(log, path) is None:
-        return None
-    age = rotated_name_age(log.name, path.name)
-    return None if age is None else (age[0], float(age[1]))
-
-
-def newer_than_read(checkpoint: Checkpointed, path: Path) -> bool:
-    """Whether ``path`` is a newer name among its log's rotations than the one the checkpoint's
-    file was last read at (app.log, or app.log.1, for a file read at app.log.3). A rotation moves
-    a file and its copies only to older names (app.log -> app.log.1 -> app.log.2.gz); a file found
-    at a newer one is another file, whatever its first bytes and the bytes before the checkpoint's
-    position (R11u-2: a new log, or a new copytruncate copy, opening with the banner of a file
-    rotated away and deleted, was matched to that file's checkpoint and read from its end: its
-    banner never stored, 308 of 328 and 249 of 328 stored with rotate 3). Names of two kinds
-    (numbers, dates) or of another log tell nothing: False."""
-    written = written_path(checkpoint)
-    log = live_of(written) or written
-    mine, theirs = _rank(log, path), _rank(log, written)
-    if mine is None or theirs is None or "live" not in (mine[0], theirs[0]) and mine[0] != theirs[0]:
-        return False
-    return mine[1] > theirs[1]
 
 
 @contextlib.contextmanager

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from govsoc.collectors.checkpoint_file import newer_than_read, still_elsewhere
+from govsoc.collectors.checkpoint_file import still_elsewhere
 from govsoc.collectors.files.identity import (
     FINGERPRINT_BYTES,
     FileView,
@@ -597,9 +597,7 @@ class CheckpointStore:
         same_inode = [c for c in candidates if (c.device, c.inode) == own]
         others = [c for c in candidates if (c.device, c.inode) != own]
         for group in (same_inode, others):
-            # never a file at a newer name than its checkpoint's was read at: no rotation moves one back
-            consistent = [c for c in group if not newer_than_read(c, view.path) and _consistent(c, view)
-                          and not still_elsewhere(c, view)]
+            consistent = [c for c in group if _consistent(c, view) and not still_elsewhere(c, view)]
             if consistent:
                 return consistent[-1]
         return None
