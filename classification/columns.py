@@ -301,8 +301,11 @@ class ColumnClassifier:
             # ties go to the stricter validation (scanner.PRIORITY), then the id: the same column
             # decides the same in every run (the hits' kinds come out of a set, in hash order)
             passing.sort(key=lambda c: (c.rec.id,))
-            passing.sort(key=lambda c: (c.rec.checksum, c.name == "strong", c.hits, PRIORITY.get(c.rec.id, 0)),
-                         reverse=True)
+            # a clear kind that reached its threshold before a masked one (recognizers.masked, RAW): the
+            # column holds personal data in clear, whatever more of it is masked (R15x-1: 90 clear mobiles
+            # beside 210 masked ones were tagged masked_cn_mobile, the clear ones left out of the finding)
+            passing.sort(key=lambda c: (c.rec.checksum, getattr(c.rec, "RAW", None) is None, c.name == "strong",
+                                        c.hits, PRIORITY.get(c.rec.id, 0)), reverse=True)
             best = passing[0]
             runners = tuple((c.rec.id, round(c.hits / n, 3)) for c in passing[1:])
             tagged = self._tagged(sample, best, n, runners, checks.get(best.rec.id))
