@@ -76,7 +76,8 @@ KIN: Final = re.compile(
     r"(?:配偶|妻子?|丈夫|夫|爱人|老伴|儿子|女儿|子女?|女|儿|孙子女?|孙女|孙|父母|父亲?|母亲?|爸爸|妈妈|祖父母?|"
     r"祖母|爷爷|奶奶|外公|外婆|公公|婆婆|岳父母?|岳母|兄弟姐妹|兄弟|姐妹|兄|弟弟?|姐姐?|妹妹?|哥哥?|嫂子?|弟媳|"
     r"儿媳妇?|媳妇|女婿|孙媳妇?|孙女婿|叔叔?|叔父|婶婶?|婶母|伯父|伯母|伯伯|舅舅?|舅父|舅母|姨妈?|姨母|姨父|姑姑?|"
-    r"姑母|姑父|侄子|侄女|外甥女?|亲属|家属|亲戚)")
+    r"姑母|姑父|侄子|侄女|外甥女?|亲属|家属|亲戚|老婆|老公|侄儿|侄孙女?|重孙女?|曾孙女?|舅妈|婶子|伯娘|姨夫|姑丈|姐夫|妹夫|嫂嫂|继父|继母|养父|养母|公婆|亲家|其它亲属|其他亲属|儿媳妇|女儿女婿)"
+    r"|spouse|wife|husband|son|daughter|child|children|father|mother|grandson|granddaughter|brother|sister")
 #: Kin words naming a spouse: one in a family (two in each key are a flag's 1s, not spouses).
 _SPOUSES: Final = frozenset({"配偶", "妻", "妻子", "丈夫", "夫", "爱人", "老伴", "10", "11", "12"})
 #: Kin words naming one person of a family: two 父亲 under a key are two students' fathers (与学生关系).
@@ -85,6 +86,14 @@ _ONCE: Final = _SPOUSES | {"父亲", "母亲", "爸爸", "妈妈", "岳父", "�
 #: 亲属, 家庭角色), lower case; not a column of sexes (成员性别: 女 is also a daughter's word).
 _RELATION_HEADINGS: Final = ("关系", "称谓", "成员", "身份", "亲属", "家属", "角色", "relation", "yhzgx", "jtgx")
 _NOT_RELATIONS: Final = ("性别", "sex", "gender")
+#: Headings of a relation of each row's own person to someone else (与学生关系, 紧急联系人关系, 涉案人员身份,
+#: 驾驶员身份): each names that person's kin, not one head's (R15v-4).
+_OWN_RELATIONS: Final = ("学生", "联系人", "紧急", "监护", "涉案", "案件", "当事", "驾驶", "信访", "嫌疑", "患者",
+                         "病人", "student", "contact", "guardian")
+#: Kin words too vague to make a family alone (家属 of a 涉案人员, 亲属 of a 营业户's staff: R15v-4).
+_VAGUE: Final = frozenset({"亲属", "家属", "亲戚"})
+#: The share of a column's values a code set must hold: one 00 or 98 among 300 is a dirty cell (R15v-1).
+_CODE_SHARE: Final = 0.8
 #: Relation headings of codes of other sets (劳动关系, 隶属关系代码, 合同关系: R15p-2), unless of a relation
 #: to a person (与服务对象关系, R15s-5): their digits are not GB/T 4761's.
 _OTHER_RELATIONS: Final = ("劳动", "隶属", "合同", "工作", "组织", "业务", "管理", "上下级", "行政", "财务", "代理",
@@ -97,6 +106,18 @@ RELATION_CODES: Final = (
     (frozenset({"01", "02", "10", "11", "12", *(f"{c}" for c in range(20, 98)), "99"}), frozenset({"01", "02"}),
      frozenset({"10", "11", "12", *(f"{c}" for c in range(20, 98))})),
     (frozenset("0123456789"), frozenset({"0"}), frozenset("12345678")))
+#: Strangers share a surname under fewer than one key in this many: two of three random names share one
+#: under 3 keys in 100, under 8 in a village of 王 (F15a's table); a register where one family in four is
+#: of one surname and the rest of three (head, spouse, the head's mother or a stepchild) or a daughter's
+#: line (户主/配偶/女儿/女婿/外孙: 张 2 of 5, 赵 2 of 5) is families (R15v-3).
+_SHARED: Final = 6
+#: Tibetan name words (a name is one or two of them, 扎西, 扎西次仁): a first character that is a Han
+#: surname (白, 罗, 索, 平) is none here, and a family's names share none (R15v-3).
+_TIBETAN: Final = frozenset({
+    "扎西", "次仁", "卓玛", "白玛", "罗布", "索朗", "平措", "普布", "强巴", "巴桑", "欧珠", "米玛", "阿旺", "桑吉",
+    "曲珍", "玉珍", "普琼", "德吉", "拉姆", "尼玛", "达瓦", "格桑", "旦增", "边巴", "多吉", "央金", "措姆", "顿珠",
+    "益西", "洛桑", "丹增", "央宗", "次旦", "旺堆", "琼达", "贡嘎", "仁增", "群培", "拉巴", "普赤", "德庆", "曲宗",
+    "次珍", "白珍", "卓嘎", "旺姆", "仓决", "巴珠", "土登", "晋美", "嘎玛", "加措", "才让", "拉毛", "卓玛吉"})
 #: A name: a surname (compound or single) and one or two given-name characters.
 _NAME: Final = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
@@ -114,9 +135,17 @@ def household(field: str, kind: str, columns: Sequence[ColumnSample], rows: Sequ
     def enough(found: int) -> bool:
         return found >= least and found * 2 >= len(repeated)
 
+    evidence = False
     for column, cells in zip(columns, rows, strict=True):
-        if cells is not None and enough(_families(column.field.strip().lower(), cells, repeated)):
+        if cells is None:
+            continue
+        heading = column.field.strip().lower()
+        found = _families(heading, cells, repeated)
+        if enough(found):
             return True
+        evidence = evidence or (found > 0 and _relation(heading))
+    if evidence:  # a relation column of kin words wins over the surnames (R15v-3)
+        return named is None
     # a …户 the heading leaves open is a household's unless its names say otherwise: three people and
     # more under most of its keys, no two of them of one surname (a family's head and children share
     # theirs); without such names it is linked, as the lesser error (R15r-1)
@@ -138,30 +167,58 @@ def _families(heading: str, cells: Sequence[str], repeated: Sequence[Sequence[in
     """The repeated keys whose rows a column headed ``heading`` shows to be a family's: a 户主 once
     (under any heading), or under a relation heading kin words (配偶, 长子) or GB/T 4761 codes of kin
     beside one head's code (02 户主 with 10 配偶, 20 子), a spouse at most once, no head twice."""
-    relation = any(w in heading for w in _RELATION_HEADINGS) and not any(w in heading for w in _NOT_RELATIONS)
-    values = {v.strip() for v in cells if v.strip()}
-    codes = None
-    if relation and len(values) >= 2 and (heading.startswith("与") or not any(w in heading for w in _OTHER_RELATIONS)):
-        codes = next((c for c in RELATION_CODES if values <= c[0]), None)
+    relation = _relation(heading)
+    values = [_code(v) for v in cells if v.strip()]
+    codes, pad = (_code_set(heading, values) if relation else None), False
+    if relation and codes is None and any(len(v) == 2 and v.isdigit() for v in values):
+        # Excel's 2/10/20: one digit beside GB/T 4761's two (R15v-6)
+        codes, pad = _code_set(heading, [_code(v, True) for v in cells if v.strip()]), True
+        codes = codes if codes is RELATION_CODES[0] else None
+    kin = relation and codes is None and any(KIN.fullmatch(v) and v not in _VAGUE for v in set(values))
     found = 0
     for places in repeated:
-        group = [cells[p].strip() for p in places]
+        group = [_code(cells[p], pad) if codes is not None else cells[p].strip() for p in places]
         if sum(1 for v in group if v in _HEADS_ANYWHERE) == 1:
             found += 1
-        elif relation and _family(group, codes):
+        elif relation and _family(group, codes, kin):
             found += 1
     return found
 
 
-def _family(group: list[str], codes: tuple[frozenset[str], frozenset[str], frozenset[str]] | None) -> bool:
-    """Whether one key's relation values are a family's: kin in them, a spouse at most once, each head
-    and each parent at most once (户主 and 本人 both: a relation to an applicant, R15s-7), and with codes
-    a head's code."""
+def _relation(heading: str) -> bool:
+    """Whether a heading names each member's relation to the household's head (not 与学生关系)."""
+    return (any(w in heading for w in _RELATION_HEADINGS) and not any(w in heading for w in _NOT_RELATIONS)
+            and not any(w in heading for w in _OWN_RELATIONS))
+
+
+def _code(value: str, pad: bool = False) -> str:
+    """A relation value as a code: 02 of 02户主 and, with ``pad``, of Excel's 2 (R15v-6)."""
+    v = value.strip()
+    m = re.fullmatch(r"(\d{1,2})[^\d].*", v)
+    if m is not None:
+        return m.group(1).zfill(2)
+    return v.zfill(2) if pad and v.isdigit() and len(v) == 1 else v
+
+
+def _code_set(heading: str, values: list[str]) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:
+    """The GB/T 4761 code set most of a column's values are codes of (a stray 00 or 98 allowed)."""
+    if len(set(values)) < 2 or not (heading.startswith("与") or not any(w in heading for w in _OTHER_RELATIONS)):
+        return None
+    return next((c for c in RELATION_CODES if sum(v in c[0] for v in values) >= _CODE_SHARE * len(values)), None)
+
+
+def _family(group: list[str], codes: tuple[frozenset[str], frozenset[str], frozenset[str]] | None,
+            kin_column: bool = False) -> bool:
+    """Whether one key's relation values are a family's: one head (户主, 本人, a head's code) with kin,
+    in a column holding kin words; or, without a head, kin words only, a spouse at most once, each
+    head and each parent at most once (a relation to an applicant, R15s-7), none of them vague."""
     if codes is not None:
         _, heads, kin = codes
         one_head = any(v in heads for v in group) and all(group.count(h) <= 1 for h in heads)
         return one_head and any(v in kin for v in group) and sum(1 for v in group if v in _SPOUSES | {"1"}) <= 1
-    if not any(KIN.fullmatch(v) for v in group):
+    if sum(1 for v in group if v in HEADS) == 1 and kin_column and len(group) >= 2:
+        return sum(1 for v in group if v in _SPOUSES) <= 1  # 本人 beside 老婆, 侄儿, spouse (R15v-2)
+    if not any(KIN.fullmatch(v) and v not in _VAGUE for v in group):
         return False
     return sum(1 for v in group if v in _SPOUSES) <= 1 and all(group.count(w) <= 1 for w in HEADS | _ONCE)
 
@@ -181,15 +238,15 @@ def _strangers(cells: Sequence[str], repeated: Sequence[Sequence[int]], least: i
         if len(names) < 3:
             continue
         seen = [s for s in map(_surname, names) if s]
-        most = max((seen.count(s) for s in seen), default=0)
         big += 1
-        shared += most >= 2 and most * 2 >= len(names)
-    return big >= least and big * 2 >= len(repeated) and shared * 3 < big
+        shared += len(set(seen)) < len(seen)
+    return big >= least and big * 2 >= len(repeated) and shared * _SHARED < big
 
 
 def _surname(value: str) -> str:
-    """The surname of a name (欧阳 of 欧阳明, 王 of 王芳), or "" for a value that is none."""
-    if not _NAME.fullmatch(value):
+    """The surname of a name (欧阳 of 欧阳明, 王 of 王芳), or "" for a value that is none or a Tibetan
+    name (白玛, 扎西次仁: no surname, R15v-3)."""
+    if not _NAME.fullmatch(value) or value[:2] in _TIBETAN and value[2:] in _TIBETAN | {""}:
         return ""
     if value[:2] in COMPOUND_SURNAMES and len(value) >= 3:
         return value[:2]
