@@ -126,8 +126,9 @@ def test_connection_limit_and_a_message_left_half_sent_are_closed_and_reported(t
     try:
         errors = sorted(e.get("error.message") for e in store.search(Query(terms={"event.kind": ("pipeline_error",)})))
         # both sides sorted: the two ports are the kernel's choice, so which message sorts first is not fixed
-        assert errors == sorted([f"127.0.0.1:{slow_port}: connection closed: inside a message for 0.3 s (16 bytes of it read)",
-                                 f"127.0.0.1:{fourth_port}: connection refused: 2 connections already open (the limit)"])
+        assert errors == sorted([
+            f"127.0.0.1:{slow_port}: connection closed: inside a message for 0.3 s (16 bytes of it read)",
+            f"127.0.0.1:{fourth_port}: connection refused: 2 connections already open (the limit)"])
         assert receiver.refused == 1 and receiver.timed_out == 1
         assert receiver.parser.decoder.problems["connection"] == 2
     finally:
