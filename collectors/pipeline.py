@@ -58,6 +58,7 @@ from govsoc.collectors.files.readable import parser_reads
 from govsoc.collectors.files.tracker import FileTracker, RecordFileTracker, unchanged
 from govsoc.collectors.registration import registered
 from govsoc.collectors.spool import DEFAULT_MAX_BYTES, DrainInterrupted, Spool
+from govsoc.collectors.spool_damage import told
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.collectors.timestamps import find_time
 from govsoc.collectors.unverified import Unverified, guarded
@@ -182,7 +183,7 @@ class Pipeline:
         if result.corrupt_records:
             self.corrupt_spool_records += result.corrupt_records
             self.notice(f"spool: {result.corrupt_records} damaged records ({result.corrupt_bytes} bytes) "
-                        f"skipped, not replayed")
+                        f"skipped, not replayed: {told(result.damaged)}")
         return result.events
 
     def _came_back(self) -> None:

@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
+from govsoc.collectors.spool_damage import Damage, salvage
 from govsoc.collectors.unverified import written_checked
 from govsoc.core.errors import StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
@@ -52,10 +53,9 @@ def event_payload(event: Event, source: str | None = None, verify: bool = False)
     """The payload of ``event``'s spool record (JSON), with the source it came from when given
     (a checkpoint identity: the drain credits its counters), marked ``verify`` when the drain
     must look its id up before writing it (collectors.unverified)."""
-    data: dict[str, Any] = {"id": event.id, "ts": format_timestamp(event.timestamp), "ds": event.dataset,
-                            "f": dict(event.fields)}
-    if source is not None:
-        data["src"] = source
+    # the source first: a torn tail keeps it, and its loss is credited to it (collectors.spool_damage)
+    data: dict[str, Any] = {} if source is None else {"src": source}
+    data.update(id=event.id, ts=format_timestamp(event.timestamp), ds=event.dataset, f=dict(event.fields))
     if verify:
         data["chk"] = 1
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
@@ -115,6 +115,8 @@ class ScanStats:
 
     corrupt_records: int = 0
     corrupt_bytes: int = 0
+    #: each damaged record's source and place, as far as its bytes say (R11v-4)
+    damaged: list[Damage] = field(default_factory=list)
 
 
 def scan(data: bytes, stats: ScanStats, decoder: Callable[[bytes], Any] = decode) -> Iterator[tuple[int, int, bytes]]:
@@ -132,6 +134,7 @@ def scan(data: bytes, stats: ScanStats, decoder: Callable[[bytes], Any] = decode
         following = data.find(MAGIC, pos + 1)
         stop = following if following >= 0 else size
         stats.corrupt_bytes += stop - pos
+        stats.damaged.append(salvage(data[pos:stop]))
         pos = stop
 
 
@@ -160,6 +163,8 @@ class DrainResult:
     events: int
     corrupt_records: int
     corrupt_bytes: int
+    #: the damaged records skipped, with their source and place when their bytes say them
+    damaged: tuple[Damage, ...] = ()
 
 
 class DrainInterrupted(StoreError):
@@ -264,10 +269,15 @@ class Spool:
             pass
 
     def _add_totals(self, events: int, corrupt_records: int, source: str | None = None,
-                    receipt: WriteReceipt | None = None) -> None:
-        """Count a drain, or a batch of it drained for ``source`` (called under the lock)."""
+                    receipt: WriteReceipt | None = None, damaged: Sequence[Damage] = ()) -> None:
+        """Count a drain, or a batch of it drained for ``source``, or damaged records credited to
+        the sources they name ("damaged": no longer spooled, lost; called under the lock)."""
         was = self.totals()
-        sources = was.sources
+        sources = dict(was.sources)
+        for damage in damaged:
+            if damage.source is not None:
+                counts = sources[damage.source] = dict(sources.get(damage.source, {}))
+                counts["damaged"] = counts.get("damaged", 0) + 1
         if source is not None and receipt is not None:
             counts = dict(sources.get(source, {}))
             for name, value in (("events", events), ("created", receipt.created),
@@ -371,8 +381,9 @@ class Spool:
                 raise DrainInterrupted(e, DrainResult(drained.receipt, drained.events, stats.corrupt_records,
                                                       stats.corrupt_bytes)) from e
             if stats.corrupt_records:
-                self._add_totals(0, stats.corrupt_records)
-        return DrainResult(drained.receipt, drained.events, stats.corrupt_records, stats.corrupt_bytes)
+                self._add_totals(0, stats.corrupt_records, damaged=stats.damaged)
+        return DrainResult(drained.receipt, drained.events, stats.corrupt_records, stats.corrupt_bytes,
+                           tuple(stats.damaged))
 
     def _drain_batch(self, sink: EventSink | RecordSink, pending: list[Any], marked: tuple[str | None, bool],
                      drained: _Drained, segment: str, position: int) -> None:
