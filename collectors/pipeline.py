@@ -230,6 +230,7 @@ class Pipeline:
         receipt, pending = WriteReceipt(), events
         held: tuple[str, ...] = ()  # ids spooled (in parts when the batch is larger than the room)
         full_since: float | None = None
+        said_full = False
         while pending:
             self.drain()
             if self._store_usable() and not verify:
@@ -256,8 +257,8 @@ class Pipeline:
                 return Delivery(receipt=receipt, dropped=len(pending), held=(*held, *(e.id for e in pending)))
             if self.spool.disk_full:
                 full_since = self._disk_full(full_since)
-            else:
-                full_since = None
+            elif full_since is not None or not said_full:  # said once a wait, not every retry (R11v-3)
+                full_since, said_full = None, True
                 self.notice(f"spool full ({self.spool.pending_bytes()} of {self.spool.max_bytes} bytes); "
                             f"waiting for the store")
             time.sleep(self.retry_seconds)
