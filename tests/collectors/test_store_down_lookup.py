@@ -145,7 +145,8 @@ def test_the_store_down_at_the_lookup_spools_and_goes_on_to_the_next_file(home: 
 def test_the_store_down_at_the_lookup_keeps_the_follower_running(home: Home) -> None:
     a, b = home.tmp / "a.log", home.tmp / "b.log"
     _killed_after_the_ack(home, a)
-    b.write_bytes(sshd(1, "web02"))
+    # more than the 1 KiB fingerprint: b.log's identity (and expected_ids) stays as it grows
+    b.write_bytes(b"".join(sshd(i, "web02") for i in range(20)))
     follower = subprocess.Popen(home.command(home.down, "--follow", "--interval", "0.5", "--stop-after", "6",
                                              str(a), str(b)), env=home.env(), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
@@ -154,7 +155,7 @@ def test_the_store_down_at_the_lookup_keeps_the_follower_running(home: Home) -> 
         # before: the follower had exited (rc 1) at its first poll
         assert follower.poll() is None, follower.communicate()
         with b.open("ab") as out:
-            out.write(sshd(2, "web02") + sshd(3, "web02"))
+            out.write(sshd(20, "web02") + sshd(21, "web02"))
         _out, err = follower.communicate(timeout=60)
     finally:
         if follower.poll() is None:
