@@ -24,15 +24,14 @@ import logging
 import re
 import shutil
 import time
-from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 from zoneinfo import ZoneInfo
 
+from govsoc.collectors.ahead import Ahead
 from govsoc.collectors.base import (
     FlushingParser,
     GrowingSource,
@@ -58,8 +57,10 @@ from govsoc.collectors.files.readable import parser_reads
 from govsoc.collectors.files.tracker import FileTracker, RecordFileTracker, unchanged
 from govsoc.collectors.registration import registered
 from govsoc.collectors.spool import DEFAULT_MAX_BYTES, DrainInterrupted, Spool
+from govsoc.collectors.spool_damage import told
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.collectors.timestamps import find_time
+from govsoc.collectors.unverified import Unverified, guarded
 from govsoc.core.crashpoint import crash_point
 from govsoc.core.enrichment import Enricher
 from govsoc.core.errors import ConfigError, GovsocError, Location, ParseError, StoreError
@@ -178,7 +179,7 @@ class Pipeline:
         if result.corrupt_records:
             self.corrupt_spool_records += result.corrupt_records
             self.notice(f"spool: {result.corrupt_records} damaged records ({result.corrupt_bytes} bytes) "
-                        f"skipped, not replayed")
+                        f"skipped, not replayed: {told(result.damaged)}")
         return result.events
 
     def _came_back(self) -> None:
@@ -217,15 +218,18 @@ class Pipeline:
         self._retry_at = now + self._backoff
 
     def deliver(self, events: list[Event], on_full: Literal["wait", "drop"] = "wait",
-                source: str | None = None) -> Delivery:
+                source: str | None = None, *, verify: bool = False) -> Delivery:
         """Store ``events``, or spool them when the store is down (for ``source``, a checkpoint
-        identity: the drain credits it); when the spool is full, wait for the store (file
-        sources) or drop and count them (network sources)."""
+        identity: the drain credits it; ``verify``: their lookup failed, spooled marked, never
+        written as they are: collectors.unverified); when the spool is full, wait for the store
+        (file sources: a batch larger than the room spooled in parts) or drop and count them."""
         receipt, pending = WriteReceipt(), events
+        held: tuple[str, ...] = ()  # ids spooled (in parts when the batch is larger than the room)
         full_since: float | None = None
+        said_full = False
         while pending:
             self.drain()
-            if self._store_usable():
+            if self._store_usable() and not verify:
                 try:
                     written = self.sink.write(pending)
                 except StoreError as e:
@@ -239,19 +243,22 @@ class Pipeline:
                     pending = [e for e in pending if e.id in again]
                     self._went_down(StoreError(f"the store asked to send {len(pending)} events again later"),
                                     say=False)
-            if self.spool.append(pending, source):
+            taken = self.spool.append_part(pending, source, verify=verify, whole=on_full == "drop")
+            held, pending = (*held, *(e.id for e in pending[:taken])), pending[taken:]
+            if taken:
                 self._spooled()
-                return Delivery(receipt=receipt, spooled=len(pending), held=tuple(e.id for e in pending))
+            if not pending:
+                return Delivery(receipt=receipt, spooled=len(held), held=held)
             if on_full == "drop":
-                return Delivery(receipt=receipt, dropped=len(pending), held=tuple(e.id for e in pending))
+                return Delivery(receipt=receipt, dropped=len(pending), held=(*held, *(e.id for e in pending)))
             if self.spool.disk_full:
                 full_since = self._disk_full(full_since)
-            else:
-                full_since = None
+            elif full_since is not None or not said_full:  # said once a wait, not every retry (R11v-3)
+                full_since, said_full = None, True
                 self.notice(f"spool full ({self.spool.pending_bytes()} of {self.spool.max_bytes} bytes); "
                             f"waiting for the store")
             time.sleep(self.retry_seconds)
-        return Delivery(receipt=receipt)
+        return Delivery(receipt=receipt, spooled=len(held), held=held)
 
     def _spooled(self) -> None:
         """A batch went to the spool: say the outage a write met, now that the batch is safe."""
@@ -374,7 +381,7 @@ class Pipeline:
         before ``acknowledged`` would otherwise leave unnamed: collectors.files.tracker).
 
         A full batch is delivered (and acknowledged) on a second thread while this one parses
-        the next: up to two batches in flight (_DEPTH), acknowledged in order, and run returns
+        the next: up to two batches in flight (collectors.ahead), acknowledged in order, and run returns
         only after the last one is. The store's own work then overlaps parsing (the SQLite store inserts in a
         writer process; Elasticsearch answers over the network). With ``flush_seconds`` (a live
         source), a batch whose first event waited that long is delivered with the next record
@@ -393,9 +400,9 @@ class Pipeline:
         read = ReadCounts(summary.records, summary.events, summary.parse_failures)
         settle = functools.partial(self._settle, summary=summary, on_full=on_full, acknowledged=acknowledged,
                                    delivering=delivering)
-        # Up to three batches of events are alive at a time (_DEPTH): the cycle collector runs less
+        # Up to three batches of events are alive at a time (collectors.ahead): the cycle collector runs less
         # often meanwhile.
-        with relaxed_gc(), _Ahead() as ahead:
+        with relaxed_gc(), Ahead() as ahead:
             begun = 0.0  # when the batch's first event came (flush_seconds)
             held = 0  # bytes of the batch's records (batch_bytes)
             for record, finished in self.events(source.records(), parser, context, summary, read):
@@ -431,7 +438,9 @@ class Pipeline:
                 counts: tuple[int, int, int]) -> None:
         summary.records, summary.events, summary.parse_failures = counts
         stored = delivering(last, batch) if delivering is not None else None
-        if stored:  # stored by a run killed before its checkpoint (FileTracker._stored): not again
+        if isinstance(stored, Unverified):  # the store down at the lookup (R11x-3)
+            delivery = self.deliver(batch, on_full, summary.identity, verify=True)
+        elif stored:  # stored by a run killed before its checkpoint (FileTracker._stored): not again
             delivery = self.deliver([e for e in batch if e.id not in stored], on_full, summary.identity)
             delivery = replace(delivery, receipt=delivery.receipt + WriteReceipt(duplicates=len(stored)))
         else:
@@ -541,12 +550,12 @@ class Pipeline:
         self.refresh()
         return summary
 
-    def _lookup(self) -> Callable[[list[str]], set[str]] | None:
+    def _lookup(self) -> Callable[[list[str]], Collection[str]] | None:
         """The store's lookup of stored ids, when it keeps ids apart per index (FileTracker._stored)."""
         if not getattr(self.sink, "ids_per_index", False):
             return None
-        lookup: Callable[[list[str]], set[str]] = self.sink.stored_ids  # type: ignore[attr-defined]
-        return lookup
+        return guarded(self.sink.stored_ids, self._store_usable,  # type: ignore[attr-defined]
+                       functools.partial(self._went_down, say=False))
 
     def refresh(self) -> None:
         """Make what was written searchable (nothing to do while the store is down)."""
@@ -645,61 +654,6 @@ _OVERLAP_MIN = 1000
 #: Records' bytes after which a batch is delivered whatever its count (Pipeline.run): 8 MiB of
 #: lines make some 25-30 MiB of events; 20,000 sshd lines (~2.2 MB) stay one batch.
 BATCH_BYTES = 8 << 20
-
-
-#: Batches handed to the delivery thread and not settled yet, at most (P11j): the one being
-#: delivered and the next, parsed meanwhile. With one, the parser waited at every batch for the
-#: store's commit and the checkpoint after it, and the store waited for the parser's next batch.
-_DEPTH = 2
-
-
-class _Ahead:
-    """Runs settle steps in order, up to _DEPTH of them on a second thread while the caller goes
-    on; a step queued after one that failed is not run (its batch is neither delivered nor
-    acknowledged: no checkpoint passes a batch that failed). Leaving the ``with`` waits for
-    them (and raises what the failed one raised)."""
-
-    def __init__(self) -> None:
-        self._executor: ThreadPoolExecutor | None = None
-        self._pending: deque[Future[None]] = deque()
-        self._failed = False  # set and read on the second thread only
-
-    def __enter__(self) -> _Ahead:
-        return self
-
-    def submit(self, step: Callable[[], None], *, overlap: bool) -> None:
-        """Run ``step`` after those in flight: on the second thread, or here."""
-        if not overlap:
-            self._wait(0)
-            step()
-            return
-        self._wait(_DEPTH - 1)
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govsoc-deliver")
-        self._pending.append(self._executor.submit(self._run, step))
-
-    def _run(self, step: Callable[[], None]) -> None:
-        if self._failed:
-            return
-        try:
-            step()
-        except BaseException:
-            self._failed = True
-            raise
-
-    def _wait(self, keep: int) -> None:
-        while len(self._pending) > keep:
-            self._pending.popleft().result()
-
-    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
-        try:
-            if exc_type is None:
-                self._wait(0)
-            else:  # the caller failed: let the batches in flight finish
-                wait(list(self._pending))
-        finally:
-            if self._executor is not None:
-                self._executor.shutdown(wait=True)
 
 
 def _place(record: RawRecord | None, source: str) -> str:

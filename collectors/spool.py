@@ -34,6 +34,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
+from govsoc.collectors.spool_damage import Damage, salvage
+from govsoc.collectors.unverified import written_checked
 from govsoc.core.errors import StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
 from govsoc.core.sink import EventSink, WriteReceipt
@@ -47,13 +49,15 @@ MAX_PAYLOAD = 64 << 20
 DEFAULT_MAX_BYTES = 1 << 30
 
 
-def event_payload(event: Event, source: str | None = None) -> bytes:
+def event_payload(event: Event, source: str | None = None, verify: bool = False) -> bytes:
     """The payload of ``event``'s spool record (JSON), with the source it came from when given
-    (a checkpoint identity: the drain credits its counters)."""
-    data: dict[str, Any] = {"id": event.id, "ts": format_timestamp(event.timestamp), "ds": event.dataset,
-                            "f": dict(event.fields)}
-    if source is not None:
-        data["src"] = source
+    (a checkpoint identity: the drain credits its counters), marked ``verify`` when the drain
+    must look its id up before writing it (collectors.unverified)."""
+    # the source first: a torn tail keeps it, and its loss is credited to it (collectors.spool_damage)
+    data: dict[str, Any] = {} if source is None else {"src": source}
+    data.update(id=event.id, ts=format_timestamp(event.timestamp), ds=event.dataset, f=dict(event.fields))
+    if verify:
+        data["chk"] = 1
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
@@ -72,12 +76,13 @@ def decode(payload: bytes) -> Event:
     return decode_sourced(payload)[0]
 
 
-def decode_sourced(payload: bytes) -> tuple[Event, str | None]:
-    """The event of a record whose checksum passed, and the source it was spooled for."""
+def decode_sourced(payload: bytes) -> tuple[Event, str | None, bool]:
+    """The event of a record whose checksum passed, the source it was spooled for, and whether
+    its id is looked up before it is written."""
     data: dict[str, Any] = json.loads(payload.decode("utf-8", "surrogatepass"))
     source = data.get("src")
     return (Event(id=data["id"], timestamp=parse_timestamp(data["ts"]), dataset=data["ds"], fields=data["f"]),
-            None if source is None else str(source))
+            None if source is None else str(source), bool(data.get("chk")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +93,8 @@ class Codec:
     encode: Callable[[Any], bytes]
     decode: Callable[[bytes], Any]
     #: For items spooled with their source (Spool.append's ``source``): ``encode`` takes it as
-    #: ``source=``, and this gives the item and its source.
-    sourced: Callable[[bytes], tuple[Any, str | None]] | None = None
+    #: ``source=`` (and ``verify=``), and this gives the item, its source and that mark.
+    sourced: Callable[[bytes], tuple[Any, str | None, bool]] | None = None
 
 
 #: The pipeline's spool: events.
@@ -110,6 +115,8 @@ class ScanStats:
 
     corrupt_records: int = 0
     corrupt_bytes: int = 0
+    #: each damaged record's source and place, as far as its bytes say (R11v-4)
+    damaged: list[Damage] = field(default_factory=list)
 
 
 def scan(data: bytes, stats: ScanStats, decoder: Callable[[bytes], Any] = decode) -> Iterator[tuple[int, int, bytes]]:
@@ -127,6 +134,7 @@ def scan(data: bytes, stats: ScanStats, decoder: Callable[[bytes], Any] = decode
         following = data.find(MAGIC, pos + 1)
         stop = following if following >= 0 else size
         stats.corrupt_bytes += stop - pos
+        stats.damaged.append(salvage(data[pos:stop]))
         pos = stop
 
 
@@ -155,6 +163,8 @@ class DrainResult:
     events: int
     corrupt_records: int
     corrupt_bytes: int
+    #: the damaged records skipped, with their source and place when their bytes say them
+    damaged: tuple[Damage, ...] = ()
 
 
 class DrainInterrupted(StoreError):
@@ -259,10 +269,15 @@ class Spool:
             pass
 
     def _add_totals(self, events: int, corrupt_records: int, source: str | None = None,
-                    receipt: WriteReceipt | None = None) -> None:
-        """Count a drain, or a batch of it drained for ``source`` (called under the lock)."""
+                    receipt: WriteReceipt | None = None, damaged: Sequence[Damage] = ()) -> None:
+        """Count a drain, or a batch of it drained for ``source``, or damaged records credited to
+        the sources they name ("damaged": no longer spooled, lost; called under the lock)."""
         was = self.totals()
-        sources = was.sources
+        sources = dict(was.sources)
+        for damage in damaged:
+            if damage.source is not None:
+                counts = sources[damage.source] = dict(sources.get(damage.source, {}))
+                counts["damaged"] = counts.get("damaged", 0) + 1
         if source is not None and receipt is not None:
             counts = dict(sources.get(source, {}))
             for name, value in (("events", events), ("created", receipt.created),
@@ -299,23 +314,35 @@ class Spool:
     def append(self, events: Sequence[Any], source: str | None = None) -> bool:
         """Spool ``events`` (items of the codec) durably, for ``source`` when given (the drain
         credits it what the store does with them); False (and nothing written) when they do not fit."""
+        return self.append_part(events, source, whole=True) == len(events)
+
+    def append_part(self, events: Sequence[Any], source: str | None = None, *, verify: bool = False,
+                    whole: bool = False) -> int:
+        """Spool the longest run of ``events`` from the first that fits beside what the spool
+        holds (all or none when ``whole``), marked ``verify`` (see event_payload); how many.
+        A batch larger than the bound is spooled in parts, never refused whole for ever (R11v-3)."""
         payload = self.codec.encode
-        if source is not None:
+        if source is not None or verify:
             if self.codec.sourced is None:
                 raise ValueError("this spool's items are spooled without a source")
-            payload = functools.partial(payload, source=source)  # type: ignore[call-arg]  # see Codec.sourced
-        blob = b"".join(frame(payload(e)) for e in events)
+            payload = functools.partial(payload, source=source, verify=verify)  # type: ignore[call-arg]
+        frames = [frame(payload(e)) for e in events]
         with self._locked():
             self.disk_full = False
-            if self.pending_bytes() + len(blob) > self.max_bytes:
-                return False
+            room, taken = self.max_bytes - self.pending_bytes(), 0
+            while taken < len(frames) and len(frames[taken]) <= room:
+                room -= len(frames[taken])
+                taken += 1
+            if taken < len(frames) and (whole or not taken):
+                return 0
+            blob = b"".join(frames[:taken])
             segments = self._segments()
             target = segments[-1] if segments and segments[-1].stat().st_size < SEGMENT_BYTES else None
             if target is None:
                 number = int(segments[-1].stem.split("-")[1]) + 1 if segments else 1
                 target = self.folder / f"segment-{number:012d}.spool"
             self.disk_full = not _append(target, blob)
-            return not self.disk_full
+            return 0 if self.disk_full else taken
 
 
     # -- draining ----------------------------------------------------------------------------
@@ -326,7 +353,7 @@ class Spool:
         drained = _Drained()
         stats = ScanStats()
         decoder = self.codec.decode
-        read = self.codec.sourced or (lambda payload: (decoder(payload), None))
+        read = self.codec.sourced or (lambda payload: (decoder(payload), None, False))
         with self._locked():
             try:
                 for path in self._segments():
@@ -335,15 +362,15 @@ class Spool:
                     with path.open("rb") as handle:
                         data = _read_from(handle, start)
                     pending: list[Any] = []
-                    source: str | None = None
+                    source: tuple[str | None, bool] = (None, False)  # and the batch's mark
                     position = start
                     for _begin, end, payload in scan(data, stats, decoder):
-                        item, of = read(payload)
-                        if pending and (of != source or len(pending) >= batch):
+                        item, of, verify = read(payload)
+                        if pending and ((of, verify) != source or len(pending) >= batch):
                             self._drain_batch(sink, pending, source, drained, path.name, position)
                             pending = []
                         pending.append(item)
-                        source, position = of, start + end
+                        source, position = (of, verify), start + end
                     if pending:
                         self._drain_batch(sink, pending, source, drained, path.name, position)
                     # Appends wait for the lock, so a drained segment can go whole.
@@ -354,14 +381,17 @@ class Spool:
                 raise DrainInterrupted(e, DrainResult(drained.receipt, drained.events, stats.corrupt_records,
                                                       stats.corrupt_bytes)) from e
             if stats.corrupt_records:
-                self._add_totals(0, stats.corrupt_records)
-        return DrainResult(drained.receipt, drained.events, stats.corrupt_records, stats.corrupt_bytes)
+                self._add_totals(0, stats.corrupt_records, damaged=stats.damaged)
+        return DrainResult(drained.receipt, drained.events, stats.corrupt_records, stats.corrupt_bytes,
+                           tuple(stats.damaged))
 
-    def _drain_batch(self, sink: EventSink | RecordSink, pending: list[Any], source: str | None, drained: _Drained,
-                     segment: str, position: int) -> None:
+    def _drain_batch(self, sink: EventSink | RecordSink, pending: list[Any], marked: tuple[str | None, bool],
+                     drained: _Drained, segment: str, position: int) -> None:
         """Write one batch of a drain, acknowledge it up to ``position`` of ``segment`` and count
-        it (a crash between the two leaves it uncounted, never counted twice)."""
-        receipt = _written(sink, pending)
+        it (a crash between the two leaves it uncounted, never counted twice). A batch marked to
+        be looked up first (collectors.unverified) has its stored ids counted, not written."""
+        source, verify = marked
+        receipt = _written(sink, pending, verify)
         drained.receipt += receipt
         drained.events += len(pending)
         self._set_acked(segment, position)
@@ -406,10 +436,10 @@ def _append(target: Path, blob: bytes) -> bool:
     return True
 
 
-def _written(sink: EventSink | RecordSink, events: list[Any]) -> WriteReceipt:
+def _written(sink: EventSink | RecordSink, events: list[Any], verify: bool = False) -> WriteReceipt:
     """Write a spooled batch; when the store asks for some of it again later, the batch stays
     spooled (the part it took is then written again, which the store keeps once)."""
-    receipt = sink.write(events)
+    receipt = written_checked(sink, events) if verify else sink.write(events)
     if receipt.retry:
         raise StoreError(f"the store asked to send {len(receipt.retry)} spooled events again later")
     return receipt

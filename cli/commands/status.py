@@ -58,7 +58,9 @@ def source_status(checkpoint: Checkpoint, now: datetime, drained: dict[str, int]
     row.update({name: checkpoint.counters.get(name, 0) for name in COLUMNS})
     for name in ("created", "duplicates", "rejected"):
         row[name] += (drained or {}).get(name, 0)
-    row["spooled"] = max(0, row["spooled"] - (drained or {}).get("events", 0))
+    # a damaged spool record is not replayed: no longer spooled, lost (R11v-4: "spooled 2" for ever)
+    row["spool_damaged"] = (drained or {}).get("damaged", 0)
+    row["spooled"] = max(0, row["spooled"] - (drained or {}).get("events", 0) - row["spool_damaged"])
     row["stored"] = row["created"] + row["duplicates"]
     row["accepted"] = row["stored"] + row["spooled"]
     row.update({"checkpoint": checkpoint.offset, "line": checkpoint.line, "lag_bytes": lag_bytes,
@@ -379,6 +381,9 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
                                 f"an older rule; the next run reads on from there)"))
         if row["garbled"]:
             click.echo(one_line(f"garbled: {row['source']}: {garbled_groups(row['garbled'])}"))
+        if row["spool_damaged"]:
+            click.echo(one_line(f"spool damage: {row['source']}: {row['spool_damaged']} events spooled for it were "
+                                f"damaged in the spool and not stored (the drain's notice names their bytes)"))
         if row["nul_runs"]:  # R11n-4: the torn lines (flagged torn) are where to look
             click.echo(one_line(f"padding: {row['source']}: "
                                 f"{crash_padding(row['nul_runs'], row['torn_lines'], row['nul_bytes_skipped'])}"))

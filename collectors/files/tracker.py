@@ -7,7 +7,7 @@ own, simpler tracker: its position is the last acknowledged record's id."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,7 +25,7 @@ class FileTracker:
 
     def __init__(self, checkpoints: CheckpointStore, view: FileView, checkpoint: Checkpoint, stats: ReadStats,
                  summary: IngestSummary, progress: Callable[[int], None] | None = None, *,
-                 fd: int | None = None, lookup: Callable[[list[str]], set[str]] | None = None) -> None:
+                 fd: int | None = None, lookup: Callable[[list[str]], Collection[str]] | None = None) -> None:
         self.checkpoints, self.view, self.checkpoint, self.stats, self.summary = (checkpoints, view, checkpoint,
                                                                                    stats, summary)
         self.progress = progress
@@ -50,7 +50,7 @@ class FileTracker:
                 self.progress(record.end - record.offset)
             yield record
 
-    def delivering(self, last: RawRecord | None, batch: list[Event]) -> set[str]:
+    def delivering(self, last: RawRecord | None, batch: list[Event]) -> Collection[str]:
         """The batch ending with ``last`` is about to go to the store or the spool: when ``last``
         is an unterminated line (one-shot), its copy's ids are saved first (Checkpoint.pending).
         Returns the batch's ids the store holds already (see :meth:`_stored`): not sent again.
@@ -72,7 +72,7 @@ class FileTracker:
         crash_point("partial-noted")
         return stored
 
-    def _stored(self, last: RawRecord | None, batch: list[Event]) -> set[str]:
+    def _stored(self, last: RawRecord | None, batch: list[Event]) -> Collection[str]:
         """For a store that keeps ids apart per index (Elasticsearch: one per week of event
         time), the batch's ids it holds already when the batch lies in the range a killed run
         may have stored; and the end of this batch saved first (Checkpoint.sent).
@@ -91,9 +91,10 @@ class FileTracker:
         # stops before it, so the clean read of a file ending in one is not looked up again.
         end = last.offset if "partial" in last.flags else last.end or last.offset
         self._delivered_to = end
-        # A lookup (one search a batch; the store down: the file waits for it, nothing spooled
-        # to be created in another week) is made only after a run that died before its checkpoint.
-        stored = self.lookup([e.id for e in batch]) if uncertain and batch else set()
+        # A lookup (one search a batch) is made only after a run that died before its checkpoint;
+        # the store down, it answers collectors.unverified.UNVERIFIED: the batch is spooled
+        # marked, and the drain looks it up (R11x-3: the whole run stopped, nothing spooled).
+        stored: Collection[str] = self.lookup([e.id for e in batch]) if uncertain and batch else set()
         if end > self.checkpoint.sent:
             self.checkpoint = self.checkpoints.save(replace(self.checkpoint, sent=end))
         return stored

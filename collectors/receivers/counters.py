@@ -150,6 +150,24 @@ class ReceiverCounters:
             entry = self.outcomes[key] = [0] * len(OUTCOMES)
         entry[outcome] += messages
 
+    def replayed_as(self, host: str, outcome: int, messages: int = 1) -> None:
+        """``messages`` of ``host`` an earlier run counted spooled at its stop (unparsed, in the
+        shutdown spool) were replayed and ended OUTCOMES[outcome]: moved there, so that the life
+        totals say what became of them (R11v-5: "stored 32000, spooled 68000" for ever, with
+        100,000 stored). Never more than the life's spooled count (a replay made again after a
+        start killed in the middle of one moves nothing twice)."""
+        spooled = OUTCOMES.index("spooled")
+        left = int((self.before.get("counters") or {}).get("spooled", 0)) + self.spooled
+        messages = min(messages, left)
+        if outcome == spooled or messages <= 0:
+            return
+        known = host in self.senders or host in (self.before.get("senders") or {})
+        entry = self.outcomes.setdefault(host if known else OTHER, [0] * len(OUTCOMES))
+        entry[spooled] -= messages
+        entry[outcome] += messages
+        self.spooled -= messages
+        setattr(self, OUTCOMES[outcome], getattr(self, OUTCOMES[outcome]) + messages)
+
     def sender_totals(self) -> dict[str, dict[str, Any]]:
         """Per sender over the receiver's life: messages, bytes, last heard (ISO 8601 UTC),
         rejected and the OUTCOMES of the accepted ones."""

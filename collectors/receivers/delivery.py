@@ -366,12 +366,15 @@ class _Replay:
         assert worker.state_of is not None
         worker._contexts = {}
         groups: dict[int, tuple[ReceiverState, list[Event], list[int]]] = {}
+        messages: list[tuple[ReceiverState, str, list[Event]]] = []  # each message's events, for its fate
         for item in items:
             state = worker.state_of(item.receiver, item.transport)
             group = groups.setdefault(id(state), (state, [], [0]))
-            group[1].extend(worker.message_events(state, (state, item.host, item.port, item.data, item.flag, item.at),
-                                                  identity=item.identity, sequence=item.sequence))
+            made = worker.message_events(state, (state, item.host, item.port, item.data, item.flag, item.at),
+                                         identity=item.identity, sequence=item.sequence)
+            group[1].extend(made)
             group[2][0] += 1
+            messages.append((state, item.host, made))
         events = [event for _state, group_events, _n in groups.values() for event in group_events]
         delivery = worker.pipeline.deliver(events, on_full="drop")
         if delivery.dropped:
@@ -389,5 +392,9 @@ class _Replay:
                     counters.events_stored += 1
             if refused:
                 worker._write_rejects(state, group_events, refused)
+        for state, host, made in messages:  # counted spooled at the last stop: now their fate (R11v-5)
+            fate = STORE_REJECTED if any(e.id in refused for e in made) else \
+                SPOOLED if any(e.id in held for e in made) else STORED
+            state.counters.replayed_as(host, fate)
         worker._stored_since_refresh = True
         return delivery.receipt
