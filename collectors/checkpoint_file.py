@@ -48,6 +48,10 @@ class Checkpointed(Protocol):
     @property
     def inode(self) -> int: ...
     @property
+    def lived_device(self) -> int: ...
+    @property
+    def lived_inode(self) -> int: ...
+    @property
     def fingerprint(self) -> str: ...
     @property
     def fingerprint_bytes(self) -> int: ...
@@ -185,6 +189,8 @@ def still_elsewhere(checkpoint: Checkpointed, view: FileView) -> bool:
     """
     if (checkpoint.device, checkpoint.inode) == (view.device, view.inode):
         return False
+    if _back_at_live_name(checkpoint, view):
+        return True
     with still_at_path(checkpoint) as original:
         if original is not None:
             # under one of the log's rotated names while the log is still at its path: not the log,
@@ -205,6 +211,38 @@ def still_elsewhere(checkpoint: Checkpointed, view: FileView) -> bool:
         return False
     with still_at_path(checkpoint, moved) as original:
         return original is not None
+
+
+def _back_at_live_name(checkpoint: Checkpointed, view: FileView) -> bool:
+    """Whether ``view``, another inode than the checkpoint's, is at the live name of the log whose
+    rotated file (app.log.3, old/app.log.3, app.log.2.gz) the checkpoint was last read as. A rotation
+    moves a log's file to a rotated name, never back to the log's name under another inode (a move
+    back keeps the inode): such a file is a new log, read from its start. Its first bytes are those
+    of the old generation when the service writes its start banner again; it took the checkpoint of
+    a generation deleted by ``rotate N`` or compressed since, and its banner was never stored
+    (R11u-2: 308 of 328 lines with ``rotate 3``; R11w-3 with ``olddir``; 56 of 76 with ``compress``).
+    Said only on evidence: the checkpoint's file was read as the log under another inode than
+    ``view``'s (Checkpoint.lived_inode), or its inode is nowhere beside the log (or in its olddir)
+    any more. A generation never read as the log (a compressed copy of logrotate's ``copy``, read
+    first in a run) may be the beginning of the log it copies, which then goes on from it."""
+    written = written_path(checkpoint)
+    live = live_of(written)
+    if live is None or live_of(view.path) is not None or view.path.name != live.name:
+        return False
+    if checkpoint.lived_inode and (checkpoint.lived_device, checkpoint.lived_inode) != (view.device, view.inode):
+        return True  # read as the log itself under another inode, then moved (and compressed) away
+    # else only once the generation's own inode is gone (deleted by ``rotate N``): a compressed copy
+    # that logrotate's ``copy`` made, read first in a run, is the beginning of the log it copies
+    return not any(_holds_inode(path, checkpoint) for path in (written, live, *rotated_siblings(live)))
+
+
+def _holds_inode(path: Path, checkpoint: Checkpointed) -> bool:
+    """Whether ``path`` is the checkpoint's device and inode."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) == (checkpoint.device, checkpoint.inode)
 
 
 def newer_holding(checkpoint: Checkpointed, view: FileView) -> tuple[int, str | None] | None:

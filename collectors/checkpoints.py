@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from govsoc.collectors.checkpoint_file import still_elsewhere
+from govsoc.collectors.files.discover import live_of
 from govsoc.collectors.files.identity import (
     FINGERPRINT_BYTES,
     FileView,
@@ -96,6 +97,11 @@ class Checkpoint:
     size: int | None = None
     device: int = 0
     inode: int = 0
+    #: The device and inode of the file when it was last read under its log's own name, not a
+    #: rotated one (the log itself, before a rotation moved it away; 0: never): a new inode at that
+    #: name is a new log, not this file (checkpoint_file.still_elsewhere; R11u-2).
+    lived_device: int = 0
+    lived_inode: int = 0
     parser: str = ""
     updated: str = ""
     partial: Partial | None = None
@@ -633,13 +639,22 @@ class CheckpointStore:
         lost = self._lost_identity(view)
         if lost is not None:  # the file of a damaged checkpoint: its identity again, so its ids are
             identity, print_, length = lost  # the same and the store keeps its lines once
-        saved = self.save(Checkpoint(identity=identity, fingerprint=print_, fingerprint_bytes=length,
-                                     path=str(view.path), size=view.size, device=view.device,
-                                     inode=view.inode, parser=parser), can_wait=True)
+        checkpoint = lived(Checkpoint(identity=identity, fingerprint=print_, fingerprint_bytes=length,
+                                      path=str(view.path), size=view.size, device=view.device,
+                                      inode=view.inode, parser=parser), view)
+        saved = self.save(checkpoint, can_wait=True)
         with self._pending_lock:
             if identity in self._pending:
                 self._registrations.add(identity)
         return saved
+
+
+def lived(checkpoint: Checkpoint, view: FileView) -> Checkpoint:
+    """``checkpoint`` with ``view``'s device and inode as where it lived, when ``view`` is under its
+    log's own name (not a rotated one: app.log, not app.log.1)."""
+    if view.compressed or live_of(view.path) is not None:
+        return checkpoint
+    return replace(checkpoint, lived_device=view.device, lived_inode=view.inode)
 
 
 def _checkpoint_bytes(checkpoint: Checkpoint) -> bytes:
