@@ -63,6 +63,7 @@ from typing import Final, Literal
 
 from govsoc.classification.cell_names import cell_names
 from govsoc.classification.column_sample import ColumnSample
+from govsoc.classification.document_evidence import bare_permits, mixed_documents, said_by_type_column
 from govsoc.classification.identifier_names import is_field_word, is_person_name
 from govsoc.classification.invisible import INVISIBLE, visible
 from govsoc.classification.masking import mask
@@ -227,16 +228,17 @@ class ColumnClassifier:
             hits = [*hits, *extra]
         return masked_text(part, hits) if hits else part
 
-    def decide(self, sample: ColumnSample) -> ColumnDecision:
+    def decide(self, sample: ColumnSample, *, said: frozenset[str] = frozenset()) -> ColumnDecision:
         """The decision for one column (its field name shown masked, see the module docstring).
         A name that names nothing but is itself a value of a context-only kind (张伟 heading a
-        column of names: a file without a header row) gives that kind its context."""
+        column of names: a file without a header row) gives that kind its context. ``said``: the
+        bare-number documents the table's document-type column names (document_evidence, R15x-2)."""
         # a cell saying nothing is there (无, /, NULL) is left out as a blank one is (R15t-1)
         filled = [v for v in sample.values if not is_placeholder(v)]
         empty = len(sample.values) - len(filled)
         if empty:
             sample = replace(sample, values=filled, places=())
-        decision = self._decide(sample, {})
+        decision = self._decide(sample, {}, said)
         if decision.status != "tagged" and not self.name_context(sample.field, sample.comment):
             decision = self._by_heading(sample, decision)
         if empty:
@@ -276,7 +278,8 @@ class ColumnClassifier:
                        reason=f"{names} of {n} sampled values are people's names (a listed surname, no common, "
                               f"heading or place word) under a heading that names no person: review")
 
-    def _decide(self, sample: ColumnSample, heading: dict[str, Literal["strong", "weak"]]) -> ColumnDecision:
+    def _decide(self, sample: ColumnSample, heading: dict[str, Literal["strong", "weak"]],
+                said: frozenset[str] = frozenset()) -> ColumnDecision:
         # read as a reader sees them: a zero-width space inside an ID number hides nothing (R15b-16)
         values, scientific = as_written([v if v.isascii() or (seen := visible(v)) is None else seen[0]
                                          for v in sample.values if v][:self.sample_size])
@@ -288,14 +291,15 @@ class ColumnClassifier:
         against = self.name_against(sample.field, sample.comment)
         passing = [_Candidate(self.scanner.recognizers[i], c, named.get(i, "none"), examples[i])
                    for i, c in counts.items()
-                   if i not in against and _passes(self.scanner.recognizers[i], c, n, named.get(i, "inline"))]
+                   if i not in against and _passes(self.scanner.recognizers[i], c, n, named.get(i, "inline"))
+                   and not bare_permits(i, named, said)]  # 8 digits under 证件号码 alone: R15x-2
         checks = self._checks(passing, values, named, against)
         by_chance = {i: e for i, e in checks.items() if not e.beyond_chance(named.get(i) == "strong")}
         lost = [e for i, e in by_chance.items() if named.get(i) == "strong" and e.lost_checks(n)]
         passing = [c for c in passing if c.rec.id not in by_chance]
         passing += [_Candidate(e.rec, e.lost_values, "strong", e.lost_examples, e) for e in lost]
         passing += self._in_cells(values, passing, against)
-        if documents := self._documents(values, named, counts, examples, against):
+        if documents := self._documents(values, named, counts, examples, against, said):
             passing = [c for c in passing if c.rec.id not in DOCUMENTS] + documents
         if passing:
             # ties go to the stricter validation (scanner.PRIORITY), then the id: the same column
@@ -340,12 +344,13 @@ class ColumnClassifier:
                                         " something else" for i in sorted(against) if counts[i]))
 
     def _documents(self, values: Sequence[str], named: Mapping[str, str], counts: Counter[str],
-                   examples: dict[str, list[str]], against: frozenset[str]) -> list[_Candidate]:
+                   examples: dict[str, list[str]], against: frozenset[str], said: frozenset[str]) -> list[_Candidate]:
         """A column of identity documents of several kinds (passports, HK/Macau and Taiwan permits: a
         register of foreigners under 证件号码), each below CONTEXT_RATIO or one just over it: the values
         any named one finds count together, for the one finding most (R15t-3)."""
         recs = self.scanner.recognizers
-        docs = [i for i in DOCUMENTS if i in named and i in recs and i not in against]
+        docs: list[str] = [i for i in DOCUMENTS if i in named and i in recs and i not in against]
+        docs = mixed_documents(docs, counts, len(values), named, said)  # 8 digits alone: no mix (R15x-2)
         if len(docs) < 2 or not values:
             return []
         held = sum(1 for v in values if any(any(recs[i].find(v, context=True)) for i in docs))
@@ -457,7 +462,8 @@ class ColumnClassifier:
         """Decisions for the columns of one table, in order; a kind that is a person's only in a
         table about people (sensitive.PEOPLE_ONLY: 工资, 存款, 收入) none in a table about none (R15f-26)."""
         samples = list(samples)
-        decided = [self.decide(s) for s in samples]
+        said = said_by_type_column(samples)
+        decided = [self.decide(s, said=said) for s in samples]
         recs = self.scanner.recognizers
         kinds = [(d.recognizer, recs[d.recognizer].category) for d in decided if d.recognizer in recs]
         if not any(r in PEOPLE_ONLY for r, _ in kinds) or about_people(samples[0].table or samples[0].dataset, kinds):
