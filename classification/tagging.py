@@ -10,8 +10,9 @@ travels (message, URLs, referrers, request bodies) and sets:
 - ``govsoc.classification.fields``: which fields held them;
 - ``govsoc.classification.findings``: what seeing them there means, for detection rules and
   reports: ``personal_data_in_url_query`` (an ID or phone number in a query string: logged by
-  every proxy and server on the way), ``personal_data_in_cleartext_http`` (plain http), and
-  ``personal_data_in_log_message``.
+  every proxy and server on the way), ``personal_data_in_url_path`` (the same in a REST path,
+  /api/users/<ID>/profile: logged alike, R15t-5), ``personal_data_in_cleartext_http`` (plain
+  http), and ``personal_data_in_log_message``.
 
 For sources whose path or origin matches one of ``mask_sources`` (fnmatch globs), every hit is
 replaced by its masked form before the event is stored, in every string and list-of-string field
@@ -140,6 +141,9 @@ class ClassificationTagger:
         kinds = []
         if any(_in_query(name, fields[name], hits) for name, hits in found.items() if name in _URL_FIELDS):
             kinds.append("personal_data_in_url_query")
+        # a REST path is written to the same access logs as a query string (R15t-5)
+        if any(_in_path(name, fields[name], hits) for name, hits in found.items() if name in _URL_FIELDS):
+            kinds.append("personal_data_in_url_path")
         scheme = str(fields.get("url.scheme") or "").lower()
         protocol = str(fields.get("network.protocol") or "").lower()
         if (scheme == "http" or protocol == "http") and (set(found) & (_URL_FIELDS | {"http.request.body.content"})):
@@ -163,3 +167,11 @@ def _in_query(name: str, value: str, hits: list[Match]) -> bool:
         return True
     mark = value.find("?")
     return mark >= 0 and any(m.start > mark for m in hits)
+
+
+def _in_path(name: str, value: str, hits: list[Match]) -> bool:
+    """Whether a hit lies in the URL before its query string (url.query holds none of the path)."""
+    if name == "url.query":
+        return False
+    mark = value.find("?")
+    return any(mark < 0 or m.start < mark for m in hits)
