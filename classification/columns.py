@@ -9,10 +9,11 @@ column-name keywords). Per recognizer:
 ==========================  =========================================================
 kind of recognizer          tagged when
 ==========================  =========================================================
-check character backed      >= 5 hits (or all, if fewer values), whatever their share
+check character backed      >= 3 hits (or all, if fewer values), whatever their share
                             of the column; >= 0.02 of it when the name says so; and,
                             either way, hits far above chance among the distinct
-                            candidates (below: without a name, 4 of 4 at least; with
+                            candidates (below: without a name, 4 of 4 at least, 3 of
+                            3 ID numbers; with
                             one, 2 of 2)
 shape only                  hit ratio >= 0.30; >= 0.10 when the name says so
 context only (names, ...)   the name says so and hit ratio >= 0.50 (or a keyword in
@@ -95,6 +96,11 @@ CHANCE_TIMES: Final = 2
 #: in 100 where the column's name says so.
 ALPHA: Final = 1e-4
 ALPHA_NAMED: Final = 1e-2
+#: Every one of at least ALL_OF distinct candidates passing, where chance gives that less than ALPHA_ALL
+#: of the time: 3 of 3 ID numbers (1 in 1,331, beyond their region and real date) are people's,
+#: whatever the column's share; 3 of 3 Luhn candidates (1 in 1,000) stay below (R15x-5).
+ALL_OF: Final = 3
+ALPHA_ALL: Final = 1e-3
 #: Significant digits a spreadsheet keeps of a number (Excel, IEEE 754 double): an ID number or a
 #: card stored as a number loses the rest, its check character with them.
 SIGNIFICANT: Final = 15
@@ -517,8 +523,8 @@ def _passes(rec: Recognizer, hits: int, n: int, name: str) -> bool:
     if rec.checksum:
         if name == "strong":
             return ratio >= STRONG_RATIO_NAMED
-        # a count, not a share: the binomial test of _Checks then decides (R15e-2)
-        return hits >= min(MIN_HITS, n)
+        # a count, not a share: the binomial test of _Checks then decides (R15e-2), from 3 (R15x-5)
+        return hits >= min(ALL_OF, n)
     return ratio >= (SHAPE_RATIO_NAMED if name == "strong" else SHAPE_RATIO)  # weak, none, inline alike
 
 
@@ -607,6 +613,8 @@ class _Checks:
         a column only over many numbers; the name already told)."""
         if named and self.hits and self.hits == self.candidates:
             return True
+        if self.hits >= ALL_OF and self.hits == self.candidates and self.rec.CHANCE ** self.hits < ALPHA_ALL:
+            return True  # 3 ID numbers among 297 无 in a 备注 column are 3 people's (R15x-5)
         return _beyond(self.hits, self.candidates, self.rec.CHANCE, ALPHA_NAMED if named else ALPHA)
 
     def lost_checks(self, n: int) -> bool:
