@@ -109,7 +109,10 @@ class MaskedBankCardRecognizer(_MaskedRecognizer):
     entity = "已脱敏银行卡号 masked bank card number"
     level = "G3"
     PATTERNS = (Pattern("masked card", _BEFORE + r"\d{4}(?:\d{2}|[- ]?\d\d\*\*)?(?:[- ]?\*{4}){1,3}[- ]?\*{0,3}"
-                        r"[- ]?\d{4}" + _AFTER, 0.4),)
+                        r"[- ]?\d{4}" + _AFTER, 0.4),
+                # masked less, 7-12 digits kept (6222021234****5678, 18 characters as an ID number is):
+                # a card only under a card's heading (卡号), where the ID's weak form is not (R15x-3)
+                Pattern("weakly masked card", _BEFORE + r"\d{7,12}\*{4,9}\d{2,4}" + _AFTER, 0.4, context_only=True))
 
     def validate(self, candidate: str) -> str | None:
         """16 to 19 characters, the kept prefix a card issuer's first digit (3, 4, 5, 6, 9)."""
