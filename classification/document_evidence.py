@@ -8,6 +8,7 @@ are a business licence or permit number (证照号码 of a company register), a 
 a date (yyyymmdd) or a sequence number, and read as permits they made a G1 column G3 and a table G4.
 There, 8-digit numbers count as Taiwan permits only with evidence:
 
+- the table's (or file's) name says its people are Taiwan residents (台胞信息, 台湾居民登记);
 - the table holds a document-type column (证件类型, zjlx, cert_type ...) naming the Taiwan permit
   (台湾居民来往大陆通行证, 台胞证) in one of its values (:func:`said_by_type_column`);
 - or the column mixes them with other documents (passports, HK/Macau permits): a register of
@@ -33,6 +34,8 @@ _TYPE_TOKENS: Final = frozenset({"zjlx", "zjzl", "zjmc", "cert_type", "certtype"
 #: The Taiwan permit as a document-type column writes it (大陆居民往来台湾通行证 is the mainland
 #: residents' permit, T/L + 8 digits, not this one).
 _TAIWAN_WORDS: Final = ("台胞证", "台湾居民来往大陆", "来往大陆通行证", "台湾同胞")
+#: A table (or file) named for Taiwan residents: its generic 证件号码 holds their permits.
+_TAIWAN_TABLE_WORDS: Final = ("台胞", "台湾居民", "台湾同胞", "台湾籍")
 
 
 def _type_heading(field: str, comment: str) -> bool:
@@ -42,8 +45,12 @@ def _type_heading(field: str, comment: str) -> bool:
 
 
 def said_by_type_column(samples: Iterable[ColumnSample]) -> frozenset[str]:
-    """The bare-number documents a document-type column of the table names in its values:
-    ``{"cn_taiwan_permit"}`` when one says 台湾居民来往大陆通行证 or 台胞证, else empty."""
+    """The bare-number documents the table says its numbers are: ``{"cn_taiwan_permit"}`` when
+    its name names Taiwan residents, or a document-type column says 台湾居民来往大陆通行证 or 台胞证
+    in one of its values; else empty."""
+    samples = list(samples)
+    if any(w in f"{s.table} {s.dataset}" for s in samples[:1] for w in _TAIWAN_TABLE_WORDS):
+        return frozenset({TAIWAN_PERMIT})  # 台胞信息登记表: the table says whose documents they are
     for sample in samples:
         if _type_heading(sample.field, sample.comment) and any(
                 w in v for v in sample.values if v for w in _TAIWAN_WORDS):

@@ -81,3 +81,13 @@ def test_permits_beside_passports_in_one_column_are_documents() -> None:
 def test_own_heading_needs_no_other_evidence(heading: str) -> None:
     rng = random.Random(19)
     assert _table(heading, [_eight(rng) for _ in range(300)]) == ("cn_taiwan_permit", "G4")
+
+
+@pytest.mark.parametrize("table", ["台胞信息登记表", "在闽台湾居民.xlsx"])
+def test_a_table_named_for_taiwan_residents_is_evidence(table: str) -> None:
+    rng = random.Random(20)
+    columns = [ColumnSample(dataset=table, table=table, field="姓名", values=NAMES * 50),
+               ColumnSample(dataset=table, table=table, field="证件号码", values=[_eight(rng) for _ in range(300)])]
+    decided = CLASSIFIER.decide_all(columns)
+    assert decided[1].recognizer == "cn_taiwan_permit"
+    assert grade_table(table, decided, load_scheme("gbt43697")).level == "G4"
