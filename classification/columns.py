@@ -64,7 +64,7 @@ from typing import Final, Literal
 
 from govsoc.classification.cell_names import cell_names
 from govsoc.classification.column_sample import ColumnSample
-from govsoc.classification.document_evidence import bare_permits, mixed_documents, said_by_type_column
+from govsoc.classification.document_evidence import bare_permits, mixed_documents, said_by_column, said_by_type_column
 from govsoc.classification.identifier_names import is_field_word, is_person_name
 from govsoc.classification.invisible import INVISIBLE, visible
 from govsoc.classification.masking import mask
@@ -290,6 +290,7 @@ class ColumnClassifier:
         values, scientific = as_written([v if v.isascii() or (seen := visible(v)) is None else seen[0]
                                          for v in sample.values if v][:self.sample_size])
         named = {**self.name_context(sample.field, sample.comment), **heading}
+        said |= said_by_column(*name_tokens(sample.field, sample.comment), values)  # 证件号码 of permits: F15h
         counts, minors, examples = self._tally(values, named)
         if _PERSON in named:
             self._latin_names(values, counts, examples, self._says_person(sample))

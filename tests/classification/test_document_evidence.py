@@ -1,6 +1,8 @@
-"""Bare 8-digit numbers under a heading naming any document (证件号码, 证照号码, zjhm) are Taiwan
-permits only with evidence: a document-type column naming the permit, or other documents in the
-same column (R15x-2: business, staff and date numbers were tagged cn_taiwan_permit G3, tables G4)."""
+"""Bare 8-digit numbers under a heading naming any document (证件号码, 证照号码, zjhm) that are
+dates, staff or sequence numbers, or licences without evidence, are no Taiwan permits; a
+document-type column naming the permit, or other documents in the same column, are evidence
+(R15x-2: business, staff and date numbers were tagged cn_taiwan_permit G3, tables G4). Real
+permits under a person's document heading: test_person_documents.py (F15h)."""
 
 from __future__ import annotations
 
@@ -48,7 +50,8 @@ def _table(heading: str, values: list[str], *, person: bool = True,
     ("zjhm", _staff, True, "G2"),       # staff numbers beside names: a name is G2, no document (G4 before)
     ("证件号码", _date, True, "G2"),     # yyyymmdd dates (G4 before)
     ("证件号码", _run, True, "G2"),      # a run of sequence numbers
-    ("证件号", _eight, True, "G2"),      # any 8 digits with nothing saying Taiwan permit
+    # random 8 digits under 证件号 (a person's document) are permits now (F15h): test_person_documents
+    ("证照号码", _eight, True, "G2"),    # a licence heading still needs evidence, even beside names
 ])
 def test_bare_numbers_under_a_generic_heading_are_no_permits(heading: str, make: object, person: bool,
                                                              level: str) -> None:
