@@ -23,7 +23,12 @@ def test_a_weakly_masked_card_under_a_card_heading_is_a_masked_card(heading: str
     rng = random.Random(3)
     values = [make(rng) for _ in range(300)]  # type: ignore[operator]
     decision = CLASSIFIER.decide(ColumnSample(dataset="t.csv", field=heading, values=values))
-    assert (decision.status, decision.recognizer, decision.hits) == ("tagged", "masked_cn_bank_card", 300)
+    # a card whose 7th-10th digits read as a birth year 19xx/20xx after a region has an ID number's
+    # weak shape (R15y-1: a 医保卡号 of 4403041979****6116 is the holder's ID): not a card hit
+    id_shaped = sum(len(v) == 18 and v[0] in "12345678" and v[6:8] in ("19", "20") and v[10:14] == "****"
+                    for v in values)
+    assert (decision.status, decision.recognizer, decision.hits) == ("tagged", "masked_cn_bank_card", 300 - id_shaped)
+    assert id_shaped < 15
 
 
 def test_the_same_shape_under_an_id_heading_stays_a_masked_id() -> None:
@@ -45,3 +50,17 @@ def test_a_heading_over_placeholders_only_is_judged_as_over_blanks(heading: str,
         assert (decided[1].status, decided[1].hits) == ("suspected", 0)
         level[kind] = grade_table("t.csv", decided, load_scheme("gbt43697")).level
     assert level["placeholders"] == level["blank"]
+
+
+@pytest.mark.parametrize("heading", ["医保卡号", "就诊卡号", "医保号"])
+@pytest.mark.parametrize("region", ["440304", "320102", "510107", "110105"])
+def test_a_weakly_masked_id_under_a_medical_card_heading_stays_the_holders_id(heading: str, region: str) -> None:
+    # R15y-1: 4403041979****6116 (a region, a birth year, 4 stars, 4 kept) under 医保卡号 is the holder's
+    # ID number (table G4); fdade16's weakly masked card took every region opening 3-6 (table G3)
+    rng = random.Random(9)
+    values = [f"{region}{rng.randrange(1950, 2005)}****{rng.randrange(10 ** 4):04d}" for _ in range(300)]
+    samples = [ColumnSample(dataset="t.csv", table="t", field="xm", values=["张伟", "王芳", "李娜"] * 100),
+               ColumnSample(dataset="t.csv", table="t", field=heading, values=values)]
+    decisions = CLASSIFIER.decide_all(samples)
+    assert decisions[1].recognizer == "cn_medical_insurance_number"
+    assert grade_table("t.csv", decisions, load_scheme("gbt43697")).level == "G4"
