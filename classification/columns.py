@@ -9,10 +9,11 @@ column-name keywords). Per recognizer:
 ==========================  =========================================================
 kind of recognizer          tagged when
 ==========================  =========================================================
-check character backed      >= 5 hits (or all, if fewer values), whatever their share
+check character backed      >= 3 hits (or all, if fewer values), whatever their share
                             of the column; >= 0.02 of it when the name says so; and,
                             either way, hits far above chance among the distinct
-                            candidates (below: without a name, 4 of 4 at least; with
+                            candidates (below: without a name, 4 of 4 at least, 3 of
+                            3 ID numbers; with
                             one, 2 of 2)
 shape only                  hit ratio >= 0.30; >= 0.10 when the name says so
 context only (names, ...)   the name says so and hit ratio >= 0.50 (or a keyword in
@@ -63,6 +64,7 @@ from typing import Final, Literal
 
 from govsoc.classification.cell_names import cell_names
 from govsoc.classification.column_sample import ColumnSample
+from govsoc.classification.document_evidence import bare_permits, mixed_documents, said_by_column, said_by_type_column
 from govsoc.classification.identifier_names import is_field_word, is_person_name
 from govsoc.classification.invisible import INVISIBLE, visible
 from govsoc.classification.masking import mask
@@ -94,6 +96,11 @@ CHANCE_TIMES: Final = 2
 #: in 100 where the column's name says so.
 ALPHA: Final = 1e-4
 ALPHA_NAMED: Final = 1e-2
+#: Every one of at least ALL_OF distinct candidates passing, where chance gives that less than ALPHA_ALL
+#: of the time: 3 of 3 ID numbers (1 in 1,331, beyond their region and real date) are people's,
+#: whatever the column's share; 3 of 3 Luhn candidates (1 in 1,000) stay below (R15x-5).
+ALL_OF: Final = 3
+ALPHA_ALL: Final = 1e-3
 #: Significant digits a spreadsheet keeps of a number (Excel, IEEE 754 double): an ID number or a
 #: card stored as a number loses the rest, its check character with them.
 SIGNIFICANT: Final = 15
@@ -227,16 +234,17 @@ class ColumnClassifier:
             hits = [*hits, *extra]
         return masked_text(part, hits) if hits else part
 
-    def decide(self, sample: ColumnSample) -> ColumnDecision:
+    def decide(self, sample: ColumnSample, *, said: frozenset[str] = frozenset()) -> ColumnDecision:
         """The decision for one column (its field name shown masked, see the module docstring).
         A name that names nothing but is itself a value of a context-only kind (张伟 heading a
-        column of names: a file without a header row) gives that kind its context."""
+        column of names: a file without a header row) gives that kind its context. ``said``: the
+        bare-number documents the table's document-type column names (document_evidence, R15x-2)."""
         # a cell saying nothing is there (无, /, NULL) is left out as a blank one is (R15t-1)
         filled = [v for v in sample.values if not is_placeholder(v)]
         empty = len(sample.values) - len(filled)
         if empty:
             sample = replace(sample, values=filled, places=())
-        decision = self._decide(sample, {})
+        decision = self._decide(sample, {}, said)
         if decision.status != "tagged" and not self.name_context(sample.field, sample.comment):
             decision = self._by_heading(sample, decision)
         if empty:
@@ -276,11 +284,13 @@ class ColumnClassifier:
                        reason=f"{names} of {n} sampled values are people's names (a listed surname, no common, "
                               f"heading or place word) under a heading that names no person: review")
 
-    def _decide(self, sample: ColumnSample, heading: dict[str, Literal["strong", "weak"]]) -> ColumnDecision:
+    def _decide(self, sample: ColumnSample, heading: dict[str, Literal["strong", "weak"]],
+                said: frozenset[str] = frozenset()) -> ColumnDecision:
         # read as a reader sees them: a zero-width space inside an ID number hides nothing (R15b-16)
         values, scientific = as_written([v if v.isascii() or (seen := visible(v)) is None else seen[0]
                                          for v in sample.values if v][:self.sample_size])
         named = {**self.name_context(sample.field, sample.comment), **heading}
+        said |= said_by_column(*name_tokens(sample.field, sample.comment), values)  # 证件号码 of permits: F15h
         counts, minors, examples = self._tally(values, named)
         if _PERSON in named:
             self._latin_names(values, counts, examples, self._says_person(sample))
@@ -288,14 +298,15 @@ class ColumnClassifier:
         against = self.name_against(sample.field, sample.comment)
         passing = [_Candidate(self.scanner.recognizers[i], c, named.get(i, "none"), examples[i])
                    for i, c in counts.items()
-                   if i not in against and _passes(self.scanner.recognizers[i], c, n, named.get(i, "inline"))]
+                   if i not in against and _passes(self.scanner.recognizers[i], c, n, named.get(i, "inline"))
+                   and not bare_permits(i, named, said)]  # 8 digits under 证件号码 alone: R15x-2
         checks = self._checks(passing, values, named, against)
         by_chance = {i: e for i, e in checks.items() if not e.beyond_chance(named.get(i) == "strong")}
         lost = [e for i, e in by_chance.items() if named.get(i) == "strong" and e.lost_checks(n)]
         passing = [c for c in passing if c.rec.id not in by_chance]
         passing += [_Candidate(e.rec, e.lost_values, "strong", e.lost_examples, e) for e in lost]
         passing += self._in_cells(values, passing, against)
-        if documents := self._documents(values, named, counts, examples, against):
+        if documents := self._documents(values, named, counts, examples, against, said):
             passing = [c for c in passing if c.rec.id not in DOCUMENTS] + documents
         if passing:
             # ties go to the stricter validation (scanner.PRIORITY), then the id: the same column
@@ -340,12 +351,13 @@ class ColumnClassifier:
                                         " something else" for i in sorted(against) if counts[i]))
 
     def _documents(self, values: Sequence[str], named: Mapping[str, str], counts: Counter[str],
-                   examples: dict[str, list[str]], against: frozenset[str]) -> list[_Candidate]:
+                   examples: dict[str, list[str]], against: frozenset[str], said: frozenset[str]) -> list[_Candidate]:
         """A column of identity documents of several kinds (passports, HK/Macau and Taiwan permits: a
         register of foreigners under 证件号码), each below CONTEXT_RATIO or one just over it: the values
         any named one finds count together, for the one finding most (R15t-3)."""
         recs = self.scanner.recognizers
-        docs = [i for i in DOCUMENTS if i in named and i in recs and i not in against]
+        docs: list[str] = [i for i in DOCUMENTS if i in named and i in recs and i not in against]
+        docs = mixed_documents(docs, counts, len(values), named, said)  # 8 digits alone: no mix (R15x-2)
         if len(docs) < 2 or not values:
             return []
         held = sum(1 for v in values if any(any(recs[i].find(v, context=True)) for i in docs))
@@ -457,7 +469,8 @@ class ColumnClassifier:
         """Decisions for the columns of one table, in order; a kind that is a person's only in a
         table about people (sensitive.PEOPLE_ONLY: 工资, 存款, 收入) none in a table about none (R15f-26)."""
         samples = list(samples)
-        decided = [self.decide(s) for s in samples]
+        said = said_by_type_column(samples)
+        decided = [self.decide(s, said=said) for s in samples]
         recs = self.scanner.recognizers
         kinds = [(d.recognizer, recs[d.recognizer].category) for d in decided if d.recognizer in recs]
         if not any(r in PEOPLE_ONLY for r, _ in kinds) or about_people(samples[0].table or samples[0].dataset, kinds):
@@ -511,8 +524,8 @@ def _passes(rec: Recognizer, hits: int, n: int, name: str) -> bool:
     if rec.checksum:
         if name == "strong":
             return ratio >= STRONG_RATIO_NAMED
-        # a count, not a share: the binomial test of _Checks then decides (R15e-2)
-        return hits >= min(MIN_HITS, n)
+        # a count, not a share: the binomial test of _Checks then decides (R15e-2), from 3 (R15x-5)
+        return hits >= min(ALL_OF, n)
     return ratio >= (SHAPE_RATIO_NAMED if name == "strong" else SHAPE_RATIO)  # weak, none, inline alike
 
 
@@ -601,6 +614,8 @@ class _Checks:
         a column only over many numbers; the name already told)."""
         if named and self.hits and self.hits == self.candidates:
             return True
+        if self.hits >= ALL_OF and self.hits == self.candidates and self.rec.CHANCE ** self.hits < ALPHA_ALL:
+            return True  # 3 ID numbers among 297 无 in a 备注 column are 3 people's (R15x-5)
         return _beyond(self.hits, self.candidates, self.rec.CHANCE, ALPHA_NAMED if named else ALPHA)
 
     def lost_checks(self, n: int) -> bool:

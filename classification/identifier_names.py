@@ -195,6 +195,9 @@ WORDS: Final = frozenset("""
     宣传片 支付宝 周边 公寓
     # after a role word, where a name is read whatever follows it (R15k-2): 当事人权利义务, 人员高峰时段
     权利 义务 何时 明年 高质量 常态化 管护 管辖 查房
+    # a document's name after 居民 (台湾居民来往大陆通行证, 港澳居民来往内地通行证: a 证件类型 column read
+    # as the name 来往大, F15f)
+    来往
     """.split())
 
 #: Endings of places that are no administrative unit: lakes and old towns (艾比湖, 洪泽湖, 罗布泊, 丽江古城;

@@ -10,8 +10,9 @@ travels (message, URLs, referrers, request bodies) and sets:
 - ``govsoc.classification.fields``: which fields held them;
 - ``govsoc.classification.findings``: what seeing them there means, for detection rules and
   reports: ``personal_data_in_url_query`` (an ID or phone number in a query string: logged by
-  every proxy and server on the way), ``personal_data_in_cleartext_http`` (plain http), and
-  ``personal_data_in_log_message``.
+  every proxy and server on the way), ``personal_data_in_url_path`` (the same in a REST path,
+  /api/users/<ID>/profile: logged alike, R15t-5), ``personal_data_in_cleartext_http`` (plain
+  http), and ``personal_data_in_log_message``.
 
 For sources whose path or origin matches one of ``mask_sources`` (fnmatch globs), every hit is
 replaced by its masked form before the event is stored, in every string and list-of-string field
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -140,6 +142,9 @@ class ClassificationTagger:
         kinds = []
         if any(_in_query(name, fields[name], hits) for name, hits in found.items() if name in _URL_FIELDS):
             kinds.append("personal_data_in_url_query")
+        # a REST path is written to the same access logs as a query string (R15t-5)
+        if any(_in_path(name, fields[name], hits) for name, hits in found.items() if name in _URL_FIELDS):
+            kinds.append("personal_data_in_url_path")
         scheme = str(fields.get("url.scheme") or "").lower()
         protocol = str(fields.get("network.protocol") or "").lower()
         if (scheme == "http" or protocol == "http") and (set(found) & (_URL_FIELDS | {"http.request.body.content"})):
@@ -163,3 +168,30 @@ def _in_query(name: str, value: str, hits: list[Match]) -> bool:
         return True
     mark = value.find("?")
     return mark >= 0 and any(m.start > mark for m in hits)
+
+
+#: Kinds whose shape alone says what they are in a REST path: a resident ID carries a check
+#: character and a birth date, an e-mail address its @. An 11-digit number (an order or user id
+#: as often as a mobile: 54 % of ids 1e10-2e10 read as mobiles) or a Luhn-valid 16 digits (1 in
+#: 10 of transaction ids) is personal data there only when the path names it (R15y-2).
+_SELF_EVIDENT_IN_PATH: Final = frozenset({"cn_resident_id", "email"})
+#: Words of the path right before a number (its segment or the one before it) naming the kind.
+_PATH_NAMING: Final = re.compile(
+    r"phone|mobile|tel|cell|sjh|shouji|sjhm|lxdh|card|bank|yhk|idcard|sfz|passport|hzh|cert|zjhm",
+    re.IGNORECASE)
+
+
+def _in_path(name: str, value: str, hits: list[Match]) -> bool:
+    """Whether a hit lies in the URL before its query string (url.query holds none of the path),
+    of a kind its shape proves or named by the path before it (/api/phone/<mobile>)."""
+    if name == "url.query":
+        return False
+    mark = value.find("?")
+    path_hits = [m for m in hits if mark < 0 or m.start < mark]
+    return any(m.recognizer in _SELF_EVIDENT_IN_PATH or _named_in_path(value, m.start) for m in path_hits)
+
+
+def _named_in_path(value: str, start: int) -> bool:
+    """Whether the number's own segment or the segment before it names a personal kind."""
+    before = value[:start].rstrip("/").rsplit("/", 2)
+    return bool(_PATH_NAMING.search("/".join(before[-2:])))

@@ -14,6 +14,7 @@ below its raw kind (ID and mobile G3 -> G2, bank card G4 -> G3, name G2 -> G1), 
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar, Final
 
 from govsoc.classification.cn_codes import COMPOUND_SURNAMES, PROVINCE_CODES, SINGLE_SURNAMES
@@ -100,6 +101,11 @@ class MaskedMobileRecognizer(_MaskedRecognizer):
         return f"{why}: {_DE_IDENTIFIED}" if why else None
 
 
+#: An 18-character ID number masked less than govsoc's rule: 6 region digits (a province 1-8), a
+#: birth year 19xx/20xx, 4 stars, the last 4 (the check character may be X).
+_WEAK_ID_SHAPE: Final = re.compile(r"[1-8]\d{5}(?:19|20)\d\d\*{4}\d{3}[\dXx]")
+
+
 @register("masked_cn_bank_card")
 class MaskedBankCardRecognizer(_MaskedRecognizer):
     """A masked card number: the first 4-6 digits, 4 or more stars, the last 4, in groups or not
@@ -109,12 +115,17 @@ class MaskedBankCardRecognizer(_MaskedRecognizer):
     entity = "已脱敏银行卡号 masked bank card number"
     level = "G3"
     PATTERNS = (Pattern("masked card", _BEFORE + r"\d{4}(?:\d{2}|[- ]?\d\d\*\*)?(?:[- ]?\*{4}){1,3}[- ]?\*{0,3}"
-                        r"[- ]?\d{4}" + _AFTER, 0.4),)
+                        r"[- ]?\d{4}" + _AFTER, 0.4),
+                # masked less, 7-12 digits kept (6222021234****5678, 18 characters as an ID number is):
+                # a card only under a card's heading (卡号), where the ID's weak form is not (R15x-3)
+                Pattern("weakly masked card", _BEFORE + r"\d{7,12}\*{4,9}\d{2,4}" + _AFTER, 0.4, context_only=True))
 
     def validate(self, candidate: str) -> str | None:
         """16 to 19 characters, the kept prefix a card issuer's first digit (3, 4, 5, 6, 9)."""
         if not 16 <= len(candidate) <= 19 or candidate[0] not in "34569" or candidate.count("*") < 4:
             return None
+        if _WEAK_ID_SHAPE.fullmatch(candidate):  # a region and a birth year kept: an ID number's weak
+            return None  # form (医保卡号 4403041979****6116 is the holder's ID: G4, not a card's G3; R15y-1)
         return f"card number {len(candidate)} characters, first {candidate.index('*')} and last 4 kept: " \
                f"{_DE_IDENTIFIED}"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from govsoc.classification.grading import rank
 from govsoc.classification.tagging import ClassificationTagger
 
@@ -94,3 +96,44 @@ def test_a_percent_encoded_id_in_a_url_is_found_and_masked() -> None:
     assert out["url.original"] == "/q?name=%E5%BC%A0&sfzh=110105********002X&x=1"
     assert out["url.query"] == "name=%E5%BC%A0&sfzh=110105********002X&x=1"
     assert out["event.original"] == '"GET /q?name=%E5%BC%A0&sfzh=110105********002X&x=1 HTTP/1.1" 200'
+
+
+@pytest.mark.parametrize("field,url,tag", [
+    # R15t-5: an ID number or a mobile in a REST path is logged as a query string is: a finding too
+    ("url.original", f"/api/users/{ID}/profile", "cn_resident_id"),
+    ("url.original", "/api/phone/13800138000", "cn_mobile"),
+    ("url.full", f"https://zwfw.example.gov.cn/api/user/{ID}/detail?t=1", "cn_resident_id"),
+    # (was /u/13800138000/orders: an 11-digit number after /u/ is a user id as often as a mobile, R15y-2)
+    ("http.request.referrer", "http://portal.example.gov.cn/u/mobile/13800138000/orders", "cn_mobile"),
+    ("url.original", "/api/v1/sjhm/13800138000", "cn_mobile"),
+])
+def test_personal_data_in_a_url_path_is_a_finding(field: str, url: str, tag: str) -> None:
+    out = TAGGER.enrich({field: url}, "file:///var/log/nginx/access.log")
+    assert out["govsoc.classification.tags"] == [tag]
+    assert "personal_data_in_url_path" in out["govsoc.classification.findings"]
+    assert "personal_data_in_url_query" not in out["govsoc.classification.findings"]
+
+
+def test_a_path_finding_is_masked_on_a_masked_source_and_a_query_is_no_path() -> None:
+    url = f"/api/users/{ID}/profile"
+    out = TAGGER.enrich({"url.original": url, "url.path": url, "event.original": f'"GET {url} HTTP/1.1" 200'},
+                        "file:///secure/access.log")
+    assert out["url.original"] == out["url.path"] == "/api/users/110105********002X/profile"
+    assert ID not in out["event.original"]
+    query = TAGGER.enrich({"url.original": "/q?phone=13812345678"}, "file:///var/log/nginx/access.log")
+    assert query["govsoc.classification.findings"] == ["personal_data_in_url_query"]
+
+
+@pytest.mark.parametrize("url", [
+    # R15y-2: ids of REST resources in a mobile's or a card's shape, no word of the path naming them:
+    # 54 % of 11-digit ids from 1e10 to 2e10 read as mobiles, 1 in 10 16-digit ids pass Luhn
+    "/api/orders/13912345678/items",
+    "/api/v2/users/15012345678",
+    "/trade/6222020200112230/status",  # Luhn-valid 16 digits
+])
+def test_a_number_of_a_mobiles_or_cards_shape_in_a_path_is_no_finding_unless_the_path_names_it(url: str) -> None:
+    out = TAGGER.enrich({"url.original": url}, "file:///var/log/nginx/access.log")
+    assert "personal_data_in_url_path" not in (out.get("govsoc.classification.findings") or [])
+    named = url.replace("/orders/", "/phone/").replace("/users/", "/mobile/").replace("/trade/", "/bankcard/")
+    assert "personal_data_in_url_path" in TAGGER.enrich({"url.original": named}, "file:///x.log")[
+        "govsoc.classification.findings"]

@@ -926,12 +926,15 @@ ROWS = [
          "reversed": winlogon("4624", "zhangsan") + later(each(winlogon("4625", "zhangsan"), 3, 20), 60),
          "other_user": each(winlogon("4625", "lisi"), 3, 20) + later(winlogon("4624", "zhangsan"), 60)}),
     # a valid resident ID in the query string (ingest-time classification's finding); the same number
-    # with a wrong check character, the ID in the path (no query string) and an order number are not
+    # with a wrong check character, in the path too, and an order number are not
     Row("egov_classification_personal_data_in_url_query.yml",
         one(WEB, target=f"/api/rk/query?sfzh={CITIZEN_ID}&xm=%E5%BC%A0%E4%B8%89"),
         {"wrong_check": one(WEB, target=f"/api/rk/query?sfzh={CITIZEN_ID_WRONG}&xm=%E5%BC%A0%E4%B8%89"),
-         "in_path": one(WEB, target=f"/api/rk/{CITIZEN_ID}/photo"),
+         "wrong_check_in_path": one(WEB, target=f"/api/rk/{CITIZEN_ID_WRONG}/photo"),
          "order": one(WEB, target="/api/order?ddh=20261122160000123456")}),
+    # R15t-5: the ID in a REST path is logged as a query string is (it was tagged, no finding, no alert)
+    Row("egov_classification_personal_data_in_url_query.yml#path", one(WEB, target=f"/api/rk/{CITIZEN_ID}/photo"),
+        {"order_in_path": one(WEB, target="/api/order/20261122160000123456")}),
     # base rule alone: a 401, and a refused POST to a login path, count; a 200 login and a 403 elsewhere do not
     Row("web_auth_failed.yml", one(WEB_AUTH, user="-", method="GET", path="/admin/", status="401"),
         {"ok": one(WEB_AUTH, user="-", method="POST", path="/api/login", status="200"),
