@@ -30,6 +30,7 @@ from typing import Final
 
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.recognizers.identity import ID_SHAPED
+from govsoc.classification.spans import Spans
 
 __all__ = ["GluedNumbers"]
 
@@ -61,15 +62,17 @@ class GluedNumbers:
     def hits(self, text: str, taken: list[Match]) -> list[Match]:
         """Hits in ``text`` (digits folded to ASCII) overlapping none of ``taken`` nor each other."""
         out: list[Match] = []
+        spans = Spans(taken)
         for chain in _CHAIN.finditer(text):
             if chain.end() - chain.start() < 11:
                 continue
             groups = [(g.start() + chain.start(), g.end() + chain.start()) for g in _GROUP.finditer(chain.group())]
             for start, end in _candidates(text, groups):
-                if _free(start, end, taken + out):
+                if spans.free(start, end):
                     hit = self._judge(_NOT_DIGIT.sub("", text[start:end]), start, end, text)
                     if hit is not None:
                         out.append(hit)
+                        spans.add(hit)
         return out
 
     def _judge(self, digits: str, start: int, end: int, text: str) -> Match | None:
@@ -184,7 +187,3 @@ def _inside_code(text: str, start: int, end: int) -> bool:
         end += 1
     word = text[start:end]
     return _USCC.fullmatch(word.upper()) is not None or (len(word) >= 16 and _HEX.fullmatch(word) is not None)
-
-
-def _free(start: int, end: int, taken: list[Match]) -> bool:
-    return all(end <= t.start or t.end <= start for t in taken)

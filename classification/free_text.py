@@ -57,6 +57,7 @@ from govsoc.classification.recognizer import Match, Recognizer, masked_text, nor
 from govsoc.classification.recognizers.identity import ID_SHAPED
 from govsoc.classification.role_names import role_name_hits
 from govsoc.classification.scanner import Scanner
+from govsoc.classification.spans import Spans
 from govsoc.classification.structured_values import account_hit, is_account_key, structured_hits
 from govsoc.classification.tagging import AT_INGEST
 
@@ -80,6 +81,8 @@ _LABELS: Final = (r"(?:的)?(?:手机号码|手机号|手机|移动电话|联系
                   r"证件号码|证件号|银行卡号|银行卡|卡号|护照号码|护照号|护照|号码)?")
 _LABEL_BEFORE: Final = re.compile(_SEPARATORS + _LABELS + _SEPARATORS + r"\Z")
 _LABEL_AFTER: Final = re.compile(_SEPARATORS)
+#: How far before an identifier _LABEL_BEFORE may start (its longest match is 10 characters).
+_LABEL_REACH: Final = 16
 #: An ID number's shape anywhere in a text (identity.ID_SHAPED is anchored at both ends).
 _ID_SHAPED: Final = re.compile(r"(?<![0-9A-Za-z])(?:" + ID_SHAPED.pattern.rstrip("$") + r")(?![0-9A-Za-z])",
                                re.IGNORECASE)
@@ -164,30 +167,37 @@ class FreeTextMasker:
     def hits(self, text: str) -> list[Match]:
         """The hits in ``text`` (already decoded), none overlapping."""
         found = credential_hits(text)
-        found += [h for h in self.scanner.scan(text) if _free(h.start, h.end, found) and not _counted(text, h)]
-        found += self._id_shaped(text, found)
-        found += [h for h in self.glued.hits(normalize(text), found) if not _counted(text, h)]
-        found += structured_hits(text, found, context_of=self.columns.name_context, keyed=self.keyed)
-        found += self._keyed(text, found)
-        found += self._labelled(text, found)
-        found += _unless_taken(coordinate_hits(text, context_of=self.columns.name_context, gps=self.keyed["gps"]),
-                               found)
-        found += _unless_taken(role_name_hits(text, self.names), found)
-        found += _unless_taken(_sole_trader_codes(text), found)
-        found += self._beside_identifiers(text, found)
-        found += pinyin_name_hits(text, found)
+        taken = Spans(found)
+
+        def take(hits: Iterable[Match]) -> None:
+            for h in hits:
+                found.append(h)
+                taken.add(h)
+
+        take([h for h in self.scanner.scan(text) if taken.free(h.start, h.end) and not _counted(text, h)])
+        take(self._id_shaped(text, taken))
+        take([h for h in self.glued.hits(normalize(text), found) if not _counted(text, h)])
+        take(structured_hits(text, found, context_of=self.columns.name_context, keyed=self.keyed))
+        take(self._keyed(text, taken))
+        take(self._labelled(text, taken))
+        take(_unless_taken(coordinate_hits(text, context_of=self.columns.name_context, gps=self.keyed["gps"]),
+                           taken))
+        take(_unless_taken(role_name_hits(text, self.names), taken))
+        take(_unless_taken(_sole_trader_codes(text), taken))
+        take(self._beside_identifiers(text, found, taken))
+        take(pinyin_name_hits(text, found))
         return found
 
-    def _id_shaped(self, text: str, found: list[Match]) -> list[Match]:
+    def _id_shaped(self, text: str, taken: Spans) -> list[Match]:
         out = []
         for m in _ID_SHAPED.finditer(text):
-            if _free(m.start(), m.end(), found):
+            if taken.free(m.start(), m.end()):
                 out.append(Match(recognizer="cn_resident_id_shaped", start=m.start(), end=m.end(),
                                  masked=self.id_mask.mask(m.group()), score=0.3,
                                  reason="shaped like a resident ID number (region, birth date), check character wrong"))
         return out
 
-    def _keyed(self, text: str, found: list[Match]) -> list[Match]:
+    def _keyed(self, text: str, taken: Spans) -> list[Match]:
         out: list[Match] = []
         for m in _KEYED.finditer(text):
             key = m.group(1) or m.group(2)
@@ -197,27 +207,27 @@ class FreeTextMasker:
                 # not a bracket closing around the pair ((uid=0))
                 account = _BRACKETS.split(value, 1)[0]
                 if text[m.end(3):m.end(3) + 1] not in ("=", ":", "：") and account and not account.isdigit() \
-                        and _free(start, start + len(account), found + out):
-                    out.append(account_hit(key, account, start))
+                        and taken.free(start, start + len(account)):
+                    _keep(out, taken, account_hit(key, account, start))
                 continue
             context = dict(self.columns.name_context(key))  # its own: a person key adds to it
             if key.lower() in _PERSON_KEYS and not value.isascii():
                 context.setdefault("cn_person_name", "strong")
             if "cn_person_name" in context and value.isascii():
                 end = person_name_at(text, start)  # name=Zhang Wei, name=zhangsan (pinyin_names)
-                if end is not None and _free(start, end, found + out):
-                    out.append(_latin_name(text[start:end], start, key))
+                if end is not None and taken.free(start, end):
+                    _keep(out, taken, _latin_name(text[start:end], start, key))
             for kind in (i for i in context if i in self.keyed):
                 for hit in self.keyed[kind].find(value, context=True):
                     s, e = start + hit.start, start + hit.end
-                    if _free(s, e, found + out):
-                        out.append(dataclasses.replace(hit, start=s, end=e))
-            if context.get("cn_address") == "strong" and _free(start, m.end(3), found + out) \
+                    if taken.free(s, e):
+                        _keep(out, taken, dataclasses.replace(hit, start=s, end=e))
+            if context.get("cn_address") == "strong" and taken.free(start, m.end(3)) \
                     and _CHINESE_VALUE.search(value):
-                out.append(self._labelled_address(value, start))
+                _keep(out, taken, self._labelled_address(value, start))
         return out
 
-    def _labelled(self, text: str, found: list[Match]) -> list[Match]:
+    def _labelled(self, text: str, taken: Spans) -> list[Match]:
         """Values named by a label they are not set off from (_LABELLED)."""
         out: list[Match] = []
         for pattern, kind in _LABELLED:
@@ -225,11 +235,11 @@ class FreeTextMasker:
                 start = m.start("v")
                 for hit in self.keyed[kind].find(m.group("v"), context=True):
                     s, e = start + hit.start, start + hit.end
-                    if _free(s, e, found + out):
-                        out.append(dataclasses.replace(hit, start=s, end=e))
+                    if taken.free(s, e):
+                        _keep(out, taken, dataclasses.replace(hit, start=s, end=e))
         for m in _WECHAT.finditer(text):
-            if _free(m.start("v"), m.end("v"), found + out):
-                out.append(account_hit("微信", m.group("v"), m.start("v")))
+            if taken.free(m.start("v"), m.end("v")):
+                _keep(out, taken, account_hit("微信", m.group("v"), m.start("v")))
         return out
 
     def _labelled_address(self, value: str, start: int) -> Match:
@@ -240,7 +250,7 @@ class FreeTextMasker:
         return Match(recognizer=rec.id, start=start, end=start + len(value), masked=rec.mask(value), score=0.4,
                      reason=f"{rec.entity}: the value of a key naming an address")
 
-    def _beside_identifiers(self, text: str, found: list[Match]) -> list[Match]:
+    def _beside_identifiers(self, text: str, found: list[Match], taken: Spans) -> list[Match]:
         anchors = [h for h in found if h.recognizer in IDENTIFIERS]
         if not anchors or text.isascii():
             return []
@@ -249,8 +259,8 @@ class FreeTextMasker:
             for start, end in _names_beside(text, a):
                 for hit in self.names.find(text[start:end], context=True):
                     s, e = start + hit.start, start + hit.end
-                    if _free(s, e, found + out):
-                        out.append(dataclasses.replace(hit, start=s, end=e))
+                    if taken.free(s, e):
+                        _keep(out, taken, dataclasses.replace(hit, start=s, end=e))
                         break
                 else:
                     continue
@@ -268,7 +278,9 @@ def _names_beside(text: str, anchor: Match) -> list[tuple[int, int]]:
     Chinese characters before it (less a label: 张三的手机13812345678, 联系人李四 13812345678),
     longest first, then those after it (13812345678（张三）)."""
     spans: list[tuple[int, int]] = []
-    before = _LABEL_BEFORE.search(text, 0, anchor.start)
+    # a label and its separators are 10 characters at most: search no further back (searching from
+    # the text's start made masking a long text quadratic, F15c)
+    before = _LABEL_BEFORE.search(text, max(0, anchor.start - _LABEL_REACH), anchor.start)
     if before is not None:
         end = before.start()
         start = end
@@ -296,17 +308,18 @@ def _sole_trader_codes(text: str) -> Iterable[Match]:
                     score=0.5, reason="统一社会信用代码 of a 个体工商户 (a natural person), after its label")
 
 
-def _unless_taken(hits: Iterable[Match], taken: list[Match]) -> list[Match]:
-    """``hits`` overlapping none of ``taken`` nor an earlier one of them."""
+def _unless_taken(hits: Iterable[Match], taken: Spans) -> list[Match]:
+    """``hits`` overlapping none of ``taken`` nor an earlier one of them (each kept is taken)."""
     out: list[Match] = []
     for hit in hits:
-        if _free(hit.start, hit.end, taken + out):
-            out.append(hit)
+        if taken.free(hit.start, hit.end):
+            _keep(out, taken, hit)
     return out
 
 
-def _free(start: int, end: int, taken: Iterable[Match]) -> bool:
-    return all(end <= t.start or t.end <= start for t in taken)
+def _keep(out: list[Match], taken: Spans, hit: Match) -> None:
+    out.append(hit)
+    taken.add(hit)
 
 
 @cache

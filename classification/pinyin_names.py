@@ -35,6 +35,7 @@ from typing import Final
 
 from govsoc.classification.masking import mask
 from govsoc.classification.recognizer import Match
+from govsoc.classification.spans import Spans
 
 __all__ = ["ACCOUNT_CUES", "LOGIN_VERBS", "NOT_PINYIN_NAMES", "PERSON_HEADINGS", "pinyin_word", "is_pinyin_name",
            "person_name_value", "column_name_value", "person_name_at", "pinyin_name_hits"]
@@ -188,6 +189,7 @@ def pinyin_name_hits(text: str, taken: list[Match]) -> list[Match]:
     if text.isascii() and not any(c.isalpha() for c in text):
         return []
     out: list[Match] = []
+    spans = Spans(taken)
     for regex, why in ((_CUED, "after an account word"), (_BEFORE_VERB, "before a login verb")):
         for m in regex.finditer(text):
             start, name = m.start("name"), m.group("name")
@@ -203,7 +205,8 @@ def pinyin_name_hits(text: str, taken: list[Match]) -> list[Match]:
             elif not is_pinyin_name(name):
                 continue
             end = start + len(name)
-            if all(end <= t.start or t.end <= start for t in (*taken, *out)):
+            if spans.free(start, end):
                 out.append(Match(recognizer="cn_person_name", start=start, end=end, masked=mask("name", name),
                                  score=0.5, reason=f"姓名 person name: in pinyin, {why}"))
+                spans.add(out[-1])
     return out

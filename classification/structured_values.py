@@ -24,6 +24,7 @@ from typing import Any, Final
 from govsoc.classification.masking import mask
 from govsoc.classification.pinyin_names import person_name_value
 from govsoc.classification.recognizer import Match, Recognizer
+from govsoc.classification.spans import Spans
 
 __all__ = ["ACCOUNT_KEYS", "structured_hits", "is_account_key", "account_hit"]
 
@@ -47,24 +48,25 @@ def structured_hits(text: str, taken: list[Match], *, context_of: Callable[[str]
     ``taken``: what ``keyed[kind]`` finds with context for each kind ``context_of(name)`` gives,
     and the whole value of an account (ACCOUNT_KEYS)."""
     out: list[Match] = []
+    spans = Spans(taken)
     for m in (*_MEMBER.finditer(text), *_ELEMENT.finditer(text)):
         key, value, start = m.group("key"), m.group("value"), m.start("value")
         if not value.strip():
             continue
         if is_account_key(key):
-            _add(out, taken, account_hit(key, value, start))
+            _add(out, spans, account_hit(key, value, start))
             continue
         kinds = set(context_of(key))
         if "cn_person_name" in kinds and value.isascii() and person_name_value(value):
             # {"name":"Zhang Wei"}: a name in Latin letters (govsoc.classification.pinyin_names)
-            _add(out, taken, Match(recognizer="cn_person_name", start=start, end=m.end("value"),
+            _add(out, spans, Match(recognizer="cn_person_name", start=start, end=m.end("value"),
                                    masked=mask("name", value.strip()), score=0.5,
                                    reason=f"姓名 person name: in Latin letters, the value of {key!r}"))
             continue
         for kind in kinds:
             if kind in keyed:
                 for hit in keyed[kind].find(value, context=True):
-                    _add(out, taken, Match(recognizer=hit.recognizer, start=start + hit.start, end=start + hit.end,
+                    _add(out, spans, Match(recognizer=hit.recognizer, start=start + hit.start, end=start + hit.end,
                                            masked=hit.masked, score=hit.score, reason=f"{hit.reason} (under {key!r})"))
     return out
 
@@ -80,6 +82,7 @@ def account_hit(key: str, value: str, start: int) -> Match:
                  reason=f"an account: the value of {key!r}")
 
 
-def _add(out: list[Match], taken: list[Match], hit: Match) -> None:
-    if all(hit.end <= t.start or t.end <= hit.start for t in (*taken, *out)):
+def _add(out: list[Match], taken: Spans, hit: Match) -> None:
+    if taken.free(hit.start, hit.end):
         out.append(hit)
+        taken.add(hit)
