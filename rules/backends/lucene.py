@@ -22,7 +22,6 @@ few documents whose values are too long for a keyword field to index
 from __future__ import annotations
 
 import copy
-import ipaddress
 import re
 from typing import Any
 
@@ -40,10 +39,19 @@ from sigma.types import (
     SpecialChars,
 )
 
-from govsoc.core.caseless import APART, SIGMAS, fold
+from govsoc.core.caseless import fold
 from govsoc.core.ecs import NUMERIC_TYPES, field_type
 from govsoc.core.errors import RuleError
 from govsoc.rules.backends.base import RuleBackend, backends, value_of
+from govsoc.rules.backends.lucene_values import (
+    contains_phrase,
+    is_address,
+    is_pattern,
+    number_spelling,
+    sigma_regexp,
+    string_length,
+    unescaped_parts,
+)
 from govsoc.rules.backends.regex import inline_flags, lucene_regexp, regexp_size, relax_loops
 from govsoc.rules.backends.sqlite import SqliteRuleBackend
 from govsoc.rules.pipeline import govsoc_ecs_pipeline
@@ -52,9 +60,7 @@ from govsoc.store.elasticsearch_query import (
     SEARCH_SPAN,
     SEARCH_TEXT_FIELD,
     cidr_query,
-    contains_field,
     exact_native,
-    grams_phrase,
     search_field,
 )
 
@@ -116,7 +122,7 @@ class GovsocLuceneBackend(LuceneBackend):
         self.apart: set[str] = set()
 
     def convert_condition_or(self, cond: ConditionOR, state: Any) -> Any:
-        if self.bounded and sum(map(_is_pattern, cond.args)) >= _LIST_PATTERNS:
+        if self.bounded and sum(map(is_pattern, cond.args)) >= _LIST_PATTERNS:
             return self._inexpressible(RuleError(f"elasticsearch: more than {_LIST_PATTERNS} patterns in one list"))
         return super().convert_condition_or(cond, state)
 
@@ -164,7 +170,7 @@ class GovsocLuceneBackend(LuceneBackend):
         if not self.superset:
             raise RuleError(f"elasticsearch: {_NOT_INDEXED} is stored, not indexed")
         if isinstance(cond.value, SigmaString):
-            return self._fixed_parts(_unescaped_parts(folded(cond.value)), state)
+            return self._fixed_parts(unescaped_parts(folded(cond.value)), state)
         return self._inexpressible(RuleError(f"elasticsearch: {_NOT_INDEXED} is not indexed"))
 
     def _fixed_parts(self, value: SigmaString, state: Any) -> str:
@@ -182,10 +188,10 @@ class GovsocLuceneBackend(LuceneBackend):
         field = self.escape_and_quote_field(SEARCH_TEXT_FIELD)
         terms = []
         for fixed in parts:
-            if fixed and _length(fixed) <= SEARCH_SPAN:
+            if fixed and string_length(fixed) <= SEARCH_SPAN:
                 piece = SigmaString("")
                 piece.s = [SpecialChars.WILDCARD_MULTI, *fixed, SpecialChars.WILDCARD_MULTI]
-                converted = _sigma_regexp(piece) or super(LuceneBackend, self).convert_value_str(piece, state)
+                converted = sigma_regexp(piece) or super(LuceneBackend, self).convert_value_str(piece, state)
                 terms.append(f"{field}:{converted}")
         return "(" + " AND ".join(terms) + ")" if terms else _EVERYTHING
 
@@ -209,18 +215,18 @@ class GovsocLuceneBackend(LuceneBackend):
 
     def convert_condition_field_eq_val_str(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
         value = value_of(cond, SigmaString)
-        if field_type(str(cond.field)) == "ip" and not value.contains_special() and not _address(value):
+        if field_type(str(cond.field)) == "ip" and not value.contains_special() and not is_address(value):
             # Not an address (localhost, '-', a padded one): the ip type would refuse the term
             # (HTTP 400, R12c F4); read as the SQLite store reads it (sqlite_prefilter.parse_network).
             return cidr_query(str(cond.field), str(value.to_plain()), self.escape_and_quote_field)[0]
         caseless = copy.copy(cond)
         caseless.value = folded(value)
-        phrase = _contains_phrase(str(cond.field), caseless.value)
+        phrase = contains_phrase(str(cond.field), caseless.value)
         if phrase is not None:
             return phrase
         caseless.field = search_field(cond.field, caseless=True,
-                                      pattern=caseless.value.contains_special() or _number_spelling(cond, value))
-        sigmas = _sigma_regexp(caseless.value)
+                                      pattern=caseless.value.contains_special() or number_spelling(cond, value))
+        sigmas = sigma_regexp(caseless.value)
         if sigmas is not None:
             return f"{self.escape_and_quote_field(caseless.field)}:{sigmas}"
         return super().convert_condition_field_eq_val_str(caseless, state)
@@ -229,9 +235,9 @@ class GovsocLuceneBackend(LuceneBackend):
                                                           state: Any) -> Any:
         exact = copy.copy(cond)
         value = value_of(cond, SigmaString)
-        no_address = field_type(str(cond.field)) == "ip" and not _address(value)
+        no_address = field_type(str(cond.field)) == "ip" and not is_address(value)
         exact.field = search_field(cond.field, caseless=False, pattern=value.contains_special()
-                                   or _number_spelling(cond, value) or no_address)
+                                   or number_spelling(cond, value) or no_address)
         return super().convert_condition_field_eq_val_str(exact, state)
 
     def convert_condition_field_eq_val_cidr(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
@@ -302,12 +308,12 @@ class GovsocLuceneBackend(LuceneBackend):
             value = SpecialChars.WILDCARD_MULTI + value
         if not value.endswith(SpecialChars.WILDCARD_MULTI):
             value = value + SpecialChars.WILDCARD_MULTI
-        if _length(value.s[1:-1]) > SEARCH_SPAN or SpecialChars.WILDCARD_MULTI in value.s[1:-1]:
+        if string_length(value.s[1:-1]) > SEARCH_SPAN or SpecialChars.WILDCARD_MULTI in value.s[1:-1]:
             # The match may be longer than the pieces overlap by: found in no single piece.
             if not self.superset:
                 raise RuleError("elasticsearch: a keyword that may span more than one piece of the search text")
             return self._fixed_parts(value, state)
-        converted = _sigma_regexp(value) or super(LuceneBackend, self).convert_value_str(value, state)
+        converted = sigma_regexp(value) or super(LuceneBackend, self).convert_value_str(value, state)
         return f"{self.escape_and_quote_field(SEARCH_TEXT_FIELD)}:{converted}"
 
     def convert_condition_val_num(self, cond: ConditionValueExpression, state: Any) -> str:
@@ -370,106 +376,3 @@ class LuceneRuleBackend(RuleBackend):
         backend.bounded = self._bounded
         self._last = backend
         return backend
-
-
-def _is_pattern(cond: Any) -> bool:
-    """Whether a condition is a field's string value with wildcards (an automaton on the node)."""
-    return (isinstance(cond, ConditionFieldEqualsValueExpression) and isinstance(cond.value, SigmaString)
-            and cond.value.contains_special())
-
-
-def _address(value: SigmaString) -> bool:
-    """Whether a plain value is an address as Elasticsearch's ip type parses it (no zone index)."""
-    text = str(value.to_plain())
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return "%" not in text
-
-
-def _number_spelling(cond: ConditionFieldEqualsValueExpression, value: SigmaString) -> bool:
-    """Whether a plain value on a numeric field is other text than the number's own ('any', '+10',
-    '1e1', ' 10'): compared as text (its .caseless), as the SQLite store compares it, where the
-    numeric field would parse it as a number or refuse it (HTTP 400, R12c F4)."""
-    kind = field_type(str(cond.field))
-    if kind not in NUMERIC_TYPES or value.contains_special():
-        return False
-    text = str(value.to_plain())
-    if not text.isascii():
-        return True
-    try:
-        return str(int(text)) != text
-    except ValueError:
-        pass
-    try:  # a long's text is an integer's ('10.0' is other text, which the long field takes as 10)
-        return kind == "long" or repr(float(text)) != text
-    except ValueError:
-        return True
-
-
-def _contains_phrase(field: str, value: SigmaString) -> str | None:
-    """A caseless ``*fixed*`` on a field the store indexes as runs of characters
-    (store/elasticsearch_query.py, contains_field) as the phrase of those runs, which matches
-    exactly where the fixed string occurs; None for any other pattern or a short string."""
-    grams = contains_field(field)
-    parts = value.s
-    fixed = [p for p in parts[1:-1] if isinstance(p, str)]
-    if grams is None or len(parts) < 3 or parts[0] != SpecialChars.WILDCARD_MULTI \
-            or parts[-1] != SpecialChars.WILDCARD_MULTI or len(fixed) != len(parts) - 2 \
-            or any(SIGMAS[0] in p for p in fixed):  # a folded σ: ς on the store's side (_sigma_regexp)
-        return None
-    phrase = grams_phrase("".join(fixed))
-    return None if phrase is None else f"{grams}:{phrase}"
-
-
-#: What may follow a JSON escape's backslash (RFC 8259 section 7), as the start of a text.
-_ESCAPE_TAIL = re.compile(r'u[0-9a-f]{4}|["\\/bfnrt]')
-#: What may be left of an escape at the start of a text that begins inside one.
-_ESCAPE_END = re.compile(r"u?[0-9a-f]{1,4}|[\"/bfnrtu]")
-
-
-def _unescaped_parts(value: SigmaString) -> SigmaString:
-    """A string on the raw record as parts that lie in its search text, where a JSON record's
-    escapes are decoded (govsoc.core.json_text): each literal part cut at its backslashes, and
-    each piece without what may belong to an escape (at its start: the end of one begun before
-    it; after a backslash: the escape's rest), the cuts written as ``*``. A superset: the rule's
-    exact check reads the raw record as written."""
-    out = copy.copy(value)
-    out.s = []
-    for part in value.s:
-        if not isinstance(part, str):
-            out.s.append(part)
-            continue
-        for n, piece in enumerate(part.split("\\")):
-            cut = (_ESCAPE_TAIL if n else _ESCAPE_END).match(piece)
-            out.s.extend([SpecialChars.WILDCARD_MULTI, piece[cut.end():] if cut else piece])
-        out.s.append(SpecialChars.WILDCARD_MULTI)
-    out.s = [p for p in out.s if p != ""]
-    return out
-
-
-def _sigma_regexp(value: SigmaString) -> str | None:
-    """A folded Sigma string that holds σ or another letter the store's normalizer may leave
-    otherwise (govsoc.core.caseless.APART: ς for σ; on a node whose Java knows an older Unicode,
-    a capital whose lower case came later, F12l), as the query_string regexp (slashes included)
-    that matches it where each such letter may be any of those; None when it holds none (then
-    pySigma's own conversion). Lucene's regexps match the whole term, as Sigma's equality does;
-    every character that is not a letter or digit is escaped."""
-    if not any(isinstance(p, str) and any(c in APART for c in p) for p in value.s):
-        return None
-    out = []
-    for part in value.s:
-        if part == SpecialChars.WILDCARD_MULTI:
-            out.append(".*")
-        elif part == SpecialChars.WILDCARD_SINGLE:
-            out.append(".")
-        else:
-            out.extend(f"[{c}{APART[c]}]" if c in APART else c if c.isalnum() else "\\" + c for c in str(part))
-    return "/" + "".join(out) + "/"
-
-
-def _length(parts: Any) -> int:
-    """How many characters the parts of a Sigma string stand for (a wildcard ``?`` one, a
-    ``*`` at least none)."""
-    return sum(len(p) if isinstance(p, str) else (0 if p == SpecialChars.WILDCARD_MULTI else 1) for p in parts)

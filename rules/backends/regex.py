@@ -12,11 +12,22 @@ anchors, no flags in its syntax, its ``.`` matches a newline, and ``@ & < > ~ #`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any, Final
 
 from govsoc.core.caseless import SIGMAS, fold
 from govsoc.rules.backends.pcre import brace_quantifier, line_start_may_end
+from govsoc.rules.backends.regex_structure import (
+    check_groups,
+    class_end,
+    edge_group,
+    end_group,
+    ends_with_anchor,
+    group_end,
+    group_inner,
+    split_alternatives,
+    structure,
+    top_level_groups,
+)
 
 __all__ = ["inline_flags", "lucene_regexp", "regexp_size", "relax_loops"]
 
@@ -83,31 +94,31 @@ def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = 
         pattern = pattern[inline.end():]
     options: dict[str, Any] = {"ignore_case": ignore_case, "multiline": multiline, "dotall": dotall,
                                "relax_above": relax_above}
-    _check_groups(pattern)
+    check_groups(pattern)
     if ignore_case and _WORD_TYPE.search(pattern):
         # The .caseless field holds the value lower-cased as Java does: the Kelvin sign is a k
         # there and İ an i, word characters to a class, where PCRE's \w and \W (ASCII sets
         # that caseless matching leaves alone) take them as the non-word characters they are.
         raise ValueError("\\w or \\W with i: the lower-cased field turns the Kelvin sign and İ into ASCII letters")
-    if multiline and any(char == "^" and line_start_may_end(pattern, i + 1) for i, char, _ in _structure(pattern)):
+    if multiline and any(char == "^" and line_start_may_end(pattern, i + 1) for i, char, _ in structure(pattern)):
         # (.*\n)? before the rest would take a final newline with nothing after it: PCRE's ^ is not there.
         raise ValueError("'^' with m where nothing need follow it: PCRE's ^ does not match after a final "
                          "newline, which a Lucene regexp cannot tell")
-    alternatives = _split_alternatives(pattern)
+    alternatives = split_alternatives(pattern)
     if len(alternatives) > 1:
         # A search for A|B finds what a search for A or one for B finds.
         return "(" + "|".join(lucene_regexp(a, **options) for a in alternatives) + ")"
-    spans = _top_level_groups(pattern)
+    spans = top_level_groups(pattern)
     if spans == [(0, len(pattern) - 1)] and not pattern.startswith("(?"):
         return lucene_regexp(pattern[1:-1], **options)  # one group around everything
     flags: dict[str, Any] = {"ignore_case": ignore_case, "dotall": dotall, "relax_above": relax_above}
     edges = _Edges(flags, multiline)
     head = tail = None
-    lead = _end_group(pattern, leading=True)
+    lead = end_group(pattern, leading=True)
     if lead is not None:
         inner, pattern = lead
         head = edges.head(inner)
-    trail = _end_group(pattern, leading=False)
+    trail = end_group(pattern, leading=False)
     if trail is not None:
         inner, pattern = trail
         tail = edges.tail(inner)
@@ -132,7 +143,7 @@ class _Edges:
 
     def head(self, text: str) -> str:
         """Lucene for anything a search lets stand before ``text``, then ``text``."""
-        alternatives = _split_alternatives(text)
+        alternatives = split_alternatives(text)
         if len(alternatives) > 1:
             others = [a for a in alternatives if a != "^"]
             if len(others) == len(alternatives):
@@ -141,27 +152,27 @@ class _Edges:
             return _optional([self.head(a) for a in others] + ([".*\n"] if self.multiline else []))
         if text.startswith("^"):
             return ("(.*\n)?" if self.multiline else "") + self.plain(text[1:])
-        group = _edge_group(text, leading=True)
+        group = edge_group(text, leading=True)
         if group is not None:
             start, end = group
-            return "(" + self.head(_group_inner(text, start, end)) + ")" + self.plain(text[end + 1:])
+            return "(" + self.head(group_inner(text, start, end)) + ")" + self.plain(text[end + 1:])
         return ".*" + self.plain(text)
 
     def tail(self, text: str) -> str:
         """Lucene for ``text``, then anything a search lets follow it."""
-        alternatives = _split_alternatives(text)
+        alternatives = split_alternatives(text)
         if len(alternatives) > 1:
             others = [a for a in alternatives if a != "$"]
             if len(others) == len(alternatives):
                 return "(" + "|".join(self.tail(a) for a in alternatives) + ")"
             # '$' alone: nothing after but a final newline (with 'm', a newline and more)
             return _optional([self.tail(a) for a in others] + ["\n.*" if self.multiline else "\n"])
-        if _ends_with_anchor(text):
+        if ends_with_anchor(text):
             return self.plain(text[:-1]) + ("(\n.*)?" if self.multiline else "\n?")
-        group = _edge_group(text, leading=False)
+        group = edge_group(text, leading=False)
         if group is not None:
             start, end = group
-            return self.plain(text[:start]) + "(" + self.tail(_group_inner(text, start, end)) + ")"
+            return self.plain(text[:start]) + "(" + self.tail(group_inner(text, start, end)) + ")"
         return self.plain(text) + ".*"
 
     def plain(self, text: str) -> str:
@@ -190,9 +201,9 @@ def relax_loops(lucene: str) -> str:
         if char == "\\":
             i += 2
         elif char == "[":
-            i = _class_end(lucene, i)
+            i = class_end(lucene, i)
         elif char == "(":
-            i = _group_end(lucene, i) + 1
+            i = group_end(lucene, i) + 1
         else:
             i += 1
         loop = _LOOP.match(lucene, i) if char not in "|)" else None
@@ -215,128 +226,10 @@ def regexp_size(lucene: str) -> int:
     return len(_APART_CLASSES.sub(".", _TYPE_CLASSES.sub("..", lucene)))
 
 
-def _check_groups(pattern: str) -> None:
-    """Refuse a pattern whose parentheses do not pair (Lucene would be sent a broken regexp)."""
-    depth = 0
-    for _, char, _ in _structure(pattern):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth < 0:
-            raise ValueError("a ')' that closes no group")
-    if depth:
-        raise ValueError("an unclosed group")
-
-
-def _group_end(text: str, i: int) -> int:
-    """The index of the ``)`` that closes the group opening at ``i``."""
-    for j, char, depth in _structure(text[i:]):
-        if char == ")" and depth == 1:
-            return i + j
-    raise ValueError("an unclosed group")
-
-
 def inline_flags(pattern: str) -> tuple[str, str]:
     """The flags a pattern sets inline at its start (``(?i)...``) and the pattern without them."""
     inline = _INLINE_FLAGS.match(pattern)
     return (inline[1], pattern[inline.end():]) if inline else ("", pattern)
-
-
-def _end_group(pattern: str, *, leading: bool) -> tuple[str, str] | None:
-    """The group at the start (end) of ``pattern`` when one of its alternatives is anchored at
-    that end, at any depth (``(^|/)x``, ``x(/|$)``, ``x(a|b(c|$))``): its inside and the rest
-    of the pattern, or None."""
-    group = _edge_group(pattern, leading=leading)
-    if group is None:
-        return None
-    start, end = group
-    return _group_inner(pattern, start, end), (pattern[end + 1:] if leading else pattern[:start])
-
-
-def _edge_group(text: str, *, leading: bool) -> tuple[int, int] | None:
-    """The span of the plain or ``(?:`` group that opens (closes) ``text``, unrepeated, when an
-    alternative inside it is anchored at that end (see :func:`_end_group`); else None."""
-    groups = _top_level_groups(text)
-    if not groups:
-        return None
-    start, end = groups[0] if leading else groups[-1]
-    if (leading and (start != 0 or text[end + 1:end + 2] in tuple("*+?{"))) \
-            or (not leading and end != len(text) - 1):
-        return None
-    if text.startswith("(?", start) and not text.startswith("(?:", start):
-        return None
-    return (start, end) if _anchored(_group_inner(text, start, end), leading=leading) else None
-
-
-def _anchored(text: str, *, leading: bool) -> bool:
-    """Whether an alternative of ``text`` is anchored at its start (end), at any depth."""
-    for alternative in _split_alternatives(text):
-        if (alternative.startswith("^") if leading else _ends_with_anchor(alternative)) \
-                or _edge_group(alternative, leading=leading) is not None:
-            return True
-    return False
-
-
-def _group_inner(text: str, start: int, end: int) -> str:
-    return text[start + 1:end].removeprefix("?:")
-
-
-def _ends_with_anchor(text: str) -> bool:
-    """Whether ``text`` ends with a ``$`` that is an anchor (not escaped, not in a class)."""
-    ends = [(i, char) for i, char, _ in _structure(text)][-1:]
-    return ends == [(len(text) - 1, "$")]
-
-
-def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
-    """Each character of ``pattern`` outside escapes and character classes, with its position
-    and the group depth before it: the one walk both helpers below share."""
-    depth, i = 0, 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = _class_end(pattern, i)
-            continue
-        yield i, char, depth
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        i += 1
-
-
-def _top_level_groups(pattern: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for i, char, depth in _structure(pattern):
-        if char == "(" and depth == 0:
-            start = i
-        elif char == ")" and depth == 1:
-            spans.append((start, i))
-    return spans
-
-
-def _split_alternatives(text: str) -> list[str]:
-    parts, last = [], 0
-    for i, char, depth in _structure(text):
-        if char == "|" and depth == 0:
-            parts.append(text[last:i])
-            last = i + 1
-    return [*parts, text[last:]]
-
-
-def _class_end(text: str, i: int) -> int:
-    """The index after the character class that starts at ``i``."""
-    i += 1
-    if i < len(text) and text[i] == "^":
-        i += 1
-    first = True
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            first = False  # an escape is a member: [\d] closes at its first ']'
-            continue
-        if text[i] == "]" and not first:
-            return i + 1
-        first = False
-        i += 1
-    return i
 
 
 def _body(pattern: str, *, ignore_case: bool, dotall: bool, relax_above: int | None = None) -> tuple[str, bool, bool]:

@@ -19,7 +19,6 @@ tree has such terms at its top level) and runs the Python checks on the candidat
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 from sigma.backends.sqlite.sqlite import sqliteBackend
@@ -40,22 +39,18 @@ from sigma.types import (
     SigmaNumber,
     SigmaRegularExpression,
     SigmaString,
-    SpecialChars,
 )
 
-from govsoc.core.caseless import fold
 from govsoc.core.coercion import MALFORMED
 from govsoc.core.ecs import ARRAYS, INDEXED, NUMERIC_TYPES, field_type
-from govsoc.core.errors import RuleError
 from govsoc.rules.backends.base import RuleBackend, backends, value_of
 from govsoc.rules.backends.pcre import python_regexp
 from govsoc.rules.backends.re2_syntax import re2_regexp
 from govsoc.rules.backends.regex import inline_flags
+from govsoc.rules.backends.sqlite_patterns import keyword_pattern, keyword_regex, pattern_of, search_regex
 from govsoc.rules.pipeline import govsoc_ecs_pipeline
 from govsoc.store.sqlite_query import (
     ELEMENT,
-    Pattern,
-    Wildcard,
     all_sql,
     any_element_sql,
     any_sql,
@@ -80,54 +75,6 @@ from govsoc.store.sqlite_query import (
 _ELEMENT = "\x00element"  # stands for one element of an array while a condition on it is built
 _ELEMENT_TYPES = (SigmaString, SigmaNumber, SigmaRegularExpression, SigmaCIDRExpression, SigmaBool,
                   SigmaCompareExpression)
-
-
-def search_regex(value: SigmaString, *, caseless: bool) -> str:
-    """A Sigma string (wildcards ``*``, ``?``, escapes already resolved by pySigma) as a Python
-    search pattern: anchored at each end that has no ``*``, literals folded when ``caseless``."""
-    parts = list(value.s)
-    head = not (parts and parts[0] == SpecialChars.WILDCARD_MULTI)
-    tail = not (parts and parts[-1] == SpecialChars.WILDCARD_MULTI)
-    while parts and parts[0] == SpecialChars.WILDCARD_MULTI:
-        parts.pop(0)
-    while parts and parts[-1] == SpecialChars.WILDCARD_MULTI:
-        parts.pop()
-    body = []
-    for part in parts:
-        if part == SpecialChars.WILDCARD_MULTI:
-            body.append(".*")
-        elif part == SpecialChars.WILDCARD_SINGLE:
-            body.append(".")
-        elif isinstance(part, str):
-            body.append(re.escape(fold(part) if caseless else part))
-        else:
-            raise RuleError(f"a placeholder is left in {value}: expand it in the pipeline")
-    return ("\\A" if head else "") + "".join(body) + ("\\Z" if tail else "")
-
-
-def pattern_of(value: SigmaString) -> Pattern:
-    """A Sigma string as the store's pattern: literal text and wildcards."""
-    out: list[str | Wildcard] = []
-    for part in value.s:
-        if part == SpecialChars.WILDCARD_MULTI:
-            out.append(Wildcard.MANY)
-        elif part == SpecialChars.WILDCARD_SINGLE:
-            out.append(Wildcard.ONE)
-        elif isinstance(part, str):
-            out.append(part)
-        else:
-            raise RuleError(f"a placeholder is left in {value}: expand it in the pipeline")
-    return out
-
-
-def keyword_pattern(value: SigmaString) -> Pattern:
-    """A keyword as a pattern: found anywhere in the text."""
-    return [Wildcard.MANY, *pattern_of(value), Wildcard.MANY]
-
-
-def keyword_regex(value: SigmaString) -> str:
-    """A keyword as a search pattern: found anywhere in the text, as ``*value*`` would be."""
-    return search_regex(value, caseless=True).removeprefix("\\A").removesuffix("\\Z")
 
 
 class GovsocSqliteBackend(sqliteBackend):

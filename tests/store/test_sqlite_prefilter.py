@@ -27,7 +27,7 @@ from govsoc.core.caseless import fold
 from govsoc.core.coercion import coerce_value
 from govsoc.core.event import Event, make_id
 from govsoc.rules.backends import backend_for
-from govsoc.rules.backends.sqlite import search_regex
+from govsoc.rules.backends.sqlite_patterns import search_regex
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
 from govsoc.store.sqlite_functions import register_functions
