@@ -170,11 +170,7 @@ def _renamed(checkpoint: Checkpointed) -> Path | None:
     for path in (log, *rotated_siblings(log)):
         if str(path) == checkpoint.path or (path != log and rotation_age(log, path) is None):
             continue
-        try:
-            st = os.stat(path)
-        except OSError:
-            continue
-        if (st.st_dev, st.st_ino) == (checkpoint.device, checkpoint.inode):
+        if _holds_inode(path, checkpoint):
             return path
     return None
 

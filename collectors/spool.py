@@ -32,10 +32,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO
 
 from govsoc.collectors.spool_damage import Damage, salvage
-from govsoc.collectors.unverified import written_checked
+from govsoc.collectors.unverified import RecordSink, written_checked
 from govsoc.core.errors import StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
 from govsoc.core.sink import EventSink, WriteReceipt
@@ -99,14 +99,6 @@ class Codec:
 
 #: The pipeline's spool: events.
 EVENTS = Codec(event_payload, decode, decode_sourced)
-
-
-class RecordSink(Protocol):
-    """Where a drain writes a spool's items (the store for events)."""
-
-    def write(self, items: list[Any]) -> WriteReceipt:
-        """Take ``items``; a StoreError leaves them spooled."""
-        ...
 
 
 @dataclass(slots=True)

@@ -28,19 +28,15 @@ UNVERIFIED = Unverified()
 
 
 class RecordSink(Protocol):
-    """Where a drain writes (collectors.spool.RecordSink)."""
+    """Where a drain writes a spool's items (the store for events; collectors.spool drains into it)."""
 
     def write(self, items: list[Any]) -> WriteReceipt:
-        """Take ``items``."""
+        """Take ``items``; a StoreError leaves them spooled."""
         ...
 
 
-class LookupSink(Protocol):
+class LookupSink(RecordSink, Protocol):
     """A store that can say which ids it holds (Store.stored_ids)."""
-
-    def write(self, items: list[Any]) -> WriteReceipt:
-        """Take ``items``."""
-        ...
 
     def stored_ids(self, ids: Collection[str]) -> set[str]:
         """The ids among ``ids`` stored already."""
