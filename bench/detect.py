@@ -297,7 +297,7 @@ counts the node's other clients; the directions were measured alone, interleaved
   CPU, ~26 us a hit (a search's profile: load_stored_fields 10-30 us a hit, the LZ4 block it sits
   in; the events index already uses Lucene's BEST_SPEED stored fields). ``_source`` filtered to
   the evidence fields 0.56-0.76 s (the node parses each source to filter it: dearer). The alert
-  must hold its evidence snapshot (core.alert: an alert stays readable after retention drops
+  must hold its evidence snapshot (core.evidence: an alert stays readable after retention drops
   its events), and ``message`` and ``event.original`` have no doc values to read it from, so
   the source is fetched (not changed). The 100 rules as named ``should`` clauses (hits say by
   ``matched_queries`` which rules they matched; each hit fetched once): five searches of 20

@@ -52,9 +52,10 @@ from sigma.correlations import (
 from sigma.correlations import SigmaCorrelationConditionOperator as Op
 from sigma.rule import SigmaRule
 
-from govsoc.core.alert import Alert, evidence_of
+from govsoc.core.alert import Alert
 from govsoc.core.errors import RuleError
 from govsoc.core.event import Event, make_id, shift
+from govsoc.core.evidence import evidence_of
 from govsoc.rules.correlation_condition import COMPARE, evaluate_condition, has_not, rule_conditions
 from govsoc.rules.correlation_members import MATCH_DATASET, MEMBERS, Members, behind
 from govsoc.rules.event_context import event_context

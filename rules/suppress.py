@@ -37,10 +37,11 @@ from sigma.correlations import SigmaCorrelationTimespan
 from sigma.exceptions import SigmaError
 from sigma.rule import SigmaRule
 
-from govsoc.core.alert import EVIDENCE_LIMIT, MATCHED_LIMIT, Alert, evidence_of
+from govsoc.core.alert import MATCHED_LIMIT, Alert
 from govsoc.core.ecs import FIELDS, NUMERIC_TYPES
 from govsoc.core.errors import RuleError
 from govsoc.core.event import Event, format_timestamp, make_id
+from govsoc.core.evidence import EVIDENCE_LIMIT, evidence_of
 from govsoc.rules.event_context import event_context
 from govsoc.rules.metadata import rule_metadata
 from govsoc.rules.pipeline import ecs_field

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from govsoc.core.alert import Alert, Evidence, document_json
+from govsoc.core.alert import Alert, document_json
 from govsoc.core.event import Event
+from govsoc.core.evidence import Evidence
 from govsoc.store.sqlite import SqliteStore
 
 T0 = datetime(2026, 6, 1, 8, 30, tzinfo=UTC)

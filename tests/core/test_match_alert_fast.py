@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from govsoc.core.alert import EVIDENCE_FIELDS, EVIDENCE_ORIGINAL_MAX, Alert, Evidence, match_alert_of
+from govsoc.core.alert import Alert, match_alert_of
 from govsoc.core.event import Event
+from govsoc.core.evidence import EVIDENCE_FIELDS, EVIDENCE_ORIGINAL_MAX, Evidence
 
 T0 = datetime(2026, 6, 1, 8, 30, tzinfo=UTC)
 RULE: dict[str, Any] = {"rule_id": "r1", "rule_title": "title", "level": "high", "author": "张三",

@@ -155,8 +155,9 @@ def test_mipin_items_in_the_control_table_have_their_text(tmp_path: Path) -> Non
 
 
 def test_flow_incidents_show_the_flow_as_evidence(tmp_path: Path) -> None:
-    from govsoc.core.alert import Alert, Evidence
+    from govsoc.core.alert import Alert
     from govsoc.core.event import Event, make_id
+    from govsoc.core.evidence import Evidence
 
     at = datetime(2026, 11, 29, 3, 4, 5, tzinfo=UTC)  # 11:04:05 in Beijing
     flow = Event(id=make_id("flow", 1), timestamp=at, dataset="netflow.log", fields={

@@ -12,8 +12,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from govsoc.classification.masking import MASK_RULES
-from govsoc.core.alert import Alert, Evidence
+from govsoc.core.alert import Alert
 from govsoc.core.event import make_id
+from govsoc.core.evidence import Evidence
 from govsoc.reports import build_report, renderers
 from govsoc.reports.build import build
 from govsoc.store.sqlite import SqliteStore

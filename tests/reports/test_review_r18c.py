@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from govsoc.collectors.pipeline import ingest_file
-from govsoc.core.alert import Alert, Evidence
+from govsoc.core.alert import Alert
 from govsoc.core.event import make_id
+from govsoc.core.evidence import Evidence
 from govsoc.reports.build import build
 from govsoc.reports.document import Chart, Document, Findings
 from govsoc.store.sqlite import SqliteStore

@@ -12,8 +12,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from govsoc.core.alert import Alert, Evidence
+from govsoc.core.alert import Alert
 from govsoc.core.event import make_id
+from govsoc.core.evidence import Evidence
 from govsoc.reports.build import build
 from govsoc.reports.document import Document
 from govsoc.reports.renderers import renderers

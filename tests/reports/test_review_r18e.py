@@ -17,8 +17,9 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from govsoc.core.alert import Alert, Evidence
+from govsoc.core.alert import Alert
 from govsoc.core.event import make_id
+from govsoc.core.evidence import Evidence
 from govsoc.reports.build import build
 from govsoc.reports.document import Document, Figure, Figures, Finding, Findings, Paragraph, Section, Table
 from govsoc.reports.renderers import renderers

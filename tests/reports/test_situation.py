@@ -13,8 +13,9 @@ from typing import Any, cast
 
 import pytest
 
-from govsoc.core.alert import Alert, Evidence
+from govsoc.core.alert import Alert
 from govsoc.core.event import Event, make_id
+from govsoc.core.evidence import Evidence
 from govsoc.reports.build import build, write
 from govsoc.reports.document import Chart, Document, Figures, Findings, Table
 from govsoc.reports.network import CLEARTEXT_PORTS

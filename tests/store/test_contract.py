@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from govsoc.core.alert import Alert, AlertReceipt, Note, TriageChange, evidence_of
+from govsoc.core.alert import Alert, AlertReceipt, Note, TriageChange
 from govsoc.core.errors import StoreError
 from govsoc.core.event import Event, make_id
+from govsoc.core.evidence import evidence_of
 from govsoc.store.base import Bucket, Query, Store
 from govsoc.store.sqlite import SqliteStore
 

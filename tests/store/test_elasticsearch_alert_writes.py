@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from govsoc.core.alert import Alert, AlertReceipt, Evidence
+from govsoc.core.alert import Alert, AlertReceipt
 from govsoc.core.event import make_id
+from govsoc.core.evidence import Evidence
 from govsoc.store.elasticsearch import ElasticsearchStore
 
 T0 = datetime(2026, 5, 4, 8, tzinfo=UTC)
