@@ -138,7 +138,7 @@ def test_a_sender_that_went_silent_is_shown(home: Path, capsys) -> None:  # type
     rules.silence's). Decided against the saved last-heard times, not the clock."""
     from datetime import datetime, timedelta
 
-    from govsoc.cli.commands.status import SILENT_AFTER, _state, mark_silent, receiver_status
+    from govsoc.cli.commands.status_receivers import SILENT_AFTER, _state, mark_silent, receiver_status
     from govsoc.collectors import Pipeline
     from govsoc.collectors.receivers import ReceiverSet, counters_folder, load_counters
     from govsoc.core.collector_settings import ReceiverSettings
