@@ -1,4 +1,4 @@
-"""TLS 1.0-1.3 and TLCP (GB/T 38636-2020) wire decoding and the encoders probes need.
+"""TLS 1.0-1.3 and TLCP (GB/T 38636-2020) wire decoding.
 
 Records (RFC 5246 6.2; TLCP uses the same header with version 0x0101), handshake messages
 (RFC 8446 4), ClientHello and ServerHello with the extensions that matter for evidence
@@ -6,14 +6,15 @@ Records (RFC 5246 6.2; TLCP uses the same header with version 0x0101), handshake
 supported_versions, key_share, renegotiation_info RFC 5746), Certificate (TLS 1.2 and TLCP lists,
 whose first two entries are TLCP's signing then encryption certificate; the TLS 1.3 form with
 per-entry extensions, which on the wire is encrypted and only seen by a peer that completed the
-key exchange), ECDHE ServerKeyExchange (the curve Zeek logs) and alerts.
+key exchange), ECDHE ServerKeyExchange (the curve Zeek logs) and alerts. The encoders probes and
+test servers build these messages with are in govsoc.collectors.protocols.tls_encoders.
 
 Everything is a pure function of bytes: malformed input raises ParseError, nothing else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from govsoc.collectors.protocols.tls_names import HRR_RANDOM
@@ -24,9 +25,6 @@ __all__ = [
     "Record", "Extension", "ClientHello", "ServerHello", "Alert", "CONTENT_TYPES", "MAX_FRAGMENT",
     "parse_records", "iter_handshakes", "parse_client_hello", "parse_server_hello",
     "parse_certificate_list", "parse_alert", "parse_ecdhe_curve", "parse_dhe_prime_bits",
-    "encode_record", "encode_handshake", "encode_client_hello", "encode_server_hello",
-    "encode_certificate_list", "ext_server_name", "ext_supported_groups", "ext_signature_algorithms",
-    "ext_supported_versions", "ext_key_share", "ext_alpn", "ext_renegotiation_info",
 ]
 
 #: Record content types (RFC 8446 5.1; 24 = heartbeat, RFC 6520).
@@ -325,92 +323,3 @@ def parse_dhe_prime_bits(body: bytes) -> int:
     (RFC 5246 7.4.3 ServerDHParams), as key-size tables rate it."""
     r = Reader(body, "tls.server_key_exchange")
     return int.from_bytes(r.vector(2, 1), "big").bit_length()
-
-
-# ---------------------------------------------------------------- encoders
-
-
-def encode_record(content_type: int, version: int, payload: bytes) -> bytes:
-    """Records carrying ``payload``, split into 2^14-byte fragments."""
-    chunks = [payload[i:i + 2**14] for i in range(0, len(payload), 2**14)] or [b""]
-    return b"".join(bytes([content_type]) + version.to_bytes(2, "big") + len(c).to_bytes(2, "big") + c
-                    for c in chunks)
-
-
-def encode_handshake(msg_type: int, body: bytes) -> bytes:
-    """A handshake message: type, 24-bit length, body."""
-    return bytes([msg_type]) + len(body).to_bytes(3, "big") + body
-
-
-def _vec(data: bytes, length_size: int) -> bytes:
-    return len(data).to_bytes(length_size, "big") + data
-
-
-def _uints(values: Sequence[int], size: int) -> bytes:
-    return b"".join(v.to_bytes(size, "big") for v in values)
-
-
-def _encode_extensions(extensions: Sequence[Extension]) -> bytes:
-    return _vec(b"".join(e.type.to_bytes(2, "big") + _vec(e.data, 2) for e in extensions), 2)
-
-
-def encode_client_hello(*, version: int, random: bytes, cipher_suites: Sequence[int],
-                        extensions: Sequence[Extension] = (), session_id: bytes = b"",
-                        compression_methods: Sequence[int] = (0,), omit_extensions: bool = False) -> bytes:
-    """A ClientHello body; ``omit_extensions`` leaves out even the empty extensions block (TLCP probes)."""
-    body = (version.to_bytes(2, "big") + random + _vec(session_id, 1) + _vec(_uints(cipher_suites, 2), 2)
-            + _vec(bytes(compression_methods), 1))
-    return body if omit_extensions and not extensions else body + _encode_extensions(extensions)
-
-
-def encode_server_hello(*, version: int, random: bytes, cipher_suite: int, session_id: bytes = b"",
-                        extensions: Sequence[Extension] = (), compression_method: int = 0) -> bytes:
-    """A ServerHello (or, with HRR_RANDOM, HelloRetryRequest) body."""
-    body = (version.to_bytes(2, "big") + random + _vec(session_id, 1) + cipher_suite.to_bytes(2, "big")
-            + bytes([compression_method]))
-    return body + _encode_extensions(extensions) if extensions else body
-
-
-def encode_certificate_list(certificates: Sequence[bytes], *, tls13: bool = False) -> bytes:
-    """A Certificate message body (TLS 1.3 form with an empty context and no entry extensions)."""
-    entries = b"".join(_vec(c, 3) + (b"\x00\x00" if tls13 else b"") for c in certificates)
-    return (b"\x00" if tls13 else b"") + _vec(entries, 3)
-
-
-def ext_server_name(host: str) -> Extension:
-    """server_name with one host_name entry."""
-    return Extension(type=EXT_SERVER_NAME, data=_vec(b"\x00" + _vec(host.encode("ascii"), 2), 2))
-
-
-def ext_supported_groups(groups: Sequence[int]) -> Extension:
-    """supported_groups (named curves)."""
-    return Extension(type=EXT_SUPPORTED_GROUPS, data=_vec(_uints(groups, 2), 2))
-
-
-def ext_signature_algorithms(schemes: Sequence[int]) -> Extension:
-    """signature_algorithms."""
-    return Extension(type=EXT_SIGNATURE_ALGORITHMS, data=_vec(_uints(schemes, 2), 2))
-
-
-def ext_supported_versions(versions: Sequence[int], *, server: bool = False) -> Extension:
-    """supported_versions: the client's list, or the server's single selected version."""
-    data = _uints(versions[:1], 2) if server else _vec(_uints(versions, 2), 1)
-    return Extension(type=EXT_SUPPORTED_VERSIONS, data=data)
-
-
-def ext_key_share(shares: Sequence[tuple[int, bytes]], *, server: bool = False, retry: bool = False) -> Extension:
-    """key_share: client shares, the server's one share, or an HRR's bare group (``retry``)."""
-    if retry:
-        return Extension(type=EXT_KEY_SHARE, data=shares[0][0].to_bytes(2, "big"))
-    body = b"".join(g.to_bytes(2, "big") + _vec(k, 2) for g, k in shares)
-    return Extension(type=EXT_KEY_SHARE, data=body if server else _vec(body, 2))
-
-
-def ext_alpn(protocols: Sequence[str]) -> Extension:
-    """application_layer_protocol_negotiation."""
-    return Extension(type=EXT_ALPN, data=_vec(b"".join(_vec(p.encode("latin-1"), 1) for p in protocols), 2))
-
-
-def ext_renegotiation_info() -> Extension:
-    """An initial handshake's empty renegotiation_info (RFC 5746)."""
-    return Extension(type=EXT_RENEGOTIATION_INFO, data=b"\x00")

@@ -20,6 +20,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from govsoc.collectors.protocols import tls
+from govsoc.collectors.protocols.tls_encoders import (
+    encode_client_hello,
+    encode_handshake,
+    encode_record,
+    ext_key_share,
+    ext_server_name,
+    ext_signature_algorithms,
+    ext_supported_groups,
+    ext_supported_versions,
+)
 from govsoc.collectors.protocols.tls_names import TLCP_VERSION, scheme_name, suite_name, version_name
 from govsoc.collectors.protocols.x509 import CertificateInfo, parse_certificate
 from govsoc.core.errors import ParseError
@@ -76,23 +86,23 @@ def tlcp_hello(with_extensions: bool = False, host: str | None = None, random: b
     """The TLCP probe hello, minimal or with the three accepted extensions."""
     exts: list[tls.Extension] = []
     if with_extensions:
-        exts = ([tls.ext_server_name(host)] if host else []) + [
-            tls.ext_supported_groups([CURVE_SM2]), tls.ext_signature_algorithms([SM2SIG_SM3])]
-    body = tls.encode_client_hello(version=TLCP_VERSION, random=random or os.urandom(32), cipher_suites=TLCP_SUITES,
-                                   extensions=exts, omit_extensions=not exts)
-    return tls.encode_record(22, TLCP_VERSION, tls.encode_handshake(1, body))
+        exts = ([ext_server_name(host)] if host else []) + [
+            ext_supported_groups([CURVE_SM2]), ext_signature_algorithms([SM2SIG_SM3])]
+    body = encode_client_hello(version=TLCP_VERSION, random=random or os.urandom(32), cipher_suites=TLCP_SUITES,
+                               extensions=exts, omit_extensions=not exts)
+    return encode_record(22, TLCP_VERSION, encode_handshake(1, body))
 
 
 def tls13_sm_hello(host: str | None = None, *, key_share: bytes | None = None) -> bytes:
     """An RFC 8998 TLS 1.3 ClientHello handshake message with an SM2 key share (04 ‖ X ‖ Y), or an
     empty key_share list (which asks a server for a HelloRetryRequest)."""
     share = [(CURVE_SM2, key_share)] if key_share else []
-    exts = ([tls.ext_server_name(host)] if host else []) + [
-        tls.ext_supported_versions([0x0304]), tls.ext_supported_groups([CURVE_SM2]),
-        tls.ext_signature_algorithms([SM2SIG_SM3]), tls.ext_key_share(share)]
-    body = tls.encode_client_hello(version=0x0303, random=os.urandom(32), cipher_suites=_SM_TLS13_SUITES,
-                                   extensions=exts, session_id=os.urandom(32))
-    return tls.encode_handshake(1, body)
+    exts = ([ext_server_name(host)] if host else []) + [
+        ext_supported_versions([0x0304]), ext_supported_groups([CURVE_SM2]),
+        ext_signature_algorithms([SM2SIG_SM3]), ext_key_share(share)]
+    body = encode_client_hello(version=0x0303, random=os.urandom(32), cipher_suites=_SM_TLS13_SUITES,
+                               extensions=exts, session_id=os.urandom(32))
+    return encode_handshake(1, body)
 
 
 def _certificates(ders: tuple[bytes, ...]) -> tuple[CertificateInfo, ...]:
@@ -216,7 +226,7 @@ async def probe_tls13_sm(host: str, port: int, *, server_name: str | None = None
     private = sm2.generate_private_key()
     hello = tls13_sm_hello(server_name, key_share=sm2.encode_point(sm2.public_key(private)))
     reader = FlightReader(private_key=private, client_hello=hello)
-    answer = await exchange(host, port, tls.encode_record(22, 0x0301, hello), timeout=timeout,
+    answer = await exchange(host, port, encode_record(22, 0x0301, hello), timeout=timeout,
                             enough=lambda data: server_flight_done(data) and reader.feed(data))
     if not answer.connected:
         return Tls13SmProbeResult(endpoint=endpoint, supported=False, answer="unreachable")

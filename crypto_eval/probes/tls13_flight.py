@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from govsoc.collectors.protocols import tls
+from govsoc.collectors.protocols.tls_encoders import encode_handshake
 from govsoc.collectors.protocols.wire import Reader
 from govsoc.core.errors import ParseError
 from govsoc.crypto_eval.probes import tls13_keys as keys
@@ -134,7 +135,7 @@ class FlightReader:
                 self.error = f"server key share: {e}"
                 return False
             self._hash, self._aead = keys.SUITES[hello.cipher_suite]
-            self._sh_message = tls.encode_handshake(2, body)
+            self._sh_message = encode_handshake(2, body)
             self._keys = keys.handshake_keys(self._hash, secret,
                                              keys.transcript_hash(self._hash, self.client_hello, self._sh_message),
                                              key_length=keys.AEADS[self._aead][0])

@@ -10,6 +10,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from govsoc.collectors.protocols import tls
+from govsoc.collectors.protocols.tls_encoders import (
+    encode_client_hello,
+    encode_handshake,
+    encode_record,
+    ext_key_share,
+    ext_renegotiation_info,
+    ext_server_name,
+    ext_signature_algorithms,
+    ext_supported_groups,
+    ext_supported_versions,
+)
 from govsoc.collectors.protocols.tls_names import ALERTS, CIPHER_SUITES, SIGNATURE_SCHEMES, suite_name
 from govsoc.core.errors import ParseError
 from govsoc.crypto_eval.probes.connection import Exchange
@@ -126,19 +137,19 @@ def build_hello(version: int, host: str | None, suites: Sequence[int] | None = N
     ``share`` as its key share: a fresh x25519 one by default); ``schemes``: the only signature
     schemes the server may sign with (the chain's own signatures stay free: signature_algorithms_cert
     lists them all, RFC 8446 4.2.3)."""
-    exts = [tls.ext_server_name(host)] if host else []
-    exts += [tls.ext_supported_groups(_GROUPS), tls.Extension(type=11, data=b"\x01\x00"),
-             tls.ext_signature_algorithms(tuple(schemes or SIGNATURE_SCHEMES)), tls.ext_renegotiation_info(),
+    exts = [ext_server_name(host)] if host else []
+    exts += [ext_supported_groups(_GROUPS), tls.Extension(type=11, data=b"\x01\x00"),
+             ext_signature_algorithms(tuple(schemes or SIGNATURE_SCHEMES)), ext_renegotiation_info(),
              tls.Extension(type=STATUS_REQUEST, data=b"\x01\x00\x00\x00\x00")]  # ocsp, no responder ids
     legacy = version
     if version == 0x0304:
         legacy = 0x0303
         share = share or make_share(29)
-        exts += [tls.ext_supported_versions([0x0304]), tls.ext_key_share([(share.group, share.public)])]
+        exts += [ext_supported_versions([0x0304]), ext_key_share([(share.group, share.public)])]
         if schemes:
             exts.append(tls.Extension(type=_SIGNATURE_ALGORITHMS_CERT,
-                                      data=tls.ext_signature_algorithms(tuple(SIGNATURE_SCHEMES)).data))
+                                      data=ext_signature_algorithms(tuple(SIGNATURE_SCHEMES)).data))
         suites = suites or _TLS13_SUITES
-    body = tls.encode_client_hello(version=legacy, random=os.urandom(32), cipher_suites=suites or _LEGACY_SUITES,
-                                   extensions=exts, session_id=os.urandom(32), compression_methods=compression)
-    return tls.encode_record(22, 0x0301, tls.encode_handshake(1, body))
+    body = encode_client_hello(version=legacy, random=os.urandom(32), cipher_suites=suites or _LEGACY_SUITES,
+                               extensions=exts, session_id=os.urandom(32), compression_methods=compression)
+    return encode_record(22, 0x0301, encode_handshake(1, body))

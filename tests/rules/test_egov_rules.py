@@ -26,7 +26,7 @@ from sigma.correlations import SigmaCorrelationRule
 from govsoc.classification.tagging import ClassificationTagger
 from govsoc.collectors import ingest_file
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
-from govsoc.collectors.protocols.tls import encode_certificate_list
+from govsoc.collectors.protocols.tls_encoders import encode_certificate_list
 from govsoc.core.inventory import Inventory
 from govsoc.rules import check_rules, detect, load_rules, rule_source_status
 from govsoc.rules.compliance import DJBH_CONTROLS, compliance_tags

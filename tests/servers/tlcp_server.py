@@ -34,6 +34,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from govsoc.collectors.protocols import tls
+from govsoc.collectors.protocols.tls_encoders import (
+    encode_certificate_list,
+    encode_handshake,
+    encode_record,
+    encode_server_hello,
+    ext_key_share,
+    ext_supported_versions,
+)
 from govsoc.collectors.protocols.tls_names import HRR_RANDOM, TLCP_VERSION
 from govsoc.core.errors import ParseError
 from govsoc.crypto_eval import sm2
@@ -117,7 +125,7 @@ def _tlcp_flight(config: SmServerConfig, hello: tls.ClientHello) -> bytes:
         return b""
     common = [s for s in (config.suites or SERVER_PREFERENCE) if s in hello.cipher_suites]
     if not common:
-        return tls.encode_record(21, TLCP_VERSION, b"\x02\x47")
+        return encode_record(21, TLCP_VERSION, b"\x02\x47")
     server_random = os.urandom(32)
     if common[0] in (0xE051, 0xE011, 0xE001):  # ECDHE: randoms ‖ ServerECDHParams (curveSM2 point)
         point = sm2.encode_point(sm2.public_key(sm2.generate_private_key()))
@@ -129,13 +137,13 @@ def _tlcp_flight(config: SmServerConfig, hello: tls.ClientHello) -> bytes:
         signature = _der_signature(sm2_sign_fast(config.sign_key, hello.random + server_random + enc))
         key_exchange = len(signature).to_bytes(2, "big") + signature
     messages = [
-        tls.encode_handshake(2, tls.encode_server_hello(version=TLCP_VERSION, random=server_random,
-                                                        cipher_suite=common[0], session_id=os.urandom(32))),
-        tls.encode_handshake(11, tls.encode_certificate_list([config.sign_cert, config.enc_cert, *config.chain])),
-        tls.encode_handshake(12, key_exchange),
-        tls.encode_handshake(14, b""),
+        encode_handshake(2, encode_server_hello(version=TLCP_VERSION, random=server_random,
+                                                cipher_suite=common[0], session_id=os.urandom(32))),
+        encode_handshake(11, encode_certificate_list([config.sign_cert, config.enc_cert, *config.chain])),
+        encode_handshake(12, key_exchange),
+        encode_handshake(14, b""),
     ]
-    return b"".join(tls.encode_record(22, TLCP_VERSION, m) for m in messages)
+    return b"".join(encode_record(22, TLCP_VERSION, m) for m in messages)
 
 
 def _key_share(hello: tls.ClientHello) -> bytes | None:
@@ -156,23 +164,23 @@ def _tls13_flight(config: SmServerConfig, hello: tls.ClientHello, raw_body: byte
             or 0x0708 not in hello.signature_algorithms):
         return b""
     share = _key_share(hello)
-    versions = tls.ext_supported_versions([0x0304], server=True)
+    versions = ext_supported_versions([0x0304], server=True)
     if not share:
-        retry = tls.encode_server_hello(version=0x0303, random=HRR_RANDOM, cipher_suite=0x00C6,
-                                        session_id=hello.session_id,
-                                        extensions=[versions, tls.ext_key_share([(0x0029, b"")], retry=True)])
-        return tls.encode_record(22, 0x0303, tls.encode_handshake(2, retry))
+        retry = encode_server_hello(version=0x0303, random=HRR_RANDOM, cipher_suite=0x00C6,
+                                    session_id=hello.session_id,
+                                        extensions=[versions, ext_key_share([(0x0029, b"")], retry=True)])
+        return encode_record(22, 0x0303, encode_handshake(2, retry))
     try:
         peer = sm2.decode_point(share)
     except ValueError:
         return b""
     private = sm2.generate_private_key()
     point = sm2.encode_point(sm2.public_key(private))
-    server_hello = tls.encode_handshake(2, tls.encode_server_hello(
+    server_hello = encode_handshake(2, encode_server_hello(
         version=0x0303, random=os.urandom(32), cipher_suite=0x00C6, session_id=hello.session_id,
-        extensions=[versions, tls.ext_key_share([(0x0029, point)], server=True)]))
-    return (tls.encode_record(22, 0x0303, server_hello) + tls.encode_record(20, 0x0303, b"\x01")
-            + _encrypted_flight(config, tls.encode_handshake(1, raw_body), server_hello, private, peer))
+        extensions=[versions, ext_key_share([(0x0029, point)], server=True)]))
+    return (encode_record(22, 0x0303, server_hello) + encode_record(20, 0x0303, b"\x01")
+            + _encrypted_flight(config, encode_handshake(1, raw_body), server_hello, private, peer))
 
 
 def _encrypted_flight(config: SmServerConfig, client_hello: bytes, server_hello: bytes, private: int,
@@ -182,16 +190,16 @@ def _encrypted_flight(config: SmServerConfig, client_hello: bytes, server_hello:
     assert shared is not None
     k = keys.handshake_keys("sm3", shared[0].to_bytes(32, "big"),
                             keys.transcript_hash("sm3", client_hello, server_hello))
-    messages = [tls.encode_handshake(8, b"\x00\x00"),
-                tls.encode_handshake(11, tls.encode_certificate_list([config.sign_cert, *config.chain], tls13=True))]
+    messages = [encode_handshake(8, b"\x00\x00"),
+                encode_handshake(11, encode_certificate_list([config.sign_cert, *config.chain], tls13=True))]
     content = certificate_verify_content(keys.transcript_hash("sm3", client_hello, server_hello, *messages))
     signature = (config.certificate_verify_der
                  or _der_signature(sm2_sign_fast(config.sign_key, content, CERTIFICATE_VERIFY_ID)))
     if config.certificate_verify:
-        messages.append(tls.encode_handshake(15, config.certificate_verify_scheme.to_bytes(2, "big")
-                                             + len(signature).to_bytes(2, "big") + signature))
+        messages.append(encode_handshake(15, config.certificate_verify_scheme.to_bytes(2, "big")
+                                         + len(signature).to_bytes(2, "big") + signature))
     transcript = keys.transcript_hash("sm3", client_hello, server_hello, *messages)
-    messages.append(tls.encode_handshake(20, keys.finished_mac("sm3", k.server_secret, transcript)))
+    messages.append(encode_handshake(20, keys.finished_mac("sm3", k.server_secret, transcript)))
     return keys.seal_record("sm4-gcm", k.server_key, k.server_iv, 0, 22, b"".join(messages))
 
 
@@ -204,7 +212,7 @@ def answer(config: SmServerConfig, record_version: int, hello: tls.ClientHello, 
     if 0x0304 in hello.supported_versions and config.mode in ("tls13sm", "dual"):
         return _tls13_flight(config, hello, raw_body)
     if config.mode == "tlcp":
-        return tls.encode_record(21, TLCP_VERSION, b"\x02\x46")
+        return encode_record(21, TLCP_VERSION, b"\x02\x46")
     return b""
 
 

@@ -29,6 +29,14 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa, x25519
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from govsoc.collectors.protocols import tls
+from govsoc.collectors.protocols.tls_encoders import (
+    encode_certificate_list,
+    encode_handshake,
+    encode_record,
+    encode_server_hello,
+    ext_key_share,
+    ext_supported_versions,
+)
 from govsoc.crypto_eval.probes import tls13_keys as keys
 from govsoc.crypto_eval.probes.tls13_flight import certificate_verify_content
 from tests.servers.certs import CertFiles
@@ -58,34 +66,34 @@ def _certificate_verify(mode: str, key: rsa.RSAPrivateKey, content: bytes) -> by
                              hashes.SHA256())
     elif mode == "mismatch":
         scheme, signature = 0x0403, os.urandom(70)
-    return tls.encode_handshake(15, scheme.to_bytes(2, "big") + len(signature).to_bytes(2, "big") + signature)
+    return encode_handshake(15, scheme.to_bytes(2, "big") + len(signature).to_bytes(2, "big") + signature)
 
 
 def flight(mode: str, cert: CertFiles, hello: tls.ClientHello, body: bytes) -> bytes:
     """The server's answer to one ClientHello (``body``: the hello's bytes as sent)."""
     if 0x0304 not in hello.supported_versions:
-        return tls.encode_record(21, 0x0303, b"\x02\x46")
+        return encode_record(21, 0x0303, b"\x02\x46")
     peer = _x25519_share(hello)
     if not peer:
-        return tls.encode_record(21, 0x0303, b"\x02\x28")
+        return encode_record(21, 0x0303, b"\x02\x28")
     private = x25519.X25519PrivateKey.generate()
     public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    server_hello = tls.encode_handshake(2, tls.encode_server_hello(
+    server_hello = encode_handshake(2, encode_server_hello(
         version=0x0303, random=os.urandom(32), cipher_suite=0x1301, session_id=hello.session_id,
-        extensions=[tls.ext_supported_versions([0x0304], server=True), tls.ext_key_share([(29, public)], server=True)]))
-    client_hello = tls.encode_handshake(1, body)
+        extensions=[ext_supported_versions([0x0304], server=True), ext_key_share([(29, public)], server=True)]))
+    client_hello = encode_handshake(1, body)
     k = keys.handshake_keys("sha256", private.exchange(x25519.X25519PublicKey.from_public_bytes(peer)),
                             keys.transcript_hash("sha256", client_hello, server_hello))
-    messages = [tls.encode_handshake(8, b"\x00\x00"),
-                tls.encode_handshake(11, tls.encode_certificate_list([cert.der], tls13=True))]
+    messages = [encode_handshake(8, b"\x00\x00"),
+                encode_handshake(11, encode_certificate_list([cert.der], tls13=True))]
     key = serialization.load_pem_private_key(cert.key.read_bytes(), None)
     assert isinstance(key, rsa.RSAPrivateKey)
     verify = _certificate_verify(mode, key, certificate_verify_content(
         keys.transcript_hash("sha256", client_hello, server_hello, *messages)))
     messages += [verify] if verify else []
-    messages.append(tls.encode_handshake(20, keys.finished_mac(
+    messages.append(encode_handshake(20, keys.finished_mac(
         "sha256", k.server_secret, keys.transcript_hash("sha256", client_hello, server_hello, *messages))))
-    return (tls.encode_record(22, 0x0303, server_hello) + tls.encode_record(20, 0x0303, b"\x01")
+    return (encode_record(22, 0x0303, server_hello) + encode_record(20, 0x0303, b"\x01")
             + keys.seal_record("aes-128-gcm", k.server_key, k.server_iv, 0, 22, b"".join(messages)))
 
 

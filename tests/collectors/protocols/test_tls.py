@@ -11,6 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govsoc.collectors.protocols import tls
+from govsoc.collectors.protocols.tls_encoders import (
+    encode_certificate_list,
+    encode_client_hello,
+    encode_handshake,
+    encode_record,
+    encode_server_hello,
+    ext_alpn,
+    ext_key_share,
+    ext_server_name,
+    ext_supported_groups,
+    ext_supported_versions,
+)
 from govsoc.collectors.protocols.tls_names import HRR_RANDOM, TLCP_VERSION, is_grease, suite_name, version_name
 from govsoc.collectors.protocols.tls_session import looks_like_tls, tls_session_facts
 from govsoc.core.errors import ParseError
@@ -42,9 +54,9 @@ def test_rfc8448_client_hello() -> None:
     assert hello.supported_versions == (0x0304,) and hello.offered_versions == (0x0304,)
     assert len(hello.signature_algorithms) == 15 and hello.signature_algorithms[0] == 0x0403
     assert hello.renegotiation_info  # ff01 is present
-    again = tls.encode_client_hello(version=hello.version, random=hello.random, cipher_suites=hello.cipher_suites,
-                                    extensions=hello.extensions, session_id=hello.session_id)
-    assert tls.encode_handshake(1, again) == RFC8448_CH
+    again = encode_client_hello(version=hello.version, random=hello.random, cipher_suites=hello.cipher_suites,
+                                extensions=hello.extensions, session_id=hello.session_id)
+    assert encode_handshake(1, again) == RFC8448_CH
 
 
 def test_rfc8448_server_hello() -> None:
@@ -52,14 +64,14 @@ def test_rfc8448_server_hello() -> None:
     assert hello.version == 0x0303 and hello.selected_version == 0x0304
     assert hello.cipher_suite == 0x1301 and suite_name(hello.cipher_suite) == "TLS_AES_128_GCM_SHA256"
     assert hello.key_share_group == 29 and not hello.is_hello_retry_request
-    again = tls.encode_server_hello(version=hello.version, random=hello.random, cipher_suite=hello.cipher_suite,
-                                    extensions=hello.extensions)
-    assert tls.encode_handshake(2, again) == RFC8448_SH
+    again = encode_server_hello(version=hello.version, random=hello.random, cipher_suite=hello.cipher_suite,
+                                extensions=hello.extensions)
+    assert encode_handshake(2, again) == RFC8448_SH
 
 
 def test_iter_handshakes_reassembles_across_records() -> None:
-    stream = tls.encode_handshake(1, RFC8448_CH[4:])
-    records = b"".join(tls.encode_record(22, 0x0301, stream[i:i + 50]) for i in range(0, len(stream), 50))
+    stream = encode_handshake(1, RFC8448_CH[4:])
+    records = b"".join(encode_record(22, 0x0301, stream[i:i + 50]) for i in range(0, len(stream), 50))
     parsed, rest = tls.parse_records(records + b"\x16\x03")
     assert rest == b"\x16\x03" and len(parsed) == 4
     assert [(kind, len(body)) for kind, body in tls.iter_handshakes(parsed)] == [(1, len(RFC8448_CH) - 4)]
@@ -174,17 +186,17 @@ def test_version_refusal_is_the_last_alert(rsa_cert: CertFiles) -> None:
 def _tlcp_server_flight(sign: bytes, enc: bytes, suite: int = 0xE053) -> bytes:
     """A TLCP server flight as the reference appendix shows it: ServerHello (0x0101), Certificate
     (signing, then encryption certificate), each in 0x0101 records."""
-    hello = tls.encode_server_hello(version=TLCP_VERSION, random=os.urandom(32), cipher_suite=suite)
-    certs = tls.encode_certificate_list([sign, enc])
-    return (tls.encode_record(22, TLCP_VERSION, tls.encode_handshake(2, hello))
-            + tls.encode_record(22, TLCP_VERSION, tls.encode_handshake(11, certs) + b"\x0e\x00\x00\x00"))
+    hello = encode_server_hello(version=TLCP_VERSION, random=os.urandom(32), cipher_suite=suite)
+    certs = encode_certificate_list([sign, enc])
+    return (encode_record(22, TLCP_VERSION, encode_handshake(2, hello))
+            + encode_record(22, TLCP_VERSION, encode_handshake(11, certs) + b"\x0e\x00\x00\x00"))
 
 
 def test_tlcp_minimal_probe_hello_and_dual_certificates(rsa_cert: CertFiles) -> None:
     # the reference's minimal probe: 16 01 01 | 01 .. | 01 01 | random | 00 | 00 0C E053 .. E059 | 01 00
     suites = (0xE053, 0xE013, 0xE051, 0xE011, 0xE019, 0xE059)
-    body = tls.encode_client_hello(version=TLCP_VERSION, random=bytes(32), cipher_suites=suites, omit_extensions=True)
-    wire = tls.encode_record(22, TLCP_VERSION, tls.encode_handshake(1, body))
+    body = encode_client_hello(version=TLCP_VERSION, random=bytes(32), cipher_suites=suites, omit_extensions=True)
+    wire = encode_record(22, TLCP_VERSION, encode_handshake(1, body))
     assert wire[:3] == b"\x16\x01\x01" and wire[9:11] == b"\x01\x01"
     assert wire[43:46] == b"\x00\x00\x0c" and wire.endswith(b"\x01\x00")
     facts = tls_session_facts(wire, _tlcp_server_flight(rsa_cert.der, rsa_cert.der))
@@ -201,8 +213,8 @@ def test_tlcp_protocol_version_alert() -> None:
 
 
 def test_hello_retry_request_selects_curve_sm2() -> None:
-    ext = [tls.ext_supported_versions([0x0304], server=True), tls.ext_key_share([(0x0029, b"")], retry=True)]
-    body = tls.encode_server_hello(version=0x0303, random=HRR_RANDOM, cipher_suite=0x00C6, extensions=ext)
+    ext = [ext_supported_versions([0x0304], server=True), ext_key_share([(0x0029, b"")], retry=True)]
+    body = encode_server_hello(version=0x0303, random=HRR_RANDOM, cipher_suite=0x00C6, extensions=ext)
     hello = tls.parse_server_hello(body)
     assert hello.is_hello_retry_request and hello.key_share_group == 0x0029 and hello.selected_version == 0x0304
     assert suite_name(hello.cipher_suite) == "TLS_SM4_GCM_SM3"
@@ -234,7 +246,7 @@ def test_records_refuse_non_tls(bad: bytes, why: str) -> None:
 
 
 def test_lenient_records_keep_what_came_before_garbage() -> None:
-    good = tls.encode_record(21, 0x0303, b"\x02\x28")
+    good = encode_record(21, 0x0303, b"\x02\x28")
     records, rest = tls.parse_records(good + b"garbage!", lenient=True)
     assert len(records) == 1 and rest == b"garbage!"
 
@@ -272,10 +284,10 @@ u16 = st.integers(0, 0xFFFF)
        alpn=st.lists(st.text("abcdefgh/1.", min_size=1, max_size=10), max_size=4))
 def test_client_hello_round_trip(version: int, random: bytes, session: bytes, suites: list[int], host: str,
                                  groups: list[int], versions: list[int], alpn: list[str]) -> None:
-    exts = [tls.ext_server_name(host), tls.ext_supported_groups(groups), tls.ext_supported_versions(versions),
-            tls.ext_key_share([(g, b"\x04" * 3) for g in groups[:2]]), tls.ext_alpn(alpn)]
-    body = tls.encode_client_hello(version=version, random=random, cipher_suites=suites, extensions=exts,
-                                   session_id=session)
+    exts = [ext_server_name(host), ext_supported_groups(groups), ext_supported_versions(versions),
+            ext_key_share([(g, b"\x04" * 3) for g in groups[:2]]), ext_alpn(alpn)]
+    body = encode_client_hello(version=version, random=random, cipher_suites=suites, extensions=exts,
+                               session_id=session)
     hello = tls.parse_client_hello(body)
     assert (hello.version, hello.random, hello.session_id, hello.cipher_suites) == (version, random, session,
                                                                                      tuple(suites))

@@ -6,7 +6,13 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govsoc.collectors.protocols import tls
+from govsoc.collectors.protocols.tls_encoders import (
+    encode_handshake,
+    encode_record,
+    encode_server_hello,
+    ext_key_share,
+    ext_supported_versions,
+)
 from govsoc.crypto_eval import sm2
 from govsoc.crypto_eval.probes.cleartext import classify_greeting
 from govsoc.crypto_eval.probes.connection import Exchange
@@ -17,10 +23,10 @@ from govsoc.crypto_eval.probes.tls13_flight import FlightReader
 
 PRIVATE = 0x1234567
 HELLO = tls13_sm_hello(key_share=sm2.encode_point(sm2.public_key(PRIVATE)))
-SERVER_HELLO = tls.encode_record(22, 0x0303, tls.encode_handshake(2, tls.encode_server_hello(
+SERVER_HELLO = encode_record(22, 0x0303, encode_handshake(2, encode_server_hello(
     version=0x0303, random=bytes(32), cipher_suite=0x00C6,
-    extensions=[tls.ext_supported_versions([0x0304], server=True),
-                tls.ext_key_share([(0x0029, sm2.encode_point(sm2.public_key(99)))], server=True)])))
+    extensions=[ext_supported_versions([0x0304], server=True),
+                ext_key_share([(0x0029, sm2.encode_point(sm2.public_key(99)))], server=True)])))
 
 
 def _decode_all(data: bytes) -> None:
@@ -44,6 +50,6 @@ def test_arbitrary_answers(data: bytes) -> None:
 def test_a_server_hello_then_garbage(noise: bytes) -> None:
     # a valid curveSM2 ServerHello followed by records that do not decrypt, or garbage
     reader = FlightReader(private_key=PRIVATE, client_hello=HELLO)
-    reader.feed(SERVER_HELLO + tls.encode_record(23, 0x0303, noise * 2))
+    reader.feed(SERVER_HELLO + encode_record(23, 0x0303, noise * 2))
     assert reader.error is not None and reader.certificates() == () and reader.finished_ok() is None
     _decode_all(SERVER_HELLO + noise)
