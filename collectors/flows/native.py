@@ -15,7 +15,8 @@ file. Finished flows come back as collectors.flows.flow.Flow objects.
 
 This module holds the engine (NativeEngine); the layout of its arrays is collectors.flows.
 native_layout, the compiled functions are native_tcp (TCP state machine), native_table (the flow
-table) and native_kernel (the packet kernels), compiled by native_compile.
+table) and native_kernel (the packet kernels), compiled by native_compile; native_release turns
+ended slots back into Flow objects.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from govsoc.collectors.flows.decode import TCP, UDP, Hit
+from govsoc.collectors.flows.decode import UDP, Hit
 from govsoc.collectors.flows.flow import Flow, merged_tunnels
 from govsoc.collectors.flows.native_compile import _compile
 from govsoc.collectors.flows.native_compile import available as available
@@ -56,32 +57,17 @@ from govsoc.collectors.flows.native_layout import (
     FLOW_FIELDS,
     FSTART,
     HISTORY_BYTES,
-    HLEN,
-    HSEEN,
     LIVE,
-    NVLAN,
-    OHI,
-    OLO,
-    OPORT,
-    PROTO,
     R_SLOW,
     R_SWEEP,
-    RHI,
-    RLO,
-    RPORT,
-    RSEG,
     SBYTES,
-    SMAX,
     TAGGED,
     TMO,
-    UNREAD,
     V4_MARK,
-    V6,
-    VLAN0,
-    VLAN1,
     lookups,
 )
 from govsoc.collectors.flows.native_layout import C_SWEEP as C_SWEEP
+from govsoc.collectors.flows.native_release import _release
 from govsoc.collectors.flows.sampling import (
     HTTP_MAGIC,
     SAMPLE_DNS_LIMIT,
@@ -95,7 +81,7 @@ from govsoc.collectors.flows.sampling import (
     SAMPLE_PLAIN_LIMIT,
     sample_max,
 )
-from govsoc.collectors.flows.slots import K5, KHASH, KHASH2
+from govsoc.collectors.flows.slots import KHASH, KHASH2
 from govsoc.collectors.flows.table import (
     CLOSE_DELAY,
     EVICT_PART,
@@ -105,7 +91,6 @@ from govsoc.collectors.flows.table import (
     SAMPLE_BUDGET,
     SWEEP_SECONDS,
 )
-from govsoc.collectors.flows.tcp import Endpoint, TcpConnection
 
 #: set when a NativeEngine is made: the compiled code is loaded (collectors.flows.assemble)
 warm = False
@@ -289,7 +274,7 @@ class NativeEngine:
                     sampled[slot] = [sample]
                 else:
                     kept.append(sample)
-        self._release(self.done[:int(self.C[C_DONE])].copy(), out)
+        _release(self, self.done[:int(self.C[C_DONE])].copy(), out)
         self.C[C_DONE] = self.C[C_SAMPLES] = 0
 
     def sweep(self, now: int, out: list[Flow]) -> None:
@@ -302,7 +287,7 @@ class NativeEngine:
         slots = np.nonzero(live & (idle | closed))[0]
         slots = slots[np.argsort(F[slots, CSEQ], kind="stable")]
         self.fn["_forget"](self.F, self.D, self.C, slots)
-        self._release(slots, out)
+        _release(self, slots, out)
 
     def _evict(self, now: int, number: int, out: list[Flow]) -> None:
         """The table is full (FlowTable._evict): the idle flows end, then the least recently
@@ -315,7 +300,7 @@ class NativeEngine:
             return
         early = slots[np.lexsort((F[slots, FIRST], F[slots, FLAST]))[:len(slots) - target]]
         self.fn["_forget"](self.F, self.D, self.C, early)
-        self._release(early, out)
+        _release(self, early, out)
         self.evictions.append((number, len(early), "flows"))
 
     def _evict_bytes(self, number: int, out: list[Flow]) -> None:
@@ -328,7 +313,7 @@ class NativeEngine:
         freed = np.cumsum(F[slots, SBYTES])
         early = slots[:int(np.searchsorted(freed, self.held_bytes - target)) + 1]
         self.fn["_forget"](self.F, self.D, self.C, early)
-        self._release(early, out)
+        _release(self, early, out)
         self.evictions.append((number, len(early), "bytes"))
 
     def flush(self, out: list[Flow]) -> None:
@@ -341,67 +326,7 @@ class NativeEngine:
         slots = np.nonzero(F[:, LIVE] == 1)[0]
         slots = slots[np.lexsort((F[slots, CSEQ], F[slots, FIRST], F[slots, FSTART]))]
         self.fn["_forget"](self.F, self.D, self.C, slots)
-        self._release(slots, out)
-
-    # -- back to Python ----------------------------------------------------------------------
-    def _release(self, slots: Any, out: list[Flow]) -> None:
-        """The Flows of ended slots, in order, to ``out``; the slots go back to the free list.
-        Rows leave numpy in a few bulk conversions (lists, one bytes object for the addresses
-        and one for the histories), so a flow costs only its objects."""
-        if not len(slots):
-            return
-        slots = np.asarray(slots, dtype=np.int64)
-        rows = self.F[slots]
-        self.held_bytes -= int(rows[:, SBYTES].sum())
-        addresses = rows[:, [OHI, OLO, RHI, RLO]].astype(">i8").tobytes()
-        histories = self.H[slots].tobytes()
-        origs, resps = self.E[2 * slots].tolist(), self.E[2 * slots + 1].tolist()
-        sampled, tunnels, vlans, vnets = self.sampled, self.tunnels, self.vlans, self.vnets
-        new, endpoint = Flow.__new__, Endpoint.__new__
-        for index, (slot, f) in enumerate(zip(slots.tolist(), rows.tolist(), strict=True)):
-            flow = new(Flow)
-            at = 32 * index
-            if f[V6]:
-                flow.orig_addr, flow.resp_addr = addresses[at:at + 16], addresses[at + 16:at + 32]
-            else:
-                flow.orig_addr, flow.resp_addr = addresses[at + 12:at + 16], addresses[at + 28:at + 32]
-            at = HISTORY_BYTES * index
-            history = histories[at:at + f[HLEN]].decode("ascii")
-            proto, flipped = f[PROTO], f[FLIPPED]
-            (flow.proto, flow.orig_port, flow.resp_port, flow.start, flow.last, flow.closed_at, flow.first_number,
-             flow.timeout, flow.sample_bytes, flow.sample_max) = (proto, f[OPORT], f[RPORT], f[FSTART], f[FLAST],
-                                                                  f[CLOSED], f[FIRST], f[TMO], f[SBYTES], f[SMAX])
-            flow.vlan = vlans.pop(slot) if vlans and slot in vlans else (f[VLAN0], f[VLAN1])[:f[NVLAN]]
-            flow.tunnel = tunnels.pop(slot, ()) if tunnels else ()
-            flow.seg, flow.rseg, flow.unsampled = f[K5], f[RSEG] - 1, f[UNREAD]
-            flow.vnet = vnets.pop(slot, 0) if vnets else 0
-            o, r = endpoint(Endpoint), endpoint(Endpoint)
-            (o.state, o.prev_state, o.start_seq, o.last_seq, o.ack_seq, o.fin_cnt, o.rst_cnt, o.packets, o.ip_bytes,
-             o.payload, o.rxmt_cnt, o.rxmt_thresh, o.win0_cnt, o.win0_thresh, o.last_syn, o.last_fin, o.last_rst,
-             o.did_close) = origs[index]
-            (r.state, r.prev_state, r.start_seq, r.last_seq, r.ack_seq, r.fin_cnt, r.rst_cnt, r.packets, r.ip_bytes,
-             r.payload, r.rxmt_cnt, r.rxmt_thresh, r.win0_cnt, r.win0_thresh, r.last_syn, r.last_fin, r.last_rst,
-             r.did_close) = resps[index]
-            o.is_orig, r.is_orig, o.did_close, r.did_close = True, False, o.did_close == 1, r.did_close == 1
-            flow.orig_packets, flow.orig_ip_bytes, flow.orig_payload = o.packets, o.ip_bytes, o.payload
-            flow.resp_packets, flow.resp_ip_bytes, flow.resp_payload = r.packets, r.ip_bytes, r.payload
-            if proto == TCP:
-                tcp = TcpConnection.__new__(TcpConnection)
-                tcp.orig, tcp.resp, tcp.history, tcp.hist_seen, tcp.flipped = o, r, list(history), f[HSEEN], \
-                    flipped == 1
-                flow.tcp, flow.history = tcp, ""
-            else:
-                flow.tcp, flow.history = None, history if proto == UDP else ""
-            kept = sampled.pop(slot, None)
-            if kept:
-                flow.samples = [(not orig, seq, data) for orig, seq, data in kept] if flipped else kept
-                flow.sample_count = len(kept)
-            else:
-                flow.samples, flow.sample_count = [], 0
-            out.append(flow)
-        top = int(self.C[C_FREE])
-        self.free[top:top + len(slots)] = slots
-        self.C[C_FREE] = top + len(slots)
+        _release(self, slots, out)
 
 
 @contextmanager
