@@ -66,7 +66,9 @@ def source_status(checkpoint: Checkpoint, now: datetime, drained: dict[str, int]
     row["spool_damaged"] = (drained or {}).get("damaged", 0)
     row["spooled"] = max(0, row["spooled"] - (drained or {}).get("events", 0) - row["spool_damaged"])
     row["stored"] = row["created"] + row["duplicates"]
-    row["accepted"] = row["stored"] + row["spooled"]
+    # accepted keeps what the spool damaged: those lines were read and accepted, then lost, and the row
+    # shows it as accepted above stored + spooled (R11z-3: the row lowered "accepted" and hid the loss)
+    row["accepted"] = row["stored"] + row["spooled"] + row["spool_damaged"]
     row.update({"checkpoint": checkpoint.offset, "line": checkpoint.line, "lag_bytes": lag_bytes,
                 "unit": "record" if checkpoint.record_file else "byte",
                 "lag_seconds": round((now - updated).total_seconds(), 1) if updated else None,

@@ -225,3 +225,5 @@ def test_damaged_spool_records_are_said_with_their_file_and_no_longer_spooled(ho
     [row] = json.loads(status.stdout)["sources"]
     # before: stored 198, spooled 2, for ever
     assert (row["stored"], row["spooled"], row["spool_damaged"]) == (198, 0, 2), row
+    # the 2 lines were read and accepted, then lost in the spool: the row does not hide them (R11z-3)
+    assert (row["records"], row["accepted"]) == (200, 200), row
