@@ -134,3 +134,20 @@ def test_time_grows_about_linearly(masker: FreeTextMasker, kind: str) -> None:
     small, large = texts(3000, 1)[kind], texts(30000, 1)[kind]
     ratio = _seconds(masker, large) / _seconds(masker, small)
     assert ratio < 30, f"10 times the text took {ratio:.0f} times as long (quadratic: ~100)"
+
+
+@pytest.mark.parametrize("text", [
+    "x13812345678" * 60,  # mobiles glued into one ASCII word (R15z-1)
+    "a13812345678" * 60,  # one hexadecimal word: no mobile in it
+    "SFZ110105194912310021" * 30,  # ID numbers glued to letters
+    "1381 234 5678x" * 40,  # chains over several words
+    "9131000063109318XA " + "91310000631093180A 13812345678、" * 20,  # credit codes beside mobiles
+    "tel=8613812345678abc;id=0123456789abcdef13812345678;" * 20,  # a digest, a country code
+    "张伟x13812345678y李娜" * 30,
+    "9131000063109318XA x13812345678 " * 20,  # a code's word, then a mobile's: each word judged alone
+    "0123456789abcdef1381 234 5678 " * 20,  # a chain from a digest's word: judged on all its words
+])
+def test_hostile_hits_are_the_code_befores(masker: FreeTextMasker, text: str) -> None:
+    with _as_defined():
+        before = masker.hits(text)
+    assert masker.hits(text) == before
