@@ -1,7 +1,10 @@
 """FreeTextMasker.hits on one long text (F15c, issue 15): the time of the code before (every new hit
 asked against every earlier one, the label before an identifier searched from the text's start:
-87.7 s for 120,000 characters of ID numbers) beside today's (govsoc.classification.spans, a bounded
-window), on the same texts, with their hits compared.
+87.7 s for 120,000 characters of ID numbers; the ASCII word around each digit run walked again for
+each run: 88 s for 30,000 characters of ``x13812345678``, R15z-1) beside today's
+(govsoc.classification.spans, a bounded window, each word judged once), on the same texts, with
+their hits compared. The hostile shapes are texts too: mobiles glued into one word (``glued``),
+a hexadecimal word (``hex``) and labels run together with no separator (``labels``).
 
     python -m bench.free_text                   # 30,000 characters (the code before takes minutes at 120,000)
     python -m bench.free_text --chars 120000    # the size F15c measured
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import random
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
@@ -23,9 +27,12 @@ from govsoc.classification.checksums import resident_id_check_char
 from govsoc.classification.free_text import FreeTextMasker
 from govsoc.classification.recognizer import Match
 
-__all__ = ["NaiveSpans", "as_before", "main", "texts"]
+__all__ = ["NaiveCodes", "NaiveSpans", "as_before", "main", "texts"]
 
-_PEOPLE = ("张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄婷", "周杰", "吴霞")
+_PEOPLE = ("张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄婷", "周杰", "吴霞", "欧阳娜娜", "李四")
+#: What stands between a name and its number, up to the longest (的身份证号码 and two separators each side).
+_LABEL_SHAPES = ("的手机号码：", "，身份证号码：", "的身份证号码", "、 的身份证号码（ ", "手机", " 电话 ", "的",
+                 "，联系电话：", "证件号码", "_", "：", "的护照号码", "（银行卡号）", "）、的证件号码：【")
 
 
 class NaiveSpans:
@@ -41,20 +48,44 @@ class NaiveSpans:
         self.taken.append(hit)
 
 
+class NaiveCodes:
+    """digit_runs' code test as it was at 67c161f: the ASCII word around the digits walked for
+    each digit run (quadratic over a word of many runs)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def inside(self, start: int, end: int) -> bool:
+        text = self.text
+        while start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
+            start -= 1
+        while end < len(text) and text[end].isascii() and text[end].isalnum():
+            end += 1
+        word = text[start:end]
+        return (re.fullmatch(_USCC, word.upper()) is not None
+                or (len(word) >= 16 and re.fullmatch("[0-9a-fA-F]+", word) is not None))
+
+
+#: GB 32100's shape of a unified social credit code.
+_USCC = r"[1-9ANY][1-9]\d{6}[0-9A-HJ-NPQRTUWXY]{10}"
+
+
 @contextlib.contextmanager
 def as_before() -> Iterator[None]:
-    """While open, the masker tests overlaps and searches labels as the code before did."""
+    """While open, the masker tests overlaps, searches labels and judges words as the code before did."""
     modules = (free_text, digit_runs, structured_values, pinyin_names)
-    saved = [vars(m)["Spans"] for m in modules], free_text._LABEL_REACH
+    saved = [vars(m)["Spans"] for m in modules], free_text._LABEL_REACH, digit_runs._Codes
     try:
         for m in modules:
             setattr(m, "Spans", NaiveSpans)  # noqa: B010
         setattr(free_text, "_LABEL_REACH", 1 << 62)  # noqa: B010
+        setattr(digit_runs, "_Codes", NaiveCodes)  # noqa: B010
         yield
     finally:
         for m, spans in zip(modules, saved[0], strict=True):
             setattr(m, "Spans", spans)  # noqa: B010
         setattr(free_text, "_LABEL_REACH", saved[1])  # noqa: B010
+        setattr(digit_runs, "_Codes", saved[2])  # noqa: B010
 
 
 def _resident_id(rng: random.Random) -> str:
@@ -73,6 +104,15 @@ def texts(chars: int, seed: int = 7) -> dict[str, str]:
         "log": lambda: rng.choice([f"user=zhang{rng.randint(0, 99)} tel=13{rng.randint(0, 999999999):09d} ",
                                    f'{{"name":"{rng.choice(_PEOPLE)}"}} ', "password=abc123 ",
                                    f"{rng.choice(_PEOPLE)}13{rng.randint(0, 999999999):09d}；"]),
+        # a name, a label and its separators, then the number (张伟的手机号码：138…): R15z-3
+        "labelled": lambda: (f"{rng.choice(_PEOPLE)}{rng.choice(_LABEL_SHAPES)}"
+                             f"{rng.choice([_resident_id(rng), f'13{rng.randint(0, 999999999):09d}'])}"
+                             f"{rng.choice(['。', '；', ' ', ''])}"),
+        # hostile shapes (R15z-1, R15z-2): mobiles glued into one ASCII word, one hexadecimal word,
+        # labels run together with no blank or comma
+        "glued": lambda: f"x13{rng.randint(0, 999999999):09d}",
+        "hex": lambda: f"a13{rng.randint(0, 999999999):09d}",
+        "labels": lambda: "身份证号码：",
     }
     out = {}
     for kind, part in parts.items():
