@@ -405,7 +405,7 @@ class Pipeline:
                                    delivering=delivering)
         # Up to three batches of events are alive at a time (collectors.ahead): the cycle collector runs less
         # often meanwhile.
-        with relaxed_gc(), self.stop.noting(summary), Ahead() as ahead:
+        with relaxed_gc(), self.stop.noting(summary), Ahead(self.stop.check) as ahead:
             begun = 0.0  # when the batch's first event came (flush_seconds)
             held = 0  # bytes of the batch's records (batch_bytes)
             for record, finished in self.events(source.records(), parser, context, summary, read):
@@ -430,9 +430,8 @@ class Pipeline:
                     # filled a batch is empty, and named that record again, a partial line's copy
                     # then taken for one being replaced and deleted (F11j)
                     batch, where, held, last = [], {}, 0, None
-                if self.stop.is_set():  # the last batch: stored, checkpointed; the rest read again
-                    ahead.submit(functools.partial(settle, batch, where, last, counts=read.snapshot()), overlap=False)
-                    self.stop.check()
+                # a stop asked: what was read since the batch being stored is read again by the next run
+                self.stop.check()
             if isinstance(parser, FlushingParser):
                 batch.extend(parser.flush(context))
             ahead.submit(functools.partial(settle, batch, where, last, counts=read.snapshot()), overlap=False)

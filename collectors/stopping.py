@@ -3,11 +3,13 @@
 A stop asked (SIGTERM, SIGHUP, Ctrl-C: cli.stop_signals) is looked at where a read can end
 without losing or repeating a line:
 
-- between two records of a file (collectors.pipeline.Pipeline.run): the records read so far
-  make the last batch, which is stored (or spooled) and checkpointed; what follows stays unread
-  and the next run reads it from that checkpoint. A batch holds at most 20,000 events, so the
-  stop waits for at most the batch on the delivery thread and this one (a poll of a 1,000,000-line
-  first read, or of every rotated file, ran to its end before: 178 s and more after SIGTERM);
+- between two records of a file (collectors.pipeline.Pipeline.run) and before a batch is
+  handed to the store (collectors.ahead): the batch being stored is finished and checkpointed;
+  the batches read after it are not delivered and stay after the checkpoint, so the next run
+  reads them. A batch holds at most 20,000 events (8 MiB of lines), so a stop waits for one store
+  write at most (a poll of a 1,000,000-line first read, or of every rotated file, ran to its end
+  before: 178 s and more after SIGTERM; with two batches in flight and the one being read, a stop
+  still waited for up to three);
 - while a batch waits for the store or for room in the spool (Pipeline.deliver), and before each
   batch a drain of the spool writes: the wait ends at once and the batch is not acknowledged,
   so its checkpoint stays before it (with the store down and the spool full the wait had no end).
