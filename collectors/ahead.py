@@ -17,12 +17,15 @@ class Ahead:
     """Runs settle steps in order, up to _DEPTH of them on a second thread while the caller goes
     on; a step queued after one that failed is not run (its batch is neither delivered nor
     acknowledged: no checkpoint passes a batch that failed). Leaving the ``with`` waits for
-    them (and raises what the failed one raised)."""
+    them (and raises what the failed one raised). ``check`` is called as each step begins: what
+    it raises (a stop asked: collectors.stopping) fails that step, not run: a stop waits for the
+    batch being stored, not for the one queued behind it (R11z-1)."""
 
-    def __init__(self) -> None:
+    def __init__(self, check: Callable[[], None] = lambda: None) -> None:
         self._executor: ThreadPoolExecutor | None = None
         self._pending: deque[Future[None]] = deque()
         self._failed = False  # set and read on the second thread only
+        self._check = check
 
     def __enter__(self) -> Ahead:
         return self
@@ -31,6 +34,7 @@ class Ahead:
         """Run ``step`` after those in flight: on the second thread, or here."""
         if not overlap:
             self._wait(0)
+            self._check()
             step()
             return
         self._wait(_DEPTH - 1)
@@ -42,6 +46,7 @@ class Ahead:
         if self._failed:
             return
         try:
+            self._check()
             step()
         except BaseException:
             self._failed = True

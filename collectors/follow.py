@@ -42,6 +42,7 @@ from govsoc.collectors.files.identity import FileView, from_held, in_folder, loo
 from govsoc.collectors.files.paths import Kind, path_kind
 from govsoc.collectors.generations import Siblings, with_generations_between
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
+from govsoc.collectors.stopping import Stopped, StopRequest
 from govsoc.collectors.summary import IngestSummary
 from govsoc.core.errors import ParseError
 
@@ -608,21 +609,18 @@ class Follower:
         self.pipeline = pipeline
         #: a ``**`` of the patterns walks into folder links (--symlinks; discover.expand)
         self.links = links
-        self.patterns = list(patterns)
-        self.options = options
-        self.interval = interval
+        self.patterns, self.options, self.interval = list(patterns), options, interval
 
     def poll(self) -> list[IngestSummary]:
-        """One pass over every followed file."""
-        summaries: list[IngestSummary] = []
-        named = named_paths(self.patterns)
-        polled: set[str] = set()
-        for path in expand(self.patterns, missing_ok=True, links=self.links):
-            polled.add(self.pipeline.paths.key(path))
-            options = replace(self.options(path), final=False)
-            summaries.extend(read_path(self.pipeline, path, options, named=path in named,
-                                       via=None if path in named else folder_link(path, self.patterns),
-                                       fixed=configured_folder(path, self.patterns)))
+        """One pass over every followed file (a stop asked ends it: collectors.stopping)."""
+        summaries, named, polled = list[IngestSummary](), named_paths(self.patterns), set[str]()
+        with self.pipeline.stop.noting(summaries):
+            for path in expand(self.patterns, missing_ok=True, links=self.links):
+                self.pipeline.stop.check()
+                polled.add(self.pipeline.paths.key(path))
+                summaries.extend(read_path(self.pipeline, path, replace(self.options(path), final=False),
+                                           named=path in named, fixed=configured_folder(path, self.patterns),
+                                           via=None if path in named else folder_link(path, self.patterns)))
         self.pipeline.held.keep_only(polled)
         self.pipeline.drain()
         self.pipeline.paths.prune()  # once a day at most: a stat of its stamp otherwise (R11g G6)
@@ -642,9 +640,9 @@ class Follower:
     def run(self, until: float | None = None, on_poll: Callable[[list[IngestSummary]], None] | None = None,
             stop: threading.Event | None = None) -> None:
         """Poll until interrupted, until ``stop`` is set or until the monotonic time ``until``.
-        ``stop`` is looked at between polls only, so a poll is never cut between a write to the
-        store and its checkpoint or its summary (what the run reports is what it stored)."""
-        stop = stop or threading.Event()
+        ``stop`` ends a poll at a batch's end or a wait for the store (collectors.stopping), never
+        between a write to the store and its checkpoint or its summary (what is reported is stored)."""
+        self.pipeline.stop = StopRequest(stop := stop or threading.Event())
         full: float | None = None  # the wait after a poll a full state disk stopped (R11i-4)
         try:
             while (until is None or time.monotonic() < until) and not stop.is_set():
@@ -654,6 +652,8 @@ class Follower:
                     full = self._disk_full(e, full)
                     stop.wait(full if until is None else max(0.0, min(full, until - time.monotonic())))
                     continue
+                except Stopped as e:  # what it stored is reported; the loop ends below
+                    summaries = e.summaries
                 if full is not None:
                     self.pipeline.notice("room again for checkpoints: reading on from the last one saved")
                     full = None

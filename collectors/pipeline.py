@@ -58,6 +58,7 @@ from govsoc.collectors.files.tracker import FileTracker, RecordFileTracker, unch
 from govsoc.collectors.registration import registered
 from govsoc.collectors.spool import DEFAULT_MAX_BYTES, DrainInterrupted, Spool
 from govsoc.collectors.spool_damage import told
+from govsoc.collectors.stopping import StopRequest
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.collectors.timestamps import find_time
 from govsoc.collectors.unverified import Unverified, guarded
@@ -153,6 +154,8 @@ class Pipeline:
         self.rotated_views: dict[Path, tuple[tuple[int, int, int, int], FileView]] = {}
         #: The file last read at each followed path, held open between polls (collectors.files.held)
         self.held = HeldFiles()
+        #: A stop asked (`--follow`'s SIGTERM): reads end at a batch's end, waits at once (collectors.stopping)
+        self.stop = StopRequest()
 
     # -- delivery ----------------------------------------------------------------------------
     def _store_usable(self) -> bool:
@@ -165,7 +168,7 @@ class Pipeline:
         if not self._store_usable() or self.spool.is_empty():
             return 0
         try:
-            result = self.spool.drain(self.sink)
+            result = self.spool.drain(self.stop.guard(self.sink))
         except StoreError as e:
             self._went_down(e)
             if not isinstance(e, DrainInterrupted):
@@ -257,7 +260,7 @@ class Pipeline:
                 full_since, said_full = None, True
                 self.notice(f"spool full ({self.spool.pending_bytes()} of {self.spool.max_bytes} bytes); "
                             f"waiting for the store")
-            time.sleep(self.retry_seconds)
+            self.stop.sleep(self.retry_seconds)
         return Delivery(receipt=receipt, spooled=len(held), held=held)
 
     def _spooled(self) -> None:
@@ -402,7 +405,7 @@ class Pipeline:
                                    delivering=delivering)
         # Up to three batches of events are alive at a time (collectors.ahead): the cycle collector runs less
         # often meanwhile.
-        with relaxed_gc(), Ahead() as ahead:
+        with relaxed_gc(), self.stop.noting(summary), Ahead(self.stop.check) as ahead:
             begun = 0.0  # when the batch's first event came (flush_seconds)
             held = 0  # bytes of the batch's records (batch_bytes)
             for record, finished in self.events(source.records(), parser, context, summary, read):
@@ -427,6 +430,8 @@ class Pipeline:
                     # filled a batch is empty, and named that record again, a partial line's copy
                     # then taken for one being replaced and deleted (F11j)
                     batch, where, held, last = [], {}, 0, None
+                # a stop asked: what was read since the batch being stored is read again by the next run
+                self.stop.check()
             if isinstance(parser, FlushingParser):
                 batch.extend(parser.flush(context))
             ahead.submit(functools.partial(settle, batch, where, last, counts=read.snapshot()), overlap=False)

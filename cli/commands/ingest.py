@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import signal
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -17,7 +16,7 @@ import click
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.progress import progress
-from govsoc.cli.stop_signals import stopping_on_signals
+from govsoc.cli.stop_signals import STOP_SIGNALS, stopping_on_signals
 from govsoc.cli.terminal import printable
 from govsoc.collectors import IngestOptions, IngestSummary, Pipeline, parsers, path_text
 from govsoc.collectors.files.discover import configured_folder, expand, folder_link, named_paths
@@ -284,11 +283,15 @@ def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: i
         if pipeline.misconfigured is not None:  # stop after this poll, say it, exit 2 (R11i-7)
             stop.set()
 
-    # The first Ctrl-C ends the run after the poll under way (see Follower.run); a second one
-    # interrupts that poll too (what it stored is kept and its checkpoint resumes the file).
+    # The first Ctrl-C, SIGTERM or SIGHUP ends the run at the end of the batch under way, or ends a
+    # wait for the store at once (collectors.stopping; F11m, R11z-1: at the end of the poll, it took
+    # minutes, or for ever with the spool full); a second one interrupts at once (what it stored is
+    # kept and its checkpoint resumes the file). SIGTERM was left to its default action (F11g,
+    # R11w-5): a follower stopped by systemd, `kill` or a harness died in the middle of its poll, the
+    # batch it was reading unstored, rc -15; restarted that way before each poll ended, it stored nothing.
     stop = threading.Event()
     try:
-        with stopping_on_signals(stop.set, (signal.SIGINT,), second_interrupts=True):
+        with stopping_on_signals(stop.set, STOP_SIGNALS, second_interrupts=True):
             follower.run(until=None if stop_after is None else time.monotonic() + stop_after, on_poll=report,
                          stop=stop)
     except KeyboardInterrupt:
