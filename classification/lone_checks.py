@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from govsoc.classification.recognizer import Recognizer
 
 __all__ = ["binomial_tail", "min_hits", "counts_alone", "lone_beyond_chance", "ID_VALUE_CHANCE", "LONE_CHANCE",
-           "IdEvidence", "whole_column", "with_whole_column"]
+           "IdEvidence", "whole_column", "with_whole_column", "id_shaped"]
 
 #: A recognizer whose random value passes every check less often than this counts a single hit.
 LONE_CHANCE: Final = 1e-4
@@ -103,6 +103,11 @@ def lone_beyond_chance(hits: int, candidates: int, chance: float) -> bool:
 _ID_SHAPE: Final = re.compile(r"\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]")
 
 
+def id_shaped(value: str) -> bool:
+    """Whether ``value`` may hold an 18-character ID number (the prefilter of :func:`whole_column`)."""
+    return _ID_SHAPE.search(value) is not None
+
+
 class IdEvidence:
     """The resident ID numbers of every value of a column (:func:`whole_column`): its distinct
     candidates, how many pass, the values holding one, those of holders under 14 and examples."""
@@ -156,23 +161,25 @@ def whole_column(rec: Recognizer, values: Sequence[str], *, examples: int = 3) -
 
 
 def with_whole_column(decision: ColumnDecision, rec: Recognizer, values: Sequence[str],
-                      sampled: int) -> ColumnDecision:
+                      sampled: int, rows: int | None = None) -> ColumnDecision:
     """``decision`` (of a column of more ``values`` than the ``sampled`` it judged), tagged with
     ``rec`` (cn_resident_id) when every value read for its numbers shows them beyond chance; a kind
-    it was tagged with stays as a runner-up. Unchanged when it holds ``rec`` already."""
+    it was tagged with stays as a runner-up. Unchanged when it holds ``rec`` already. ``rows``: the
+    column's rows, where ``values`` are only its ID-shaped cells (ColumnSample.shaped)."""
     tagged = decision.status == "tagged"
     if tagged and (decision.recognizer == rec.id or any(r == rec.id for r, _ in decision.runners_up)):
         return decision
     evidence = whole_column(rec, values)
     if not evidence.beyond_chance(rec):
         return decision
-    ratio = evidence.values / len(values)
-    reason = (f"{evidence.values} of all {len(values)} values hold a validated {rec.entity}, read whole for it (a"
+    total = max(rows or len(values), evidence.values, 1)
+    ratio = evidence.values / total
+    reason = (f"{evidence.values} of all {total} values hold a validated {rec.entity}, read whole for it (a"
               f" prefilter over every value, not only the {sampled} sampled); {evidence.hits} of the"
               f" {evidence.candidates} distinct numbers of its form pass its check (by chance 1 in"
               f" {round(1 / rec.CHANCE)})")
     runners = ((str(decision.recognizer), decision.hit_ratio), *decision.runners_up) if tagged else ()
-    return replace(decision, status="tagged", recognizer=rec.id, entity=rec.entity, sampled=len(values),
+    return replace(decision, status="tagged", recognizer=rec.id, entity=rec.entity, sampled=total,
                    confidence=round(0.7 + 0.3 * min(1.0, ratio / 0.9), 3), hits=evidence.values,
                    hit_ratio=round(ratio, 4), masked_examples=tuple(evidence.examples), runners_up=runners,
                    name_match=decision.name_match if decision.recognizer == rec.id else "none",
