@@ -55,7 +55,6 @@ names), the column's recognizer masks it as well.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -67,6 +66,13 @@ from govsoc.classification.column_sample import ColumnSample
 from govsoc.classification.document_evidence import bare_permits, mixed_documents, said_by_column, said_by_type_column
 from govsoc.classification.identifier_names import is_field_word, is_person_name
 from govsoc.classification.invisible import INVISIBLE, visible
+from govsoc.classification.lone_checks import (
+    binomial_tail,
+    counts_alone,
+    lone_beyond_chance,
+    min_hits,
+    with_whole_column,
+)
 from govsoc.classification.masking import mask
 from govsoc.classification.pinyin_names import PERSON_HEADINGS, column_name_value
 from govsoc.classification.placeholders import is_placeholder
@@ -247,6 +253,10 @@ class ColumnClassifier:
         decision = self._decide(sample, {}, said)
         if decision.status != "tagged" and not self.name_context(sample.field, sample.comment):
             decision = self._by_heading(sample, decision)
+        rest, rid = [v for v in sample.values if v], self.scanner.recognizers.get(_RESIDENT_ID)
+        if (len(rest) > self.sample_size or sample.shaped) and rid and _RESIDENT_ID not in self.name_against(
+                sample.field, sample.comment):  # not the sample only (a source's shaped cells): R15y-5
+            decision = with_whole_column(decision, rid, sample.shaped or rest, self.sample_size, sample.rows)
         if empty:
             decision = replace(decision, reason=f"{decision.reason}; {empty} cells saying nothing is there"
                                " (无, /, NULL, ...) left out of the sample, as blank cells are")
@@ -524,29 +534,10 @@ def _passes(rec: Recognizer, hits: int, n: int, name: str) -> bool:
     if rec.checksum:
         if name == "strong":
             return ratio >= STRONG_RATIO_NAMED
-        # a count, not a share: the binomial test of _Checks then decides (R15e-2), from 3 (R15x-5)
-        return hits >= min(ALL_OF, n)
+        # a count, not a share: the binomial test of _Checks then decides (R15e-2), from 3 (R15x-5);
+        # from 1 where one number's checks stand alone (an ID number: lone_checks, R15y-5)
+        return hits >= min_hits(rec, n, ALL_OF)
     return ratio >= (SHAPE_RATIO_NAMED if name == "strong" else SHAPE_RATIO)  # weak, none, inline alike
-
-
-def binomial_tail(k: int, n: int, p: float) -> float:
-    """P(X >= k) for X ~ Binomial(n, p): how often chance alone gives ``k`` or more hits among
-    ``n`` candidates that each pass with probability ``p``. Summed in log space from ``k`` up,
-    stopping where the terms no longer add to the sum (they fall from the mode on)."""
-    if k <= 0:
-        return 1.0
-    if k > n:
-        return 0.0
-    if p <= 0.0 or p >= 1.0:
-        return 0.0 if p <= 0.0 else 1.0
-    logs = (math.lgamma(n + 1), math.log(p), math.log1p(-p))
-    total = 0.0
-    for i in range(k, n + 1):
-        term = math.exp(logs[0] - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * logs[1] + (n - i) * logs[2])
-        total += term
-        if i > n * p and term <= total * 1e-15:
-            break
-    return min(1.0, total)
 
 
 def _placeholder(candidate: str) -> bool:
@@ -614,6 +605,8 @@ class _Checks:
         a column only over many numbers; the name already told)."""
         if named and self.hits and self.hits == self.candidates:
             return True
+        if counts_alone(self.rec) and lone_beyond_chance(self.hits, self.candidates, self.rec.CHANCE):
+            return True  # 3 ID numbers beside a mistyped one, one ID number 3 times (lone_checks, R15y-5)
         if self.hits >= ALL_OF and self.hits == self.candidates and self.rec.CHANCE ** self.hits < ALPHA_ALL:
             return True  # 3 ID numbers among 297 无 in a 备注 column are 3 people's (R15x-5)
         return _beyond(self.hits, self.candidates, self.rec.CHANCE, ALPHA_NAMED if named else ALPHA)
