@@ -71,7 +71,7 @@ from govsoc.classification.lone_checks import (
     counts_alone,
     lone_beyond_chance,
     min_hits,
-    with_whole_column,
+    whole_column_changes,
 )
 from govsoc.classification.masking import mask
 from govsoc.classification.pinyin_names import PERSON_HEADINGS, column_name_value
@@ -256,7 +256,8 @@ class ColumnClassifier:
         rest, rid = [v for v in sample.values if v], self.scanner.recognizers.get(_RESIDENT_ID)
         if (len(rest) > self.sample_size or sample.shaped) and rid and _RESIDENT_ID not in self.name_against(
                 sample.field, sample.comment):  # not the sample only (a source's shaped cells): R15y-5
-            decision = with_whole_column(decision, rid, sample.shaped or rest, self.sample_size, sample.rows)
+            decision = replace(decision, **whole_column_changes(decision, rid, sample.shaped or rest,
+                                                                 self.sample_size, sample.rows))
         if empty:
             decision = replace(decision, reason=f"{decision.reason}; {empty} cells saying nothing is there"
                                " (无, /, NULL, ...) left out of the sample, as blank cells are")

@@ -32,17 +32,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import replace
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from govsoc.classification.recognizers.identity import MINOR, ResidentIdRecognizer
 
 if TYPE_CHECKING:
-    from govsoc.classification.columns import ColumnDecision
     from govsoc.classification.recognizer import Recognizer
 
 __all__ = ["binomial_tail", "min_hits", "counts_alone", "lone_beyond_chance", "ID_VALUE_CHANCE", "LONE_CHANCE",
-           "IdEvidence", "whole_column", "with_whole_column", "id_shaped"]
+           "IdEvidence", "whole_column", "whole_column_changes", "id_shaped"]
 
 #: A recognizer whose random value passes every check less often than this counts a single hit.
 LONE_CHANCE: Final = 1e-4
@@ -160,18 +158,39 @@ def whole_column(rec: Recognizer, values: Sequence[str], *, examples: int = 3) -
     return evidence
 
 
-def with_whole_column(decision: ColumnDecision, rec: Recognizer, values: Sequence[str],
-                      sampled: int, rows: int | None = None) -> ColumnDecision:
-    """``decision`` (of a column of more ``values`` than the ``sampled`` it judged), tagged with
+class _Decision(Protocol):
+    """What :func:`whole_column_changes` reads of a column's decision (columns.ColumnDecision, which
+    imports this module: a type of its own here keeps mypy from seeing that class under two names)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def recognizer(self) -> str | None: ...
+    @property
+    def runners_up(self) -> tuple[tuple[str, float], ...]: ...
+    @property
+    def hit_ratio(self) -> float: ...
+    @property
+    def name_match(self) -> str: ...
+    @property
+    def minors(self) -> int: ...
+    @property
+    def reason(self) -> str: ...
+
+
+def whole_column_changes(decision: _Decision, rec: Recognizer, values: Sequence[str],
+                         sampled: int, rows: int | None = None) -> dict[str, Any]:
+    """The changes (for dataclasses.replace) that make ``decision`` (of a column of more ``values``
+    than the ``sampled`` it judged) tagged with
     ``rec`` (cn_resident_id) when every value read for its numbers shows them beyond chance; a kind
     it was tagged with stays as a runner-up. Unchanged when it holds ``rec`` already. ``rows``: the
-    column's rows, where ``values`` are only its ID-shaped cells (ColumnSample.shaped)."""
+    column's rows, where ``values`` are only its ID-shaped cells (ColumnSample.shaped). Empty: unchanged."""
     tagged = decision.status == "tagged"
     if tagged and (decision.recognizer == rec.id or any(r == rec.id for r, _ in decision.runners_up)):
-        return decision
+        return {}
     evidence = whole_column(rec, values)
     if not evidence.beyond_chance(rec):
-        return decision
+        return {}
     total = max(rows or len(values), evidence.values, 1)
     ratio = evidence.values / total
     reason = (f"{evidence.values} of all {total} values hold a validated {rec.entity}, read whole for it (a"
@@ -179,9 +198,9 @@ def with_whole_column(decision: ColumnDecision, rec: Recognizer, values: Sequenc
               f" {evidence.candidates} distinct numbers of its form pass its check (by chance 1 in"
               f" {round(1 / rec.CHANCE)})")
     runners = ((str(decision.recognizer), decision.hit_ratio), *decision.runners_up) if tagged else ()
-    return replace(decision, status="tagged", recognizer=rec.id, entity=rec.entity, sampled=total,
-                   confidence=round(0.7 + 0.3 * min(1.0, ratio / 0.9), 3), hits=evidence.values,
-                   hit_ratio=round(ratio, 4), masked_examples=tuple(evidence.examples), runners_up=runners,
-                   name_match=decision.name_match if decision.recognizer == rec.id else "none",
-                   minors=max(decision.minors, evidence.minors),
-                   reason=reason + (f"; the sample alone: {decision.reason}" if tagged else ""))
+    return dict(status="tagged", recognizer=rec.id, entity=rec.entity, sampled=total,
+                confidence=round(0.7 + 0.3 * min(1.0, ratio / 0.9), 3), hits=evidence.values,
+                hit_ratio=round(ratio, 4), masked_examples=tuple(evidence.examples), runners_up=runners,
+                name_match=decision.name_match if decision.recognizer == rec.id else "none",
+                minors=max(decision.minors, evidence.minors),
+                reason=reason + (f"; the sample alone: {decision.reason}" if tagged else ""))
