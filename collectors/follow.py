@@ -517,7 +517,8 @@ def _rest_of_held(pipeline: Pipeline, path: Path, checkpoint: Checkpoint, held: 
             match = pipeline.checkpoints.match(view) if view.head else None
             if match is None or match.identity != checkpoint.identity:
                 return None
-            summary = pipeline.ingest_file(old, replace(options, final=True))
+            with pipeline.stop.not_cut():  # its last reader: a stop waits for its end (R11ab-1)
+                summary = pipeline.ingest_file(old, replace(options, final=True))
     except ParseError as e:
         summary = IngestSummary(source=path_text(str(path)), error=e.message)
     finally:

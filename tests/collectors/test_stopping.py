@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
+from govsoc.collectors.follow import Follower
 from govsoc.collectors.stopping import STOPPED_NOTE, Stopped, StopRequest
 from govsoc.core.errors import StoreError
 from govsoc.core.event import Event
@@ -119,3 +120,34 @@ def test_a_stop_ends_a_drain_of_the_spool_between_two_batches(tmp_path: Path) ->
     sink.stop = StopRequest()  # nobody asks the next run to stop
     assert Pipeline(sink, data_dir=tmp_path).drain() == 7000  # type: ignore[arg-type]
     assert sorted(sink.ids) == sorted(e.id for e in _events(12_000))  # the rest, nothing twice
+
+
+def test_a_stop_does_not_cut_the_rest_of_a_file_moved_away(tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    # R11ab-1: logrotate's olddir moved the followed log to another folder with lines unread; the
+    # follower reads them from the descriptor it held open. A stop cut that read at a batch's end and
+    # then closed the descriptor, its only way to the file: 0 of 200,000 stored, the next run could
+    # not find them. The read runs to the file's end; the stop then ends the poll.
+    logs, old = tmp_path / "log", tmp_path / "old"
+    logs.mkdir()
+    old.mkdir()
+    log, data_dir = _log(logs / "auth.log", 10), tmp_path / "data"
+    read = [0]
+
+    def progress(size: int) -> None:  # the signal comes when 1,000 lines of the moved file were read
+        read[0] += 1
+        if read[0] == 1_010:
+            follower.pipeline.stop.event.set()
+
+    follower = Follower(Pipeline(sqlite_store, data_dir=data_dir, progress=progress), [str(log)],
+                        lambda _path: IngestOptions(batch_size=500))
+    follower.pipeline.stop = StopRequest()
+    assert sum(s.records for s in follower.poll()) == 10
+    with log.open("a") as out:  # written after the last poll, then moved away unread
+        out.write("".join(f"Dec 10 06:00:01 LabSZ sshd[{i}]: Failed password for v{i} from 10.0.0.2 port {i} ssh2\n"
+                          for i in range(30_000)))
+    log.rename(old / "auth.log")
+    log.write_text("")  # logrotate's create
+    follower.poll()  # the poll's only path: it ends with the moved file's read
+    follower.pipeline.held.close()  # as Follower.run does when it ends
+    assert follower.pipeline.stop.is_set() and read[0] > 1_010, (read, sqlite_store.count(Query()))
+    assert sqlite_store.count(Query()) == 30_010  # before: 10 + at most a batch or two
