@@ -17,7 +17,7 @@ class ColumnSample:
     columns of one table are row for row only by their places: an attribute/value table with an
     empty answer is paired by them (attribute_values.py). ``distinct``: the column's distinct
     values over every row of the table, where the reader counted them (a record id an attribute/
-    value table was sampled by: its records, exact: R15j-24), else None. ``shaped``: below."""
+    value table was sampled by: its records, exact: R15j-24), else None."""
 
     dataset: str
     field: str
@@ -28,10 +28,6 @@ class ColumnSample:
     nulls: int = 0
     places: Sequence[int] = ()
     distinct: int | None = None
-    #: every cell of the column with an ID number's shape over all the rows read, where the source
-    #: read more rows than it sampled (lone_checks.id_shaped, R15y-5): the classifier validates
-    #: them all, since a sample must not hide a person's ID number
-    shaped: Sequence[str] = ()
 
 
 def row_for_row(columns: Sequence[ColumnSample]) -> list[list[str] | None]:

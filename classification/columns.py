@@ -254,10 +254,9 @@ class ColumnClassifier:
         if decision.status != "tagged" and not self.name_context(sample.field, sample.comment):
             decision = self._by_heading(sample, decision)
         rest, rid = [v for v in sample.values if v], self.scanner.recognizers.get(_RESIDENT_ID)
-        if (len(rest) > self.sample_size or sample.shaped) and rid and _RESIDENT_ID not in self.name_against(
-                sample.field, sample.comment):  # not the sample only (a source's shaped cells): R15y-5
-            decision = replace(decision, **whole_column_changes(decision, rid, sample.shaped or rest,
-                                                                 self.sample_size, sample.rows))
+        if len(rest) > self.sample_size and rid and _RESIDENT_ID not in self.name_against(sample.field, sample.comment):
+            # not the sample only: R15y-5
+            decision = replace(decision, **whole_column_changes(decision, rid, rest, self.sample_size))
         if empty:
             decision = replace(decision, reason=f"{decision.reason}; {empty} cells saying nothing is there"
                                " (无, /, NULL, ...) left out of the sample, as blank cells are")

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from govsoc.classification.recognizer import Recognizer
 
 __all__ = ["binomial_tail", "min_hits", "counts_alone", "lone_beyond_chance", "ID_VALUE_CHANCE", "LONE_CHANCE",
-           "IdEvidence", "whole_column", "whole_column_changes", "id_shaped"]
+           "IdEvidence", "whole_column", "whole_column_changes"]
 
 #: A recognizer whose random value passes every check less often than this counts a single hit.
 LONE_CHANCE: Final = 1e-4
@@ -99,11 +99,6 @@ def lone_beyond_chance(hits: int, candidates: int, chance: float) -> bool:
 #: What an 18-character ID number needs somewhere in a value: 17 digits (any script's: fullwidth
 #: ones are folded later) in 6-8-3 groups, a space or hyphen between groups or not, then a digit or X.
 _ID_SHAPE: Final = re.compile(r"\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]")
-
-
-def id_shaped(value: str) -> bool:
-    """Whether ``value`` may hold an 18-character ID number (the prefilter of :func:`whole_column`)."""
-    return _ID_SHAPE.search(value) is not None
 
 
 class IdEvidence:
@@ -179,26 +174,24 @@ class _Decision(Protocol):
 
 
 def whole_column_changes(decision: _Decision, rec: Recognizer, values: Sequence[str],
-                         sampled: int, rows: int | None = None) -> dict[str, Any]:
+                         sampled: int) -> dict[str, Any]:
     """The changes (for dataclasses.replace) that make ``decision`` (of a column of more ``values``
-    than the ``sampled`` it judged) tagged with
-    ``rec`` (cn_resident_id) when every value read for its numbers shows them beyond chance; a kind
-    it was tagged with stays as a runner-up. Unchanged when it holds ``rec`` already. ``rows``: the
-    column's rows, where ``values`` are only its ID-shaped cells (ColumnSample.shaped). Empty: unchanged."""
+    than the ``sampled`` it judged) tagged with ``rec`` (cn_resident_id) when every value read for
+    its numbers shows them beyond chance; a kind it was tagged with stays as a runner-up. Empty:
+    unchanged (it holds ``rec`` already, or the numbers are within chance)."""
     tagged = decision.status == "tagged"
     if tagged and (decision.recognizer == rec.id or any(r == rec.id for r, _ in decision.runners_up)):
         return {}
     evidence = whole_column(rec, values)
     if not evidence.beyond_chance(rec):
         return {}
-    total = max(rows or len(values), evidence.values, 1)
-    ratio = evidence.values / total
-    reason = (f"{evidence.values} of all {total} values hold a validated {rec.entity}, read whole for it (a"
+    ratio = evidence.values / len(values)
+    reason = (f"{evidence.values} of all {len(values)} values hold a validated {rec.entity}, read whole for it (a"
               f" prefilter over every value, not only the {sampled} sampled); {evidence.hits} of the"
               f" {evidence.candidates} distinct numbers of its form pass its check (by chance 1 in"
               f" {round(1 / rec.CHANCE)})")
     runners = ((str(decision.recognizer), decision.hit_ratio), *decision.runners_up) if tagged else ()
-    return dict(status="tagged", recognizer=rec.id, entity=rec.entity, sampled=total,
+    return dict(status="tagged", recognizer=rec.id, entity=rec.entity, sampled=len(values),
                 confidence=round(0.7 + 0.3 * min(1.0, ratio / 0.9), 3), hits=evidence.values,
                 hit_ratio=round(ratio, 4), masked_examples=tuple(evidence.examples), runners_up=runners,
                 name_match=decision.name_match if decision.recognizer == rec.id else "none",

@@ -49,7 +49,7 @@ class BankCardRecognizer(Recognizer):
         Pattern("groups of four", NOT_BEFORE + r"(?=\d{4}[ -]\d{4}[ -]\d{4})" + _NOT_SERIAL
                 + r"\d{4}(?:[ -]\d{4}){2,3}(?:[ -]?\d{1,3})?" + NOT_AFTER, 0.3, shapes=(SHAPES[1],)),
     )
-    CONTEXT = ("yhkh", "yinhangka", "yhzh", "khzh", "bank_card", "bankcard", "card_no", "cardno", "account_no", "acct",
+    CONTEXT = ("yhkh", "yinhangka", "yhzh", "bank_card", "bankcard", "card_no", "cardno", "account_no", "acct",
                "银行卡", "卡号", "银行账号", "账号")
     WEAK_CONTEXT = ("kh",)
 

@@ -114,25 +114,19 @@ class MaskedBankCardRecognizer(_MaskedRecognizer):
     RAW = BankCardRecognizer
     entity = "已脱敏银行卡号 masked bank card number"
     level = "G3"
-    # the weak form may hide 2 digits only (6246036373518**0896, R15y-6)
-    SHAPES = ("0xx", "0sxxxx")
-    TRIGGER = r"\d[- ]?\*{2}"
     PATTERNS = (Pattern("masked card", _BEFORE + r"\d{4}(?:\d{2}|[- ]?\d\d\*\*)?(?:[- ]?\*{4}){1,3}[- ]?\*{0,3}"
                         r"[- ]?\d{4}" + _AFTER, 0.4),
                 # masked less, 7-12 digits kept (6222021234****5678, 18 characters as an ID number is):
-                # a card only under a card's heading (卡号), where the ID's weak form is not (R15x-3);
-                # 19-digit cards keep 5 at the end (6223087295****48683) or hide 2 (…518**0896): R15y-6
-                Pattern("weakly masked card", _BEFORE + r"\d{7,13}\*{2,9}\d{2,5}" + _AFTER, 0.4, context_only=True))
+                # a card only under a card's heading (卡号), where the ID's weak form is not (R15x-3)
+                Pattern("weakly masked card", _BEFORE + r"\d{7,12}\*{4,9}\d{2,4}" + _AFTER, 0.4, context_only=True))
 
     def validate(self, candidate: str) -> str | None:
-        """16 to 19 characters, the kept prefix a card issuer's first digit (3, 4, 5, 6, 9), 2 stars
-        or more (the weak form only, under a card's heading: a 19-digit card hiding 2)."""
-        if not 16 <= len(candidate) <= 19 or candidate[0] not in "34569" or candidate.count("*") < 2:
+        """16 to 19 characters, the kept prefix a card issuer's first digit (3, 4, 5, 6, 9)."""
+        if not 16 <= len(candidate) <= 19 or candidate[0] not in "34569" or candidate.count("*") < 4:
             return None
         if _WEAK_ID_SHAPE.fullmatch(candidate):  # a region and a birth year kept: an ID number's weak
             return None  # form (医保卡号 4403041979****6116 is the holder's ID: G4, not a card's G3; R15y-1)
-        kept = len(candidate) - candidate.rindex("*") - 1
-        return f"card number {len(candidate)} characters, first {candidate.index('*')} and last {kept} kept: " \
+        return f"card number {len(candidate)} characters, first {candidate.index('*')} and last 4 kept: " \
                f"{_DE_IDENTIFIED}"
 
 

@@ -234,9 +234,8 @@ class FileSource:
                         names_column=names_column)
             sketcher = KeySketcher()  # every row's keys, for tables linked past the sample (R15h-15)
             counted: dict[int, int] = {}  # a record id's distinct values over every row (R15j-24)
-            shaped: dict[int, list[str]] = {}  # ID-shaped cells over every row (R15y-5)
             rows, total = record_reservoir(sketcher.rows(body.rows(data, lines[len(lines) - len(data):], rows_read)),
-                                           self.sample, counted=counted, shaped=shaped)
+                                           self.sample, counted=counted)
             wider, wider_at, widened = width.reason(headed=headed), width.first, width.names(header)
             later = self._later(body, rows_read, names)
         replaced = tally.judge(path, encoding)
@@ -248,7 +247,7 @@ class FileSource:
         if wider:
             skips.note(wider, line=wider_at)
         columns = delimited_columns(str(path), widened, rows, total, named=len(header) if headed else 0,
-                                    wide=wide, skips=skips, counted=counted, shaped=shaped)
+                                    wide=wide, skips=skips, counted=counted)
         return [TableSample(dataset=str(path), table=path.name, rows=total + wide.seen, columns=columns,
                             keys=sketcher.sketches([c.field for c in columns]),
                             skipped=tuple(skips.listed), skipped_count=skips.count), *later]

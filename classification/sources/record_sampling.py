@@ -31,7 +31,6 @@ from functools import lru_cache
 from typing import Final
 
 from govsoc.classification.columns import ColumnClassifier
-from govsoc.classification.lone_checks import id_shaped
 from govsoc.classification.sources.sampling import SEED, reservoir
 from govsoc.classification.sources.skips import scanner
 
@@ -49,8 +48,6 @@ MAX_KEYS: Final = 4
 #: Distinct record ids a by-key sampler counts at most (their 64-bit hashes held: some 70 bytes
 #: each); past it the records are the sample's, scaled (R15j-24).
 COUNTED_KEYS: Final = 250_000
-#: ID-shaped cells a column keeps over every row (record_reservoir's ``shaped``), per sampled row.
-SHAPED_TIMES: Final = 100
 
 
 @lru_cache(maxsize=1)
@@ -143,14 +140,11 @@ class _ByKey:
 
 
 def record_reservoir(items: Iterable[list[str]], size: int, seed: int = SEED,
-                     counted: dict[int, int] | None = None,
-                     shaped: dict[int, list[str]] | None = None) -> tuple[list[list[str]], int]:
+                     counted: dict[int, int] | None = None) -> tuple[list[list[str]], int]:
     """sampling.reservoir() of rows, or, in an attribute/value table, the rows of whole records
     (module docstring), and the number of rows seen. ``counted`` is given the record id column the
     sample was taken by and its distinct values over every row (ColumnSample.distinct), when
-    counted. ``shaped`` is given, per column, every cell of every row with an ID number's shape
-    (ColumnSample.shaped: a sample must not hide a person's ID number, R15y-5), at most
-    SHAPED_TIMES the sample's size of them."""
+    counted."""
     head: list[list[str]] = []
     by_key: list[_ByKey] = []
     attribute: int | None = None
@@ -169,8 +163,6 @@ def record_reservoir(items: Iterable[list[str]], size: int, seed: int = SEED,
             else:
                 for sampler in by_key:
                     sampler.add(row)
-            if shaped is not None:
-                _shaped(row, shaped, SHAPED_TIMES * size)
             yield row
 
     sample, seen = reservoir(rows(), size, seed)
@@ -199,14 +191,6 @@ def _candidates(head: list[list[str]], size: int) -> tuple[int | None, list[_ByK
     keys = [i for i, c in enumerate(columns)
             if i != attribute and "" not in c and groups_answers(c, columns[attribute])][:MAX_KEYS]
     return attribute, [_ByKey(i, size) for i in keys]
-
-
-def _shaped(row: Sequence[str], shaped: dict[int, list[str]], most: int) -> None:
-    for i, cell in enumerate(row):
-        if len(cell) >= 18 and id_shaped(cell):
-            held = shaped.setdefault(i, [])
-            if len(held) < most:
-                held.append(cell.strip())
 
 
 def _cell(row: Sequence[str], i: int) -> str:

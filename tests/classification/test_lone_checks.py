@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +15,6 @@ from govsoc.classification.columns import ColumnClassifier, ColumnSample
 from govsoc.classification.grading import grade_table, load_scheme
 from govsoc.classification.lone_checks import ID_VALUE_CHANCE, binomial_tail, lone_beyond_chance
 from govsoc.classification.recognizers.identity import BIRTH_YEAR_FLOOR, ResidentIdRecognizer
-from govsoc.classification.sources.files import FileSource
 
 CLASSIFIER = ColumnClassifier()
 PROSE = ["已核实", "情况属实，予以办理", "材料齐全", "电话联系未接通", "已退回补正"]
@@ -140,19 +138,3 @@ def test_many_id_shaped_numbers_need_twice_chance() -> None:
     # 1,000 candidates: chance gives ~91 hits; 150 (a tail of ~1e-9) are still under twice that
     assert not lone_beyond_chance(150, 1000, CHANCE)
     assert lone_beyond_chance(200, 1000, CHANCE)
-
-
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_file_s_sample_hides_no_id_number(tmp_path: Path, seed: int) -> None:
-    # a CSV file of 10,000 rows, 3 ID numbers shuffled into its 备注: the file source samples 1,000
-    # rows (a reservoir) and hands over every ID-shaped cell besides (ColumnSample.shaped); before,
-    # the column was none unless the reservoir happened to keep all 3 (about 1 time in 1,000)
-    rows = [["张伟", PROSE[i % len(PROSE)]] for i in range(9997)] + [["王芳", i] for i in IDS[:3]]
-    random.Random(seed).shuffle(rows)
-    path = tmp_path / "t.csv"
-    path.write_text("姓名,备注\n" + "".join(f"{a},{b}\n" for a, b in rows), encoding="utf-8")
-    (table,) = FileSource(path, sample=1000).tables()
-    remark = next(c for c in table.columns if c.field == "备注")
-    assert len(remark.values) == 1000 and sorted(remark.shaped) == sorted(IDS[:3])
-    d = CLASSIFIER.decide(remark)
-    assert (d.status, d.recognizer) == ("tagged", "cn_resident_id"), d.reason
