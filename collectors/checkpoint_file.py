@@ -16,11 +16,9 @@ import contextlib
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO, Protocol, TypeVar
+from typing import BinaryIO, Protocol
 
-from govsoc.collectors.files.birth import birth_at, birth_of, same_birth
 from govsoc.collectors.files.discover import (
     live_of,
     newer_generations,
@@ -32,8 +30,8 @@ from govsoc.collectors.files.discover import (
 from govsoc.collectors.files.identity import FileView, compressed_copy, copy_extent, fingerprint, read_tail_digest
 from govsoc.core.errors import ParseError
 
-__all__ = ["ROTATED_AWAY", "Checkpointed", "lived", "log_path", "newer_holding", "own_file", "rotations_home",
-           "same_file", "still_at_path", "still_elsewhere", "the_checkpoints_file", "written_path"]
+__all__ = ["ROTATED_AWAY", "Checkpointed", "log_path", "newer_holding", "own_file", "rotations_home", "still_at_path",
+           "still_elsewhere", "the_checkpoints_file", "written_path"]
 
 #: What collectors.follow adds to a checkpoint's path once its file is found neither there nor beside
 #: it (a copytruncate's truncate, a move to olddir): the log's name is still the path before it.
@@ -54,8 +52,6 @@ class Checkpointed(Protocol):
     @property
     def lived_inode(self) -> int: ...
     @property
-    def birth(self) -> int: ...
-    @property
     def fingerprint(self) -> str: ...
     @property
     def fingerprint_bytes(self) -> int: ...
@@ -63,24 +59,6 @@ class Checkpointed(Protocol):
     def offset(self) -> int: ...
     @property
     def tail(self) -> str | None: ...
-
-
-_Lived = TypeVar("_Lived", bound=Checkpointed)
-
-
-def lived(checkpoint: _Lived, view: FileView) -> _Lived:
-    """``checkpoint`` with ``view``'s device and inode as where it lived, when ``view`` is under its
-    log's own name (not a rotated one: app.log, not app.log.1)."""
-    if view.compressed or live_of(view.path) is not None:
-        return checkpoint
-    return replace(checkpoint, lived_device=view.device, lived_inode=view.inode)  # type: ignore[type-var]
-
-
-def same_file(checkpoint: Checkpointed, view: FileView) -> bool:
-    """Whether ``view`` shows the checkpoint's file by device, inode and, where both are known, birth
-    (not a new file the file system gave a deleted one's inode: R11aa-1)."""
-    return (checkpoint.device, checkpoint.inode) == (view.device, view.inode) and same_birth(checkpoint.birth,
-                                                                                             view.birth)
 
 
 @contextlib.contextmanager
@@ -107,8 +85,6 @@ def the_checkpoints_file(checkpoint: Checkpointed, original: BinaryIO) -> bool:
     st = os.fstat(original.fileno())
     if (st.st_dev, st.st_ino) != (checkpoint.device, checkpoint.inode):
         return False
-    if checkpoint.birth and not same_birth(checkpoint.birth, birth_of(original.fileno())):
-        return False  # the inode of the checkpoint's file, deleted, given to a new one (R11aa-1)
     return _holds_read(checkpoint, original, st.st_size)
 
 
@@ -207,7 +183,7 @@ def still_elsewhere(checkpoint: Checkpointed, view: FileView) -> bool:
     for the same file would skip its first lines as "already read". A renamed file keeps its
     inode and a compressed copy outlives its original, so rotation still matches.
     """
-    if same_file(checkpoint, view):
+    if (checkpoint.device, checkpoint.inode) == (view.device, view.inode):
         return False
     if _back_at_live_name(checkpoint, view):
         return True
@@ -244,36 +220,16 @@ def _back_at_live_name(checkpoint: Checkpointed, view: FileView) -> bool:
     Said only on evidence: the checkpoint's file was read as the log under another inode than
     ``view``'s (Checkpoint.lived_inode), or its inode is nowhere beside the log (or in its olddir)
     any more. A generation never read as the log (a compressed copy of logrotate's ``copy``, read
-    first in a run) may be the beginning of the log it copies, which then goes on from it.
-
-    Per log, the folder included: a checkpoint last read as another log's rotated file (b.log.3 for
-    a.log) whose file is gone is not a.log's either (R11aa-2), nor one last read at ``view``'s own
-    path whose file is gone from it and from beside it (R11aa-3). "Gone" and "another inode" go by
-    device, inode and birth (files.birth): a new file given a deleted one's inode is another file
-    (R11aa-1); where the file system keeps no birth time, by device and inode alone."""
+    first in a run) may be the beginning of the log it copies, which then goes on from it."""
     written = written_path(checkpoint)
     live = live_of(written)
-    if live_of(view.path) is not None:
+    if live is None or live_of(view.path) is not None or view.path.name != live.name:
         return False
-    if live is None:
-        # last read at this very name and gone from it and from beside it: the application deleted
-        # its log and wrote it again, with the same banner (R11aa-3: 44 of 64 lines)
-        return written == view.path and _gone(checkpoint, written)
-    if view.path.name != live.name:
-        # another log's rotated file, gone: b.log.3's for a.log, both with one banner (R11aa-2)
-        return _gone(checkpoint, written, live)
     if checkpoint.lived_inode and (checkpoint.lived_device, checkpoint.lived_inode) != (view.device, view.inode):
         return True  # read as the log itself under another inode, then moved (and compressed) away
     # else only once the generation's own inode is gone (deleted by ``rotate N``): a compressed copy
     # that logrotate's ``copy`` made, read first in a run, is the beginning of the log it copies
-    return _gone(checkpoint, written, live)
-
-
-def _gone(checkpoint: Checkpointed, written: Path, live: Path | None = None) -> bool:
-    """Whether the checkpoint's file (device, inode and birth) is neither at ``written`` nor at the
-    log's name ``live`` nor under one of the log's rotated names beside it."""
-    log = live or written
-    return not any(_holds_inode(path, checkpoint) for path in (written, log, *rotated_siblings(log)))
+    return not any(_holds_inode(path, checkpoint) for path in (written, live, *rotated_siblings(live)))
 
 
 def _holds_inode(path: Path, checkpoint: Checkpointed) -> bool:
@@ -282,9 +238,7 @@ def _holds_inode(path: Path, checkpoint: Checkpointed) -> bool:
         st = os.stat(path)
     except OSError:
         return False
-    if (st.st_dev, st.st_ino) != (checkpoint.device, checkpoint.inode):
-        return False
-    return not checkpoint.birth or same_birth(checkpoint.birth, birth_at(path))
+    return (st.st_dev, st.st_ino) == (checkpoint.device, checkpoint.inode)
 
 
 def newer_holding(checkpoint: Checkpointed, view: FileView) -> tuple[int, str | None] | None:

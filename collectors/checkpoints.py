@@ -27,7 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from govsoc.collectors.checkpoint_file import lived, same_file, still_elsewhere
+from govsoc.collectors.checkpoint_file import still_elsewhere
+from govsoc.collectors.files.discover import live_of
 from govsoc.collectors.files.identity import (
     FINGERPRINT_BYTES,
     FileView,
@@ -101,9 +102,6 @@ class Checkpoint:
     #: name is a new log, not this file (checkpoint_file.still_elsewhere; R11u-2).
     lived_device: int = 0
     lived_inode: int = 0
-    #: When the file at ``device`` and ``inode`` was created (ns; files.birth; 0: unknown): a new file
-    #: given a deleted one's inode is another file (R11aa-1).
-    birth: int = 0
     parser: str = ""
     updated: str = ""
     partial: Partial | None = None
@@ -159,17 +157,13 @@ class Checkpoint:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Checkpoint:
-        """The checkpoint from its stored form; a field it does not know (a later version's) is left
-        out, not taken for damage (R11aa-5: a downgrade read every file again)."""
-        data = {name: value for name, value in data.items() if name in _FIELDS}
+        """The checkpoint from its stored form."""
+        data = dict(data)
         partial = data.pop("partial", None)
         data["pending"] = tuple(_partial(note) for note in data.get("pending", ()))
         data["superseded"] = tuple(data.get("superseded", ()))
         data["provisional"] = tuple(data.get("provisional", ()))
         return cls(partial=_partial(partial) if partial else None, **data)
-
-
-_FIELDS = frozenset(item.name for item in fields(Checkpoint))
 
 
 def _partial(data: dict[str, Any]) -> Partial:
@@ -605,8 +599,9 @@ class CheckpointStore:
         # the file's own checkpoint first, the others only without it: the same answer as judging
         # all, and a compressed file registered once is not counted through again at every look
         # (_consistent), only while it matches none of its own
-        same_inode = [c for c in candidates if same_file(c, view)]
-        others = [c for c in candidates if not same_file(c, view)]
+        own = (view.device, view.inode)
+        same_inode = [c for c in candidates if (c.device, c.inode) == own]
+        others = [c for c in candidates if (c.device, c.inode) != own]
         for group in (same_inode, others):
             consistent = [c for c in group if _consistent(c, view) and not still_elsewhere(c, view)]
             if consistent:
@@ -646,12 +641,20 @@ class CheckpointStore:
             identity, print_, length = lost  # the same and the store keeps its lines once
         checkpoint = lived(Checkpoint(identity=identity, fingerprint=print_, fingerprint_bytes=length,
                                       path=str(view.path), size=view.size, device=view.device,
-                                      inode=view.inode, birth=view.birth, parser=parser), view)
+                                      inode=view.inode, parser=parser), view)
         saved = self.save(checkpoint, can_wait=True)
         with self._pending_lock:
             if identity in self._pending:
                 self._registrations.add(identity)
         return saved
+
+
+def lived(checkpoint: Checkpoint, view: FileView) -> Checkpoint:
+    """``checkpoint`` with ``view``'s device and inode as where it lived, when ``view`` is under its
+    log's own name (not a rotated one: app.log, not app.log.1)."""
+    if view.compressed or live_of(view.path) is not None:
+        return checkpoint
+    return replace(checkpoint, lived_device=view.device, lived_inode=view.inode)
 
 
 def _checkpoint_bytes(checkpoint: Checkpoint) -> bytes:

@@ -583,8 +583,7 @@ class Pipeline:
         summary.identity, summary.offset = checkpoint.identity, checkpoint.offset
         if unchanged(view, checkpoint):
             summary.unchanged = True
-            hinted = replace(checkpoint, path=str(view.path), size=view.size, device=view.device, inode=view.inode,
-                             birth=view.birth)
+            hinted = replace(checkpoint, path=str(view.path), size=view.size, device=view.device, inode=view.inode)
             if hinted != checkpoint:  # renamed or moved: keep the hints current (a save costs two fsyncs)
                 self.checkpoints.save(hinted)
             self._delete_superseded(checkpoint)

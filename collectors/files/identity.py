@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from govsoc.collectors.files.birth import birth_of
 from govsoc.collectors.files.folder import Denied, acl_of, forbidden, who
 from govsoc.core.errors import Location, ParseError
 from govsoc.core.regular_file import file_type
@@ -57,9 +56,6 @@ class FileView:
     mtime: float
     #: The inode's change time: set by every write, rename and utime, never back (R11i-6).
     ctime: float = 0.0
-    #: When the file was created (ns; files.birth, 0: unknown): tells it from a deleted file whose
-    #: inode the file system gave it (R11aa-1).
-    birth: int = 0
 
     def prefix_fingerprint(self, length: int) -> str | None:
         """The fingerprint of the first ``length`` content bytes, or None when shorter."""
@@ -209,9 +205,8 @@ def look(path: Path) -> FileView:
         except (OSError, EOFError, zlib.error) as e:  # zlib.error: gzip magic, damaged deflate data
             raise ParseError(f"cannot read: {e}", location=Location(path=str(path))) from e
         size: int | None = _gzip_size(_raw_fd(stream), st.st_size) if compressed else st.st_size
-        birth = birth_of(_raw_fd(stream))
     return FileView(path=path, head=head, size=size, compressed=compressed, device=st.st_dev,
-                    inode=st.st_ino, mtime=st.st_mtime, ctime=st.st_ctime, birth=birth)
+                    inode=st.st_ino, mtime=st.st_mtime, ctime=st.st_ctime)
 
 
 def _raw_fd(stream: BinaryIO) -> int:

@@ -12,8 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from govsoc.collectors.base import GrowingSource, RawRecord, record_digest
-from govsoc.collectors.checkpoint_file import lived
-from govsoc.collectors.checkpoints import RECORD_FILE, Checkpoint, CheckpointStore, Partial
+from govsoc.collectors.checkpoints import RECORD_FILE, Checkpoint, CheckpointStore, Partial, lived
 from govsoc.collectors.files.identity import FileView, fingerprint, read_tail_digest
 from govsoc.collectors.files.lines import ReadStats
 from govsoc.collectors.summary import Delivery, IngestSummary
@@ -163,7 +162,7 @@ class FileTracker:
             tail = fingerprint(read) if read is not None else (
                 None if self.fd is None else read_tail_digest(self.fd, checkpoint.offset))
         return lived(replace(checkpoint, path=str(view.path), size=view.size, device=view.device, inode=view.inode,
-                             birth=view.birth, tail=tail), view)
+                             tail=tail), view)
 
     def finish(self) -> None:
         """At the end of the file: past trailing blank lines, and the reader's counters."""
