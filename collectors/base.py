@@ -83,9 +83,6 @@ class RawRecord:
     identity: str | None = None
     end: int | None = None
     flags: tuple[str, ...] = ()
-    #: The charset its source decided for a non-ASCII record (collectors.charset: ``utf-8`` or
-    #: ``gb18030``, judged with the evidence of the file's other lines); None: decided here alone.
-    charset: str | None = None
 
     @property
     def file_path(self) -> str | None:
@@ -109,13 +106,7 @@ class RawRecord:
 
     def text(self) -> str:
         """The record decoded: UTF-8, else GB18030 (a superset of GBK), decided per record,
-        since Chinese network devices often log in GBK; GB18030 first when the source decided so
-        (:attr:`charset`: a short GBK line is often valid UTF-8 too)."""
-        if self.charset == "gb18030":
-            try:
-                return self.data.decode("gb18030")
-            except UnicodeDecodeError:
-                pass
+        since Chinese network devices often log in GBK."""
         try:
             return self.data.decode("utf-8")
         except UnicodeDecodeError:

@@ -49,7 +49,6 @@ from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.copies import Copies
 from govsoc.collectors.detect import detect_parser, record_format
 from govsoc.collectors.files.binary import BINARY_RULE
-from govsoc.collectors.files.charsets import FileCharsets
 from govsoc.collectors.files.held import HeldFiles
 from govsoc.collectors.files.identity import RENAMED_OVER, FileView, look, open_content, same_file
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
@@ -101,8 +100,6 @@ class IngestOptions:
     #: Whether a symbolic link found by a glob or a folder walk is read (collectors.follow.admit;
     #: a link named itself always is, a link where a regular file was read never is).
     symlinks: bool = False
-    #: The files' charset (collectors.charset.CHARSETS): ``auto`` judges each file by its lines.
-    charset: str = "auto"
 
 
 class Pipeline:
@@ -122,7 +119,6 @@ class Pipeline:
         #: Copies of a log still at its path (logrotate copy, copytruncate), not read themselves.
         self.copies = Copies(self.checkpoints)
         #: What was seen at each log path (collectors.files.paths): its first look, links refused.
-        self.charsets = FileCharsets(Path(data_dir) / "state" / "charsets")
         self.paths = PathRecords(Path(data_dir) / "state" / "paths", notice=lambda message: self.notice(message))
         #: Notices about paths said in this process (said once, not at every poll).
         self.said: set[str] = set()
@@ -358,16 +354,13 @@ class Pipeline:
     def _finish(self, event: Event, record: RawRecord, index: int, host: str | None = None) -> Event:
         lossless = "event.original" not in event.fields or _decodes_without_loss(record.data)
         lossless = lossless and "garbled" not in record.flags  # its exact bytes kept beside the escaped text
-        if (not record.flags and lossless and self.inventory is None and not self.enrichers and not host
-                and record.charset is None):
+        if not record.flags and lossless and self.inventory is None and not self.enrichers and not host:
             # nothing to add
             return Event(id=record.event_id(index), timestamp=event.timestamp, dataset=event.dataset,
                          fields=event.fields)
         fields: dict[str, Any] = dict(event.fields)
         if host and not fields.get("host.name"):
             fields["host.name"] = host  # before the inventory reads it
-        if record.charset is not None:
-            fields["govsoc.charset"] = record.charset  # the decision (collectors.charset), shown
         if record.flags:
             present = fields.get("govsoc.flags") or []
             fields["govsoc.flags"] = [*present, *(f for f in record.flags if f not in present)]
@@ -605,16 +598,13 @@ class Pipeline:
             tracker = FileTracker(self.checkpoints, view, checkpoint, stats, summary, self.progress,
                                   fd=None if view.compressed else stream.fileno(),
                                   lookup=self._lookup())
-            judge = self.charsets.judge(checkpoint.identity, options.charset)
             records = read_lines(stream, origin=f"file://{view.path}", identity=checkpoint.identity,
                                  start=checkpoint.offset, first_line=checkpoint.line, padding=checkpoint.padding,
                                  max_bytes=options.max_record_bytes, final=options.final, stats=stats,
-                                 reads=parser_reads(parser_id, context, f"file://{view.path}"),
-                                 charset=judge)
+                                 reads=parser_reads(parser_id, context, f"file://{view.path}"))
             self.run(_Filtered(tracker.skip_known_partial(records)), parser, context, summary,
                      batch_size=options.batch_size, acknowledged=tracker.acknowledged, delivering=tracker.delivering)
             tracker.finish()
-            self.charsets.keep(checkpoint.identity, judge)
         summary.truncated, summary.nul_bytes_skipped, summary.waiting = (stats.truncated, stats.nul_bytes_skipped,
                                                                          stats.waiting)
         summary.read_error = stats.error

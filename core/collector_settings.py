@@ -37,8 +37,6 @@ class SourceSettings(_Model):
     #: The machine these files are written on, for records that do not name it (an nginx access
     #: log): host.name, which the inventory's systems' ``hosts`` attribute to a system and zone.
     host: str | None = None
-    #: The files' character set (collectors.charset): auto judges each file by its lines.
-    charset: Literal["auto", "utf-8", "gbk", "gb18030"] = "auto"
 
     @field_validator("timezone")
     @classmethod
@@ -122,7 +120,7 @@ class SenderSettings(_Model):
     match: list[str] = Field(min_length=1)
     timezone: str | None = None
     parser: str | None = None
-    charset: Literal["auto", "utf-8", "gbk", "gb18030"] | None = None
+    charset: Literal["auto", "utf-8", "gbk"] | None = None
     vendor: str | None = Field(default=None, min_length=1, max_length=64)
 
     _zone = field_validator("timezone")(_optional_zone)
@@ -145,7 +143,7 @@ class ReceiverSettings(_Model):
     transport: Literal["udp", "tcp", "tls"]
     listen: str
     parser: str = "auto"
-    charset: Literal["auto", "utf-8", "gbk", "gb18030"] = "auto"
+    charset: Literal["auto", "utf-8", "gbk"] = "auto"
     timezone: str | None = None
     max_message_bytes: int = Field(default=64 * 1024, ge=480, le=16 << 20)
     allow: list[str] = []

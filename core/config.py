@@ -20,7 +20,7 @@ A file looks like this (every key is optional)::
       sources:                       # what `govsoc ingest` reads without arguments
         - paths: [/var/log/auth.log*]
           parser: linux.auth
-          timezone: Asia/Shanghai    # per-source overrides: timezone, year, charset (auto | utf-8 | gbk)
+          timezone: Asia/Shanghai    # per-source overrides: timezone, year
       receivers:                     # what `govsoc listen` serves without arguments
         - name: devices-udp
           transport: udp             # udp | tcp | tls (RFC 5426 / RFC 6587 / RFC 5425)
@@ -29,7 +29,7 @@ A file looks like this (every key is optional)::
           senders:                   # per-sender overrides, most specific CIDR first
             - match: [10.1.0.0/16]
               timezone: UTC          # Huawei devices log in UTC by default
-              charset: gbk           # auto (judged per sender, collectors.charset) | utf-8 | gbk
+              charset: gbk           # auto (UTF-8, else GB18030) | utf-8 | gbk
       netflow: [0.0.0.0:2055]        # NetFlow v5/v9, IPFIX (Huawei/H3C NetStream) listeners
       netflow_tcp_max_connections: 64  # IPFIX over TCP: connections at once; inside a message at
       netflow_tcp_partial_seconds: 60  # most 60 s, silent at most 600 s, else closed (an error

@@ -91,8 +91,8 @@ def run_line(counters: ReceiverCounters) -> str:
               "every sender).")
 @click.option("--parser", "-p", default="auto", show_default=True,
               help="Parser id for every message, or auto (found per message).")
-@click.option("--charset", type=click.Choice(["auto", "utf-8", "gbk", "gb18030"]), default="auto", show_default=True,
-              help="auto: decided per message with the evidence of the sender's recent ones (collectors.charset).")
+@click.option("--charset", type=click.Choice(["auto", "utf-8", "gbk"]), default="auto", show_default=True,
+              help="auto: UTF-8, else GB18030, decided per message.")
 @click.option("--timezone", "tz", help="IANA zone of times without one (default: collectors.timezone).")
 @click.option("--max-message-size", "max_message_bytes", type=click.IntRange(480, 16 << 20),
               help="Longer messages are truncated and flagged [default: 65536].")

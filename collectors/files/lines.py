@@ -49,7 +49,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from govsoc.collectors.base import FILE_ORIGIN, RawRecord
-from govsoc.collectors.charset import CharsetJudge
 from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYTES, line_kind, wide_text
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
 from govsoc.collectors.files.padding import NON_NUL, BlockGrid, LineBuffer, run_before, still_nul
@@ -158,16 +157,13 @@ class _Group:
 def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, start: int = 0,
                first_line: int = 0, max_bytes: int = DEFAULT_MAX_RECORD_BYTES, final: bool = True,
                stats: ReadStats | None = None, chunk_size: int = _CHUNK, padding: int = 0,
-               group_bytes: int = GROUP_BYTES, reads: Callable[[bytes], bool] | None = None,
-               charset: CharsetJudge | None = None) -> Iterator[RawRecord]:
+               group_bytes: int = GROUP_BYTES, reads: Callable[[bytes], bool] | None = None) -> Iterator[RawRecord]:
     """The records of ``stream`` from content position ``start`` (line ``first_line`` + 1);
     ``padding`` NUL bytes after ``start`` were read before: reading starts after them, unless
     they were written over since. A group of non-text lines ends at the first line end
     ``group_bytes`` after its start at the latest (tests make it small). A line with control
     bytes that ``reads`` (the file's parser: collectors.files.readable) is a line of its own,
-    never garbage (R11l-1). ``charset`` decides each non-ASCII line's charset with the evidence of
-    the file's lines before it, kept across runs (R11v-2: a short GBK line is often valid UTF-8;
-    the file's lines that are not tell the file is GBK)."""
+    never garbage (R11l-1)."""
     stats = stats if stats is not None else ReadStats()
     fd = _plain_fd(stream)
     if padding and fd is not None and not still_nul(fd, start, padding):
@@ -193,11 +189,8 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
         if not data.strip():
             stats.blank_lines += 1
             return None
-        decided = None
-        if charset is not None and not data.isascii():  # an open line's evidence is taken once it ends
-            decided = charset.decide(data, evidence="partial" not in flags, end=end).charset
         return RawRecord(data=data, origin=origin, offset=offset, line=line_number or number, identity=identity,
-                         end=end, flags=flags, charset=decided)
+                         end=end, flags=flags)
 
     def flush(group: _Group, flags: tuple[str, ...] = ("garbled",)) -> RawRecord | None:
         stats.garbled += 1

@@ -2,8 +2,7 @@
 
 One thread takes messages from the hand-off queue in batches, and for each message:
 
-1. decides its charset (collectors.charset; the sender's setting, else the receiver's, and with
-   ``auto`` the evidence of the sender's recent messages);
+1. decides its charset (collectors.syslog.charset; the sender's setting, else the receiver's);
 2. gives it a RawRecord whose ``identity`` is the receiver's run (receiver name and a random run
    id) and whose ``offset`` is its receive sequence number, so its event id (RawRecord.event_id:
    identity, sequence, digest of the bytes, index) is unique and fixed from then on;
@@ -49,10 +48,10 @@ from govsoc.collectors.pipeline import Pipeline, failure_event
 from govsoc.collectors.receivers.backlog import Unparsed
 from govsoc.collectors.receivers.counters import OUTCOMES, ReceiverCounters
 from govsoc.collectors.receivers.handoff import Handoff, Message
-from govsoc.collectors.receivers.senders import SenderRules, sender_name
+from govsoc.collectors.receivers.senders import SenderRules
 from govsoc.collectors.spool import Spool
 from govsoc.collectors.summary import IngestSummary
-from govsoc.collectors.syslog.charset import CharsetJudge
+from govsoc.collectors.syslog.charset import decode_message
 from govsoc.core.errors import ParseError, StoreError
 from govsoc.core.event import Event
 from govsoc.core.sink import WriteReceipt
@@ -63,8 +62,6 @@ STORED, SPOOLED, STORE_REJECTED, DROPPED = (OUTCOMES.index(name) for name in
                                             ("stored", "spooled", "store_rejected", "dropped"))
 #: The parser of a message no recogniser takes (its parse failure keeps it as pipeline_error).
 FALLBACK_PARSER = "linux.auth"
-#: Senders whose charset evidence a receiver keeps (more: forgotten, judged afresh).
-_JUDGES = 4096
 
 
 @dataclass(slots=True)
@@ -79,21 +76,6 @@ class ReceiverState:
     sequence: int = 0
     identity: str = ""
     summary: IngestSummary = field(default_factory=lambda: IngestSummary(source=""))
-    #: Per sender (its address, not its port: a UDP sender's changes per socket; and the HOSTNAME
-    #: its header names), the charset evidence of its messages (collectors.charset).
-    judges: dict[str, CharsetJudge] = field(default_factory=dict)
-
-    def judge(self, host: str, setting: str, name: str = "") -> CharsetJudge:
-        """The charset judge of the sender at ``host`` naming itself ``name`` (a new one when its
-        setting changed)."""
-        key = f"{host} {name}"
-        found = self.judges.get(key)
-        if found is None or found.setting != ("gb18030" if setting == "gbk" else setting):
-            if len(self.judges) >= _JUDGES:
-                self.judges.clear()
-            # several GBK messages, never one or two stray or spoofed datagrams (R11x-2, R11y-4)
-            found = self.judges[key] = CharsetJudge(setting, least=3)
-        return found
 
     def __post_init__(self) -> None:
         self.identity = f"syslog-{self.transport}:{self.name}:{self.run_id}"
@@ -241,7 +223,7 @@ class DeliveryWorker:
         if self.winding_down.is_set():
             self.parsed_at_stop += 1
         policy = state.rules.policy(host)
-        text, charset, replaced = state.judge(host, policy.charset, sender_name(data)).decide(data)
+        text, charset, replaced = decode_message(data, policy.charset)
         if replaced:
             counters.decode_replaced += 1
         elif charset != "utf-8":

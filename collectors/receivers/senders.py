@@ -13,13 +13,12 @@ without limit).
 from __future__ import annotations
 
 import ipaddress
-import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from govsoc.core.config import ReceiverSettings
 
-__all__ = ["SenderPolicy", "SenderRules", "plain_host", "sender_address", "sender_name"]
+__all__ = ["SenderPolicy", "SenderRules", "plain_host", "sender_address"]
 
 _CACHE_LIMIT = 65536
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -42,18 +41,6 @@ def plain_host(host: str) -> str:
     """``host`` as events show it: an IPv4 sender of a dual-stack listener (``::ffff:a.b.c.d``)
     as its IPv4 address."""
     return host[7:] if host.startswith("::ffff:") and "." in host else host
-
-
-#: The HOSTNAME of an RFC 5424 header, or of an RFC 3164 one (after its timestamp, ISO or BSD).
-_HOSTNAME = re.compile(rb"<\d{1,3}>(?:1 \S+|\d{4}-\d\d-\d\dT\S+|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) ([!-~]{1,255})")
-
-
-def sender_name(data: bytes) -> str:
-    """The HOSTNAME a syslog message's header names ("" when it has none): with the address, the
-    sender whose messages are charset evidence for each other (collectors.charset), so another
-    host behind a relay, or a spoofed packet naming another host, is not."""
-    found = _HOSTNAME.match(data)
-    return found.group(1).decode("ascii") if found else ""
 
 
 def sender_address(host: str) -> Address | None:

@@ -1,8 +1,47 @@
-"""The character set of one syslog message: collectors.charset (shared with log files), which
-decides per message with the evidence of the sender's other messages (CharsetJudge)."""
+"""The character set of one syslog message, decided per message (shared/reference/log-formats.md
+section 2; RFC 5424 section 6.4).
+
+Chinese network devices send GBK (code page 936) bodies, newer firmware often UTF-8, and one
+receiver hears both. Headers are ASCII either way. Per message:
+
+| charset setting | tried in order                                                          |
+|-----------------|-------------------------------------------------------------------------|
+| ``auto``        | strict UTF-8, then strict GB18030 (a superset of GBK and GB2312)        |
+| ``utf-8``       | strict UTF-8, then strict GB18030                                       |
+| ``gbk``         | strict GB18030, then strict UTF-8 (short GBK bodies are often valid     |
+|                 | UTF-8 too: a sender known to use GBK is read as GBK). A UTF-8 BOM in    |
+|                 | the message (RFC 5424's marker of a UTF-8 MSG) still means UTF-8.       |
+
+When neither decodes, the text is GB18030 with replacement characters (never Latin-1, which
+turns GBK into mojibake); the pipeline then keeps the exact bytes in
+``govsoc.original_base64``. The charset used goes to ``govsoc.charset``.
+"""
 
 from __future__ import annotations
 
-from govsoc.collectors.charset import CHARSETS, CharsetJudge, Decoded, decode_message
+from typing import NamedTuple
 
-__all__ = ["CHARSETS", "CharsetJudge", "Decoded", "decode_message"]
+__all__ = ["CHARSETS", "Decoded", "decode_message"]
+
+#: The settings a receiver or sender accepts.
+CHARSETS = ("auto", "utf-8", "gbk")
+_BOM = b"\xef\xbb\xbf"
+
+
+class Decoded(NamedTuple):
+    """A message's text, the codec that gave it, and whether bytes had to be replaced."""
+
+    text: str
+    charset: str
+    replaced: bool
+
+
+def decode_message(data: bytes, charset: str = "auto") -> Decoded:
+    """``data`` decoded as the module docstring says."""
+    order = ("gb18030", "utf-8") if charset == "gbk" and _BOM not in data else ("utf-8", "gb18030")
+    for codec in order:
+        try:
+            return Decoded(data.decode(codec), codec, False)
+        except UnicodeDecodeError:
+            continue
+    return Decoded(data.decode("gb18030", errors="replace"), "gb18030", True)
