@@ -173,8 +173,12 @@ class GbkRecord(RawRecord):
     charset: ClassVar[str] = "gbk"
 
     def text(self) -> str:
-        """The record decoded GB18030 first (see the class docstring)."""
-        return decode_message(self.data, "gbk").text
+        """The record decoded GB18030 first (see the class docstring); ASCII alone is the same
+        text in either codec, without decode_message's cost (1.5 us a line: findings F11p)."""
+        data = self.data
+        if data.isascii():
+            return data.decode("ascii")
+        return decode_message(data, "gbk").text
 
 
 #: A source's charset setting -> the record type its lines are read as.

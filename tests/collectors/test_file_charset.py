@@ -149,6 +149,20 @@ def test_record_types_keep_the_raw_record_contract() -> None:
         record.__dict__  # noqa: B018 - slotted, as RawRecord
 
 
+@pytest.mark.parametrize("data", [
+    b"plain ASCII line",  # GbkRecord's ASCII shortcut: the same text in either codec
+    "魏巍".encode("gbk"),  # valid in both: GB18030 first
+    "\ufeff王芳".encode("utf-8"),  # a UTF-8 BOM: UTF-8
+    "张伟强 ".encode(),  # not GB18030: UTF-8
+    b"\x80\xff",  # neither: GB18030 with replacements
+])
+def test_gbk_text_is_decode_message(data: bytes) -> None:
+    from govsoc.collectors.base import GbkRecord
+    from govsoc.collectors.syslog.charset import decode_message
+
+    assert GbkRecord(data=data, origin="file:///x", offset=0).text() == decode_message(data, "gbk").text
+
+
 def test_detection_reads_the_first_lines_in_the_setting(tmp_path: Path, sqlite_store: SqliteStore) -> None:
     # Formats' heads are ASCII in practice (no realistic line found whose format changes): this
     # is the setting's way to detect_parser. [\w:]+ matches 谭咏 but not its UTF-8 reading "̷ӽ"
