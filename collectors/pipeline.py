@@ -108,6 +108,10 @@ class IngestOptions:
     #: to the lines read from then on, and no line is read or stored again.
     charset: str = "auto"
 
+    def __post_init__(self) -> None:
+        if self.charset not in RECORD_TYPES:  # else a KeyError at the first line file (the API's callers)
+            raise ConfigError(f"unknown charset {self.charset!r}: use one of {', '.join(RECORD_TYPES)}")
+
 
 class Pipeline:
     """Runs sources into a store through the spool, keeping checkpoints in ``data_dir``."""

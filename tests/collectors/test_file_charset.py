@@ -14,6 +14,7 @@ from govsoc.classification.tagging import ClassificationTagger
 from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.collectors.base import RawRecord
 from govsoc.collectors.detect import detect_parser
+from govsoc.core.errors import ConfigError
 from govsoc.core.event import Event
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
@@ -176,3 +177,8 @@ def test_detection_reads_the_first_lines_in_the_setting(tmp_path: Path, sqlite_s
     summary = pipeline.ingest_file(log, IngestOptions(parser=None, charset="gbk"))
     assert summary.parse_failures == 0
     assert {e.dataset for e in sqlite_store.search(Query())} == {"apache.error"}
+
+
+def test_an_unknown_charset_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigError, match="unknown charset 'cp936': use one of auto, utf-8, gbk"):
+        IngestOptions(charset="cp936")
