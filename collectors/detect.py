@@ -24,6 +24,7 @@ from govsoc.collectors.base import SUFFIX_PARSERS, ParseContext
 from govsoc.collectors.devices.infocenter import MARKER as _INFOCENTER
 from govsoc.collectors.files.binary import sniff_binary
 from govsoc.collectors.files.identity import FileView, open_content
+from govsoc.collectors.syslog.charset import decode_message
 from govsoc.collectors.syslog.header import SyslogHeaderParser
 from govsoc.collectors.web.access import LINE as _ACCESS_LINE
 from govsoc.core.errors import GovsocError
@@ -180,8 +181,9 @@ MAGIC_PARSERS: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def detect_parser(path: Path, fallback: str = "linux.auth") -> str:
-    """The parser id for ``path``: by suffix, by magic bytes, else by its first lines."""
+def detect_parser(path: Path, fallback: str = "linux.auth", charset: str = "auto") -> str:
+    """The parser id for ``path``: by suffix, by magic bytes, else by its first lines, read as
+    the source's ``charset`` setting says (collectors.syslog.charset)."""
     by_suffix = SUFFIX_PARSERS.get(Path(path).suffix.lower())
     if by_suffix is not None:
         return by_suffix
@@ -191,7 +193,7 @@ def detect_parser(path: Path, fallback: str = "linux.auth") -> str:
             return parser
     if not head or sniff_binary(head) is not None:
         return fallback
-    found = detect_lines([_decoded(line) for line in head.splitlines()], fallback)
+    found = detect_lines([decode_message(line, charset).text for line in head.splitlines()], fallback)
     path_text = str(path).lower()
     return next((hinted for (chosen, word), hinted in PATH_HINTS.items() if chosen == found and word in path_text),
                 found)
@@ -221,14 +223,6 @@ def detect_lines(lines: list[str], fallback: str = "linux.auth") -> str:
         if len(chosen) > 1:
             return "syslog.mixed"
     return best
-
-
-def _decoded(line: bytes) -> str:
-    """A line as RawRecord.text decodes it: UTF-8, else GB18030 (Chinese devices' GBK)."""
-    try:
-        return line.decode("utf-8")
-    except UnicodeDecodeError:
-        return line.decode("gb18030", errors="replace")
 
 
 def _head(path: Path) -> bytes:

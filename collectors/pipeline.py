@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from govsoc.collectors.ahead import Ahead
 from govsoc.collectors.base import (
+    RECORD_TYPES,
     FlushingParser,
     GrowingSource,
     LiveSource,
@@ -100,6 +101,16 @@ class IngestOptions:
     #: Whether a symbolic link found by a glob or a folder walk is read (collectors.follow.admit;
     #: a link named itself always is, a link where a regular file was read never is).
     symlinks: bool = False
+    #: How the file's lines are decoded (collectors.syslog.charset: auto, utf-8, gbk), in every
+    #: use of a line's text: its parse, failure event, event.original, the classification that
+    #: masks it, the detection of the file's format. Not kept in the checkpoint: it does not
+    #: change which bytes are a record or their ids, so a setting changed between runs applies
+    #: to the lines read from then on, and no line is read or stored again.
+    charset: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.charset not in RECORD_TYPES:  # else a KeyError at the first line file (the API's callers)
+            raise ConfigError(f"unknown charset {self.charset!r}: use one of {', '.join(RECORD_TYPES)}")
 
 
 class Pipeline:
@@ -354,13 +365,16 @@ class Pipeline:
     def _finish(self, event: Event, record: RawRecord, index: int, host: str | None = None) -> Event:
         lossless = "event.original" not in event.fields or _decodes_without_loss(record.data)
         lossless = lossless and "garbled" not in record.flags  # its exact bytes kept beside the escaped text
-        if not record.flags and lossless and self.inventory is None and not self.enrichers and not host:
+        if not record.flags and lossless and self.inventory is None and not self.enrichers and not host \
+                and record.charset == "auto":
             # nothing to add
             return Event(id=record.event_id(index), timestamp=event.timestamp, dataset=event.dataset,
                          fields=event.fields)
         fields: dict[str, Any] = dict(event.fields)
         if host and not fields.get("host.name"):
             fields["host.name"] = host  # before the inventory reads it
+        if record.charset != "auto":  # as receivers say it: the codec that read this line
+            fields["govsoc.charset"] = record.decoded().charset
         if record.flags:
             present = fields.get("govsoc.flags") or []
             fields["govsoc.flags"] = [*present, *(f for f in record.flags if f not in present)]
@@ -514,7 +528,7 @@ class Pipeline:
         """The checkpoint of the line file ``view`` shows, registered now when the file is new;
         or None and what it is, when a new file is binary content; (None, None) for a new file that
         is a copy of a log still at its path (collectors.copies), which is not read."""
-        return registered(self.checkpoints, self.copies, view, options.parser)
+        return registered(self.checkpoints, self.copies, view, options.parser, options.charset)
 
     def _ingest_record_file(self, view: FileView, parser: Parser, source: Source, options: IngestOptions,
                             summary: IngestSummary) -> IngestSummary:
@@ -587,7 +601,7 @@ class Pipeline:
             summary.unchanged = True
             return
         # Without a parser named, a file keeps the one chosen when it was first read.
-        parser_id = options.parser or checkpoint.parser or detect_parser(view.path)
+        parser_id = options.parser or checkpoint.parser or detect_parser(view.path, charset=options.charset)
         parser = parsers.get(parser_id)()
         context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year, host=options.host,
                                reference=datetime.fromtimestamp(view.mtime, tz=UTC))
@@ -601,7 +615,8 @@ class Pipeline:
             records = read_lines(stream, origin=f"file://{view.path}", identity=checkpoint.identity,
                                  start=checkpoint.offset, first_line=checkpoint.line, padding=checkpoint.padding,
                                  max_bytes=options.max_record_bytes, final=options.final, stats=stats,
-                                 reads=parser_reads(parser_id, context, f"file://{view.path}"))
+                                 reads=parser_reads(parser_id, context, f"file://{view.path}", options.charset),
+                                 record_type=RECORD_TYPES[options.charset])
             self.run(_Filtered(tracker.skip_known_partial(records)), parser, context, summary,
                      batch_size=options.batch_size, acknowledged=tracker.acknowledged, delivering=tracker.delivering)
             tracker.finish()
@@ -693,7 +708,9 @@ def _escaped(match: re.Match[str]) -> str:
 
 
 def _decodes_without_loss(data: bytes) -> bool:
-    """Whether RawRecord.text() keeps every byte: UTF-8, else GB18030 without replacements."""
+    """Whether RawRecord.text() keeps every byte: UTF-8, else GB18030 without replacements. The
+    same answer for every charset setting: each tries these two codecs strictly, in some order
+    (collectors.syslog.charset), and replaces bytes only when neither decodes."""
     for encoding in ("utf-8", "gb18030"):
         try:
             data.decode(encoding)

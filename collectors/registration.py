@@ -23,10 +23,11 @@ REGISTRY_LOCK = "registry"
 
 
 def registered(checkpoints: CheckpointStore, copies: Copies, view: FileView,
-               parser: str | None) -> tuple[Checkpoint | None, str | None]:
+               parser: str | None, charset: str = "auto") -> tuple[Checkpoint | None, str | None]:
     """The checkpoint of the line file ``view`` shows, registered now (read with ``parser``, or
-    the one its name suggests) when the file is new; or None and what it is, when a new file is
-    binary content; (None, None) for a new file that is a copy of a log, which is not read."""
+    the one its name or first lines, read in ``charset``, suggest) when the file is new; or None
+    and what it is, when a new file is binary content; (None, None) for a new file that is a copy
+    of a log, which is not read."""
     with checkpoints.lock(REGISTRY_LOCK):
         view = _grown(view)
         checkpoint = checkpoints.match(view)
@@ -37,16 +38,16 @@ def registered(checkpoints: CheckpointStore, copies: Copies, view: FileView,
             # or a stale copy whose bytes a newer rotated file holds with more (R11q-7)
             return None, None
         if checkpoint is not None or not copies.to_compare(view):
-            return _matched(checkpoints, copies, view, parser, checkpoint)
+            return _matched(checkpoints, copies, view, parser, checkpoint, charset)
     with copies.compared(view) as compared, checkpoints.lock(REGISTRY_LOCK):
         if copies.copied(view, compared) is not None:
             return None, None
         # no longer a copy as compared (the log truncated or changed meanwhile): matched again
-        return _matched(checkpoints, copies, view, parser, checkpoints.match(view))
+        return _matched(checkpoints, copies, view, parser, checkpoints.match(view), charset)
 
 
 def _matched(checkpoints: CheckpointStore, copies: Copies, view: FileView, parser: str | None,
-             checkpoint: Checkpoint | None) -> tuple[Checkpoint | None, str | None]:
+             checkpoint: Checkpoint | None, charset: str = "auto") -> tuple[Checkpoint | None, str | None]:
     """registered(), under the registry lock, once ``view`` was matched to ``checkpoint`` (or None)."""
     if checkpoint is not None:
         return checkpoint, None
@@ -57,7 +58,7 @@ def _matched(checkpoints: CheckpointStore, copies: Copies, view: FileView, parse
     # of a text log, which the reader judges (R11i-5).
     if binary and binary_magic(view.head) is not None:
         return None, binary
-    checkpoint = checkpoints.register(view, parser or detect_parser(view.path))
+    checkpoint = checkpoints.register(view, parser or detect_parser(view.path, charset=charset))
     if checkpoint.fingerprint_bytes < FINGERPRINT_BYTES:
         # Registered from a head shorter than a fingerprint: another process looking at the file
         # once it has grown would register it again under another identity, each reading it from

@@ -37,6 +37,10 @@ class SourceSettings(_Model):
     #: The machine these files are written on, for records that do not name it (an nginx access
     #: log): host.name, which the inventory's systems' ``hosts`` attribute to a system and zone.
     host: str | None = None
+    #: How the files' lines are decoded, as a receiver's senders' charset (collectors.syslog.charset):
+    #: auto (UTF-8, else GB18030, per line), utf-8, or gbk (GB18030 first: a short GBK line is often
+    #: valid UTF-8 too, and only this setting reads it right).
+    charset: Literal["auto", "utf-8", "gbk"] = "auto"
 
     @field_validator("timezone")
     @classmethod

@@ -21,6 +21,7 @@ A file looks like this (every key is optional)::
         - paths: [/var/log/auth.log*]
           parser: linux.auth
           timezone: Asia/Shanghai    # per-source overrides: timezone, year
+          charset: auto              # auto (UTF-8, else GB18030, per line) | utf-8 | gbk (GB18030 first)
       receivers:                     # what `govsoc listen` serves without arguments
         - name: devices-udp
           transport: udp             # udp | tcp | tls (RFC 5426 / RFC 6587 / RFC 5425)

@@ -21,6 +21,7 @@ from govsoc.cli.terminal import printable
 from govsoc.collectors import IngestOptions, IngestSummary, Pipeline, parsers, path_text
 from govsoc.collectors.files.discover import configured_folder, expand, folder_link, named_paths
 from govsoc.collectors.follow import Follower, read_path
+from govsoc.collectors.syslog.charset import CHARSETS
 from govsoc.core.config import Config
 from govsoc.core.enrichment import Enricher
 from govsoc.core.errors import ConfigError, ParseError
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 
 
 def options_for(config: Config, path: Path, *, parser: str | None, timezone: str | None, year: int | None,
-                max_record_bytes: int | None, host: str | None = None, symlinks: bool = False) -> IngestOptions:
+                max_record_bytes: int | None, host: str | None = None, symlinks: bool = False,
+                charset: str | None = None) -> IngestOptions:
     """How to read ``path``: command-line options, else the first configured source whose globs
     match it, else the collector defaults (the parser: the one the file was first read with, or
     detected from its suffix, magic bytes or first lines when it is new)."""
@@ -45,7 +47,8 @@ def options_for(config: Config, path: Path, *, parser: str | None, timezone: str
         year=year or (source.year if source and source.year else collectors.year),
         max_record_bytes=max_record_bytes or collectors.max_record_bytes,
         host=host or (source.host if source else None),
-        symlinks=symlinks or collectors.symlinks)
+        symlinks=symlinks or collectors.symlinks,
+        charset=charset or (source.charset if source else "auto"))
 
 
 def make_pipeline(app: AppContext, notice: Callable[[str], None] | None = None, *,
@@ -111,7 +114,7 @@ class IngestRun:
 
 def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = None, *, timezone: str | None = None,
                year: int | None = None, max_record_bytes: int | None = None, host: str | None = None,
-               symlinks: bool = False) -> IngestRun:
+               symlinks: bool = False, charset: str | None = None) -> IngestRun:
     """Ingest files once, each from its checkpoint, with a progress bar; one summary per file."""
     if parser:
         parsers.get(parser)  # an unknown parser is a usage error before any file is read
@@ -132,7 +135,7 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
                 run.not_read.append(path_text(str(path)))  # named, not skipped silently (R11j-4)
                 continue
             options = options_for(app.config, path, parser=parser, timezone=timezone, year=year,
-                                  max_record_bytes=max_record_bytes, host=host, symlinks=symlinks)
+                                  max_record_bytes=max_record_bytes, host=host, symlinks=symlinks, charset=charset)
             try:
                 task_for(path)
                 run.summaries.extend(read_path(pipeline, path, options, named=path in named,
@@ -218,12 +221,15 @@ def closing_line(summaries: list[IngestSummary], rejects_dir: Path, *, drained: 
 @click.option("--symlinks", is_flag=True, help="Also read symbolic links that a glob or a folder matches "
               "(collectors.symlinks; Kubernetes' /var/log/containers/*.log are links). Default: a link is read only "
               "when named itself; never where a regular file was read before (a link put in a log's place).")
+@click.option("--charset", type=click.Choice(CHARSETS), help="How every file read decodes its lines: auto (UTF-8, "
+              "else GB18030, per line), utf-8, or gbk (GB18030 first: a short GBK line is often valid UTF-8 too). "
+              "Default: a configured source's charset, else auto.")
 @click.option("--list-parsers", is_flag=True, is_eager=True, expose_value=False,
               callback=lambda ctx, _p, v: _list_parsers(ctx) if v else None, help="List parser ids and exit.")
 @click.pass_obj
 def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: int | None, tz: str | None,
            max_record_bytes: int | None, follow: bool, interval: float, stop_after: float | None,
-           host: str | None, symlinks: bool) -> None:
+           host: str | None, symlinks: bool, charset: str | None) -> None:
     """Read log files, normalise them to ECS events and store them.
 
     Each file resumes where the last run stopped (an unchanged file costs nothing; a rotated or
@@ -233,10 +239,10 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
     if tz:
         _check_zone(tz)
     if follow:
-        _follow(app, paths, parser, year, tz, max_record_bytes, interval, stop_after, host, symlinks)
+        _follow(app, paths, parser, year, tz, max_record_bytes, interval, stop_after, host, symlinks, charset)
         return
     run = run_ingest(app, paths, parser, timezone=tz, year=year, max_record_bytes=max_record_bytes, host=host,
-                     symlinks=symlinks)
+                     symlinks=symlinks, charset=charset)
     noted: set[str] = set()
     for summary in run.summaries:
         # a file's note (a copy of a log, empty) once a run: a glob's match is looked at again as
@@ -264,13 +270,13 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
 
 def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: int | None, tz: str | None,
             max_record_bytes: int | None, interval: float, stop_after: float | None, host: str | None,
-            symlinks: bool) -> None:
+            symlinks: bool, charset: str | None = None) -> None:
     if parser:
         parsers.get(parser)
     pipeline = make_pipeline(app)
     follower = Follower(pipeline, paths or _configured(app.config), lambda p: options_for(
         app.config, p, parser=parser, timezone=tz, year=year, max_record_bytes=max_record_bytes, host=host,
-        symlinks=symlinks), interval, links=symlinks or app.config.collectors.symlinks)
+        symlinks=symlinks, charset=charset), interval, links=symlinks or app.config.collectors.symlinks)
     seen: list[IngestSummary] = []
     waiting: dict[str, tuple[str | None, int]] = {}
 

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from govsoc.collectors.base import FILE_ORIGIN, RawRecord
+from govsoc.collectors.base import FILE_ORIGIN, RECORD_TYPES, RawRecord
 from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYTES, line_kind, wide_text
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
 from govsoc.collectors.files.padding import NON_NUL, BlockGrid, LineBuffer, run_before, still_nul
@@ -157,8 +157,10 @@ class _Group:
 def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, start: int = 0,
                first_line: int = 0, max_bytes: int = DEFAULT_MAX_RECORD_BYTES, final: bool = True,
                stats: ReadStats | None = None, chunk_size: int = _CHUNK, padding: int = 0,
-               group_bytes: int = GROUP_BYTES, reads: Callable[[bytes], bool] | None = None) -> Iterator[RawRecord]:
-    """The records of ``stream`` from content position ``start`` (line ``first_line`` + 1);
+               group_bytes: int = GROUP_BYTES, reads: Callable[[bytes], bool] | None = None,
+               record_type: type[RawRecord] = RawRecord) -> Iterator[RawRecord]:
+    """The records of ``stream`` from content position ``start`` (line ``first_line`` + 1),
+    each a ``record_type`` (collectors.base.RECORD_TYPES: the source's charset setting);
     ``padding`` NUL bytes after ``start`` were read before: reading starts after them, unless
     they were written over since. A group of non-text lines ends at the first line end
     ``group_bytes`` after its start at the latest (tests make it small). A line with control
@@ -189,8 +191,8 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
         if not data.strip():
             stats.blank_lines += 1
             return None
-        return RawRecord(data=data, origin=origin, offset=offset, line=line_number or number, identity=identity,
-                         end=end, flags=flags)
+        return record_type(data=data, origin=origin, offset=offset, line=line_number or number, identity=identity,
+                           end=end, flags=flags)
 
     def flush(group: _Group, flags: tuple[str, ...] = ("garbled",)) -> RawRecord | None:
         stats.garbled += 1
@@ -427,13 +429,14 @@ class LineFileSource:
     """A whole file as a Source of line records (one-shot, from the start), origin
     ``file://<absolute path>``; the pipeline reads files from their checkpoints instead."""
 
-    def __init__(self, path: Path, *, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> None:
+    def __init__(self, path: Path, *, max_bytes: int = DEFAULT_MAX_RECORD_BYTES, charset: str = "auto") -> None:
         self.path = Path(path)
         self.max_bytes = max_bytes
+        self.record_type = RECORD_TYPES[charset]
         self.stats = ReadStats()
 
     def records(self) -> Iterator[RawRecord]:
         """Each line without its terminator."""
         with open_content(self.path) as stream:
             yield from read_lines(stream, origin=FILE_ORIGIN + str(self.path.resolve()), max_bytes=self.max_bytes,
-                                  stats=self.stats)
+                                  stats=self.stats, record_type=self.record_type)

@@ -17,15 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from govsoc.collectors.base import ParseContext, RawRecord, parsers
+from govsoc.collectors.base import RECORD_TYPES, ParseContext, parsers
 
 
-def parser_reads(parser_id: str, context: ParseContext, origin: str) -> Callable[[bytes], bool]:
-    """A test of one line's bytes: whether parser ``parser_id`` reads them without refusing."""
+def parser_reads(parser_id: str, context: ParseContext, origin: str,
+                 charset: str = "auto") -> Callable[[bytes], bool]:
+    """A test of one line's bytes: whether parser ``parser_id`` reads them without refusing,
+    decoded as the source's ``charset`` setting says (collectors.base.RECORD_TYPES)."""
     factory = parsers.get(parser_id)
+    record_type = RECORD_TYPES[charset]
 
     def reads(data: bytes) -> bool:
-        record = RawRecord(data=data, origin=origin, offset=0)
+        record = record_type(data=data, origin=origin, offset=0)
         try:
             for _event in factory().parse(record, context):
                 pass
