@@ -53,6 +53,7 @@ from govsoc.collectors.files.held import HeldFiles
 from govsoc.collectors.files.identity import RENAMED_OVER, FileView, look, open_content, same_file
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
 from govsoc.collectors.files.paths import PathRecords
+from govsoc.collectors.files.read_before import ReadBefore
 from govsoc.collectors.files.readable import parser_reads
 from govsoc.collectors.files.tracker import FileTracker, RecordFileTracker, unchanged
 from govsoc.collectors.registration import registered
@@ -601,7 +602,10 @@ class Pipeline:
             records = read_lines(stream, origin=f"file://{view.path}", identity=checkpoint.identity,
                                  start=checkpoint.offset, first_line=checkpoint.line, padding=checkpoint.padding,
                                  max_bytes=options.max_record_bytes, final=options.final, stats=stats,
-                                 reads=parser_reads(parser_id, context, f"file://{view.path}"))
+                                 reads=parser_reads(parser_id, context, f"file://{view.path}"),
+                                 before=ReadBefore(fingerprint=checkpoint.fingerprint, offset=checkpoint.offset,
+                                                   fingerprint_bytes=checkpoint.fingerprint_bytes,
+                                                   tail=checkpoint.tail))
             self.run(_Filtered(tracker.skip_known_partial(records)), parser, context, summary,
                      batch_size=options.batch_size, acknowledged=tracker.acknowledged, delivering=tracker.delivering)
             tracker.finish()
