@@ -44,6 +44,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Final
 
+from govsoc.classification.account_values import whole_accounts
 from govsoc.classification.columns import ColumnClassifier
 from govsoc.classification.coordinate_forms import coordinate_hits
 from govsoc.classification.credentials import credential_hits
@@ -58,7 +59,7 @@ from govsoc.classification.recognizers.identity import ID_SHAPED
 from govsoc.classification.role_names import role_name_hits
 from govsoc.classification.scanner import Scanner
 from govsoc.classification.spans import Spans
-from govsoc.classification.structured_values import account_hit, is_account_key, structured_hits
+from govsoc.classification.structured_values import account_hit, account_members, is_account_key, structured_hits
 from govsoc.classification.tagging import AT_INGEST
 
 __all__ = ["FreeTextMasker", "IDENTIFIERS", "IN_FREE_TEXT", "mask_free_text"]
@@ -186,7 +187,7 @@ class FreeTextMasker:
         take(_unless_taken(_sole_trader_codes(text), taken))
         take(self._beside_identifiers(text, found, taken))
         take(pinyin_name_hits(text, found))
-        return found
+        return whole_accounts(text, found, _account_values(text))
 
     def _id_shaped(self, text: str, taken: Spans) -> list[Match]:
         out = []
@@ -203,12 +204,9 @@ class FreeTextMasker:
             key = m.group(1) or m.group(2)
             start, value = m.start(3), m.group(3)
             if is_account_key(key):
-                # not the next key (ruser= rhost=...), not a numeric id (uid=0, auditd's auid=1000),
-                # not a bracket closing around the pair ((uid=0))
-                account = _BRACKETS.split(value, 1)[0]
-                if text[m.end(3):m.end(3) + 1] not in ("=", ":", "：") and account and not account.isdigit() \
-                        and taken.free(start, start + len(account)):
-                    _keep(out, taken, account_hit(key, account, start))
+                account = _keyed_account(text, m)
+                if account is not None and taken.free(account.start, account.end):
+                    _keep(out, taken, account)
                 continue
             context = dict(self.columns.name_context(key))  # its own: a person key adds to it
             if key.lower() in _PERSON_KEYS and not value.isascii():
@@ -266,6 +264,24 @@ class FreeTextMasker:
                     continue
                 break
         return out
+
+
+def _keyed_account(text: str, m: re.Match[str]) -> Match | None:
+    """The account hit of a ``_KEYED`` match whose key names an account: not the next key (ruser=
+    rhost=...), not a numeric id (uid=0, auditd's auid=1000), not a bracket closing around the pair
+    ((uid=0))."""
+    account = _BRACKETS.split(m.group(3), 1)[0]
+    if text[m.end(3):m.end(3) + 1] in ("=", ":", "：") or not account or account.isdigit():
+        return None
+    return account_hit(m.group(1) or m.group(2), account, m.start(3))
+
+
+def _account_values(text: str) -> list[Match]:
+    """The account hit of every account value in ``text``, found or not: after its key, a WeChat id
+    after its label, a JSON member or XML element (for govsoc.classification.account_values)."""
+    keyed = (_keyed_account(text, m) for m in _KEYED.finditer(text) if is_account_key(m.group(1) or m.group(2)))
+    wechat = (account_hit("微信", m.group("v"), m.start("v")) for m in _WECHAT.finditer(text))
+    return [*(a for a in keyed if a is not None), *wechat, *account_members(text)]
 
 
 def _latin_name(value: str, start: int, key: str) -> Match:

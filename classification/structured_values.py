@@ -26,7 +26,7 @@ from govsoc.classification.pinyin_names import person_name_value
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.spans import Spans
 
-__all__ = ["ACCOUNT_KEYS", "structured_hits", "is_account_key", "account_hit"]
+__all__ = ["ACCOUNT_KEYS", "structured_hits", "is_account_key", "account_hit", "account_members"]
 
 #: Member and element names whose value is an account (lower case, '-' '.' ' ' read as '_').
 ACCOUNT_KEYS: Final = frozenset({"account", "user", "username", "user_name", "userid", "user_id", "login",
@@ -74,6 +74,14 @@ def structured_hits(text: str, taken: list[Match], *, context_of: Callable[[str]
 def is_account_key(key: str) -> bool:
     """True when ``key`` (a member, element or key=value name) names an account (ACCOUNT_KEYS)."""
     return key.lower().replace("-", "_").replace(".", "_").replace(" ", "_") in ACCOUNT_KEYS
+
+
+def account_members(text: str) -> list[Match]:
+    """The account hit of every JSON member and XML element of ``text`` whose name is an account's
+    (ACCOUNT_KEYS) and whose value is not blank, whatever else was found in them."""
+    return [account_hit(m.group("key"), m.group("value"), m.start("value"))
+            for m in (*_MEMBER.finditer(text), *_ELEMENT.finditer(text))
+            if m.group("value").strip() and is_account_key(m.group("key"))]
 
 
 def account_hit(key: str, value: str, start: int) -> Match:
