@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Final
 
@@ -133,6 +133,12 @@ _SOLE_TRADER: Final = re.compile(r"(?:统一社会信用代码|社会信用代�
 #: individual's O may be too) and the people a server banner names (管理员：李四).
 _PERSON_KEYS: Final = frozenset({"cn", "commonname", "o", "ou", "gn", "givenname", "sn", "surname", "pseudonym",
                                  "管理员", "联系人", "值班员", "操作员", "维护人", "运维人员", "责任人"})
+#: Identifiers a label may name though the word they start, glued to letters, looks like a
+#: hexadecimal id (``手机：13812345678abcde``; GluedNumbers.labelled, R15aa-1) …
+_GLUED_KINDS: Final = frozenset({"cn_mobile", "cn_bank_card"})
+#: … and keys that name one in a log's ``key=value`` though no column name would be read so
+#: (``card`` alone: a bank card's number, checked by its issuer prefix and Luhn digit).
+_NUMBER_KEYS: Final[dict[str, frozenset[str]]] = {"card": frozenset({"cn_bank_card"})}
 #: Brackets end an account's value (by (uid=0)).
 _BRACKETS: Final = re.compile(r"[()\[\]{}]")
 #: A value of two Chinese characters or more.
@@ -209,6 +215,9 @@ class FreeTextMasker:
                     _keep(out, taken, account)
                 continue
             context = dict(self.columns.name_context(key))  # its own: a person key adds to it
+            glued = self._glued_after_label(key, value, start, context)
+            if glued is not None and taken.free(glued.start, glued.end):
+                _keep(out, taken, glued)
             if key.lower() in _PERSON_KEYS and not value.isascii():
                 context.setdefault("cn_person_name", "strong")
             if "cn_person_name" in context and value.isascii():
@@ -224,6 +233,13 @@ class FreeTextMasker:
                     and _CHINESE_VALUE.search(value):
                 _keep(out, taken, self._labelled_address(value, start))
         return out
+
+    def _glued_after_label(self, key: str, value: str, start: int, context: Mapping[str, str]) -> Match | None:
+        """A mobile or bank card number glued to letters at the start of ``value`` (at ``start``),
+        after a ``key`` naming it strongly (GluedNumbers.labelled, R15aa-1)."""
+        named = frozenset(k for k, v in context.items() if v == "strong") | _NUMBER_KEYS.get(key.lower(), frozenset())
+        hit = self.glued.labelled(normalize(value), named) if named & _GLUED_KINDS else None
+        return None if hit is None else dataclasses.replace(hit, start=start + hit.start, end=start + hit.end)
 
     def _labelled(self, text: str, taken: Spans) -> list[Match]:
         """Values named by a label they are not set off from (_LABELLED)."""

@@ -48,3 +48,42 @@ def test_an_account_holding_a_number_is_masked_whole(text: str, key: str, value:
 ])
 def test_a_value_one_hit_masks_keeps_that_mask(text: str, shown: str) -> None:
     assert shown in mask_free_text(text)
+
+
+@pytest.mark.parametrize(("text", "label", "number", "rule"), [
+    # R15aa-1: the word 13812345678abcde is 16 hex characters, skipped as a digest; its label says mobile
+    ("手机：13812345678abcde", "手机：", MOBILE, "mobile"),
+    ("手机号=13812345678abcdef 已绑定", "手机号=", MOBILE, "mobile"),
+    ("mobile: 13812345678deadbeef", "mobile: ", MOBILE, "mobile"),
+    # the country code without '+' (16 hex characters) and with it (masked with the number)
+    ("tel=8613812345678abc", "tel=", "86" + MOBILE, "mobile"),
+    ("tel=+8613812345678abc", "tel=", "+86" + MOBILE, "mobile"),
+    # a bank card (issuer 622202, Luhn right) glued in a 22-character hex word; 'card' alone names one
+    ("card=6222021234567890128abc", "card=", CARD, "bank_card"),
+    ("卡号：6222021234567890128abc", "卡号：", CARD, "bank_card"),
+    # full-width digits are digits
+    ("手机：１３８１２３４５６７８abcde", "手机：", "１３８１２３４５６７８", "mobile"),
+    # shaped like a credit code but its check characters are wrong: the label decides
+    ("电话：13110108123A45670J", "电话：", "13110108123", "mobile"),
+])
+def test_a_number_glued_after_its_label_is_masked(text: str, label: str, number: str, rule: str) -> None:
+    digits = "".join(str(int(c)) for c in number if c.isdigit())
+    masked = mask(rule, digits[-11:] if rule == "mobile" else digits)
+    out = mask_free_text(text)
+    assert label + masked + text[text.index(number) + len(number):] == out
+
+
+@pytest.mark.parametrize("text", [
+    # a trace id after a key that names no number: a digest, as before
+    "trace=5f3a13812345678abcd",
+    "trace=13812345678abcde0",
+    "sha=13812345678abcde0123456789abcdef",
+    # the number is not right after the label
+    "手机：abc13812345678abcde",
+    # a real unified social credit code (GB 32100 and GB 11714 checks right) under a phone label
+    "电话：13110108123A45670H",
+    # 'card' names a bank card only: no mobile after it
+    "card=13812345678abcde",
+])
+def test_glued_words_that_are_no_labelled_number_stay(text: str) -> None:
+    assert mask_free_text(text) == text
