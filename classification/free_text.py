@@ -184,7 +184,8 @@ class FreeTextMasker:
         take([h for h in self.scanner.scan(text) if taken.free(h.start, h.end) and not _counted(text, h)])
         take(self._id_shaped(text, taken))
         take([h for h in self.glued.hits(normalize(text), found) if not _counted(text, h)])
-        take(structured_hits(text, found, context_of=self.columns.name_context, keyed=self.keyed))
+        take(structured_hits(text, found, context_of=self.columns.name_context, keyed=self.keyed,
+                             glued=lambda k, v, at: self._glued_after_label(k, v, at, self.columns.name_context(k))))
         take(self._keyed(text, taken))
         take(self._labelled(text, taken))
         take(_unless_taken(coordinate_hits(text, context_of=self.columns.name_context, gps=self.keyed["gps"]),
@@ -193,7 +194,7 @@ class FreeTextMasker:
         take(_unless_taken(_sole_trader_codes(text), taken))
         take(self._beside_identifiers(text, found, taken))
         take(pinyin_name_hits(text, found))
-        return whole_accounts(text, found, _account_values(text))
+        return whole_accounts(text, found, _account_values(text)) if found else found
 
     def _id_shaped(self, text: str, taken: Spans) -> list[Match]:
         out = []

@@ -43,10 +43,12 @@ _ELEMENT: Final = re.compile(r"<(?P<key>[A-Za-z_\u4e00-\u9fff][\w.\-\u4e00-\u9ff
 
 
 def structured_hits(text: str, taken: list[Match], *, context_of: Callable[[str], Iterable[str]],
-                    keyed: Mapping[Any, Recognizer]) -> list[Match]:
+                    keyed: Mapping[Any, Recognizer],
+                    glued: Callable[[str, str, int], Match | None] = lambda *_: None) -> list[Match]:
     """Hits in the string values of ``text``'s JSON members and XML elements, none overlapping
     ``taken``: what ``keyed[kind]`` finds with context for each kind ``context_of(name)`` gives,
-    and the whole value of an account (ACCOUNT_KEYS)."""
+    the whole value of an account (ACCOUNT_KEYS), and what ``glued(name, value, start)`` finds (a
+    number glued to letters after a name naming it, as free_text finds it after a key: R15aa-1)."""
     out: list[Match] = []
     spans = Spans(taken)
     for m in (*_MEMBER.finditer(text), *_ELEMENT.finditer(text)):
@@ -56,6 +58,8 @@ def structured_hits(text: str, taken: list[Match], *, context_of: Callable[[str]
         if is_account_key(key):
             _add(out, spans, account_hit(key, value, start))
             continue
+        if (number := glued(key, value, start)) is not None:
+            _add(out, spans, number)
         kinds = set(context_of(key))
         if "cn_person_name" in kinds and value.isascii() and person_name_value(value):
             # {"name":"Zhang Wei"}: a name in Latin letters (govsoc.classification.pinyin_names)

@@ -63,6 +63,10 @@ def test_a_value_one_hit_masks_keeps_that_mask(text: str, shown: str) -> None:
     ("卡号：6222021234567890128abc", "卡号：", CARD, "bank_card"),
     # full-width digits are digits
     ("手机：１３８１２３４５６７８abcde", "手机：", "１３８１２３４５６７８", "mobile"),
+    # the same in a JSON member and an XML element (their names are keys as well)
+    ('{"mobile":"13812345678abcde"}', '{"mobile":"', MOBILE, "mobile"),
+    ("<手机>13812345678abcde</手机>", "<手机>", MOBILE, "mobile"),
+    ('{"card":"6222021234567890128abc"}', '{"card":"', CARD, "bank_card"),
     # shaped like a credit code but its check characters are wrong: the label decides
     ("电话：13110108123A45670J", "电话：", "13110108123", "mobile"),
 ])
@@ -82,6 +86,7 @@ def test_a_number_glued_after_its_label_is_masked(text: str, label: str, number:
     "手机：abc13812345678abcde",
     # a real unified social credit code (GB 32100 and GB 11714 checks right) under a phone label
     "电话：13110108123A45670H",
+    '{"trace":"13812345678abcde"}',
     # 'card' names a bank card only: no mobile after it
     "card=13812345678abcde",
 ])
