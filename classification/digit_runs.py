@@ -29,6 +29,7 @@ import re
 from bisect import bisect_right
 from typing import Final
 
+from govsoc.classification.checksums import uscc_ok
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.recognizers.identity import ID_SHAPED
 from govsoc.classification.spans import Spans
@@ -78,6 +79,27 @@ class GluedNumbers:
                         out.append(hit)
                         spans.add(hit)
         return out
+
+    def labelled(self, value: str, kinds: frozenset[str]) -> Match | None:
+        """The mobile (``cn_mobile`` in ``kinds``) or bank card number (``cn_bank_card``) that
+        starts ``value``, the value right after a label naming it, glued to letters after it
+        (``手机：13812345678abcde``, ``tel=+8613812345678abc``): found though the word it starts
+        is shaped like a hexadecimal id, where hits() skips it (R15aa-1). The label decides what
+        the digits are, as a key does for a column; a word that is a real unified social credit
+        code (GB 32100, both check characters right) is still one. Offsets are ``value``'s."""
+        plus = 1 if value[:1] == "+" else 0
+        run = _GROUP.match(value, plus)
+        word = _WORD.match(value, plus)
+        if run is None or word is None or run.end() == word.end() or uscc_ok(word.group().upper()):
+            return None  # no digits first, no letters glued (hits() judged it), or a credit code
+        digits = run.group()
+        if "cn_mobile" in kinds and len(digits) in (11, 13, 15) and digits[:-11] in ("", "86", "0086") \
+                and (why := self.mobile.validate(digits[-11:])) is not None:
+            return self._match(self.mobile, 0 if plus and len(digits) > 11 else plus, run.end(), digits[-11:], why)
+        if "cn_bank_card" in kinds and 13 <= len(digits) <= 19 and not plus \
+                and (why := self.card.validate(digits)) is not None:
+            return self._match(self.card, 0, run.end(), digits, why)
+        return None
 
     def _judge(self, digits: str, start: int, end: int, text: str, codes: _Codes) -> Match | None:
         if len(digits) == 17 and text[end:end + 1] in ("X", "x"):

@@ -40,10 +40,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Final
 
+from govsoc.classification.account_values import whole_accounts
 from govsoc.classification.columns import ColumnClassifier
 from govsoc.classification.coordinate_forms import coordinate_hits
 from govsoc.classification.credentials import credential_hits
@@ -58,7 +59,7 @@ from govsoc.classification.recognizers.identity import ID_SHAPED
 from govsoc.classification.role_names import role_name_hits
 from govsoc.classification.scanner import Scanner
 from govsoc.classification.spans import Spans
-from govsoc.classification.structured_values import account_hit, is_account_key, structured_hits
+from govsoc.classification.structured_values import account_hit, account_members, is_account_key, structured_hits
 from govsoc.classification.tagging import AT_INGEST
 
 __all__ = ["FreeTextMasker", "IDENTIFIERS", "IN_FREE_TEXT", "mask_free_text"]
@@ -132,6 +133,12 @@ _SOLE_TRADER: Final = re.compile(r"(?:统一社会信用代码|社会信用代�
 #: individual's O may be too) and the people a server banner names (管理员：李四).
 _PERSON_KEYS: Final = frozenset({"cn", "commonname", "o", "ou", "gn", "givenname", "sn", "surname", "pseudonym",
                                  "管理员", "联系人", "值班员", "操作员", "维护人", "运维人员", "责任人"})
+#: Identifiers a label may name though the word they start, glued to letters, looks like a
+#: hexadecimal id (``手机：13812345678abcde``; GluedNumbers.labelled, R15aa-1) …
+_GLUED_KINDS: Final = frozenset({"cn_mobile", "cn_bank_card"})
+#: … and keys that name one in a log's ``key=value`` though no column name would be read so
+#: (``card`` alone: a bank card's number, checked by its issuer prefix and Luhn digit).
+_NUMBER_KEYS: Final[dict[str, frozenset[str]]] = {"card": frozenset({"cn_bank_card"})}
 #: Brackets end an account's value (by (uid=0)).
 _BRACKETS: Final = re.compile(r"[()\[\]{}]")
 #: A value of two Chinese characters or more.
@@ -177,7 +184,8 @@ class FreeTextMasker:
         take([h for h in self.scanner.scan(text) if taken.free(h.start, h.end) and not _counted(text, h)])
         take(self._id_shaped(text, taken))
         take([h for h in self.glued.hits(normalize(text), found) if not _counted(text, h)])
-        take(structured_hits(text, found, context_of=self.columns.name_context, keyed=self.keyed))
+        take(structured_hits(text, found, context_of=self.columns.name_context, keyed=self.keyed,
+                             glued=lambda k, v, at: self._glued_after_label(k, v, at, self.columns.name_context(k))))
         take(self._keyed(text, taken))
         take(self._labelled(text, taken))
         take(_unless_taken(coordinate_hits(text, context_of=self.columns.name_context, gps=self.keyed["gps"]),
@@ -186,7 +194,7 @@ class FreeTextMasker:
         take(_unless_taken(_sole_trader_codes(text), taken))
         take(self._beside_identifiers(text, found, taken))
         take(pinyin_name_hits(text, found))
-        return found
+        return whole_accounts(text, found, _account_values(text)) if found else found
 
     def _id_shaped(self, text: str, taken: Spans) -> list[Match]:
         out = []
@@ -203,14 +211,14 @@ class FreeTextMasker:
             key = m.group(1) or m.group(2)
             start, value = m.start(3), m.group(3)
             if is_account_key(key):
-                # not the next key (ruser= rhost=...), not a numeric id (uid=0, auditd's auid=1000),
-                # not a bracket closing around the pair ((uid=0))
-                account = _BRACKETS.split(value, 1)[0]
-                if text[m.end(3):m.end(3) + 1] not in ("=", ":", "：") and account and not account.isdigit() \
-                        and taken.free(start, start + len(account)):
-                    _keep(out, taken, account_hit(key, account, start))
+                account = _keyed_account(text, m)
+                if account is not None and taken.free(account.start, account.end):
+                    _keep(out, taken, account)
                 continue
             context = dict(self.columns.name_context(key))  # its own: a person key adds to it
+            glued = self._glued_after_label(key, value, start, context)
+            if glued is not None and taken.free(glued.start, glued.end):
+                _keep(out, taken, glued)
             if key.lower() in _PERSON_KEYS and not value.isascii():
                 context.setdefault("cn_person_name", "strong")
             if "cn_person_name" in context and value.isascii():
@@ -226,6 +234,13 @@ class FreeTextMasker:
                     and _CHINESE_VALUE.search(value):
                 _keep(out, taken, self._labelled_address(value, start))
         return out
+
+    def _glued_after_label(self, key: str, value: str, start: int, context: Mapping[str, str]) -> Match | None:
+        """A mobile or bank card number glued to letters at the start of ``value`` (at ``start``),
+        after a ``key`` naming it strongly (GluedNumbers.labelled, R15aa-1)."""
+        named = frozenset(k for k, v in context.items() if v == "strong") | _NUMBER_KEYS.get(key.lower(), frozenset())
+        hit = self.glued.labelled(normalize(value), named) if named & _GLUED_KINDS else None
+        return None if hit is None else dataclasses.replace(hit, start=start + hit.start, end=start + hit.end)
 
     def _labelled(self, text: str, taken: Spans) -> list[Match]:
         """Values named by a label they are not set off from (_LABELLED)."""
@@ -266,6 +281,24 @@ class FreeTextMasker:
                     continue
                 break
         return out
+
+
+def _keyed_account(text: str, m: re.Match[str]) -> Match | None:
+    """The account hit of a ``_KEYED`` match whose key names an account: not the next key (ruser=
+    rhost=...), not a numeric id (uid=0, auditd's auid=1000), not a bracket closing around the pair
+    ((uid=0))."""
+    account = _BRACKETS.split(m.group(3), 1)[0]
+    if text[m.end(3):m.end(3) + 1] in ("=", ":", "：") or not account or account.isdigit():
+        return None
+    return account_hit(m.group(1) or m.group(2), account, m.start(3))
+
+
+def _account_values(text: str) -> list[Match]:
+    """The account hit of every account value in ``text``, found or not: after its key, a WeChat id
+    after its label, a JSON member or XML element (for govsoc.classification.account_values)."""
+    keyed = (_keyed_account(text, m) for m in _KEYED.finditer(text) if is_account_key(m.group(1) or m.group(2)))
+    wechat = (account_hit("微信", m.group("v"), m.start("v")) for m in _WECHAT.finditer(text))
+    return [*(a for a in keyed if a is not None), *wechat, *account_members(text)]
 
 
 def _latin_name(value: str, start: int, key: str) -> Match:

@@ -26,7 +26,7 @@ from govsoc.classification.pinyin_names import person_name_value
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.spans import Spans
 
-__all__ = ["ACCOUNT_KEYS", "structured_hits", "is_account_key", "account_hit"]
+__all__ = ["ACCOUNT_KEYS", "structured_hits", "is_account_key", "account_hit", "account_members"]
 
 #: Member and element names whose value is an account (lower case, '-' '.' ' ' read as '_').
 ACCOUNT_KEYS: Final = frozenset({"account", "user", "username", "user_name", "userid", "user_id", "login",
@@ -43,10 +43,12 @@ _ELEMENT: Final = re.compile(r"<(?P<key>[A-Za-z_\u4e00-\u9fff][\w.\-\u4e00-\u9ff
 
 
 def structured_hits(text: str, taken: list[Match], *, context_of: Callable[[str], Iterable[str]],
-                    keyed: Mapping[Any, Recognizer]) -> list[Match]:
+                    keyed: Mapping[Any, Recognizer],
+                    glued: Callable[[str, str, int], Match | None] = lambda *_: None) -> list[Match]:
     """Hits in the string values of ``text``'s JSON members and XML elements, none overlapping
     ``taken``: what ``keyed[kind]`` finds with context for each kind ``context_of(name)`` gives,
-    and the whole value of an account (ACCOUNT_KEYS)."""
+    the whole value of an account (ACCOUNT_KEYS), and what ``glued(name, value, start)`` finds (a
+    number glued to letters after a name naming it, as free_text finds it after a key: R15aa-1)."""
     out: list[Match] = []
     spans = Spans(taken)
     for m in (*_MEMBER.finditer(text), *_ELEMENT.finditer(text)):
@@ -56,6 +58,8 @@ def structured_hits(text: str, taken: list[Match], *, context_of: Callable[[str]
         if is_account_key(key):
             _add(out, spans, account_hit(key, value, start))
             continue
+        if (number := glued(key, value, start)) is not None:
+            _add(out, spans, number)
         kinds = set(context_of(key))
         if "cn_person_name" in kinds and value.isascii() and person_name_value(value):
             # {"name":"Zhang Wei"}: a name in Latin letters (govsoc.classification.pinyin_names)
@@ -74,6 +78,14 @@ def structured_hits(text: str, taken: list[Match], *, context_of: Callable[[str]
 def is_account_key(key: str) -> bool:
     """True when ``key`` (a member, element or key=value name) names an account (ACCOUNT_KEYS)."""
     return key.lower().replace("-", "_").replace(".", "_").replace(" ", "_") in ACCOUNT_KEYS
+
+
+def account_members(text: str) -> list[Match]:
+    """The account hit of every JSON member and XML element of ``text`` whose name is an account's
+    (ACCOUNT_KEYS) and whose value is not blank, whatever else was found in them."""
+    return [account_hit(m.group("key"), m.group("value"), m.start("value"))
+            for m in (*_MEMBER.finditer(text), *_ELEMENT.finditer(text))
+            if m.group("value").strip() and is_account_key(m.group("key"))]
 
 
 def account_hit(key: str, value: str, start: int) -> Match:
