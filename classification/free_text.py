@@ -58,7 +58,7 @@ from govsoc.classification.recognizer import Match, Recognizer, masked_text, nor
 from govsoc.classification.recognizers.identity import ID_SHAPED
 from govsoc.classification.role_names import role_name_hits
 from govsoc.classification.scanner import Scanner
-from govsoc.classification.spans import Spans
+from govsoc.classification.spans import Ahead, Spans
 from govsoc.classification.structured_values import account_hit, account_members, is_account_key, structured_hits
 from govsoc.classification.tagging import AT_INGEST
 
@@ -69,7 +69,19 @@ __all__ = ["FreeTextMasker", "IDENTIFIERS", "IN_FREE_TEXT", "mask_free_text"]
 #: Chinese text puts no blank between words, so a blank after one ends a label. The value is
 #: looked at ahead, not consumed: it may hold the next key (``欢迎登录 管理员：王五``).
 _KEYED: Final = re.compile(r"(?<![\w\u4e00-\u9fff])(?:([A-Za-z\u4e00-\u9fff][\w\u4e00-\u9fff-]{0,39})[ \t]*[=:：]"
-                           r"|([\u4e00-\u9fff]{2,8})[ \t])(?=[ \t]*[\"']?([^\s&;,，、\"'<>|=]+))")
+                           r"|([\u4e00-\u9fff]{2,8})[ \t])(?=[ \t]*[\"']?()[^\s&;,，、\"'<>|=])")
+#: What ends a value (its first character is looked at by _KEYED, its end found by a spans.Ahead of
+#: this: a look-ahead to the value's end searched the rest of a run-together text for each key, R15z-2).
+_VALUE_END: Final = re.compile(r"[\s&;,，、\"'<>|=]")
+_NOT_ASCII: Final = re.compile(r"[^\x00-\x7f]")
+_HAN_VALUE: Final = re.compile(r"[\u4e00-\u9fa5]")
+#: A later key of a run-together text (user:auser:a…) whose value ends where an earlier key's does,
+#: asking a recognizer that key has asked already, reads only the first _WINDOW characters of its
+#: value and keeps the hits starting in the first _REACH: further on, its hits are the earlier
+#: key's (a recognizer's match spans at most ~70 characters, its look-arounds a few), already
+#: kept or overlapped by one kept (R15z-2: each key read the rest of the text, quadratic).
+_WINDOW: Final = 512
+_REACH: Final = 128
 #: Identifiers that tie a record to one person: a name next to one of them is that person's.
 IDENTIFIERS: Final = frozenset({"cn_resident_id", "cn_mobile", "cn_bank_card", "cn_passport",
                                 "cn_social_security_number", "cn_resident_id_shaped"})
@@ -141,8 +153,6 @@ _GLUED_KINDS: Final = frozenset({"cn_mobile", "cn_bank_card"})
 _NUMBER_KEYS: Final[dict[str, frozenset[str]]] = {"card": frozenset({"cn_bank_card"})}
 #: Brackets end an account's value (by (uid=0)).
 _BRACKETS: Final = re.compile(r"[()\[\]{}]")
-#: A value of two Chinese characters or more.
-_CHINESE_VALUE: Final = re.compile(r"[\u4e00-\u9fa5].*[\u4e00-\u9fa5]")
 
 
 class FreeTextMasker:
@@ -207,32 +217,39 @@ class FreeTextMasker:
 
     def _keyed(self, text: str, taken: Spans) -> list[Match]:
         out: list[Match] = []
+        ends, brackets = Ahead(_VALUE_END, text), Ahead(_BRACKETS, text)
+        values = _Values(text)
+        windows: dict[tuple[str, str], list[Match]] = {}  # (recognizer, window) -> hits
+        asked: dict[str, int] = {}  # recognizer -> the end of the last value it read whole
         for m in _KEYED.finditer(text):
             key = m.group(1) or m.group(2)
-            start, value = m.start(3), m.group(3)
+            start = m.start(3)
+            end = ends.next(start)
             if is_account_key(key):
-                account = _keyed_account(text, m)
+                account = _keyed_account(text, key, (start, end), brackets.next(start))
                 if account is not None and taken.free(account.start, account.end):
                     _keep(out, taken, account)
                 continue
             context = dict(self.columns.name_context(key))  # its own: a person key adds to it
-            glued = self._glued_after_label(key, value, start, context)
+            # the word starting the value is all labelled() looks at: a bounded prefix keeps a
+            # run-together text linear (R15z-2)
+            glued = self._glued_after_label(key, text[start:min(end, start + _WINDOW)], start, context)
             if glued is not None and taken.free(glued.start, glued.end):
                 _keep(out, taken, glued)
-            if key.lower() in _PERSON_KEYS and not value.isascii():
+            ascii_value = values.ascii(start, end)
+            if key.lower() in _PERSON_KEYS and not ascii_value:
                 context.setdefault("cn_person_name", "strong")
-            if "cn_person_name" in context and value.isascii():
-                end = person_name_at(text, start)  # name=Zhang Wei, name=zhangsan (pinyin_names)
-                if end is not None and taken.free(start, end):
-                    _keep(out, taken, _latin_name(text[start:end], start, key))
+            if "cn_person_name" in context and ascii_value:
+                name_end = person_name_at(text, start)  # name=Zhang Wei, name=zhangsan (pinyin_names)
+                if name_end is not None and taken.free(start, name_end):
+                    _keep(out, taken, _latin_name(text[start:name_end], start, key))
             for kind in (i for i in context if i in self.keyed):
-                for hit in self.keyed[kind].find(value, context=True):
+                for hit in self._value_hits(kind, text, (start, end), asked, windows):
                     s, e = start + hit.start, start + hit.end
                     if taken.free(s, e):
                         _keep(out, taken, dataclasses.replace(hit, start=s, end=e))
-            if context.get("cn_address") == "strong" and taken.free(start, m.end(3)) \
-                    and _CHINESE_VALUE.search(value):
-                _keep(out, taken, self._labelled_address(value, start))
+            if context.get("cn_address") == "strong" and taken.free(start, end) and values.chinese(start, end):
+                _keep(out, taken, self._labelled_address(text[start:end], start))
         return out
 
     def _glued_after_label(self, key: str, value: str, start: int, context: Mapping[str, str]) -> Match | None:
@@ -241,6 +258,22 @@ class FreeTextMasker:
         named = frozenset(k for k, v in context.items() if v == "strong") | _NUMBER_KEYS.get(key.lower(), frozenset())
         hit = self.glued.labelled(normalize(value), named) if named & _GLUED_KINDS else None
         return None if hit is None else dataclasses.replace(hit, start=start + hit.start, end=start + hit.end)
+
+    def _value_hits(self, kind: str, text: str, value: tuple[int, int], asked: dict[str, int],
+                    windows: dict[tuple[str, str], list[Match]]) -> list[Match]:
+        """The hits of the ``kind`` recognizer in the value ``text[start:end]``, with context; only
+        those in its first _REACH characters when the recognizer read an earlier value ending at
+        ``end`` (which holds this one) whole."""
+        start, end = value
+        if asked.get(kind) != end or end - start <= _WINDOW:
+            asked[kind] = end
+            return list(self.keyed[kind].find(text[start:end], context=True))
+        window = text[start:start + _WINDOW]
+        hits = windows.get((kind, window))
+        if hits is None:  # a run-together text repeats its windows: each read once
+            hits = [h for h in self.keyed[kind].find(window, context=True) if h.start < _REACH]
+            windows[(kind, window)] = hits
+        return hits
 
     def _labelled(self, text: str, taken: Spans) -> list[Match]:
         """Values named by a label they are not set off from (_LABELLED)."""
@@ -283,22 +316,47 @@ class FreeTextMasker:
         return out
 
 
-def _keyed_account(text: str, m: re.Match[str]) -> Match | None:
-    """The account hit of a ``_KEYED`` match whose key names an account: not the next key (ruser=
-    rhost=...), not a numeric id (uid=0, auditd's auid=1000), not a bracket closing around the pair
-    ((uid=0))."""
-    account = _BRACKETS.split(m.group(3), 1)[0]
-    if text[m.end(3):m.end(3) + 1] in ("=", ":", "：") or not account or account.isdigit():
+def _keyed_account(text: str, key: str, value: tuple[int, int], bracket: int) -> Match | None:
+    """The account hit of a key naming an account whose value is ``text[start:end]`` (``bracket``:
+    where the next bracket at or after its start is): not the next key (ruser= rhost=...), not a
+    numeric id (uid=0, auditd's auid=1000), not a bracket closing around the pair ((uid=0))."""
+    start, end = value
+    account = min(bracket, end)
+    if text[end:end + 1] in ("=", ":", "：") or account <= start or text[start:account].isdigit():
         return None
-    return account_hit(m.group(1) or m.group(2), account, m.start(3))
+    return account_hit(key, text[start:account], start)
 
 
 def _account_values(text: str) -> list[Match]:
     """The account hit of every account value in ``text``, found or not: after its key, a WeChat id
     after its label, a JSON member or XML element (for govsoc.classification.account_values)."""
-    keyed = (_keyed_account(text, m) for m in _KEYED.finditer(text) if is_account_key(m.group(1) or m.group(2)))
+    ends, brackets = Ahead(_VALUE_END, text), Ahead(_BRACKETS, text)
+    keyed = []
+    for m in _KEYED.finditer(text):  # value starts in increasing order: each Ahead reads the text once
+        key, start = m.group(1) or m.group(2), m.start(3)
+        end = ends.next(start)
+        if is_account_key(key) and (hit := _keyed_account(text, key, (start, end), brackets.next(start))) is not None:
+            keyed.append(hit)
     wechat = (account_hit("微信", m.group("v"), m.start("v")) for m in _WECHAT.finditer(text))
-    return [*(a for a in keyed if a is not None), *wechat, *account_members(text)]
+    return [*keyed, *wechat, *account_members(text)]
+
+
+class _Values:
+    """Questions about the value ``text[start:end]`` of a key, answered by searches ahead that
+    serve the keys after it too (spans.Ahead): ``value.isascii()`` and a search for two Chinese characters
+    read the rest of a run-together text for each key (R15z-2)."""
+
+    def __init__(self, text: str) -> None:
+        self.not_ascii = Ahead(_NOT_ASCII, text)
+        self.first_han, self.second_han = Ahead(_HAN_VALUE, text), Ahead(_HAN_VALUE, text)
+
+    def ascii(self, start: int, end: int) -> bool:
+        return self.not_ascii.next(start) >= end
+
+    def chinese(self, start: int, end: int) -> bool:
+        """Two Chinese characters or more in the value."""
+        first = self.first_han.next(start)
+        return first < end and self.second_han.next(first + 1) < end
 
 
 def _latin_name(value: str, start: int, key: str) -> Match:

@@ -10,12 +10,13 @@ The answer is the one the linear test gives: ``[start, end)`` overlaps a taken `
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from govsoc.classification.recognizer import Match
 
-__all__ = ["Spans"]
+__all__ = ["Ahead", "Spans"]
 
 
 class Spans:
@@ -50,3 +51,21 @@ class Spans:
             start, end = min(start, self.starts[lo]), max(end, self.ends[hi - 1])
         self.starts[lo:hi] = [start]
         self.ends[lo:hi] = [end]
+
+
+class Ahead:
+    """Where ``pattern`` next matches at or after a position of ``text`` (``len(text)`` if nowhere),
+    for positions asked in increasing order: the answer for one stands for every position up to
+    it, so a text is searched about once however many positions are asked (R15z-2: the keys of
+    ``user:auser:a…`` each searched the rest of the text for their value's end, quadratic)."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
+        self.pattern, self.text = pattern, text
+        self.asked, self.found = 1, 0  # asked > found: nothing known yet
+
+    def next(self, pos: int) -> int:
+        """The start of the first match of the pattern at ``pos`` or after."""
+        if not self.asked <= pos <= self.found:
+            m = self.pattern.search(self.text, pos)
+            self.asked, self.found = pos, len(self.text) if m is None else m.start()
+        return self.found

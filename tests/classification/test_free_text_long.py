@@ -138,6 +138,19 @@ def test_time_grows_about_linearly(masker: FreeTextMasker, kind: str) -> None:
     assert ratio < 30, f"10 times the text took {ratio:.0f} times as long (quadratic: ~100)"
 
 
+#: Labels run together with no blank, comma or '=' (R15z-2): every key's value ran to the text's
+#: end and was read whole, so the time grew with the square of the text (30,000 characters of
+#: 地址： 31 s, 姓名： about 135 s before).
+_RUN_TOGETHER = ("身份证号码：", "手机：", "地址：", "姓名：", "name:", "user:a")
+
+
+@pytest.mark.parametrize("unit", _RUN_TOGETHER)
+def test_time_grows_about_linearly_on_labels_run_together(masker: FreeTextMasker, unit: str) -> None:
+    small, large = unit * (3000 // len(unit)), unit * (30000 // len(unit))
+    ratio = _seconds(masker, large) / _seconds(masker, small)
+    assert ratio < 30, f"10 times the text took {ratio:.0f} times as long (quadratic: ~100)"
+
+
 @pytest.mark.parametrize("text", [
     "x13812345678" * 60,  # mobiles glued into one ASCII word (R15z-1)
     "a13812345678" * 60,  # one hexadecimal word: no mobile in it
@@ -148,6 +161,12 @@ def test_time_grows_about_linearly(masker: FreeTextMasker, kind: str) -> None:
     "张伟x13812345678y李娜" * 30,
     "9131000063109318XA x13812345678 " * 20,  # a code's word, then a mobile's: each word judged alone
     "0123456789abcdef1381 234 5678 " * 20,  # a chain from a digest's word: judged on all its words
+    # labels run together (R15z-2): each key's value runs to the text's end, past _WINDOW
+    "姓名：张三" * 300,
+    "联系人：王五地址：北京市朝阳区建国路88号" * 60,  # a name and an address in every value
+    "住址：阳光花园3幢2单元1101室xm：李四" * 60,
+    "cn:张三o:李四name:Zhang Wei" * 60,
+    "user:zhangsan(uid=0)" * 60,  # an account up to its bracket
 ])
 def test_hostile_hits_are_the_code_befores(masker: FreeTextMasker, text: str) -> None:
     with _as_defined():
