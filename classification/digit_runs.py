@@ -51,6 +51,8 @@ _SEPARATORS: Final = frozenset(" -_.+")
 #: digit in it: only these hold a digit run, and only these are kept (a list of every word of 5 MB
 #: of tiny words took 183 MB: R15aa-3). The look-behind starts each at a word's start.
 _DIGIT_WORD: Final = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]*[0-9][0-9A-Za-z]*")
+#: A word of ASCII letters and digits (the one a labelled number starts: GluedNumbers.labelled).
+_WORD: Final = re.compile(r"[0-9A-Za-z]+")
 
 
 class GluedNumbers:
