@@ -54,7 +54,6 @@ from govsoc.collectors.files.held import HeldFiles
 from govsoc.collectors.files.identity import RENAMED_OVER, FileView, look, open_content, same_file
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
 from govsoc.collectors.files.paths import PathRecords
-from govsoc.collectors.files.read_before import ReadBefore
 from govsoc.collectors.files.readable import parser_reads
 from govsoc.collectors.files.tracker import FileTracker, RecordFileTracker, unchanged
 from govsoc.collectors.registration import registered
@@ -617,10 +616,7 @@ class Pipeline:
                                  start=checkpoint.offset, first_line=checkpoint.line, padding=checkpoint.padding,
                                  max_bytes=options.max_record_bytes, final=options.final, stats=stats,
                                  reads=parser_reads(parser_id, context, f"file://{view.path}", options.charset),
-                                 record_type=RECORD_TYPES[options.charset],
-                                 before=ReadBefore(fingerprint=checkpoint.fingerprint, offset=checkpoint.offset,
-                                                   fingerprint_bytes=checkpoint.fingerprint_bytes,
-                                                   tail=checkpoint.tail))
+                                 record_type=RECORD_TYPES[options.charset])
             self.run(_Filtered(tracker.skip_known_partial(records)), parser, context, summary,
                      batch_size=options.batch_size, acknowledged=tracker.acknowledged, delivering=tracker.delivering)
             tracker.finish()

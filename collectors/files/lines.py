@@ -52,7 +52,6 @@ from govsoc.collectors.base import FILE_ORIGIN, RECORD_TYPES, RawRecord
 from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYTES, line_kind, wide_text
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
 from govsoc.collectors.files.padding import NON_NUL, BlockGrid, LineBuffer, run_before, still_nul
-from govsoc.collectors.files.read_before import ReadBefore
 
 #: The default record size limit (plan: 1 MiB).
 DEFAULT_MAX_RECORD_BYTES = 1 << 20
@@ -159,15 +158,14 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                first_line: int = 0, max_bytes: int = DEFAULT_MAX_RECORD_BYTES, final: bool = True,
                stats: ReadStats | None = None, chunk_size: int = _CHUNK, padding: int = 0,
                group_bytes: int = GROUP_BYTES, reads: Callable[[bytes], bool] | None = None,
-               record_type: type[RawRecord] = RawRecord, before: ReadBefore | None = None) -> Iterator[RawRecord]:
+               record_type: type[RawRecord] = RawRecord) -> Iterator[RawRecord]:
     """The records of ``stream`` from content position ``start`` (line ``first_line`` + 1),
     each a ``record_type`` (collectors.base.RECORD_TYPES: the source's charset setting);
     ``padding`` NUL bytes after ``start`` were read before: reading starts after them, unless
     they were written over since. A group of non-text lines ends at the first line end
     ``group_bytes`` after its start at the latest (tests make it small). A line with control
     bytes that ``reads`` (the file's parser: collectors.files.readable) is a line of its own,
-    never garbage (R11l-1). ``before``: what the file held before ``start`` when its checkpoint
-    matched it, checked again after each chunk read (collectors.files.read_before, issue 11)."""
+    never garbage (R11l-1)."""
     stats = stats if stats is not None else ReadStats()
     fd = _plain_fd(stream)
     if padding and fd is not None and not still_nul(fd, start, padding):
@@ -219,7 +217,7 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                       after=piece.after)
 
     group: _Group | None = None
-    for piece in _pieces(stream, base, first_line, max_bytes, chunk_size, (fd, before), stats, run):
+    for piece in _pieces(stream, base, first_line, max_bytes, chunk_size, fd, stats, run):
         if piece.clean and group is None:  # the common case: text among text
             record = emit(piece.data, piece.offset, piece.end, piece.length, piece.number, _AFTER[piece.after])
             if record is not None:
@@ -297,18 +295,16 @@ def _ends_group(piece: _Piece, kind: str, read: bool, reads: Callable[[bytes], b
     return kind == TEXT and reads is not None and (read or reads(piece.data))
 
 
-def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size: int,
-            checked: tuple[int | None, ReadBefore | None], stats: ReadStats, run: int | None) -> Iterator[_Piece]:
+def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size: int, fd: int | None,
+            stats: ReadStats, run: int | None) -> Iterator[_Piece]:
     """The lines of ``stream`` from content position ``base`` (line ``number`` + 1), blank ones
     too, each as a _Piece; crash padding skipped and counted (``nul_bytes_skipped``,
     ``padded_to``); the last one ``open`` when the content ends before its newline. ``run`` is
-    where a run of NUL bytes ending at ``base`` starts: the first line follows it. ``checked``: the
-    plain file's descriptor and what it held before the read (see read_lines)."""
-    fd, before = checked
+    where a run of NUL bytes ending at ``base`` starts: the first line follows it."""
     line, after, grid, skipping = LineBuffer(), False, BlockGrid(stream), False
     stats.read_to = base
     while chunk := _read(stream, chunk_size, stats):
-        if fd is not None and not _unchanged_before(fd, stats, before):
+        if fd is not None and not _unchanged_before(fd, stats):
             stats.error = _changed(base)
             break
         pos, size = 0, len(chunk)
@@ -348,7 +344,7 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
             pos = newline + 1
         base += size
     else:  # the end, or a truncation below the position read to (R11e F1): the last chunk tells
-        if fd is not None and stats.error is None and not _unchanged_before(fd, stats, before):
+        if fd is not None and stats.error is None and not _unchanged_before(fd, stats):
             stats.error = _changed(base)
     if line.data is not None:
         yield from _line_pieces(line, base, number + 1, stats, open=True)
@@ -400,12 +396,9 @@ def _changed(position: int) -> str:
             "what was read before is kept")
 
 
-def _unchanged_before(fd: int, stats: ReadStats, before: ReadBefore | None) -> bool:
-    """Whether the file still holds the last bytes of the previous chunk read, and what it held
-    before the read (``before``): checked after each read, so a chunk read after a truncation and
-    rewrite is never taken as the old file's, even one read first (issue 11)."""
-    if before is not None and not before.holds(fd):
-        return False
+def _unchanged_before(fd: int, stats: ReadStats) -> bool:
+    """Whether the file still holds the last bytes of the previous chunk read: checked after each
+    read, so a chunk read after a truncation and rewrite is never taken as the old file's."""
     if not stats.chunks:
         return True
     base, chunk = stats.chunks[-1]
