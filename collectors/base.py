@@ -183,6 +183,16 @@ class GbkRecord(RawRecord):
 
 #: A source's charset setting -> the record type its lines are read as.
 RECORD_TYPES: dict[str, type[RawRecord]] = {"auto": RawRecord, "utf-8": Utf8Record, "gbk": GbkRecord}
+#: Formats whose records are JSON texts, UTF-8 by definition (RFC 8259 section 8.1): a charset set
+#: for a whole log folder does not apply to them (R11af-2: a Suricata eve line's 登录失败 under
+#: ``--charset gbk`` was stored as 鐧诲綍澶辫触).
+JSON_FORMATS: frozenset[str] = frozenset({"alibaba.actiontrail", "aws.cloudtrail", "huaweicloud.cts",
+                                          "kubernetes.audit", "suricata.eve", "windows.winlogbeat"})
+
+
+def charset_for(charset: str, parser_id: str) -> str:
+    """The charset a file read by ``parser_id`` is decoded with under the setting ``charset``."""
+    return "auto" if parser_id in JSON_FORMATS else charset
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

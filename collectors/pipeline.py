@@ -43,6 +43,7 @@ from govsoc.collectors.base import (
     RecordFileParser,
     ResumableSource,
     Source,
+    charset_for,
     parsers,
     path_text,
 )
@@ -605,7 +606,7 @@ class Pipeline:
         parser = parsers.get(parser_id)()
         context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year, host=options.host,
                                reference=datetime.fromtimestamp(view.mtime, tz=UTC))
-        stats = ReadStats()
+        stats, charset = ReadStats(), charset_for(options.charset, parser_id)
         with open_content(view.path) as stream:
             if not same_file(stream, view):  # renamed over since look(): not the file checkpoint is of (R11g G7)
                 raise ParseError(f"cannot read: {RENAMED_OVER}", location=Location(path=str(view.path)))
@@ -615,8 +616,8 @@ class Pipeline:
             records = read_lines(stream, origin=f"file://{view.path}", identity=checkpoint.identity,
                                  start=checkpoint.offset, first_line=checkpoint.line, padding=checkpoint.padding,
                                  max_bytes=options.max_record_bytes, final=options.final, stats=stats,
-                                 reads=parser_reads(parser_id, context, f"file://{view.path}", options.charset),
-                                 record_type=RECORD_TYPES[options.charset])
+                                 reads=parser_reads(parser_id, context, f"file://{view.path}", charset),
+                                 record_type=RECORD_TYPES[charset])
             self.run(_Filtered(tracker.skip_known_partial(records)), parser, context, summary,
                      batch_size=options.batch_size, acknowledged=tracker.acknowledged, delivering=tracker.delivering)
             tracker.finish()

@@ -223,7 +223,8 @@ def closing_line(summaries: list[IngestSummary], rejects_dir: Path, *, drained: 
               "when named itself; never where a regular file was read before (a link put in a log's place).")
 @click.option("--charset", type=click.Choice(CHARSETS), help="How every file read decodes its lines: auto (UTF-8, "
               "else GB18030, per line), utf-8, or gbk (GB18030 first: a short GBK line is often valid UTF-8 too). "
-              "Default: a configured source's charset, else auto.")
+              "Default: a configured source's charset, else auto. JSON formats (suricata.eve, cloud and "
+              "Kubernetes audit, winlogbeat) are UTF-8 whatever is set (RFC 8259).")
 @click.option("--list-parsers", is_flag=True, is_eager=True, expose_value=False,
               callback=lambda ctx, _p, v: _list_parsers(ctx) if v else None, help="List parser ids and exit.")
 @click.pass_obj

@@ -182,3 +182,20 @@ def test_detection_reads_the_first_lines_in_the_setting(tmp_path: Path, sqlite_s
 def test_an_unknown_charset_is_a_configuration_error() -> None:
     with pytest.raises(ConfigError, match="unknown charset 'cp936': use one of auto, utf-8, gbk"):
         IngestOptions(charset="cp936")
+
+
+@pytest.mark.parametrize("charset", ["gbk", "utf-8"])
+def test_json_formats_stay_utf8(tmp_path: Path, sqlite_store: SqliteStore, charset: str) -> None:
+    # R11af-2: a JSON text is UTF-8 (RFC 8259 section 8.1); a gbk set for a whole log folder read a
+    # Suricata eve line's signature 登录失败 as 鐧诲綍澶辫触
+    line = ('{"timestamp":"2026-12-04T10:00:00.000000+0800","event_type":"alert","src_ip":"10.0.0.1",'
+            '"src_port":5555,"dest_ip":"10.0.0.2","dest_port":22,"proto":"TCP","alert":{"signature_id":1,'
+            '"signature":"登录失败 用户 张三","severity":2}}')
+    log = tmp_path / "eve.json"
+    log.write_bytes(line.encode("utf-8") + b"\n")
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    pipeline.ingest_file(log, IngestOptions(parser="suricata.eve", charset=charset))
+    pipeline.drain()
+    [event] = sqlite_store.search(Query())
+    assert event.get("rule.name") == "登录失败 用户 张三"
+    assert event.get("govsoc.charset") is None  # the setting did not apply
