@@ -82,6 +82,8 @@ _HAN_VALUE: Final = re.compile(r"[\u4e00-\u9fa5]")
 #: kept or overlapped by one kept (R15z-2: each key read the rest of the text, quadratic).
 _WINDOW: Final = 512
 _REACH: Final = 128
+#: The windows whose hits a text keeps at once (a repeating text needs a few; R15ad-1).
+_WINDOWS_KEPT: Final = 64
 #: Identifiers that tie a record to one person: a name next to one of them is that person's.
 IDENTIFIERS: Final = frozenset({"cn_resident_id", "cn_mobile", "cn_bank_card", "cn_passport",
                                 "cn_social_security_number", "cn_resident_id_shaped"})
@@ -279,6 +281,8 @@ class FreeTextMasker:
         hits = windows.get((kind, window))
         if hits is None:  # a run-together text repeats its windows: each read once
             hits = [h for h in self.keyed[kind].find(window, context=True) if h.start < _REACH]
+            if len(windows) >= _WINDOWS_KEPT:  # distinct values repeat none: 1.5 KB a character (R15ad-1)
+                windows.clear()
             windows[(kind, window)] = hits
         return hits
 
