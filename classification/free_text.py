@@ -330,10 +330,13 @@ class FreeTextMasker:
 def _keyed_account(text: str, key: str, value: tuple[int, int], bracket: int) -> Match | None:
     """The account hit of a key naming an account whose value is ``text[start:end]`` (``bracket``:
     where the next bracket at or after its start is): not the next key (ruser= rhost=...), not a
-    numeric id (uid=0, auditd's auid=1000), not a bracket closing around the pair ((uid=0))."""
+    numeric id (uid=0, auditd's auid=1000), not a bracket closing around the pair ((uid=0)). A
+    value a bracket cuts is the account before it: the '=' its end stops at is then a key's inside
+    the bracket (user=zhangsan13812345678(uid=0): R15ac-4)."""
     start, end = value
     account = min(bracket, end)
-    if text[end:end + 1] in ("=", ":", "：") or account <= start or text[start:account].isdigit():
+    if (account == end and text[end:end + 1] in ("=", ":", "：")) or account <= start \
+            or text[start:account].isdigit():
         return None
     return account_hit(key, text[start:account], start)
 

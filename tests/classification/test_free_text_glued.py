@@ -24,6 +24,9 @@ RESIDENT_ID = "110101199003071233"  # GB 11643: region 110101, 1990-03-07, check
     # an ID number and a bank card number glued in: each a hit of its own before
     ("user=lisi110101199003071233 ok", "user=", (("account", "lisi"), ("id_card", RESIDENT_ID))),
     ("login=wangwu6222021234567890128 ok", "login=", (("account", "wangwu"), ("bank_card", CARD))),
+    # a bracket after the value (sudo's and PAM's (uid=0)): the '=' inside it is no key of the account
+    ("user=zhangsan13812345678(uid=0)", "user=", (("account", "zhangsan"), ("mobile", MOBILE))),
+    ("user=lisi110101199003071233[pid=3]", "user=", (("account", "lisi"), ("id_card", RESIDENT_ID))),
     # the letters after the number are masked as much as those before it
     ("user=13812345678zhangsan ok", "user=", (("mobile", MOBILE), ("account", "zhangsan"))),
     # the same account in a JSON member, an XML element, a WeChat id after its label
