@@ -1,4 +1,4 @@
-"""An account's value masked whole, numbers glued in it included (stage: classification; PIPL art. 51,
+"""An account's value masked all through, numbers glued in it by their own rules (stage: classification; PIPL art. 51,
 GB/T 35273-2020 §6.2 display masking; used by govsoc.classification.free_text).
 
 An account (``user=zhangsan``, ``{"account":"lisi"}``, ``用户名：wangwu``, ``微信号 wangwu1990``) is
@@ -27,8 +27,8 @@ __all__ = ["whole_accounts"]
 
 
 def whole_accounts(text: str, found: list[Match], accounts: Iterable[Match]) -> list[Match]:
-    """``found`` (hits in ``text``, none overlapping), where each of ``accounts`` (an account value's
-    hit) whose value the hits inside it leave partly shown replaces those hits; see the module
+    """``found`` (hits in ``text``, none overlapping), and for each of ``accounts`` (an account value's
+    hit) whose value the hits inside it leave partly shown, the parts they leave as account hits; see the module
     docstring. Hits are returned sorted by their start; one pass over both (a long text holds
     thousands of hits: F15c)."""
     hits = sorted(found, key=lambda h: h.start)
