@@ -44,6 +44,7 @@ from govsoc.collectors.base import (
     ResumableSource,
     Source,
     charset_for,
+    content_charset,
     parsers,
     path_text,
 )
@@ -104,7 +105,8 @@ class IngestOptions:
     symlinks: bool = False
     #: How the file's lines are decoded (collectors.syslog.charset: auto, utf-8, gbk), in every
     #: use of a line's text: its parse, failure event, event.original, the classification that
-    #: masks it, the detection of the file's format. Not kept in the checkpoint: it does not
+    #: masks it, the detection of the file's format. Under gbk a file opened by a UTF-8 BOM is read
+    #: as utf-8 whole (collectors.base.content_charset). Not kept in the checkpoint: it does not
     #: change which bytes are a record or their ids, so a setting changed between runs applies
     #: to the lines read from then on, and no line is read or stored again.
     charset: str = "auto"
@@ -529,7 +531,8 @@ class Pipeline:
         """The checkpoint of the line file ``view`` shows, registered now when the file is new;
         or None and what it is, when a new file is binary content; (None, None) for a new file that
         is a copy of a log still at its path (collectors.copies), which is not read."""
-        return registered(self.checkpoints, self.copies, view, options.parser, options.charset)
+        return registered(self.checkpoints, self.copies, view, options.parser,
+                          content_charset(options.charset, view.head))
 
     def _ingest_record_file(self, view: FileView, parser: Parser, source: Source, options: IngestOptions,
                             summary: IngestSummary) -> IngestSummary:
@@ -602,11 +605,12 @@ class Pipeline:
             summary.unchanged = True
             return
         # Without a parser named, a file keeps the one chosen when it was first read.
-        parser_id = options.parser or checkpoint.parser or detect_parser(view.path, charset=options.charset)
+        parser_id = options.parser or checkpoint.parser \
+            or detect_parser(view.path, charset=content_charset(options.charset, view.head))
         parser = parsers.get(parser_id)()
         context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year, host=options.host,
                                reference=datetime.fromtimestamp(view.mtime, tz=UTC))
-        stats, charset = ReadStats(), charset_for(options.charset, parser_id)
+        stats, charset = ReadStats(), charset_for(options.charset, parser_id, view.head)
         with open_content(view.path) as stream:
             if not same_file(stream, view):  # renamed over since look(): not the file checkpoint is of (R11g G7)
                 raise ParseError(f"cannot read: {RENAMED_OVER}", location=Location(path=str(view.path)))

@@ -81,3 +81,20 @@ def test_follow_reads_with_the_charset(govsoc: Run, tmp_path: Path) -> None:
                              "linux.auth", "--charset", "gbk", str(log))
     assert code == 0, err
     assert user_names(govsoc) == set(NAMES)
+
+
+def test_a_file_opened_by_a_utf8_bom_is_utf8_under_gbk(govsoc: Run, tmp_path: Path) -> None:
+    # R11af-1: Notepad's "UTF-8 with BOM"; a one-shot run reads the first lines, a follower resumes
+    # mid-file. Before: the lines after the BOM's were read GB18030 first, 魏巍 stored as 榄忓穽.
+    log = tmp_path / "a.log"
+    first = "Dec 10 06:55:00 LabSZ sshd[9]: Server listening on 0.0.0.0 port 22.\n"  # holds the BOM
+    log.write_bytes(b"\xef\xbb\xbf" + (first + LINE.format(n=1, name=NAMES[0])).encode("utf-8"))
+    assert govsoc("ingest", "--parser", "linux.auth", "--charset", "gbk", str(log))[0] == 0
+    with log.open("ab") as more:
+        more.write(LINE.format(n=2, name=NAMES[1]).encode("utf-8"))
+    code, _out, err = govsoc("ingest", "--follow", "--interval", "0.1", "--stop-after", "0.5", "--parser",
+                             "linux.auth", "--charset", "gbk", str(log))
+    assert code == 0, err
+    code, out, err = govsoc("events", "--format", "json", "-n", "100")
+    assert code == 0, err
+    assert {e.get("user.name") for e in json.loads(out)} - {None} == set(NAMES)
