@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from govsoc.collectors.base import FILE_ORIGIN, RECORD_TYPES, RawRecord
+from govsoc.collectors.base import FILE_ORIGIN, RawRecord
 from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYTES, line_kind, wide_text
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
 from govsoc.collectors.files.padding import NON_NUL, BlockGrid, LineBuffer, run_before, still_nul
@@ -427,16 +427,16 @@ def _read(stream: BinaryIO, size: int, stats: ReadStats) -> bytes:
 
 class LineFileSource:
     """A whole file as a Source of line records (one-shot, from the start), origin
-    ``file://<absolute path>``; the pipeline reads files from their checkpoints instead."""
+    ``file://<absolute path>``, read as charset auto; the pipeline reads files from their
+    checkpoints instead (and a source's charset setting through read_lines' ``record_type``)."""
 
-    def __init__(self, path: Path, *, max_bytes: int = DEFAULT_MAX_RECORD_BYTES, charset: str = "auto") -> None:
+    def __init__(self, path: Path, *, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> None:
         self.path = Path(path)
         self.max_bytes = max_bytes
-        self.record_type = RECORD_TYPES[charset]
         self.stats = ReadStats()
 
     def records(self) -> Iterator[RawRecord]:
         """Each line without its terminator."""
         with open_content(self.path) as stream:
             yield from read_lines(stream, origin=FILE_ORIGIN + str(self.path.resolve()), max_bytes=self.max_bytes,
-                                  stats=self.stats, record_type=self.record_type)
+                                  stats=self.stats)

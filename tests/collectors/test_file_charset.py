@@ -201,3 +201,27 @@ def test_json_formats_stay_utf8(tmp_path: Path, sqlite_store: SqliteStore, chars
     [event] = sqlite_store.search(Query())
     assert event.get("rule.name") == "登录失败 用户 张三"
     assert event.get("govsoc.charset") is None  # the setting did not apply
+
+
+@pytest.mark.parametrize("charset, kept_as_line", [
+    ("gbk", True),  # the setting's reading: [谭咏] is the level field, the parser reads the line
+    ("auto", False),  # UTF-8 first: "[̷ӽ]" (a combining mark) is no field, so control bytes make it garbage
+])
+def test_lines_with_control_bytes_are_judged_in_the_setting(tmp_path: Path, sqlite_store: SqliteStore,
+                                                           charset: str, kept_as_line: bool) -> None:
+    # R11af-3: whether the parser reads a line full of control bytes (collectors.files.readable, R11l-1:
+    # a line the parser reads is a line of the log, whatever a field holds) is asked of the line's text
+    # in the source's charset, as its parse is. Same contrived Apache head as the detection test above.
+    log = tmp_path / "error.log"
+    lines = ["[Wed Dec 10 06:55:45 2025] [error] [client 10.0.0.1] File does not exist: /var/www/a",
+             "[Wed Dec 10 06:55:46 2025] [谭咏] " + "\x01" * 12,  # a field an attacker filled
+             "[Wed Dec 10 06:55:47 2025] [error] [client 10.0.0.2] File does not exist: /var/www/b"]
+    log.write_bytes(b"".join(line.encode("gbk") + b"\n" for line in lines))
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    pipeline.ingest_file(log, IngestOptions(parser="apache.error", charset=charset))
+    pipeline.drain()
+    events = {e.get("log.offset"): e for e in sqlite_store.search(Query())}
+    assert len(events) == 3
+    middle = events[len(lines[0].encode("gbk")) + 1]
+    assert (middle.get("event.kind") != "pipeline_error") is kept_as_line
+    assert ("garbled" in (middle.get("govsoc.flags") or [])) is not kept_as_line
