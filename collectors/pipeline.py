@@ -21,7 +21,6 @@ import base64
 import functools
 import json
 import logging
-import re
 import shutil
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -51,6 +50,8 @@ from govsoc.collectors.base import (
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.copies import Copies
 from govsoc.collectors.detect import detect_parser, record_format
+from govsoc.collectors.failures import GARBLED, GARBLED_CUT, decodes_without_loss, record_place
+from govsoc.collectors.failures import failure_event as failure_event  # its home before collectors.failures
 from govsoc.collectors.files.binary import BINARY_RULE
 from govsoc.collectors.files.held import HeldFiles
 from govsoc.collectors.files.identity import RENAMED_OVER, FileView, look, open_content, same_file
@@ -63,7 +64,6 @@ from govsoc.collectors.spool import DEFAULT_MAX_BYTES, DrainInterrupted, Spool
 from govsoc.collectors.spool_damage import told
 from govsoc.collectors.stopping import StopRequest
 from govsoc.collectors.summary import Delivery, IngestSummary
-from govsoc.collectors.timestamps import find_time
 from govsoc.collectors.unverified import Unverified, guarded
 from govsoc.core.crashpoint import crash_point
 from govsoc.core.enrichment import Enricher
@@ -349,8 +349,8 @@ class Pipeline:
                 # is the input's: it is kept as a parse failure that names the defect, counted, and
                 # the read goes on, as for any record the parser refuses (bad input never takes down
                 # the rest). Its traceback is logged for a report (shown with --verbose).
-                log.debug("%s: the %s parser failed on this record", _place(record, record.origin), parser.dataset,
-                          exc_info=True)
+                log.debug("%s: the %s parser failed on this record", record_place(record, record.origin),
+                          parser.dataset, exc_info=True)
                 defect = ParseError(f"the {parser.dataset} parser failed on this record ({type(e).__name__}: "
                                     f"{' '.join(str(e).split())[:200]}): a defect of govsoc, kept unparsed")
                 parsed = [self._failed(record, parser, defect, context, summary, tally)]
@@ -362,11 +362,11 @@ class Pipeline:
                 summary: IngestSummary, tally: ReadCounts | IngestSummary) -> Event:
         tally.parse_failures += 1
         if len(summary.first_failures) < 5:
-            summary.first_failures.append(f"{_place(record, record.origin)}: {error.message}")
+            summary.first_failures.append(f"{record_place(record, record.origin)}: {error.message}")
         return failure_event(record, parser, error, context)
 
     def _finish(self, event: Event, record: RawRecord, index: int, host: str | None = None) -> Event:
-        lossless = "event.original" not in event.fields or _decodes_without_loss(record.data)
+        lossless = "event.original" not in event.fields or decodes_without_loss(record.data)
         lossless = lossless and "garbled" not in record.flags  # its exact bytes kept beside the escaped text
         if not record.flags and lossless and self.inventory is None and not self.enrichers and not host \
                 and record.charset == "auto":
@@ -473,7 +473,7 @@ class Pipeline:
         if delivery.receipt.rejected:
             summary.rejects_path = self._write_rejects(summary.source, batch, where, delivery.receipt)
             for event_id, reason in delivery.receipt.rejected[:max(0, 5 - len(summary.first_rejects))]:
-                summary.first_rejects.append(f"{_place(where.get(event_id), summary.source)}: {reason}")
+                summary.first_rejects.append(f"{record_place(where.get(event_id), summary.source)}: {reason}")
         if acknowledged is not None:
             acknowledged(last, delivery, batch)
 
@@ -485,8 +485,8 @@ class Pipeline:
         with target.open("a", encoding="utf-8") as out:
             for event in batch:
                 if event.id in reasons:
-                    record = {"id": event.id, "reason": reasons[event.id], "at": _place(where.get(event.id), source),
-                              "original": event.get("event.original")}
+                    record = {"id": event.id, "reason": reasons[event.id],
+                              "at": record_place(where.get(event.id), source), "original": event.get("event.original")}
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
         return target
 
@@ -681,13 +681,6 @@ _OVERLAP_MIN = 1000
 BATCH_BYTES = 8 << 20
 
 
-def _place(record: RawRecord | None, source: str) -> str:
-    """Where a record was read: file:line, else its origin (else the source's name)."""
-    if record is None:
-        return source
-    return f"{record.file_path_text}:{record.line}" if record.file_path and record.line else record.origin
-
-
 class _Filtered:
     """A Source over an iterator of records."""
 
@@ -696,53 +689,6 @@ class _Filtered:
 
     def records(self) -> Iterator[RawRecord]:
         return self._records
-
-
-#: Why a record flagged ``garbled`` (collectors.files.lines) is a pipeline_error event.
-GARBLED = ("a group of non-text lines inside a text log (control bytes: a logged field written unescaped with raw "
-           "newlines?), kept as one event of at most 64 KiB and a line; the read went on after it")
-#: The same, for a group the file's end cuts (flagged ``partial``).
-GARBLED_CUT = ("a group of non-text lines inside a text log (control bytes: a logged field written unescaped with raw "
-               "newlines?), cut by the end of the file: kept as one event flagged partial, replaced once the rest of "
-               "it is read")
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _escaped(match: re.Match[str]) -> str:
-    return f"\\x{ord(match.group()):02x}"
-
-
-def _decodes_without_loss(data: bytes) -> bool:
-    """Whether RawRecord.text() keeps every byte: UTF-8, else GB18030 without replacements. The
-    same answer for every charset setting: each tries these two codecs strictly, in some order
-    (collectors.syslog.charset), and replaces bytes only when neither decodes."""
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return True
-    return False
-
-
-def failure_event(record: RawRecord, parser: Parser, error: GovsocError, context: ParseContext) -> Event:
-    """The event that stands for a record its parser did not understand; its time is the first
-    known time form found in the record, else when it was received, else the reference time
-    (for a file, its modification time)."""
-    text = record.text()
-    fields: dict[str, Any] = {
-        "event.kind": "pipeline_error",
-        "event.original": text,
-        # a run of control bytes and raw newlines is shown escaped (its bytes are in original_base64)
-        "message": _CONTROL_CHARACTERS.sub(_escaped, text) if "garbled" in record.flags else text,
-        "error.message": error.message,
-        "govsoc.parse_error": error.message,
-        "log.offset": record.offset,
-    }
-    if record.file_path:
-        fields["log.file.path"] = record.file_path_text
-    timestamp = find_time(text, context) or record.received or context.reference
-    return Event(id=record.event_id(), dataset=parser.dataset, timestamp=timestamp, fields=fields)
 
 
 def ingest_file(path: Path, *, parser_id: str, store: EventSink, data_dir: Path,

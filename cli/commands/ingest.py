@@ -240,7 +240,13 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
     if tz:
         _check_zone(tz)
     if follow:
-        _follow(app, paths, parser, year, tz, max_record_bytes, interval, stop_after, host, symlinks, charset)
+        if parser:
+            parsers.get(parser)
+        # each path's options asked at each look (a configured source's settings, the command line's over them)
+        _follow(app, paths, lambda p: options_for(app.config, p, parser=parser, timezone=tz, year=year,
+                                                  max_record_bytes=max_record_bytes, host=host, symlinks=symlinks,
+                                                  charset=charset),
+                interval=interval, stop_after=stop_after, links=symlinks or app.config.collectors.symlinks)
         return
     run = run_ingest(app, paths, parser, timezone=tz, year=year, max_record_bytes=max_record_bytes, host=host,
                      symlinks=symlinks, charset=charset)
@@ -269,15 +275,13 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
         raise click.exceptions.Exit(1)
 
 
-def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: int | None, tz: str | None,
-            max_record_bytes: int | None, interval: float, stop_after: float | None, host: str | None,
-            symlinks: bool, charset: str | None = None) -> None:
-    if parser:
-        parsers.get(parser)
+def _follow(app: AppContext, paths: tuple[str, ...], options: Callable[[Path], IngestOptions], *, interval: float,
+            stop_after: float | None, links: bool) -> None:
+    """`govsoc ingest --follow`: ``paths`` (else the configured sources) read with ``options`` (a
+    path's IngestOptions) every ``interval`` seconds until ``stop_after`` seconds or a stop signal;
+    ``links``: whether symbolic links a glob or folder walk finds are read."""
     pipeline = make_pipeline(app)
-    follower = Follower(pipeline, paths or _configured(app.config), lambda p: options_for(
-        app.config, p, parser=parser, timezone=tz, year=year, max_record_bytes=max_record_bytes, host=host,
-        symlinks=symlinks, charset=charset), interval, links=symlinks or app.config.collectors.symlinks)
+    follower = Follower(pipeline, paths or _configured(app.config), options, interval, links=links)
     seen: list[IngestSummary] = []
     waiting: dict[str, tuple[str | None, int]] = {}
 

@@ -44,7 +44,8 @@ from typing import Any
 
 from govsoc.collectors.base import ParseContext, Parser, RawRecord, parsers
 from govsoc.collectors.detect import detect_lines, line_parser
-from govsoc.collectors.pipeline import Pipeline, failure_event
+from govsoc.collectors.failures import failure_event
+from govsoc.collectors.pipeline import Pipeline
 from govsoc.collectors.receivers.backlog import Unparsed
 from govsoc.collectors.receivers.counters import OUTCOMES, ReceiverCounters
 from govsoc.collectors.receivers.handoff import Handoff, Message
