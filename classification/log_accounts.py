@@ -30,9 +30,10 @@ from govsoc.classification.structured_values import account_hit
 
 __all__ = ["named_pinyin_names", "log_accounts"]
 
-#: A word an account may be (letters, digits, '_', '.', '@', '-'); its trailing '.', '@', '-' are the text's.
-_WORD: Final = r"[A-Za-z0-9_.@-]+"
-_NOT_WORD_BEFORE: Final = r"(?<![A-Za-z0-9_.@/-])"
+#: A word an account may be (letters, digits, full-width ones too, '_', '.', '@', '-'); its trailing
+#: '.', '@', '-' are the text's.
+_WORD: Final = r"[A-Za-z0-9_.@\-０-９Ａ-Ｚａ-ｚ]+"
+_NOT_WORD_BEFORE: Final = r"(?<![A-Za-z0-9_.@/\-０-９Ａ-Ｚａ-ｚ])"
 _TRAILING: Final = ".@-"
 
 

@@ -34,6 +34,9 @@ MD5 = MOBILE + "abcdef0123456789abcde"  # 32, an MD5's
      " : TTY=pts/1"),
     ("session opened for user root by zhangsan13812345678(uid=1000)", "session opened for user root by ",
      (("account", "zhangsan"), ("mobile", MOBILE)), "(uid=1000)"),
+    # full-width digits are digits of the word (its mobile is shown folded, as a keyed one is)
+    ("用户lisi１３８１２３４５６７８", "用户", (("account", "lisi"), ("mobile", MOBILE)), ""),
+    ("by lisi１３８１２３４５６７８(uid=0)", "by ", (("account", "lisi"), ("mobile", MOBILE)), "(uid=0)"),
 ])
 def test_an_account_a_log_names_without_a_key_is_masked_as_the_account(
         text: str, before: str, parts: tuple[tuple[str, str], ...], after: str) -> None:
