@@ -15,7 +15,8 @@ is not enough there, because a log line hides data in three ways the plain scan 
   and XML elements (``{"name":"张三"}``, ``<联系人>王芳</联系人>``), where an account's value is
   masked too (``"account":"zhangsan"``: govsoc.classification.structured_values), and so is an
   account's value after its key (``user=zhangsan``, ``用户名：lisi``, sudo's ``USER=root``) but for a
-  numeric id (``uid=0``) or an empty value followed by the next key (``ruser= rhost=``);
+  numeric id (``uid=0``) or an empty value followed by the next key (``ruser= rhost=``), and one a
+  log names with no key (``user zhangsan138…``, ``by zhangsan(uid=1000)``: govsoc.classification.log_accounts);
 - **a name in Latin letters** (``name=Zhang Wei``, ``user zhangwei``, ``Zhang Wei logged in``): in
   pinyin beside an account word or a login verb, or in pinyin or as capitalised words after a key
   naming a person (the rule: govsoc.classification.pinyin_names);

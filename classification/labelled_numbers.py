@@ -40,8 +40,9 @@ _GLUED_LABELS: Final = (
      frozenset({"cn_mobile"})),
     (re.compile(r"(?:银行卡号|银行卡|卡号)(?=[0-9０-９])"), frozenset({"cn_bank_card"})),
 )
-#: How much after a glued label is read: the word a number starts is all GluedNumbers.labelled reads.
-_GLUED_READ: Final = 64
+#: How much after a glued label is read: the word a number starts is all GluedNumbers.labelled reads,
+#: and the longest digest (128) and a character after it tell a digest's word from a longer one.
+_GLUED_READ: Final = 160
 #: A key's last word that names a digest or an id, not the number the words before it name.
 _DIGEST_WORDS: Final = frozenset({"hash", "hashed", "md5", "sha", "sha1", "sha256", "sm3", "digest", "hmac", "sign",
                                   "signature", "salt", "enc", "encrypted", "cipher", "token", "trace", "id", "uuid"})
@@ -70,7 +71,8 @@ class LabelledNumbers:
         out = []
         for pattern, kinds in _GLUED_LABELS:
             for m in pattern.finditer(text):
-                hit = self.glued.labelled(normalize(text[m.end():m.end() + _GLUED_READ]), kinds)
+                value = normalize(text[m.end():m.end() + _GLUED_READ])
+                hit = None if _digest("", value) else self.glued.labelled(value, kinds)
                 if hit is not None:
                     out.append(dataclasses.replace(hit, start=m.end() + hit.start, end=m.end() + hit.end))
         return out

@@ -62,6 +62,8 @@ def test_a_pinyin_name_in_an_accounts_place_is_masked(text: str, before: str, na
     ("联系电话13812345678abcdef", "联系电话", MOBILE, "mobile"),
     ("张三手机号13812345678abc", "张三手机号", MOBILE, "mobile"),
     ("卡号6222021234567890128abc", "卡号", CARD, "bank_card"),
+    # '+86' glued after the label: masked with the number
+    ("手机+8613812345678abc", "手机", MOBILE, "mobile"),
 ])
 def test_a_number_glued_to_its_chinese_label_and_to_letters_is_masked(text: str, label: str, number: str,
                                                                       rule: str) -> None:
@@ -80,6 +82,9 @@ def test_a_number_glued_to_its_chinese_label_and_to_letters_is_masked(text: str,
     "cellphone=" + SHA1,
     "phone=" + SHA1,
     "mobile=" + MD5,
+    # … after a Chinese label glued to it as after a key (手机：<a SHA-1> is the phone number hashed)
+    "手机" + SHA1,
+    "手机：" + SHA1,
     # 'user' the English word: a word after it with no number glued in stays
     "user authentication failed",
     "user guest01 logged in from 10.0.0.1",
