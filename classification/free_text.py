@@ -15,7 +15,8 @@ is not enough there, because a log line hides data in three ways the plain scan 
   and XML elements (``{"name":"张三"}``, ``<联系人>王芳</联系人>``), where an account's value is
   masked too (``"account":"zhangsan"``: govsoc.classification.structured_values), and so is an
   account's value after its key (``user=zhangsan``, ``用户名：lisi``, sudo's ``USER=root``) but for a
-  numeric id (``uid=0``) or an empty value followed by the next key (``ruser= rhost=``);
+  numeric id (``uid=0``) or an empty value followed by the next key (``ruser= rhost=``), and one a
+  log names with no key (``user zhangsan138…``, ``by zhangsan(uid=1000)``: govsoc.classification.log_accounts);
 - **a name in Latin letters** (``name=Zhang Wei``, ``user zhangwei``, ``Zhang Wei logged in``): in
   pinyin beside an account word or a login verb, or in pinyin or as capitalised words after a key
   naming a person (the rule: govsoc.classification.pinyin_names);
@@ -50,6 +51,8 @@ from govsoc.classification.coordinate_forms import coordinate_hits
 from govsoc.classification.credentials import credential_hits
 from govsoc.classification.digit_runs import GluedNumbers
 from govsoc.classification.invisible import placed, visible
+from govsoc.classification.labelled_numbers import LabelledNumbers
+from govsoc.classification.log_accounts import log_accounts, named_pinyin_names
 from govsoc.classification.masking import mask
 from govsoc.classification.percent import percent_decoded
 from govsoc.classification.pinyin_names import person_name_at, pinyin_name_hits
@@ -147,12 +150,6 @@ _SOLE_TRADER: Final = re.compile(r"(?:统一社会信用代码|社会信用代�
 #: individual's O may be too) and the people a server banner names (管理员：李四).
 _PERSON_KEYS: Final = frozenset({"cn", "commonname", "o", "ou", "gn", "givenname", "sn", "surname", "pseudonym",
                                  "管理员", "联系人", "值班员", "操作员", "维护人", "运维人员", "责任人"})
-#: Identifiers a label may name though the word they start, glued to letters, looks like a
-#: hexadecimal id (``手机：13812345678abcde``; GluedNumbers.labelled, R15aa-1) …
-_GLUED_KINDS: Final = frozenset({"cn_mobile", "cn_bank_card"})
-#: … and keys that name one in a log's ``key=value`` though no column name would be read so
-#: (``card`` alone: a bank card's number, checked by its issuer prefix and Luhn digit).
-_NUMBER_KEYS: Final[dict[str, frozenset[str]]] = {"card": frozenset({"cn_bank_card"})}
 #: Brackets end an account's value (by (uid=0)).
 _BRACKETS: Final = re.compile(r"[()\[\]{}]")
 
@@ -169,6 +166,7 @@ class FreeTextMasker:
         self.names = everything["cn_person_name"]
         self.id_mask = everything["cn_resident_id"]
         self.glued = GluedNumbers(everything)
+        self.labelled_numbers = LabelledNumbers(self.glued)
 
     def mask(self, text: str) -> str:
         """``text`` with every hit masked (decoded escapes shown decoded and masked)."""
@@ -196,6 +194,7 @@ class FreeTextMasker:
         take([h for h in self.scanner.scan(text) if taken.free(h.start, h.end) and not _counted(text, h)])
         take(self._id_shaped(text, taken))
         take([h for h in self.glued.hits(normalize(text), found) if not _counted(text, h)])
+        take(_unless_taken(self.labelled_numbers.after_labels(text), taken))  # 手机13812345678abcde
         contexts: dict[str, Mapping[str, str]] = {}  # a member's name asked twice (R15ac-2: 0.3 ms a time)
 
         def context_of(name: str) -> Mapping[str, str]:
@@ -212,6 +211,7 @@ class FreeTextMasker:
         take(_unless_taken(role_name_hits(text, self.names), taken))
         take(_unless_taken(_sole_trader_codes(text), taken))
         take(self._beside_identifiers(text, found, taken))
+        take(_unless_taken(named_pinyin_names(text), taken))  # sudo: zhangsan : TTY=, by zhangsan(uid=1000)
         take(pinyin_name_hits(text, found))
         return whole_accounts(text, found, _account_values(text)) if found else found
 
@@ -262,11 +262,8 @@ class FreeTextMasker:
         return out
 
     def _glued_after_label(self, key: str, value: str, start: int, context: Mapping[str, str]) -> Match | None:
-        """A mobile or bank card number glued to letters at the start of ``value`` (at ``start``),
-        after a ``key`` naming it strongly (GluedNumbers.labelled, R15aa-1)."""
-        named = frozenset(k for k, v in context.items() if v == "strong") | _NUMBER_KEYS.get(key.lower(), frozenset())
-        hit = self.glued.labelled(normalize(value), named) if named & _GLUED_KINDS else None
-        return None if hit is None else dataclasses.replace(hit, start=start + hit.start, end=start + hit.end)
+        """A number glued to letters after a key naming it (classification.labelled_numbers)."""
+        return self.labelled_numbers.after_key(key, value, start, context)
 
     def _value_hits(self, kind: str, text: str, value: tuple[int, int], asked: dict[str, int],
                     windows: dict[tuple[str, str], list[Match]]) -> list[Match]:
@@ -343,7 +340,8 @@ def _keyed_account(text: str, key: str, value: tuple[int, int], bracket: int) ->
 
 def _account_values(text: str) -> list[Match]:
     """The account hit of every account value in ``text``, found or not: after its key, a WeChat id
-    after its label, a JSON member or XML element (for govsoc.classification.account_values)."""
+    after its label, a JSON member or XML element, one a log names without a key (for
+    govsoc.classification.account_values)."""
     ends, brackets = Ahead(_VALUE_END, text), Ahead(_BRACKETS, text)
     keyed = []
     for m in _KEYED.finditer(text):  # value starts in increasing order: each Ahead reads the text once
@@ -352,7 +350,7 @@ def _account_values(text: str) -> list[Match]:
         if is_account_key(key) and (hit := _keyed_account(text, key, (start, end), brackets.next(start))) is not None:
             keyed.append(hit)
     wechat = (account_hit("微信", m.group("v"), m.start("v")) for m in _WECHAT.finditer(text))
-    return [*keyed, *wechat, *account_members(text)]
+    return [*keyed, *wechat, *account_members(text), *log_accounts(text)]
 
 
 class _Values:
