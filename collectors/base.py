@@ -14,6 +14,7 @@ within the record when one record yields several events.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 from collections.abc import Iterator
@@ -203,8 +204,19 @@ def content_charset(charset: str, head: bytes) -> str:
     ``utf-8`` read UTF-8 first already. ``head`` is the content's first bytes as the look at the
     file read them (collectors.files.identity.look; a gzip copy's decompressed ones), so a read
     resumed from a checkpoint mid-file, a checkpoint an older version wrote and a rotated or
-    compressed copy all know it without a field in the checkpoint or a read of their own."""
-    return "utf-8" if charset == "gbk" and head.startswith(UTF8_BOM) else charset
+    compressed copy all know it without a field in the checkpoint or a read of their own.
+
+    The BOM speaks for the file only when the head after it is UTF-8 (a last character cut by the
+    head's end aside): a file made "UTF-8 with BOM" and then written in GBK (PowerShell 5.1's
+    Out-File, then cmd's ``echo >>``) is read line by line as gbk reads it (R11ag-1: 238 of 5,801
+    GBK names whose bytes are valid UTF-8 too, 魏巍 as κΡ, were stored wrong)."""
+    if charset != "gbk" or not head.startswith(UTF8_BOM):
+        return charset
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head[len(UTF8_BOM):], final=False)
+    except UnicodeDecodeError:
+        return charset
+    return "utf-8"
 
 
 def charset_for(charset: str, parser_id: str, head: bytes = b"") -> str:

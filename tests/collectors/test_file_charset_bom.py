@@ -99,3 +99,20 @@ def test_a_gbk_file_without_bom_stays_gbk(tmp_path: Path, sqlite_store: SqliteSt
     log.write_bytes(b"".join(line.encode("gbk") + b"\n" for line in LINES))
     read(Pipeline(sqlite_store, data_dir=tmp_path / "state"), log, "gbk")
     assert texts(sqlite_store) == sorted(LINES)
+
+
+def test_a_bom_before_gbk_lines_says_nothing_for_the_file(tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    # R11ag-1: a file made "UTF-8 with BOM" (PowerShell 5.1's Out-File) and then written in GBK (cmd's
+    # echo >>): its head after the BOM is no UTF-8 (张三 in GBK, D5C5 C8FD, is not), so the BOM does not
+    # speak for the file and each line is read as gbk reads it: 魏巍's GBK bytes (CEBA CEA1) are valid
+    # UTF-8 too (κΡ), and were stored so when the BOM made the whole file UTF-8
+    log = tmp_path / "device.log"
+    names = ("root", "魏巍", "张三", "魏巍")
+    lines = [f"Dec 10 06:56:{n:02d} LabSZ sshd[{n}]: Invalid user {name} from 10.0.1.{n}"
+             for n, name in enumerate(names, 1)]
+    log.write_bytes(BOM + b"".join(line.encode("gbk") + b"\n" for line in lines))
+    read(Pipeline(sqlite_store, data_dir=tmp_path / "state"), log, "gbk")
+    assert texts(sqlite_store) == sorted(lines)
+    charsets = {str(e.get("event.original")).removeprefix("\ufeff"): e.get("govsoc.charset")
+                for e in sqlite_store.search(Query())}
+    assert charsets == {lines[0]: "utf-8", lines[1]: "gb18030", lines[2]: "gb18030", lines[3]: "gb18030"}
