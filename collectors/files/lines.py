@@ -305,9 +305,9 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
     file under the reader stops the read (``before``: see read_lines)."""
     line, after, grid, skipping = LineBuffer(), False, BlockGrid(stream), False
     stats.read_to = base
-    stop = None if fd is None or unchanged(fd, before, stats.chunks) else base
-    while stop is None and (chunk := _read(stream, chunk_size, stats)):
-        if fd is not None and (stop := change_seen(fd, before, stats.chunks, base, chunk)) == base:
+    halt = None if fd is None or unchanged(fd, before, stats.chunks) else base
+    while halt is None and (chunk := _read(stream, chunk_size, stats)):
+        if fd is not None and (halt := change_seen(fd, before, stats.chunks, base, chunk)) == base:
             break  # maybe read from the new content: not used
         pos, size = 0, len(chunk)
         stats.chunks = (*_kept(stats.chunks), (base, chunk))
@@ -346,10 +346,10 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
             pos = newline + 1
         base += size
     else:  # the end, or a truncation below the position read to (R11e F1): the last chunk tells
-        if fd is not None and stop is None and stats.error is None and not unchanged(fd, before, stats.chunks):
-            stop = base
-    if stop is not None:
-        stats.error = changed(stop)
+        if fd is not None and halt is None and stats.error is None and not unchanged(fd, before, stats.chunks):
+            halt = base
+    if halt is not None:
+        stats.error = changed(halt)
     if line.data is not None:
         yield from _line_pieces(line, base, number + 1, stats, open=True)
 

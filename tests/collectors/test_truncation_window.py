@@ -1,6 +1,6 @@
 """A followed log truncated in place at a chosen moment of a poll (issue 11, R11ae-1, R11ae-2):
-right after the read's first chunk came back (its lines were in the file when read), or between
-the look that matched the checkpoint and the read. A real Follower on SQLite; every line that was
+right after the read's first chunk came back (its lines were in the file when read), right before
+it (after the check before the read), or between the look that matched the checkpoint and the read. A real Follower on SQLite; every line that was
 in the file when a read could reach it is stored once, the truncated file's copy (copytruncate's
 app.log.1) included."""
 
@@ -51,6 +51,11 @@ def stored(store: SqliteStore) -> Counter[int]:
     ("read", "regrow", ()),
     # the chunk kept, read to the old content's end: app.log.1 matches it there, nothing twice
     ("read", "copytrunc", ()),
+    # truncated after the check before the read, then read: the chunk holds the new content at the
+    # old position (the same bytes there when read again): dropped, the new file read from 0
+    ("in", "regrow", MORE),
+    # ... and the read keeps nothing: app.log.1 read on from the old checkpoint (R11ae-2)
+    ("in", "copytrunc", ()),
     # truncated before the read: lines 300-499 were never readable from app.log
     ("look", "plain", MORE),
     # the read starts in the new content: dropped (it was read on under the old checkpoint)
@@ -73,6 +78,8 @@ def test_a_log_truncated_during_a_poll_stores_each_readable_line_once(
     read, opened = lines_module._read, pipeline_module.open_content
 
     def read_then_change(stream: BinaryIO, size: int, stats: ReadStats) -> bytes:
+        if where == "in" and armed and armed.pop():
+            change(log, how)
         data = read(stream, size, stats)
         if data and armed and armed.pop():
             change(log, how)
@@ -83,7 +90,7 @@ def test_a_log_truncated_during_a_poll_stores_each_readable_line_once(
             change(log, how)
         return opened(path)
 
-    if where == "read":
+    if where in ("read", "in"):
         monkeypatch.setattr(lines_module, "_read", read_then_change)
     else:
         monkeypatch.setattr(pipeline_module, "open_content", change_then_open)
