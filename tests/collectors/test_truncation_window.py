@@ -1,8 +1,8 @@
 """A followed log truncated in place at a chosen moment of a poll (issue 11, R11ae-1, R11ae-2):
-right after the read's first chunk came back (its lines were in the file when read), right before
-it (after the check before the read), or between the look that matched the checkpoint and the read. A real Follower on SQLite; every line that was
-in the file when a read could reach it is stored once, the truncated file's copy (copytruncate's
-app.log.1) included."""
+right after the read's first chunk came back (its lines were in the file when read), right
+before it (after the check before the read), or between the look that matched the checkpoint and
+the read. A real Follower on SQLite; every line that was in the file when a read could reach it
+is stored once, the truncated file's copy (copytruncate's app.log.1) included."""
 
 from __future__ import annotations
 
