@@ -57,6 +57,7 @@ from govsoc.collectors.files.held import HeldFiles
 from govsoc.collectors.files.identity import RENAMED_OVER, FileView, look, open_content, same_file
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
 from govsoc.collectors.files.paths import PathRecords
+from govsoc.collectors.files.read_before import ReadBefore
 from govsoc.collectors.files.readable import parser_reads
 from govsoc.collectors.files.tracker import FileTracker, RecordFileTracker, unchanged
 from govsoc.collectors.registration import registered
@@ -618,6 +619,7 @@ class Pipeline:
                                   fd=None if view.compressed else stream.fileno(),
                                   lookup=self._lookup())
             records = read_lines(stream, origin=f"file://{view.path}", identity=checkpoint.identity,
+                                 before=ReadBefore.of(checkpoint),
                                  start=checkpoint.offset, first_line=checkpoint.line, padding=checkpoint.padding,
                                  max_bytes=options.max_record_bytes, final=options.final, stats=stats,
                                  reads=parser_reads(parser_id, context, f"file://{view.path}", charset),

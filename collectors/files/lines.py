@@ -40,7 +40,6 @@ complete, and is a partial line of its own (R11m-8).
 from __future__ import annotations
 
 import gzip
-import os
 import zlib
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
@@ -52,6 +51,7 @@ from govsoc.collectors.base import FILE_ORIGIN, RawRecord
 from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYTES, line_kind, wide_text
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
 from govsoc.collectors.files.padding import NON_NUL, BlockGrid, LineBuffer, run_before, still_nul
+from govsoc.collectors.files.read_before import ReadBefore, change_seen, changed, unchanged
 
 #: The default record size limit (plan: 1 MiB).
 DEFAULT_MAX_RECORD_BYTES = 1 << 20
@@ -158,14 +158,15 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                first_line: int = 0, max_bytes: int = DEFAULT_MAX_RECORD_BYTES, final: bool = True,
                stats: ReadStats | None = None, chunk_size: int = _CHUNK, padding: int = 0,
                group_bytes: int = GROUP_BYTES, reads: Callable[[bytes], bool] | None = None,
-               record_type: type[RawRecord] = RawRecord) -> Iterator[RawRecord]:
+               record_type: type[RawRecord] = RawRecord, before: ReadBefore | None = None) -> Iterator[RawRecord]:
     """The records of ``stream`` from content position ``start`` (line ``first_line`` + 1),
     each a ``record_type`` (collectors.base.RECORD_TYPES: the source's charset setting);
     ``padding`` NUL bytes after ``start`` were read before: reading starts after them, unless
     they were written over since. A group of non-text lines ends at the first line end
     ``group_bytes`` after its start at the latest (tests make it small). A line with control
     bytes that ``reads`` (the file's parser: collectors.files.readable) is a line of its own,
-    never garbage (R11l-1)."""
+    never garbage (R11l-1). ``before``: what the file held before ``start`` when its checkpoint
+    matched it, checked before the read and after each chunk (collectors.files.read_before)."""
     stats = stats if stats is not None else ReadStats()
     fd = _plain_fd(stream)
     if padding and fd is not None and not still_nul(fd, start, padding):
@@ -217,7 +218,7 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                       after=piece.after)
 
     group: _Group | None = None
-    for piece in _pieces(stream, base, first_line, max_bytes, chunk_size, fd, stats, run):
+    for piece in _pieces(stream, base, first_line, max_bytes, chunk_size, fd, stats, run, before=before):
         if piece.clean and group is None:  # the common case: text among text
             record = emit(piece.data, piece.offset, piece.end, piece.length, piece.number, _AFTER[piece.after])
             if record is not None:
@@ -296,17 +297,18 @@ def _ends_group(piece: _Piece, kind: str, read: bool, reads: Callable[[bytes], b
 
 
 def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size: int, fd: int | None,
-            stats: ReadStats, run: int | None) -> Iterator[_Piece]:
+            stats: ReadStats, run: int | None, *, before: ReadBefore | None) -> Iterator[_Piece]:
     """The lines of ``stream`` from content position ``base`` (line ``number`` + 1), blank ones
     too, each as a _Piece; crash padding skipped and counted (``nul_bytes_skipped``,
     ``padded_to``); the last one ``open`` when the content ends before its newline. ``run`` is
-    where a run of NUL bytes ending at ``base`` starts: the first line follows it."""
+    where a run of NUL bytes ending at ``base`` starts: the first line follows it. A change of the
+    file under the reader stops the read (``before``: see read_lines)."""
     line, after, grid, skipping = LineBuffer(), False, BlockGrid(stream), False
     stats.read_to = base
-    while chunk := _read(stream, chunk_size, stats):
-        if fd is not None and not _unchanged_before(fd, stats):
-            stats.error = _changed(base)
-            break
+    halt = None if fd is None or unchanged(fd, before, stats.chunks) else base
+    while halt is None and (chunk := _read(stream, chunk_size, stats)):
+        if fd is not None and (halt := change_seen(fd, before, stats.chunks, base, chunk)) == base:
+            break  # maybe read from the new content: not used
         pos, size = 0, len(chunk)
         stats.chunks = (*_kept(stats.chunks), (base, chunk))
         stats.read_to = base + size
@@ -344,8 +346,10 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
             pos = newline + 1
         base += size
     else:  # the end, or a truncation below the position read to (R11e F1): the last chunk tells
-        if fd is not None and stats.error is None and not _unchanged_before(fd, stats):
-            stats.error = _changed(base)
+        if fd is not None and halt is None and stats.error is None and not unchanged(fd, before, stats.chunks):
+            halt = base
+    if halt is not None:
+        stats.error = changed(halt)
     if line.data is not None:
         yield from _line_pieces(line, base, number + 1, stats, open=True)
 
@@ -389,24 +393,6 @@ def _plain_fd(stream: BinaryIO) -> int | None:
         return stream.fileno()
     except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
         return None
-
-
-def _changed(position: int) -> str:
-    return (f"the file changed before byte {position} during the read (truncated: copytruncate?); "
-            "what was read before is kept")
-
-
-def _unchanged_before(fd: int, stats: ReadStats) -> bool:
-    """Whether the file still holds the last bytes of the previous chunk read: checked after each
-    read, so a chunk read after a truncation and rewrite is never taken as the old file's."""
-    if not stats.chunks:
-        return True
-    base, chunk = stats.chunks[-1]
-    held = chunk[-TAIL_BYTES:]
-    try:
-        return os.pread(fd, len(held), base + len(chunk) - len(held)) == held
-    except OSError:
-        return True  # the read itself reports what is wrong
 
 
 def _read(stream: BinaryIO, size: int, stats: ReadStats) -> bytes:

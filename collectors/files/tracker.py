@@ -37,6 +37,8 @@ class FileTracker:
         #: (Checkpoint.sent): the batches read in it are looked up, their stored ids not sent.
         self.lookup = lookup
         self._delivered_to = checkpoint.offset
+        #: where the read starts and the tail digest matched there at the look (R11ae-2)
+        self._matched = (checkpoint.offset, checkpoint.tail)
         self._resent_before = checkpoint.sent
 
     def skip_known_partial(self, records: Iterator[RawRecord]) -> Iterator[RawRecord]:
@@ -159,10 +161,19 @@ class FileTracker:
         tail = None
         if not view.compressed:  # from the bytes read, else the open file: never by path (R11 F2)
             read = self.stats.tail(checkpoint.offset)
-            tail = fingerprint(read) if read is not None else (
-                None if self.fd is None else read_tail_digest(self.fd, checkpoint.offset))
+            tail = fingerprint(read) if read is not None else self._unread_tail(checkpoint.offset)
         return lived(replace(checkpoint, path=str(view.path), size=view.size, device=view.device, inode=view.inode,
                              tail=tail), view)
+
+    def _unread_tail(self, offset: int) -> str | None:
+        """The tail digest at ``offset`` when the bytes before it were not read (or no longer held):
+        at the read's start, the one matched at the look, never read again from the descriptor,
+        which may hold a truncated file's new content by now (R11ae-2: copytruncate's copy then
+        failed to match and was read from 0, 300 lines twice); else read from the open file."""
+        start, matched = self._matched
+        if offset == start and matched is not None:
+            return matched
+        return None if self.fd is None else read_tail_digest(self.fd, offset)
 
     def finish(self) -> None:
         """At the end of the file: past trailing blank lines, and the reader's counters."""
