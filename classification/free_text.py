@@ -75,15 +75,14 @@ _KEYED: Final = re.compile(r"(?<![\w\u4e00-\u9fff])(?:([A-Za-z\u4e00-\u9fff][\w\
 _VALUE_END: Final = re.compile(r"[\s&;,，、\"'<>|=]")
 _NOT_ASCII: Final = re.compile(r"[^\x00-\x7f]")
 _HAN_VALUE: Final = re.compile(r"[\u4e00-\u9fa5]")
-#: A later key of a run-together text (user:auser:a…) whose value ends where an earlier key's does,
-#: asking a recognizer that key has asked already, reads only the first _WINDOW characters of its
-#: value and keeps the hits starting in the first _REACH: further on, its hits are the earlier
-#: key's (a recognizer's match spans at most ~70 characters, its look-arounds a few), already
-#: kept or overlapped by one kept (R15z-2: each key read the rest of the text, quadratic).
+#: A later key of a run-together text (user:auser:a…) whose value ends where an earlier key's does
+#: and is longer than _WINDOW asks no recognizer that key has asked already: its value is the end
+#: of the earlier one, read whole, and its hits are the earlier key's, kept or overlapped by one
+#: kept (each key read the rest of the text, quadratic: R15z-2). Reading its first _WINDOW
+#: characters again added no hit on any input found (R15ad-3) and cost 5 ms a key (R15ad-2).
+#: A shorter value is read again, as it always was. The word labelled() looks at is in a value's
+#: first _WINDOW characters.
 _WINDOW: Final = 512
-_REACH: Final = 128
-#: The windows whose hits a text keeps at once (a repeating text needs a few; R15ad-1).
-_WINDOWS_KEPT: Final = 64
 #: Identifiers that tie a record to one person: a name next to one of them is that person's.
 IDENTIFIERS: Final = frozenset({"cn_resident_id", "cn_mobile", "cn_bank_card", "cn_passport",
                                 "cn_social_security_number", "cn_resident_id_shaped"})
@@ -228,7 +227,6 @@ class FreeTextMasker:
         out: list[Match] = []
         ends, brackets = Ahead(_VALUE_END, text), Ahead(_BRACKETS, text)
         values = _Values(text)
-        windows: dict[tuple[str, str], list[Match]] = {}  # (recognizer, window) -> hits
         asked: dict[str, int] = {}  # recognizer -> the end of the last value it read whole
         for m in _KEYED.finditer(text):
             key = m.group(1) or m.group(2)
@@ -253,7 +251,7 @@ class FreeTextMasker:
                 if name_end is not None and taken.free(start, name_end):
                     _keep(out, taken, _latin_name(text[start:name_end], start, key))
             for kind in (i for i in context if i in self.keyed):
-                for hit in self._value_hits(kind, text, (start, end), asked, windows):
+                for hit in self._value_hits(kind, text, (start, end), asked):
                     s, e = start + hit.start, start + hit.end
                     if taken.free(s, e):
                         _keep(out, taken, dataclasses.replace(hit, start=s, end=e))
@@ -268,23 +266,15 @@ class FreeTextMasker:
         hit = self.glued.labelled(normalize(value), named) if named & _GLUED_KINDS else None
         return None if hit is None else dataclasses.replace(hit, start=start + hit.start, end=start + hit.end)
 
-    def _value_hits(self, kind: str, text: str, value: tuple[int, int], asked: dict[str, int],
-                    windows: dict[tuple[str, str], list[Match]]) -> list[Match]:
-        """The hits of the ``kind`` recognizer in the value ``text[start:end]``, with context; only
-        those in its first _REACH characters when the recognizer read an earlier value ending at
+    def _value_hits(self, kind: str, text: str, value: tuple[int, int], asked: dict[str, int]) -> list[Match]:
+        """The hits of the ``kind`` recognizer in the value ``text[start:end]``, with context; none
+        when the value is longer than _WINDOW and the recognizer read an earlier value ending at
         ``end`` (which holds this one) whole."""
         start, end = value
-        if asked.get(kind) != end or end - start <= _WINDOW:
-            asked[kind] = end
-            return list(self.keyed[kind].find(text[start:end], context=True))
-        window = text[start:start + _WINDOW]
-        hits = windows.get((kind, window))
-        if hits is None:  # a run-together text repeats its windows: each read once
-            hits = [h for h in self.keyed[kind].find(window, context=True) if h.start < _REACH]
-            if len(windows) >= _WINDOWS_KEPT:  # distinct values repeat none: 1.5 KB a character (R15ad-1)
-                windows.clear()
-            windows[(kind, window)] = hits
-        return hits
+        if asked.get(kind) == end and end - start > _WINDOW:
+            return []
+        asked[kind] = end
+        return list(self.keyed[kind].find(text[start:end], context=True))
 
     def _labelled(self, text: str, taken: Spans) -> list[Match]:
         """Values named by a label they are not set off from (_LABELLED)."""
