@@ -58,7 +58,7 @@ from govsoc.classification.recognizer import Match, Recognizer, masked_text, nor
 from govsoc.classification.recognizers.identity import ID_SHAPED
 from govsoc.classification.role_names import role_name_hits
 from govsoc.classification.scanner import Scanner
-from govsoc.classification.spans import Ahead, Spans
+from govsoc.classification.spans import Ahead, Spans, Values
 from govsoc.classification.structured_values import account_hit, account_members, is_account_key, structured_hits
 from govsoc.classification.tagging import AT_INGEST
 
@@ -73,8 +73,6 @@ _KEYED: Final = re.compile(r"(?<![\w\u4e00-\u9fff])(?:([A-Za-z\u4e00-\u9fff][\w\
 #: What ends a value (its first character is looked at by _KEYED, its end found by a spans.Ahead of
 #: this: a look-ahead to the value's end searched the rest of a run-together text for each key, R15z-2).
 _VALUE_END: Final = re.compile(r"[\s&;,，、\"'<>|=]")
-_NOT_ASCII: Final = re.compile(r"[^\x00-\x7f]")
-_HAN_VALUE: Final = re.compile(r"[\u4e00-\u9fa5]")
 #: A later key of a run-together text (user:auser:a…) whose value ends where an earlier key's does
 #: and is longer than _WINDOW asks no recognizer that key has asked already: its value is the end
 #: of the earlier one, read whole, and its hits are the earlier key's, kept or overlapped by one
@@ -226,7 +224,7 @@ class FreeTextMasker:
     def _keyed(self, text: str, taken: Spans) -> list[Match]:
         out: list[Match] = []
         ends, brackets = Ahead(_VALUE_END, text), Ahead(_BRACKETS, text)
-        values = _Values(text)
+        values = Values(text)
         asked: dict[str, int] = {}  # recognizer -> the end of the last value it read whole
         for m in _KEYED.finditer(text):
             key = m.group(1) or m.group(2)
@@ -343,24 +341,6 @@ def _account_values(text: str) -> list[Match]:
             keyed.append(hit)
     wechat = (account_hit("微信", m.group("v"), m.start("v")) for m in _WECHAT.finditer(text))
     return [*keyed, *wechat, *account_members(text)]
-
-
-class _Values:
-    """Questions about the value ``text[start:end]`` of a key, answered by searches ahead that
-    serve the keys after it too (spans.Ahead): ``value.isascii()`` and a search for two Chinese characters
-    read the rest of a run-together text for each key (R15z-2)."""
-
-    def __init__(self, text: str) -> None:
-        self.not_ascii = Ahead(_NOT_ASCII, text)
-        self.first_han, self.second_han = Ahead(_HAN_VALUE, text), Ahead(_HAN_VALUE, text)
-
-    def ascii(self, start: int, end: int) -> bool:
-        return self.not_ascii.next(start) >= end
-
-    def chinese(self, start: int, end: int) -> bool:
-        """Two Chinese characters or more in the value."""
-        first = self.first_han.next(start)
-        return first < end and self.second_han.next(first + 1) < end
 
 
 def _latin_name(value: str, start: int, key: str) -> Match:
