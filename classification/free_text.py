@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Final
 
@@ -193,7 +193,8 @@ class FreeTextMasker:
         take([h for h in self.scanner.scan(text) if taken.free(h.start, h.end) and not _counted(text, h)])
         take(self._id_shaped(text, taken))
         take([h for h in self.glued.hits(normalize(text), found) if not _counted(text, h)])
-        contexts: dict[str, Mapping[str, str]] = {}  # a member's name asked twice (R15ac-2: 0.3 ms a time)
+        # a name asked twice, by a member and a key (R15ac-2: 0.3 ms a time), by each key run together (F15p)
+        contexts: dict[str, Mapping[str, str]] = {}
 
         def context_of(name: str) -> Mapping[str, str]:
             if name not in contexts:
@@ -202,9 +203,9 @@ class FreeTextMasker:
 
         take(structured_hits(text, found, context_of=context_of, keyed=self.keyed,
                              glued=lambda k, v, at: self._glued_after_label(k, v, at, context_of(k))))
-        take(self._keyed(text, taken))
+        take(self._keyed(text, taken, context_of))
         take(self._labelled(text, taken))
-        take(_unless_taken(coordinate_hits(text, context_of=self.columns.name_context, gps=self.keyed["gps"]),
+        take(_unless_taken(coordinate_hits(text, context_of=context_of, gps=self.keyed["gps"]),
                            taken))
         take(_unless_taken(role_name_hits(text, self.names), taken))
         take(_unless_taken(_sole_trader_codes(text), taken))
@@ -221,7 +222,7 @@ class FreeTextMasker:
                                  reason="shaped like a resident ID number (region, birth date), check character wrong"))
         return out
 
-    def _keyed(self, text: str, taken: Spans) -> list[Match]:
+    def _keyed(self, text: str, taken: Spans, context_of: Callable[[str], Mapping[str, str]]) -> list[Match]:
         out: list[Match] = []
         ends, brackets = Ahead(_VALUE_END, text), Ahead(_BRACKETS, text)
         values = Values(text)
@@ -235,7 +236,7 @@ class FreeTextMasker:
                 if account is not None and taken.free(account.start, account.end):
                     _keep(out, taken, account)
                 continue
-            context = dict(self.columns.name_context(key))  # its own: a person key adds to it
+            context = dict(context_of(key))  # its own: a person key adds to it
             # the word starting the value is all labelled() looks at: a bounded prefix keeps a
             # run-together text linear (R15z-2)
             glued = self._glued_after_label(key, text[start:min(end, start + _WINDOW)], start, context)
