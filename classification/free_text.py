@@ -74,11 +74,10 @@ _KEYED: Final = re.compile(r"(?<![\w\u4e00-\u9fff])(?:([A-Za-z\u4e00-\u9fff][\w\
 #: this: a look-ahead to the value's end searched the rest of a run-together text for each key, R15z-2).
 _VALUE_END: Final = re.compile(r"[\s&;,，、\"'<>|=]")
 #: A later key of a run-together text (user:auser:a…) whose value ends where an earlier key's does
-#: and is longer than _WINDOW asks no recognizer that key has asked already: its value is the end
-#: of the earlier one, read whole, and its hits are the earlier key's, kept or overlapped by one
-#: kept (each key read the rest of the text, quadratic: R15z-2). Reading its first _WINDOW
-#: characters again added no hit on any input found (R15ad-3) and cost 5 ms a key (R15ad-2).
-#: A shorter value is read again, as it always was. The word labelled() looks at is in a value's
+#: asks no recognizer that key has asked already: its value is the end of the earlier one, read
+#: whole, and its hits are the earlier key's, kept or overlapped by one kept (each key read the
+#: rest of the text, quadratic: R15z-2). Reading a window of it again added no hit on any input
+#: found (R15ad-3) and cost 5 ms a key (R15ad-2). The word labelled() looks at is in a value's
 #: first _WINDOW characters.
 _WINDOW: Final = 512
 #: Identifiers that tie a record to one person: a name next to one of them is that person's.
@@ -267,10 +266,9 @@ class FreeTextMasker:
 
     def _value_hits(self, kind: str, text: str, value: tuple[int, int], asked: dict[str, int]) -> list[Match]:
         """The hits of the ``kind`` recognizer in the value ``text[start:end]``, with context; none
-        when the value is longer than _WINDOW and the recognizer read an earlier value ending at
-        ``end`` (which holds this one) whole."""
+        when the recognizer read an earlier value ending at ``end`` (which holds this one) whole."""
         start, end = value
-        if asked.get(kind) == end and end - start > _WINDOW:
+        if asked.get(kind) == end:
             return []
         asked[kind] = end
         return list(self.keyed[kind].find(text[start:end], context=True))
