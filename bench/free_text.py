@@ -70,18 +70,27 @@ class NaiveCodes:
 _USCC = r"[1-9ANY][1-9]\d{6}[0-9A-HJ-NPQRTUWXY]{10}"
 
 
+def _read_whole(masker: FreeTextMasker, kind: str, text: str, value: tuple[int, int],
+                asked: dict[str, int]) -> list[Match]:
+    """FreeTextMasker._value_hits as it was before R15z-2: every key's value read whole."""
+    start, end = value
+    return list(masker.keyed[kind].find(text[start:end], context=True))
+
+
 @contextlib.contextmanager
 def as_before() -> Iterator[None]:
     """While open, the masker tests overlaps, searches labels, judges words and reads keys' values as
     the code before did."""
     modules = (free_text, digit_runs, structured_values, pinyin_names)
-    saved = [vars(m)["Spans"] for m in modules], free_text._LABEL_REACH, digit_runs._Codes, free_text._WINDOW
+    saved = ([vars(m)["Spans"] for m in modules], free_text._LABEL_REACH, digit_runs._Codes, free_text._WINDOW,
+             vars(FreeTextMasker)["_value_hits"])
     try:
         for m in modules:
             setattr(m, "Spans", NaiveSpans)  # noqa: B010
         setattr(free_text, "_LABEL_REACH", 1 << 62)  # noqa: B010
         setattr(digit_runs, "_Codes", NaiveCodes)  # noqa: B010
         setattr(free_text, "_WINDOW", 1 << 62)  # noqa: B010  (every key's value read whole, R15z-2)
+        setattr(FreeTextMasker, "_value_hits", _read_whole)  # noqa: B010
         yield
     finally:
         for m, spans in zip(modules, saved[0], strict=True):
@@ -89,6 +98,7 @@ def as_before() -> Iterator[None]:
         setattr(free_text, "_LABEL_REACH", saved[1])  # noqa: B010
         setattr(digit_runs, "_Codes", saved[2])  # noqa: B010
         setattr(free_text, "_WINDOW", saved[3])  # noqa: B010
+        setattr(FreeTextMasker, "_value_hits", saved[4])  # noqa: B010
 
 
 def _resident_id(rng: random.Random) -> str:

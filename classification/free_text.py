@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Final
 
@@ -61,7 +61,7 @@ from govsoc.classification.recognizer import Match, Recognizer, masked_text, nor
 from govsoc.classification.recognizers.identity import ID_SHAPED
 from govsoc.classification.role_names import role_name_hits
 from govsoc.classification.scanner import Scanner
-from govsoc.classification.spans import Ahead, Spans
+from govsoc.classification.spans import Ahead, Spans, Values
 from govsoc.classification.structured_values import account_hit, account_members, is_account_key, structured_hits
 from govsoc.classification.tagging import AT_INGEST
 
@@ -76,17 +76,13 @@ _KEYED: Final = re.compile(r"(?<![\w\u4e00-\u9fff])(?:([A-Za-z\u4e00-\u9fff][\w\
 #: What ends a value (its first character is looked at by _KEYED, its end found by a spans.Ahead of
 #: this: a look-ahead to the value's end searched the rest of a run-together text for each key, R15z-2).
 _VALUE_END: Final = re.compile(r"[\s&;,，、\"'<>|=]")
-_NOT_ASCII: Final = re.compile(r"[^\x00-\x7f]")
-_HAN_VALUE: Final = re.compile(r"[\u4e00-\u9fa5]")
-#: A later key of a run-together text (user:auser:a…) whose value ends where an earlier key's does,
-#: asking a recognizer that key has asked already, reads only the first _WINDOW characters of its
-#: value and keeps the hits starting in the first _REACH: further on, its hits are the earlier
-#: key's (a recognizer's match spans at most ~70 characters, its look-arounds a few), already
-#: kept or overlapped by one kept (R15z-2: each key read the rest of the text, quadratic).
+#: A later key of a run-together text (user:auser:a…) whose value ends where an earlier key's does
+#: asks no recognizer that key has asked already: its value is the end of the earlier one, read
+#: whole, and its hits are the earlier key's, kept or overlapped by one kept (each key read the
+#: rest of the text, quadratic: R15z-2). Reading a window of it again added no hit on any input
+#: found (R15ad-3) and cost 5 ms a key (R15ad-2). The word labelled() looks at is in a value's
+#: first _WINDOW characters.
 _WINDOW: Final = 512
-_REACH: Final = 128
-#: The windows whose hits a text keeps at once (a repeating text needs a few; R15ad-1).
-_WINDOWS_KEPT: Final = 64
 #: Identifiers that tie a record to one person: a name next to one of them is that person's.
 IDENTIFIERS: Final = frozenset({"cn_resident_id", "cn_mobile", "cn_bank_card", "cn_passport",
                                 "cn_social_security_number", "cn_resident_id_shaped"})
@@ -195,7 +191,8 @@ class FreeTextMasker:
         take(self._id_shaped(text, taken))
         take([h for h in self.glued.hits(normalize(text), found) if not _counted(text, h)])
         take(_unless_taken(self.labelled_numbers.after_labels(text), taken))  # 手机13812345678abcde
-        contexts: dict[str, Mapping[str, str]] = {}  # a member's name asked twice (R15ac-2: 0.3 ms a time)
+        # a name asked twice, by a member and a key (R15ac-2: 0.3 ms a time), by each key run together (F15p)
+        contexts: dict[str, Mapping[str, str]] = {}
 
         def context_of(name: str) -> Mapping[str, str]:
             if name not in contexts:
@@ -204,9 +201,9 @@ class FreeTextMasker:
 
         take(structured_hits(text, found, context_of=context_of, keyed=self.keyed,
                              glued=lambda k, v, at: self._glued_after_label(k, v, at, context_of(k))))
-        take(self._keyed(text, taken))
+        take(self._keyed(text, taken, context_of))
         take(self._labelled(text, taken))
-        take(_unless_taken(coordinate_hits(text, context_of=self.columns.name_context, gps=self.keyed["gps"]),
+        take(_unless_taken(coordinate_hits(text, context_of=context_of, gps=self.keyed["gps"]),
                            taken))
         take(_unless_taken(role_name_hits(text, self.names), taken))
         take(_unless_taken(_sole_trader_codes(text), taken))
@@ -224,11 +221,10 @@ class FreeTextMasker:
                                  reason="shaped like a resident ID number (region, birth date), check character wrong"))
         return out
 
-    def _keyed(self, text: str, taken: Spans) -> list[Match]:
+    def _keyed(self, text: str, taken: Spans, context_of: Callable[[str], Mapping[str, str]]) -> list[Match]:
         out: list[Match] = []
         ends, brackets = Ahead(_VALUE_END, text), Ahead(_BRACKETS, text)
-        values = _Values(text)
-        windows: dict[tuple[str, str], list[Match]] = {}  # (recognizer, window) -> hits
+        values = Values(text)
         asked: dict[str, int] = {}  # recognizer -> the end of the last value it read whole
         for m in _KEYED.finditer(text):
             key = m.group(1) or m.group(2)
@@ -239,7 +235,7 @@ class FreeTextMasker:
                 if account is not None and taken.free(account.start, account.end):
                     _keep(out, taken, account)
                 continue
-            context = dict(self.columns.name_context(key))  # its own: a person key adds to it
+            context = dict(context_of(key))  # its own: a person key adds to it
             # the word starting the value is all labelled() looks at: a bounded prefix keeps a
             # run-together text linear (R15z-2)
             glued = self._glued_after_label(key, text[start:min(end, start + _WINDOW)], start, context)
@@ -253,7 +249,7 @@ class FreeTextMasker:
                 if name_end is not None and taken.free(start, name_end):
                     _keep(out, taken, _latin_name(text[start:name_end], start, key))
             for kind in (i for i in context if i in self.keyed):
-                for hit in self._value_hits(kind, text, (start, end), asked, windows):
+                for hit in self._value_hits(kind, text, (start, end), asked):
                     s, e = start + hit.start, start + hit.end
                     if taken.free(s, e):
                         _keep(out, taken, dataclasses.replace(hit, start=s, end=e))
@@ -265,23 +261,14 @@ class FreeTextMasker:
         """A number glued to letters after a key naming it (classification.labelled_numbers)."""
         return self.labelled_numbers.after_key(key, value, start, context)
 
-    def _value_hits(self, kind: str, text: str, value: tuple[int, int], asked: dict[str, int],
-                    windows: dict[tuple[str, str], list[Match]]) -> list[Match]:
-        """The hits of the ``kind`` recognizer in the value ``text[start:end]``, with context; only
-        those in its first _REACH characters when the recognizer read an earlier value ending at
-        ``end`` (which holds this one) whole."""
+    def _value_hits(self, kind: str, text: str, value: tuple[int, int], asked: dict[str, int]) -> list[Match]:
+        """The hits of the ``kind`` recognizer in the value ``text[start:end]``, with context; none
+        when the recognizer read an earlier value ending at ``end`` (which holds this one) whole."""
         start, end = value
-        if asked.get(kind) != end or end - start <= _WINDOW:
-            asked[kind] = end
-            return list(self.keyed[kind].find(text[start:end], context=True))
-        window = text[start:start + _WINDOW]
-        hits = windows.get((kind, window))
-        if hits is None:  # a run-together text repeats its windows: each read once
-            hits = [h for h in self.keyed[kind].find(window, context=True) if h.start < _REACH]
-            if len(windows) >= _WINDOWS_KEPT:  # distinct values repeat none: 1.5 KB a character (R15ad-1)
-                windows.clear()
-            windows[(kind, window)] = hits
-        return hits
+        if asked.get(kind) == end:
+            return []
+        asked[kind] = end
+        return list(self.keyed[kind].find(text[start:end], context=True))
 
     def _labelled(self, text: str, taken: Spans) -> list[Match]:
         """Values named by a label they are not set off from (_LABELLED)."""
@@ -351,24 +338,6 @@ def _account_values(text: str) -> list[Match]:
             keyed.append(hit)
     wechat = (account_hit("微信", m.group("v"), m.start("v")) for m in _WECHAT.finditer(text))
     return [*keyed, *wechat, *account_members(text), *log_accounts(text)]
-
-
-class _Values:
-    """Questions about the value ``text[start:end]`` of a key, answered by searches ahead that
-    serve the keys after it too (spans.Ahead): ``value.isascii()`` and a search for two Chinese characters
-    read the rest of a run-together text for each key (R15z-2)."""
-
-    def __init__(self, text: str) -> None:
-        self.not_ascii = Ahead(_NOT_ASCII, text)
-        self.first_han, self.second_han = Ahead(_HAN_VALUE, text), Ahead(_HAN_VALUE, text)
-
-    def ascii(self, start: int, end: int) -> bool:
-        return self.not_ascii.next(start) >= end
-
-    def chinese(self, start: int, end: int) -> bool:
-        """Two Chinese characters or more in the value."""
-        first = self.first_han.next(start)
-        return first < end and self.second_han.next(first + 1) < end
 
 
 def _latin_name(value: str, start: int, key: str) -> Match:

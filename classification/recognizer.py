@@ -158,8 +158,23 @@ def new_matches(recognizer: str, starts: Sequence[int], ends: Sequence[int], mas
 
 
 def masked_text(text: str, hits: Iterable[Match]) -> str:
-    """``text`` with every hit's span replaced by its masked form (hits must not overlap)."""
-    for m in sorted(hits, key=lambda h: h.start, reverse=True):
+    """``text`` with every hit's span replaced by its masked form (hits must not overlap). The
+    pieces between hits are joined once: cutting and gluing the whole text at each hit copied it
+    once a hit, quadratic in the hits (R15ac-3: 2 MB of ``tel=13812345678abcdef`` took 18 s here)."""
+    order = sorted(hits, key=lambda h: h.start, reverse=True)
+    pieces: list[str] = []
+    at = len(text)
+    for m in order:
+        if not m.start <= m.end <= at:  # overlapping spans: as one at a time did it
+            return _masked_one_by_one(text, order)
+        pieces += (text[m.end:at], m.masked)
+        at = m.start
+    pieces.append(text[:at])
+    return "".join(reversed(pieces))
+
+
+def _masked_one_by_one(text: str, order: list[Match]) -> str:
+    for m in order:
         text = text[:m.start] + m.masked + text[m.end:]
     return text
 

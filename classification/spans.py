@@ -1,5 +1,6 @@
-"""Spans already taken by hits, asked whether a new span overlaps one of them (stage:
-classification; used by govsoc.classification.free_text and the finders it calls).
+"""Spans already taken by hits, asked whether a new span overlaps one of them, and searches
+ahead that answer for many positions of one text (stage: classification; used by
+govsoc.classification.free_text and the finders it calls).
 
 A free text of 120,000 characters holds thousands of hits; asking each new hit against every
 earlier one (``all(end <= t.start or t.end <= start for t in taken)``) made masking it quadratic
@@ -13,10 +14,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from typing import Final
 
 from govsoc.classification.recognizer import Match
 
-__all__ = ["Ahead", "Spans"]
+__all__ = ["Ahead", "Spans", "Values"]
+
+#: What Values looks for ahead: a character past ASCII, a Chinese character.
+_NOT_ASCII: Final = re.compile(r"[^\x00-\x7f]")
+_HAN: Final = re.compile(r"[\u4e00-\u9fa5]")
 
 
 class Spans:
@@ -69,3 +75,22 @@ class Ahead:
             m = self.pattern.search(self.text, pos)
             self.asked, self.found = pos, len(self.text) if m is None else m.start()
         return self.found
+
+
+class Values:
+    """Questions about the value ``text[start:end]`` of a key, answered by searches ahead that
+    serve the keys after it too (:class:`Ahead`): ``value.isascii()`` and a search for two Chinese characters
+    read the rest of a run-together text for each key (R15z-2)."""
+
+    def __init__(self, text: str) -> None:
+        self.not_ascii = Ahead(_NOT_ASCII, text)
+        self.first_han, self.second_han = Ahead(_HAN, text), Ahead(_HAN, text)
+
+    def ascii(self, start: int, end: int) -> bool:
+        """No character past ASCII in the value."""
+        return self.not_ascii.next(start) >= end
+
+    def chinese(self, start: int, end: int) -> bool:
+        """Two Chinese characters or more in the value."""
+        first = self.first_han.next(start)
+        return first < end and self.second_han.next(first + 1) < end
