@@ -35,6 +35,9 @@ __all__ = ["named_pinyin_names", "log_accounts"]
 _WORD: Final = r"[A-Za-z0-9_.@\-０-９Ａ-Ｚａ-ｚ]+"
 _NOT_WORD_BEFORE: Final = r"(?<![A-Za-z0-9_.@/\-０-９Ａ-Ｚａ-ｚ])"
 _TRAILING: Final = ".@-"
+#: A quote or bracket an account word's value may stand in: MySQL's ``user 'x'@'host'``, PostgreSQL's and
+#: nginx's ``user "x"``, ``用户[x]登录`` (R15ae-2).
+_QUOTE: Final = "[\"'\\[“‘「【]?"
 
 
 def _alternatives(words: tuple[str, ...], *, latin: bool) -> str:
@@ -50,7 +53,8 @@ NAMED: Final = (
 #: Accounts beside an account word (a Latin one and a blank, or a Chinese one) or before a login verb.
 CUED: Final = (
     (re.compile(_NOT_WORD_BEFORE + r"(?:(?i:" + _alternatives(ACCOUNT_CUES, latin=True) + r")[ \t]+|(?:"
-                + _alternatives(ACCOUNT_CUES, latin=False) + r")[ \t]*)(?=(?P<v>" + _WORD + "))"), "account word"),
+                + _alternatives(ACCOUNT_CUES, latin=False) + r")[ \t]*)" + _QUOTE + r"(?=(?P<v>" + _WORD + "))"),
+     "account word"),
     (re.compile(_NOT_WORD_BEFORE + r"(?P<v>" + _WORD + r")(?:[ \t]+(?i:" + _alternatives(LOGIN_VERBS, latin=True)
                 + r")(?![A-Za-z])|[ \t]*(?:" + _alternatives(LOGIN_VERBS, latin=False) + "))"), "login verb"),
 )
