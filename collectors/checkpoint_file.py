@@ -27,7 +27,8 @@ from govsoc.collectors.files.discover import (
     rotation_age,
     same_folder,
 )
-from govsoc.collectors.files.identity import FileView, compressed_copy, copy_extent, fingerprint, read_tail_digest
+from govsoc.collectors.files.identity import FileView, compressed_copy, copy_extent
+from govsoc.collectors.files.read_before import holds_read
 from govsoc.core.errors import ParseError
 
 __all__ = ["ROTATED_AWAY", "Checkpointed", "log_path", "newer_holding", "own_file", "rotations_home", "still_at_path",
@@ -85,17 +86,7 @@ def the_checkpoints_file(checkpoint: Checkpointed, original: BinaryIO) -> bool:
     st = os.fstat(original.fileno())
     if (st.st_dev, st.st_ino) != (checkpoint.device, checkpoint.inode):
         return False
-    return _holds_read(checkpoint, original, st.st_size)
-
-
-def _holds_read(checkpoint: Checkpointed, original: BinaryIO, size: int) -> bool:
-    """Whether ``original`` (of ``size`` bytes) holds what was read of the checkpoint's file: its
-    first bytes, and its bytes before the position ending as they did."""
-    head = os.pread(original.fileno(), checkpoint.fingerprint_bytes, 0)
-    if len(head) != checkpoint.fingerprint_bytes or fingerprint(head) != checkpoint.fingerprint:
-        return False
-    return size >= checkpoint.offset and (
-        checkpoint.tail is None or read_tail_digest(original.fileno(), checkpoint.offset) == checkpoint.tail)
+    return holds_read(original.fileno(), checkpoint, size=st.st_size)
 
 
 def log_path(checkpoint: Checkpointed) -> Path:
@@ -257,8 +248,8 @@ def newer_holding(checkpoint: Checkpointed, view: FileView) -> tuple[int, str | 
         try:
             with open(newer, "rb") as other:
                 st = os.fstat(other.fileno())
-                if (st.st_dev, st.st_ino) == (view.device, view.inode) or not _holds_read(checkpoint, other,
-                                                                                         st.st_size):
+                if (st.st_dev, st.st_ino) == (view.device, view.inode) or not holds_read(other.fileno(), checkpoint,
+                                                                                        size=st.st_size):
                     continue
                 extent = copy_extent(view, other)
         except (OSError, ParseError):

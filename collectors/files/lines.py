@@ -40,6 +40,7 @@ complete, and is a partial line of its own (R11m-8).
 from __future__ import annotations
 
 import gzip
+import os
 import zlib
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
@@ -51,7 +52,7 @@ from govsoc.collectors.base import FILE_ORIGIN, RawRecord
 from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYTES, line_kind, wide_text
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
 from govsoc.collectors.files.padding import NON_NUL, BlockGrid, LineBuffer, run_before, still_nul
-from govsoc.collectors.files.read_before import ReadBefore, change_seen, changed, unchanged
+from govsoc.collectors.files.read_before import ReadBefore, ReadGuard, Verdict, changed, lead_start
 
 #: The default record size limit (plan: 1 MiB).
 DEFAULT_MAX_RECORD_BYTES = 1 << 20
@@ -304,10 +305,10 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
     where a run of NUL bytes ending at ``base`` starts: the first line follows it. A change of the
     file under the reader stops the read (``before``: see read_lines)."""
     line, after, grid, skipping = LineBuffer(), False, BlockGrid(stream), False
-    stats.read_to = base
-    halt = None if fd is None or unchanged(fd, before, stats.chunks) else base
-    while halt is None and (chunk := _read(stream, chunk_size, stats)):
-        if fd is not None and (halt := change_seen(fd, before, stats.chunks, base, chunk)) == base:
+    stats.read_to, guard = base, ReadGuard(fd, before)
+    verdict = Verdict.GO if guard.begins(base, stats.chunks) else Verdict.DROP
+    while verdict is Verdict.GO and (chunk := guard.chunk(_read(stream, chunk_size, stats), base)):
+        if (verdict := guard.judge(base, chunk, stats.chunks)) is Verdict.DROP:
             break  # maybe read from the new content: not used
         pos, size = 0, len(chunk)
         stats.chunks = (*_kept(stats.chunks), (base, chunk))
@@ -346,10 +347,10 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
             pos = newline + 1
         base += size
     else:  # the end, or a truncation below the position read to (R11e F1): the last chunk tells
-        if fd is not None and halt is None and stats.error is None and not unchanged(fd, before, stats.chunks):
-            halt = base
-    if halt is not None:
-        stats.error = changed(halt)
+        if verdict is Verdict.GO and stats.error is None and not guard.ends(stats.chunks):
+            verdict = Verdict.DROP
+    if verdict is not Verdict.GO:  # stopped at base: before the chunk dropped, after the chunk kept
+        stats.error = changed(base)
     if line.data is not None:
         yield from _line_pieces(line, base, number + 1, stats, open=True)
 
@@ -396,8 +397,11 @@ def _plain_fd(stream: BinaryIO) -> int | None:
 
 
 def _read(stream: BinaryIO, size: int, stats: ReadStats) -> bytes:
-    """The next chunk, or b"" when the content ends or cannot be read further (the reason kept)."""
+    """The next chunk, from ``stats.read_to``, or b"" when the content ends or cannot be read further
+    (the reason kept); of a plain file, after the bytes before it (pread: the stream's position stays)."""
     try:
+        if (fd := _plain_fd(stream)) is not None:  # with the bytes before it (read_before.ReadGuard)
+            return os.pread(fd, size + stats.read_to - lead_start(stats.read_to), lead_start(stats.read_to))
         # read1: one decompression step at a time, so a cut-short gzip stream gives every byte
         # before the cut (read() would drop the last partly filled chunk with the error).
         read = getattr(stream, "read1", stream.read)

@@ -8,8 +8,16 @@ regrow past the read position between the look and the read, or during the read;
 does not show the truncation, and the read went on from the old position inside the new content,
 under the old file's checkpoint (the next poll read that content from 0 as a new file: each line
 after the old position stored twice). So the file is checked before the first read and after each
-chunk read (pread: the reader's position stays). When the check after a read fails, the file
-changed between the check before it and this one, and the chunk's range is read again:
+chunk read (pread: the reader's position stays).
+
+Each chunk of a plain file is read in one pread with the LEAD bytes before it (ReadGuard): bytes
+the old content held there, already checked (the last bytes of the chunk before, or, for the first
+chunk, bytes read before the check before the read). A read returns the bytes at lower positions
+first, so when its lead is not those bytes the chunk was read after the change, from another
+content: it is not used and the read stops, whatever the file holds when looked at again (R11ah-1:
+the chunk read from the new content, then that content truncated again, rewritten in place or its
+NULs filled by a memory-mapped writer, was taken for the old content's: 22,938 lines stored twice).
+When the lead is those bytes and the check after the read fails, the chunk's range is read again:
 
 - the same bytes: the chunk may have been read from the new content (a writer that appends never
   changes bytes below the size it wrote): it is not used, the read stops; the next look tells the
@@ -19,7 +27,10 @@ changed between the check before it and this one, and the chunk's range is read 
   stops.
 
 What stays out of reach: new content with the same first bytes and the same bytes before the
-position (a program's banner, then identical fixed-width lines) is taken for the old content.
+position (a program's banner, then identical fixed-width lines) is taken for the old content; a
+truncation and regrowth inside the one read syscall (the kernel copies a read's pages in batches:
+its first pages old, its last ones new) keeps the new pages when the re-read differs. A first
+chunk read from position 0 has no lead.
 
 A writer that does not append (no O_APPEND) leaves NUL bytes before its position after the
 truncation (a sparse file): its first bytes change as well, so the read stops too, and the next
@@ -27,11 +38,15 @@ look reads the file from 0 past the NULs, which are skipped as padding."""
 
 from __future__ import annotations
 
+import enum
 import os
 from dataclasses import dataclass
 from typing import Protocol
 
 from govsoc.collectors.files.identity import TAIL_BYTES, fingerprint, read_tail_digest
+
+#: How many bytes before a chunk its read includes (at most; fewer near the content's start).
+LEAD = TAIL_BYTES
 
 
 class _Matched(Protocol):
@@ -45,6 +60,28 @@ class _Matched(Protocol):
     def offset(self) -> int: ...
     @property
     def tail(self) -> str | None: ...
+
+
+def holds_read(fd: int, matched: _Matched, *, size: int | None = None, unreadable: bool | None = None,
+               zero_offset: bool = True) -> bool:
+    """Whether the plain file open as ``fd`` holds what ``matched`` was made of: its first
+    ``fingerprint_bytes`` bytes, and the bytes before ``offset`` ending as they did (``tail``, not
+    checked when None). ``size``: the file's size, then at least ``offset`` (None: not checked).
+    ``unreadable``: what an OSError answers (None: it is raised). ``zero_offset``: whether the
+    tail is checked at offset 0 too (the digest of no bytes)."""
+    try:
+        head = os.pread(fd, matched.fingerprint_bytes, 0)
+        if len(head) != matched.fingerprint_bytes or fingerprint(head) != matched.fingerprint:
+            return False  # shorter than the fingerprint (truncated), or other first bytes
+        if size is not None and size < matched.offset:
+            return False
+        if matched.tail is None or not (matched.offset or zero_offset):
+            return True
+        return read_tail_digest(fd, matched.offset) == matched.tail
+    except OSError:
+        if unreadable is None:
+            raise
+        return unreadable
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,13 +103,7 @@ class ReadBefore:
     def holds(self, fd: int) -> bool:
         """Whether the plain file open as ``fd`` still holds them. True when they cannot be read
         for an error: the read itself reports it."""
-        try:
-            head = os.pread(fd, self.fingerprint_bytes, 0)
-        except OSError:
-            return True
-        if fingerprint(head) != self.fingerprint:
-            return False  # shorter than the fingerprint (truncated), or other first bytes
-        return self.tail is None or not self.offset or read_tail_digest(fd, self.offset) == self.tail
+        return holds_read(fd, self, unreadable=True, zero_offset=False)
 
 
 def unchanged(fd: int, before: ReadBefore | None, chunks: tuple[tuple[int, bytes], ...]) -> bool:
@@ -90,14 +121,64 @@ def unchanged(fd: int, before: ReadBefore | None, chunks: tuple[tuple[int, bytes
         return True  # the read itself reports what is wrong
 
 
-def change_seen(fd: int, before: ReadBefore | None, chunks: tuple[tuple[int, bytes], ...], base: int,
-                chunk: bytes) -> int | None:
-    """After ``chunk`` was read from content position ``base``: None when the file still holds what
-    the read went on from (see unchanged), else where the read stops: ``base`` (the chunk not
-    used) or after the chunk, read before the change (used)."""
-    if unchanged(fd, before, chunks):
-        return None
-    return base + len(chunk) if read_before_change(fd, base, chunk) else base
+def lead_start(base: int) -> int:
+    """Where a read of the chunk at content position ``base`` starts: LEAD bytes before it."""
+    return max(0, base - LEAD)
+
+
+class Verdict(enum.Enum):
+    """What a chunk read is (ReadGuard.judge)."""
+
+    #: Read from the content the read went on from, the file unchanged since: used, the read goes on.
+    GO = "go"
+    #: Read before a change seen after it: used, then the read stops.
+    KEEP = "keep"
+    #: Read after a change, or maybe: not used, the read stops.
+    DROP = "drop"
+
+
+class ReadGuard:
+    """The checks of one read of a plain file open as ``fd`` (None: a gzip or in-memory stream,
+    never checked), from content position ``base``; ``before``: what its checkpoint matched."""
+
+    __slots__ = ("_before", "_fd", "_held", "_lead")
+
+    def __init__(self, fd: int | None, before: ReadBefore | None) -> None:
+        self._fd, self._before, self._held, self._lead = fd, before, b"", b""
+
+    def begins(self, base: int, chunks: tuple[tuple[int, bytes], ...]) -> bool:
+        """Whether the read may start at ``base``: the file still holds what it goes on from. The
+        bytes before ``base`` are read first, so that the check vouches for them (the first lead)."""
+        if self._fd is None:
+            return True
+        try:
+            self._held = os.pread(self._fd, base - lead_start(base), lead_start(base))
+        except OSError:
+            self._held = b""
+        return unchanged(self._fd, self._before, chunks)
+
+    def chunk(self, data: bytes, base: int) -> bytes:
+        """The chunk in ``data`` read from ``base`` (lines._read: after its lead, for a plain file)."""
+        lead = 0 if self._fd is None else min(len(data), base - lead_start(base))
+        self._lead = data[:lead]
+        return data[lead:] if lead else data
+
+    def judge(self, base: int, chunk: bytes, chunks: tuple[tuple[int, bytes], ...]) -> Verdict:
+        """What ``chunk``, just read from ``base`` after its lead, is; ``chunks``: those read before it,
+        newest last."""
+        if self._fd is None:
+            return Verdict.GO
+        if self._lead != self._held:
+            return Verdict.DROP  # the old content's bytes before it were gone when it was read: read after the change
+        self._held = (self._held + chunk[-LEAD:])[-LEAD:]
+        if unchanged(self._fd, self._before, chunks):
+            return Verdict.GO
+        return Verdict.KEEP if read_before_change(self._fd, base, chunk) else Verdict.DROP
+
+    def ends(self, chunks: tuple[tuple[int, bytes], ...]) -> bool:
+        """Whether the file still holds what the read went on from once it read to the content's end
+        (a truncation below the position read to, R11e F1: the last of ``chunks`` tells)."""
+        return self._fd is None or unchanged(self._fd, self._before, chunks)
 
 
 def read_before_change(fd: int, base: int, chunk: bytes) -> bool:

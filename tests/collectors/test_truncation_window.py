@@ -102,3 +102,85 @@ def test_a_log_truncated_during_a_poll_stores_each_readable_line_once(
     lost = [n for n in expected if not counts[n]]
     assert (twice[:3], len(twice), lost[:3], len(lost)) == ([], 0, [], 0)
     assert sum(counts.values()) == len(expected)
+
+
+CHUNK, BACKLOG, B, C = 8192, range(300, 900), range(1000, 1700), range(2000, 2100)
+
+
+def copytruncate(log: Path, new: bytes) -> None:
+    """logrotate's copytruncate (app.log.1 -> .2 first), then the writer appends ``new``."""
+    one = log.with_name("app.log.1")
+    if one.exists():
+        os.rename(one, log.with_name("app.log.2"))
+    one.write_bytes(log.read_bytes())
+    os.truncate(log, 0)
+    with open(log, "ab") as f:
+        f.write(new)
+
+
+def ids(data: bytes) -> set[int]:
+    return {int(n) for n in re.findall(rb"sshd\[(\d+)\]: [^\n]*\n", data)}
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+@pytest.mark.parametrize("second", [
+    # R11ah-1: chunk K read from B (copytruncate just before it); then a second change of B's range:
+    # another copytruncate (B to app.log.1), B rewritten in place, B's NULs filled (an mmap writer).
+    # Each kept chunk K as read before the change: B's lines under the old checkpoint, then the old
+    # content's copy read from 0 (old lines twice) and B read again as a new file
+    "copytrunc", "rewrite", "fill",
+    # no second change: chunk K dropped (the same bytes on re-read), B read from 0 once
+    "none",
+    # `> app.log` right after read K only: chunk K was read from the old content: kept (its lines
+    # are gone from disk after it; 5e99e32 dropped them: lost)
+    "plainafter",
+])
+def test_a_truncation_during_a_poll_of_several_chunks_stores_each_line_once(
+        tmp_path: Path, sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch, k: int, second: str) -> None:
+    log = tmp_path / "app.log"
+    log.write_bytes(b"".join(line(i) for i in OLD))
+    follower = Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state"), [str(log)],
+                        lambda _path: IngestOptions())
+    follower.poll()
+    with open(log, "ab") as f:
+        f.write(b"".join(line(i) for i in BACKLOG))
+    read, calls, seen = lines_module._read, [0], set[int]()
+
+    def change_around_read_k(stream: BinaryIO, size: int, stats: ReadStats) -> bytes:
+        calls[0] += 1
+        at, text = stats.read_to, b"".join(line(i) for i in B)
+        if calls[0] == k and second == "fill":  # a restarted writer: its text, then NULs it fills in place
+            copytruncate(log, text[:at + CHUNK // 2] + b"\0" * (8 * CHUNK))
+        elif calls[0] == k and second != "plainafter":
+            copytruncate(log, text)
+        data = read(stream, min(size, CHUNK), stats)
+        if calls[0] != k or not data:
+            return data
+        if second == "plainafter":  # the lines this read reached (after 64 bytes before it, or not) were read
+            lead = 0 if data.startswith(os.pread(stream.fileno(), 64, at)) else min(64, at)
+            seen.update(ids(log.read_bytes()[:at - lead + len(data)]))
+            os.truncate(log, 0)
+        elif second == "copytrunc":
+            copytruncate(log, b"".join(line(i) for i in C))
+        elif second == "rewrite":
+            with open(log, "r+b") as f:
+                now = os.pread(f.fileno(), len(data), at)
+                f.seek(at)
+                f.write(now.replace(b"Failed", b"FAILED"))
+        elif second == "fill":
+            with open(log, "r+b") as f:
+                f.seek(at + CHUNK // 2)
+                f.write(text[at + CHUNK // 2:at + 9 * CHUNK // 2])
+        return data
+
+    monkeypatch.setattr(lines_module, "_read", change_around_read_k)
+    for _ in range(4):
+        follower.poll()
+    for name in ("app.log", "app.log.1", "app.log.2"):
+        if (tmp_path / name).exists():
+            seen |= ids((tmp_path / name).read_bytes())
+    counts = stored(sqlite_store)
+    twice = sorted(n for n, c in counts.items() if c > 1)
+    lost = sorted(seen - set(counts))
+    assert (twice[:3], len(twice), lost[:3], len(lost)) == ([], 0, [], 0)
+    assert set(counts) == seen
