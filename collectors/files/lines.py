@@ -311,18 +311,13 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
         if (verdict := guard.judge(base, chunk, stats.chunks)) is Verdict.DROP:
             break  # maybe read from the new content: not used
         pos, size = 0, len(chunk)
-        stats.chunks = (*_kept(stats.chunks), (base, chunk))
-        stats.read_to = base + size
+        stats.chunks, stats.read_to = (*_kept(stats.chunks), (base, chunk)), base + size
         clean, marks = not chunk.translate(None, TEXT_BYTES), grid.marks(chunk, base)
         while pos < size:
             if line.data is None:
                 if chunk[pos] == 0:  # crash padding before a line: skip, count
-                    found = NON_NUL.search(chunk, pos)
-                    stop = found.start() if found else size
-                    stats.nul_bytes_skipped += stop - pos
-                    stats.nul_runs += not skipping  # (one a read goes on from is counted by this read too)
-                    run, skipping = base + pos if run is None else run, True
-                    pos, stats.padded_to = stop, base + stop
+                    run = base + pos if run is None else run
+                    pos, skipping = _skip_nul(chunk, pos, base, skipping, stats), True
                     continue
                 if run is not None:  # the line after it is flagged when it is a crash's
                     after, run, skipping = after or grid.padding(run, base + pos), None, False
@@ -347,12 +342,22 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
             pos = newline + 1
         base += size
     else:  # the end, or a truncation below the position read to (R11e F1): the last chunk tells
-        if verdict is Verdict.GO and stats.error is None and not guard.ends(stats.chunks):
-            verdict = Verdict.DROP
+        verdict = verdict if stats.error is not None else guard.ends(verdict, stats.chunks)
     if verdict is not Verdict.GO:  # stopped at base: before the chunk dropped, after the chunk kept
         stats.error = changed(base)
     if line.data is not None:
         yield from _line_pieces(line, base, number + 1, stats, open=True)
+
+
+def _skip_nul(chunk: bytes, pos: int, base: int, skipping: bool, stats: ReadStats) -> int:
+    """Where the run of NUL bytes at ``pos`` in ``chunk`` (read from ``base``) ends in it: skipped,
+    counted (a run a read goes on from, ``skipping``, is counted by this read too)."""
+    found = NON_NUL.search(chunk, pos)
+    stop = found.start() if found else len(chunk)
+    stats.nul_bytes_skipped += stop - pos
+    stats.nul_runs += not skipping
+    stats.padded_to = base + stop
+    return stop
 
 
 def _line_pieces(line: LineBuffer, end: int, number: int, stats: ReadStats, *, open: bool = False) -> Iterator[_Piece]:

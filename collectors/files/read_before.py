@@ -175,10 +175,13 @@ class ReadGuard:
             return Verdict.GO
         return Verdict.KEEP if read_before_change(self._fd, base, chunk) else Verdict.DROP
 
-    def ends(self, chunks: tuple[tuple[int, bytes], ...]) -> bool:
-        """Whether the file still holds what the read went on from once it read to the content's end
-        (a truncation below the position read to, R11e F1: the last of ``chunks`` tells)."""
-        return self._fd is None or unchanged(self._fd, self._before, chunks)
+    def ends(self, verdict: Verdict, chunks: tuple[tuple[int, bytes], ...]) -> Verdict:
+        """``verdict`` once the read reached the content's end: DROP when it was GO and the file no
+        longer holds what the read went on from (a truncation below the position read to, R11e F1:
+        the last of ``chunks`` tells)."""
+        if verdict is not Verdict.GO or self._fd is None or unchanged(self._fd, self._before, chunks):
+            return verdict
+        return Verdict.DROP
 
 
 def read_before_change(fd: int, base: int, chunk: bytes) -> bool:
