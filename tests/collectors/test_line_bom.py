@@ -88,3 +88,16 @@ def test_only_the_opening_bom_is_dropped(tmp_path: Path, sqlite_store: SqliteSto
     line = "Dec 10 06:55:48 LabSZ sshd[24206]: Failed password for invalid user ad\ufeffmin from 10.0.0.1 port 2 ssh2"
     events = ingest(tmp_path, sqlite_store, BOM + BOM + line.encode() + b"\n", "linux.auth", charset)
     assert [e.get("event.original") for e in events] == ["\ufeff" + line]
+
+
+@pytest.mark.parametrize("charset", ["auto", "utf-8", "gbk"])
+@pytest.mark.parametrize("head", [
+    BOM + b"\r\n",  # PowerShell's Out-File of an empty string: the BOM, then CRLF
+    BOM + b" \n",  # a BOM then a blank
+])
+def test_a_line_that_is_only_a_bom_is_blank(tmp_path: Path, sqlite_store: SqliteStore, head: bytes,
+                                            charset: str) -> None:
+    # no text in it: skipped as a blank line is, not stored as an empty pipeline_error (was '\ufeff')
+    line = "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186"
+    events = ingest(tmp_path, sqlite_store, head + line.encode() + b"\r\n", "linux.auth", charset)
+    assert [(e.get("event.original"), e.get("event.kind")) for e in events] == [(line, "event")]
