@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
-from govsoc.collectors.syslog.charset import Decoded, decode_message
+from govsoc.collectors.syslog.charset import UTF8_BOM, Decoded, decode_message
 from govsoc.core.event import Event
 from govsoc.core.registry import Registry
 
@@ -115,11 +115,16 @@ class RawRecord:
     def text(self) -> str:
         """The record decoded: UTF-8, else GB18030 (a superset of GBK), decided per record,
         since Chinese network devices often log in GBK. This is decode_message's "auto", spelt
-        out: it runs for every record."""
+        out: it runs for every record. A UTF-8 BOM opening the record is no text and is dropped
+        (collectors.syslog.charset: a line of a "UTF-8 with BOM" file, or after ``cat`` of two)."""
+        data = self.data
         try:
-            return self.data.decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
-            return self.data.decode("gb18030", errors="replace")
+            if data.startswith(UTF8_BOM):  # the rest, not the BOM's last byte with the next one as GB18030
+                return decode_message(data).text
+            return data.decode("gb18030", errors="replace")
+        return text[1:] if text.startswith("\ufeff") else text
 
     def decoded(self) -> Decoded:
         """The record's text, the codec that gave it and whether bytes were replaced, as the
@@ -191,12 +196,6 @@ JSON_FORMATS: frozenset[str] = frozenset({"alibaba.actiontrail", "aws.cloudtrail
                                           "kubernetes.audit", "suricata.eve", "windows.winlogbeat"})
 
 
-#: The UTF-8 byte order mark (U+FEFF encoded). At a file's content offset 0 (Notepad's and
-#: PowerShell's "UTF-8 with BOM") it says the whole file is UTF-8: Unicode 15 section 23.8, RFC 3629
-#: section 6. Read as GBK it is 锘 and a stray byte, the known mojibake of a BOM, never a log line's start.
-UTF8_BOM = b"\xef\xbb\xbf"
-
-
 def content_charset(charset: str, head: bytes) -> str:
     """The charset a file whose content begins with ``head`` is read in under the setting
     ``charset``: a UTF-8 BOM at offset 0 makes a ``gbk`` source's file ``utf-8`` whole (R11af-1: only
@@ -206,10 +205,13 @@ def content_charset(charset: str, head: bytes) -> str:
     resumed from a checkpoint mid-file, a checkpoint an older version wrote and a rotated or
     compressed copy all know it without a field in the checkpoint or a read of their own.
 
-    The BOM speaks for the file only when the head after it is UTF-8 (a last character cut by the
-    head's end aside): a file made "UTF-8 with BOM" and then written in GBK (PowerShell 5.1's
-    Out-File, then cmd's ``echo >>``) is read line by line as gbk reads it (R11ag-1: 238 of 5,801
-    GBK names whose bytes are valid UTF-8 too, 魏巍 as κΡ, were stored wrong)."""
+    The UTF-8 BOM (UTF8_BOM) at content offset 0 (Notepad's and PowerShell's "UTF-8 with BOM") says
+    the whole file is UTF-8: Unicode 15 section 23.8, RFC 3629 section 6. Read as GBK it is 锘 and a
+    stray byte, the known mojibake of a BOM, never a log line's start. The BOM speaks for the file
+    only when the head after it is UTF-8 (a last character cut by the head's end aside): a file made
+    "UTF-8 with BOM" and then written in GBK (PowerShell 5.1's Out-File, then cmd's ``echo >>``) is
+    read line by line as gbk reads it (R11ag-1: 238 of 5,801 GBK names whose bytes are valid UTF-8
+    too, 魏巍 as κΡ, were stored wrong)."""
     if charset != "gbk" or not head.startswith(UTF8_BOM):
         return charset
     try:

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from govsoc.collectors.base import ParseContext, Parser, RawRecord
+from govsoc.collectors.syslog.charset import decode_message
 from govsoc.collectors.timestamps import find_time
 from govsoc.core.errors import GovsocError
 from govsoc.core.event import Event
@@ -43,14 +44,9 @@ def _escaped(match: re.Match[str]) -> str:
 def decodes_without_loss(data: bytes) -> bool:
     """Whether RawRecord.text() keeps every byte: UTF-8, else GB18030 without replacements. The
     same answer for every charset setting: each tries these two codecs strictly, in some order
-    (collectors.syslog.charset), and replaces bytes only when neither decodes."""
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return True
-    return False
+    (collectors.syslog.charset), and replaces bytes only when neither decodes. An opening UTF-8
+    BOM is not text: the bytes after it are judged (decode_message drops it)."""
+    return not decode_message(data).replaced
 
 
 def failure_event(record: RawRecord, parser: Parser, error: GovsocError, context: ParseContext) -> Event:

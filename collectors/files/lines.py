@@ -53,6 +53,7 @@ from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYT
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
 from govsoc.collectors.files.padding import NON_NUL, BlockGrid, LineBuffer, run_before, still_nul
 from govsoc.collectors.files.read_before import ReadBefore, ReadGuard, Verdict, changed, lead_start
+from govsoc.collectors.syslog.charset import UTF8_BOM
 
 #: The default record size limit (plan: 1 MiB).
 DEFAULT_MAX_RECORD_BYTES = 1 << 20
@@ -190,7 +191,7 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
         if length > max_bytes:
             stats.truncated += 1
             flags = (*flags, "truncated")
-        if not data.strip():
+        if _blank(data):
             stats.blank_lines += 1
             return None
         return record_type(data=data, origin=origin, offset=offset, line=line_number or number, identity=identity,
@@ -287,6 +288,13 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
             yield record
     else:
         stats.waiting, stats.waiting_garbled = stats.read_to - group.offset, True
+
+
+def _blank(data: bytes) -> bool:
+    """Whether a line holds no text: whitespace only, after a UTF-8 BOM opening it, which is no text
+    either (collectors.syslog.charset; PowerShell's Out-File of an empty string writes a BOM and CRLF:
+    stored before as a pipeline_error event of the text '\ufeff')."""
+    return not data.removeprefix(UTF8_BOM).strip()
 
 
 def _ends_group(piece: _Piece, kind: str, read: bool, reads: Callable[[bytes], bool] | None) -> bool:

@@ -12,6 +12,12 @@ receiver hears both. Headers are ASCII either way. Per message:
 |                 | UTF-8 too: a sender known to use GBK is read as GBK). A UTF-8 BOM in    |
 |                 | the message (RFC 5424's marker of a UTF-8 MSG) still means UTF-8.       |
 
+A UTF-8 byte order mark that opens the message (a line of a file made "UTF-8 with BOM", or the
+second of two such files joined by ``cat``) is no text: U+FEFF at the start of a text stream is a
+BOM (Unicode 15 section 23.8), so it is dropped and the rest decoded, UTF-8 first under every
+setting (the BOM says UTF-8), else GB18030. Decoding the line whole, the BOM's last byte BF took
+the next one into a GB18030 character (``锘緿ec 10 ...``). A U+FEFF further in is data and kept.
+
 When neither decodes, the text is GB18030 with replacement characters (never Latin-1, which
 turns GBK into mojibake); the pipeline then keeps the exact bytes in
 ``govsoc.original_base64``. The charset used goes to ``govsoc.charset``.
@@ -21,11 +27,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["CHARSETS", "Decoded", "decode_message"]
+__all__ = ["CHARSETS", "UTF8_BOM", "Decoded", "decode_message"]
 
 #: The settings a receiver or sender accepts.
 CHARSETS = ("auto", "utf-8", "gbk")
-_BOM = b"\xef\xbb\xbf"
+#: The UTF-8 byte order mark, U+FEFF encoded.
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class Decoded(NamedTuple):
@@ -38,7 +45,9 @@ class Decoded(NamedTuple):
 
 def decode_message(data: bytes, charset: str = "auto") -> Decoded:
     """``data`` decoded as the module docstring says."""
-    order = ("gb18030", "utf-8") if charset == "gbk" and _BOM not in data else ("utf-8", "gb18030")
+    if data.startswith(UTF8_BOM):
+        data, charset = data[len(UTF8_BOM):], "utf-8"
+    order = ("gb18030", "utf-8") if charset == "gbk" and UTF8_BOM not in data else ("utf-8", "gb18030")
     for codec in order:
         try:
             return Decoded(data.decode(codec), codec, False)

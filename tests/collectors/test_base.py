@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from govsoc.collectors.base import RawRecord, record_digest
+from govsoc.collectors.base import GbkRecord, RawRecord, Utf8Record, record_digest
 from govsoc.core.event import make_id
 
 DATA = "Dec 10 06:55:46 LabSZ sshd[1]: Failed password for 用户 from 10.20.1.7 port 1 ssh2".encode()
@@ -31,3 +31,18 @@ def test_the_partial_copy_of_a_line_has_its_own_id() -> None:
     cut = RawRecord(data=DATA, origin="file:///a.log", offset=0, identity="i", flags=("partial",))
     assert cut.event_id() == make_id("i", 0, record_digest(DATA), "partial") != whole.event_id()
     assert cut.event_id(1) == make_id("i", 0, record_digest(DATA), 1, "partial")
+
+
+@pytest.mark.parametrize("record_type", [RawRecord, Utf8Record, GbkRecord])
+@pytest.mark.parametrize(("data", "text"), [
+    # the GBK line after a BOM: its D kept (decoded whole as GB18030: 锘緿ec), the BOM dropped
+    (b"\xef\xbb\xbf" + "Dec 10 user 张三".encode("gbk"), "Dec 10 user 张三"),
+    # a UTF-8 line after a BOM (RawRecord's own UTF-8 path, not decode_message)
+    (b"\xef\xbb\xbf<187>Dec 10 2024 06:55:00 HW", "<187>Dec 10 2024 06:55:00 HW"),
+    # a U+FEFF inside the line is data
+    ("a\ufeffb 张三".encode(), "a\ufeffb 张三"),
+])
+def test_record_text_drops_an_opening_bom_only(record_type: type[RawRecord], data: bytes, text: str) -> None:
+    record = record_type(data=data, origin="file:///x.log", offset=0)
+    assert record.text() == text
+    assert record.decoded().text == text

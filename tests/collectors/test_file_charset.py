@@ -89,15 +89,16 @@ def test_utf8_setting_reads_as_auto_and_says_the_codec(tmp_path: Path, sqlite_st
 
 def test_mixed_file_under_gbk(tmp_path: Path, sqlite_store: SqliteStore) -> None:
     log = tmp_path / "mixed.log"
-    bom = "\ufeff" + LINE.format(n=1, name="王芳")  # a UTF-8 BOM line stays UTF-8 (decode_message)
+    # after a UTF-8 BOM the line stays UTF-8 (decode_message), and the BOM is no text: stored without it
+    bom = LINE.format(n=1, name="王芳")
     # the BOM opens the file, but the head holds bytes that are no UTF-8 (the last line's): no UTF-8
     # file, so each line is read as gbk reads it (R11ag-1; a BOM file that is UTF-8 throughout:
     # tests/collectors/test_file_charset_bom.py)
     gbk = LINE.format(n=2, name="魏巍")
     utf8 = LINE.format(n=3, name="张伟强")  # 9 UTF-8 bytes then a space: not GB18030, so read as UTF-8
     neither = "Dec 10 06:55:04 LabSZ sshd[4]: Invalid user \x80\xff from 10.0.0.4"
-    log.write_bytes(bom.encode("utf-8") + b"\n" + gbk.encode("gbk") + b"\n" + utf8.encode("utf-8") + b"\n"
-                    + neither.encode("latin-1") + b"\n")
+    log.write_bytes(b"\xef\xbb\xbf" + bom.encode("utf-8") + b"\n" + gbk.encode("gbk") + b"\n"
+                    + utf8.encode("utf-8") + b"\n" + neither.encode("latin-1") + b"\n")
     ingest(tmp_path, sqlite_store, log, "gbk")
     events = stored(sqlite_store)
     assert events[bom].get("govsoc.charset") == "utf-8"

@@ -34,3 +34,27 @@ def test_decode(data: bytes, setting: str, text: str | None, charset: str, repla
     if text is not None:
         assert decoded.text == text
     assert "Ô¶³Ì" not in decoded.text
+
+
+BOM = b"\xef\xbb\xbf"
+#: A line whose GBK bytes are no UTF-8 (张三 is D5C5 C8FD): after a BOM, decoded whole as GB18030, the BOM's
+#: last byte BF took the D into one character, 緿 (R11ag's note: 锘緿ec 10 ...).
+GBK_LINE = "Dec 10 06:55:02 LabSZ sshd[24202]: Failed password for invalid user 张三 from 10.0.0.2 port 22 ssh2"
+
+
+@pytest.mark.parametrize("setting", ["auto", "utf-8", "gbk"])
+@pytest.mark.parametrize(("data", "text", "charset"), [
+    # a line of a "UTF-8 with BOM" file written on in GBK: the BOM dropped, the rest GB18030, the D kept
+    (BOM + GBK_LINE.encode("gbk"), GBK_LINE, "gb18030"),
+    # the BOM says UTF-8: a UTF-8 line after it is UTF-8 under every setting, without the BOM
+    (BOM + "<188>Dec 10 2024 06:55:01 H3C 张三".encode(), "<188>Dec 10 2024 06:55:01 H3C 张三", "utf-8"),
+    # a BOM alone opening an ASCII line: no text either
+    (BOM + b"Dec 10 06:55:46 LabSZ sshd[1]: x", "Dec 10 06:55:46 LabSZ sshd[1]: x", "utf-8"),
+    # only the opening one is a BOM: a second U+FEFF is data (a zero width no-break space), kept
+    (BOM + BOM + b"x", "\ufeffx", "utf-8"),
+    # a U+FEFF inside the line is data, kept (RFC 5424's BOM before MSG is the parser's to read)
+    (b"<13>1 - - - - - - " + BOM + "你好".encode(), "<13>1 - - - - - - \ufeff你好", "utf-8"),
+])
+def test_an_opening_bom_is_no_text(data: bytes, setting: str, text: str, charset: str) -> None:
+    decoded = decode_message(data, setting)
+    assert decoded == (text, charset, False)
