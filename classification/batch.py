@@ -28,6 +28,7 @@ from itertools import accumulate, repeat
 from operator import add, is_not
 from typing import TYPE_CHECKING, Any, Final
 
+from govsoc.classification.invisible import code_points
 from govsoc.classification.recognizer import Recognizer, normalize
 
 if TYPE_CHECKING:
@@ -113,10 +114,7 @@ def foldable(blob: str) -> tuple[list[int], dict[int, int]]:
     over the text's code points: no Python step per value or per character."""
     import numpy as np
 
-    # a one-element array of the text (copied as UCS-4 by C code) seen as its code points
-    points = np.array(blob).reshape(1).view(np.uint32)
-    if points.size != len(blob):  # (numpy has kept the text otherwise than as code points)
-        points = np.frombuffer(blob.encode("utf-32-le"), dtype=np.uint32)
+    points = code_points(blob)
     (_, ascii_end), (cjk_start, cjk_end) = _KEPT_RANGES
     # points below the block wrap round to large numbers: one comparison for both sides of it
     odd = np.flatnonzero((points > ascii_end) & ((points - np.uint32(cjk_start)) > np.uint32(cjk_end - cjk_start)))

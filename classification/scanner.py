@@ -40,7 +40,7 @@ from operator import add, itemgetter, not_, or_
 from typing import Final
 
 from govsoc.classification.batch import SEP, ShapeGate, class_of, folded_chunk, offset_array, signatures, starts
-from govsoc.classification.invisible import INVISIBLE, placed, visible
+from govsoc.classification.invisible import INVISIBLE, holding_invisible, placed, visible
 from govsoc.classification.recognizer import MANY_SPANS, Match, Occupied, Recognizer, normalize, recognizers
 
 __all__ = ["Scanner", "scan_naive", "PRIORITY", "CLASSES"]
@@ -345,12 +345,9 @@ class Scanner:
 
 
 def _hidden(values: Sequence[str]) -> dict[int, tuple[str, list[int]]]:
-    """index -> ``visible`` of each value holding an invisible character (one C-level test of
-    all the values joined when none does)."""
-    joined = "".join(values)
-    if joined.isascii() or INVISIBLE.search(joined) is None:
-        return {}
-    return {i: seen for i, value in enumerate(values) if (seen := visible(value)) is not None}
+    """index -> ``visible`` of each value holding an invisible character (the values joined and
+    read once by numpy, holding_invisible; only the values holding one read again)."""
+    return {i: seen for i in holding_invisible(values) if (seen := visible(values[i])) is not None}
 
 
 _CHUNK: Final = 8192
