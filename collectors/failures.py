@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from govsoc.collectors.base import ParseContext, Parser, RawRecord
-from govsoc.collectors.syslog.charset import decode_message
+from govsoc.collectors.syslog.charset import UTF8_BOM, decode_message
 from govsoc.collectors.timestamps import find_time
 from govsoc.core.errors import GovsocError
 from govsoc.core.event import Event
@@ -46,7 +46,15 @@ def decodes_without_loss(data: bytes) -> bool:
     same answer for every charset setting: each tries these two codecs strictly, in some order
     (collectors.syslog.charset), and replaces bytes only when neither decodes. An opening UTF-8
     BOM is not text: the bytes after it are judged (decode_message drops it)."""
-    return not decode_message(data).replaced
+    if data.startswith(UTF8_BOM):
+        return not decode_message(data).replaced
+    for encoding in ("utf-8", "gb18030"):  # per event: no Decoded built (R11ak-2: 0.2 -> 0.9 us)
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
 
 
 def failure_event(record: RawRecord, parser: Parser, error: GovsocError, context: ParseContext) -> Event:

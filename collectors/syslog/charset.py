@@ -46,11 +46,25 @@ class Decoded(NamedTuple):
 def decode_message(data: bytes, charset: str = "auto") -> Decoded:
     """``data`` decoded as the module docstring says."""
     if data.startswith(UTF8_BOM):
-        data, charset = data[len(UTF8_BOM):], "utf-8"
-    order = ("gb18030", "utf-8") if charset == "gbk" and UTF8_BOM not in data else ("utf-8", "gb18030")
-    for codec in order:
+        rest = data[len(UTF8_BOM):]
+        # the BOM's reading when the rest decodes whole (the BOM says UTF-8, so UTF-8 first); else
+        # the line's own, as a line without a BOM: GB18030 text may open with 锘 (EF BB) and a
+        # character whose lead byte is BF, whose rest is cut mid-character (R11ak-1: 锘可 read 梢傻锹�)
+        return _strict(rest, ("utf-8", "gb18030")) or _strict(data, _order(data, charset)) \
+            or Decoded(rest.decode("gb18030", errors="replace"), "gb18030", True)
+    return _strict(data, _order(data, charset)) or Decoded(data.decode("gb18030", errors="replace"), "gb18030", True)
+
+
+def _order(data: bytes, charset: str) -> tuple[str, str]:
+    """The codecs tried, in turn, on a message under the setting ``charset``."""
+    return ("gb18030", "utf-8") if charset == "gbk" and UTF8_BOM not in data else ("utf-8", "gb18030")
+
+
+def _strict(data: bytes, codecs: tuple[str, str]) -> Decoded | None:
+    """``data`` decoded by the first of ``codecs`` that decodes it without replacement, or None."""
+    for codec in codecs:
         try:
             return Decoded(data.decode(codec), codec, False)
         except UnicodeDecodeError:
             continue
-    return Decoded(data.decode("gb18030", errors="replace"), "gb18030", True)
+    return None

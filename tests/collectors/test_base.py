@@ -41,6 +41,8 @@ def test_the_partial_copy_of_a_line_has_its_own_id() -> None:
     (b"\xef\xbb\xbf<187>Dec 10 2024 06:55:00 HW", "<187>Dec 10 2024 06:55:00 HW"),
     # a U+FEFF inside the line is data
     ("a\ufeffb 张三".encode(), "a\ufeffb 张三"),
+    # GB18030 text opening with 锘可 (EF BB BF C9): no BOM, the rest would be cut mid-character (R11ak-1)
+    ("锘可疑登录 Dec 10 用户张三".encode("gbk"), "锘可疑登录 Dec 10 用户张三"),
 ])
 def test_record_text_drops_an_opening_bom_only(record_type: type[RawRecord], data: bytes, text: str) -> None:
     record = record_type(data=data, origin="file:///x.log", offset=0)

@@ -58,3 +58,24 @@ GBK_LINE = "Dec 10 06:55:02 LabSZ sshd[24202]: Failed password for invalid user 
 def test_an_opening_bom_is_no_text(data: bytes, setting: str, text: str, charset: str) -> None:
     decoded = decode_message(data, setting)
     assert decoded == (text, charset, False)
+
+
+#: GB18030 text that opens with 锘 (EF BB) then a character whose lead byte is BF (可 is BFC9): its first
+#: three bytes are those of a UTF-8 BOM. Dropped as a BOM, the rest is cut mid-character.
+NOBELIUM = "锘可疑登录 Dec 10 06:55:46 用户张三"
+
+
+@pytest.mark.parametrize("setting", ["auto", "utf-8", "gbk"])
+def test_bom_bytes_that_open_whole_gb18030_text_are_no_bom(setting: str) -> None:
+    # R11ak-1 (MEDIUM, of d4111a08): 282 of 282 such lines read as '梢傻锹�...' under gbk, 0 on 21297ae: the
+    # BOM is dropped only when the rest decodes without loss; else the line, whole, is read as before
+    assert decode_message(NOBELIUM.encode("gb18030"), setting) == (NOBELIUM, "gb18030", False)
+
+
+def test_bom_bytes_before_hanzi_with_lead_byte_bf_in_every_setting() -> None:
+    # every GB2312 hanzi whose GBK lead byte is BF, after 锘, then ASCII: read whole, as on 21297ae
+    hanzi = [bytes([0xBF, low]).decode("gbk") for low in range(0xA1, 0xFF)]
+    for setting in ("auto", "utf-8", "gbk"):
+        wrong = [h for h in hanzi if decode_message(f"锘{h}登录 from 10.0.0.1".encode("gbk"), setting).text
+                 != f"锘{h}登录 from 10.0.0.1"]
+        assert wrong == [], setting
