@@ -448,8 +448,7 @@ def _name_spans(run: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start, after_name = 0, False
     while start < len(run):
-        # not where the character completes a longer role word (交警 + 官 = 警官: 交警官王建国, R15n-2)
-        role = start > 0 and _after_role(run[:start]) and not _after_role(run[:start + 1])
+        role = start > 0 and _after_role(run[:start]) and not _completes_role(run, start)
         lead = start == 0 or after_name or role or run[:start].endswith(_leads())
         if lead and (word := _role_word_at(run, start)):  # 班主任王建国: no name 班主 + 任王建 (R15q-1)
             start, after_name = start + word, False
@@ -460,6 +459,15 @@ def _name_spans(run: str) -> list[tuple[int, int]]:
             spans.append((start, start + length))
         start, after_name = start + (length or category or 1), bool(length or category)
     return spans
+
+
+def _completes_role(run: str, start: int) -> bool:
+    """Whether the character at ``start`` completes a longer role word (交警 + 官 = 警官: 交警官王建国, R15n-2)
+    that a name follows, so no name opens at it. When none follows the longer word and one opens at
+    ``start``, the character is that name's surname (业主 + 任丽, not 业主任 + 丽; 车主任伟: R15q-2)."""
+    if not _after_role(run[:start + 1]):
+        return False
+    return bool(_name_at(run, start + 1, role=True)) or not _name_at(run, start, role=True)
 
 
 def _opens_name(run: str, start: int) -> bool:
