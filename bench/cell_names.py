@@ -28,6 +28,7 @@ from govsoc.classification.cell_names import (
     _LIST_SPLIT,
     _SEPARATOR,
     _beside,
+    _dotted,
 )
 from govsoc.classification.checksums import resident_id_check_char
 from govsoc.classification.identifier_names import is_person_name
@@ -54,7 +55,9 @@ def before_beside(value: str, names: Recognizer, identifiers: Sequence[Recognize
                 token = value[start:end]
                 if not is_person_name(token) and "·" not in token:
                     continue
-                hit = next((h for h in names.find(token, context=True) if (h.start, h.end) == (0, len(token))), None)
+                # the token's judgement is today's (a dotted name validated whole, R15p-9): only the windows differ
+                hit = next((h for h in names.find(token, context=True) if (h.start, h.end) == (0, len(token))), None) \
+                    or _dotted(token, names)
                 if hit is not None:
                     return [Match(recognizer=hit.recognizer, start=start, end=end, masked=hit.masked,
                                   score=hit.score, reason=f"{hit.reason}: beside {rec.entity}")]

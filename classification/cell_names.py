@@ -33,6 +33,7 @@ from functools import cache
 from typing import Final
 
 from govsoc.classification.identifier_names import is_person_name
+from govsoc.classification.masking import mask
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.role_names import CASE_ROLES, OFFICES, SIGN_OFFS, role_name_hits
 
@@ -66,10 +67,16 @@ _LIST_OPENS: Final = re.compile(r"\s*(?:(?:\d{1,4}|[一二三四五六七八九�
 #: The name opening a list line's first field, with a courtesy or the identifier's label glued on
 #: (袁春同志, 袁春的身份证号).
 _LIST_NAME: Final = re.compile(r"([\u4e00-\u9fa5·]{2,9}?)(?:同志|先生|女士|的[\u4e00-\u9fa5A-Za-z]{1,8}[：:]?)?")
+#: Words a roster line writes for its person without a label (R15p-9): the ethnicity without 族 (汉, 回, 藏), the
+#: political status, the schooling and the marriage (GB/T 4762, GB/T 4658, GB/T 2261.2 names).
+_ROSTER_WORDS: Final = ("(?:汉|回|满|藏|苗|壮|彝|侗|瑶|傣|黎|畲|羌|佤|土家|蒙古|维吾尔|哈萨克|朝鲜|"
+                        "中共党员|中共预备党员|预备党员|党员|共青团员|团员|群众|"
+                        "文盲|半文盲|小学|初中|高中|中专|中职|职高|技校|大专|专科|本科|大学|研究生|硕士|博士|"
+                        "未婚|已婚|初婚|再婚|复婚|离婚|离异|丧偶)")
 #: A field a list line writes between its person's name and the identifier (R15n-4): the sex, the
 #: ethnicity (汉族, 蒙古族), the age, the birth date (1950年1月出生, 1950-01-01), or any "label：value"
 #: (住址：某村); none a name of its own. Matched against one field at a time (no backtracking over a line).
-_LIST_FIELD: Final = re.compile(r"男|女|男性|女性|[\u4e00-\u9fa5]{1,4}族|\d{1,3}岁|"
+_LIST_FIELD: Final = re.compile(r"男|女|男性|女性|[\u4e00-\u9fa5]{1,4}族|\d{1,3}(?:周?岁)?|" + _ROSTER_WORDS + "|"
                                 r"(?:出生(?:日期|年月)?[：:]?)?\d{4}(?:年|[.\-/])\d{1,2}月?(?:[.\-/]?\d{1,2}日?)?(?:出生|生)?|"
                                 r"[\u4e00-\u9fa5]{1,8}[：:].{1,30}")
 #: The identifier's label ending a list line, a field of its own: any word closed by a colon or 为
@@ -106,13 +113,15 @@ TIES: Final = ("已", "因", "由", "系", "的", "等", "与", "和", "及", "�
 #: Ordinary words opening what a remark says after its role word (the subject) that open with a
 #: surname character, so that the name recognizer reads their first characters as a name (R15o-1):
 #: adverbs and modal words (尚未, 明显, 容易, 迟迟), verbs of a case's rules (符合, 支持, 包括), and the
-#: commonest nouns of a village register (全家, 林地, 庄稼, 农机). Before them, no one is named. Words that
+#: commonest nouns of a village register (全家, 林地, 庄稼, 农机), and the commonest function words (那些, 都是,
+#: 应该, 时候: after a ward word, 学生那些论坛, R15q-5). Before them, no one is named. Words that
 #: open names in use are left out (白天明, 南方, 查明华, 凌晨阳): a name dropped is the worse error.
 REMARK_OPENERS: Final = frozenset("""
     尚未 尚在 尚能 尚无 尚有 明显 明确 容易 迟迟 宁愿 乐于 强烈 全部 全家 全天 全年 单独 单身 平时
     平稳 经常 时常 计划 连续 相互 尤其 应该 应当 原来 严重 满意 满足 符合 支持 包括 商量 谈心 解决 保证
     申报 安排 安置 和睦 温饱 乔迁 海外 门口 皮肤 左腿 左眼 车祸 房租 林地 田地 田亩 庄稼 黄牛 农机
     农业 高标准 夏粮 秋粮 施肥 储蓄 季节 季节性 柴火 苗木 谷物 费用 花费 丰收 支出
+    那些 那么 那个 都是 都有 来自 应该 任何 时候 国内 公司 谢谢 查看 成为 管理
 """.split())
 _HAN: Final = re.compile(r"[\u4e00-\u9fa5]")
 #: What role_names says of a name it found after a role or kin word (not beside a diagnosis or a title).
@@ -226,7 +235,8 @@ def _beside(value: str, names: Recognizer, identifiers: Sequence[Recognizer]) ->
                 token = value[start:end]
                 if not is_person_name(token) and "·" not in token:
                     continue  # a place or a word (张家港, 户籍): no one's name
-                hit = next((h for h in names.find(token, context=True) if (h.start, h.end) == (0, len(token))), None)
+                hit = next((h for h in names.find(token, context=True) if (h.start, h.end) == (0, len(token))), None) \
+                    or _dotted(token, names)
                 if hit is not None:
                     return [Match(recognizer=hit.recognizer, start=start, end=end, masked=hit.masked,
                                   score=hit.score, reason=f"{hit.reason}: beside {rec.entity}")]
@@ -287,6 +297,15 @@ class _Fields:
                 return
             self._starts.append(run.start())
             self._ends.append(run.end())
+
+
+def _dotted(token: str, names: Recognizer) -> Match | None:
+    """The minority name written with a middle dot (次仁·卓玛) that ``names`` validates whole, though its
+    patterns find its parts apart (次仁, 卓玛: R15p-9); None for any other token."""
+    if "·" not in token or names.validate(token) is None:
+        return None
+    return Match(recognizer=names.id, start=0, end=len(token), masked=mask(names.mask_rule, token), score=0.75,
+                 reason="minority name with a middle dot")
 
 
 def _split_listed(value: str, at: int, end: int) -> list[tuple[int, int]]:

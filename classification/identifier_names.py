@@ -40,7 +40,7 @@ from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
 from govsoc.classification.role_titles import ROLE_SHAPES, ROLE_TITLES
-from govsoc.classification.titled_names import APPOINTS, name_before_title
+from govsoc.classification.titled_names import APPOINTMENT_DOCUMENTS, APPOINTS, FORMS, name_before_title
 
 __all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "ROLE_SHAPES", "ROLE_TITLES",
            "UNIT_LEADS",
@@ -95,7 +95,9 @@ FOLLOWS: Final = TAILS + (
     # what a worker's or a case's own file is after the name (护林员彭丽巡护日志, 村长王建国讲话,
     # 司机张强出车记录, 信访人黄国平诉求: R15k-2); the name before one masked to its end
     "巡查", "巡护", "工作", "讲话", "讲解", "排班", "调解", "收入", "出车", "记账", "月报", "周报", "负责", "经手",
-    "诉求", "日志", "记录")
+    "诉求", "日志", "记录",
+    # what an appointment's file holds after the name (任命书王建国谈话记录, 聘书李明公示: R15r-6)
+    "谈话", "公示", "备案")
 #: What precedes a person's name inside a file name: a year or date (2024年王小明…), 关于, a group,
 #: a decision's verb (关于给予王小明同志…处分的决定), a kin or role word (ROLE_LEADS).
 LEADS: Final = ("年", "月", "日", "度", "关于", "组", "班", "队", "第", "的", "和", "与", "及", "致", "给", "给予",
@@ -134,7 +136,9 @@ ROLE_LEADS: Final = (
     "事实无人抚养儿童", "孤寡老人", "五保老人", "计生特扶户", "特扶对象", "独生子女户", "信访人", "信访户",
     "上访户", "上访人", "上访人员", "吸毒人员", "戒毒人员", "涉毒人员", "重点人员", "精神障碍患者", "患者", "病人",
     "服刑人员", "安置帮教对象", "志愿者", "村干部", "网格员", "租户", "承租人", "出租人", "房东", "房主",
-    "流动人口", "外来人员", "务工人员", "农民工")
+    "流动人口", "外来人员", "务工人员", "农民工",
+    # 防止返贫监测 (脱贫人口, 监测对象), a birth's and a pension's registers (新生儿, 退休职工: R15p-5)
+    "脱贫人口", "易返贫致贫人口", "监测对象", "新生儿", "退休职工", "在职职工", "下岗职工")
 #: Units of GB/T 2260 and of villages that end a place's name: a person's name may follow one in a
 #: file name (龙游县王小明低保申请.csv, 城关镇李四.csv; R15h-17): the place does not hide it.
 UNIT_LEADS: Final = ("省", "市", "区", "县", "旗", "盟", "州", "镇", "乡", "村", "街道", "社区", "嘎查", "苏木")
@@ -289,7 +293,7 @@ def _opens_as_words(token: str) -> bool:
 def _leads() -> tuple[str, ...]:
     """LEADS, ROLE_LEADS, UNIT_LEADS, PLACES (萧山王小明.csv: a place written without its unit shields
     no name either, R15h-17) and the name recognizer's Chinese headings: what a name may follow."""
-    return (*LEADS, *APPOINTS, *ROLE_LEADS, *UNIT_LEADS, *sorted(PLACES), *_FEATURE_ENDINGS, *sorted(_REGIONS),
+    return (*LEADS, *APPOINTS, *FORMS, *ROLE_LEADS, *UNIT_LEADS, *sorted(PLACES), *_FEATURE_ENDINGS, *sorted(_REGIONS),
             *(w for w in PersonNameRecognizer.CONTEXT if not w.isascii()))
 
 
@@ -382,7 +386,8 @@ def _long_role_words() -> tuple[str, ...]:
 def _after_role(before: str) -> bool:
     """Whether ``before`` ends in a role or kin word, listed or shaped as one (R15k-2), or in a
     household's or people's category (易地搬迁户, 残疾人家庭, 失地农民: ends_in_category, R15n-17)."""
-    return _after_role_shape(before) or before.endswith(_role_words()) or ends_in_category(before)
+    return _after_role_shape(before) or before.endswith(_role_words()) or ends_in_category(before) \
+        or before.endswith(APPOINTMENT_DOCUMENTS)
 
 
 #: Words that are names too (高峰, 杨梅): a name at a run's end or before a FOLLOWS word (户主高峰.csv),
@@ -448,8 +453,7 @@ def _name_spans(run: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start, after_name = 0, False
     while start < len(run):
-        # not where the character completes a longer role word (交警 + 官 = 警官: 交警官王建国, R15n-2)
-        role = start > 0 and _after_role(run[:start]) and not _after_role(run[:start + 1])
+        role = start > 0 and _after_role(run[:start]) and not _completes_role(run, start)
         lead = start == 0 or after_name or role or run[:start].endswith(_leads())
         if lead and (word := _role_word_at(run, start)):  # 班主任王建国: no name 班主 + 任王建 (R15q-1)
             start, after_name = start + word, False
@@ -460,6 +464,15 @@ def _name_spans(run: str) -> list[tuple[int, int]]:
             spans.append((start, start + length))
         start, after_name = start + (length or category or 1), bool(length or category)
     return spans
+
+
+def _completes_role(run: str, start: int) -> bool:
+    """Whether the character at ``start`` completes a longer role word (交警 + 官 = 警官: 交警官王建国, R15n-2)
+    that a name follows, so no name opens at it. When none follows the longer word and one opens at
+    ``start``, the character is that name's surname (业主 + 任丽, not 业主任 + 丽; 车主任伟: R15q-2)."""
+    if not _after_role(run[:start + 1]):
+        return False
+    return bool(_name_at(run, start + 1, role=True)) or not _name_at(run, start, role=True)
 
 
 def _opens_name(run: str, start: int) -> bool:

@@ -46,7 +46,7 @@ from govsoc.classification.invisible import INVISIBLE
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.recognizers.person import HEADING_AFTER, PersonNameRecognizer
-from govsoc.classification.role_titles import ROLE_TITLES
+from govsoc.classification.role_titles import ROLE_TITLES, WARDS
 from govsoc.classification.titled_names import STAFF
 
 __all__ = ["CASE_ROLES", "OFFICES", "SIGN_OFFS", "role_name_hits", "is_role_heading", "name_share"]
@@ -68,13 +68,13 @@ _ROLES: Final = sorted({*(w for w in PersonNameRecognizer.CONTEXT if not w.isasc
                         *ROLE_TITLES, *STAFF},
                        key=len, reverse=True)
 #: The offices, trades and staff words among them that hold no kin or case role word (村长, 会计, 护林员; not
-#: 驻村干部, whose 村干部 was read as before):
+#: 驻村干部, whose 村干部 was read as before), and no ward (role_titles.WARDS: 学生, 孕妇, 业主):
 #: after one a name is read only before a word of _AFTER_NAME (a sign-off's act, a tie, a contact word) or
 #: at the run's end, since a remark or a file name as often goes on with words (村长全力支持, 辅警杨梅讲话稿
 #: is identifier_names' to read): R15n-18.
 OFFICES: Final = frozenset(w for w in {*ROLE_TITLES, *STAFF}
-                           if not any(r in w for r in (*KIN_AND_ROLES, *PersonNameRecognizer.CONTEXT)
-                                      if not r.isascii()))
+                           if w not in WARDS and not any(r in w for r in (*KIN_AND_ROLES, *PersonNameRecognizer.CONTEXT)
+                                                         if not r.isascii()))
 #: Role words that are no office, a name after which counts as after a kin or case role (法人代表, 村民代表:
 #: they end in an office word, 代表, but say whose the name is, R15q-10).
 CASE_ROLES: Final = tuple(sorted((r for r in _ROLES if r not in OFFICES), key=len, reverse=True))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["ROLE_SHAPES", "ROLE_TITLES"]
+__all__ = ["ROLE_SHAPES", "ROLE_TITLES", "WARDS"]
 
 #: Last characters and words of a role, whatever its office (入户调查人, 复核人, 协管员, 护林员, 驻村干部,
 #: 村书记, 村委会主任, 专职委员, 低保对象): a name may follow one in a file name or a sign-off label
@@ -30,3 +30,9 @@ ROLE_TITLES: Final = (
     "片警", "交警", "校医", "村监委", "记者", "编辑", "主播", "环卫工", "厨工", "帮厨", "木工", "瓦工", "钢筋工",
     "水电工", "临时工", "合同工", "护林工", "司炉工", "督导", "督学", "主管", "股东", "业主", "租客", "房客", "住户",
     "门卫", "助理", "车主", "公益岗", "学生", "患儿", "产妇", "孕妇", "伤者", "逝者", "访客", "船主")
+#: The people among ROLE_TITLES that a register or a remark is about, none an officer acting on a case: a
+#: family's and a home's (家长, 业主, 租客), a hospital's (孕妇, 产妇, 患儿) and a school's (学生). A remark names
+#: one after the word as it names a kin or case role's person (孕妇王芳产检, 学生李明成绩优秀, 业主任伟反映漏水:
+#: R15q-5, R15q-2), whatever it says of the person next; 村长, 会计 and 护林员 stay offices.
+WARDS: Final = frozenset({"家长", "业主", "租客", "房客", "住户", "车主", "船主", "学生", "患儿", "产妇", "孕妇",
+                          "伤者", "逝者", "访客"})

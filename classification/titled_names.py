@@ -14,7 +14,7 @@ from typing import Final
 
 from govsoc.classification.role_titles import ROLE_TITLES
 
-__all__ = ["APPOINTS", "STAFF", "TITLES_AFTER", "name_before_title"]
+__all__ = ["APPOINTMENT_DOCUMENTS", "APPOINTS", "FORMS", "STAFF", "TITLES_AFTER", "name_before_title"]
 
 #: Titles a name stands before (李明局长, 张建华书记, 周海涛主任, 王建国同志): the offices and trades
 #: of role_titles and the offices a ROLE_SHAPES word ends, each also after 副 (李明副局长).
@@ -27,8 +27,16 @@ STAFF: Final = ("护林员", "网格员", "协管员", "保洁员", "驾驶员",
                 "陪审员", "监察员", "公务员", "村干部", "驻村干部", "乡干部")
 #: Verbs of appointment and removal that a name follows, and 为 ends (任命王建国为…, 聘任李明为…):
 #: 《党政领导干部选拔任用工作条例》's notices.
+#: The appointment's document, which names its person whatever follows the name (任命书王建国谈话记录,
+#: 聘书李明公示: R15q-11, R15r-6).
+APPOINTMENT_DOCUMENTS: Final = ("任命书", "任命状", "聘书", "聘任书", "聘用书")
 APPOINTS: Final = ("任命", "任免", "聘任", "聘用", "提名", "推荐", "推选", "选举", "委任", "任用", "免去",
-                   "任命书", "任命状", "聘书", "聘任书", "聘用书")  # the appointment's document: 任命书王建国 (R15q-11)
+                   # a notice before the appointment (关于拟任王建国为副县长的通知: R15q-12)
+                   "拟任", "拟任命", "拟聘任", "拟聘用", "拟提名", "拟推荐", "提拔", "拟提拔",
+                   *APPOINTMENT_DOCUMENTS)
+#: Forms a cadre's or a case's file names before its person (干部任免审批表王建国.docx, 登记表李明: R15q-12): a
+#: name may follow one, ending the run or before a FOLLOWS word, as after a LEADS word.
+FORMS: Final = ("审批表", "登记表", "申请表", "备案表", "考察表", "考核表", "鉴定表", "呈报表", "推荐表", "任免表")
 #: Words that qualify a title and read as names (常 + 务, 纪 + 检): before a title they are no one
 #: (常务副县长讲话, 纪检委员), though elsewhere the name reader keeps them (纪检王建国谈话记录: R15o-5).
 _QUALIFIERS: Final = frozenset({"常务", "纪检", "执行", "分管", "专职", "兼职", "首席"})
@@ -36,6 +44,7 @@ _QUALIFIERS: Final = frozenset({"常务", "纪检", "执行", "分管", "专职"
 
 def _title_at(rest: str) -> bool:
     """Whether ``rest`` (what follows a name) opens with a title or a staff word, also after 副."""
+    rest = rest[2:] if rest[:2] in _QUALIFIERS else rest  # 张伟 + 常务副县长 (R15q-12)
     rest = rest[1:] if rest.startswith("副") else rest
     return rest.startswith(TITLES_AFTER) or rest.startswith(STAFF)
 

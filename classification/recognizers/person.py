@@ -18,8 +18,16 @@ __all__ = ["PersonNameRecognizer", "BirthDateRecognizer", "HEADING_AFTER"]
 _HAN = HAN
 #: Blanks that align names in a column: a space, an ideographic space, a no-break space.
 _ALIGNING = " \u3000\u00a0"
-#: Ends of a building's parts (3幢2单元1101室): no given name ends so.
-_ADDRESS_PARTS = ("单元", "幢", "栋", "室")
+#: Ends of a building's parts (3幢2单元1101室): no given name ends so. Not 栋: 国栋, 栋梁 are given names
+#: in use (林国栋, 王栋: R15q-3); a building is 栋 after its number or side only (_numbered_building).
+_ADDRESS_PARTS = ("单元", "幢", "室")
+#: What numbers or places a building before 栋 (三栋, 十二栋, 东栋, 甲栋): no surname and given name.
+_BUILDING_MARKS = frozenset("一二三四五六七八九十百零〇两甲乙丙丁东西南北中前后左右新老主副")
+
+
+def _numbered_building(candidate: str) -> bool:
+    """Whether ``candidate`` is a building by its number or side (三栋, 东栋), not a name ending in 栋."""
+    return candidate.endswith("栋") and all(c in _BUILDING_MARKS for c in candidate[:-1])
 #: Words that make a heading word part of a longer heading (与户主关系, 申请人类型, 监护人信息, 申请人房产),
 #: not the start of a name after it: 关, 房, 单 are surnames (R15g-1).
 HEADING_AFTER = ("关系", "类型", "类别", "信息", "情况", "意见", "证件", "地址", "电话", "单位", "签字", "签名", "房产")
@@ -85,7 +93,7 @@ class PersonNameRecognizer(Recognizer):
         candidate = candidate.translate(TRADITIONAL_SURNAMES)
         if candidate in NOT_NAMES or candidate in self.CONTEXT:
             return None  # 申请人 is a surname and two characters, and a heading: no value (R15c-17)
-        if candidate.endswith(_ADDRESS_PARTS):
+        if candidate.endswith(_ADDRESS_PARTS) or _numbered_building(candidate):
             return None  # 3幢2单元1101: 单 is a surname, 单元 an address part (R15f-25)
         if candidate[:2] in COMPOUND_SURNAMES and 3 <= len(candidate) <= 4:
             return f"compound surname {candidate[:2]}"
