@@ -114,14 +114,14 @@ TIES: Final = ("已", "因", "由", "系", "的", "等", "与", "和", "及", "�
 #: surname character, so that the name recognizer reads their first characters as a name (R15o-1):
 #: adverbs and modal words (尚未, 明显, 容易, 迟迟), verbs of a case's rules (符合, 支持, 包括), and the
 #: commonest nouns of a village register (全家, 林地, 庄稼, 农机), and the commonest function words (那些, 都是,
-#: 应该, 时候: after a ward word, 学生那些论坛, R15q-5). Before them, no one is named. Words that
+#: 应该, 都有: after a ward word, 学生那些论坛, R15q-5). Before them, no one is named. Words that
 #: open names in use are left out (白天明, 南方, 查明华, 凌晨阳): a name dropped is the worse error.
 REMARK_OPENERS: Final = frozenset("""
     尚未 尚在 尚能 尚无 尚有 明显 明确 容易 迟迟 宁愿 乐于 强烈 全部 全家 全天 全年 单独 单身 平时
     平稳 经常 时常 计划 连续 相互 尤其 应该 应当 原来 严重 满意 满足 符合 支持 包括 商量 谈心 解决 保证
     申报 安排 安置 和睦 温饱 乔迁 海外 门口 皮肤 左腿 左眼 车祸 房租 林地 田地 田亩 庄稼 黄牛 农机
     农业 高标准 夏粮 秋粮 施肥 储蓄 季节 季节性 柴火 苗木 谷物 费用 花费 丰收 支出
-    那些 那么 那个 都是 都有 来自 应该 任何 时候 国内 公司 谢谢 查看 成为 管理
+    那些 那么 那个 都是 都有 国内 公司 谢谢
 """.split())
 _HAN: Final = re.compile(r"[\u4e00-\u9fa5]")
 #: What role_names says of a name it found after a role or kin word (not beside a diagnosis or a title).

@@ -32,6 +32,16 @@ REMARKS = [
     ("孕妇王芳已住院", "王芳"),  # a tie, then the person's state
     ("业主任伟反映漏水", "任伟"),  # the owner named 任 (R15q-2)
     ("经办人王栋核实", "王栋"),  # a given name of 栋 after a case role
+    # a role word, then a name whose surname and given name read as a function word (R15ah-1, HIGH, of
+    # dca97f01: 来自, 成为, 管理, 任何, 查看, 时候 made REMARK_OPENERS, these counted no one: a column of such
+    # remarks graded 1级, 2级 on 21297ae)
+    ("户主来自强反映漏水", "来自强"),
+    ("母亲成为英已去世", "成为英"),
+    ("户主成为民", "成为民"),
+    ("户主管理华", "管理华"),
+    ("低保户任何平", "任何平"),
+    ("户主查看明", "查看明"),
+    ("妻子时候芳", "时候芳"),
 ]
 #: remarks after a ward word naming no one
 NAME_FREE = [
