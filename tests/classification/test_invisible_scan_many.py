@@ -82,3 +82,19 @@ def test_values_with_invisible_characters_get_scans_hits() -> None:
     values += ["普通文本"] * 300
     s = Scanner()
     assert dict(s.scan_many(values)) == {i: h for i, v in enumerate(values) if (h := s.scan(v))}
+
+
+def test_a_short_column_is_read_without_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    # R15ag-1 (LOW): numpy's call cost 6.7 us where the regular expression took 0.3 us for 2 values
+    def unwanted(text: str) -> object:
+        raise AssertionError("numpy read a short column")
+
+    monkeypatch.setattr(invisible, "_invisible_at", unwanted)
+    assert invisible.holding_invisible(["王\u200b芳", "李明", "\u2060"]) == [0, 2]
+    assert invisible.holding_invisible(["王芳", "李明"]) == []
+
+
+@pytest.mark.parametrize("size", [1, 2047, 2048, 5000])
+def test_short_and_long_columns_give_the_same_indexes(size: int) -> None:
+    values = [("王\u200b芳" if i % 7 == 3 else "李明") for i in range(size)]
+    assert invisible.holding_invisible(values) == [i for i in range(size) if i % 7 == 3]
