@@ -141,10 +141,10 @@ class ReadGuard:
     """The checks of one read of a plain file open as ``fd`` (None: a gzip or in-memory stream,
     never checked), from content position ``base``; ``before``: what its checkpoint matched."""
 
-    __slots__ = ("_before", "_fd", "_held", "_lead")
+    __slots__ = ("_before", "_fd", "_held", "_lead", "_opening")
 
     def __init__(self, fd: int | None, before: ReadBefore | None) -> None:
-        self._fd, self._before, self._held, self._lead = fd, before, b"", b""
+        self._fd, self._before, self._held, self._lead, self._opening = fd, before, b"", b"", b""
 
     def begins(self, base: int, chunks: tuple[tuple[int, bytes], ...]) -> bool:
         """Whether the read may start at ``base``: the file still holds what it goes on from. The
@@ -153,8 +153,12 @@ class ReadGuard:
             return True
         try:
             self._held = os.pread(self._fd, base - lead_start(base), lead_start(base))
+            # at the content's start no bytes stand before the first chunk: its own first ones, read
+            # now, before the check, vouch for it (R11aj-1: a chunk read from byte 0 of the content a
+            # copytruncate left, changed again, was kept: 10,973 lines twice)
+            self._opening = os.pread(self._fd, LEAD, 0) if base == 0 else b""
         except OSError:
-            self._held = b""
+            self._held = self._opening = b""
         return unchanged(self._fd, self._before, chunks)
 
     def chunk(self, data: bytes, base: int) -> bytes:
@@ -170,6 +174,11 @@ class ReadGuard:
             return Verdict.GO
         if self._lead != self._held:
             return Verdict.DROP  # the old content's bytes before it were gone when it was read: read after the change
+        if self._opening:  # read from the content's start: it opens with what the file opened with before the check
+            size = min(len(chunk), len(self._opening))
+            if chunk[:size] != self._opening[:size]:
+                return Verdict.DROP
+            self._opening = self._opening[size:]
         self._held = (self._held + chunk[-LEAD:])[-LEAD:]
         if unchanged(self._fd, self._before, chunks):
             return Verdict.GO

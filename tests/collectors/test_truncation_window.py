@@ -137,11 +137,31 @@ def ids(data: bytes) -> set[int]:
 ])
 def test_a_truncation_during_a_poll_of_several_chunks_stores_each_line_once(
         tmp_path: Path, sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch, k: int, second: str) -> None:
+    poll_with_changes(tmp_path, sqlite_store, monkeypatch, k, second, OLD, looked_at=True)
+
+
+@pytest.mark.parametrize("looked_at", [True, False])
+@pytest.mark.parametrize("second", ["copytrunc", "rewrite", "fill", "none", "plainafter"])
+def test_a_truncation_before_the_first_chunk_of_a_file_read_from_its_start_stores_each_line_once(
+        tmp_path: Path, sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch, second: str,
+        looked_at: bool) -> None:
+    # R11aj-1 (HIGH, of F11u 5d22f4ea): a file registered empty (looked at) or never looked at, read
+    # from byte 0: no bytes stand before its first chunk, so a chunk read from the new content after
+    # a copytruncate, changed again, was kept (10,973 lines twice; 0 on 21297ae, whose first read
+    # returned the old bytes buffered at the open)
+    poll_with_changes(tmp_path, sqlite_store, monkeypatch, 1, second, range(0), looked_at=looked_at)
+
+
+def poll_with_changes(tmp_path: Path, sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch, k: int,
+                      second: str, old: range, *, looked_at: bool) -> None:
+    """``old`` lines polled (when ``looked_at``), BACKLOG appended, then a copytruncate to B just
+    before read ``k`` of the next poll and ``second`` just after it: each line stored once."""
     log = tmp_path / "app.log"
-    log.write_bytes(b"".join(line(i) for i in OLD))
+    log.write_bytes(b"".join(line(i) for i in old))
     follower = Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state"), [str(log)],
                         lambda _path: IngestOptions())
-    follower.poll()
+    if looked_at:
+        follower.poll()
     with open(log, "ab") as f:
         f.write(b"".join(line(i) for i in BACKLOG))
     read, calls, seen = lines_module._read, [0], set[int]()
