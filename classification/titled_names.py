@@ -25,11 +25,11 @@ STAFF: Final = ("护林员", "网格员", "协管员", "保洁员", "驾驶员",
                 "安全员", "管理员", "讲解员", "护理员", "监督员", "指导员", "辅导员", "巡河员", "巡查员",
                 "专管员", "统计员", "营业员", "收银员", "快递员", "保育员", "通讯员", "书记员", "审判员",
                 "陪审员", "监察员", "公务员", "村干部", "驻村干部", "乡干部")
-#: Verbs of appointment and removal that a name follows, and 为 ends (任命王建国为…, 聘任李明为…):
-#: 《党政领导干部选拔任用工作条例》's notices.
 #: The appointment's document, which names its person whatever follows the name (任命书王建国谈话记录,
 #: 聘书李明公示: R15q-11, R15r-6).
 APPOINTMENT_DOCUMENTS: Final = ("任命书", "任命状", "聘书", "聘任书", "聘用书")
+#: Verbs of appointment and removal that a name follows, and 为 ends (任命王建国为…, 聘任李明为…):
+#: 《党政领导干部选拔任用工作条例》's notices.
 APPOINTS: Final = ("任命", "任免", "聘任", "聘用", "提名", "推荐", "推选", "选举", "委任", "任用", "免去",
                    # a notice before the appointment (关于拟任王建国为副县长的通知: R15q-12)
                    "拟任", "拟任命", "拟聘任", "拟聘用", "拟提名", "拟推荐", "提拔", "拟提拔",

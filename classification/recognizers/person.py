@@ -28,6 +28,8 @@ _BUILDING_MARKS = frozenset("一二三四五六七八九十百零〇两甲乙丙
 def _numbered_building(candidate: str) -> bool:
     """Whether ``candidate`` is a building by its number or side (三栋, 东栋), not a name ending in 栋."""
     return candidate.endswith("栋") and all(c in _BUILDING_MARKS for c in candidate[:-1])
+
+
 #: Words that make a heading word part of a longer heading (与户主关系, 申请人类型, 监护人信息, 申请人房产),
 #: not the start of a name after it: 关, 房, 单 are surnames (R15g-1).
 HEADING_AFTER = ("关系", "类型", "类别", "信息", "情况", "意见", "证件", "地址", "电话", "单位", "签字", "签名", "房产")

@@ -30,7 +30,8 @@ What stays out of reach: new content with the same first bytes and the same byte
 position (a program's banner, then identical fixed-width lines) is taken for the old content; a
 truncation and regrowth inside the one read syscall (the kernel copies a read's pages in batches:
 its first pages old, its last ones new) keeps the new pages when the re-read differs. A first
-chunk read from position 0 has no lead.
+chunk read from position 0 has no lead: the content's first LEAD bytes, read before the check
+before the read, stand for it (the chunk must open with them).
 
 A writer that does not append (no O_APPEND) leaves NUL bytes before its position after the
 truncation (a sparse file): its first bytes change as well, so the read stops too, and the next
