@@ -480,9 +480,15 @@ def _opens_name(run: str, start: int) -> bool:
     return start == 0 or _after_role(run[:start]) or run[:start].endswith(_leads())
 
 
+def _name_opening(run: str) -> int:
+    """The length of the name opening ``run`` (0 for none), as at the start of _name_spans: none where a role
+    word opens it (班主任)."""
+    return 0 if _role_word_at(run, 0) else _name_at(run, 0)
+
+
 def _masked_run(run: str) -> str:
     if GAP.search(run):  # 护林员彭 丽巡护日志: a padded name (R15n-11)
-        return masked_across_gaps(run, _name_spans, _opens_name)
+        return masked_across_gaps(run, _name_spans, _opens_name, _name_opening)
     return masked(run, _name_spans(run))
 
 
