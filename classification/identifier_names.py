@@ -374,13 +374,15 @@ def _role_words() -> tuple[str, ...]:
 def _role_word_at(run: str, start: int) -> int:
     """The length of a listed role word of three characters and more opening at ``start`` of ``run``
     (班主任, 护林员, 网格员), else 0: no name opens inside it."""
-    return next((len(w) for w in _long_role_words() if run.startswith(w, start)), 0)
+    return next((len(w) for w in _long_role_words().get(run[start:start + 1], ()) if run.startswith(w, start)), 0)
 
 
 @cache
-def _long_role_words() -> tuple[str, ...]:
-    """The role words of three characters and more, the longest first."""
-    return tuple(sorted({w for w in _role_words() if len(w) >= 3}, key=len, reverse=True))
+def _long_role_words() -> dict[str, tuple[str, ...]]:
+    """The role words of three characters and more by their first character, the longest first: a position
+    tries the few that open with its character, not all (a run of 业主任 paid 180 startswith a position)."""
+    words = sorted({w for w in _role_words() if len(w) >= 3}, key=len, reverse=True)
+    return {first: tuple(w for w in words if w[0] == first) for first in {w[0] for w in words}}
 
 
 def _after_role(before: str) -> bool:
