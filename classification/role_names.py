@@ -46,6 +46,7 @@ from govsoc.classification.invisible import INVISIBLE
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.recognizers.person import HEADING_AFTER, PersonNameRecognizer
+from govsoc.classification.remark_words import opens_remark
 from govsoc.classification.role_titles import ROLE_TITLES, WARDS
 from govsoc.classification.titled_names import STAFF
 
@@ -67,6 +68,9 @@ KIN_AND_ROLES: Final = tuple(dict.fromkeys((
 _ROLES: Final = sorted({*(w for w in PersonNameRecognizer.CONTEXT if not w.isascii()), *KIN_AND_ROLES,
                         *ROLE_TITLES, *STAFF},
                        key=len, reverse=True)
+_ROLE_TUPLE: Final = tuple(_ROLES)
+#: Conjunctions a remark joins two role words with (脱贫人口和监测对象).
+_CONJUNCTIONS: Final = ("和", "与", "及", "或")
 #: The offices, trades and staff words among them that hold no kin or case role word (村长, 会计, 护林员; not
 #: 驻村干部, whose 村干部 was read as before), and no ward (role_titles.WARDS: 学生, 孕妇, 业主):
 #: after one a name is read only before a word of _AFTER_NAME (a sign-off's act, a tie, a contact word) or
@@ -141,15 +145,17 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
         role = m.group(1)
         longer = text[m.end():m.end() + 1] in _LONGER_WORD and not _minority_name_at(text, m.end())
         if longer or text.startswith((*_HEADING_AFTER, *_REMARK_WORDS), m.end()) \
-                or _in_exception(text, m.start(1), role):
+                or _in_exception(text, m.start(1), role) or _joins_roles(text, m.end()):
             continue
         kin = role in KIN_AND_ROLES
         office = role in OFFICES
         hit = _name_at(text, m.end(), names, _AFTER_OFFICE_NAME if office else _AFTER_KIN_NAME if kin else _AFTER_NAME)
         if hit is None and not office:
             hit = _name_opening(text, m.end(), names)
-        # after a role or kin word a word is as likely as a name (村民来信, 妻子的意见, 信访人来访): a name only
-        if hit is not None and not is_person_name(text[hit.start:hit.end]):
+        # after a role or kin word a word is as likely as a name (村民来信, 妻子的意见, 信访人来访): a name only,
+        # and none a remark opens with (学生应该遵守校规, 学生来自全国各地: remark_words, R15ah-4)
+        if hit is not None and (not is_person_name(text[hit.start:hit.end])
+                                or opens_remark(text, hit.start, hit.end)):
             continue
         if hit is not None:
             yield dataclasses.replace(hit, reason=f"{hit.reason}: after the role word {role!r}")
@@ -162,6 +168,12 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
             yield from _judged(text, m.start(1), m.end(1), names, "before a title or kin word")
     for m in _EXAMPLE.finditer(text):
         yield from _examples(text, m.end(), names)
+
+
+def _joins_roles(text: str, at: int) -> bool:
+    """Whether a conjunction at ``at`` joins the role word before it to another (脱贫人口和监测对象, 户主与家属,
+    学生及家长): 和 is a surname, and 和监测 was read as a name (R15ah-4)."""
+    return text.startswith(_CONJUNCTIONS, at) and text.startswith(_ROLE_TUPLE, at + 1)
 
 
 def _examples(text: str, start: int, names: Recognizer) -> Iterator[Match]:
