@@ -70,14 +70,17 @@ _LIST_OPENS: Final = re.compile(r"\s*(?:(?:\d{1,4}|[一二三四五六七八九�
 _LIST_NAME: Final = re.compile(r"([\u4e00-\u9fa5·]{2,9}?)(?:同志|先生|女士|的[\u4e00-\u9fa5A-Za-z]{1,8}[：:]?)?")
 #: Words a roster line writes for its person without a label (R15p-9): the ethnicity without 族 (汉, 回, 藏), the
 #: political status, the schooling and the marriage (GB/T 4762, GB/T 4658, GB/T 2261.2 names).
-_ROSTER_WORDS: Final = ("(?:汉|回|满|藏|苗|壮|彝|侗|瑶|傣|黎|畲|羌|佤|土家|蒙古|维吾尔|哈萨克|朝鲜|"
-                        "中共党员|中共预备党员|预备党员|党员|共青团员|团员|群众|"
-                        "文盲|半文盲|小学|初中|高中|中专|中职|职高|技校|大专|专科|本科|大学|研究生|硕士|博士|"
-                        "未婚|已婚|初婚|再婚|复婚|离婚|离异|丧偶)")
+_ROSTER_WORDS: Final = tuple("""
+    汉 回 满 藏 苗 壮 彝 侗 瑶 傣 黎 畲 羌 佤 土家 蒙古 维吾尔 哈萨克 朝鲜
+    中共党员 中共预备党员 预备党员 党员 共青团员 团员 群众
+    文盲 半文盲 小学 初中 高中 中专 中职 职高 技校 大专 专科 本科 大学 研究生 硕士 博士
+    未婚 已婚 初婚 再婚 复婚 离婚 离异 丧偶
+""".split())
 #: A field a list line writes between its person's name and the identifier (R15n-4): the sex, the
 #: ethnicity (汉族, 蒙古族), the age, the birth date (1950年1月出生, 1950-01-01), or any "label：value"
 #: (住址：某村); none a name of its own. Matched against one field at a time (no backtracking over a line).
-_LIST_FIELD: Final = re.compile(r"男|女|男性|女性|[\u4e00-\u9fa5]{1,4}族|\d{1,3}(?:周?岁)?|" + _ROSTER_WORDS + "|"
+_LIST_FIELD: Final = re.compile(r"男|女|男性|女性|[\u4e00-\u9fa5]{1,4}族|\d{1,3}(?:周?岁)?|"
+                                + "|".join(sorted(_ROSTER_WORDS, key=len, reverse=True)) + "|"
                                 r"(?:出生(?:日期|年月)?[：:]?)?\d{4}(?:年|[.\-/])\d{1,2}月?(?:[.\-/]?\d{1,2}日?)?(?:出生|生)?|"
                                 r"[\u4e00-\u9fa5]{1,8}[：:].{1,30}")
 #: The identifier's label ending a list line, a field of its own: any word closed by a colon or 为
