@@ -39,6 +39,7 @@ from govsoc.classification.kin_given_names import KIN_AFTER, KIN_NAMED, ZI_GIVEN
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
+from govsoc.classification.remark_words import opens_remark
 from govsoc.classification.role_titles import ROLE_SHAPES, ROLE_TITLES
 from govsoc.classification.titled_names import (
     APPOINTMENT_DOCUMENTS,
@@ -467,7 +468,8 @@ def _name_spans(run: str) -> list[tuple[int, int]]:
         if word or step:
             start, after_name = start + word + step, bool(step)
             continue
-        length = _name_at(run, start, role=role) if lead else 0
+        # a remark's opening after a role word (学生应该遵守校规, 学生任何时候: remark_words, R15ah-4) is no name
+        length = _name_at(run, start, role=role) if lead and not (role and opens_remark(run, start, start + 2)) else 0
         category = _category_at(run, start) if lead and not length else 0
         if length:
             spans.append((start, start + length))

@@ -35,6 +35,9 @@ ORDINARY_FILES = [
     "审批表范例.docx",  # the same
     "考察表常用语.docx",  # a form's usual phrases (常 a surname)
     "任前谈话.docx",  # the talk before taking office (任 a surname)
+    "学生应该遵守校规.docx",  # a remark's opening after a ward, as in free text
+    "学生来自全国各地.docx",  # the same, a phrase
+    "学生任何时候.docx",  # the same; was 学生任**候, 任何 + 时候 read as two names
 ]
 #: (text, as shown on free text): names these words open, after a role word, still masked
 NAMES = [
@@ -50,6 +53,8 @@ NAMED_FILES = [
     ("王建国任前谈话.docx", "王**任前谈话.docx"),  # the person before the step
     ("任前公示王芳.docx", "任前公示王**.docx"),  # and after it
     ("新生儿黄芳.docx", "新生儿黄**.docx"),  # a 黄 name after 新生儿
+    ("户主来自强.csv", "户主来**.csv"),  # 来自 opens a name (R15ah-1): the phrase alone is none
+    ("学生来自强成绩单.docx", "学生来**成绩单.docx"),  # and before what the file is
 ]
 _NAMES = PersonNameRecognizer()
 
