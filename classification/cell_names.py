@@ -35,6 +35,7 @@ from typing import Final
 from govsoc.classification.identifier_names import is_person_name
 from govsoc.classification.masking import mask
 from govsoc.classification.recognizer import Match, Recognizer
+from govsoc.classification.remark_words import AFTER_PERSON, REMARK_OPENERS, TIES
 from govsoc.classification.role_names import CASE_ROLES, OFFICES, SIGN_OFFS, role_name_hits
 
 __all__ = ["AFTER_PERSON", "CellNames", "OBJECT_VERBS", "REMARK_OPENERS", "STATUS_KINDS", "TIES",
@@ -69,28 +70,22 @@ _LIST_OPENS: Final = re.compile(r"\s*(?:(?:\d{1,4}|[一二三四五六七八九�
 _LIST_NAME: Final = re.compile(r"([\u4e00-\u9fa5·]{2,9}?)(?:同志|先生|女士|的[\u4e00-\u9fa5A-Za-z]{1,8}[：:]?)?")
 #: Words a roster line writes for its person without a label (R15p-9): the ethnicity without 族 (汉, 回, 藏), the
 #: political status, the schooling and the marriage (GB/T 4762, GB/T 4658, GB/T 2261.2 names).
-_ROSTER_WORDS: Final = ("(?:汉|回|满|藏|苗|壮|彝|侗|瑶|傣|黎|畲|羌|佤|土家|蒙古|维吾尔|哈萨克|朝鲜|"
-                        "中共党员|中共预备党员|预备党员|党员|共青团员|团员|群众|"
-                        "文盲|半文盲|小学|初中|高中|中专|中职|职高|技校|大专|专科|本科|大学|研究生|硕士|博士|"
-                        "未婚|已婚|初婚|再婚|复婚|离婚|离异|丧偶)")
+_ROSTER_WORDS: Final = tuple("""
+    汉 回 满 藏 苗 壮 彝 侗 瑶 傣 黎 畲 羌 佤 土家 蒙古 维吾尔 哈萨克 朝鲜
+    中共党员 中共预备党员 预备党员 党员 共青团员 团员 群众
+    文盲 半文盲 小学 初中 高中 中专 中职 职高 技校 大专 专科 本科 大学 研究生 硕士 博士
+    未婚 已婚 初婚 再婚 复婚 离婚 离异 丧偶
+""".split())
 #: A field a list line writes between its person's name and the identifier (R15n-4): the sex, the
 #: ethnicity (汉族, 蒙古族), the age, the birth date (1950年1月出生, 1950-01-01), or any "label：value"
 #: (住址：某村); none a name of its own. Matched against one field at a time (no backtracking over a line).
-_LIST_FIELD: Final = re.compile(r"男|女|男性|女性|[\u4e00-\u9fa5]{1,4}族|\d{1,3}(?:周?岁)?|" + _ROSTER_WORDS + "|"
+_LIST_FIELD: Final = re.compile(r"男|女|男性|女性|[\u4e00-\u9fa5]{1,4}族|\d{1,3}(?:周?岁)?|"
+                                + "|".join(sorted(_ROSTER_WORDS, key=len, reverse=True)) + "|"
                                 r"(?:出生(?:日期|年月)?[：:]?)?\d{4}(?:年|[.\-/])\d{1,2}月?(?:[.\-/]?\d{1,2}日?)?(?:出生|生)?|"
                                 r"[\u4e00-\u9fa5]{1,8}[：:].{1,30}")
 #: The identifier's label ending a list line, a field of its own: any word closed by a colon or 为
 #: (证号：, 联系方式：, tel：, 身份证号码为: R15n-4).
 _LIST_LABEL: Final = re.compile(r"[\u4e00-\u9fa5A-Za-z]{1,8}(?:[：:]|为|是)")
-#: What a remark writes right after the person it names (R15k-6): case work's acts (经办人张建国核实,
-#: 网格员陈丽走访, 村干部韩伟陪同), the named person's state or life event (李秀英入住敬老院, 王桂兰已去世,
-#: 孙志强二级). With :data:`TIES` the words by which a name is said of a person.
-AFTER_PERSON: Final = (
-    "核实", "核查", "核验", "走访", "陪同", "上门", "入户", "随访", "签字", "签名", "签收", "确认", "办理",
-    "代办", "代领", "申请", "来访", "来电", "反映", "帮扶", "联系", "监护", "赡养", "抚养", "照料", "入住",
-    "卧床", "残疾", "患病", "患有", "身患", "无业", "务工", "务农", "外出", "在外", "去世", "病故", "死亡",
-    "离婚", "结婚", "丧偶", "就读", "上学", "居住", "生活", "住院", "服刑", "戒毒", "一级", "二级", "三级",
-    "四级", "夫妇", "之子", "之女", "本人")
 #: Verbs whose object or cause a remark writes before them, right after a role word (R15k-6): what a
 #: household head grows, raises or does (户主黄桃种植, 户主牛羊养殖, 户主林地承包, 户主石屋改造) and what
 #: befell a person or their money (丈夫车祸身亡, 申请人余款未结). Ending the remark (or before a word
@@ -108,21 +103,6 @@ _OBJECT_PHRASE_ENDS: Final = ("面积", "规模", "基地", "大户", "户", "�
 #: before AFTER_PERSON, TIES or SIGN_OFFS words or ending the run, since such a word opens as many
 #: name-free remarks (村长高度重视, 学生安全教育) as the kin and case roles do (R15o-1).
 _OFFICES: Final = tuple(sorted(OFFICES, key=len, reverse=True))
-#: Characters tying a name to what a remark says of the person (王桂兰已去世, 周海涛因病, 罗欣怡由姑姑抚养).
-TIES: Final = ("已", "因", "由", "系", "的", "等", "与", "和", "及", "现", "在")
-#: Ordinary words opening what a remark says after its role word (the subject) that open with a
-#: surname character, so that the name recognizer reads their first characters as a name (R15o-1):
-#: adverbs and modal words (尚未, 明显, 容易, 迟迟), verbs of a case's rules (符合, 支持, 包括), and the
-#: commonest nouns of a village register (全家, 林地, 庄稼, 农机), and the commonest function words (那些, 都是,
-#: 应该, 都有: after a ward word, 学生那些论坛, R15q-5). Before them, no one is named. Words that
-#: open names in use are left out (白天明, 南方, 查明华, 凌晨阳): a name dropped is the worse error.
-REMARK_OPENERS: Final = frozenset("""
-    尚未 尚在 尚能 尚无 尚有 明显 明确 容易 迟迟 宁愿 乐于 强烈 全部 全家 全天 全年 单独 单身 平时
-    平稳 经常 时常 计划 连续 相互 尤其 应该 应当 原来 严重 满意 满足 符合 支持 包括 商量 谈心 解决 保证
-    申报 安排 安置 和睦 温饱 乔迁 海外 门口 皮肤 左腿 左眼 车祸 房租 林地 田地 田亩 庄稼 黄牛 农机
-    农业 高标准 夏粮 秋粮 施肥 储蓄 季节 季节性 柴火 苗木 谷物 费用 花费 丰收 支出
-    那些 那么 那个 都是 都有 国内 公司 谢谢
-""".split())
 _HAN: Final = re.compile(r"[\u4e00-\u9fa5]")
 #: What role_names says of a name it found after a role or kin word (not beside a diagnosis or a title).
 _AFTER_ROLE: Final = "after the role word"
@@ -169,8 +149,8 @@ def cell_names(values: Sequence[str], names: Recognizer, identifiers: Sequence[R
 
 def _said_of(value: str, hit: Match) -> bool:
     """Whether the name ``hit`` found after a role word in ``value`` (others are judged by role_names
-    alone: before a diagnosis or a title) names a person. Never when it or its first two characters
-    are one of :data:`REMARK_OPENERS` (户主符合条件: 符合条, 户主满意: R15o-1), nor when a verb of
+    alone: before a diagnosis or a title) names a person (role_names has dropped the remark's opening words:
+    remark_words.REMARK_OPENERS, 户主符合条件, R15o-1). Never when a verb of
     OBJECT_VERBS ending the run follows its first two to four characters, which are that verb's object
     (户主黄桃种植, 丈夫车祸身亡). After an office, a trade or a staff word (村长, 会计, 护林员) only before
     a sign-off's act (SIGN_OFFS: 签字, 经手), AFTER_PERSON or TIES words, or ending the run (R15n-18).
@@ -181,8 +161,6 @@ def _said_of(value: str, hit: Match) -> bool:
     start, end = hit.start, hit.end
     if _AFTER_ROLE not in hit.reason:
         return True
-    if value[start:end] in REMARK_OPENERS or value[start:start + 2] in REMARK_OPENERS:
-        return False
     if end >= len(value) or not _HAN.match(value[end]):
         return True
     if value[:start].endswith(_OFFICES) and not value[:start].endswith(CASE_ROLES):  # an office's sign-off (R15n-18)

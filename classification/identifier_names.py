@@ -39,8 +39,15 @@ from govsoc.classification.kin_given_names import KIN_AFTER, KIN_NAMED, ZI_GIVEN
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
+from govsoc.classification.remark_words import opens_remark
 from govsoc.classification.role_titles import ROLE_SHAPES, ROLE_TITLES
-from govsoc.classification.titled_names import APPOINTMENT_DOCUMENTS, APPOINTS, FORMS, name_before_title
+from govsoc.classification.titled_names import (
+    APPOINTMENT_DOCUMENTS,
+    APPOINTS,
+    FORMS,
+    document_word_at,
+    name_before_title,
+)
 
 __all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "ROLE_SHAPES", "ROLE_TITLES",
            "UNIT_LEADS",
@@ -458,10 +465,15 @@ def _name_spans(run: str) -> list[tuple[int, int]]:
         completes, read = _completes_role(run, start) if start > 0 and _after_role(run[:start]) else (True, None)
         role = not completes
         lead = start == 0 or after_name or role or run[:start].endswith(_leads())
-        if lead and (word := _role_word_at(run, start)):  # 班主任王建国: no name 班主 + 任王建 (R15q-1)
-            start, after_name = start + word, False
+        # 班主任王建国: no name 班主 + 任王建 (R15q-1); 任前谈话, 鉴定表范文: none 任前, 范文, one may follow (R15ah-4)
+        word = _role_word_at(run, start) if lead else 0
+        step = document_word_at(run, start) if lead and not word else 0
+        if word or step:
+            start, after_name = start + word + step, bool(step)
             continue
-        length = (_name_at(run, start, role=role) if read is None else read) if lead else 0
+        # a remark's opening after a role word (学生应该遵守校规, 学生任何时候: remark_words, R15ah-4) is no name
+        remark = role and opens_remark(run, start, start + 2)
+        length = ((_name_at(run, start, role=role) if read is None else read) if lead and not remark else 0)
         category = _category_at(run, start) if lead and not length else 0
         if length:
             spans.append((start, start + length))

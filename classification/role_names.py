@@ -46,6 +46,7 @@ from govsoc.classification.invisible import INVISIBLE
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.recognizers.person import HEADING_AFTER, PersonNameRecognizer
+from govsoc.classification.remark_words import AFTER_PERSON, opens_remark
 from govsoc.classification.role_titles import ROLE_TITLES, WARDS
 from govsoc.classification.titled_names import STAFF
 
@@ -67,6 +68,9 @@ KIN_AND_ROLES: Final = tuple(dict.fromkeys((
 _ROLES: Final = sorted({*(w for w in PersonNameRecognizer.CONTEXT if not w.isascii()), *KIN_AND_ROLES,
                         *ROLE_TITLES, *STAFF},
                        key=len, reverse=True)
+_ROLE_TUPLE: Final = tuple(_ROLES)
+#: Conjunctions a remark joins two role words with (脱贫人口和监测对象).
+_CONJUNCTIONS: Final = ("和", "与", "及", "或")
 #: The offices, trades and staff words among them that hold no kin or case role word (村长, 会计, 护林员; not
 #: 驻村干部, whose 村干部 was read as before), and no ward (role_titles.WARDS: 学生, 孕妇, 业主):
 #: after one a name is read only before a word of _AFTER_NAME (a sign-off's act, a tie, a contact word) or
@@ -122,7 +126,14 @@ _NAME_THEN_TITLE: Final = re.compile(f"(?:(?<!{_HAN})|(?<=致)|(?<=给)|(?<=关�
 #: Verbs of a diagnosis after a name of its own.
 _DIAGNOSIS: Final = r"(?:被|经)?(?:诊断|确诊|患有|罹患|感染)"
 #: A role word (group 1), after 其 or not (其女婿: 女婿, not 其女), then the run where a name is.
-_ROLE_THEN_NAME: Final = re.compile("其?(" + "|".join(_ROLES) + f")(?=({_HAN}{{2,8}}))")
+#: A label's colon or one blank may stand between (家长：王芳, 学生 王芳: R15ah-6): group 2.
+_ROLE_THEN_NAME: Final = re.compile("其?(" + "|".join(_ROLES) + r")([：:][ \t\u3000]?|[ \t\u3000])?"
+                                    f"(?=({_HAN}{{2,8}}))")
+#: What may follow a name joined to another: a sign-off's act, a contact word, what is said of a person (no single
+#: characters: 家长王芳和成为的是 names one).
+_AFTER_JOINED_NAME: Final = (*_AFTER_OFFICE_NAME, *AFTER_PERSON)
+#: What joins a second name to the first after one role word (学生王芳和李明, 家长王芳、李明: R15ah-6).
+_NAME_JOINS: Final = ("和", "与", "及", "、")
 #: Words naming a kind of diagnosis before 诊断 (病案首页: 初步诊断, 修正诊断, 门诊诊断) that open with a
 #: surname character: no name before a diagnosis verb (a 出院诊断 column of 初步诊断：肺结核, R15i-14).
 _DIAGNOSIS_KINDS: Final = frozenset({"初步", "修正", "门诊", "临床", "病理", "最终", "术前", "术后", "出院", "入院",
@@ -141,18 +152,23 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
         role = m.group(1)
         longer = text[m.end():m.end() + 1] in _LONGER_WORD and not _minority_name_at(text, m.end())
         if longer or text.startswith((*_HEADING_AFTER, *_REMARK_WORDS), m.end()) \
-                or _in_exception(text, m.start(1), role):
+                or _in_exception(text, m.start(1), role) or _joins_roles(text, m.end()):
             continue
         kin = role in KIN_AND_ROLES
         office = role in OFFICES
-        hit = _name_at(text, m.end(), names, _AFTER_OFFICE_NAME if office else _AFTER_KIN_NAME if kin else _AFTER_NAME)
-        if hit is None and not office:
+        after = _AFTER_OFFICE_NAME if office else _AFTER_KIN_NAME if kin else _AFTER_NAME
+        # after a label or a blank (家长：王芳), the whole run only: 村民 文章这样, 妻子 成功但是 name no one
+        hit = _name_at(text, m.end(), names, () if m.group(2) else after)
+        if hit is None and not office and not m.group(2):
             hit = _name_opening(text, m.end(), names)
-        # after a role or kin word a word is as likely as a name (村民来信, 妻子的意见, 信访人来访): a name only
-        if hit is not None and not is_person_name(text[hit.start:hit.end]):
+        # after a role or kin word a word is as likely as a name (村民来信, 妻子的意见, 信访人来访): a name only,
+        # and none a remark opens with (学生应该遵守校规, 学生来自全国各地: remark_words, R15ah-4)
+        if hit is not None and (not is_person_name(text[hit.start:hit.end])
+                                or opens_remark(text, hit.start, hit.end)):
             continue
         if hit is not None:
             yield dataclasses.replace(hit, reason=f"{hit.reason}: after the role word {role!r}")
+            yield from _joined_names(text, hit.end, names, role)
     for m in _NAME_THEN_DIAGNOSIS.finditer(text):
         if m.group(1) in _DIAGNOSIS_KINDS:  # 初步诊断, 修正诊断: a kind of diagnosis, no one's name
             continue
@@ -162,6 +178,25 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
             yield from _judged(text, m.start(1), m.end(1), names, "before a title or kin word")
     for m in _EXAMPLE.finditer(text):
         yield from _examples(text, m.end(), names)
+
+
+def _joined_names(text: str, end: int, names: Recognizer, role: str) -> Iterator[Match]:
+    """The names a conjunction or 、 joins to the name ending at ``end`` after the role word ``role`` (学生王芳和李明:
+    李明, R15ah-6): each the whole Chinese run or before a sign-off or a word said of a person (家长王芳、李明签字),
+    not before any word (学生王芳和文章说明 names one), a name by
+    identifier_names.is_person_name (户主王芳和子女: 子女 is none), no remark's opening (和睦)."""
+    while text.startswith(_NAME_JOINS, end) and not _joins_roles(text, end):
+        hit = _name_at(text, end + 1, names, _AFTER_JOINED_NAME)
+        if hit is None or not is_person_name(text[hit.start:hit.end]) or opens_remark(text, hit.start, hit.end):
+            return
+        yield dataclasses.replace(hit, reason=f"{hit.reason}: joined to a name after the role word {role!r}")
+        end = hit.end
+
+
+def _joins_roles(text: str, at: int) -> bool:
+    """Whether a conjunction at ``at`` joins the role word before it to another (脱贫人口和监测对象, 户主与家属,
+    学生及家长): 和 is a surname, and 和监测 was read as a name (R15ah-4)."""
+    return text.startswith(_CONJUNCTIONS, at) and text.startswith(_ROLE_TUPLE, at + 1)
 
 
 def _examples(text: str, start: int, names: Recognizer) -> Iterator[Match]:

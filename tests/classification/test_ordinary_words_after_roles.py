@@ -1,0 +1,81 @@
+"""Ordinary words after a ward, category or form word read as names (issue 15 review R15ah-4, MEDIUM).
+
+学生来自全国各地 was shown 学生来**国各地 and counted a name (来自全), 新生儿黄疸诊疗规范 新生儿黄**疗规范 (黄疸),
+脱贫人口和监测对象 脱贫人口和**对象 (和监测), and a column of 30 such document titles graded 2级 for 姓名; file names
+鉴定表范文.docx, 考察表常用语.docx, 任前谈话.docx were shown 鉴定表范**, 考察表常**, 任**谈话. None names anyone:
+a remark's opening words (remark_words), an illness's character (疸), a conjunction joining two role words, a
+model form's word (titled_names.TEMPLATE_WORDS) and an appointment's step (titled_names.APPOINTMENT_STEPS). The
+names these words open (来自强, 黄芳 after 新生儿, 鉴定表范文芳) are still masked and counted (R15ah-1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from govsoc.classification.cell_names import cell_names
+from govsoc.classification.free_text import mask_free_text
+from govsoc.classification.identifier_names import mask_person_names
+from govsoc.classification.recognizers.person import PersonNameRecognizer
+
+#: free text and cells naming no one: shown as written, counted 0
+ORDINARY = [
+    "学生应该遵守校规",  # 应该, a modal verb (应 a surname)
+    "家长应该配合学校",  # the same after 家长
+    "学生成为合格公民",  # 成为合格: 成为 opens names (成为民), not with 合格 after it
+    "学生来自全国各地",  # 来自全国: 来自 opens names (来自强), not with 全国 after it
+    "学生任何时候",  # 任何时候, a phrase (任何平 is a name)
+    "新生儿黄疸诊疗规范",  # 疸 is an illness's character, in no given name
+    "新生儿黄疸护理要点",  # the same
+    "脱贫人口和监测对象",  # 和 joins two categories of people (和 a surname)
+]
+#: file names naming no one: shown as written
+ORDINARY_FILES = [
+    "新生儿黄疸.docx",  # 疸, as above
+    "鉴定表范文.docx",  # a model of a form (范 a surname)
+    "申请表范本.docx",  # the same
+    "审批表范例.docx",  # the same
+    "考察表常用语.docx",  # a form's usual phrases (常 a surname)
+    "任前谈话.docx",  # the talk before taking office (任 a surname)
+    "学生应该遵守校规.docx",  # a remark's opening after a ward, as in free text
+    "学生来自全国各地.docx",  # the same, a phrase
+    "学生任何时候.docx",  # the same; was 学生任**候, 任何 + 时候 read as two names
+]
+#: (text, as shown on free text): names these words open, after a role word, still masked
+NAMES = [
+    ("户主来自强", "户主来**"),  # 来自强 ends the remark: a name (R15ah-1)
+    ("学生来自强成绩优秀", "学生来**成绩优秀"),  # 来自 + 强, then what is said of the pupil
+    ("孕妇成为英产检", "孕妇成**产检"),  # 成为英, a name, before a check-up
+    ("低保户任何平", "低保户任**"),  # 任何平 (R15ah-1)
+    ("新生儿黄芳", "新生儿黄**"),  # a 黄 name after 新生儿, no illness's character
+]
+#: (file name, as shown): names beside the new document words, still masked
+NAMED_FILES = [
+    ("鉴定表范文芳.docx", "鉴定表范**.docx"),  # 范文 does not end the run: 范文芳 is the form's person
+    ("王建国任前谈话.docx", "王**任前谈话.docx"),  # the person before the step
+    ("任前公示王芳.docx", "任前公示王**.docx"),  # and after it
+    ("新生儿黄芳.docx", "新生儿黄**.docx"),  # a 黄 name after 新生儿
+    ("户主来自强.csv", "户主来**.csv"),  # 来自 opens a name (R15ah-1): the phrase alone is none
+    ("学生来自强成绩单.docx", "学生来**成绩单.docx"),  # and before what the file is
+]
+_NAMES = PersonNameRecognizer()
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_words_after_a_role_are_shown_and_count_no_one(text: str) -> None:
+    assert mask_free_text(text) == text
+    assert cell_names([text], _NAMES).values == 0
+
+
+@pytest.mark.parametrize("name", ORDINARY_FILES)
+def test_ordinary_file_names_are_shown(name: str) -> None:
+    assert mask_person_names(name) == name
+
+
+@pytest.mark.parametrize(("text", "shown"), NAMES)
+def test_names_these_words_open_are_masked_and_counted(text: str, shown: str) -> None:
+    assert mask_free_text(text) == shown
+    assert cell_names([text], _NAMES).values == 1
+
+
+@pytest.mark.parametrize(("name", "shown"), NAMED_FILES)
+def test_names_beside_document_words_are_masked(name: str, shown: str) -> None:
+    assert mask_person_names(name) == shown
