@@ -630,7 +630,7 @@ class CheckpointStore:
         events is written so that its identity survives a crash (inside :meth:`grouped` it may be
         written later: lost to a crash, the next run registers the file again under the same
         identity, which the same first bytes and the same checkpoints on disk give)."""
-        length = min(len(view.head), FINGERPRINT_BYTES)
+        length = written_head(view.head)
         print_ = fingerprint(view.head[:length])
         identity = print_
         generation = 0
@@ -656,6 +656,16 @@ class CheckpointStore:
             if identity in self._pending:
                 self._registrations.add(identity)
         return saved
+
+
+def written_head(head: bytes) -> int:
+    """How many of a file's first bytes ``head`` identify it: up to FINGERPRINT_BYTES, without the
+    NUL bytes ending them (a writer that preallocates its log fills them later, in place: taken
+    into the fingerprint they gave the file a new identity at each look until its first KiB was
+    written, R11ae nulhead: lines 0-7 of 77 stored twice), as a file shorter than that is known by
+    all its bytes. All NUL, they are all taken (a file that opens with a crash's padding)."""
+    head = head[:FINGERPRINT_BYTES]
+    return len(head.rstrip(b"\x00")) or len(head)
 
 
 def lived(checkpoint: Checkpoint, view: FileView) -> Checkpoint:
