@@ -36,6 +36,7 @@ from govsoc.collectors.files.identity import (
     fingerprint,
     view_tail_digest,
 )
+from govsoc.collectors.files.padding import written_head
 from govsoc.collectors.files.read_past import Earlier, copy_read_past
 from govsoc.core.errors import ConfigError, GovsocError, Location
 from govsoc.core.event import make_id
@@ -660,16 +661,6 @@ class CheckpointStore:
             if identity in self._pending:
                 self._registrations.add(identity)
         return saved
-
-
-def written_head(head: bytes) -> int:
-    """How many of a file's first bytes ``head`` identify it: up to FINGERPRINT_BYTES, without the
-    NUL bytes ending them (a writer that preallocates its log fills them later, in place: taken
-    into the fingerprint they gave the file a new identity at each look until its first KiB was
-    written, R11ae nulhead: lines 0-7 of 77 stored twice), as a file shorter than that is known by
-    all its bytes. All NUL, they are all taken (a file that opens with a crash's padding)."""
-    head = head[:FINGERPRINT_BYTES]
-    return len(head.rstrip(b"\x00")) or len(head)
 
 
 def lived(checkpoint: Checkpoint, view: FileView) -> Checkpoint:

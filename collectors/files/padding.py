@@ -42,7 +42,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from govsoc.collectors.files.identity import FileView, open_content
+from govsoc.collectors.files.identity import FINGERPRINT_BYTES, FileView, open_content
 from govsoc.core.errors import GovsocError
 
 #: A filesystem block: what a crash zeroes whole, from its boundaries on the file's offsets.
@@ -195,6 +195,16 @@ def padding_written(view: FileView, start: int, padding: int) -> bool:
             return not still_nul(stream.fileno(), start, padding)
     except GovsocError:
         return True
+
+
+def written_head(head: bytes) -> int:
+    """How many of a file's first bytes ``head`` identify it: up to FINGERPRINT_BYTES, without the
+    NUL bytes ending them (a writer that preallocates its log fills them later, in place: taken
+    into the fingerprint they gave the file a new identity at each look until its first KiB was
+    written, R11ae nulhead: lines 0-7 of 77 stored twice), as a file shorter than that is known by
+    all its bytes. All NUL, they are all taken (a file that opens with a crash's padding)."""
+    head = head[:FINGERPRINT_BYTES]
+    return len(head.rstrip(b"\x00")) or len(head)
 
 
 @dataclass(slots=True)

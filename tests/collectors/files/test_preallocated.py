@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
-from govsoc.collectors.checkpoints import written_head
+from govsoc.collectors.files.padding import written_head
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
 
