@@ -36,6 +36,8 @@ from govsoc.collectors.files.identity import (
     fingerprint,
     view_tail_digest,
 )
+from govsoc.collectors.files.padding import written_head
+from govsoc.collectors.files.read_past import Earlier, copy_read_past
 from govsoc.core.errors import ConfigError, GovsocError, Location
 from govsoc.core.event import make_id
 
@@ -88,6 +90,8 @@ class Checkpoint:
     #: the next read starts after it (collectors.files.lines); ``tail`` is still that of ``offset``.
     padding: int = 0
     tail: str | None = None
+    #: Earlier positions of the read and their tails, newest last (collectors.files.read_past).
+    earlier: Earlier = ()
     #: Binary content found in the file (what it is) at ``binary_at``, the start of the line it
     #: begins in: the read stopped there (R11 F6). The file is judged again from there when it
     #: grows, or when ``binary_rule`` is older than collectors.files.binary.BINARY_RULE (R11i-5).
@@ -163,6 +167,7 @@ class Checkpoint:
         data["pending"] = tuple(_partial(note) for note in data.get("pending", ()))
         data["superseded"] = tuple(data.get("superseded", ()))
         data["provisional"] = tuple(data.get("provisional", ()))
+        data["earlier"] = tuple((offset, tail) for offset, tail in data.get("earlier", ()))
         return cls(partial=_partial(partial) if partial else None, **data)
 
 
@@ -630,7 +635,7 @@ class CheckpointStore:
         events is written so that its identity survives a crash (inside :meth:`grouped` it may be
         written later: lost to a crash, the next run registers the file again under the same
         identity, which the same first bytes and the same checkpoints on disk give)."""
-        length = min(len(view.head), FINGERPRINT_BYTES)
+        length = written_head(view.head)
         print_ = fingerprint(view.head[:length])
         identity = print_
         generation = 0
@@ -737,7 +742,7 @@ def _check_kinds(checkpoint: Checkpoint) -> None:
     for item in fields(checkpoint):
         value = getattr(checkpoint, item.name)
         kind = str(item.type)
-        if value is None or item.name in ("partial", "pending", "superseded", "provisional", "counters"):
+        if value is None or item.name in ("partial", "pending", "superseded", "provisional", "counters", "earlier"):
             continue
         if kind.startswith("int") and (not isinstance(value, int) or isinstance(value, bool)):
             raise TypeError(f"{item.name}: {value!r} is not a whole number")
@@ -751,11 +756,13 @@ def _consistent(checkpoint: Checkpoint, view: FileView) -> bool:
     trailer's length, then its content counted) is not the file read: an unread generation that
     logrotate compressed at once, opening with the log's banner, was "read" from the older one's
     position past its end, none of its lines stored (R11p-8: 30 lost)."""
+    read = (checkpoint.lived_device, checkpoint.lived_inode)  # shorter, a copy made before the read passed its end
     if view.compressed:
-        return view.size is None or view.size >= checkpoint.offset or not content_shorter(view, checkpoint.offset)
+        return view.size is None or view.size >= checkpoint.offset or not content_shorter(view, checkpoint.offset) \
+            or copy_read_past(checkpoint.earlier, view, read)
     if view.size is None:
         return True
     if view.size < checkpoint.offset:
-        return False
+        return copy_read_past(checkpoint.earlier, view, read)
     # the tail of the file looked at, not of another one renamed over its path since (R11g G7)
     return checkpoint.tail is None or view_tail_digest(view, checkpoint.offset) == checkpoint.tail

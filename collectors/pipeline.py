@@ -56,6 +56,7 @@ from govsoc.collectors.files.binary import BINARY_RULE
 from govsoc.collectors.files.held import HeldFiles
 from govsoc.collectors.files.identity import RENAMED_OVER, FileView, look, open_content, same_file
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
+from govsoc.collectors.files.padding import padding_written
 from govsoc.collectors.files.paths import PathRecords
 from govsoc.collectors.files.read_before import ReadBefore
 from govsoc.collectors.files.readable import parser_reads
@@ -593,7 +594,7 @@ class Pipeline:
     def _read_file(self, view: FileView, checkpoint: Checkpoint, options: IngestOptions,
                    summary: IngestSummary) -> None:
         summary.identity, summary.offset = checkpoint.identity, checkpoint.offset
-        if unchanged(view, checkpoint):
+        if unchanged(view, checkpoint) and not padding_written(view, checkpoint.offset, checkpoint.padding):
             summary.unchanged = True
             hinted = replace(checkpoint, path=str(view.path), size=view.size, device=view.device, inode=view.inode)
             if hinted != checkpoint:  # renamed or moved: keep the hints current (a save costs two fsyncs)

@@ -40,7 +40,6 @@ complete, and is a partial line of its own (R11m-8).
 from __future__ import annotations
 
 import gzip
-import os
 import zlib
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
@@ -52,7 +51,7 @@ from govsoc.collectors.base import FILE_ORIGIN, RawRecord
 from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYTES, line_kind, wide_text
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
 from govsoc.collectors.files.padding import NON_NUL, BlockGrid, LineBuffer, run_before, still_nul
-from govsoc.collectors.files.read_before import ReadBefore, ReadGuard, Verdict, changed, lead_start
+from govsoc.collectors.files.read_before import ReadBefore, ReadGuard, Verdict, changed, read_with_lead
 from govsoc.collectors.syslog.charset import UTF8_BOM
 
 #: The default record size limit (plan: 1 MiB).
@@ -315,7 +314,7 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
     line, after, grid, skipping = LineBuffer(), False, BlockGrid(stream), False
     stats.read_to, guard = base, ReadGuard(fd, before)
     verdict = Verdict.GO if guard.begins(base, stats.chunks) else Verdict.DROP
-    while verdict is Verdict.GO and (chunk := guard.chunk(_read(stream, chunk_size, stats), base)):
+    while verdict is Verdict.GO and (chunk := guard.chunk(_read(stream, chunk_size, stats), stats.read_to)):
         if (verdict := guard.judge(base, chunk, stats.chunks)) is Verdict.DROP:
             break  # maybe read from the new content: not used
         pos, size = 0, len(chunk)
@@ -414,7 +413,7 @@ def _read(stream: BinaryIO, size: int, stats: ReadStats) -> bytes:
     (the reason kept); of a plain file, after the bytes before it (pread: the stream's position stays)."""
     try:
         if (fd := _plain_fd(stream)) is not None:  # with the bytes before it (read_before.ReadGuard)
-            return os.pread(fd, size + stats.read_to - lead_start(stats.read_to), lead_start(stats.read_to))
+            return read_with_lead(fd, stats.read_to, size)
         # read1: one decompression step at a time, so a cut-short gzip stream gives every byte
         # before the cut (read() would drop the last partly filled chunk with the error).
         read = getattr(stream, "read1", stream.read)

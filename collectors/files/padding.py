@@ -42,6 +42,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from govsoc.collectors.files.identity import FINGERPRINT_BYTES, FileView, open_content
+from govsoc.core.errors import GovsocError
+
 #: A filesystem block: what a crash zeroes whole, from its boundaries on the file's offsets.
 BLOCK_BYTES = 4096
 #: A run of this many NUL bytes or more after a boundary run says that run is no crash's; ending a
@@ -178,6 +181,30 @@ def still_nul(fd: int, start: int, padding: int) -> bool:
         return not os.pread(fd, min(padding, 1 << 20), start).strip(b"\x00")
     except OSError:
         return False  # read it again: the read itself reports what is wrong
+
+
+def padding_written(view: FileView, start: int, padding: int) -> bool:
+    """Whether ``padding`` NUL bytes a read skipped at ``start`` of the plain file ``view`` shows were
+    written over since (``still_nul``): a writer that preallocates its log writes its lines in place,
+    its size never changes (R11ae: after the first poll the size said "unchanged" at every poll, 64 of
+    77 lines never read). True when the file cannot be opened: the read reports why."""
+    if not padding or view.compressed:
+        return False
+    try:
+        with open_content(view.path) as stream:
+            return not still_nul(stream.fileno(), start, padding)
+    except GovsocError:
+        return True
+
+
+def written_head(head: bytes) -> int:
+    """How many of a file's first bytes ``head`` identify it: up to FINGERPRINT_BYTES, without the
+    NUL bytes ending them (a writer that preallocates its log fills them later, in place: taken
+    into the fingerprint they gave the file a new identity at each look until its first KiB was
+    written, R11ae nulhead: lines 0-7 of 77 stored twice), as a file shorter than that is known by
+    all its bytes. All NUL, they are all taken (a file that opens with a crash's padding)."""
+    head = head[:FINGERPRINT_BYTES]
+    return len(head.rstrip(b"\x00")) or len(head)
 
 
 @dataclass(slots=True)

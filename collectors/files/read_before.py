@@ -127,6 +127,13 @@ def lead_start(base: int) -> int:
     return max(0, base - LEAD)
 
 
+def read_with_lead(fd: int, base: int, size: int) -> bytes:
+    """Up to ``size`` bytes of the plain file open as ``fd`` from content position ``base``, after
+    the bytes before them (lead_start), in one pread: ReadGuard.chunk takes them apart again. One
+    read, as it returns the bytes at lower positions first (see the module's docstring)."""
+    return os.pread(fd, size + base - lead_start(base), lead_start(base))
+
+
 class Verdict(enum.Enum):
     """What a chunk read is (ReadGuard.judge)."""
 
@@ -163,7 +170,7 @@ class ReadGuard:
         return unchanged(self._fd, self._before, chunks)
 
     def chunk(self, data: bytes, base: int) -> bytes:
-        """The chunk in ``data`` read from ``base`` (lines._read: after its lead, for a plain file)."""
+        """The chunk in ``data`` read from ``base``: for a plain file, by read_with_lead (after its lead)."""
         lead = 0 if self._fd is None else min(len(data), base - lead_start(base))
         self._lead = data[:lead]
         return data[lead:] if lead else data

@@ -4,6 +4,7 @@ itself; it is not a new file (CI of stop 35's predecessor: 68 events stored for 
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 from pathlib import Path
@@ -163,3 +164,30 @@ def test_logrotates_compressed_copies_are_not_read_again(tmp_path: Path, sqlite_
         follower.poll()
     assert any(p.suffix == ".gz" for p in logs.iterdir())
     assert numbers(sqlite_store) == list(range(written))
+
+
+@pytest.mark.parametrize("compress", [
+    True,   # copytruncate + compress: auth.log.1.gz, shorter than the position read (R11aj lr_compress.py)
+    False,  # copytruncate alone: auth.log.1, the same
+])
+def test_a_copy_the_follower_read_past_before_the_truncate_is_not_read_again(tmp_path: Path, sqlite_store: SqliteStore,
+                                                                            compress: bool) -> None:
+    # logrotate copies the log, the writer appends 10 lines, a poll reads them (the copy not yet
+    # seen: copy and truncate are milliseconds apart), then the truncate. The copy is shorter than
+    # the log's checkpoint: it was taken for a new file and read whole (lines 0-39 stored twice).
+    log, follower = followed(tmp_path, sqlite_store, 40, "auth.log*")
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    shutil.copyfile(log, aside / "auth.log.1")
+    write(log, 40, 10)
+    follower.poll()
+    truncate(log)
+    if compress:
+        with (aside / "auth.log.1").open("rb") as plain, gzip.open(tmp_path / "auth.log.1.gz", "wb") as packed:
+            shutil.copyfileobj(plain, packed)
+    else:
+        os.rename(aside / "auth.log.1", tmp_path / "auth.log.1")
+    write(log, 50, 20)
+    follower.poll()
+    follower.poll()
+    assert numbers(sqlite_store) == list(range(70))  # each once

@@ -1,0 +1,79 @@
+"""A copy of a log made before the read of the log passed the copy's end (collectors.copies:
+logrotate's ``copytruncate``, with ``compress`` or not; issue 11).
+
+copytruncate copies the log, then truncates it; a writer that appends goes on between the two, and
+a follower may read those lines from the log before the truncate: its checkpoint's position is then
+past the copy's end. The copy, shorter than that position, was not taken for the log's file (a
+shorter file cannot hold what was read, R11p-8), but for a new file, read from its start: every
+line of it stored twice (R11aj lr_compress.py: 5,010 to 7,440 lines in 1 run of 3 to 7).
+
+So a checkpoint keeps the last EARLIER_KEPT positions the read of its content moved on from, each
+with the digest of the bytes before it (as its ``tail``). Another file, shorter than the position,
+that holds the same bytes before one of those positions holds the content read up to there: the
+same evidence a checkpoint's own position and tail give (a first-bytes fingerprint and the bytes
+before a position). It is that content's copy, and what it holds was read. The file read itself
+(the device and inode it had under its log's name), shorter, was truncated: never taken for a copy.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+from govsoc.collectors.files.identity import (
+    TAIL_BYTES,
+    FileView,
+    fingerprint,
+    open_content,
+    same_file,
+    view_tail_digest,
+)
+
+#: How many earlier positions of a read a checkpoint keeps, newest last: a follower saves one per
+#: poll (or per batch), and the copy was made after the poll before the one that read past it.
+EARLIER_KEPT = 4
+_PIECE = 1 << 14
+
+Earlier = tuple[tuple[int, str], ...]
+
+
+def moved_on(earlier: Earlier, offset: int, tail: str | None, to: int) -> Earlier:
+    """``earlier`` with ``offset`` and its ``tail`` added when the read moved on from it to ``to``."""
+    if tail is None or not 0 < offset < to or (offset, tail) in earlier:
+        return earlier
+    return (*earlier, (offset, tail))[-EARLIER_KEPT:]
+
+
+def copy_read_past(earlier: Earlier, view: FileView, read: tuple[int, int]) -> bool:
+    """Whether the file ``view`` shows, another than the file read under its log's name (``read``: its
+    device and inode there), holds the bytes before one of the ``earlier`` positions of the read: a
+    copy of the content read."""
+    if not earlier or (view.device, view.inode) == read:
+        return False
+    tails = _content_tails(view, {offset for offset, _ in earlier})
+    return any(tails.get(offset) == tail for offset, tail in earlier)
+
+
+def _content_tails(view: FileView, offsets: set[int]) -> dict[int, str]:
+    """The digests of the up to TAIL_BYTES content bytes before each of ``offsets`` the content
+    reaches (identity.read_tail_digest's): of a plain file by pread, of gzip content in one
+    decompression up to the last of them (a copy still compressed: as far as it is written)."""
+    if not view.compressed:
+        return {offset: digest for offset in offsets if (digest := view_tail_digest(view, offset)) is not None}
+    found: dict[int, str] = {}
+    position, last, wanted = 0, b"", sorted(offsets)
+    with open_content(view.path) as stream:
+        if not same_file(stream, view):
+            return found
+        while wanted:
+            try:
+                piece = stream.read1(min(_PIECE, wanted[-1] - position))  # type: ignore[attr-defined]
+            except (OSError, EOFError, zlib.error):
+                break  # cut short: the positions it reached are told
+            if not piece:
+                break
+            window, position = last + piece, position + len(piece)
+            for offset in [o for o in wanted if o <= position]:
+                end = len(window) - (position - offset)
+                found[offset] = fingerprint(window[max(0, end - TAIL_BYTES, end - offset):end])
+            wanted, last = [o for o in wanted if o > position], window[-TAIL_BYTES:]
+    return found
