@@ -30,7 +30,14 @@ PADDED = [
 ]
 #: blanks between words, and letter-spaced words: shown as they are
 WORDS = ["2024年 工作 总结.docx", "村长 安全 会议.docx", "安全 生产 月报.xlsx", "会 议 纪 要.docx",
-         "常 年 安 全 生 产.docx", "通 知.pdf"]
+         "常 年 安 全 生 产.docx", "通 知.pdf",
+         # headings' words split after a surname character (RR15ai-2): 高**, 云**, 纪** and 信** before
+         "事件 等级 高 危.csv", "政务 云 平台.xlsx", "会议 纪 要.docx", "漏洞 级别 中 危.csv",
+         "信 息系统 密码 应用.docx"]
+#: (file name, the given names' characters none of which may be shown): a padded name overlapping a name read in
+#: its own part or another padded name; keeping one and dropping the other showed the other's characters (RR15ai-1)
+OVERLAPPING = [("名单 任 桂兰成.csv", "桂兰成"), ("名单 和 平 金 强 王 秀英.csv", "秀英"),
+               ("名单 林 桂兰陈 秀英.csv", "桂兰")]
 
 
 @pytest.mark.parametrize(("name", "shown"), PADDED)
@@ -41,6 +48,17 @@ def test_padded_name_after_a_word_masked(name: str, shown: str) -> None:
 @pytest.mark.parametrize("name", WORDS)
 def test_words_between_blanks_shown(name: str) -> None:
     assert mask_person_names(name) == name
+
+
+@pytest.mark.parametrize(("name", "given"), OVERLAPPING)
+def test_overlapping_names_show_no_given_name(name: str, given: str) -> None:
+    shown = mask_person_names(name)
+    assert not set(given) & set(shown), shown
+
+
+def test_a_split_word_glued_to_a_name_keeps_the_name_masked() -> None:
+    """The split words are no padded name only between blanks: 高危王芳 still masks 王芳."""
+    assert "芳" not in mask_person_names("高危王芳.csv")
 
 
 @pytest.mark.parametrize("unit", ["王 芳 ", "户主 王 小明 安全 ", "安全 生产 "])
