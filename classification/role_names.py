@@ -46,7 +46,7 @@ from govsoc.classification.invisible import INVISIBLE
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.recognizers.person import HEADING_AFTER, PersonNameRecognizer
-from govsoc.classification.remark_words import AFTER_PERSON, opens_remark
+from govsoc.classification.remark_words import opens_remark
 from govsoc.classification.role_titles import ROLE_TITLES, WARDS
 from govsoc.classification.titled_names import STAFF
 
@@ -126,14 +126,7 @@ _NAME_THEN_TITLE: Final = re.compile(f"(?:(?<!{_HAN})|(?<=致)|(?<=给)|(?<=关�
 #: Verbs of a diagnosis after a name of its own.
 _DIAGNOSIS: Final = r"(?:被|经)?(?:诊断|确诊|患有|罹患|感染)"
 #: A role word (group 1), after 其 or not (其女婿: 女婿, not 其女), then the run where a name is.
-#: A label's colon or one blank may stand between (家长：王芳, 学生 王芳: R15ah-6): group 2.
-_ROLE_THEN_NAME: Final = re.compile("其?(" + "|".join(_ROLES) + r")([：:][ \t\u3000]?|[ \t\u3000])?"
-                                    f"(?=({_HAN}{{2,8}}))")
-#: What may follow a name joined to another: a sign-off's act, a contact word, what is said of a person (no single
-#: characters: 家长王芳和成为的是 names one).
-_AFTER_JOINED_NAME: Final = (*_AFTER_OFFICE_NAME, *AFTER_PERSON)
-#: What joins a second name to the first after one role word (学生王芳和李明, 家长王芳、李明: R15ah-6).
-_NAME_JOINS: Final = ("和", "与", "及", "、")
+_ROLE_THEN_NAME: Final = re.compile("其?(" + "|".join(_ROLES) + f")(?=({_HAN}{{2,8}}))")
 #: Words naming a kind of diagnosis before 诊断 (病案首页: 初步诊断, 修正诊断, 门诊诊断) that open with a
 #: surname character: no name before a diagnosis verb (a 出院诊断 column of 初步诊断：肺结核, R15i-14).
 _DIAGNOSIS_KINDS: Final = frozenset({"初步", "修正", "门诊", "临床", "病理", "最终", "术前", "术后", "出院", "入院",
@@ -156,10 +149,8 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
             continue
         kin = role in KIN_AND_ROLES
         office = role in OFFICES
-        after = _AFTER_OFFICE_NAME if office else _AFTER_KIN_NAME if kin else _AFTER_NAME
-        # after a label or a blank (家长：王芳), the whole run only: 村民 文章这样, 妻子 成功但是 name no one
-        hit = _name_at(text, m.end(), names, () if m.group(2) else after)
-        if hit is None and not office and not m.group(2):
+        hit = _name_at(text, m.end(), names, _AFTER_OFFICE_NAME if office else _AFTER_KIN_NAME if kin else _AFTER_NAME)
+        if hit is None and not office:
             hit = _name_opening(text, m.end(), names)
         # after a role or kin word a word is as likely as a name (村民来信, 妻子的意见, 信访人来访): a name only,
         # and none a remark opens with (学生应该遵守校规, 学生来自全国各地: remark_words, R15ah-4)
@@ -168,7 +159,6 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
             continue
         if hit is not None:
             yield dataclasses.replace(hit, reason=f"{hit.reason}: after the role word {role!r}")
-            yield from _joined_names(text, hit.end, names, role)
     for m in _NAME_THEN_DIAGNOSIS.finditer(text):
         if m.group(1) in _DIAGNOSIS_KINDS:  # 初步诊断, 修正诊断: a kind of diagnosis, no one's name
             continue
@@ -178,19 +168,6 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
             yield from _judged(text, m.start(1), m.end(1), names, "before a title or kin word")
     for m in _EXAMPLE.finditer(text):
         yield from _examples(text, m.end(), names)
-
-
-def _joined_names(text: str, end: int, names: Recognizer, role: str) -> Iterator[Match]:
-    """The names a conjunction or 、 joins to the name ending at ``end`` after the role word ``role`` (学生王芳和李明:
-    李明, R15ah-6): each the whole Chinese run or before a sign-off or a word said of a person (家长王芳、李明签字),
-    not before any word (学生王芳和文章说明 names one), a name by
-    identifier_names.is_person_name (户主王芳和子女: 子女 is none), no remark's opening (和睦)."""
-    while text.startswith(_NAME_JOINS, end) and not _joins_roles(text, end):
-        hit = _name_at(text, end + 1, names, _AFTER_JOINED_NAME)
-        if hit is None or not is_person_name(text[hit.start:hit.end]) or opens_remark(text, hit.start, hit.end):
-            return
-        yield dataclasses.replace(hit, reason=f"{hit.reason}: joined to a name after the role word {role!r}")
-        end = hit.end
 
 
 def _joins_roles(text: str, at: int) -> bool:
