@@ -103,6 +103,7 @@ _OBJECT_PHRASE_ENDS: Final = ("面积", "规模", "基地", "大户", "户", "�
 #: before AFTER_PERSON, TIES or SIGN_OFFS words or ending the run, since such a word opens as many
 #: name-free remarks (村长高度重视, 学生安全教育) as the kin and case roles do (R15o-1).
 _OFFICES: Final = tuple(sorted(OFFICES, key=len, reverse=True))
+_REMARK_OPENERS: Final = frozenset(REMARK_OPENERS)
 _HAN: Final = re.compile(r"[\u4e00-\u9fa5]")
 #: What role_names says of a name it found after a role or kin word (not beside a diagnosis or a title).
 _AFTER_ROLE: Final = "after the role word"
@@ -149,8 +150,9 @@ def cell_names(values: Sequence[str], names: Recognizer, identifiers: Sequence[R
 
 def _said_of(value: str, hit: Match) -> bool:
     """Whether the name ``hit`` found after a role word in ``value`` (others are judged by role_names
-    alone: before a diagnosis or a title) names a person (role_names has dropped the remark's opening words:
-    remark_words.REMARK_OPENERS, 户主符合条件, R15o-1). Never when a verb of
+    alone: before a diagnosis or a title) names a person. Never when it or its first two characters
+    are one of :data:`REMARK_OPENERS` (户主符合条件: 符合条, 户主满意: R15o-1: role_names drops only those that
+    open no name at all, and the phrases: remark_words.opens_remark), nor when a verb of
     OBJECT_VERBS ending the run follows its first two to four characters, which are that verb's object
     (户主黄桃种植, 丈夫车祸身亡). After an office, a trade or a staff word (村长, 会计, 护林员) only before
     a sign-off's act (SIGN_OFFS: 签字, 经手), AFTER_PERSON or TIES words, or ending the run (R15n-18).
@@ -161,6 +163,8 @@ def _said_of(value: str, hit: Match) -> bool:
     start, end = hit.start, hit.end
     if _AFTER_ROLE not in hit.reason:
         return True
+    if value[start:end] in _REMARK_OPENERS or value[start:start + 2] in _REMARK_OPENERS:
+        return False
     if end >= len(value) or not _HAN.match(value[end]):
         return True
     if value[:start].endswith(_OFFICES) and not value[:start].endswith(CASE_ROLES):  # an office's sign-off (R15n-18)

@@ -54,7 +54,7 @@ from govsoc.classification.name_words import (
     WORDS,
 )
 from govsoc.classification.recognizer import recognizers
-from govsoc.classification.recognizers.person import PersonNameRecognizer
+from govsoc.classification.recognizers.person import ILLNESS, PersonNameRecognizer
 from govsoc.classification.remark_words import opens_remark
 from govsoc.classification.role_titles import ROLE_SHAPES, ROLE_TITLES
 from govsoc.classification.titled_names import (
@@ -162,7 +162,8 @@ def _name_at(run: str, start: int, depth: int = 0, *, role: bool = False) -> int
     names = names or [kin] * bool(kin)
     for length in names:
         rest = run[start + length:]
-        if not rest or rest.startswith(FOLLOWS) or rest in RUN_ENDS:
+        # an illness word after a person's name (王建国病休, 赵丽疫苗接种记录: RR15aj-1) ends it as a FOLLOWS word does
+        if not rest or rest.startswith(FOLLOWS) or rest in RUN_ENDS or rest[0] in ILLNESS:
             return length
     if length := name_before_title(run, start, names):  # 李明局长讲话, 任命王建国为 (R15n-10)
         return length
@@ -310,7 +311,7 @@ def _name_spans(run: str) -> list[tuple[int, int]]:
         completes, read = _completes_role(run, start) if start > 0 and _after_role(run[:start]) else (True, None)
         role = not completes
         lead = start == 0 or after_name or role or run[:start].endswith(_leads())
-        # 班主任王建国: no name 班主 + 任王建 (R15q-1); 任前谈话, 鉴定表范文: none 任前, 范文, one may follow (R15ah-4)
+        # 班主任王建国: no name 班主 + 任王建 (R15q-1); 任前谈话, 鉴定表范例: none 任前, 范例, one may follow (R15ah-4)
         word = _role_word_at(run, start) if lead else 0
         step = document_word_at(run, start) if lead and not word else 0
         if word or step:

@@ -38,11 +38,11 @@ APPOINTS: Final = ("任命", "任免", "聘任", "聘用", "提名", "推荐", "
 #: Forms a cadre's or a case's file names before its person (干部任免审批表王建国.docx, 登记表李明: R15q-12): a
 #: name may follow one, ending the run or before a FOLLOWS word, as after a LEADS word.
 FORMS: Final = ("审批表", "登记表", "申请表", "备案表", "考察表", "考核表", "鉴定表", "呈报表", "推荐表", "任免表")
-#: What a form's file names after the form when it is a model to copy, not a person's (鉴定表范文.docx, 申请表范本,
-#: 考察表常用语): 范 and 常 are surnames, and 范文, 常用语 were read as names after a form (R15ah-4). Only where the
-#: word ends the run: 鉴定表范文芳 is a form and its person.
-TEMPLATE_WORDS: Final = ("范文", "范本", "范例", "样本", "样表", "模板", "模版", "常用语", "评语", "填写说明",
-                         "填表说明", "示例")
+#: What a form's file names after the form when it is a model to copy, not a person's (鉴定表范例.docx, 申请表范本,
+#: 考察表常用语): 范 and 常 are surnames, and 范例, 常用语 were read as names after a form (R15ah-4). Only where the
+#: word ends the run: 鉴定表范例芳 is a form and its person.
+TEMPLATE_WORDS: Final = ("范本", "范例", "样本", "样表", "模板", "模版", "常用语", "评语", "填写说明",
+                         "填表说明", "示例")  # not 范文: a name in use (范 + 文; RR15aj-7), masked, the lesser error
 #: The steps of an appointment that 《党政领导干部选拔任用工作条例》 names (任前谈话, 任前公示, 任职试用期): 任 is a
 #: surname, and 任前 before 谈话 was read as a name (任前谈话.docx -> 任**谈话, R15ah-4). A name may stand before
 #: one (王建国任前谈话: 王建国).
@@ -76,7 +76,7 @@ def name_before_title(run: str, start: int, names: list[int]) -> int:
 
 def document_word_at(run: str, start: int) -> int:
     """The length of a document's word at ``start`` of ``run`` that opens no name (0 for none): an appointment's
-    step (任前谈话), or a model's word ending the run right after a form (鉴定表范文, 考察表常用语)."""
+    step (任前谈话), or a model's word ending the run right after a form (鉴定表范例, 考察表常用语)."""
     step = next((len(w) for w in APPOINTMENT_STEPS if run.startswith(w, start)), 0)
     if step or not run[:start].endswith(FORMS):
         return step
