@@ -37,7 +37,7 @@ from govsoc.collectors.files.identity import (
     view_tail_digest,
 )
 from govsoc.collectors.files.padding import written_head
-from govsoc.collectors.files.read_past import Earlier, copy_read_past
+from govsoc.collectors.files.read_past import copy_read_past, earlier_of
 from govsoc.core.errors import ConfigError, GovsocError, Location
 from govsoc.core.event import make_id
 
@@ -90,8 +90,6 @@ class Checkpoint:
     #: the next read starts after it (collectors.files.lines); ``tail`` is still that of ``offset``.
     padding: int = 0
     tail: str | None = None
-    #: Earlier positions of the read and their tails, newest last (collectors.files.read_past).
-    earlier: Earlier = ()
     #: Binary content found in the file (what it is) at ``binary_at``, the start of the line it
     #: begins in: the read stopped there (R11 F6). The file is judged again from there when it
     #: grows, or when ``binary_rule`` is older than collectors.files.binary.BINARY_RULE (R11i-5).
@@ -128,7 +126,8 @@ class Checkpoint:
     state: str | None = None
     #: For a growing record file (a capture; collectors.base.GrowingSource): what its source
     #: keeps to recognise it grown, the offset of its last final record, and the ids of the
-    #: provisional events stored after it (replaced when the file grows).
+    #: provisional events stored after it (replaced when the file grows). For a line file, ``kept``
+    #: holds the read's earlier positions (collectors.files.read_past): a dict older versions keep as it is.
     kept: dict[str, Any] | None = None
     final: int = 0
     provisional: tuple[str, ...] = ()
@@ -167,7 +166,6 @@ class Checkpoint:
         data["pending"] = tuple(_partial(note) for note in data.get("pending", ()))
         data["superseded"] = tuple(data.get("superseded", ()))
         data["provisional"] = tuple(data.get("provisional", ()))
-        data["earlier"] = tuple((offset, tail) for offset, tail in data.get("earlier", ()))
         return cls(partial=_partial(partial) if partial else None, **data)
 
 
@@ -742,7 +740,7 @@ def _check_kinds(checkpoint: Checkpoint) -> None:
     for item in fields(checkpoint):
         value = getattr(checkpoint, item.name)
         kind = str(item.type)
-        if value is None or item.name in ("partial", "pending", "superseded", "provisional", "counters", "earlier"):
+        if value is None or item.name in ("partial", "pending", "superseded", "provisional", "counters"):
             continue
         if kind.startswith("int") and (not isinstance(value, int) or isinstance(value, bool)):
             raise TypeError(f"{item.name}: {value!r} is not a whole number")
@@ -757,12 +755,13 @@ def _consistent(checkpoint: Checkpoint, view: FileView) -> bool:
     logrotate compressed at once, opening with the log's banner, was "read" from the older one's
     position past its end, none of its lines stored (R11p-8: 30 lost)."""
     read = (checkpoint.lived_device, checkpoint.lived_inode)  # shorter, a copy made before the read passed its end
+    earlier = earlier_of(checkpoint.kept)
     if view.compressed:
         return view.size is None or view.size >= checkpoint.offset or not content_shorter(view, checkpoint.offset) \
-            or copy_read_past(checkpoint.earlier, view, read)
+            or copy_read_past(earlier, view, read)
     if view.size is None:
         return True
     if view.size < checkpoint.offset:
-        return copy_read_past(checkpoint.earlier, view, read)
+        return copy_read_past(earlier, view, read)
     # the tail of the file looked at, not of another one renamed over its path since (R11g G7)
     return checkpoint.tail is None or view_tail_digest(view, checkpoint.offset) == checkpoint.tail

@@ -12,12 +12,20 @@ with the digest of the bytes before it (as its ``tail``). Another file, shorter 
 that holds the same bytes before one of those positions holds the content read up to there: the
 same evidence a checkpoint's own position and tail give (a first-bytes fingerprint and the bytes
 before a position). It is that content's copy, and what it holds was read. The file read itself
-(the device and inode it had under its log's name), shorter, was truncated: never taken for a copy.
+(the device and inode it had under its log's name), shorter, was truncated: never taken for a copy. Where
+that file is not known (a live name that looks rotated, worker.1.log, is never recorded as its log's), no
+file is: truncated and written again with its banner, the log was taken for its own copy, 10 to 30 lines
+lost (RR11al-1). (Its own inode is no test: once a copy is matched, the checkpoint is the copy's.)
+
+The positions are kept in the checkpoint's ``kept`` dict (key EARLIER), not a field of its own: a version
+that does not know a field quarantines the checkpoint and reads its file again (RR11al-3), and ``kept`` is
+kept as it is by every version (a growing record file's source keeps its state there).
 """
 
 from __future__ import annotations
 
 import zlib
+from typing import Any
 
 from govsoc.collectors.files.identity import (
     TAIL_BYTES,
@@ -34,6 +42,24 @@ EARLIER_KEPT = 4
 _PIECE = 1 << 14
 
 Earlier = tuple[tuple[int, str], ...]
+#: The key of the earlier positions in a checkpoint's ``kept`` dict.
+EARLIER = "earlier"
+
+
+def earlier_of(kept: dict[str, Any] | None) -> Earlier:
+    """The earlier positions a checkpoint's ``kept`` records (none where it records none or a damaged entry)."""
+    entry = (kept or {}).get(EARLIER)
+    if not isinstance(entry, list):
+        return ()
+    return tuple((pair[0], pair[1]) for pair in entry if isinstance(pair, list) and len(pair) == 2
+                 and isinstance(pair[0], int) and isinstance(pair[1], str))
+
+
+def with_earlier(kept: dict[str, Any] | None, earlier: Earlier) -> dict[str, Any] | None:
+    """``kept`` recording ``earlier``, its other keys kept as they are (a later version's)."""
+    if earlier == earlier_of(kept):
+        return kept
+    return {**(kept or {}), EARLIER: [[offset, tail] for offset, tail in earlier]}
 
 
 def moved_on(earlier: Earlier, offset: int, tail: str | None, to: int) -> Earlier:
@@ -45,9 +71,9 @@ def moved_on(earlier: Earlier, offset: int, tail: str | None, to: int) -> Earlie
 
 def copy_read_past(earlier: Earlier, view: FileView, read: tuple[int, int]) -> bool:
     """Whether the file ``view`` shows, another than the file read under its log's name (``read``: its
-    device and inode there), holds the bytes before one of the ``earlier`` positions of the read: a
+    device and inode there, known), holds the bytes before one of the ``earlier`` positions of the read: a
     copy of the content read."""
-    if not earlier or (view.device, view.inode) == read:
+    if not earlier or read == (0, 0) or (view.device, view.inode) == read:
         return False
     tails = _content_tails(view, {offset for offset, _ in earlier})
     return any(tails.get(offset) == tail for offset, tail in earlier)

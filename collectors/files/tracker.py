@@ -15,7 +15,7 @@ from govsoc.collectors.base import GrowingSource, RawRecord, record_digest
 from govsoc.collectors.checkpoints import RECORD_FILE, Checkpoint, CheckpointStore, Partial, lived
 from govsoc.collectors.files.identity import FileView, fingerprint, read_tail_digest
 from govsoc.collectors.files.lines import ReadStats
-from govsoc.collectors.files.read_past import moved_on
+from govsoc.collectors.files.read_past import earlier_of, moved_on, with_earlier
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.core.crashpoint import crash_point
 from govsoc.core.event import Event, make_id
@@ -163,9 +163,9 @@ class FileTracker:
         if not view.compressed:  # from the bytes read, else the open file: never by path (R11 F2)
             read = self.stats.tail(checkpoint.offset)
             tail = fingerprint(read) if read is not None else self._unread_tail(checkpoint.offset)
-        earlier = moved_on(checkpoint.earlier, self.checkpoint.offset, self.checkpoint.tail, checkpoint.offset)
+        earlier = moved_on(earlier_of(checkpoint.kept), self.checkpoint.offset, self.checkpoint.tail, checkpoint.offset)
         return lived(replace(checkpoint, path=str(view.path), size=view.size, device=view.device, inode=view.inode,
-                             tail=tail, earlier=earlier), view)
+                             tail=tail, kept=with_earlier(checkpoint.kept, earlier)), view)
 
     def _unread_tail(self, offset: int) -> str | None:
         """The tail digest at ``offset`` when the bytes before it were not read (or no longer held):
