@@ -42,6 +42,7 @@ from govsoc.classification.name_words import (
     FIELD_ENDINGS,
     FIELD_WORDS,
     FOLLOWS,
+    ILLNESS,
     LANDMARKS,
     LEADS,
     PLACE_ENDINGS,
@@ -54,7 +55,7 @@ from govsoc.classification.name_words import (
     WORDS,
 )
 from govsoc.classification.recognizer import recognizers
-from govsoc.classification.recognizers.person import ILLNESS, PersonNameRecognizer
+from govsoc.classification.recognizers.person import PersonNameRecognizer
 from govsoc.classification.remark_words import opens_remark
 from govsoc.classification.role_titles import ROLE_SHAPES, ROLE_TITLES
 from govsoc.classification.titled_names import (
@@ -311,7 +312,7 @@ def _name_spans(run: str) -> list[tuple[int, int]]:
         completes, read = _completes_role(run, start) if start > 0 and _after_role(run[:start]) else (True, None)
         role = not completes
         lead = start == 0 or after_name or role or run[:start].endswith(_leads())
-        # 班主任王建国: no name 班主 + 任王建 (R15q-1); 任前谈话, 鉴定表范例: none 任前, 范例, one may follow (R15ah-4)
+        # 班主任王建国: no name 班主 + 任王建 (R15q-1); 鉴定表范例: no name 范例 (R15ah-4)
         word = _role_word_at(run, start) if lead else 0
         step = document_word_at(run, start) if lead and not word else 0
         if word or step:

@@ -14,7 +14,7 @@ from typing import Final
 
 from govsoc.classification.role_titles import ROLE_TITLES
 
-__all__ = ["APPOINTMENT_DOCUMENTS", "APPOINTMENT_STEPS", "APPOINTS", "FORMS", "STAFF", "TEMPLATE_WORDS", "TITLES_AFTER",
+__all__ = ["APPOINTMENT_DOCUMENTS", "APPOINTS", "FORMS", "STAFF", "TEMPLATE_WORDS", "TITLES_AFTER",
            "document_word_at", "name_before_title"]
 
 #: Titles a name stands before (李明局长, 张建华书记, 周海涛主任, 王建国同志): the offices and trades
@@ -43,11 +43,6 @@ FORMS: Final = ("审批表", "登记表", "申请表", "备案表", "考察表",
 #: word ends the run: 鉴定表范例芳 is a form and its person.
 TEMPLATE_WORDS: Final = ("范本", "范例", "样本", "样表", "模板", "模版", "常用语", "评语", "填写说明",
                          "填表说明", "示例")  # not 范文: a name in use (范 + 文; RR15aj-7), masked, the lesser error
-#: The steps of an appointment that 《党政领导干部选拔任用工作条例》 names (任前谈话, 任前公示, 任职试用期): 任 is a
-#: surname, and 任前 before 谈话 was read as a name (任前谈话.docx -> 任**谈话, R15ah-4). A name may stand before
-#: one (王建国任前谈话: 王建国).
-APPOINTMENT_STEPS: Final = ("任前谈话", "任前公示", "任前考察", "任前培训", "任前审计", "任职谈话", "任职公示",
-                            "任职试用期", "任职资格")
 #: Words that qualify a title and read as names (常 + 务, 纪 + 检): before a title they are no one
 #: (常务副县长讲话, 纪检委员), though elsewhere the name reader keeps them (纪检王建国谈话记录: R15o-5).
 _QUALIFIERS: Final = frozenset({"常务", "纪检", "执行", "分管", "专职", "兼职", "首席"})
@@ -75,9 +70,10 @@ def name_before_title(run: str, start: int, names: list[int]) -> int:
 
 
 def document_word_at(run: str, start: int) -> int:
-    """The length of a document's word at ``start`` of ``run`` that opens no name (0 for none): an appointment's
-    step (任前谈话), or a model's word ending the run right after a form (鉴定表范例, 考察表常用语)."""
-    step = next((len(w) for w in APPOINTMENT_STEPS if run.startswith(w, start)), 0)
-    if step or not run[:start].endswith(FORMS):
-        return step
+    """The length of a document's word at ``start`` of ``run`` that opens no name (0 for none): a model's word
+    ending the run right after a form (鉴定表范例, 考察表常用语). Not an appointment's step (任前谈话): read as no
+    name, it dropped the readings that masked names glued to it (任前谈话王 芳, 任前谈话常年王  芳: RR15ak-1/-3);
+    任前谈话.docx is masked 任**谈话, the lesser error."""
+    if not run[:start].endswith(FORMS):
+        return 0
     return next((len(w) for w in TEMPLATE_WORDS if run.endswith(w) and len(run) - len(w) == start), 0)

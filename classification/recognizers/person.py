@@ -5,7 +5,6 @@ characters (高度, 黄金, 周末) and every table has dates."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Final
 
 from govsoc.classification.cn_codes import COMPOUND_SURNAMES, NOT_NAMES, SINGLE_SURNAMES, TRADITIONAL_SURNAMES
 from govsoc.classification.han import HAN
@@ -13,7 +12,7 @@ from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
 from govsoc.classification.recognizers.identity import MINOR, under_fourteen
 
-__all__ = ["PersonNameRecognizer", "BirthDateRecognizer", "HEADING_AFTER", "ILLNESS"]
+__all__ = ["PersonNameRecognizer", "BirthDateRecognizer", "HEADING_AFTER"]
 
 #: a Han character, 生僻字 of Extension A and the supplementary planes too (王䶮, 马𬌗: R15n-11)
 _HAN = HAN
@@ -22,13 +21,6 @@ _ALIGNING = " \u3000\u00a0"
 #: Ends of a building's parts (3幢2单元1101室): no given name ends so. Not 栋: 国栋, 栋梁 are given names
 #: in use (林国栋, 王栋: R15q-3); a building is 栋 after its number or side only (_numbered_building).
 _ADDRESS_PARTS = ("单元", "幢", "室")
-#: Characters of illness (the 疒 radical, Kangxi 104: 疸, 疹, 病, 症, 癌) that no given name opens with: a
-#: surname character before one is a word (新生儿黄疸), no name (R15ah-4: 新生儿黄疸诊疗规范 read 黄疸诊). Only
-#: right after the surname (_illness_given): a name before an illness word (王建国病休, 赵丽疫苗接种记录) is
-#: read as before; any such character dropping the candidate showed those names (RR15aj-1, HIGH).
-#: Listed by hand: unicodedata has no radicals, and the Unihan tables are no dependency of the project.
-ILLNESS: Final = frozenset("疔疖疗疙疚疝疟疠疡疣疤疥疫疮疯疱疲疳疴疵疸疹疼疽疾痂痃病症痈痉痍痒痔痘痛痞痢痣痤痦痧痨痪"
-                            "痫痰痱痴痹痼痿瘀瘁瘃瘅瘊瘌瘐瘕瘗瘙瘛瘟瘠瘢瘤瘥瘩瘪瘫瘭瘰瘳瘴瘵瘸瘼瘾瘿癀癃癌癍癔癖癜癞癣癫")
 #: What numbers or places a building before 栋 (三栋, 十二栋, 东栋, 甲栋): no surname and given name.
 _BUILDING_MARKS = frozenset("一二三四五六七八九十百零〇两甲乙丙丁东西南北中前后左右新老主副")
 
@@ -103,7 +95,7 @@ class PersonNameRecognizer(Recognizer):
         candidate = candidate.translate(TRADITIONAL_SURNAMES)
         if candidate in NOT_NAMES or candidate in self.CONTEXT:
             return None  # 申请人 is a surname and two characters, and a heading: no value (R15c-17)
-        if candidate.endswith(_ADDRESS_PARTS) or _numbered_building(candidate) or _illness_given(candidate):
+        if candidate.endswith(_ADDRESS_PARTS) or _numbered_building(candidate):
             return None  # 3幢2单元1101: 单 is a surname, 单元 an address part (R15f-25)
         if candidate[:2] in COMPOUND_SURNAMES and 3 <= len(candidate) <= 4:
             return f"compound surname {candidate[:2]}"
@@ -156,9 +148,3 @@ class BirthDateRecognizer(Recognizer):
             return None
         # a child under 14 by the date alone, as by an ID number's date (R15d-8: 学籍, 接种 rosters)
         return "real past date (column context)" + (MINOR if under_fourteen(born) else "")
-
-
-def _illness_given(candidate: str) -> bool:
-    """Whether the given name of ``candidate`` opens with an illness character (黄疸: 黄 + 疸)."""
-    surname = 2 if candidate[:2] in COMPOUND_SURNAMES else 1
-    return candidate[surname:surname + 1] in ILLNESS
