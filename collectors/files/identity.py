@@ -322,7 +322,7 @@ def copy_extent(view: FileView, original: BinaryIO) -> tuple[int, str | None] | 
     to where its stream is cut (logrotate compresses a copy after making it: R11o-5)."""
     original.seek(0)
     length, last = 0, b""
-    for piece in _content(view):
+    for piece in content_pieces(view):
         if original.read(len(piece)) != piece:
             return None
         length += len(piece)
@@ -336,7 +336,7 @@ def content_end(view: FileView) -> tuple[int, str | None]:
     if not view.compressed:
         return view.size or 0, view_tail_digest(view, view.size or 0)
     length, last = 0, b""
-    for piece in _content(view):
+    for piece in content_pieces(view):
         length += len(piece)
         last = (last + piece)[-TAIL_BYTES:]
     return length, fingerprint(last)
@@ -362,7 +362,7 @@ def content_shorter(view: FileView, length: int) -> bool:
     return False
 
 
-def _content(view: FileView) -> Iterator[bytes]:
+def content_pieces(view: FileView) -> Iterator[bytes]:
     """The content of the file ``view`` shows, in pieces: a plain file up to its size looked at,
     gzip decompressed up to its end or where its stream is cut. Nothing when the path holds
     another file now."""

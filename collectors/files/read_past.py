@@ -24,22 +24,13 @@ kept as it is by every version (a growing record file's source keeps its state t
 
 from __future__ import annotations
 
-import zlib
 from typing import Any
 
-from govsoc.collectors.files.identity import (
-    TAIL_BYTES,
-    FileView,
-    fingerprint,
-    open_content,
-    same_file,
-    view_tail_digest,
-)
+from govsoc.collectors.files.identity import TAIL_BYTES, FileView, content_pieces, fingerprint, view_tail_digest
 
 #: How many earlier positions of a read a checkpoint keeps, newest last: a follower saves one per
 #: poll (or per batch), and the copy was made after the poll before the one that read past it.
 EARLIER_KEPT = 4
-_PIECE = 1 << 14
 
 Earlier = tuple[tuple[int, str], ...]
 #: The key of the earlier positions in a checkpoint's ``kept`` dict.
@@ -87,19 +78,12 @@ def _content_tails(view: FileView, offsets: set[int]) -> dict[int, str]:
         return {offset: digest for offset in offsets if (digest := view_tail_digest(view, offset)) is not None}
     found: dict[int, str] = {}
     position, last, wanted = 0, b"", sorted(offsets)
-    with open_content(view.path) as stream:
-        if not same_file(stream, view):
-            return found
-        while wanted:
-            try:
-                piece = stream.read1(min(_PIECE, wanted[-1] - position))  # type: ignore[attr-defined]
-            except (OSError, EOFError, zlib.error):
-                break  # cut short: the positions it reached are told
-            if not piece:
-                break
-            window, position = last + piece, position + len(piece)
-            for offset in [o for o in wanted if o <= position]:
-                end = len(window) - (position - offset)
-                found[offset] = fingerprint(window[max(0, end - TAIL_BYTES, end - offset):end])
-            wanted, last = [o for o in wanted if o > position], window[-TAIL_BYTES:]
+    for piece in content_pieces(view):  # identity's reading of gzip content: as far as it reads
+        window, position = last + piece, position + len(piece)
+        for offset in [o for o in wanted if o <= position]:
+            end = len(window) - (position - offset)
+            found[offset] = fingerprint(window[max(0, end - TAIL_BYTES, end - offset):end])
+        wanted, last = [o for o in wanted if o > position], window[-TAIL_BYTES:]
+        if not wanted:
+            break
     return found
