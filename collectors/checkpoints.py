@@ -37,7 +37,7 @@ from govsoc.collectors.files.identity import (
     view_tail_digest,
 )
 from govsoc.collectors.files.padding import written_head
-from govsoc.collectors.files.read_past import copy_read_past, earlier_of
+from govsoc.collectors.files.read_past import copy_read_past, copy_unchanged, earlier_of
 from govsoc.core.errors import ConfigError, GovsocError, Location
 from govsoc.core.event import make_id
 
@@ -754,6 +754,8 @@ def _consistent(checkpoint: Checkpoint, view: FileView) -> bool:
     trailer's length, then its content counted) is not the file read: an unread generation that
     logrotate compressed at once, opening with the log's banner, was "read" from the older one's
     position past its end, none of its lines stored (R11p-8: 30 lost)."""
+    if copy_unchanged(checkpoint.kept, view):  # the copy read past, as it was when found so: no decompression
+        return True
     read = (checkpoint.lived_device, checkpoint.lived_inode)  # shorter, a copy made before the read passed its end
     earlier = earlier_of(checkpoint.kept)
     if view.compressed:

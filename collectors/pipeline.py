@@ -627,7 +627,7 @@ class Pipeline:
                                  record_type=RECORD_TYPES[charset])
             self.run(_Filtered(tracker.skip_known_partial(records)), parser, context, summary,
                      batch_size=options.batch_size, acknowledged=tracker.acknowledged, delivering=tracker.delivering)
-            tracker.finish()
+            tracker.finish(end=stream.tell() if view.compressed else view.size)
         summary.truncated, summary.nul_bytes_skipped, summary.waiting = (stats.truncated, stats.nul_bytes_skipped,
                                                                          stats.waiting)
         summary.read_error = stats.error

@@ -15,7 +15,7 @@ from govsoc.collectors.base import GrowingSource, RawRecord, record_digest
 from govsoc.collectors.checkpoints import RECORD_FILE, Checkpoint, CheckpointStore, Partial, lived
 from govsoc.collectors.files.identity import FileView, fingerprint, read_tail_digest
 from govsoc.collectors.files.lines import ReadStats
-from govsoc.collectors.files.read_past import earlier_of, moved_on, with_earlier
+from govsoc.collectors.files.read_past import copy_unchanged, earlier_of, moved_on, with_copy, with_earlier
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.core.crashpoint import crash_point
 from govsoc.core.event import Event, make_id
@@ -177,9 +177,14 @@ class FileTracker:
             return matched
         return None if self.fd is None else read_tail_digest(self.fd, offset)
 
-    def finish(self) -> None:
-        """At the end of the file: past trailing blank lines, and the reader's counters."""
+    def finish(self, end: int | None = None) -> None:
+        """At the end of the file (its content ending at ``end``): past trailing blank lines, and the
+        reader's counters; a file ending before the read's start is a copy read past (read_past): its
+        state is kept, and while it shows the same it is unchanged."""
         checkpoint, stats = self.checkpoint, self.stats
+        start = self._matched[0]
+        copy = self.view if end is not None and end < start == checkpoint.offset else None
+        checkpoint = replace(checkpoint, kept=with_copy(checkpoint.kept, copy))
         if checkpoint.partial is None and stats.consumed > checkpoint.offset:
             checkpoint = replace(checkpoint, offset=stats.consumed, line=stats.lines, padding=0)
         if checkpoint.partial is None and checkpoint.offset == stats.consumed:  # padding read, never again (R11 F3)
@@ -211,9 +216,12 @@ def _partial(record: RawRecord, batch: list[Event]) -> Partial:
 
 
 def unchanged(view: FileView, checkpoint: Checkpoint) -> bool:
-    """Whether nothing was added to the file since its checkpoint (costs no read)."""
+    """Whether nothing was added to the file since its checkpoint (costs no read): its size is the
+    position read to, or it is the copy read past that the checkpoint found shorter (read_past)."""
     if view.size is None:
         return False
+    if copy_unchanged(checkpoint.kept, view):
+        return True
     if view.compressed and checkpoint.partial is None:
         return view.size == checkpoint.read_to % (1 << 32)
     return view.size == checkpoint.read_to

@@ -1,0 +1,83 @@
+"""A copy the follower read past before logrotate's truncate (copytruncate; collectors.files.read_past):
+found by the positions the reads of its log started from, whatever the batches, not by another file that
+only shares the log's first bytes, and once found no dearer to look at than an unchanged file."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from govsoc.collectors import IngestOptions, Pipeline
+from govsoc.collectors.follow import Follower
+from govsoc.store.sqlite import SqliteStore
+from tests.collectors.test_rotation import write
+from tests.collectors.test_rotation_copy import numbers, truncate
+
+
+def follower_of(folder: Path, store: SqliteStore, pattern: str, batch_size: int = 20_000) -> Follower:
+    return Follower(Pipeline(store, data_dir=folder / "state"), [str(folder / pattern)],
+                    lambda _path: IngestOptions(batch_size=batch_size))
+
+
+def copy_read_past(folder: Path, log: Path, follower: Follower, reads: tuple[int, ...], *, compress: bool) -> None:
+    """logrotate's copytruncate with the follower reading past the copy's end: the copy made (put in place
+    only after the truncate: copy and truncate are milliseconds apart), a poll per count of ``reads`` lines
+    written after it, the truncate, the copy (gzipped or not) beside the log."""
+    aside = folder / "aside"
+    aside.mkdir()
+    shutil.copyfile(log, aside / "auth.log.1")
+    written = len(numbers_in(log))
+    for count in reads:
+        write(log, written, count)
+        written += count
+        follower.poll()
+    truncate(log)
+    if compress:
+        with (aside / "auth.log.1").open("rb") as plain, gzip.open(folder / "auth.log.1.gz", "wb") as packed:
+            shutil.copyfileobj(plain, packed)
+    else:
+        os.rename(aside / "auth.log.1", folder / "auth.log.1")
+
+
+def numbers_in(log: Path) -> list[bytes]:
+    return log.read_bytes().splitlines()
+
+
+class Decompressed:
+    """Counts the content bytes gzip decompresses (every reader of a .gz goes through _GzipReader.read)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.bytes = 0
+        read = gzip._GzipReader.read  # type: ignore[attr-defined]
+
+        def counted(reader: object, size: int = -1) -> bytes:
+            data: bytes = read(reader, size)
+            self.bytes += len(data)
+            return data
+
+        monkeypatch.setattr(gzip._GzipReader, "read", counted)  # type: ignore[attr-defined]
+
+
+def test_a_gzip_copy_read_past_costs_no_decompression_once_found(tmp_path: Path, sqlite_store: SqliteStore,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # RR11al-4: the copy, shorter than the position, was decompressed at every poll while it stayed (to count
+    # its content, to check its tails, to seek to the position): 6 times its content a poll. An unchanged file
+    # costs its look (the first 8 KiB decompressed).
+    log = tmp_path / "auth.log"
+    follower = follower_of(tmp_path, sqlite_store, "auth.log*")
+    write(log, 0, 3000)
+    follower.poll()
+    copy_read_past(tmp_path, log, follower, (40,), compress=True)
+    write(log, 3040, 20)
+    follower.poll()  # the copy found: read past, nothing read
+    follower.poll()
+    content = (tmp_path / "aside" / "auth.log.1").stat().st_size
+    decompressed = Decompressed(monkeypatch)
+    for _ in range(3):
+        follower.poll()
+    assert decompressed.bytes < content  # less than one decompression of the copy for 3 polls
+    assert numbers(sqlite_store) == list(range(3060))  # each once
