@@ -7,8 +7,13 @@ past the copy's end. The copy, shorter than that position, was not taken for the
 shorter file cannot hold what was read, R11p-8), but for a new file, read from its start: every
 line of it stored twice (R11aj lr_compress.py: 5,010 to 7,440 lines in 1 run of 3 to 7).
 
-So a checkpoint keeps the last EARLIER_KEPT positions the read of its content moved on from, each
-with the digest of the bytes before it (as its ``tail``). Another file, shorter than the position,
+So a checkpoint keeps the positions the last EARLIER_KEPT reads of its content started from (a read from
+byte 0: its first position past it), each with the digest of the bytes before it (as its ``tail``): a read
+that passed the copy's end started at or before it, whatever the number of batches (saves) it took. Kept
+per save, the copy was missed once its end lay 4 batches back (RR11al-2: 100,000 lines between copy and
+truncate at the default batch, 200 at batch_size 10: 300 lines twice). Only reads between the copy's end
+and the truncate (logrotate's copy and truncate are milliseconds apart) can pass it; later reads are of
+the truncated log, a new generation with its own checkpoint. Another file, shorter than the position,
 that holds the same bytes before one of those positions holds the content read up to there: the
 same evidence a checkpoint's own position and tail give (a first-bytes fingerprint and the bytes
 before a position). It is that content's copy, and what it holds was read. The file read itself
@@ -36,8 +41,8 @@ from typing import Any
 
 from govsoc.collectors.files.identity import TAIL_BYTES, FileView, content_pieces, fingerprint, view_tail_digest
 
-#: How many earlier positions of a read a checkpoint keeps, newest last: a follower saves one per
-#: poll (or per batch), and the copy was made after the poll before the one that read past it.
+#: How many reads' start positions a checkpoint keeps, newest last: one a read (a poll, a one-shot run)
+#: however many batches it saves; the read that passed a copy's end is one of the last before the truncate.
 EARLIER_KEPT = 4
 
 Earlier = tuple[tuple[int, str], ...]

@@ -40,6 +40,9 @@ class FileTracker:
         self._delivered_to = checkpoint.offset
         #: where the read starts and the tail digest matched there at the look (R11ae-2)
         self._matched = (checkpoint.offset, checkpoint.tail)
+        #: the position (and tail) this read keeps once it moved on from it (read_past): where it started,
+        #: or from byte 0 its first position past it; one a read, not one a batch (RR11al-2)
+        self._anchor = self._matched
         self._resent_before = checkpoint.sent
 
     def skip_known_partial(self, records: Iterator[RawRecord]) -> Iterator[RawRecord]:
@@ -163,7 +166,9 @@ class FileTracker:
         if not view.compressed:  # from the bytes read, else the open file: never by path (R11 F2)
             read = self.stats.tail(checkpoint.offset)
             tail = fingerprint(read) if read is not None else self._unread_tail(checkpoint.offset)
-        earlier = moved_on(earlier_of(checkpoint.kept), self.checkpoint.offset, self.checkpoint.tail, checkpoint.offset)
+        earlier = moved_on(earlier_of(checkpoint.kept), *self._anchor, checkpoint.offset)
+        if not self._anchor[0] and tail is not None:
+            self._anchor = (checkpoint.offset, tail)
         return lived(replace(checkpoint, path=str(view.path), size=view.size, device=view.device, inode=view.inode,
                              tail=tail, kept=with_earlier(checkpoint.kept, earlier)), view)
 

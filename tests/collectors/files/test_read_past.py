@@ -81,3 +81,24 @@ def test_a_gzip_copy_read_past_costs_no_decompression_once_found(tmp_path: Path,
         follower.poll()
     assert decompressed.bytes < content  # less than one decompression of the copy for 3 polls
     assert numbers(sqlite_store) == list(range(3060))  # each once
+
+
+@pytest.mark.parametrize(("reads", "batch_size"), [
+    ((200,), 10),  # RR11al-2: one read of 20 batches past the copy's end: its end was 5+ saves back
+    ((50, 50, 50), 10),  # three reads of 5 batches: the copy's end the first read's start, 15 saves back
+])
+@pytest.mark.parametrize("compress", [True, False])
+def test_a_copy_read_past_in_many_batches_is_not_read_again(tmp_path: Path, sqlite_store: SqliteStore,
+                                                            reads: tuple[int, ...], batch_size: int,
+                                                            compress: bool) -> None:
+    # the positions kept were the last 4 saves: 300 lines stored twice
+    log = tmp_path / "auth.log"
+    follower = follower_of(tmp_path, sqlite_store, "auth.log*", batch_size)
+    write(log, 0, 300)
+    follower.poll()
+    copy_read_past(tmp_path, log, follower, reads, compress=compress)
+    written = 300 + sum(reads)
+    write(log, written, 20)
+    follower.poll()
+    follower.poll()
+    assert numbers(sqlite_store) == list(range(written + 20))  # each once
