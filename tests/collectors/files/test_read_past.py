@@ -15,7 +15,7 @@ from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.collectors.follow import Follower
 from govsoc.store.sqlite import SqliteStore
 from tests.collectors.test_rotation import write
-from tests.collectors.test_rotation_copy import numbers, truncate
+from tests.collectors.test_rotation_copy import numbers, originals, truncate
 
 
 def follower_of(folder: Path, store: SqliteStore, pattern: str, batch_size: int = 20_000) -> Follower:
@@ -102,3 +102,40 @@ def test_a_copy_read_past_in_many_batches_is_not_read_again(tmp_path: Path, sqli
     follower.poll()
     follower.poll()
     assert numbers(sqlite_store) == list(range(written + 20))  # each once
+
+
+def test_the_copy_is_found_after_a_read_that_did_not_pass_its_end(tmp_path: Path,
+                                                                  sqlite_store: SqliteStore) -> None:
+    # RR11al-6: two reads between copy and truncate, the first passing the copy's end: only the earlier of the
+    # two positions kept is inside the copy (EARLIER_KEPT = 1 kept the later one: 300 lines twice)
+    log = tmp_path / "auth.log"
+    follower = follower_of(tmp_path, sqlite_store, "auth.log*")
+    write(log, 0, 300)
+    follower.poll()
+    copy_read_past(tmp_path, log, follower, (40, 40), compress=False)
+    write(log, 380, 20)
+    follower.poll()
+    follower.poll()
+    assert numbers(sqlite_store) == list(range(400))  # each once
+
+
+def test_another_file_opening_with_the_logs_banner_is_read(tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    # RR11al-6: the log gone (deleted), a file under one of its rotated names opening with the same banner (its
+    # first KiB the same), shorter than the log's position, its own lines after it: no copy of the log (the
+    # bytes before the positions differ). Taken for a copy on the fingerprint alone, its 20 lines were lost.
+    banner = b"".join(f"==== billing-svc 3.2.1 startup: setting {k:02d} = default ====\n".encode() for k in range(24))
+    log, other = tmp_path / "app.log", tmp_path / "app.log.1"
+    log.write_bytes(banner)
+    follower = follower_of(tmp_path, sqlite_store, "app.log*")
+    for start in (0, 30, 60):
+        write(log, start, 30)
+        follower.poll()
+    read_to = log.stat().st_size
+    log.unlink()
+    other.write_bytes(banner)
+    write(other, 1000, 20)
+    assert other.stat().st_size < read_to
+    follower.poll()
+    follower.poll()
+    got = sorted(int(o.split("sshd[")[1].split("]")[0]) for o in originals(sqlite_store) if "sshd[" in o)
+    assert got == [*range(90), *range(1000, 1020)]  # each once, none lost
