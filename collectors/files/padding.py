@@ -174,11 +174,11 @@ def _run_before_forward(stream: gzip.GzipFile, base: int) -> int | None:
     return None if start == base else start
 
 
-def still_nul(fd: int, start: int, padding: int, limit: int = 1 << 20) -> bool:
+def still_nul(fd: int, start: int, padding: int) -> bool:
     """Whether the padding read before at ``start`` still begins with NUL bytes (a writer that
-    fills what it extended writes from its start; one read of at most ``limit`` bytes tells)."""
+    fills what it extended writes from its start; one read of at most a chunk tells)."""
     try:
-        return not os.pread(fd, min(padding, limit), start).strip(b"\x00")
+        return not os.pread(fd, min(padding, 1 << 20), start).strip(b"\x00")
     except OSError:
         return False  # read it again: the read itself reports what is wrong
 
@@ -187,17 +187,12 @@ def padding_written(view: FileView, start: int, padding: int) -> bool:
     """Whether ``padding`` NUL bytes a read skipped at ``start`` of the plain file ``view`` shows were
     written over since (``still_nul``): a writer that preallocates its log writes its lines in place,
     its size never changes (R11ae: after the first poll the size said "unchanged" at every poll, 64 of
-    77 lines never read). True when the file cannot be opened: the read reports why.
-
-    One block is read, not 1 MiB (RR11al-5: 100 logs preallocated to 64 MiB, 100 MiB read at each poll that
-    found them unchanged, 309-403 ms a poll): the writer's next line goes at ``start``, so its first block
-    changes first. Not "nothing when the file's times did not change": a writer through mmap moves them
-    only when a page it writes was written back since, so lines written in place could wait unseen."""
+    77 lines never read). True when the file cannot be opened: the read reports why."""
     if not padding or view.compressed:
         return False
     try:
         with open_content(view.path) as stream:
-            return not still_nul(stream.fileno(), start, padding, BLOCK_BYTES)
+            return not still_nul(stream.fileno(), start, padding)
     except GovsocError:
         return True
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
-from govsoc.collectors.files.padding import BLOCK_BYTES, written_head
+from govsoc.collectors.files.padding import written_head
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
 
@@ -49,34 +49,6 @@ def test_each_line_of_a_preallocated_log_is_stored_once(tmp_path: Path, sqlite_s
     stored = sorted(str(e.get("event.original")).encode() + b"\n" for e in sqlite_store.search(Query()))
     assert stored == sorted(written)  # each line once: none lost, none twice
     assert os.path.getsize(log) == 256 * 1024  # the writer never grew it: the size told nothing
-
-
-def test_an_unchanged_preallocated_log_costs_one_block_a_poll(tmp_path: Path, sqlite_store: SqliteStore,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    # RR11al-5: whether the NUL bytes after the position were written was asked by reading 1 MiB of them at each
-    # poll (100 logs of 64 MiB: 100 MiB a poll); the writer's next line goes at the position, one block tells
-    log = tmp_path / "app.log"
-    log.write_bytes(b"".join(line(i) for i in range(10)))
-    os.truncate(log, 4 << 20)
-    options = IngestOptions(parser="linux.auth", year=2024, final=False)
-    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
-    pipeline.ingest_file(log, options)
-    read, pread = [0], os.pread
-
-    def counted(fd: int, length: int, offset: int) -> bytes:
-        data = pread(fd, length, offset)
-        read[0] += len(data)
-        return data
-
-    monkeypatch.setattr(os, "pread", counted)
-    assert pipeline.ingest_file(log, options).unchanged
-    assert 0 < read[0] <= BLOCK_BYTES + 256  # the block after the position, and tails (64 bytes each)
-    with log.open("r+b") as out:  # written in place: read at the next poll
-        out.seek(len(b"".join(line(i) for i in range(10))))
-        out.write(line(10))
-    pipeline.ingest_file(log, options)
-    stored = sorted(str(e.get("event.original")).encode() + b"\n" for e in sqlite_store.search(Query()))
-    assert stored == sorted(line(i) for i in range(11))
 
 
 @pytest.mark.parametrize(("head", "length"), [
