@@ -96,31 +96,31 @@ def log_path(checkpoint: Checkpointed) -> Path:
     return live_of(path) or path
 
 
-def truncated_in_place(checkpoint: Checkpointed, view: FileView) -> bool:
-    """Whether ``view`` shows a file under one of the rotated names of the checkpoint's log while the
-    file read under the log's live name (the checkpoint's lived device and inode) is there and no
-    longer holds what was read: truncated in place, as logrotate's copytruncate does.
+def left_where_read(checkpoint: Checkpointed, view: FileView) -> bool:
+    """Whether ``view`` shows a file under one of the rotated names of the checkpoint's log while what
+    was read is no longer held under the log's live name: the file read there (the checkpoint's lived
+    device and inode) truncated in place, as logrotate's copytruncate does, or gone from that name since
+    (the log deleted after its truncate, or created anew: RR11ap-1/-2, 300 lines twice otherwise).
 
     Only then is a file shorter than the checkpoint's position, holding the bytes before one of its
-    earlier positions, that content's copy (collectors.files.read_past). While the file read still
-    holds it (renamed by a ``create`` rotation, or never rotated), and for a file of another log's
-    names, a shorter file with the same bytes is another file: two logs of one service opening with
-    the same banner were taken for each other's copies round after round (F11w's lr_rounds.py, 492
-    lines: 205 stored with create, 164 with copytruncate after 8cb620be, 452 before). A look between
-    copytruncate's copy and its truncate (milliseconds) reads the copy whole, as before 8cb620be."""
+    earlier positions, that content's copy (collectors.files.read_past). A file of another log's names
+    is not, nor one while the file read still holds the content at the log's name: two logs of one
+    service opening with the same banner were taken for each other's copies round after round (F11w's
+    lr_rounds.py, 492 lines: 205 stored with create, 164 with copytruncate after 8cb620be, 452 before)."""
     written = written_path(checkpoint)
     live = live_of(written) or written
     if rotations_home(live, view.path) is None:
         return False
     try:
-        handle = open(live, "rb")  # noqa: SIM115 (closed by the with below)
+        with open(live, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            if (st.st_dev, st.st_ino) != (checkpoint.lived_device, checkpoint.lived_inode):
+                return True  # the log's file gone from its name since (deleted, or created anew)
+            return not holds_read(handle.fileno(), checkpoint, size=st.st_size, unreadable=False)
+    except FileNotFoundError:
+        return True
     except OSError:
         return False
-    with handle:
-        st = os.fstat(handle.fileno())
-        if (st.st_dev, st.st_ino) != (checkpoint.lived_device, checkpoint.lived_inode):
-            return False
-        return not holds_read(handle.fileno(), checkpoint, size=st.st_size, unreadable=False)
 
 
 def written_path(checkpoint: Checkpointed) -> Path:

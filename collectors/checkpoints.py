@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from govsoc.collectors.checkpoint_file import still_elsewhere, truncated_in_place
+from govsoc.collectors.checkpoint_file import left_where_read, still_elsewhere
 from govsoc.collectors.files.discover import live_of
 from govsoc.collectors.files.identity import (
     FINGERPRINT_BYTES,
@@ -760,10 +760,10 @@ def _consistent(checkpoint: Checkpoint, view: FileView) -> bool:
     earlier = earlier_of(checkpoint.kept)
     if view.compressed:
         return view.size is None or view.size >= checkpoint.offset or not content_shorter(view, checkpoint.offset) \
-            or (truncated_in_place(checkpoint, view) and copy_read_past(earlier, view, read))
+            or (left_where_read(checkpoint, view) and copy_read_past(earlier, view, read))
     if view.size is None:
         return True
     if view.size < checkpoint.offset:
-        return truncated_in_place(checkpoint, view) and copy_read_past(earlier, view, read)
+        return left_where_read(checkpoint, view) and copy_read_past(earlier, view, read)
     # the tail of the file looked at, not of another one renamed over its path since (R11g G7)
     return checkpoint.tail is None or view_tail_digest(view, checkpoint.offset) == checkpoint.tail

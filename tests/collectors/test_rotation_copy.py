@@ -167,12 +167,17 @@ def test_logrotates_compressed_copies_are_not_read_again(tmp_path: Path, sqlite_
     assert numbers(sqlite_store) == list(range(written))
 
 
+@pytest.mark.parametrize("then", [
+    "written on",  # the log goes on being written
+    "deleted",     # the log removed after its truncate (a service taken away): RR11ap-1, 300 of 340 twice
+    "created anew",  # removed and created again, a new inode at its name: RR11ap-2
+])
 @pytest.mark.parametrize("compress", [
     True,   # copytruncate + compress: auth.log.1.gz, shorter than the position read (R11aj lr_compress.py)
     False,  # copytruncate alone: auth.log.1, the same
 ])
 def test_a_copy_the_follower_read_past_before_the_truncate_is_not_read_again(tmp_path: Path, sqlite_store: SqliteStore,
-                                                                            compress: bool) -> None:
+                                                                            compress: bool, then: str) -> None:
     # logrotate copies the log, the writer appends 10 lines, a poll reads them (the copy not yet
     # seen: copy and truncate are milliseconds apart), then the truncate. The copy is shorter than
     # the log's checkpoint: it was taken for a new file and read whole (lines 0-39 stored twice).
@@ -188,10 +193,13 @@ def test_a_copy_the_follower_read_past_before_the_truncate_is_not_read_again(tmp
             shutil.copyfileobj(plain, packed)
     else:
         os.rename(aside / "auth.log.1", tmp_path / "auth.log.1")
-    write(log, 50, 20)
+    if then != "written on":
+        log.unlink()
+    if then != "deleted":
+        write(log, 50, 20)
     follower.poll()
     follower.poll()
-    assert numbers(sqlite_store) == list(range(70))  # each once
+    assert numbers(sqlite_store) == list(range(50 if then == "deleted" else 70))  # each once
 
 
 @pytest.mark.parametrize("name", [
