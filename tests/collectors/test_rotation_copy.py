@@ -42,6 +42,15 @@ def truncate(log: Path) -> None:
         out.truncate(0)
 
 
+def put_in_place(copy: Path, folder: Path, *, compress: bool) -> None:
+    """A copy made aside put beside its log in ``folder``, gzipped (logrotate's copytruncate + compress) or not."""
+    if compress:
+        with copy.open("rb") as plain, gzip.open(folder / f"{copy.name}.gz", "wb") as packed:
+            shutil.copyfileobj(plain, packed)
+    else:
+        os.rename(copy, folder / copy.name)
+
+
 @pytest.mark.parametrize(("pattern", "copied"), [("auth.log", 1.0), ("auth.log*", 1.0), ("auth.log", 0.5)])
 def test_a_poll_between_the_copy_and_the_truncate_stores_each_line_once(tmp_path: Path, sqlite_store: SqliteStore,
                                                                         pattern: str, copied: float) -> None:
@@ -188,11 +197,7 @@ def test_a_copy_the_follower_read_past_before_the_truncate_is_not_read_again(tmp
     write(log, 40, 10)
     follower.poll()
     truncate(log)
-    if compress:
-        with (aside / "auth.log.1").open("rb") as plain, gzip.open(tmp_path / "auth.log.1.gz", "wb") as packed:
-            shutil.copyfileobj(plain, packed)
-    else:
-        os.rename(aside / "auth.log.1", tmp_path / "auth.log.1")
+    put_in_place(aside / "auth.log.1", tmp_path, compress=compress)
     if then != "written on":
         log.unlink()
     if then != "deleted":

@@ -5,7 +5,6 @@ only shares the log's first bytes, and once found no dearer to look at than an u
 from __future__ import annotations
 
 import gzip
-import os
 import shutil
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.collectors.follow import Follower
 from govsoc.store.sqlite import SqliteStore
 from tests.collectors.test_rotation import write
-from tests.collectors.test_rotation_copy import numbers, originals, truncate
+from tests.collectors.test_rotation_copy import numbers, originals, put_in_place, truncate
 
 
 def follower_of(folder: Path, store: SqliteStore, pattern: str, batch_size: int = 20_000) -> Follower:
@@ -36,11 +35,7 @@ def copy_read_past(folder: Path, log: Path, follower: Follower, reads: tuple[int
         written += count
         follower.poll()
     truncate(log)
-    if compress:
-        with (aside / "auth.log.1").open("rb") as plain, gzip.open(folder / "auth.log.1.gz", "wb") as packed:
-            shutil.copyfileobj(plain, packed)
-    else:
-        os.rename(aside / "auth.log.1", folder / "auth.log.1")
+    put_in_place(aside / "auth.log.1", folder, compress=compress)
 
 
 def numbers_in(log: Path) -> list[bytes]:
