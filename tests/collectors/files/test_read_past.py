@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import gzip
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
+from govsoc.collectors.files.identity import look
+from govsoc.collectors.files.read_past import copy_unchanged, with_copy
 from govsoc.collectors.follow import Follower
 from govsoc.store.sqlite import SqliteStore
 from tests.collectors.test_rotation import write
@@ -134,3 +137,25 @@ def test_another_file_opening_with_the_logs_banner_is_read(tmp_path: Path, sqlit
     follower.poll()
     got = sorted(int(o.split("sshd[")[1].split("]")[0]) for o in originals(sqlite_store) if "sshd[" in o)
     assert got == [*range(90), *range(1000, 1020)]  # each once, none lost
+
+
+@pytest.mark.parametrize("field", ["device", "inode", "size", "ctime"])
+def test_a_copy_found_read_past_is_unchanged_only_while_each_part_of_its_state_is(tmp_path: Path, field: str) -> None:
+    # RR11an-2: kept["copy"] is the copy's device, inode, size and change time; while a look shows all four the
+    # same, the copy is taken as unchanged and not read. A copy written since (another size, another change
+    # time), or another file on its inode number once it was deleted (a new change time, perhaps the same size),
+    # is not: its lines would never be read. A state of device and inode only passed every test.
+    copy = tmp_path / "auth.log.1"
+    write(copy, 0, 30)
+    seen = look(copy)
+    kept = with_copy(None, seen)
+    assert copy_unchanged(kept, look(copy))  # looked at again, nothing written: the same
+    assert not copy_unchanged(kept, replace(seen, **{field: getattr(seen, field) + 1}))
+
+
+def test_a_copy_found_read_past_and_written_since_is_not_unchanged(tmp_path: Path) -> None:
+    copy = tmp_path / "auth.log.1"
+    write(copy, 0, 30)
+    kept = with_copy(None, look(copy))
+    write(copy, 30, 1)  # one line more on the same inode
+    assert not copy_unchanged(kept, look(copy))
