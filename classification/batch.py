@@ -24,19 +24,20 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Sequence
+from functools import cache
 from itertools import accumulate, repeat
 from operator import add, is_not
 from typing import TYPE_CHECKING, Any, Final
 
-from govsoc.classification.invisible import code_points
+from govsoc.classification.invisible import INVISIBLE, code_points
 from govsoc.classification.recognizer import Recognizer, normalize
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["SEP", "class_of", "joined_text", "folded_chunk", "foldable", "signatures", "starts", "offset_array",
-           "probe", "Candidate", "Bit", "ShapeGate", "joinable"]
+__all__ = ["SEP", "class_of", "joined_text", "folded_chunk", "chunk_text", "foldable", "signatures", "starts",
+           "offset_array", "probe", "Candidate", "Bit", "ShapeGate", "joinable"]
 
 #: Joins the values of a chunk. No pattern or shape holds it, and a value holding it is not joined.
 SEP: Final = "\x00"
@@ -75,11 +76,20 @@ def folded_chunk(values: Sequence[str]) -> tuple[str, str, list[str] | None] | N
     dash, so normalize() gives it back unchanged (tests/classification/test_batch.py checks
     every such character). Most Chinese values are of those characters: a table of names and
     addresses with one full-width colon in it is folded one value, not 8,192."""
+    chunk = chunk_text(values)
+    return None if chunk is None else chunk[:3]
+
+
+def chunk_text(values: Sequence[str]) -> tuple[str, str, list[str] | None, list[int]] | None:
+    """:func:`folded_chunk` and the indexes of the values that hold an invisible character
+    (invisible.INVISIBLE), in order. Those are among the values :func:`foldable` names (an
+    invisible character is neither ASCII nor a CJK ideograph), so only they are searched: the
+    scanner needs no pass of its own over every value's code points (F15u)."""
     blob = SEP.join(values)
     if blob.count(SEP) != len(values) - 1:
         return None
     if blob.isascii():
-        return blob, blob, None
+        return blob, blob, None, []
     suspects, starts_at = foldable(blob)
     parts: list[str] | None = None
     changed: list[int] = []
@@ -90,8 +100,9 @@ def folded_chunk(values: Sequence[str]) -> tuple[str, str, list[str] | None] | N
                 parts = list(values)
             parts[index] = folded_value
             changed.append(index)
+    hidden = [index for index in suspects if INVISIBLE.search(values[index]) is not None]
     if parts is None:
-        return blob, blob, None
+        return blob, blob, None, hidden
     # the folded text is the joined one with the changed values put in (each as long as before)
     pieces: list[str] = []
     at = 0
@@ -100,7 +111,7 @@ def folded_chunk(values: Sequence[str]) -> tuple[str, str, list[str] | None] | N
         pieces += (blob[at:start], parts[index])
         at = start + len(parts[index])
     pieces.append(blob[at:])
-    return blob, "".join(pieces), parts
+    return blob, "".join(pieces), parts, hidden
 
 
 #: Characters that normalize() leaves alone wherever they stand: ASCII and the CJK unified
@@ -236,8 +247,16 @@ def joinable(rec: Recognizer, context: bool) -> bool:
     and no pattern that applies can match the separator (:func:`_nul_free`)."""
     if type(rec).find is not Recognizer.find or type(rec).find_folded is not Recognizer.find_folded:
         return False
+    return all(_regex_nul_free(p.regex, rec.FLAGS) for p in rec.PATTERNS if context or not p.context_only)
+
+
+@cache
+def _regex_nul_free(regex: str, flags: int) -> bool:
+    """:func:`_nul_free` of ``regex`` parsed with ``flags``, parsed once a process: the answer is
+    the expression's alone, and each new Scanner asked it again of every pattern (8 parses of the
+    standard library's Python parser a plan, ~3 % of a 100,000-value table round)."""
     try:
-        return all(_nul_free(_PARSER.parse(p.regex, rec.FLAGS)) for p in rec.PATTERNS if context or not p.context_only)
+        return _nul_free(_PARSER.parse(regex, flags))
     except Exception:  # (a parser of another Python version: run value by value)
         return False
 

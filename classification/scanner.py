@@ -39,8 +39,8 @@ from itertools import chain, compress, groupby, repeat
 from operator import add, itemgetter, not_, or_
 from typing import Final
 
-from govsoc.classification.batch import SEP, ShapeGate, class_of, folded_chunk, offset_array, signatures, starts
-from govsoc.classification.invisible import INVISIBLE, holding_invisible, placed, visible
+from govsoc.classification.batch import SEP, ShapeGate, chunk_text, class_of, offset_array, signatures, starts
+from govsoc.classification.invisible import INVISIBLE, placed, visible
 from govsoc.classification.recognizer import MANY_SPANS, Match, Occupied, Recognizer, normalize, recognizers
 
 __all__ = ["Scanner", "scan_naive", "PRIORITY", "CLASSES"]
@@ -157,15 +157,8 @@ class Scanner:
         string looked up in the plan's table of recognizers by shape; only values with a
         candidate run their candidates one by one. A chunk's (index, hits) are listed at once
         and handed out by C code (``chain``): no Python frame runs per value with a hit. Values
-        holding invisible characters are scanned as ``scan`` reads them (invisible.py)."""
-        hidden = _hidden(values)
-        if hidden:
-            shown = [hidden[i][0] if i in hidden else v for i, v in enumerate(values)]
-            return ((i, placed(hits, hidden[i][1]) if i in hidden else hits)
-                    for i, hits in self._scan_many(shown, context))
-        return self._scan_many(values, context)
-
-    def _scan_many(self, values: Sequence[str], context: frozenset[str]) -> Iterator[tuple[int, list[Match]]]:
+        holding invisible characters are scanned by ``scan`` itself, one by one (invisible.py):
+        a chunk finds them among the values it folds (batch.chunk_text), with no pass of its own."""
         plan = self._plan(context)
         if plan.trigger_gate is not None or len(values) < 64:
             return self._scan_each(values, context, plan)
@@ -215,13 +208,14 @@ class Scanner:
 
     def _scan_chunk(self, chunk: Sequence[str], context: frozenset[str], plan: _Plan,
                     first: int = 0) -> list[tuple[int, list[Match]]]:
-        joined = folded_chunk(chunk)
+        joined = chunk_text(chunk)
         if joined is None:  # a value holds the separator: no joining
             return [(first + index, hits) for index, hits in self._scan_each(chunk, context, plan)]
-        blob, text, folded = joined
+        blob, text, folded, hidden = joined
         gate = plan.shape_gate
         classes = signatures(text)
         alone = self._alone(chunk, blob, text, plan)
+        alone.update(hidden)  # a value with an invisible character: scan() reads it without them
         all_joined = len(gate.joined) == len(gate.shaped)
         # each value's candidates, for those not run over the joined text (none, mostly)
         per_value = [] if all_joined and not alone else list(map(gate.__getitem__, classes))
@@ -342,12 +336,6 @@ class Scanner:
 
     def _inline_context(self, value: str) -> frozenset[str]:
         return frozenset(i for i, words in self._inline.items() if any(w in value for w in words))
-
-
-def _hidden(values: Sequence[str]) -> dict[int, tuple[str, list[int]]]:
-    """index -> ``visible`` of each value holding an invisible character (the values joined and
-    read once by numpy, holding_invisible; only the values holding one read again)."""
-    return {i: seen for i in holding_invisible(values) if (seen := visible(values[i])) is not None}
 
 
 _CHUNK: Final = 8192
