@@ -59,3 +59,12 @@ def test_values_with_invisible_characters_in_a_chunk_get_scans_hits(mark: str) -
         f"zhang{mark}@example.com", "13800138000", "普通文本", f"6222020200112233445{mark}", f"{i:011d}")]
     s = Scanner(COMMON)
     assert dict(s.scan_many(values)) == {i: h for i, v in enumerate(values) if (h := s.scan(v))}
+
+
+def test_every_invisible_character_is_one_a_chunk_folds() -> None:
+    # batch.chunk_text looks for invisible characters only in the values foldable names (those
+    # holding a character outside _KEPT_RANGES): no invisible character may lie inside them
+    kept = [(low, high) for low, high in batch._KEPT_RANGES]
+    inside = [hex(p) for p in invisible._POINTS if any(low <= p <= high for low, high in kept)]
+    assert inside == []
+    assert all(invisible.INVISIBLE.fullmatch(chr(p)) for p in invisible._POINTS)
