@@ -403,6 +403,7 @@ class Recognizer(ABC):
 
     def find_joined(self, text: str, offsets: Sequence[int] | npt.NDArray[np.intp], *, context: bool = False,
                     within: Sequence[Sequence[tuple[int, int]]] | None = None, labels: Sequence[int] | None = None,
+                    claim: dict[HitKey, None] | None = None, claimed: dict[HitKey, None] | None = None,
                     ) -> tuple[list[tuple[int, Match]], set[int]]:
         """``find_folded`` of every value of a joined folded text at once (the values start at
         ``offsets``, separated by a character no pattern of this recognizer can match: see
@@ -418,7 +419,12 @@ class Recognizer(ABC):
         matches) in a :class:`HitCache` of (matched text, start in its value) -> the Match or
         None (the text alone where the match starts its value: :func:`_keys`): an address, a
         phone number or an order number that comes back (log lines, a column's repeated values)
-        is judged and masked once. :meth:`_judge` does the others."""
+        is judged and masked once. :meth:`_judge` does the others.
+
+        ``claim``, when given, gets the keys of the first pattern's hits; a match whose key is in
+        ``claimed`` is refused unjudged, as one ``validate`` refuses: the scanner passes the keys a
+        recognizer that outranks this one hit at exactly that span of every value holding them
+        (scanner.SAME_SPAN), a hit ``_resolve`` would drop (F15w)."""
         found: list[tuple[int, Match]] = []
         matched: set[int] = set()
         if self.needs_context and not context:
@@ -447,7 +453,8 @@ class Recognizer(ABC):
             texts = list(map(_GROUP, matches))
             keys = _keys(texts, inside)
             cache = caches.table(number, context)
-            hits: list[Match | None | object] = list(map(cache.get, keys, repeat(_UNSEEN)))
+            hits: list[Match | None | object] = list(map(cache.get, keys, repeat(_UNSEEN) if claimed is None else
+                                                         map(claimed.get, keys, repeat(_UNSEEN))))
             unseen = list(compress(range(len(hits)), map(is_, hits, repeat(_UNSEEN))))
             if unseen:  # each new key judged once, however often the chunk holds it
                 first = dict(zip(map(keys.__getitem__, unseen), unseen, strict=True))  # key -> a match of it
@@ -456,6 +463,8 @@ class Recognizer(ABC):
                 hits = list(map(judged.get, keys, hits))
                 caches.keep(cache, judged)
             valid = list(map(is_not, hits, repeat(None)))
+            if claim is not None and number == 0:
+                claim.update(zip(compress(keys, valid), repeat(None)))
             pairs = zip(compress(indexes, valid), cast("Iterator[Match]", compress(hits, valid)), strict=True)
             if taken is None:
                 found.extend(pairs)

@@ -41,9 +41,17 @@ from typing import Final
 
 from govsoc.classification.batch import SEP, ShapeGate, chunk_text, class_of, offset_array, signatures, starts
 from govsoc.classification.invisible import INVISIBLE, placed, visible
-from govsoc.classification.recognizer import MANY_SPANS, Match, Occupied, Recognizer, normalize, recognizers
+from govsoc.classification.recognizer import (
+    MANY_SPANS,
+    HitKey,
+    Match,
+    Occupied,
+    Recognizer,
+    normalize,
+    recognizers,
+)
 
-__all__ = ["Scanner", "scan_naive", "PRIORITY", "CLASSES"]
+__all__ = ["Scanner", "scan_naive", "PRIORITY", "CLASSES", "SAME_SPAN"]
 
 #: Recognizer id -> precedence among overlapping hits (default 0).
 PRIORITY: dict[str, int] = {
@@ -53,6 +61,18 @@ PRIORITY: dict[str, int] = {
     "masked_cn_resident_id": 20, "masked_cn_bank_card": 10,
 }
 
+#: Claimed recognizer id -> the recognizer whose first pattern's hits claim its matches' spans (F15w).
+#: An ID number is also a candidate of the card (13-19 digits) and USCC (18 characters) patterns,
+#: three matches a number: 6,001 card and 6,672 USCC matches of the registry bench's 100,000
+#: values lay on a valid ID hit's span, none of them a valid card or USCC. The ID pattern is a
+#: fixed-width body between the same bounds the claimed patterns open and close with (NOT_BEFORE,
+#: NOT_AFTER; tests/classification/test_same_span.py checks it), so where a claimed pattern
+#: matches a text the ID pattern hit elsewhere at the same start in its value, the ID pattern hits
+#: there too, with the same Match (a function of that key, HitCache); where that hit outranks
+#: the claimed recognizer's (_resolve's order, ``_outranks``), the claimed hit is one _resolve
+#: drops, so its match is refused before it is judged.
+SAME_SPAN: Final = {"cn_bank_card": "cn_resident_id", "cn_uscc": "cn_resident_id"}
+_CLAIMERS: Final = frozenset(SAME_SPAN.values())
 
 #: ASCII character -> class character; other characters are kept as they are.
 CLASSES: Final = str.maketrans({chr(i): class_of(chr(i)) for i in range(128)})
@@ -287,14 +307,22 @@ class Scanner:
             spans.append((kind, int(offsets[bisect_left(live_masks, kind)]), int(offsets[last]) + len(values[last])))
         present = reduce(or_, kinds, 0)
         found: list[tuple[int, Match]] = []
+        claims: dict[str, tuple[Recognizer, bool, dict[HitKey, None]]] = {}  # claimer id -> its first hits' keys
         for (candidate, _), (base, bits) in zip(gate.shaped, gate.slots, strict=True):
             if not present >> base & ((1 << len(bits)) - 1) or candidate not in gate.joined:
                 continue
             within = [_within(spans, bit) for bit in range(base, base + len(bits))]
             if len(bits) == 1:  # one bit for all its patterns
                 within *= len(candidate[0]._searching)
-            pairs, matched = candidate[0].find_joined(joined, offsets, context=candidate[2], within=within,
-                                                      labels=live)
+            rec = candidate[0]
+            claim: dict[HitKey, None] | None = None
+            if rec.id in _CLAIMERS:
+                claim = {}
+                claims[rec.id] = (rec, candidate[2], claim)
+            claimer = claims.get(SAME_SPAN.get(rec.id, ""))
+            claimed = claimer[2] if claimer is not None and _outranks(claimer[:2], (rec, candidate[2])) else None
+            pairs, matched = rec.find_joined(joined, offsets, context=candidate[2], within=within, labels=live,
+                                             claim=claim, claimed=claimed)
             ran |= matched
             found.extend(pairs)
         return found
@@ -375,6 +403,19 @@ def _by_value(pairs: list[tuple[int, Match]], context: frozenset[str], first: in
         out.append((first + index, _resolve(kept, context)))
     out.sort(key=_INDEX)
     return out
+
+
+def _outranks(claimer: tuple[Recognizer, bool], claimed: tuple[Recognizer, bool]) -> bool:
+    """Whether a hit of the claimer's first pattern goes before (in _resolve's order: context,
+    PRIORITY, score; the spans are the same) every hit the claimed recognizer could give, each with
+    its context flag. A tie goes to the hit found first (_resolve's sort is stable), and the
+    claimer's is: it runs before the claimed recognizer in the plan's order (or claims nothing),
+    and a value's hits are kept in that order (an ID and a USCC both rank 20, 1.0)."""
+    rec, has_context = claimer
+    other, other_context = claimed
+    first = (has_context, PRIORITY.get(rec.id, 0), rec._score(rec._searching[0][0], has_context))
+    return all(first >= (other_context, PRIORITY.get(other.id, 0), other._score(p, other_context))
+               for p, _ in other._searching)
 
 
 def _within(spans: list[tuple[int, int, int]], bit: int) -> list[tuple[int, int]]:
