@@ -27,17 +27,17 @@ from collections.abc import Sequence
 from functools import cache
 from itertools import accumulate, repeat
 from operator import add, is_not
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
-from govsoc.classification.invisible import INVISIBLE, code_points
+from govsoc.classification.invisible import INVISIBLE, code_points, visible
 from govsoc.classification.recognizer import Recognizer, normalize
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["SEP", "class_of", "joined_text", "folded_chunk", "chunk_text", "foldable", "signatures", "starts",
-           "offset_array", "probe", "Candidate", "Bit", "ShapeGate", "joinable"]
+__all__ = ["SEP", "class_of", "joined_text", "folded_chunk", "chunk_text", "ChunkText", "shown_chunk", "foldable",
+           "signatures", "starts", "offset_array", "probe", "Candidate", "Bit", "ShapeGate", "joinable"]
 
 #: Joins the values of a chunk. No pattern or shape holds it, and a value holding it is not joined.
 SEP: Final = "\x00"
@@ -63,8 +63,8 @@ _CLASS_BYTES: Final = bytes([0] + [ord(class_of(chr(i))) for i in range(1, 128)]
 def joined_text(values: Sequence[str]) -> tuple[str, str] | None:
     """(the values joined by SEP, the same folded as normalize() folds each value), or None when
     a value holds SEP. Both have the same length: offsets of one are offsets of the other."""
-    joined = folded_chunk(values)
-    return None if joined is None else joined[:2]
+    chunk = chunk_text(values)
+    return None if chunk is None else (chunk.blob, chunk.text)
 
 
 def folded_chunk(values: Sequence[str]) -> tuple[str, str, list[str] | None] | None:
@@ -77,10 +77,21 @@ def folded_chunk(values: Sequence[str]) -> tuple[str, str, list[str] | None] | N
     every such character). Most Chinese values are of those characters: a table of names and
     addresses with one full-width colon in it is folded one value, not 8,192."""
     chunk = chunk_text(values)
-    return None if chunk is None else chunk[:3]
+    return None if chunk is None else (chunk.blob, chunk.text, chunk.folded)
 
 
-def chunk_text(values: Sequence[str]) -> tuple[str, str, list[str] | None, list[int]] | None:
+class ChunkText(NamedTuple):
+    """A chunk's values joined by SEP (``blob``), the same folded (``text``, as long), each value
+    folded (``folded``, None when folding changed none) and the indexes of those holding an
+    invisible character (``hidden``)."""
+
+    blob: str
+    text: str
+    folded: list[str] | None
+    hidden: list[int]
+
+
+def chunk_text(values: Sequence[str]) -> ChunkText | None:
     """:func:`folded_chunk` and the indexes of the values that hold an invisible character
     (invisible.INVISIBLE), in order. Those are among the values :func:`foldable` names (an
     invisible character is neither ASCII nor a CJK ideograph), so only they are searched: the
@@ -89,7 +100,7 @@ def chunk_text(values: Sequence[str]) -> tuple[str, str, list[str] | None, list[
     if blob.count(SEP) != len(values) - 1:
         return None
     if blob.isascii():
-        return blob, blob, None, []
+        return ChunkText(blob, blob, None, [])
     suspects, starts_at = foldable(blob)
     parts: list[str] | None = None
     changed: list[int] = []
@@ -102,7 +113,7 @@ def chunk_text(values: Sequence[str]) -> tuple[str, str, list[str] | None, list[
             changed.append(index)
     hidden = [index for index in suspects if INVISIBLE.search(values[index]) is not None]
     if parts is None:
-        return blob, blob, None, hidden
+        return ChunkText(blob, blob, None, hidden)
     # the folded text is the joined one with the changed values put in (each as long as before)
     pieces: list[str] = []
     at = 0
@@ -111,7 +122,22 @@ def chunk_text(values: Sequence[str]) -> tuple[str, str, list[str] | None, list[
         pieces += (blob[at:start], parts[index])
         at = start + len(parts[index])
     pieces.append(blob[at:])
-    return blob, "".join(pieces), parts, hidden
+    return ChunkText(blob, "".join(pieces), parts, hidden)
+
+
+def shown_chunk(values: Sequence[str], chunk: ChunkText) -> tuple[list[str], ChunkText, dict[int, list[int]]]:
+    """The chunk ``chunk`` (:func:`chunk_text` of ``values``) with its hidden values read as
+    ``Scanner.scan`` reads them, without their invisible characters (invisible.visible): the
+    values, their ChunkText (no value hidden) and, by index, where each shown value's characters
+    stand in its value (for invisible.placed). Only the hidden values are read again: the
+    others keep their folded form, and the texts are joined again by C code."""
+    shown = list(values)
+    folded = list(values if chunk.folded is None else chunk.folded)
+    kept: dict[int, list[int]] = {}
+    for index in chunk.hidden:
+        shown[index], kept[index] = visible(values[index]) or (values[index], [])
+        folded[index] = normalize(shown[index])  # as long as the shown value: offsets stay
+    return shown, ChunkText(SEP.join(shown), SEP.join(folded), folded, []), kept
 
 
 #: Characters that normalize() leaves alone wherever they stand: ASCII and the CJK unified

@@ -39,7 +39,18 @@ from itertools import chain, compress, groupby, repeat
 from operator import add, itemgetter, not_, or_
 from typing import Final
 
-from govsoc.classification.batch import SEP, ShapeGate, chunk_text, class_of, offset_array, signatures, starts
+from govsoc.classification.batch import (
+    SEP,
+    Candidate,
+    ChunkText,
+    ShapeGate,
+    chunk_text,
+    class_of,
+    offset_array,
+    shown_chunk,
+    signatures,
+    starts,
+)
 from govsoc.classification.invisible import INVISIBLE, placed, visible
 from govsoc.classification.recognizer import (
     MANY_SPANS,
@@ -228,17 +239,26 @@ class Scanner:
 
     def _scan_chunk(self, chunk: Sequence[str], context: frozenset[str], plan: _Plan,
                     first: int = 0) -> list[tuple[int, list[Match]]]:
+        """(index plus ``first``, hits) of a chunk's values with hits. The joined recognizers run
+        once over the chunk (_run_joined) and their hits are handed out by C code (_by_value);
+        only the values ``scan`` must read alone (_alone) or that have a candidate not joined are
+        done one by one (_one_by_one)."""
         joined = chunk_text(chunk)
         if joined is None:  # a value holds the separator: no joining
             return [(first + index, hits) for index, hits in self._scan_each(chunk, context, plan)]
-        blob, text, folded, hidden = joined
+        if joined.hidden:
+            return self._scan_shown(chunk, joined, context, plan, first)
+        return self._scan_joined(chunk, joined, context, plan, first)
+
+    def _scan_joined(self, chunk: Sequence[str], joined: ChunkText, context: frozenset[str], plan: _Plan,
+                     first: int) -> list[tuple[int, list[Match]]]:
+        """_scan_chunk of a chunk joined (``joined``: chunk_text's, no value hidden)."""
         gate = plan.shape_gate
-        classes = signatures(text)
-        alone = self._alone(chunk, blob, text, plan)
-        alone.update(hidden)  # a value with an invisible character: scan() reads it without them
+        classes = signatures(joined.text)
+        alone = self._alone(chunk, joined.blob, joined.text, plan)
         all_joined = len(gate.joined) == len(gate.shaped)
         # each value's candidates, for those not run over the joined text (none, mostly)
-        per_value = [] if all_joined and not alone else list(map(gate.__getitem__, classes))
+        per_value = [] if all_joined else list(map(gate.__getitem__, classes))
         # recognizers that can run over the joined text do, once: Python works per regex match,
         # not per value; their hits are kept for the values they are a candidate of
         pairs: list[tuple[int, Match]] = []
@@ -247,23 +267,39 @@ class Scanner:
             masks = list(map(gate.masks.__getitem__, classes))
             kinds = sorted(set(masks).difference((0,)))
             if kinds:
-                pairs = self._run_joined(chunk if folded is None else folded, masks, kinds, gate, context, ran)
+                folded = chunk if joined.folded is None else joined.folded
+                pairs = self._run_joined(folded, masks, kinds, gate, context, ran)
         ran.difference_update(alone)
         rest: list[int] = [] if all_joined else [
             i for i in compress(range(len(chunk)), per_value) if not gate.joined.issuperset(per_value[i])]
         self.examined += len(ran.difference(rest))
         if not alone and not rest:
             return _by_value(pairs, context, first)
+        # only the values done one by one leave the C path; the others' hits are handed out as above
+        one_by_one = alone.union(rest)
+        slow = list(map(one_by_one.__contains__, map(_INDEX, pairs)))
+        out = _by_value(list(compress(pairs, map(not_, slow))), context, first)
+        out += self._one_by_one(chunk, sorted(one_by_one), alone, list(compress(pairs, slow)), per_value, gate,
+                                ran, context, first)
+        out.sort(key=_INDEX)  # two sorted runs: one merge
+        return out
+
+    def _one_by_one(self, chunk: Sequence[str], indexes: list[int], alone: set[int], pairs: list[tuple[int, Match]],
+                    per_value: Sequence[tuple[Candidate, ...]], gate: ShapeGate, ran: set[int], context: frozenset[str],
+                    first: int) -> list[tuple[int, list[Match]]]:
+        """(index plus ``first``, hits) of the chunk's values at ``indexes`` with hits: those in
+        ``alone`` by ``scan`` (Chinese-text recognizers or inline context), the others by their
+        candidates, the joined ones' hits taken from ``pairs`` (their joined hits)."""
         early: dict[int, list[Match]] = {}
         for index, hit in pairs:
             if index not in alone:
                 early.setdefault(index, []).append(hit)
         out: list[tuple[int, list[Match]]] = []
         scan = self.scan
-        for index in sorted(alone.union(rest, early)):
+        for index in indexes:
             if index in alone:
                 self.examined += 1
-                hits = scan(chunk[index], context)  # Chinese-text recognizers or inline context
+                hits = scan(chunk[index], context)
             else:
                 value = chunk[index]
                 folded_value = value if value.isascii() else normalize(value)
@@ -281,6 +317,20 @@ class Scanner:
                 hits = _resolve(found, context) if len(found) > 1 else found
             if hits:
                 out.append((first + index, hits))
+        return out
+
+    def _scan_shown(self, chunk: Sequence[str], joined: ChunkText, context: frozenset[str], plan: _Plan,
+                    first: int) -> list[tuple[int, list[Match]]]:
+        """_scan_chunk of a chunk whose hidden values (holding an invisible character) are read as
+        ``scan`` reads them: without those characters (batch.shown_chunk), their hits placed back
+        on the value (invisible.placed). The other values keep the joined path (RR15al-1)."""
+        shown, shown_joined, kept = shown_chunk(chunk, joined)
+        out = self._scan_joined(shown, shown_joined, context, plan, first)
+        at = list(map(_INDEX, out))
+        for index, where in kept.items():
+            spot = bisect_left(at, first + index)
+            if spot < len(at) and at[spot] == first + index:
+                out[spot] = (first + index, placed(out[spot][1], where))
         return out
 
     @staticmethod
