@@ -91,27 +91,29 @@ class ChunkText(NamedTuple):
     hidden: list[int]
 
 
-def chunk_text(values: Sequence[str]) -> ChunkText | None:
+def chunk_text(values: Sequence[str], fold_hidden: bool = True) -> ChunkText | None:
     """:func:`folded_chunk` and the indexes of the values that hold an invisible character
     (invisible.INVISIBLE), in order. Those are among the values :func:`foldable` names (an
     invisible character is neither ASCII nor a CJK ideograph), so only they are searched: the
-    scanner needs no pass of its own over every value's code points (F15u)."""
+    scanner needs no pass of its own over every value's code points (F15u). Without
+    ``fold_hidden`` the hidden values are left unfolded: the scanner reads them again without
+    their invisible characters (:func:`shown_chunk`) and folds that text instead."""
     blob = SEP.join(values)
     if blob.count(SEP) != len(values) - 1:
         return None
     if blob.isascii():
         return ChunkText(blob, blob, None, [])
     suspects, starts_at = foldable(blob)
+    hidden = [index for index in suspects if INVISIBLE.search(values[index]) is not None]
     parts: list[str] | None = None
     changed: list[int] = []
-    for index in suspects:
+    for index in suspects if fold_hidden or not hidden else sorted(set(suspects).difference(hidden)):
         folded_value = normalize(values[index])  # as long as the value: offsets stay
         if folded_value != values[index]:
             if parts is None:
                 parts = list(values)
             parts[index] = folded_value
             changed.append(index)
-    hidden = [index for index in suspects if INVISIBLE.search(values[index]) is not None]
     if parts is None:
         return ChunkText(blob, blob, None, hidden)
     # the folded text is the joined one with the changed values put in (each as long as before)
@@ -135,8 +137,9 @@ def shown_chunk(values: Sequence[str], chunk: ChunkText) -> tuple[list[str], Chu
     folded = list(values if chunk.folded is None else chunk.folded)
     kept: dict[int, list[int]] = {}
     for index in chunk.hidden:
-        shown[index], kept[index] = visible(values[index]) or (values[index], [])
-        folded[index] = normalize(shown[index])  # as long as the shown value: offsets stay
+        text, kept[index] = visible(values[index]) or (values[index], [])
+        shown[index] = text
+        folded[index] = text if text.isascii() else normalize(text)  # as long as the text: offsets stay
     return shown, ChunkText(SEP.join(shown), SEP.join(folded), folded, []), kept
 
 

@@ -243,7 +243,7 @@ class Scanner:
         once over the chunk (_run_joined) and their hits are handed out by C code (_by_value);
         only the values ``scan`` must read alone (_alone) or that have a candidate not joined are
         done one by one (_one_by_one)."""
-        joined = chunk_text(chunk)
+        joined = chunk_text(chunk, fold_hidden=False)
         if joined is None:  # a value holds the separator: no joining
             return [(first + index, hits) for index, hits in self._scan_each(chunk, context, plan)]
         if joined.hidden:
