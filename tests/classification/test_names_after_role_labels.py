@@ -1,0 +1,53 @@
+"""A person's name after a role word set off as a label, by a colon or blanks, then a word said of the person (issue 15,
+review R15aj, RR15aj-4, MEDIUM).
+
+Free text showed 家长：王芳签字, 家长：王建国已签字, 户主：王建国在外务工, 学生：王芳和李明 and 学生 王芳和李明 in clear
+and counted none of them; the file-name reader masked them. After a label the value is as often a field's (学生：高一,
+学生：公司原因: RR15aj-3, RR15am-2), so a name is read there only before a word no name holds (签字, 在外务工, 等) or
+joined by 和/、 to another; everything else after a label is read as before."""
+
+from __future__ import annotations
+
+import pytest
+
+from govsoc.classification.cell_names import cell_names
+from govsoc.classification.free_text import mask_free_text
+from govsoc.classification.recognizers.person import PersonNameRecognizer
+
+_NAMES = PersonNameRecognizer()
+
+#: (text, as shown: names by the name rule, surname kept)
+NAMED = [
+    ("家长：王芳签字", "家长：王**签字"),  # RR15aj-4: a sign-off after the name
+    ("家长：王建国已签字", "家长：王**已签字"),  # … after 已
+    ("户主：王建国在外务工", "户主：王**在外务工"),  # a life event of the person
+    ("学生：王芳和李明", "学生：王**和李**"),  # two names joined, the second ending the run
+    ("学生 王芳和李明", "学生 王**和李**"),  # a blank for the colon
+    ("学生：王芳、李明签字", "学生：王**、李**签字"),  # joined by 、, then a sign-off
+    ("家长:\u3000王芳同意", "家长:\u3000王**同意"),  # an ASCII colon and an ideographic space
+    ("学生  王芳等", "学生  王**等"),  # two blanks, 等 ending the run
+]
+#: ordinary values after a label: nothing masked, nothing counted
+ORDINARY = [
+    "学生：公司原因",  # RR15am-2: no word said of a person after 公司原 (因 alone is none here)
+    "学生：高一",  # RR15aj-3: a whole value is not read
+    "家长：周一",  # RR15aj-3
+    "家长：高风险",  # RR15am-2
+    "家长：信审核查",  # 审核 closes over the name's end: 信审 + 核查 is no reading
+    "母亲：来自联系",  # 来自 opens remark phrases (remark_words.REMARK_PHRASES), no name of its own
+    "户主：全家外出务工",  # 全家: a remark's opening word (REMARK_OPENERS)
+    "学生：高一和其他",  # a join with no name after it
+    "家长：已签字",  # no name at all
+]
+
+
+@pytest.mark.parametrize(("text", "shown"), NAMED)
+def test_a_name_after_a_label_before_a_word_said_of_a_person_is_masked_and_counted(text: str, shown: str) -> None:
+    assert mask_free_text(text) == shown
+    assert cell_names([text], _NAMES).values == 1
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_an_ordinary_value_after_a_label_is_neither_masked_nor_counted(text: str) -> None:
+    assert mask_free_text(text) == text
+    assert cell_names([text], _NAMES).values == 0
