@@ -41,6 +41,7 @@ from collections.abc import Iterator, Sequence
 from typing import Final
 
 from govsoc.classification.cn_codes import ADDRESS_REGIONS, ADDRESS_UNITS, COMPOUND_SURNAMES
+from govsoc.classification.common_words import is_common_word
 from govsoc.classification.identifier_names import ROLE_LEADS, is_person_name
 from govsoc.classification.invisible import INVISIBLE
 from govsoc.classification.minority_names import is_minority_name
@@ -253,12 +254,13 @@ def _ends_label_name(text: str, end: int, joined: bool) -> bool:
 
 def _label_name(text: str, span: tuple[int, int], names: Recognizer, judged: dict[str, Match | None]) -> Match | None:
     """The hit of ``names`` on ``text[start:end]`` (at 0) when it is a person's name by
-    identifier_names.is_person_name, none of _LABEL_WORDS (全家, 来自) and no remark's opening (remark_words),
-    else None."""
+    identifier_names.is_person_name, none of _LABEL_WORDS (全家, 来自) nor a common word (common_words: 高一, 白天),
+    and no remark's opening (remark_words), else None."""
     start, end = span
     token = text[start:end]
     if token not in judged:
-        named = is_person_name(token) and token not in _LABEL_WORDS
+        # 高一, 白天, 周一, 时候 are words (common_words): 学生：高一和高二, 学生：白天上学 name no one
+        named = is_person_name(token) and token not in _LABEL_WORDS and not is_common_word(token)
         judged[token] = next(_judged(token, 0, end - start, names, ""), None) if named else None
     return None if opens_remark(text, start, end) else judged[token]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from govsoc.classification.cell_names import cell_names
+from govsoc.classification.common_words import is_common_word
 from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.recognizers.person import PersonNameRecognizer
 
@@ -38,6 +39,10 @@ ORDINARY = [
     "户主：全家外出务工",  # 全家: a remark's opening word (REMARK_OPENERS)
     "学生：高一和其他",  # a join with no name after it
     "家长：已签字",  # no name at all
+    # words the name recognizer takes (a surname first) before a word said of a person: jieba's dictionary lists them
+    "学生：高一和高二",
+    "学生：白天上学",
+    "家长：周一签字",
 ]
 
 
@@ -51,3 +56,15 @@ def test_a_name_after_a_label_before_a_word_said_of_a_person_is_masked_and_count
 def test_an_ordinary_value_after_a_label_is_neither_masked_nor_counted(text: str) -> None:
     assert mask_free_text(text) == text
     assert cell_names([text], _NAMES).values == 0
+
+
+@pytest.mark.parametrize(("token", "word"), [
+    ("高一", True),  # a grade, tagged b
+    ("白天", True),  # a time word, t
+    ("时候", True),  # n
+    ("王芳", False),  # a name jieba does not list
+    ("李娜", False),  # a name it lists as one (nr)
+    ("江建国", False),  # a name it lists as a place (ns): proper nouns are no common words
+])
+def test_common_words_are_jiebas_words_that_are_no_proper_noun(token: str, word: bool) -> None:
+    assert is_common_word(token) is word
