@@ -9,13 +9,17 @@ tags the names it holds nr/nrt/nrfg (李娜, 王建国): a token of two to four 
 proper noun is a word, not a name. Its place, organisation and other proper nouns (ns, nt, nz) hold names too
 (江建国, 高洋, 荆东 are tagged ns), so they are no words here, nor are names it does not list (王芳, 李明: most).
 
-The file is read without importing jieba (its import reaches for pkg_resources) and once a process (about 0.5 s).
+The file is read without importing jieba (its import reaches for pkg_resources) and once a process (about 0.3 s),
+under a lock, so that threads masking at once read it once (RR15ao-6). Without it (jieba not installed, dict.txt
+missing or unreadable) no token is a common word: a name after a label is read as such, more is masked, never
+less, and no table is lost to the error (RR15ao-2); one warning names the missing file.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
-from functools import cache
+import logging
+import threading
 from typing import Final
 
 __all__ = ["is_common_word"]
@@ -23,18 +27,41 @@ __all__ = ["is_common_word"]
 #: jieba's part-of-speech tags of proper nouns: person names nr (Chinese), nrt (transliterated), nrfg (a name as a
 #: term); places ns, organisations nt, other proper nouns nz.
 _PROPER_TAGS: Final = ("nr", "ns", "nt", "nz")
+#: Where dict.txt lies inside the jieba distribution.
+_DICT: Final = "jieba/dict.txt"
+
+_log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_loaded: list[frozenset[str]] = []
 
 
-@cache
 def _words() -> frozenset[str]:
-    """The words of two to four characters of jieba's dict.txt tagged as no proper noun."""
-    path = importlib.metadata.distribution("jieba").locate_file("jieba/dict.txt")
-    words = set()
-    with open(str(path), encoding="utf-8") as lines:
-        for line in lines:
-            word, _, tag = line.split()
-            if 2 <= len(word) <= 4 and not tag.startswith(_PROPER_TAGS):
-                words.add(word)
+    """The words of two to four characters of jieba's dict.txt tagged as no proper noun, read once a process;
+    none when the file cannot be read."""
+    if not _loaded:
+        with _lock:
+            if not _loaded:
+                _loaded.append(_read())
+    return _loaded[0]
+
+
+def _read() -> frozenset[str]:
+    """dict.txt's common words, or none (and one warning naming the file) when jieba or the file is missing or
+    unreadable: then a token after a label is never taken for a word, so names are masked, never shown."""
+    where, number = f"{_DICT} of the jieba distribution", 0
+    try:
+        where = str(importlib.metadata.distribution("jieba").locate_file(_DICT))
+        words = set()
+        with open(where, encoding="utf-8") as lines:
+            for number, line in enumerate(lines, 1):  # noqa: B007 (the warning names the line that failed)
+                word, _, tag = line.split()
+                if 2 <= len(word) <= 4 and not tag.startswith(_PROPER_TAGS):
+                    words.add(word)
+    except (importlib.metadata.PackageNotFoundError, OSError, UnicodeDecodeError, ValueError) as e:
+        where += f":{number}" if number else ""
+        _log.warning("common words not read from %s (%s: %s): every name after a role label is masked; "
+                     "pip install 'jieba>=0.42.1,<0.43' to tell words from names", where, type(e).__name__, e)
+        return frozenset()
     return frozenset(words)
 
 

@@ -1,0 +1,85 @@
+"""jieba's word list missing, unreadable or first read by many threads at once (issue 15, review R15ao: RR15ao-2,
+MEDIUM; RR15ao-6, LOW).
+
+On F15z a missing jieba or dict.txt raised at the first name after a role label, and `govsoc classify` skipped the
+whole table ("internal error"), its grade dropping to 一般数据（1级）; eight threads' first calls read the file eight
+times. Each case runs in a fresh interpreter, since the list is read once a process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+#: Makes jieba absent ("nojieba") or its dict.txt missing ("nodict"), then masks and counts label values and prints
+#: what came out, with the warnings logged.
+_MISSING = """
+import importlib.metadata as md, json, logging, pathlib, sys
+real = md.distribution
+class _Nowhere:
+    def locate_file(self, path):
+        return pathlib.Path("/nonexistent/jieba") / pathlib.Path(path).name
+def fake(name):
+    if name != "jieba":
+        return real(name)
+    if sys.argv[1] == "nojieba":
+        raise md.PackageNotFoundError(name)
+    return _Nowhere()
+md.distribution = fake
+records = []
+class _Kept(logging.Handler):
+    def emit(self, record):
+        records.append(record.getMessage())
+logging.basicConfig(level=logging.WARNING, handlers=[_Kept()])
+from govsoc.classification.cell_names import cell_names
+from govsoc.classification.free_text import mask_free_text
+from govsoc.classification.recognizers.person import PersonNameRecognizer
+texts = ["家长：王芳签字", "学生：王芳和李明", "学生：高一和高二"]
+print(json.dumps({"shown": [mask_free_text(t) for t in texts],
+                  "counted": cell_names(texts, PersonNameRecognizer()).values, "warnings": records}))
+"""
+
+#: Eight threads mask a label name at once in a fresh process; opening dict.txt is slowed so that they all ask for the
+#: list before the first read ends. Prints how often dict.txt was opened and what the threads showed.
+_THREADS = """
+import builtins, json, threading, time
+real_open = builtins.open
+opened = []
+def slow_open(path, *args, **kwargs):
+    if str(path).endswith("dict.txt"):
+        opened.append(path)
+        time.sleep(0.3)
+    return real_open(path, *args, **kwargs)
+builtins.open = slow_open
+from govsoc.classification.free_text import mask_free_text
+shown = []
+threads = [threading.Thread(target=lambda: shown.append(mask_free_text("家长：王芳签字"))) for _ in range(8)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(json.dumps({"opened": len(opened), "shown": sorted(set(shown))}))
+"""
+
+
+def _run(script: str, *args: str) -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+@pytest.mark.parametrize("mode", ["nojieba", "nodict"])
+def test_without_the_word_list_label_names_are_masked_and_one_warning_names_the_file(mode: str) -> None:
+    result = _run(_MISSING, mode)
+    # no word is common: the names are masked, and so is 高一 (more masked, never less)
+    assert result["shown"] == ["家长：王**签字", "学生：王**和李**", "学生：高**和高**"]
+    assert result["counted"] == 3
+    warnings = result["warnings"]
+    assert isinstance(warnings, list) and len(warnings) == 1
+    assert "dict.txt" in warnings[0]
+
+
+def test_eight_threads_read_the_word_list_once() -> None:
+    result = _run(_THREADS)
+    assert result == {"opened": 1, "shown": ["家长：王**签字"]}
