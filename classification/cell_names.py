@@ -143,7 +143,8 @@ def cell_names(values: Sequence[str], names: Recognizer, identifiers: Sequence[R
             if len(found.examples) < _EXAMPLES:
                 found.examples.append(hit.masked)
         for kind, words in STATUS_KINDS.items():
-            if any(value[:hit.start].endswith(words) for hit in hits):
+            # endswith's end argument, not a slice: a slice copies the value once a hit (RR15ao-5)
+            if any(value.endswith(words, 0, hit.start) for hit in hits):
                 found.sensitive[kind] = found.sensitive.get(kind, 0) + 1
     return found
 
@@ -167,7 +168,8 @@ def _said_of(value: str, hit: Match) -> bool:
         return False
     if end >= len(value) or not _HAN.match(value[end]):
         return True
-    if value[:start].endswith(_OFFICES) and not value[:start].endswith(CASE_ROLES):  # an office's sign-off (R15n-18)
+    # an office's sign-off (R15n-18)
+    if value.endswith(_OFFICES, 0, start) and not value.endswith(CASE_ROLES, 0, start):
         return value.startswith((*SIGN_OFFS, *AFTER_PERSON, *TIES), end)
     return not any(_object_verb_at(value, at) for at in range(start + 2, start + _OBJECT_LIMIT + 1))
 
