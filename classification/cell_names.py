@@ -107,6 +107,11 @@ _REMARK_OPENERS: Final = frozenset(REMARK_OPENERS)
 _HAN: Final = re.compile(r"[\u4e00-\u9fa5]")
 #: What role_names says of a name it found after a role or kin word (not beside a diagnosis or a title).
 _AFTER_ROLE: Final = "after the role word"
+#: What role_names says of a name it found after a role word set off as a label (家长：王芳签字).
+_AS_LABEL: Final = "as a label"
+#: A label's blanks and colons (role_names._LABEL_SEPARATOR).
+_BLANKS: Final = " \t\u3000"
+_COLONS: Final = "：:"
 #: Masked examples kept.
 _EXAMPLES: Final = 3
 
@@ -144,9 +149,29 @@ def cell_names(values: Sequence[str], names: Recognizer, identifiers: Sequence[R
                 found.examples.append(hit.masked)
         for kind, words in STATUS_KINDS.items():
             # endswith's end argument, not a slice: a slice copies the value once a hit (RR15ao-5)
-            if any(value.endswith(words, 0, hit.start) for hit in hits):
+            if any(value.endswith(words, 0, _word_end_before(value, hit)) for hit in hits):
                 found.sensitive[kind] = found.sensitive.get(kind, 0) + 1
     return found
+
+
+def _word_end_before(value: str, hit: Match) -> int:
+    """Where the word before the name ``hit`` ends in ``value``: at the name, or, after a role label, before the
+    label's blanks and colon (患者：王芳住院 names a patient as 患者王芳住院 does: RR15ao-3, PIPL art. 28)."""
+    at = hit.start
+    if not hit.reason.endswith(_AS_LABEL):
+        return at
+    # role_names._LABEL_SEPARATOR: blanks, or one colon amid blanks
+    at = _before_blanks(value, at)
+    if at > 0 and value[at - 1] in _COLONS:
+        at = _before_blanks(value, at - 1)
+    return at
+
+
+def _before_blanks(value: str, at: int) -> int:
+    """Where the blanks ending at ``at`` in ``value`` start."""
+    while at > 0 and value[at - 1] in _BLANKS:
+        at -= 1
+    return at
 
 
 def _said_of(value: str, hit: Match) -> bool:

@@ -68,3 +68,20 @@ def test_an_ordinary_value_after_a_label_is_neither_masked_nor_counted(text: str
 ])
 def test_common_words_are_jiebas_words_that_are_no_proper_noun(token: str, word: bool) -> None:
     assert is_common_word(token) is word
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("患者：王芳住院", "cn_health"),  # RR15ao-3: 患者王芳住院 is 健康状况 (4级); the label's colon changes nothing
+    ("吸毒人员：王芳戒毒", "cn_criminal_record"),  # RR15ao-3: a drug record (GB/T 35273 Annex B)
+    ("残疾人 王芳签字", "cn_disability"),  # blanks for the colon
+    ("患者 ：\u3000王芳和李明", "cn_health"),  # blanks around the colon, two joined names
+])
+def test_a_status_word_as_a_label_says_the_category_of_the_name_after_it(text: str, kind: str) -> None:
+    glued = text.replace("：", "").replace(" ", "").replace("\u3000", "")
+    assert cell_names([glued], _NAMES).sensitive == {kind: 1}  # the same words without the label
+    assert cell_names([text], _NAMES).sensitive == {kind: 1}
+
+
+def test_a_label_of_no_status_word_says_no_category() -> None:
+    # the category comes from the word before the label's colon only: a status word later in the text says nothing
+    assert cell_names(["家长：王芳签字，患者"], _NAMES).sensitive == {}
