@@ -10,23 +10,24 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-#: Makes jieba absent ("nojieba") or its dict.txt missing ("nodict"), then masks and counts label values and prints
-#: what came out, with the warnings logged.
+#: Makes jieba absent ("nojieba") or its dict.txt missing or unreadable (in the folder argv[2]), then masks and
+#: counts label values and prints what came out, with the warnings logged.
 _MISSING = """
 import importlib.metadata as md, json, logging, pathlib, sys
 real = md.distribution
-class _Nowhere:
+class _Elsewhere:
     def locate_file(self, path):
-        return pathlib.Path("/nonexistent/jieba") / pathlib.Path(path).name
+        return pathlib.Path(sys.argv[2]) / pathlib.Path(path).name
 def fake(name):
     if name != "jieba":
         return real(name)
     if sys.argv[1] == "nojieba":
         raise md.PackageNotFoundError(name)
-    return _Nowhere()
+    return _Elsewhere()
 md.distribution = fake
 records = []
 class _Kept(logging.Handler):
@@ -69,15 +70,25 @@ def _run(script: str, *args: str) -> dict[str, object]:
     return result
 
 
-@pytest.mark.parametrize("mode", ["nojieba", "nodict"])
-def test_without_the_word_list_label_names_are_masked_and_one_warning_names_the_file(mode: str) -> None:
-    result = _run(_MISSING, mode)
+@pytest.mark.parametrize(("mode", "lines", "named"), [
+    ("nojieba", None, "dict.txt"),  # jieba not installed (a venv made before it was a dependency)
+    ("nodict", None, "dict.txt"),  # the distribution without its dict.txt
+    ("baddict", "高一 3 b\n高二\n", "dict.txt:2"),  # a line of no word, frequency and tag: the file and line named
+    ("baddict", b"\xff\xfe", "dict.txt"),  # no UTF-8
+])
+def test_without_the_word_list_label_names_are_masked_and_one_warning_names_the_file(
+        mode: str, lines: str | bytes | None, named: str, tmp_path: Path) -> None:
+    if isinstance(lines, str):
+        (tmp_path / "dict.txt").write_text(lines, encoding="utf-8")
+    elif lines is not None:
+        (tmp_path / "dict.txt").write_bytes(lines)
+    result = _run(_MISSING, mode, str(tmp_path))
     # no word is common: the names are masked, and so is 高一 (more masked, never less)
     assert result["shown"] == ["家长：王**签字", "学生：王**和李**", "学生：高**和高**"]
     assert result["counted"] == 3
     warnings = result["warnings"]
     assert isinstance(warnings, list) and len(warnings) == 1
-    assert "dict.txt" in warnings[0]
+    assert named in warnings[0]
 
 
 def test_eight_threads_read_the_word_list_once() -> None:
