@@ -258,6 +258,24 @@ speed-ups moved both ways between them (table 9.7x -> 10.9x, registry 9.0x -> 8.
 more than the code. An earlier run of P15g's code (1086b8a, 05:02-05:21, load 12-14 with
 callgrind and tests of the same session beside it) read table 771,642 (8.7x) and registry
 892,913 (7.7x): on this machine the figure is the load's first.
+F15y (2026-12-05, session 38): F15u's parse-once and hidden-values path, SAME_SPAN and F15x's fix,
+rebuilt on 63fdf29 without seen_values (output identical: R15al's fuzz_hits, F15u's dump_hits,
+R15al's hostile). Callgrind, one warm 100,000-value round (PYTHONHASHSEED=0, F15u's corpora), main ->
+this: table 1,126.8 -> 1,096.1 M instructions (-2.7 %), registry 1,061.2 -> 955.1 M (-10 %), logs
+523.6 -> 501.2 M, ordinary 1,044.8 -> 1,008.7 M; a column of distinct plain phones 670.1 -> 677.6 M
+(+1.1 %, not explained). CPU, F15y's benchrate.py (the bench's 200,000 values, best of 3, no naive
+pass), main and this alternating twice at load 4-5: table 953k / 802k -> 790k / 890k values/s (the
+load's swing is larger than the change), registry 994k / 916k -> 1,055k / 1,094k, logs 2.12 / 1.83
+-> 2.06 / 2.20 M, ordinary 1.01 / 0.98 -> 1.02 / 1.12 M. The table corpus misses the 1,000,000
+target. F15y's classification/repeats.py (a value -> hits table kept across chunks while a probe says
+it pays: table 2.7-2.9 M values/s) is not in: its review (R15ap) measured phone columns that repeat
+13-30 % of the chunk before 12-24 % slower and up to 1.9x the memory at 13-20 %; with a keeping
+threshold of one in four or two met with hits (the lead's try) those columns were no slower, and the
+table corpus gained nothing (980k, 927k): its values met again with hits are fewer than one in four.
+Counting values met without hits too, one in two (1d3ec0b2, branch lead38-repeats), gave the table
+3,175k values/s, registry 1,157k, logs 4.66 M, ordinary 4.73 M, phones sharing 20-40 % as main; its
+review (R15aq) found RR15aq-1: a column of repeated codes without hits beside new values holding many
+phones took the table up and kept hits never met again (2.5x the memory, 19-29 % more CPU than main).
 """
 
 from __future__ import annotations
