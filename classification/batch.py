@@ -16,7 +16,7 @@ where most values are names, codes, dates and amounts. Here a whole chunk is gat
 
 Only the values with a candidate reach Python code of their own, and there the same recognizers
 run as in :meth:`Scanner.scan`, so the findings are the same. A chunk in which a value holds the
-separator itself is not joined (``joined_text`` returns None) and is scanned one value at a time.
+separator itself is not joined (``chunk_text`` returns None) and is scanned one value at a time.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["SEP", "class_of", "joined_text", "folded_chunk", "chunk_text", "ChunkText", "shown_chunk", "foldable",
+__all__ = ["SEP", "class_of", "chunk_text", "ChunkText", "shown_chunk", "foldable",
            "signatures", "starts", "offset_array", "probe", "Candidate", "Bit", "ShapeGate", "joinable"]
 
 #: Joins the values of a chunk. No pattern or shape holds it, and a value holding it is not joined.
@@ -60,26 +60,6 @@ def class_of(c: str) -> str:
 _CLASS_BYTES: Final = bytes([0] + [ord(class_of(chr(i))) for i in range(1, 128)] + [ord("x")] * 128)
 
 
-def joined_text(values: Sequence[str]) -> tuple[str, str] | None:
-    """(the values joined by SEP, the same folded as normalize() folds each value), or None when
-    a value holds SEP. Both have the same length: offsets of one are offsets of the other."""
-    chunk = chunk_text(values)
-    return None if chunk is None else (chunk.blob, chunk.text)
-
-
-def folded_chunk(values: Sequence[str]) -> tuple[str, str, list[str] | None] | None:
-    """:func:`joined_text` and each value folded (None when folding changed none: the values
-    stand for themselves), so that the scanner need not split the folded text again.
-
-    Only the values holding a character outside ASCII and the CJK unified ideographs are
-    folded (:func:`foldable`): a value of those characters alone is NFKC-normalised and holds no
-    dash, so normalize() gives it back unchanged (tests/classification/test_batch.py checks
-    every such character). Most Chinese values are of those characters: a table of names and
-    addresses with one full-width colon in it is folded one value, not 8,192."""
-    chunk = chunk_text(values)
-    return None if chunk is None else (chunk.blob, chunk.text, chunk.folded)
-
-
 class ChunkText(NamedTuple):
     """A chunk's values joined by SEP (``blob``), the same folded (``text``, as long), each value
     folded (``folded``, None when folding changed none) and the indexes of those holding an
@@ -92,12 +72,21 @@ class ChunkText(NamedTuple):
 
 
 def chunk_text(values: Sequence[str], fold_hidden: bool = True) -> ChunkText | None:
-    """:func:`folded_chunk` and the indexes of the values that hold an invisible character
+    """The values joined by SEP, the same folded as normalize() folds each value (both of one
+    length: offsets of one are offsets of the other), each value folded (None when folding changed
+    none: the values stand for themselves, and the scanner need not split the folded text again),
+    or None when a value holds SEP; and the indexes of the values that hold an invisible character
     (invisible.INVISIBLE), in order. Those are among the values :func:`foldable` names (an
     invisible character is neither ASCII nor a CJK ideograph), so only they are searched: the
     scanner needs no pass of its own over every value's code points (F15u). Without
     ``fold_hidden`` the hidden values are left unfolded: the scanner reads them again without
-    their invisible characters (:func:`shown_chunk`) and folds that text instead."""
+    their invisible characters (:func:`shown_chunk`) and folds that text instead.
+
+    Only the values holding a character outside ASCII and the CJK unified ideographs are
+    folded: a value of those characters alone is NFKC-normalised and holds no dash, so
+    normalize() gives it back unchanged (tests/classification/test_batch_fast_path.py checks
+    every such character). Most Chinese values are of those characters: a table of names and
+    addresses with one full-width colon in it is folded one value, not 8,192."""
     blob = SEP.join(values)
     if blob.count(SEP) != len(values) - 1:
         return None

@@ -15,11 +15,9 @@ back on the text, its span reaching over them, so the mask covers them too.
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from functools import cache
 from typing import TYPE_CHECKING, Final
 
 from govsoc.classification.recognizer import Match
@@ -28,7 +26,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["INVISIBLE", "visible", "placed", "holds_invisible", "holding_invisible", "code_points"]
+__all__ = ["INVISIBLE", "visible", "placed", "code_points"]
 
 #: Other_Default_Ignorable_Code_Point and Variation_Selector (PropList.txt, Unicode 15.1): with
 #: Cf, the derivation of Default_Ignorable_Code_Point
@@ -68,12 +66,6 @@ def _invisible_class(points: list[int]) -> str:
 
 _POINTS: Final = _invisible_points()
 INVISIBLE: Final = re.compile(_invisible_class(_POINTS))
-#: Code points no invisible character is among (ASCII, the CJK unified ideographs): most of a
-#: Chinese table's text, passed over by one numpy comparison in holds_invisible.
-#: Joined values shorter than this are read by the regular expression, longer ones by numpy (R15ag-1:
-#: numpy's call costs 6.7 us against the expression's 0.3 us for 2 values; even at ~150 values).
-_SHORT: Final = 2048
-_PLAIN_RANGES: Final = ((0x0000, 0x007F), (0x4E00, 0x9FFF))
 
 
 def code_points(text: str) -> npt.NDArray[np.uint32]:
@@ -84,54 +76,6 @@ def code_points(text: str) -> npt.NDArray[np.uint32]:
     if points.size != len(text):  # (numpy has kept the text otherwise than as code points)
         points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     return points
-
-
-@cache
-def _invisible_table() -> npt.NDArray[np.bool_]:
-    """Code point -> whether it is invisible (INVISIBLE's class as a table of every code point)."""
-    import numpy as np
-
-    table = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
-    table[_POINTS] = True
-    return table
-
-
-def _invisible_at(text: str) -> npt.NDArray[np.intp]:
-    """The offsets in ``text`` of its invisible characters, found by numpy over the code points:
-    a long text (a column's values joined) is read some 10x faster than by the regular
-    expression's class test of each character, which took 8-10 % of a scan of the benchmark's
-    Chinese tables (F15r)."""
-    import numpy as np
-
-    points = code_points(text)
-    (_, ascii_end), (cjk_start, cjk_end) = _PLAIN_RANGES
-    # points below the block wrap round to large numbers: one comparison for both sides of it
-    odd = np.flatnonzero((points > ascii_end) & ((points - np.uint32(cjk_start)) > np.uint32(cjk_end - cjk_start)))
-    return odd[_invisible_table()[points[odd]]]
-
-
-def holds_invisible(text: str) -> bool:
-    """``INVISIBLE.search(text) is not None``, by numpy (:func:`_invisible_at`)."""
-    return not text.isascii() and bool(_invisible_at(text).size)
-
-
-def holding_invisible(values: Sequence[str]) -> list[int]:
-    """The indexes of the values that hold an invisible character, in order: the values joined
-    and read once by numpy (:func:`_invisible_at`), so that only those values are read again."""
-    joined = "".join(values)
-    if joined.isascii():
-        return []
-    if len(joined) < _SHORT:  # the regular expression per value: numpy's call costs ~6 us (R15ag-1)
-        return [] if INVISIBLE.search(joined) is None else \
-            [i for i, value in enumerate(values) if INVISIBLE.search(value) is not None]
-    import numpy as np
-
-    at = _invisible_at(joined)
-    if not at.size:
-        return []
-    ends = np.fromiter(map(len, values), dtype=np.intp, count=len(values)).cumsum()
-    # a value holds [its start, its end): the first value ending after an offset holds it
-    return list(np.unique(np.searchsorted(ends, at, side="right")).tolist())
 
 
 def visible(text: str) -> tuple[str, list[int]] | None:

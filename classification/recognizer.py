@@ -543,6 +543,10 @@ class Recognizer(ABC):
         return new_match(self.id, start, end, self.mask(stripped), self._score(pattern, context),
                          f"{self.entity}: {pattern.name}; {why}" + ("; column context" if context else ""))
 
+    def pattern_scores(self, context: bool) -> list[float]:
+        """The score a hit of each pattern gets (in search order), with or without context."""
+        return [self._score(pattern, context) for pattern, _ in self._searching]
+
     def _score(self, pattern: Pattern, context: bool) -> float:
         score = 1.0 if self.checksum else pattern.score
         if context and not self.checksum:

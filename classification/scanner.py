@@ -463,9 +463,9 @@ def _outranks(claimer: tuple[Recognizer, bool], claimed: tuple[Recognizer, bool]
     and a value's hits are kept in that order (an ID and a USCC both rank 20, 1.0)."""
     rec, has_context = claimer
     other, other_context = claimed
-    first = (has_context, PRIORITY.get(rec.id, 0), rec._score(rec._searching[0][0], has_context))
-    return all(first >= (other_context, PRIORITY.get(other.id, 0), other._score(p, other_context))
-               for p, _ in other._searching)
+    first = (has_context, PRIORITY.get(rec.id, 0), rec.pattern_scores(has_context)[0])
+    theirs = (other_context, PRIORITY.get(other.id, 0))
+    return all(first >= (*theirs, score) for score in other.pattern_scores(other_context))
 
 
 def _within(spans: list[tuple[int, int, int]], bit: int) -> list[tuple[int, int]]:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govsoc.classification.batch import SEP, ShapeGate, folded_chunk, joined_text, signatures, starts
+from govsoc.classification.batch import SEP, ShapeGate, chunk_text, signatures, starts
 from govsoc.classification.cn_codes import CARD_ISSUERS
 from govsoc.classification.evaluation import labelled_columns, labelled_values
 from govsoc.classification.recognizer import Match, normalize
@@ -115,15 +115,15 @@ def test_chunks_longer_than_one_and_every_value_accounted() -> None:
     assert list(scanner.scan_many(values)) == plain(scanner, values, frozenset())
 
 
-def test_joined_text_keeps_offsets_and_folds_like_normalize() -> None:
+def test_chunk_text_keeps_offsets_and_folds_like_normalize() -> None:
     values = ["１３８", "abc", "豈", "138–0013", "", "x\ny"]
-    joined = joined_text(values)
+    joined = chunk_text(values)
     assert joined is not None
-    blob, text = joined
+    blob, text = joined.blob, joined.text
     assert blob == SEP.join(values) and len(text) == len(blob)
     assert text.split(SEP) == [normalize(v) for v in values]
     assert [blob[s:s + len(v)] for s, v in zip(starts(values), values, strict=True)] == values
-    assert joined_text(["a", f"b{SEP}c"]) is None  # a value holds the separator
+    assert chunk_text(["a", f"b{SEP}c"]) is None  # a value holds the separator
 
 
 def test_values_with_one_hit_are_paired_by_c_code_beside_a_value_with_two() -> None:
@@ -159,15 +159,15 @@ class _CountedLength(str):
 
 
 def test_folding_compares_lengths_of_the_values_nfkc_changed_only() -> None:
-    """folded_chunk finds the values NFKC changed by identity (NFKC gives back a value it leaves
+    """chunk_text finds the values NFKC changed by identity (NFKC gives back a value it leaves
     alone) and compares lengths of those only, not of every value of the chunk; the result is
     normalize() of each value all the same ('…' lengthened by NFKC stays as it is)."""
     values = [_CountedLength(v) for v in ["张三", "abc", "１３８", "办结", "x…y", "—", "ok"] * 100]
     _CountedLength.asked = 0
-    joined = folded_chunk(values)
+    joined = chunk_text(values)
     asked = _CountedLength.asked
     assert joined is not None
-    blob, text, folded = joined
+    text, folded = joined.text, joined.folded
     assert text == SEP.join(map(normalize, values)) and folded == list(map(normalize, values))
     assert asked < len(values)  # asked of the two values NFKC changes ('１３８', 'x…y'), not of every value
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govsoc.classification import batch
-from govsoc.classification.batch import _KEPT_RANGES, SEP, ShapeGate, foldable, folded_chunk
+from govsoc.classification.batch import _KEPT_RANGES, SEP, ShapeGate, chunk_text, foldable
 from govsoc.classification.recognizer import Match, normalize
 from govsoc.classification.scanner import Scanner, _resolve
 from govsoc.classification.tagging import AT_INGEST
@@ -70,9 +70,9 @@ _VALUES = st.lists(st.sampled_from(_ODD + _PLAIN), max_size=6).map("".join)
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_VALUES | st.text(max_size=8).filter(lambda v: SEP not in v), min_size=1, max_size=40))
 def test_a_chunk_is_folded_as_normalize_folds_each_value(values: list[str]) -> None:
-    joined = folded_chunk(values)
+    joined = chunk_text(values)
     assert joined is not None
-    blob, text, parts = joined
+    blob, text, parts = joined.blob, joined.text, joined.folded
     assert blob == SEP.join(values)
     assert text == SEP.join(map(normalize, values)) and len(text) == len(blob)
     assert (parts if parts is not None else values) == list(map(normalize, values))
@@ -100,10 +100,10 @@ def test_folding_asks_nfkc_of_the_values_that_may_change_only(monkeypatch: pytes
     values = ["张三", "浙江省杭州市西湖区文三路100号", "13800138000", "办结"] * 2048
     values[777] = "手机：13800138000"
     monkeypatch.setattr(unicodedata, "is_normalized", counted)
-    joined = folded_chunk(values)
+    joined = chunk_text(values)
     monkeypatch.undo()
-    assert joined is not None and joined[2] is not None
-    assert joined[1] == SEP.join(map(normalize, values)) and joined[2][777] == "手机:13800138000"
+    assert joined is not None and joined.folded is not None
+    assert joined.text == SEP.join(map(normalize, values)) and joined.folded[777] == "手机:13800138000"
     assert asked == ["手机：13800138000"]
 
 
