@@ -9,8 +9,19 @@ from datetime import UTC, datetime
 
 from govsoc.collectors.receivers.udp import socket_drops
 from govsoc.store.base import Query
+from tests.conftest import need
 
 from .conftest import Start, settle, stored, udp_send
+
+
+def _binds_ipv6(address: str) -> bool:
+    """Whether a UDP socket binds ``address`` (IPv6 is there): a real part these tests need."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as probe:
+            probe.bind((address, 0))
+    except OSError:
+        return False
+    return True
 
 # RFC 3164 section 5.4 / RFC 5424 section 6.5 examples, and rsyslog's RSYSLOG_FileFormat shape
 BSD = b"<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8"
@@ -206,13 +217,7 @@ def test_each_message_gets_its_parser(receivers: Start, store) -> None:  # type:
 
 
 def test_ipv6_listeners(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as probe:
-            probe.bind(("::1", 0))
-    except OSError:
-        import pytest
-
-        pytest.skip("no IPv6 loopback on this machine")
+    need(_binds_ipv6("::1"), "no IPv6 loopback on this machine")
     rs = receivers({"name": "udp6", "transport": "udp", "listen": "[::1]:0", "allow": ["::1/128"]},
                    {"name": "tcp6", "transport": "tcp", "listen": "[::1]:0"})
     with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as sock:
@@ -247,13 +252,7 @@ def test_counters_add_up_over_runs_and_senders_are_bounded(receivers: Start, sto
 
 
 def test_dual_stack_listener_shows_ipv4_senders_as_ipv4(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as probe:
-            probe.bind(("::", 0))
-    except OSError:
-        import pytest
-
-        pytest.skip("no IPv6 on this machine")
+    need(_binds_ipv6("::"), "no IPv6 on this machine")
     rs = receivers({"name": "any", "transport": "udp", "listen": "[::]:0", "allow": ["127.0.0.0/8"],
                     "senders": [{"match": ["127.0.0.2/32"], "timezone": "UTC"}]},
                    {"name": "any-tcp", "transport": "tcp", "listen": "[::]:0", "allow": ["127.0.0.0/8"]})
