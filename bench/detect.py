@@ -382,6 +382,38 @@ of the bench's own indices. Matches and alerts equal the baseline's rows in ever
   indexing 48,574 alert documents (9.0-11.1 s of the alerts index's indexing time above) and
   the events' query phase (4.9-9.7 s): 5x on Elasticsearch needs fewer alert documents than
   alerts, or fewer searches, which changes what an alert's id and triage mean.
+
+Measured (P12n, 2026-12-05, same machine, load average 8-10.6; another helper's 1,000,000-event
+bench on the shared node). Can the searches themselves cost far less, no alert changed? The
+pass's 100 bodies, captured, replayed as its five _msearch of 20 on a prepared 200,000-event
+index (11 segments as loaded and refreshed; a copy force-merged to 1), variants in rotated
+order, node CPU from /proc (scripts: /work/findings/P12n/exp_fetch.py, exp_pass.py).
+
+* Node CPU of the 100 searches, medians of 5 / 6 rounds: as sent 0.34 / 0.33 s (query 534 /
+  486 ms, fetch 699 / 687 ms); the index force-merged to one segment 0.28 / 0.25 s (query
+  215 / 235 ms: the query phase is per segment); ``size`` 1,000 instead of 2,500 0.32 s; hit
+  ids only (``_source: false``, ``stored_fields: _none_``), then the 9,169 distinct events in
+  one ``terms`` query on event.id, each read once: 0.40 s (fetch 265 ms, yet more CPU in all:
+  two requests' query phases); no source at all (not usable: the alert keeps its evidence)
+  0.20 s. ``request_cache: true`` read 0.25 s only because the replay repeats each body (900
+  cache hits, 100 misses): a pass sends each body once and a refresh clears the cache.
+  ``preference``, ``pre_filter_shard_size`` and ``batched_reduce_size`` act across shards and
+  nodes: one shard per week here, nothing to measure; ``track_total_hits`` is already false;
+  pages rarely continue (2,500 a rule, ~96 hits each), so search_after against scroll/PIT
+  does not arise; one search of 100 named queries: P12l, no gain.
+* Whole passes (bench.detect's child, new alerts and state indices each, 7 alternating pairs):
+  as loaded wall 2.25-3.18 s (median 2.65), CPU client + node 1.66-2.21 s (2.03); force-merged
+  2.15-2.73 s (2.37), 1.54-2.34 s (1.77): lower in 6 of 7 pairs by CPU, ~13 % by median.
+  9,633 alerts each, every document equal field by field between the two. A live weekly index
+  keeps its tiered segments (11 at 200,000 events; 19 in another run's 980,000-event index);
+  only a week no longer written could be merged (ILM's forcemerge; this store has no ILM): not
+  implemented, and not measured at 1,000,000 events.
+* ``--no-sqlite --events 200000`` on main (13:12-13:14, load 8.1 -> 9.3): baseline 5.64 s (CPU
+  2.49 s); full pass 2.80 s = 2.0x (2.23 s = 2.5x without the write wait), CPU client 0.56 +
+  node 1.27 s = 1.4x less; events query 413 ms, fetch 1,026 ms; alerts indexing 1,651 ms;
+  incremental 0.68 s = 24.2 %; 9,633 / 467 matches = the baseline's rows. No search setting
+  halves the searches' node CPU short of dropping the source; at 5x the whole pass would need
+  ~0.5 s of CPU here, less than the client alone (0.56 s): not reachable through the searches.
 """
 
 from __future__ import annotations
