@@ -30,6 +30,7 @@ higher score.
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -39,6 +40,7 @@ from itertools import chain, compress, groupby, repeat
 from operator import add, itemgetter, not_, or_
 from typing import Final
 
+from govsoc.classification import masking
 from govsoc.classification.batch import (
     SEP,
     Candidate,
@@ -61,6 +63,7 @@ from govsoc.classification.recognizer import (
     normalize,
     recognizers,
 )
+from govsoc.classification.repeats import CHUNK, Found, Repeats
 
 __all__ = ["Scanner", "scan_naive", "PRIORITY", "CLASSES", "SAME_SPAN"]
 
@@ -132,6 +135,8 @@ class Scanner:
         words = sorted({w for ws in self._inline.values() for w in ws}, key=len, reverse=True)
         self._inline_words = re.compile("|".join(map(re.escape, words))) if words else None
         self._plan = lru_cache(maxsize=256)(self._make_plan)
+        #: The masking rules the recognizers mask with: a change of one in force empties Repeats' table.
+        self._mask_rules = tuple(r.mask_rule for r in self.recognizers.values())
         #: Values on which scan_many has run a recognizer's find() (or scan()), over every call:
         #: the work its prefilter did not spare (a value repeated in a chunk counts once).
         self.examined = 0
@@ -193,49 +198,20 @@ class Scanner:
         plan = self._plan(context)
         if plan.trigger_gate is not None or len(values) < 64:
             return self._scan_each(values, context, plan)
-        # one flag for the call's chunks: whether the chunk before repeated its values
-        repeated = [True]
+        # what the call's chunks repeat: within a chunk, and across chunks while it pays (repeats.py)
         return chain.from_iterable(map(self._chunk, repeat(values), range(0, len(values), _CHUNK), repeat(context),
-                                       repeat(plan), repeat(repeated)))
+                                       repeat(plan), repeat(Repeats())))
 
     def _chunk(self, values: Sequence[str], first: int, context: frozenset[str],
-               plan: _Plan, repeated: list[bool]) -> list[tuple[int, list[Match]]]:
-        """(index in ``values``, hits) of the chunk of ``values`` that begins at ``first``."""
-        return self._scan_distinct(values[first:first + _CHUNK], context, plan, first, repeated)
+               plan: _Plan, repeats: Repeats) -> Found:
+        """(index in ``values``, hits) of the chunk of ``values`` that begins at ``first``; a
+        value met before in the call may get the hits it got then (``repeats``)."""
+        stamp = (int(time.time()) // 3600, *map(masking.MASK_RULES.get, self._mask_rules))
 
-    def _scan_distinct(self, chunk: Sequence[str], context: frozenset[str], plan: _Plan,
-                       first: int = 0, repeated: list[bool] | None = None) -> list[tuple[int, list[Match]]]:
-        """_scan_chunk of the chunk's distinct values, each one's hits given to every value equal
-        to it: a log repeats its messages, a column its statuses, phones and codes, and a value's
-        hits are a function of its text (and the context, the same for the chunk). Joining,
-        folding, class strings, the regular expressions and the bookkeeping of hits then run once
-        per distinct value. ``examined`` counts distinct values. A chunk in which more than three
-        values in four are distinct is scanned as it is. Indexes are given plus ``first`` (the
-        chunk's place in the caller's values), added as they are made. ``repeated[0]`` says
-        whether the chunk before repeated enough (and is set for the next): after one that did
-        not, a set of every fourth value of the chunk (a twentieth of the cost of the map below)
-        tells first whether this one does, as a column's values go on as they began. The
-        choice changes the work only, never the hits: a chunk that repeats though its sample
-        did not is scanned as it is."""
-        if repeated is not None and not repeated[0]:
-            sample = chunk[::_SAMPLE]
-            if _distinct_mostly(len(set(sample)), len(sample)):
-                return self._scan_chunk(chunk, context, plan, first)
-        seen, firsts = _first_of_each(chunk)
-        few = _distinct_mostly(len(seen), len(chunk))
-        if repeated is not None:
-            repeated[0] = not few
-        if few:  # few repeats: handing hits out would cost more than it spares
-            return self._scan_chunk(chunk, context, plan, first)
-        where = list(seen.values())  # distinct value -> its first index in the chunk
-        hits = self._scan_chunk(list(seen), context, plan)
-        if not hits:
-            return []
-        found = dict(zip(map(where.__getitem__, map(_INDEX, hits)), map(_HITS, hits), strict=True))
-        hit = list(map(found.__contains__, firsts))
-        # a list of its own for each value (the Matches are frozen and shared)
-        return list(zip(compress(range(first, first + len(chunk)), hit),
-                        map(list.copy, map(found.__getitem__, compress(firsts, hit))), strict=True))
+        def scan(part: Sequence[str], at: int) -> Found:
+            return self._scan_chunk(part, context, plan, at)
+
+        return repeats.chunk(values, first, stamp, scan)
 
     def _scan_chunk(self, chunk: Sequence[str], context: frozenset[str], plan: _Plan,
                     first: int = 0) -> list[tuple[int, list[Match]]]:
@@ -416,21 +392,7 @@ class Scanner:
         return frozenset(i for i, words in self._inline.items() if any(w in value for w in words))
 
 
-_CHUNK: Final = 8192
-#: After a chunk of distinct values, every _SAMPLE-th value of the next tells whether it repeats.
-_SAMPLE: Final = 4
-
-
-def _first_of_each(chunk: Sequence[str]) -> tuple[dict[str, int], list[int]]:
-    """(distinct value -> index of its first occurrence, each value's index of the first value
-    equal to it), by C code."""
-    seen: dict[str, int] = {}
-    return seen, list(map(seen.setdefault, chunk, range(len(chunk))))
-
-
-def _distinct_mostly(distinct: int, size: int) -> bool:
-    """Whether more than three values in four are distinct (a chunk scanned as it is)."""
-    return distinct * 4 > size * 3
+_CHUNK: Final = CHUNK
 _INDEX: Final = itemgetter(0)
 _HITS: Final = itemgetter(1)
 

@@ -207,16 +207,16 @@ def test_after_a_chunk_of_distinct_values_a_set_tells_whether_the_next_repeats(m
     is wasted on a chunk of distinct values (most of a table's): after such a chunk the next is
     counted by a set first and mapped only when it repeats. A column that starts repeating is
     then still scanned once per distinct value, and the findings are those of the plain path."""
-    import govsoc.classification.scanner as scanner_module
+    import govsoc.classification.repeats as repeats_module
 
     mapped: list[int] = []
-    first_of_each = scanner_module._first_of_each
+    first_of_each = repeats_module._first_of_each
 
     def counted(chunk: list[str]) -> tuple[dict[str, int], list[int]]:
         mapped.append(len(chunk))
         return first_of_each(chunk)
 
-    monkeypatch.setattr(scanner_module, "_first_of_each", counted)
+    monkeypatch.setattr(repeats_module, "_first_of_each", counted)
     distinct = [f"139{n:08d}" if n % 2 else f"order {n}" for n in range(3 * _CHUNK)]
     repeating = ["13800138000", "办结", "zhang@example.com", "order 7"] * (_CHUNK // 4)
     values = distinct + repeating + distinct[:_CHUNK]

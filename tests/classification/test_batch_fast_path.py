@@ -169,7 +169,7 @@ def test_after_a_chunk_of_distinct_values_a_sample_tells_whether_the_next_repeat
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The set that tells whether a chunk repeats is made of every fourth value (before P15f: of
     every value, 8,192 a chunk, most of a table's chunks); the hits are the plain path's."""
-    import govsoc.classification.scanner as scanner_module
+    import govsoc.classification.repeats as scanner_module  # the set is made in repeats.py
     from govsoc.classification.scanner import _CHUNK
 
     sizes: list[int] = []

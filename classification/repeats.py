@@ -1,0 +1,167 @@
+"""Values a column repeats, scanned once (stage: classification; issue 15 speed, F15u-F15y).
+
+``Scanner.scan_many`` gates its values in chunks of 8,192 (scanner.py). A value's hits are a
+function of its text, the call's context and plan, today's date and the masking rules in force
+(the premise of recognizer.HitCache), so a value met before may be given the hits it got then,
+each time as a list of its own. Two ranges of repeats:
+
+* within a chunk (P15c): a log repeats its messages, a column its statuses; a chunk in which more
+  than three values in four are distinct is scanned as it is, and after such a chunk a set of
+  every fourth value of the next tells first whether it repeats (a twentieth of the cost of the
+  map that would say it).
+* across chunks (F15w, RR15an-1/-2 answered here): the table bench's 100,000 values hold 11,548
+  distinct ones, yet each chunk holds ~7,700 (more than three in four): every chunk searched the
+  same ID numbers and phones again. A table of the values met, with their hits, is kept only
+  while it pays: a probe (the values with hits at every fourth place of the chunk's list of
+  values with hits) is checked against a sample of the next chunk (every seventh value from the
+  second, so that the probe's stride and the sample's meet whatever the column's period); where
+  fewer than one sampled value in :data:`_WORTH` was met with hits, nothing is kept or looked
+  up. A column of distinct values (orders, phones, IDs: R15an's perf2.py) then pays the probe
+  only, a set of a fourth of its values with hits a chunk, and keeps no hits beyond the chunk
+  (R15an's mem.py). Once on, a table whose chunk finds fewer than one value in eight met before
+  with hits is dropped, and the probe starts again. The table holds at most :data:`LIMIT`
+  values and starts again when the hour or a masking rule in force changes, as HitCache does.
+
+Which path a chunk takes changes the work only, never the hits
+(tests/classification/test_repeats.py, test_batch.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from itertools import compress, repeat
+from operator import is_, itemgetter, sub
+from typing import Final
+
+from govsoc.classification.recognizer import Match
+
+__all__ = ["Repeats", "Found", "CHUNK", "LIMIT"]
+
+#: (index, hits) pairs of a chunk's values that have hits, indexes counted from ``first``.
+Found = list[tuple[int, list[Match]]]
+#: scan(values, first) -> Found: the scanner's chunk scan (no repeats looked for).
+Scan = Callable[[Sequence[str], int], Found]
+
+_INDEX: Final = itemgetter(0)
+_HITS: Final = itemgetter(1)
+_NONE: Final[tuple[Match, ...]] = ()
+#: Values a chunk holds (the scanner gates them together).
+CHUNK: Final = 8192
+#: Values the across-chunk table holds before it starts again (four chunks).
+LIMIT: Final = 4 * CHUNK
+#: After a chunk of distinct values, every _SAMPLE-th value of the next tells whether it repeats.
+_SAMPLE: Final = 4
+#: The probe keeps every _PROBE-th value with hits; the next chunk's every _STRIDE-th value is checked.
+_PROBE: Final = 4
+_STRIDE: Final = 7
+#: The table is kept while at least one value in _PAYS of a chunk was met before with hits.
+_PAYS: Final = 8
+#: It is taken up when at least one checked value in _WORTH is in the probe (itself one in
+#: _PROBE of the chunk before's values with hits): the same share, seen through the probe.
+_WORTH: Final = _PAYS * _PROBE
+
+
+class Repeats:
+    """The repeats one ``scan_many`` call has met: the chunk before's (within-chunk path) and,
+    while it pays, the values met with their hits (across chunks)."""
+
+    __slots__ = ("repeated", "probe", "hits", "stamp")
+
+    def __init__(self) -> None:
+        #: Whether the chunk before repeated its own values enough (within-chunk path).
+        self.repeated = True
+        #: Values with hits of the chunk before, an eighth of them; None while the table is kept.
+        self.probe: frozenset[str] | None = frozenset()
+        #: Value -> its hits (empty for none), kept while it pays.
+        self.hits: dict[str, tuple[Match, ...]] = {}
+        self.stamp: Hashable = None
+
+    def chunk(self, values: Sequence[str], first: int, stamp: Hashable, scan: Scan) -> Found:
+        """(index in ``values``, hits) of the values with hits of the chunk of ``values`` that
+        begins at ``first``, as ``scan(chunk, first)`` gives them."""
+        chunk = values[first:first + CHUNK]
+        if self.probe is None and stamp == self.stamp:
+            return self._looked_up(values, chunk, first, scan)
+        if self.probe and _worth(self.probe, chunk[1::_STRIDE]):
+            self.probe, self.stamp = None, stamp
+            self.hits.clear()
+            found = self.distinct(chunk, first, scan)
+            self._keep(chunk, found, first)
+            return found
+        return self._probed(values, chunk, first, scan)
+
+    def _probed(self, values: Sequence[str], chunk: Sequence[str], first: int, scan: Scan) -> Found:
+        """The chunk without the table (dropped); its values with hits give the next probe."""
+        self.hits.clear()
+        found = self.distinct(chunk, first, scan)
+        self.probe = frozenset(map(values.__getitem__, map(_INDEX, found[::_PROBE])))  # indexes in values
+        return found
+
+    def _looked_up(self, values: Sequence[str], chunk: Sequence[str], first: int, scan: Scan) -> Found:
+        """The chunk with the table: values met before get their kept hits, the others are
+        scanned and kept; where fewer than one value in _PAYS was met with hits, the table is
+        dropped and the chunk scanned as without it."""
+        looked = list(map(self.hits.get, chunk))
+        if (len(chunk) - looked.count(None) - looked.count(_NONE)) * _PAYS < len(chunk):
+            return self._probed(values, chunk, first, scan)
+        new = list(compress(chunk, map(is_, looked, repeat(None))))
+        if new:
+            fresh = self._keep(new, self.distinct(new, 0, scan), 0)
+            looked = list(map(fresh.get, chunk, looked))  # a value met before keeps its own
+        has = list(map(bool, looked))
+        return list(zip(compress(range(first, first + len(chunk)), has),
+                        map(list, compress(looked, has)), strict=True))  # type: ignore[arg-type]
+
+    def _keep(self, values: Sequence[str], found: Found, first: int) -> dict[str, tuple[Match, ...]]:
+        """Record ``values`` and their hits (``found``, indexes from ``first``); returns them as
+        a table of their own (the kept table may have started again)."""
+        fresh: dict[str, tuple[Match, ...]] = dict.fromkeys(values, _NONE)
+        indexes = map(_INDEX, found) if not first else map(sub, map(_INDEX, found), repeat(first))
+        fresh.update(zip(map(values.__getitem__, indexes), map(tuple, map(_HITS, found)), strict=True))
+        if len(self.hits) + len(fresh) > LIMIT:
+            self.hits.clear()
+        if len(fresh) <= LIMIT:
+            self.hits.update(fresh)
+        return fresh
+
+    def distinct(self, chunk: Sequence[str], first: int, scan: Scan) -> Found:
+        """``scan`` of the chunk's distinct values, each one's hits given to every value equal
+        to it (a log repeats its messages, a column its statuses). A chunk in which more than
+        three values in four are distinct is scanned as it is; after one, a set of every fourth
+        value of the next tells first whether it repeats, as a column's values go on as they
+        began. Indexes are given plus ``first``."""
+        if not self.repeated:
+            sample = chunk[::_SAMPLE]
+            if _distinct_mostly(len(set(sample)), len(sample)):
+                return scan(chunk, first)
+        seen, firsts = _first_of_each(chunk)
+        few = _distinct_mostly(len(seen), len(chunk))
+        self.repeated = not few
+        if few:  # few repeats: handing hits out would cost more than it spares
+            return scan(chunk, first)
+        where = list(seen.values())  # distinct value -> its first index in the chunk
+        hits = scan(list(seen), 0)
+        if not hits:
+            return []
+        found = dict(zip(map(where.__getitem__, map(_INDEX, hits)), map(_HITS, hits), strict=True))
+        hit = list(map(found.__contains__, firsts))
+        # a list of its own for each value (the Matches are frozen and shared)
+        return list(zip(compress(range(first, first + len(chunk)), hit),
+                        map(list.copy, map(found.__getitem__, compress(firsts, hit))), strict=True))
+
+
+def _worth(probe: frozenset[str], sample: Sequence[str]) -> bool:
+    """Whether at least one value of ``sample`` in _WORTH is in ``probe`` (met with hits)."""
+    return len(probe.intersection(sample)) * _WORTH >= len(sample)  # distinct ones: values repeat
+
+
+def _first_of_each(chunk: Sequence[str]) -> tuple[dict[str, int], list[int]]:
+    """(distinct value -> index of its first occurrence, each value's index of the first value
+    equal to it), by C code."""
+    seen: dict[str, int] = {}
+    return seen, list(map(seen.setdefault, chunk, range(len(chunk))))
+
+
+def _distinct_mostly(distinct: int, size: int) -> bool:
+    """Whether more than three values in four are distinct (a chunk scanned as it is)."""
+    return distinct * 4 > size * 3
