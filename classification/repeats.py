@@ -12,12 +12,13 @@ each time as a list of its own. Two ranges of repeats:
 * across chunks (F15w, RR15an-1/-2 answered here): the table bench's 100,000 values hold 11,548
   distinct ones, yet each chunk holds ~7,700 (more than three in four): every chunk searched the
   same ID numbers and phones again. A table of the values met, with their hits, is kept only
-  while it pays: a probe (the values with hits at every fourth place of the chunk's list of
-  values with hits) is checked against a sample of the next chunk (every seventh value from the
+  while it pays: a probe (the values with hits at every 16th place of the chunk's list of
+  values with hits) is checked against a sample of the next chunk (every third value from the
   second, so that the probe's stride and the sample's meet whatever the column's period); where
   fewer than one sampled value in :data:`_WORTH` was met with hits, nothing is kept or looked
   up. A column of distinct values (orders, phones, IDs: R15an's perf2.py) then pays the probe
-  only, a set of a fourth of its values with hits a chunk, and keeps no hits beyond the chunk
+  only, a set of a 16th of its values with hits a chunk (the sample is checked against it by C
+  code, cheaper a value than the set is made), and keeps no hits beyond the chunk
   (R15an's mem.py). Once on, a table whose chunk finds fewer than one value in eight met before
   with hits is dropped, and the probe starts again. The table holds at most :data:`LIMIT`
   values and starts again when the hour or a masking rule in force changes, as HitCache does.
@@ -52,8 +53,8 @@ LIMIT: Final = 4 * CHUNK
 #: After a chunk of distinct values, every _SAMPLE-th value of the next tells whether it repeats.
 _SAMPLE: Final = 4
 #: The probe keeps every _PROBE-th value with hits; the next chunk's every _STRIDE-th value is checked.
-_PROBE: Final = 4
-_STRIDE: Final = 7
+_PROBE: Final = 16
+_STRIDE: Final = 3
 #: The table is kept while at least one value in _PAYS of a chunk was met before with hits.
 _PAYS: Final = 8
 #: It is taken up when at least one checked value in _WORTH is in the probe (itself one in
