@@ -12,15 +12,15 @@ each time as a list of its own. Two ranges of repeats:
 * across chunks (F15w, RR15an-1/-2 answered here): the table bench's 100,000 values hold 11,548
   distinct ones, yet each chunk holds ~7,700 (more than three in four): every chunk searched the
   same ID numbers and phones again. A table of the values met, with their hits, is kept only
-  while it pays: a probe (the values with hits at every 16th place of the chunk's list of
-  values with hits) is checked against a sample of the next chunk (every third value from the
-  second, so that the probe's stride and the sample's meet whatever the column's period); where
-  fewer than one sampled value in :data:`_WORTH` was met with hits, nothing is kept or looked
-  up. A column of distinct values (orders, phones, IDs: R15an's perf2.py) then pays the probe
-  only, a set of a 16th of its values with hits a chunk (the sample is checked against it by C
-  code, cheaper a value than the set is made), and keeps no hits beyond the chunk
-  (R15an's mem.py). Once on, a table whose chunk finds fewer than one value in eight met before
-  with hits is dropped, and the probe starts again. The table holds at most :data:`LIMIT`
+  while it pays: a probe (every 16th value of the chunk) is checked against a sample of the
+  next chunk (every third value from the second, so that the probe's stride and the sample's
+  meet whatever the column's period); where fewer than one sampled value in two (seen through
+  the probe: :data:`_WORTH`) was met, nothing is kept or looked up. A column of distinct values
+  (orders, phones, IDs: R15an's perf2.py), or one repeating less than half of the chunk before
+  (R15ap's near.py), then pays the probe only, a set of a 16th of its values a chunk (the
+  sample is checked against it by C code, cheaper a value than the set is made), and keeps no
+  hits beyond the chunk (R15an's mem.py, R15ap's mem4.py). Once on, a table whose chunk finds
+  fewer than one value in two met before is dropped, and the probe starts again. The table holds at most :data:`LIMIT`
   values and starts again when the hour or a masking rule in force changes, as HitCache does.
 
 Which path a chunk takes changes the work only, never the hits
@@ -52,13 +52,17 @@ CHUNK: Final = 8192
 LIMIT: Final = 4 * CHUNK
 #: After a chunk of distinct values, every _SAMPLE-th value of the next tells whether it repeats.
 _SAMPLE: Final = 4
-#: The probe keeps every _PROBE-th value with hits; the next chunk's every _STRIDE-th value is checked.
+#: The probe keeps every _PROBE-th value; the next chunk's every _STRIDE-th value is checked.
 _PROBE: Final = 16
 _STRIDE: Final = 3
-#: The table is kept while at least one value in _PAYS of a chunk was met before with hits.
-_PAYS: Final = 8
+#: The table is kept while at least one value in _PAYS of a chunk was met before, with hits or
+#: without (either is not scanned again). Looking a value up and keeping the new ones costs about
+#: what scanning a phone does: R15ap's near.py (phones, each chunk taking a share of the chunk
+#: before's) ran 12-24 % slower than without the table at a share of 0.13-0.3 when one in eight met
+#: with hits kept it (RR15ap-2), and up to 1.9x the memory (RR15ap-1); the break-even was near 0.4.
+_PAYS: Final = 2
 #: It is taken up when at least one checked value in _WORTH is in the probe (itself one in
-#: _PROBE of the chunk before's values with hits): the same share, seen through the probe.
+#: _PROBE of the chunk before's values): the same share, seen through the probe.
 _WORTH: Final = _PAYS * _PROBE
 
 
@@ -71,7 +75,7 @@ class Repeats:
     def __init__(self) -> None:
         #: Whether the chunk before repeated its own values enough (within-chunk path).
         self.repeated = True
-        #: Values with hits of the chunk before, an eighth of them; None while the table is kept.
+        #: Values of the chunk before, a 16th of them; None while the table is kept.
         self.probe: frozenset[str] | None = frozenset()
         #: Value -> its hits (empty for none), kept while it pays.
         self.hits: dict[str, tuple[Match, ...]] = {}
@@ -92,18 +96,18 @@ class Repeats:
         return self._probed(values, chunk, first, scan)
 
     def _probed(self, values: Sequence[str], chunk: Sequence[str], first: int, scan: Scan) -> Found:
-        """The chunk without the table (dropped); its values with hits give the next probe."""
+        """The chunk without the table (dropped); its values give the next probe."""
         self.hits.clear()
         found = self.distinct(chunk, first, scan)
-        self.probe = frozenset(map(values.__getitem__, map(_INDEX, found[::_PROBE])))  # indexes in values
+        self.probe = frozenset(chunk[::_PROBE])
         return found
 
     def _looked_up(self, values: Sequence[str], chunk: Sequence[str], first: int, scan: Scan) -> Found:
         """The chunk with the table: values met before get their kept hits, the others are
-        scanned and kept; where fewer than one value in _PAYS was met with hits, the table is
+        scanned and kept; where fewer than one value in _PAYS was met before, the table is
         dropped and the chunk scanned as without it."""
         looked = list(map(self.hits.get, chunk))
-        if (len(chunk) - looked.count(None) - looked.count(_NONE)) * _PAYS < len(chunk):
+        if (len(chunk) - looked.count(None)) * _PAYS < len(chunk):
             return self._probed(values, chunk, first, scan)
         new = list(compress(chunk, map(is_, looked, repeat(None))))
         if new:
@@ -152,7 +156,7 @@ class Repeats:
 
 
 def _worth(probe: frozenset[str], sample: Sequence[str]) -> bool:
-    """Whether at least one value of ``sample`` in _WORTH is in ``probe`` (met with hits)."""
+    """Whether at least one value of ``sample`` in _WORTH is in ``probe`` (met before)."""
     return len(probe.intersection(sample)) * _WORTH >= len(sample)  # distinct ones: values repeat
 
 
