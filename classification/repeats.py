@@ -20,8 +20,12 @@ each time as a list of its own. Two ranges of repeats:
   (R15ap's near.py), then pays the probe only, a set of a 16th of its values a chunk (the
   sample is checked against it by C code, cheaper a value than the set is made), and keeps no
   hits beyond the chunk (R15an's mem.py, R15ap's mem4.py). Once on, a table whose chunk finds
-  fewer than one value in two met before is dropped, and the probe starts again. The table holds at most :data:`LIMIT`
-  values and starts again when the hour or a masking rule in force changes, as HitCache does.
+  fewer than one value in two met before is dropped, and the probe starts again. A value without
+  hits is kept at once; a value with hits is first only noted as met and its hits are held from
+  its second meeting (a column of repeated codes beside new values of many phones held the hits
+  of values never met again: R15aq's mixmem.py). The table holds at most :data:`LIMIT` values
+  and :data:`LIMIT` Matches, and starts again when the hour or a masking rule in force changes,
+  as HitCache does.
 
 Which path a chunk takes changes the work only, never the hits
 (tests/classification/test_repeats.py, test_batch.py).
@@ -48,7 +52,7 @@ _HITS: Final = itemgetter(1)
 _NONE: Final[tuple[Match, ...]] = ()
 #: Values a chunk holds (the scanner gates them together).
 CHUNK: Final = 8192
-#: Values the across-chunk table holds before it starts again (four chunks).
+#: Values, and Matches, the across-chunk table holds before it starts again (four chunks).
 LIMIT: Final = 4 * CHUNK
 #: After a chunk of distinct values, every _SAMPLE-th value of the next tells whether it repeats.
 _SAMPLE: Final = 4
@@ -56,29 +60,35 @@ _SAMPLE: Final = 4
 _PROBE: Final = 16
 _STRIDE: Final = 3
 #: The table is kept while at least one value in _PAYS of a chunk was met before, with hits or
-#: without (either is not scanned again). Looking a value up and keeping the new ones costs about
-#: what scanning a phone does: R15ap's near.py (phones, each chunk taking a share of the chunk
-#: before's) ran 12-24 % slower than without the table at a share of 0.13-0.3 when one in eight met
-#: with hits kept it (RR15ap-2), and up to 1.9x the memory (RR15ap-1); the break-even was near 0.4.
+#: without (either is spared a scan, now or from the next meeting on). Looking a value up and
+#: keeping the new ones costs about what scanning a phone does: R15ap's near.py put the break-even
+#: for phone columns near 0.4.
 _PAYS: Final = 2
 #: It is taken up when at least one checked value in _WORTH is in the probe (itself one in
 #: _PROBE of the chunk before's values): the same share, seen through the probe.
 _WORTH: Final = _PAYS * _PROBE
+#: The table is kept while at least one in _RETURN of a chunk's values with hits was met before;
+#: their hits are held from their first meeting where one in _PAYS was, else from their second.
+_RETURN: Final = 8
 
 
 class Repeats:
     """The repeats one ``scan_many`` call has met: the chunk before's (within-chunk path) and,
     while it pays, the values met with their hits (across chunks)."""
 
-    __slots__ = ("repeated", "probe", "hits", "stamp")
+    __slots__ = ("repeated", "probe", "hits", "once", "held", "stamp")
 
     def __init__(self) -> None:
         #: Whether the chunk before repeated its own values enough (within-chunk path).
         self.repeated = True
         #: Values of the chunk before, a 16th of them; None while the table is kept.
         self.probe: frozenset[str] | None = frozenset()
-        #: Value -> its hits (empty for none), kept while it pays.
+        #: Value -> its hits (empty for none), kept while it pays: the hits from the second meeting.
         self.hits: dict[str, tuple[Match, ...]] = {}
+        #: Values met once with hits, their hits not kept (most never come back: RR15aq-1).
+        self.once: set[str] = set()
+        #: Matches the table holds (at most LIMIT).
+        self.held = 0
         self.stamp: Hashable = None
 
     def chunk(self, values: Sequence[str], first: int, stamp: Hashable, scan: Scan) -> Found:
@@ -88,46 +98,78 @@ class Repeats:
         if self.probe is None and stamp == self.stamp:
             return self._looked_up(values, chunk, first, scan)
         if self.probe and _worth(self.probe, chunk[1::_STRIDE]):
-            self.probe, self.stamp = None, stamp
-            self.hits.clear()
+            self._clear()
             found = self.distinct(chunk, first, scan)
-            self._keep(chunk, found, first)
+            if _returning(self.probe, list(map(values.__getitem__, map(_INDEX, found))), _PROBE):
+                self.probe, self.stamp = None, stamp
+                self._keep(chunk, found, first)
+            else:
+                self.probe = frozenset(chunk[::_PROBE])
             return found
         return self._probed(values, chunk, first, scan)
 
     def _probed(self, values: Sequence[str], chunk: Sequence[str], first: int, scan: Scan) -> Found:
         """The chunk without the table (dropped); its values give the next probe."""
-        self.hits.clear()
+        self._clear()
         found = self.distinct(chunk, first, scan)
         self.probe = frozenset(chunk[::_PROBE])
         return found
 
     def _looked_up(self, values: Sequence[str], chunk: Sequence[str], first: int, scan: Scan) -> Found:
         """The chunk with the table: values met before get their kept hits, the others are
-        scanned and kept; where fewer than one value in _PAYS was met before, the table is
-        dropped and the chunk scanned as without it."""
+        scanned and kept. Where fewer than one value in _PAYS was met before (kept, or met once
+        with hits), the table is dropped and the chunk scanned as without it; where fewer than
+        one in _PAYS of its values with hits was, it is dropped after the chunk."""
         looked = list(map(self.hits.get, chunk))
-        if (len(chunk) - looked.count(None)) * _PAYS < len(chunk):
-            return self._probed(values, chunk, first, scan)
         new = list(compress(chunk, map(is_, looked, repeat(None))))
+        once = sum(map(self.once.__contains__, new))
+        met = len(chunk) - len(new) + once
+        if met * _PAYS < len(chunk):
+            return self._probed(values, chunk, first, scan)
+        found = self.distinct(new, 0, scan) if new else []
+        again = met - looked.count(_NONE)  # values with hits met before
+        with_hits = again - once + len(found)
         if new:
-            fresh = self._keep(new, self.distinct(new, 0, scan), 0)
+            fresh = self._keep(new, found, 0, again * _PAYS >= with_hits)
             looked = list(map(fresh.get, chunk, looked))  # a value met before keeps its own
+        if again * _RETURN < with_hits:  # repeats without hits beside new values with hits
+            self._clear()
+            self.probe = frozenset(chunk[::_PROBE])
         has = list(map(bool, looked))
         return list(zip(compress(range(first, first + len(chunk)), has),
                         map(list, compress(looked, has)), strict=True))  # type: ignore[arg-type]
 
-    def _keep(self, values: Sequence[str], found: Found, first: int) -> dict[str, tuple[Match, ...]]:
+    def _keep(self, values: Sequence[str], found: Found, first: int,
+              at_first: bool = False) -> dict[str, tuple[Match, ...]]:
         """Record ``values`` and their hits (``found``, indexes from ``first``); returns them as
-        a table of their own (the kept table may have started again)."""
+        a table of their own. A value without hits is kept at once (no Match to hold); a value
+        with hits from its first meeting where values with hits are being met again
+        (``at_first``), else from its second (one met once may never come back)."""
         fresh: dict[str, tuple[Match, ...]] = dict.fromkeys(values, _NONE)
         indexes = map(_INDEX, found) if not first else map(sub, map(_INDEX, found), repeat(first))
-        fresh.update(zip(map(values.__getitem__, indexes), map(tuple, map(_HITS, found)), strict=True))
-        if len(self.hits) + len(fresh) > LIMIT:
-            self.hits.clear()
-        if len(fresh) <= LIMIT:
-            self.hits.update(fresh)
+        with_hits = dict(zip(map(values.__getitem__, indexes), map(tuple, map(_HITS, found)), strict=True))
+        fresh.update(with_hits)
+        again = set(with_hits) if at_first else self.once.intersection(with_hits)
+        held = sum(map(len, map(with_hits.__getitem__, again)))
+        if len(self.hits) + len(self.once) + len(fresh) > LIMIT or self.held + held > LIMIT:
+            self._clear()
+            again, held, at_first = set(), 0, False
+        if len(fresh) <= LIMIT and held <= LIMIT:
+            if at_first or not with_hits:
+                self.hits.update(fresh)
+            else:
+                self.hits.update(zip(fresh.keys() - with_hits.keys(), repeat(_NONE)))
+                self.hits.update(zip(again, map(with_hits.__getitem__, again), strict=True))
+            self.once.difference_update(again)
+            self.once.update(with_hits.keys() - again)
+            self.held += held
         return fresh
+
+    def _clear(self) -> None:
+        """Forget every value met (the table starts again)."""
+        self.hits.clear()
+        self.once.clear()
+        self.held = 0
 
     def distinct(self, chunk: Sequence[str], first: int, scan: Scan) -> Found:
         """``scan`` of the chunk's distinct values, each one's hits given to every value equal
@@ -153,6 +195,13 @@ class Repeats:
         # a list of its own for each value (the Matches are frozen and shared)
         return list(zip(compress(range(first, first + len(chunk)), hit),
                         map(list.copy, map(found.__getitem__, compress(firsts, hit))), strict=True))
+
+
+def _returning(probe: frozenset[str], with_hits: list[str], seen: int = 1) -> bool:
+    """Whether values with hits are met again: at least one in _RETURN of ``with_hits`` (seen
+    through a probe holding one value in ``seen``). Repeats without any spare a prefilter only,
+    which costs less than the table (R15aq's cols.py orders, mixmem.py)."""
+    return bool(with_hits) and len(probe.intersection(with_hits)) * seen * _RETURN >= len(with_hits)
 
 
 def _worth(probe: frozenset[str], sample: Sequence[str]) -> bool:

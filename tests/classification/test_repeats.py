@@ -36,16 +36,18 @@ def column(period: int, times: int) -> list[str]:
     return one * times
 
 
-def test_a_column_repeating_across_chunks_is_scanned_once_per_value_after_the_probe() -> None:
+def test_a_column_repeating_across_chunks_is_scanned_twice_per_value_after_the_probe() -> None:
     """35,000 values, 7,000 distinct: on 63fdf29 every chunk scanned its values (examined 23,330:
     the phones of every value); now the first chunk is scanned, its probe finds the second
-    chunk repeating, which is scanned and kept, and the three after are looked up."""
+    chunk repeating, which is scanned and kept (its phones met once, their hits not held), the
+    third is scanned for the phones met a second time (their hits now held) and the two after
+    are looked up."""
     values = column(PERIOD, 5)
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
     assert found == plain(scanner, values)
-    phones_in_two_chunks = sum(1 for v in values[:2 * _CHUNK] if v.startswith("139"))
-    assert scanner.examined == phones_in_two_chunks
+    phones_in_three_chunks = sum(1 for v in values[:3 * _CHUNK] if v.startswith("139"))
+    assert scanner.examined == phones_in_three_chunks
 
 
 def test_a_column_of_distinct_values_keeps_and_looks_up_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -150,3 +152,118 @@ def test_a_column_repeating_less_than_half_the_chunk_before_keeps_nothing(
     found = list(scanner.scan_many(values))
     assert bool(calls) is kept, calls
     assert found == plain(scanner, values)
+
+
+def held_after_each_keep(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The Matches the table holds after each of its keeps (filled as scan_many runs)."""
+    held: list[int] = []
+    keep = repeats.Repeats._keep
+
+    def counted_keep(self: repeats.Repeats, *args: Any) -> Any:
+        fresh = keep(self, *args)
+        held.append(sum(map(len, self.hits.values())))
+        return fresh
+
+    monkeypatch.setattr(repeats.Repeats, "_keep", counted_keep)
+    return held
+
+
+def codes_and_new_phones(share: float, phones: int, chunks: int = 6) -> list[str]:
+    """R15aq's mixmem.py: ``share`` of each chunk the same codes (no hit), the rest new values of
+    ``phones`` phones each, never met again (a remark column of standard texts and free text)."""
+    rng = random.Random(5)
+    codes = [f"K{i:06d}" for i in range(int(_CHUNK * share))]
+    values: list[str] = []
+    for _ in range(chunks):
+        chunk = codes + [" ".join(f"139{rng.randrange(10**8):08d}" for _ in range(phones))
+                         for _ in range(_CHUNK - len(codes))]
+        rng.shuffle(chunk)
+        values += chunk
+    return values
+
+
+def test_new_values_with_hits_beside_repeated_codes_hold_no_hits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RR15aq-1: the repeated codes take the table up; on 1d3ec0b2 it held the hits of every new
+    value (up to LIMIT values: mixmem.py, 30 phones a value, 2.5x main's memory). A value's hits
+    are held from its second meeting only, so none of these."""
+    held = held_after_each_keep(monkeypatch)
+    values = codes_and_new_phones(0.55, 4)
+    scanner = Scanner(COMMON)
+    found = list(scanner.scan_many(values))
+    assert max(held, default=0) == 0, held
+    assert found == plain(scanner, values)
+
+
+def test_the_matches_held_are_at_most_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Values of many hits each, all repeating: the table holds at most LIMIT Matches (on
+    1d3ec0b2 LIMIT values, here 7,000 x 6 = 42,000 Matches), then starts again."""
+    held = held_after_each_keep(monkeypatch)
+    one = [" ".join(f"139{n:06d}{k:02d}" for k in range(6)) for n in range(PERIOD)]
+    values = one * 5
+    scanner = Scanner(COMMON)
+    found = list(scanner.scan_many(values))
+    assert held and max(held) <= repeats.LIMIT, held
+    assert found == plain(scanner, values)
+
+
+def test_repeats_without_hits_take_the_table_up_and_keep_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column of 7 order numbers (no hit) to 1 phone, repeating across chunks (the table bench's
+    kind): its repeats pay though they have no hits (1d3ec0b2); a probe of the values with hits
+    only, or a count of the values met with hits only (F15y), would scan every chunk's phones."""
+    values = [f"139{n:08d}" if n % 8 == 0 else f"DD{n:014d}" for n in range(PERIOD)] * 5
+    scanner = Scanner(COMMON)
+    found = list(scanner.scan_many(values))
+    assert found == plain(scanner, values)
+    assert scanner.examined == sum(1 for v in values[:3 * _CHUNK] if v.startswith("139"))
+
+
+def carried(share_in_5: int, chunks: int = 6) -> list[str]:
+    """Phones; at positions i % 5 < ``share_in_5`` each chunk holds the chunk before's value, so
+    the probe (every 16th) sees share_in_5 / 5 * 1 / 16 of the next chunk's sample exactly."""
+    values = [f"139{i:08d}" for i in range(_CHUNK)]
+    for k in range(1, chunks):
+        values += [values[-_CHUNK + i] if i % 5 < share_in_5 else f"13{k}{i:08d}" for i in range(_CHUNK)]
+    return values
+
+
+@pytest.mark.parametrize(("share_in_5", "kept"), [
+    (2, False),  # 0.4 met before: below one in two, not taken up
+    (3, True),  # 0.6: taken up (at two in three, as a mutant had it, it was not) and kept
+])
+def test_the_table_is_taken_up_at_one_value_in_two_met_before(
+        monkeypatch: pytest.MonkeyPatch, share_in_5: int, kept: bool) -> None:
+    held = held_after_each_keep(monkeypatch)
+    values = carried(share_in_5)
+    scanner = Scanner(COMMON)
+    found = list(scanner.scan_many(values))
+    assert bool(held) is kept, held
+    assert found == plain(scanner, values)
+
+
+def test_a_column_that_stops_repeating_drops_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three chunks repeating, then distinct phones: the first distinct chunk is looked up, finds
+    nothing met and drops the table; the chunks after are probed, not looked up."""
+    calls: list[int] = []
+    looked_up = repeats.Repeats._looked_up
+
+    def counted_look(self: repeats.Repeats, values: Any, chunk: Any, first: int, scan: Any) -> Any:
+        calls.append(first // _CHUNK)
+        return looked_up(self, values, chunk, first, scan)
+
+    monkeypatch.setattr(repeats.Repeats, "_looked_up", counted_look)
+    values = column(PERIOD, 5)[:3 * _CHUNK] + [f"135{n:08d}" for n in range(3 * _CHUNK)]
+    scanner = Scanner(COMMON)
+    found = list(scanner.scan_many(values))
+    assert calls == [2, 3], calls
+    assert found == plain(scanner, values)
+
+
+def test_a_column_repeating_values_without_hits_keeps_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RR15aq-2: order numbers without hits, repeating across chunks; on 1d3ec0b2 the table was
+    taken up (R15aq's cols.py orders 0.5-0.9: 1.25-1.6x main's CPU, the look-up dearer than the
+    scanner's prefilter). A chunk without hits does not take it up."""
+    held = held_after_each_keep(monkeypatch)
+    values = [f"DD{n:06d}-A{n % 99991:05d}" for n in range(PERIOD)] * 5
+    scanner = Scanner(COMMON)
+    assert list(scanner.scan_many(values)) == []
+    assert held == []
