@@ -33,7 +33,7 @@ Which path a chunk takes changes the work only, never the hits
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence, Set
 from itertools import compress, repeat
 from operator import is_, itemgetter, sub
 from typing import Final
@@ -100,9 +100,10 @@ class Repeats:
         if self.probe and _worth(self.probe, chunk[1::_STRIDE]):
             self._clear()
             found = self.distinct(chunk, first, scan)
-            if _returning(self.probe, list(map(values.__getitem__, map(_INDEX, found))), _PROBE):
+            with_hits = list(map(values.__getitem__, map(_INDEX, found)))
+            if _returning(self.probe, with_hits, _PROBE * _RETURN):
+                self._keep(chunk, found, first, True)
                 self.probe, self.stamp = None, stamp
-                self._keep(chunk, found, first)
             else:
                 self.probe = frozenset(chunk[::_PROBE])
             return found
@@ -149,8 +150,8 @@ class Repeats:
         indexes = map(_INDEX, found) if not first else map(sub, map(_INDEX, found), repeat(first))
         with_hits = dict(zip(map(values.__getitem__, indexes), map(tuple, map(_HITS, found)), strict=True))
         fresh.update(with_hits)
-        again = set(with_hits) if at_first else self.once.intersection(with_hits)
-        held = sum(map(len, map(with_hits.__getitem__, again)))
+        again: Set[str] = with_hits.keys() if at_first else self.once.intersection(with_hits)
+        held = sum(map(len, with_hits.values() if at_first else map(with_hits.__getitem__, again)))
         if len(self.hits) + len(self.once) + len(fresh) > LIMIT or self.held + held > LIMIT:
             self._clear()
             again, held, at_first = set(), 0, False
@@ -160,8 +161,10 @@ class Repeats:
             else:
                 self.hits.update(zip(fresh.keys() - with_hits.keys(), repeat(_NONE)))
                 self.hits.update(zip(again, map(with_hits.__getitem__, again), strict=True))
-            self.once.difference_update(again)
-            self.once.update(with_hits.keys() - again)
+            if self.once:
+                self.once.difference_update(again)
+            if not at_first:
+                self.once.update(with_hits.keys() - again)
             self.held += held
         return fresh
 
@@ -197,11 +200,11 @@ class Repeats:
                         map(list.copy, map(found.__getitem__, compress(firsts, hit))), strict=True))
 
 
-def _returning(probe: frozenset[str], with_hits: list[str], seen: int = 1) -> bool:
-    """Whether values with hits are met again: at least one in _RETURN of ``with_hits`` (seen
-    through a probe holding one value in ``seen``). Repeats without any spare a prefilter only,
-    which costs less than the table (R15aq's cols.py orders, mixmem.py)."""
-    return bool(with_hits) and len(probe.intersection(with_hits)) * seen * _RETURN >= len(with_hits)
+def _returning(probe: frozenset[str], with_hits: list[str], share: int) -> bool:
+    """Whether at least one of ``with_hits`` in ``share`` is in ``probe`` (values with hits
+    met again, seen through the probe). Repeats without hits spare a prefilter only, which
+    costs less than the table (R15aq's cols.py orders, mixmem.py)."""
+    return bool(with_hits) and len(probe.intersection(with_hits)) * share >= len(with_hits)
 
 
 def _worth(probe: frozenset[str], sample: Sequence[str]) -> bool:

@@ -36,18 +36,16 @@ def column(period: int, times: int) -> list[str]:
     return one * times
 
 
-def test_a_column_repeating_across_chunks_is_scanned_twice_per_value_after_the_probe() -> None:
+def test_a_column_repeating_across_chunks_is_scanned_once_per_value_after_the_probe() -> None:
     """35,000 values, 7,000 distinct: on 63fdf29 every chunk scanned its values (examined 23,330:
     the phones of every value); now the first chunk is scanned, its probe finds the second
-    chunk repeating, which is scanned and kept (its phones met once, their hits not held), the
-    third is scanned for the phones met a second time (their hits now held) and the two after
-    are looked up."""
+    chunk repeating, which is scanned and kept, and the three after are looked up."""
     values = column(PERIOD, 5)
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
     assert found == plain(scanner, values)
-    phones_in_three_chunks = sum(1 for v in values[:3 * _CHUNK] if v.startswith("139"))
-    assert scanner.examined == phones_in_three_chunks
+    phones_in_two_chunks = sum(1 for v in values[:2 * _CHUNK] if v.startswith("139"))
+    assert scanner.examined == phones_in_two_chunks
 
 
 def test_a_column_of_distinct_values_keeps_and_looks_up_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -214,7 +212,7 @@ def test_repeats_without_hits_take_the_table_up_and_keep_it(monkeypatch: pytest.
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
     assert found == plain(scanner, values)
-    assert scanner.examined == sum(1 for v in values[:3 * _CHUNK] if v.startswith("139"))
+    assert scanner.examined == sum(1 for v in values[:2 * _CHUNK] if v.startswith("139"))
 
 
 def carried(share_in_5: int, chunks: int = 6) -> list[str]:
@@ -267,3 +265,48 @@ def test_a_column_repeating_values_without_hits_keeps_nothing(monkeypatch: pytes
     scanner = Scanner(COMMON)
     assert list(scanner.scan_many(values)) == []
     assert held == []
+
+
+def codes_phones(rng: random.Random, fixed: list[str], codes: int, new: int) -> list[str]:
+    """A shuffled chunk: ``fixed`` values, ``codes`` no-hit codes (the same each chunk) and
+    ``new`` phones never met again."""
+    chunk = fixed + [f"K{i:06d}" for i in range(codes)]
+    chunk += [f"13{rng.randrange(10**9):09d}" for _ in range(new)]
+    rng.shuffle(chunk)
+    return chunk
+
+
+def test_new_values_with_hits_are_held_from_their_second_meeting_where_few_return(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Half the chunk the same codes (no hit), a fifth the same phones, 30 % new phones: two in
+    five values with hits come back, fewer than one in two, so the new phones' hits are not held
+    (1d3ec0b2 held them all, up to LIMIT values); the table holds the take-up chunk's only."""
+    held = held_after_each_keep(monkeypatch)
+    rng = random.Random(3)
+    fixed = [f"135{i:08d}" for i in range(_CHUNK // 5)]
+    values = [v for _ in range(6) for v in codes_phones(rng, fixed, _CHUNK // 2, _CHUNK - _CHUNK // 2 - len(fixed))]
+    scanner = Scanner(COMMON)
+    found = list(scanner.scan_many(values))
+    assert len(held) > 2 and max(held) == held[0], held
+    assert found == plain(scanner, values)
+
+
+def test_a_table_whose_values_with_hits_stop_coming_back_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three chunks of the same phones (the table taken up), then the same codes beside new phones
+    (R15aq's mixmem.py): the first such chunk is looked up (more than half met: the codes), finds
+    no value with hits met again and drops the table; the chunks after are not looked up."""
+    calls: list[int] = []
+    looked_up = repeats.Repeats._looked_up
+
+    def counted_look(self: repeats.Repeats, values: Any, chunk: Any, first: int, scan: Any) -> Any:
+        calls.append(first // _CHUNK)
+        return looked_up(self, values, chunk, first, scan)
+
+    monkeypatch.setattr(repeats.Repeats, "_looked_up", counted_look)
+    rng = random.Random(4)
+    phones = [f"135{i:08d}" for i in range(_CHUNK)]
+    values = phones * 3 + [v for _ in range(3) for v in codes_phones(rng, [], 4505, _CHUNK - 4505)]
+    scanner = Scanner(COMMON)
+    found = list(scanner.scan_many(values))
+    assert calls == [2, 3], calls
+    assert found == plain(scanner, values)
