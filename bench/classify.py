@@ -267,15 +267,19 @@ this: table 1,126.8 -> 1,096.1 M instructions (-2.7 %), registry 1,061.2 -> 955.
 pass), main and this alternating twice at load 4-5: table 953k / 802k -> 790k / 890k values/s (the
 load's swing is larger than the change), registry 994k / 916k -> 1,055k / 1,094k, logs 2.12 / 1.83
 -> 2.06 / 2.20 M, ordinary 1.01 / 0.98 -> 1.02 / 1.12 M. The table corpus misses the 1,000,000
-target. F15y's classification/repeats.py (a value -> hits table kept across chunks while a probe says
-it pays: table 2.7-2.9 M values/s) is not in: its review (R15ap) measured phone columns that repeat
-13-30 % of the chunk before 12-24 % slower and up to 1.9x the memory at 13-20 %; with a keeping
-threshold of one in four or two met with hits (the lead's try) those columns were no slower, and the
-table corpus gained nothing (980k, 927k): its values met again with hits are fewer than one in four.
-Counting values met without hits too, one in two (1d3ec0b2, branch lead38-repeats), gave the table
-3,175k values/s, registry 1,157k, logs 4.66 M, ordinary 4.73 M, phones sharing 20-40 % as main; its
-review (R15aq) found RR15aq-1: a column of repeated codes without hits beside new values holding many
-phones took the table up and kept hits never met again (2.5x the memory, 19-29 % more CPU than main).
+target on that path. classification/repeats.py (F15y, 1d3ec0b2, F15aa: a value -> hits table kept
+across chunks) reaches it: the table is taken up where a probe (a 16th of a chunk) sees half the
+next chunk and one in eight of its values with hits met before, kept while both hold, holds a new
+value's hits from its first meeting where half the values with hits came back, else from its
+second, and at most 32,768 values and Matches. F15aa's benchrate.py, main -> this, alternating,
+load ~3 (findings/F15aa/bench.final.txt): table 789k / 868k -> 1,905k / 2,191k values/s (this
+command, --repeat 1: 2,811k; bench_classify.wt.txt), registry 1,047k-1,093k -> 1,026k-1,069k
+(reg.txt: never taken up, the probe only), logs 1.55 / 1.65 -> 3.29 / 3.59 M, ordinary 0.84 / 0.94
+-> 4.32 / 4.06 M. R15aq's columns
+(findings/F15aa/mix.final.txt, shapes.final.txt), CPU ms best of 5: mixmem.py 30 phones at 0.55
+172 MB RSS / 7.0-7.4 s -> 172-173 MB / 7.0-7.7 s (1d3ec0b2: 423 MB, 9.2 s); orders 12 -> 12-13;
+phones 0.2 / 0.5 / 0.7 364-378 / 321-342 / 295-298 -> 345-401 / 343-355 / 249-272; ids 0.5 / 0.6
+610-618 / 550-577 -> 552-596 / 420-490.
 """
 
 from __future__ import annotations

@@ -20,12 +20,14 @@ each time as a list of its own. Two ranges of repeats:
   (R15ap's near.py), then pays the probe only, a set of a 16th of its values a chunk (the
   sample is checked against it by C code, cheaper a value than the set is made), and keeps no
   hits beyond the chunk (R15an's mem.py, R15ap's mem4.py). Once on, a table whose chunk finds
-  fewer than one value in two met before is dropped, and the probe starts again. A value without
-  hits is kept at once; a value with hits is first only noted as met and its hits are held from
-  its second meeting (a column of repeated codes beside new values of many phones held the hits
-  of values never met again: R15aq's mixmem.py). The table holds at most :data:`LIMIT` values
-  and :data:`LIMIT` Matches, and starts again when the hour or a masking rule in force changes,
-  as HitCache does.
+  fewer than one value in two met before is dropped, and the probe starts again. Values with
+  hits must come back too (at least one in :data:`_RETURN` of them, through the probe at the
+  take-up): repeats without hits spare the scanner's prefilter only, cheaper than the table
+  (R15aq's cols.py orders), and beside new values of many phones the table held hits never met
+  again (R15aq's mixmem.py). Where fewer than one in two of them came back, a new value's hits
+  are held from its second meeting only (set :attr:`Repeats.once`). The table holds at most
+  :data:`LIMIT` values and :data:`LIMIT` Matches, and starts again when the hour or a masking
+  rule in force changes, as HitCache does.
 
 Which path a chunk takes changes the work only, never the hits
 (tests/classification/test_repeats.py, test_batch.py).
@@ -68,7 +70,8 @@ _PAYS: Final = 2
 #: _PROBE of the chunk before's values): the same share, seen through the probe.
 _WORTH: Final = _PAYS * _PROBE
 #: The table is kept while at least one in _RETURN of a chunk's values with hits was met before;
-#: their hits are held from their first meeting where one in _PAYS was, else from their second.
+#: their hits are held from their first meeting at the take-up and where one in _PAYS was, else
+#: from their second.
 _RETURN: Final = 8
 
 
