@@ -291,10 +291,17 @@ def test_new_values_with_hits_are_held_from_their_second_meeting_where_few_retur
     assert found == plain(scanner, values)
 
 
-def test_a_table_whose_values_with_hits_stop_coming_back_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Three chunks of the same codes and phones (the table taken up), then the codes beside new
-    phones (R15aq's mixmem.py): the first such chunk is looked up (more than half met: the codes),
-    finds no value with hits met again and drops the table; the chunks after are not looked up."""
+@pytest.mark.parametrize(("back", "looked"), [
+    (0, [2, 3]),  # none of the phones comes back (R15aq's mixmem.py): dropped after chunk 3
+    (10, [2, 3]),  # one in ten, fewer than one in _RETURN (8): dropped
+    (5, [2, 3, 4, 5]),  # one in five: kept (at one in four, as a mutant had it, it was not)
+])
+def test_a_table_whose_values_with_hits_stop_coming_back_is_dropped(
+        monkeypatch: pytest.MonkeyPatch, back: int, looked: list[int]) -> None:
+    """Three chunks of the same codes and phones (the table taken up), then the codes beside the
+    phones of which one in ``back`` comes back, the others new: the first such chunk is looked up
+    (more than half met: the codes); where too few values with hits were met again it drops the
+    table, and the chunks after are not looked up."""
     calls: list[int] = []
     looked_up = repeats.Repeats._looked_up
 
@@ -305,11 +312,12 @@ def test_a_table_whose_values_with_hits_stop_coming_back_is_dropped(monkeypatch:
     monkeypatch.setattr(repeats.Repeats, "_looked_up", counted_look)
     rng = random.Random(4)
     phones = [f"135{i:08d}" for i in range(_CHUNK - 4505)]
+    some = phones[::back] if back else []
     values = [v for k in range(6)
-              for v in codes_phones(rng, phones if k < 3 else [], 4505, 0 if k < 3 else len(phones))]
+              for v in codes_phones(rng, phones if k < 3 else some, 4505, 0 if k < 3 else len(phones) - len(some))]
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
-    assert calls == [2, 3], calls
+    assert calls == looked, calls
     assert found == plain(scanner, values)
 
 
