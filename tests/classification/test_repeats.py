@@ -346,3 +346,19 @@ def test_values_met_once_count_as_met(monkeypatch: pytest.MonkeyPatch) -> None:
     found = list(scanner.scan_many(values))
     assert calls == [2, 3, 4, 5], calls
     assert found == plain(scanner, values)
+
+
+def test_the_matches_held_over_several_chunks_are_at_most_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Values of three phones, each chunk taking 70 % of the chunk before's: each keep holds fewer
+    than LIMIT Matches, their sum more; the table starts again rather than hold them all."""
+    held = held_after_each_keep(monkeypatch)
+    rng = random.Random(8)
+    values = [" ".join(f"139{rng.randrange(10**8):08d}" for _ in range(3)) for _ in range(_CHUNK)]
+    for _ in range(5):
+        before = values[-_CHUNK:]
+        values += [rng.choice(before) if rng.random() < 0.7 else
+                   " ".join(f"139{rng.randrange(10**8):08d}" for _ in range(3)) for _ in range(_CHUNK)]
+    scanner = Scanner(COMMON)
+    found = list(scanner.scan_many(values))
+    assert len(held) > 1 and max(held) <= repeats.LIMIT, held
+    assert found == plain(scanner, values)
