@@ -160,10 +160,14 @@ def _word_end_before(value: str, hit: Match) -> int:
     at = hit.start
     if not hit.reason.endswith(_AS_LABEL):
         return at
-    # role_names._LABEL_SEPARATOR: blanks, or one colon amid blanks
+    # role_names._LABEL_SEPARATOR: blanks, or one or two colons amid blanks after an aside or not (患者（男）：王芳)
     at = _before_blanks(value, at)
-    if at > 0 and value[at - 1] in _COLONS:
-        at = _before_blanks(value, at - 1)
+    colons = 0
+    while at > 0 and value[at - 1] in _COLONS and colons < 2:
+        at, colons = _before_blanks(value, at - 1), colons + 1
+    if colons and at > 0 and value[at - 1] in "）)":
+        opening = max(value.rfind("（", max(0, at - 10), at), value.rfind("(", max(0, at - 10), at))
+        at = _before_blanks(value, opening) if opening >= 0 else at
     return at
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["AFTER_PERSON", "NO_NAME_OPENERS", "REMARK_OPENERS", "REMARK_PHRASES", "TIES", "opens_remark"]
+__all__ = ["AFTER_PERSON", "NO_NAME_OPENERS", "REMARK_OPENERS", "REMARK_PHRASES", "SIGN_OFFS", "TIES", "opens_remark"]
 
 #: Ordinary words that open what a remark says after its role word and open no name in use: adverbs and
 #: modal words (尚未, 明显, 容易, 迟迟), verbs of a case's rules (符合, 支持, 包括), the commonest nouns of a
@@ -56,6 +56,11 @@ AFTER_PERSON: Final = (
     "卧床", "残疾", "患病", "患有", "身患", "无业", "务工", "务农", "外出", "在外", "去世", "病故", "死亡",
     "离婚", "结婚", "丧偶", "就读", "上学", "居住", "生活", "住院", "服刑", "戒毒", "一级", "二级", "三级",
     "四级", "夫妇", "之子", "之女", "本人")
+#: What a sign-off writes after the name of the officer or worker who signs (村长王建国签字确认, 会计刘敏经手,
+#: 司机张强出车, 医生黄国平诊断: R15n-18): the name ends there (刘敏 + 经手, not 刘敏经 + 手).
+SIGN_OFFS: Final = ("经手", "经办", "出车", "处置", "处理", "同意", "审核", "审批", "审签", "批准", "诊断", "家访",
+                    "巡护", "巡查", "巡河", "巡林", "值班", "接待", "受理", "调解", "复核", "负责", "填报", "记录",
+                    "随访", "走访", "核实", "核查", "陪同", "上门", "入户", "确认", "办理")
 #: Characters tying a name to what a remark says of the person (王桂兰已去世, 周海涛因病, 罗欣怡由姑姑抚养).
 TIES: Final = ("已", "因", "由", "系", "的", "等", "与", "和", "及", "现", "在")
 #: REMARK_OPENERS words that open no name at all, read so on every surface (学生应该遵守校规, 家长应该配合学校,

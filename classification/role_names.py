@@ -44,10 +44,20 @@ from govsoc.classification.cn_codes import ADDRESS_REGIONS, ADDRESS_UNITS, COMPO
 from govsoc.classification.common_words import is_common_word
 from govsoc.classification.identifier_names import ROLE_LEADS, is_person_name
 from govsoc.classification.invisible import INVISIBLE
+from govsoc.classification.label_ends import (
+    AFTER_LABEL_NAME,
+    ASIDE,
+    BLANKS,
+    LABEL_TIES,
+    ends_label_name,
+    join_at,
+    name_span,
+    past_blanks,
+)
 from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.recognizers.person import HEADING_AFTER, PersonNameRecognizer
-from govsoc.classification.remark_words import AFTER_PERSON, REMARK_OPENERS, REMARK_PHRASES, opens_remark
+from govsoc.classification.remark_words import REMARK_OPENERS, REMARK_PHRASES, SIGN_OFFS, opens_remark
 from govsoc.classification.role_titles import ROLE_TITLES, WARDS
 from govsoc.classification.titled_names import STAFF
 
@@ -87,11 +97,6 @@ CASE_ROLES: Final = tuple(sorted((r for r in _ROLES if r not in OFFICES), key=le
 _LONGER_WORD: Final = "员数们群次"
 #: Words that make a role word part of a heading (与户主关系, 申请人类型, 监护人信息), not a name.
 _HEADING_AFTER: Final = HEADING_AFTER
-#: What a sign-off writes after the name of the officer or worker who signs (村长王建国签字确认, 会计刘敏经手,
-#: 司机张强出车, 医生黄国平诊断: R15n-18): the name ends there (刘敏 + 经手, not 刘敏经 + 手).
-SIGN_OFFS: Final = ("经手", "经办", "出车", "处置", "处理", "同意", "审核", "审批", "审签", "批准", "诊断", "家访",
-                    "巡护", "巡查", "巡河", "巡林", "值班", "接待", "受理", "调解", "复核", "负责", "填报", "记录",
-                    "随访", "走访", "核实", "核查", "陪同", "上门", "入户", "确认", "办理")
 #: Words a sentence puts right after a name (a diagnosis, a signature, a possessive, the sex).
 _AFTER_NAME: Final = ("诊断", "确诊", "患有", "罹患", "感染", "签字", "签名", "签收", "同意", "本人", "的",
                       "男", "女", "先生", "女士", "同志", "老师", "于", "因", "系", "称", "已", "在", "和", "与", "及",
@@ -132,26 +137,17 @@ _EXCEPTION_ENDS: Final = frozenset(r for r in _ROLES if any(w.endswith(r) for w 
 _NO_NAME_AFTER_ROLE: Final = (*_HEADING_AFTER, *_REMARK_WORDS)
 #: A role word (group 1), after 其 or not (其女婿: 女婿, not 其女), then the run where a name is; or the role word as
 #: a label (group 2: its colon or blanks, 家长：王芳签字, 学生  王芳和李明: RR15aj-4), read by _labelled_names.
-_LABEL_SEPARATOR: Final = r"[ \t\u3000]*[：:][ \t\u3000]*|[ \t\u3000]+"
+#: The separator: one or two colons amid blanks, after a bracketed aside or not (家长（父亲）：王芳签字,
+#: 家长：：王芳: RR15ao-4), or blanks.
+_LABEL_SEPARATOR: Final = rf"[ \t\u3000]*(?:{ASIDE}[ \t\u3000]*)?(?:[：:][ \t\u3000]*){{1,2}}|[ \t\u3000]+"
 _ROLE_THEN_NAME: Final = re.compile("其?(" + "|".join(_ROLES) + f")({_LABEL_SEPARATOR})?(?=({_HAN}{{2,8}}))")
-#: What a remark writes right after a person's name, never the end of a name nor of an ordinary word read as one
-#: (RR15aj-4): remark_words.AFTER_PERSON (R15k-6) and SIGN_OFFS (R15n-18) less the words that go on an
-#: ordinary word too (在外: 白天在外, 学生：高一在外; 一级..四级: 阴性一级), with 同意 and 在外务工 / 在外打工 whole.
-#: After a label's colon or blanks a name is read only before one of them (or a tie and one: 已签字, 未签字): the
-#: value after a label is as often a field's (学生：高一, 家长：周一, 学生：公司原因 are no names: RR15aj-3, RR15am-2).
-_AFTER_LABEL_NAME: Final = tuple(sorted({*AFTER_PERSON, *SIGN_OFFS, "同意", "在外务工", "在外打工"}
-                                        - {"在外", "一级", "二级", "三级", "四级"}, key=len, reverse=True))
-#: Ties a remark puts between a name and such a word (王建国已签字, 王芳未签字, 王芳现住院).
-_LABEL_TIES: Final = ("已", "未", "现", "均", "也")
 #: What a name after a label needs after it, looked for before anything is read (学生：高风险 has none): the reading
 #: of _labelled_names, loosely (a name of 2-4 Chinese characters, then a tie and a word, 等, or a join).
-_LABEL_VALUE: Final = re.compile(f"{_HAN}{{2,4}}?(?:[{''.join(_LABEL_TIES)}]?(?:{'|'.join(_AFTER_LABEL_NAME)})"
-                                  "|等|[和与及、])")
+_LABEL_VALUE: Final = re.compile(f"{_HAN}{{2,4}}?(?:[{BLANKS}]*(?:{ASIDE}[{BLANKS}]*)?[{''.join(LABEL_TIES)}]?"
+                                  f"(?:{'|'.join(AFTER_LABEL_NAME)})|等|[{BLANKS}]*[和与及、])")
 #: Words that are a remark's, whole: REMARK_OPENERS (全家, 时常) and the words opening REMARK_PHRASES (来自, 成为,
 #: 任何, 查看: names open with them, 来自强, but they are no name of two characters after a label).
 _LABEL_WORDS: Final = frozenset({*REMARK_OPENERS, *(p[:2] for p in REMARK_PHRASES)})
-#: What joins two names after one label (学生：王芳和李明, 学生：王芳、李明签字).
-_NAME_JOINS: Final = ("和", "与", "及", "、")
 #: Words naming a kind of diagnosis before 诊断 (病案首页: 初步诊断, 修正诊断, 门诊诊断) that open with a
 #: surname character: no name before a diagnosis verb (a 出院诊断 column of 初步诊断：肺结核, R15i-14).
 _DIAGNOSIS_KINDS: Final = frozenset({"初步", "修正", "门诊", "临床", "病理", "最终", "术前", "术后", "出院", "入院",
@@ -204,57 +200,30 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
 def _labelled_names(text: str, start: int, names: Recognizer, role: str,
                     judged: dict[str, Match | None]) -> Iterator[Match]:
     """The names of the value after the label ``role`` and its colon or blanks, which starts at ``start``
-    (RR15aj-4): a name before a word of _AFTER_LABEL_NAME (家长：王建国已签字, 户主：王建国在外务工), before 等 ending
-    the run or 等人 (学生：王芳等), or names joined by 和/与/及/、 the last of which ends the run or stands before such
-    a word (学生：王芳和李明). Nothing is read otherwise (学生：高一, 学生：公司原因: RR15aj-3, RR15am-2). ``judged``:
-    each name read so far in the text, judged by ``names`` (None: no name)."""
+    (RR15aj-4; label_ends.name_span says where a name may end): a name before a word of AFTER_LABEL_NAME
+    (家长：王建国已签字, 户主：王建国在外务工), before 等 ending the run or 等人 (学生：王芳等), or names joined by
+    和/与/及/、 the last of which ends the run or stands before such a word (学生：王芳和李明). Nothing is read
+    otherwise (学生：高一, 学生：公司原因: RR15aj-3, RR15am-2). ``judged``: each name read so far in the text,
+    judged by ``names`` (None: no name)."""
+    def takes(s: int, e: int) -> bool:
+        return _label_name(text, (s, e), names, judged) is not None
+
     found: list[tuple[int, int]] = []
     at = start
-    while (n := _label_name_length(text, at, joined=bool(found))) \
-            and _label_name(text, (at, at + n), names, judged) is not None:
-        found.append((at, at + n))
-        if not text.startswith(_NAME_JOINS, at + n) or _joins_roles(text, at + n):
+    while (span := name_span(text, at, takes, joined=bool(found))) is not None:
+        found.append(span)
+        join = join_at(text, span[1])
+        if join < 0 or _joins_roles(text, join):
             break
-        at += n + 1
+        at = past_blanks(text, join + 1)
     # a name before a join only counts with the name after it (王芳和李明, not 高一和其他)
-    if found and text.startswith(_NAME_JOINS, found[-1][1]) and not _ends_label_name(text, found[-1][1], False):
+    if found and join_at(text, found[-1][1]) >= 0 and not ends_label_name(text, found[-1][1], False):
         found.pop()
     for s, e in found:
         hit = judged[text[s:e]]
         if hit is not None:
             yield dataclasses.replace(hit, start=s, end=e,
                                       reason=f"{hit.reason}: after the role word {role!r} as a label")
-
-
-def _label_name_length(text: str, start: int, *, joined: bool) -> int:
-    """The length (2-4, four only with a compound surname) of the Chinese characters at ``start`` that a word
-    ending a name after a label follows (_ends_label_name), else 0; shortest first (王建国已签字: 王建国)."""
-    for n in (2, 3, 4):
-        end = start + n
-        if end > len(text) or not _is_han(text[end - 1]) or (n == 4 and text[start:start + 2]
-                                                                    not in COMPOUND_SURNAMES):
-            return 0
-        if text.startswith(_NAME_JOINS, end) or _ends_label_name(text, end, joined):
-            return n
-    return 0
-
-
-def _ends_label_name(text: str, end: int, joined: bool) -> bool:
-    """Whether a name after a label may end at ``end``: a word of _AFTER_LABEL_NAME there (after a tie or not),
-    等 ending the run or 等人, or, for a name joined to the one before it, the run's end."""
-    tied = end + 1 if text.startswith(_LABEL_TIES, end) else end
-    # one such word opening a character earlier takes that character from the name (信审核查: 审核, not 信审 + 核查)
-    if text.startswith(_AFTER_LABEL_NAME, end - 1):
-        return False
-    if text.startswith(_AFTER_LABEL_NAME, tied) or text.startswith("等人", end):
-        return True
-    after = end + 1 if text.startswith("等", end) else end if joined else -1
-    return after >= 0 and (after >= len(text) or not _is_han(text[after]))
-
-
-def _is_han(char: str) -> bool:
-    """Whether ``char`` is one of _HAN's characters (two comparisons, not a regular expression per character)."""
-    return "\u4e00" <= char <= "\u9fa5"
 
 
 def _label_name(text: str, span: tuple[int, int], names: Recognizer, judged: dict[str, Match | None]) -> Match | None:

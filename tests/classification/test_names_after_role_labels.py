@@ -27,6 +27,17 @@ NAMED = [
     ("学生：王芳、李明签字", "学生：王**、李**签字"),  # joined by 、, then a sign-off
     ("家长:\u3000王芳同意", "家长:\u3000王**同意"),  # an ASCII colon and an ideographic space
     ("学生  王芳等", "学生  王**等"),  # two blanks, 等 ending the run
+    # RR15ao-4: shown in clear on 6f62c05a
+    ("家长：王志和签字", "家长：王**签字"),  # a given name ending in 和 (a join), then a sign-off
+    ("家长：李国和已签字", "家长：李**已签字"),  # … and a tie before the sign-off
+    ("学生：王晓均签字", "学生：王**签字"),  # a given name ending in 均 (a tie): 均 was shown (学生：王**均签字)
+    ("家长：王芳 签字", "家长：王** 签字"),  # a blank between the name and the word said of the person
+    ("家长：王芳（父亲）签字", "家长：王**（父亲）签字"),  # a bracketed aside after the name
+    ("家长：王芳(本人)已签字", "家长：王**(本人)已签字"),  # … in ASCII brackets, then a tie
+    ("家长（父亲）：王芳签字", "家长（父亲）：王**签字"),  # an aside in the label, before its colon
+    ("家长：：王芳签字", "家长：：王**签字"),  # two colons
+    ("家长： 王芳 和 李明", "家长： 王** 和 李**"),  # blanks around the join
+    ("户主 王芳 与 李明 签字", "户主 王** 与 李** 签字"),  # blanks for the colon and around the join, then a sign-off
 ]
 #: ordinary values after a label: nothing masked, nothing counted
 ORDINARY = [
@@ -43,6 +54,12 @@ ORDINARY = [
     "学生：高一和高二",
     "学生：白天上学",
     "家长：周一签字",
+    # RR15ao-4's readings on ordinary words: the tie or join is read into a name only when the run before it is one
+    "家长：查看均同意",  # 查看 is a remark's word (REMARK_PHRASES), 查看均 no name
+    "监护人：项目均同意",  # jieba's word 项目, then a tie
+    "学生：高一 签字",  # a blank before the sign-off does not make a word a name
+    "学生：高一（3）班签字",  # nor does an aside
+    "学生（高一）：白天签字",  # nor an aside in the label
 ]
 
 
@@ -75,11 +92,18 @@ def test_common_words_are_jiebas_words_that_are_no_proper_noun(token: str, word:
     ("吸毒人员：王芳戒毒", "cn_criminal_record"),  # RR15ao-3: a drug record (GB/T 35273 Annex B)
     ("残疾人 王芳签字", "cn_disability"),  # blanks for the colon
     ("患者 ：\u3000王芳和李明", "cn_health"),  # blanks around the colon, two joined names
+    ("患者 王芳 住院", "cn_health"),  # RR15ao-4: blanks for the colon and before the word said of the person
+    ("患者：：王芳住院", "cn_health"),  # two colons
 ])
 def test_a_status_word_as_a_label_says_the_category_of_the_name_after_it(text: str, kind: str) -> None:
     glued = text.replace("：", "").replace(" ", "").replace("\u3000", "")
     assert cell_names([glued], _NAMES).sensitive == {kind: 1}  # the same words without the label
     assert cell_names([text], _NAMES).sensitive == {kind: 1}
+
+
+def test_a_status_word_before_an_aside_in_the_label_says_the_category() -> None:
+    # RR15ao-4: the name was not read at all after 患者（男）：; the status word stands before the aside
+    assert cell_names(["患者（男）：王芳住院"], _NAMES).sensitive == {"cn_health": 1}
 
 
 def test_a_label_of_no_status_word_says_no_category() -> None:
