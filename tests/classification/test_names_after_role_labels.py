@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from govsoc.classification import role_names
 from govsoc.classification.cell_names import cell_names
 from govsoc.classification.common_words import is_common_word
 from govsoc.classification.free_text import mask_free_text
@@ -38,6 +39,9 @@ NAMED = [
     ("家长：：王芳签字", "家长：：王**签字"),  # two colons
     ("家长： 王芳 和 李明", "家长： 王** 和 李**"),  # blanks around the join
     ("户主 王芳 与 李明 签字", "户主 王** 与 李** 签字"),  # blanks for the colon and around the join, then a sign-off
+    # RR15ao-7: a 和 right after a name is a join when a name follows it (和晓东), not the first name's last character
+    ("学生：王芳和和晓东", "学生：王**和和**"),
+    ("户主：王芳未签字", "户主：王**未签字"),  # 未 is a tie, not a given name's last character (no name is 王芳未)
 ]
 #: ordinary values after a label: nothing masked, nothing counted
 ORDINARY = [
@@ -60,6 +64,24 @@ ORDINARY = [
     "学生：高一 签字",  # a blank before the sign-off does not make a word a name
     "学生：高一（3）班签字",  # nor does an aside
     "学生（高一）：白天签字",  # nor an aside in the label
+    # RR15ao-7: words jieba does not refuse, kept clear by the hand-written checks
+    "户主：乔迁同意",  # _LABEL_WORDS (REMARK_OPENERS): jieba tags 乔迁 nr, so it is no common word
+    "户主：和子女同意",  # a remark's words after the role (_REMARK_WORDS: 和子女), not a name 和子女
+    "户主：于今日签字",  # … 于今日
+    "母亲：来自于联系",  # a remark phrase (REMARK_PHRASES 来自于) opens the run: 来自于 is no name of three
+    "学生：成为了同意",  # … 成为了
+]
+#: ordinary values the hand-written checks keep clear where no word list is there (jieba missing: common_words reads
+#: every token as no word, RR15ao-2): 高一, 白天, 阴性 are then taken for names by is_person_name (RR15ao-7)
+NO_WORD_LIST = [
+    "学生：高一和其他",  # a name before a join counts only with a name after it
+    "学生：高一和家长签字",  # … a role word after the join is no name
+    "学生：高一等同学",  # 等 ends a name only at the run's end or in 等人
+    "家长：白天在外",  # 在外 goes on ordinary words (白天在外): no word said only of a person
+    "患者：阴性一级",  # … nor 一级 (阴性一级)
+    "商户名：高一签字",  # 商户名 is a heading naming no person (PersonNameRecognizer.CONTEXT_EXCEPT)
+    "母亲：来自联系",  # 来自 opens a remark phrase (_LABEL_WORDS)
+    "户主：常年外出务工",  # a remark's words after the role (_REMARK_WORDS)
 ]
 
 
@@ -71,6 +93,14 @@ def test_a_name_after_a_label_before_a_word_said_of_a_person_is_masked_and_count
 
 @pytest.mark.parametrize("text", ORDINARY)
 def test_an_ordinary_value_after_a_label_is_neither_masked_nor_counted(text: str) -> None:
+    assert mask_free_text(text) == text
+    assert cell_names([text], _NAMES).values == 0
+
+
+@pytest.mark.parametrize("text", NO_WORD_LIST)
+def test_without_a_word_list_the_label_checks_keep_ordinary_values_clear(text: str,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(role_names, "is_common_word", lambda token: False)
     assert mask_free_text(text) == text
     assert cell_names([text], _NAMES).values == 0
 
