@@ -216,8 +216,9 @@ def _labelled_names(text: str, start: int, names: Recognizer, role: str,
         if join < 0 or _joins_roles(text, join):
             break
         at = past_blanks(text, join + 1)
-    # a name before a join only counts with the name after it (王芳和李明, not 高一和其他)
-    if found and join_at(text, found[-1][1]) >= 0 and not ends_label_name(text, found[-1][1], False):
+    # a first name before a join only counts with a name after it (王芳和李明, not 高一和其他); one reached through a
+    # join from a name counts whatever follows it (王芳和李明 和其他同学, 王芳、李明、张伟 及家属: RR15ar-1)
+    if len(found) == 1 and join_at(text, found[0][1]) >= 0 and not ends_label_name(text, found[0][1], False):
         found.pop()
     for s, e in found:
         hit = judged[text[s:e]]

@@ -42,6 +42,14 @@ NAMED = [
     # RR15ao-7: a 和 right after a name is a join when a name follows it (和晓东), not the first name's last character
     ("学生：王芳和和晓东", "学生：王**和和**"),
     ("户主：王芳未签字", "户主：王**未签字"),  # 未 is a tie, not a given name's last character (no name is 王芳未)
+    # RR15ar-1: a name reached through a join from a name counts whatever follows it; 3b4823ab showed the second in
+    # clear when blanks and another join followed (its drop rule is for a first name only: 高一和其他)
+    ("学生：王芳和李明 和其他同学", "学生：王**和李** 和其他同学"),  # gen.py s0: 和, a blank, 和 + words
+    ("学生：王芳、李明 及家属同意", "学生：王**、李** 及家属同意"),  # s1: 、, a blank, 及
+    ("监护人：刘建国与陈秀英  与学校签订协议", "监护人：刘**与陈**  与学校签订协议"),  # s2: 与, two blanks, 与
+    ("家长：张伟和李娜\u3000和老师沟通", "家长：张**和李**\u3000和老师沟通"),  # s3: an ideographic space
+    ("学生：王芳和李明和其他同学", "学生：王**和李**和其他同学"),  # no blank: the second was clear on 6f62c05a too
+    ("学生：王芳、李明、张伟 及家属", "学生：王**、李**、张** 及家属"),  # the third of a chain
 ]
 #: ordinary values after a label: nothing masked, nothing counted
 ORDINARY = [
