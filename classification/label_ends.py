@@ -59,10 +59,19 @@ def name_span(text: str, start: int, takes: Callable[[int, int], bool], *, joine
         return None
     end = start + n
     if text.startswith(NAME_ENDING_LINKS, end) and (n < 3 or _compound(text, start)) \
-            and (join_at(text, end + 1) > end + 1 or ends_label_name(text, end + 1, joined)) \
-            and takes(start, end + 1):
+            and _link_ends_name(text, end + 1, joined) and takes(start, end + 1):
         return start, end + 1
     return start, end
+
+
+def _link_ends_name(text: str, at: int, joined: bool) -> bool:
+    """Whether a name that takes in the tie or join before ``at`` may end there: blanks or an aside and a join follow
+    (王志和 和 李明), a word said of a person, or, for a joined name, the run's end with no Chinese character past the
+    blanks: in 学生：王芳、李明和 张伟签字 the 和 joins 张伟 (RR15ar-2: read as 李明和, it hid the join, 张伟 shown)."""
+    if join_at(text, at) > at:
+        return True
+    ahead = past_blanks(text, at)
+    return ends_label_name(text, at, joined and (ahead >= len(text) or not is_han(text[ahead])))
 
 
 def _label_name_length(text: str, start: int, *, joined: bool) -> int:
@@ -90,8 +99,9 @@ def past_blanks(text: str, at: int) -> int:
 
 
 def join_at(text: str, end: int) -> int:
-    """Where a join (和, 、) stands after the name ending at ``end`` and its blanks, else -1."""
-    at = past_blanks(text, end)
+    """Where a join (和, 、) stands after the name ending at ``end``, past blanks and a bracketed aside, else -1
+    (王芳（父亲）和李明, 王芳（父亲）、李明（母亲）签字: RR15ar-2, both names were shown in clear)."""
+    at = _past_aside(text, end)
     return at if text.startswith(NAME_JOINS, at) else -1
 
 
@@ -113,9 +123,10 @@ def ends_label_name(text: str, end: int, joined: bool) -> bool:
         return False
     said = _past_aside(text, end)
     tied = said + 1 if text.startswith(LABEL_TIES, said) else said
-    if text.startswith(AFTER_LABEL_NAME, tied) or text.startswith("等人", end):
+    # 等 as the words said of a person, past the same blanks and aside (王芳 等人签字, 郝冲及 等人: RR15ar-2)
+    if text.startswith(AFTER_LABEL_NAME, tied) or text.startswith("等人", said):
         return True
-    after = end + 1 if text.startswith("等", end) else end if joined else -1
+    after = said + 1 if text.startswith("等", said) else end if joined else -1
     return after >= 0 and (after >= len(text) or not is_han(text[after]))
 
 

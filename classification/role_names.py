@@ -142,9 +142,10 @@ _NO_NAME_AFTER_ROLE: Final = (*_HEADING_AFTER, *_REMARK_WORDS)
 _LABEL_SEPARATOR: Final = rf"[ \t\u3000]*(?:{ASIDE}[ \t\u3000]*)?(?:[：:][ \t\u3000]*){{1,2}}|[ \t\u3000]+"
 _ROLE_THEN_NAME: Final = re.compile("其?(" + "|".join(_ROLES) + f")({_LABEL_SEPARATOR})?(?=({_HAN}{{2,8}}))")
 #: What a name after a label needs after it, looked for before anything is read (学生：高风险 has none): the reading
-#: of _labelled_names, loosely (a name of 2-4 Chinese characters, then a tie and a word, 等, or a join).
-_LABEL_VALUE: Final = re.compile(f"{_HAN}{{2,4}}?(?:[{BLANKS}]*(?:{ASIDE}[{BLANKS}]*)?[{''.join(LABEL_TIES)}]?"
-                                  f"(?:{'|'.join(AFTER_LABEL_NAME)})|等|[{BLANKS}]*[和与及、])")
+#: of _labelled_names, loosely (a name of 2-4 Chinese characters, blanks or an aside or none, then a tie and a word,
+#: 等, or a join).
+_LABEL_VALUE: Final = re.compile(f"{_HAN}{{2,4}}?[{BLANKS}]*(?:{ASIDE}[{BLANKS}]*)?"
+                                  f"(?:[{''.join(LABEL_TIES)}]?(?:{'|'.join(AFTER_LABEL_NAME)})|等|[和与及、])")
 #: Words that are a remark's, whole: REMARK_OPENERS (全家, 时常) and the words opening REMARK_PHRASES (来自, 成为,
 #: 任何, 查看: names open with them, 来自强, but they are no name of two characters after a label).
 _LABEL_WORDS: Final = frozenset({*REMARK_OPENERS, *(p[:2] for p in REMARK_PHRASES)})

@@ -50,6 +50,12 @@ NAMED = [
     ("家长：张伟和李娜\u3000和老师沟通", "家长：张**和李**\u3000和老师沟通"),  # s3: an ideographic space
     ("学生：王芳和李明和其他同学", "学生：王**和李**和其他同学"),  # no blank: the second was clear on 6f62c05a too
     ("学生：王芳、李明、张伟 及家属", "学生：王**、李**、张** 及家属"),  # the third of a chain
+    # RR15ar-2: an aside or blanks before a join or 等 (R15ar gen2.py); all shown in clear on 3b4823ab
+    ("家长：王芳（父亲）和李明签字", "家长：王**（父亲）和李**签字"),  # an aside before the join
+    ("家长：王芳（父亲）、李明（母亲）签字", "家长：王**（父亲）、李**（母亲）签字"),  # … before 、
+    ("学生：王芳、李明和 张伟签字", "学生：王**、李**和 张**签字"),  # 和, a blank, a name: a join (not 李明和)
+    ("学生：王芳 等人签字", "学生：王** 等人签字"),  # a blank before 等人
+    ("户主：程海燕和郝冲及 等人签字", "户主：程**和郝** 等人签字"),  # 冲及 stays whole before a blank and 等人
 ]
 #: ordinary values after a label: nothing masked, nothing counted
 ORDINARY = [
@@ -78,6 +84,9 @@ ORDINARY = [
     "户主：于今日签字",  # … 于今日
     "母亲：来自于联系",  # a remark phrase (REMARK_PHRASES 来自于) opens the run: 来自于 is no name of three
     "学生：成为了同意",  # … 成为了
+    # RR15ar-2's readings past an aside or blanks take no word for a name
+    "学生：父母（男，45岁）和孩子签字",  # an aside before a join between words
+    "学生：高一 等同学",  # a blank before 等 after a word
 ]
 #: ordinary values the hand-written checks keep clear where no word list is there (jieba missing: common_words reads
 #: every token as no word, RR15ao-2): 高一, 白天, 阴性 are then taken for names by is_person_name (RR15ao-7)
