@@ -33,6 +33,7 @@ from functools import cache
 from typing import Final
 
 from govsoc.classification.identifier_names import is_person_name
+from govsoc.classification.label_ends import BLANKS, aside_before
 from govsoc.classification.masking import mask
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.remark_words import AFTER_PERSON, REMARK_OPENERS, TIES
@@ -110,7 +111,6 @@ _AFTER_ROLE: Final = "after the role word"
 #: What role_names says of a name it found after a role word set off as a label (家长：王芳签字).
 _AS_LABEL: Final = "as a label"
 #: A label's blanks and colons (role_names._LABEL_SEPARATOR).
-_BLANKS: Final = " \t\u3000"
 _COLONS: Final = "：:"
 #: Masked examples kept.
 _EXAMPLES: Final = 3
@@ -165,15 +165,12 @@ def _word_end_before(value: str, hit: Match) -> int:
     colons = 0
     while at > 0 and value[at - 1] in _COLONS and colons < 2:
         at, colons = _before_blanks(value, at - 1), colons + 1
-    if colons and at > 0 and value[at - 1] in "）)":
-        opening = max(value.rfind("（", max(0, at - 10), at), value.rfind("(", max(0, at - 10), at))
-        at = _before_blanks(value, opening) if opening >= 0 else at
-    return at
+    return _before_blanks(value, aside_before(value, at)) if colons else at
 
 
 def _before_blanks(value: str, at: int) -> int:
     """Where the blanks ending at ``at`` in ``value`` start."""
-    while at > 0 and value[at - 1] in _BLANKS:
+    while at > 0 and value[at - 1] in BLANKS:
         at -= 1
     return at
 

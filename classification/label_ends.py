@@ -19,12 +19,14 @@ from typing import Final
 from govsoc.classification.cn_codes import COMPOUND_SURNAMES
 from govsoc.classification.remark_words import AFTER_PERSON, SIGN_OFFS
 
-__all__ = ["AFTER_LABEL_NAME", "ASIDE", "BLANKS", "LABEL_TIES", "NAME_JOINS", "ends_label_name", "is_han", "join_at",
-           "name_span", "past_blanks"]
+__all__ = ["AFTER_LABEL_NAME", "ASIDE", "BLANKS", "LABEL_TIES", "NAME_JOINS", "aside_before", "ends_label_name",
+           "is_han", "join_at", "name_span", "past_blanks"]
 
+#: The most characters an aside holds between its brackets (患者（男，45岁）：王芳住院).
+_ASIDE_LONGEST: Final = 8
 #: A bracketed aside (家长（父亲）：王芳签字, 家长：王芳（父亲）签字: RR15ao-4): after the role word before a
 #: colon, or after the name before the word said of the person.
-ASIDE: Final = r"[（(][^（）()]{1,8}[）)]"
+ASIDE: Final = rf"[（(][^（）()]{{1,{_ASIDE_LONGEST}}}[）)]"
 
 #: What a remark writes right after a person's name, never the end of a name nor of an ordinary word read as one
 #: (RR15aj-4): remark_words.AFTER_PERSON (R15k-6) and SIGN_OFFS (R15n-18) less the words that go on an
@@ -115,6 +117,13 @@ def _past_aside(text: str, end: int) -> int:
     return at
 
 
+def aside_before(text: str, end: int) -> int:
+    """Where a bracketed aside (ASIDE) ending at ``end`` in ``text`` starts, else ``end``: the one a label holds
+    before its colon (患者（男）：王芳住院), read back by cell_names (RR15ar-6: it had its own copy of the rule)."""
+    aside = _ASIDE_BEFORE.search(text, max(0, end - _ASIDE_LONGEST - 2), end)
+    return aside.start() if aside is not None else end
+
+
 def ends_label_name(text: str, end: int, joined: bool) -> bool:
     """Whether a name after a label may end at ``end``: a word of AFTER_LABEL_NAME there (past blanks and an aside,
     after a tie or not), 等 ending the run or 等人, or, for a name joined to the one before it, the run's end."""
@@ -137,3 +146,4 @@ def is_han(char: str) -> bool:
 
 
 _ASIDE_PATTERN: Final = re.compile(ASIDE)
+_ASIDE_BEFORE: Final = re.compile(ASIDE + r"\Z")  # \Z at search's endpos: an aside ending there

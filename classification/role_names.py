@@ -139,7 +139,7 @@ _NO_NAME_AFTER_ROLE: Final = (*_HEADING_AFTER, *_REMARK_WORDS)
 #: a label (group 2: its colon or blanks, 家长：王芳签字, 学生  王芳和李明: RR15aj-4), read by _labelled_names.
 #: The separator: one or two colons amid blanks, after a bracketed aside or not (家长（父亲）：王芳签字,
 #: 家长：：王芳: RR15ao-4), or blanks.
-_LABEL_SEPARATOR: Final = rf"[ \t\u3000]*(?:{ASIDE}[ \t\u3000]*)?(?:[：:][ \t\u3000]*){{1,2}}|[ \t\u3000]+"
+_LABEL_SEPARATOR: Final = rf"[{BLANKS}]*(?:{ASIDE}[{BLANKS}]*)?(?:[：:][{BLANKS}]*){{1,2}}|[{BLANKS}]+"
 _ROLE_THEN_NAME: Final = re.compile("其?(" + "|".join(_ROLES) + f")({_LABEL_SEPARATOR})?(?=({_HAN}{{2,8}}))")
 #: What a name after a label needs after it, looked for before anything is read (学生：高风险 has none): the reading
 #: of _labelled_names, loosely (a name of 2-4 Chinese characters, blanks or an aside or none, then a tie and a word,

@@ -148,9 +148,15 @@ def test_a_status_word_as_a_label_says_the_category_of_the_name_after_it(text: s
     assert cell_names([text], _NAMES).sensitive == {kind: 1}
 
 
-def test_a_status_word_before_an_aside_in_the_label_says_the_category() -> None:
-    # RR15ao-4: the name was not read at all after 患者（男）：; the status word stands before the aside
-    assert cell_names(["患者（男）：王芳住院"], _NAMES).sensitive == {"cn_health": 1}
+@pytest.mark.parametrize("aside", [
+    "（男）",  # RR15ao-4: the name was not read at all after 患者（男）：; the status word stands before the aside
+    "(男)",  # ASCII brackets
+    "（男，45岁，本院）",  # RR15ar-6: the longest aside label_ends.ASIDE takes (8 characters)
+    "(男，45岁，本院) ",  # … in ASCII brackets, a blank before the colon
+    " （男，45岁，本院）",  # … a blank between the role word and the aside
+])
+def test_a_status_word_before_an_aside_in_the_label_says_the_category(aside: str) -> None:
+    assert cell_names([f"患者{aside}：王芳住院"], _NAMES).sensitive == {"cn_health": 1}
 
 
 def test_a_label_of_no_status_word_says_no_category() -> None:
