@@ -15,7 +15,9 @@ each time as a list of its own. Two ranges of repeats:
   while it pays: a probe (every 16th value of the chunk) is checked against a sample of the
   next chunk (every third value from the second, so that the probe's stride and the sample's
   meet whatever the column's period); where fewer than one sampled value in two (seen through
-  the probe: :data:`_WORTH`) was met, nothing is kept or looked up. A column of distinct values
+  the probe: :data:`_WORTH`) was met, nothing is kept or looked up; it is taken up after two
+  chunks in a row were (chunks flipping between repeats and new values: R15as's shapes.py
+  flip). A column of distinct values
   (orders, phones, IDs: R15an's perf2.py), or one repeating less than half of the chunk before
   (R15ap's near.py), then pays the probe only, a set of a 16th of its values a chunk (the
   sample is checked against it by C code, cheaper a value than the set is made), and keeps no
@@ -79,14 +81,17 @@ class Repeats:
     """The repeats one ``scan_many`` call has met: the chunk before's (within-chunk path) and,
     while it pays, the values met with their hits (across chunks)."""
 
-    __slots__ = ("repeated", "probe", "hits", "once", "held", "stamp")
+    __slots__ = ("repeated", "probe", "passed", "hits", "once", "held", "stamp")
 
     def __init__(self) -> None:
         #: Whether the chunk before repeated its own values enough (within-chunk path).
         self.repeated = True
         #: Values of the chunk before, a 16th of them; None while the table is kept.
         self.probe: frozenset[str] | None = frozenset()
-        #: Value -> its hits (empty for none), kept while it pays: the hits from the second meeting.
+        #: Whether the chunk before also repeated the one before it (the probe's check passed).
+        self.passed = False
+        #: Value -> its hits (empty for none), kept while it pays: held at once where values with
+        #: hits come back, else from a value's second meeting (see _looked_up).
         self.hits: dict[str, tuple[Match, ...]] = {}
         #: Values met once with hits, their hits not kept (most never come back: RR15aq-1).
         self.once: set[str] = set()
@@ -100,17 +105,24 @@ class Repeats:
         chunk = values[first:first + CHUNK]
         if self.probe is None and stamp == self.stamp:
             return self._looked_up(values, chunk, first, scan)
-        if self.probe and _worth(self.probe, chunk[1::_STRIDE]):
+        probe = self.probe
+        worth = _worth(probe, chunk[1::_STRIDE]) if probe else False
+        # taken up after two chunks in a row repeated the one before: a column whose chunks flip
+        # between repeating and new values would take it up and drop it every other chunk, its
+        # keeping and looking up spent for nothing (RR15as-1: 7-10 % slower than without it)
+        if probe and worth and self.passed:
             self._clear()
             found = self.distinct(chunk, first, scan)
             with_hits = list(map(values.__getitem__, map(_INDEX, found)))
-            if _returning(self.probe, with_hits, _PROBE * _RETURN):
+            if _returning(probe, with_hits, _PROBE * _RETURN):
                 self._keep(chunk, found, first, True)
                 self.probe, self.stamp = None, stamp
             else:
                 self.probe = frozenset(chunk[::_PROBE])
             return found
-        return self._probed(values, chunk, first, scan)
+        found = self._probed(values, chunk, first, scan)
+        self.passed = worth
+        return found
 
     def _probed(self, values: Sequence[str], chunk: Sequence[str], first: int, scan: Scan) -> Found:
         """The chunk without the table (dropped); its values give the next probe."""
@@ -176,6 +188,7 @@ class Repeats:
         self.hits.clear()
         self.once.clear()
         self.held = 0
+        self.passed = False
 
     def distinct(self, chunk: Sequence[str], first: int, scan: Scan) -> Found:
         """``scan`` of the chunk's distinct values, each one's hits given to every value equal

@@ -38,14 +38,15 @@ def column(period: int, times: int) -> list[str]:
 
 def test_a_column_repeating_across_chunks_is_scanned_once_per_value_after_the_probe() -> None:
     """35,000 values, 7,000 distinct: on 63fdf29 every chunk scanned its values (examined 23,330:
-    the phones of every value); now the first chunk is scanned, its probe finds the second
-    chunk repeating, which is scanned and kept, and the three after are looked up."""
+    the phones of every value); now the first chunk is scanned, its probe finds the second and
+    third chunks repeating (two in a row: RR15as-1), the third is scanned and kept, and the two
+    after are looked up."""
     values = column(PERIOD, 5)
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
     assert found == plain(scanner, values)
-    phones_in_two_chunks = sum(1 for v in values[:2 * _CHUNK] if v.startswith("139"))
-    assert scanner.examined == phones_in_two_chunks
+    phones_in_three_chunks = sum(1 for v in values[:3 * _CHUNK] if v.startswith("139"))
+    assert scanner.examined == phones_in_three_chunks
 
 
 def test_a_column_of_distinct_values_keeps_and_looks_up_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -212,7 +213,7 @@ def test_repeats_without_hits_take_the_table_up_and_keep_it(monkeypatch: pytest.
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
     assert found == plain(scanner, values)
-    assert scanner.examined == sum(1 for v in values[:2 * _CHUNK] if v.startswith("139"))
+    assert scanner.examined == sum(1 for v in values[:3 * _CHUNK] if v.startswith("139"))
 
 
 def carried(share_in_5: int, chunks: int = 6) -> list[str]:
@@ -239,7 +240,7 @@ def test_the_table_is_taken_up_at_one_value_in_two_met_before(
 
 
 def test_a_column_that_stops_repeating_drops_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Three chunks repeating, then distinct phones: the first distinct chunk is looked up, finds
+    """Four chunks repeating, then distinct phones: the first distinct chunk is looked up, finds
     nothing met and drops the table; the chunks after are probed, not looked up."""
     calls: list[int] = []
     looked_up = repeats.Repeats._looked_up
@@ -249,10 +250,10 @@ def test_a_column_that_stops_repeating_drops_the_table(monkeypatch: pytest.Monke
         return looked_up(self, values, chunk, first, scan)
 
     monkeypatch.setattr(repeats.Repeats, "_looked_up", counted_look)
-    values = column(PERIOD, 5)[:3 * _CHUNK] + [f"135{n:08d}" for n in range(3 * _CHUNK)]
+    values = column(PERIOD, 5)[:4 * _CHUNK] + [f"135{n:08d}" for n in range(3 * _CHUNK)]
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
-    assert calls == [2, 3], calls
+    assert calls == [3, 4], calls
     assert found == plain(scanner, values)
 
 
@@ -292,13 +293,13 @@ def test_new_values_with_hits_are_held_from_their_second_meeting_where_few_retur
 
 
 @pytest.mark.parametrize(("back", "looked"), [
-    (0, [2, 3]),  # none of the phones comes back (R15aq's mixmem.py): dropped after chunk 3
-    (10, [2, 3]),  # one in ten, fewer than one in _RETURN (8): dropped
-    (5, [2, 3, 4, 5]),  # one in five: kept (at one in four, as a mutant had it, it was not)
+    (0, [3, 4]),  # none of the phones comes back (R15aq's mixmem.py): dropped after chunk 4
+    (10, [3, 4]),  # one in ten, fewer than one in _RETURN (8): dropped
+    (5, [3, 4, 5, 6]),  # one in five: kept (at one in four, as a mutant had it, it was not)
 ])
 def test_a_table_whose_values_with_hits_stop_coming_back_is_dropped(
         monkeypatch: pytest.MonkeyPatch, back: int, looked: list[int]) -> None:
-    """Three chunks of the same codes and phones (the table taken up), then the codes beside the
+    """Four chunks of the same codes and phones (the table taken up), then the codes beside the
     phones of which one in ``back`` comes back, the others new: the first such chunk is looked up
     (more than half met: the codes); where too few values with hits were met again it drops the
     table, and the chunks after are not looked up."""
@@ -313,8 +314,8 @@ def test_a_table_whose_values_with_hits_stop_coming_back_is_dropped(
     rng = random.Random(4)
     phones = [f"135{i:08d}" for i in range(_CHUNK - 4505)]
     some = phones[::back] if back else []
-    values = [v for k in range(6)
-              for v in codes_phones(rng, phones if k < 3 else some, 4505, 0 if k < 3 else len(phones) - len(some))]
+    values = [v for k in range(7)
+              for v in codes_phones(rng, phones if k < 4 else some, 4505, 0 if k < 4 else len(phones) - len(some))]
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
     assert calls == looked, calls
@@ -337,14 +338,30 @@ def test_values_met_once_count_as_met(monkeypatch: pytest.MonkeyPatch) -> None:
     fixed = [f"135{i:08d}" for i in range(410)]
     values: list[str] = []
     new = [f"13{rng.randrange(10**9):09d}" for _ in range(1638)]
-    for _ in range(6):
+    for _ in range(7):
         chunk = codes_phones(rng, fixed + new, 3277, _CHUNK - 3277 - 410 - len(new))
         old = set(fixed + new)
         new = [v for v in chunk if v.startswith("13") and v not in old][:1638]
         values += chunk
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
-    assert calls == [2, 3, 4, 5], calls
+    assert calls == [3, 4, 5, 6], calls
+    assert found == plain(scanner, values)
+
+
+def test_a_column_flipping_between_repeating_and_new_chunks_takes_nothing_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RR15as-1: phones whose chunks take 95 % of the chunk before, then none, in turn. On 2af9be61
+    each repeating chunk took the table up (kept 8,192 values) and the next, new, looked every
+    value up and dropped it: 7-10 % slower than no table. Two chunks in a row must repeat."""
+    held = held_after_each_keep(monkeypatch)
+    rng = random.Random(9)
+    values = [f"139{i:08d}" for i in range(_CHUNK)]
+    for k in range(1, 8):
+        before = values[-_CHUNK:]
+        values += [before[i] if k % 2 and rng.random() < 0.95 else f"13{k}{i:08d}" for i in range(_CHUNK)]
+    scanner = Scanner(COMMON)
+    found = list(scanner.scan_many(values))
+    assert held == [], held
     assert found == plain(scanner, values)
 
 
