@@ -167,6 +167,19 @@ def held_after_each_keep(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return held
 
 
+def chunks_looked_up(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The chunks (their numbers in the column) the table looked up (filled as scan_many runs)."""
+    calls: list[int] = []
+    looked_up = repeats.Repeats._looked_up
+
+    def counted_look(self: repeats.Repeats, values: Any, chunk: Any, first: int, scan: Any) -> Any:
+        calls.append(first // _CHUNK)
+        return looked_up(self, values, chunk, first, scan)
+
+    monkeypatch.setattr(repeats.Repeats, "_looked_up", counted_look)
+    return calls
+
+
 def codes_and_new_phones(share: float, phones: int, chunks: int = 6) -> list[str]:
     """R15aq's mixmem.py: ``share`` of each chunk the same codes (no hit), the rest new values of
     ``phones`` phones each, never met again (a remark column of standard texts and free text)."""
@@ -242,14 +255,7 @@ def test_the_table_is_taken_up_at_one_value_in_two_met_before(
 def test_a_column_that_stops_repeating_drops_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
     """Four chunks repeating, then distinct phones: the first distinct chunk is looked up, finds
     nothing met and drops the table; the chunks after are probed, not looked up."""
-    calls: list[int] = []
-    looked_up = repeats.Repeats._looked_up
-
-    def counted_look(self: repeats.Repeats, values: Any, chunk: Any, first: int, scan: Any) -> Any:
-        calls.append(first // _CHUNK)
-        return looked_up(self, values, chunk, first, scan)
-
-    monkeypatch.setattr(repeats.Repeats, "_looked_up", counted_look)
+    calls = chunks_looked_up(monkeypatch)
     values = column(PERIOD, 5)[:4 * _CHUNK] + [f"135{n:08d}" for n in range(3 * _CHUNK)]
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
@@ -303,14 +309,7 @@ def test_a_table_whose_values_with_hits_stop_coming_back_is_dropped(
     phones of which one in ``back`` comes back, the others new: the first such chunk is looked up
     (more than half met: the codes); where too few values with hits were met again it drops the
     table, and the chunks after are not looked up."""
-    calls: list[int] = []
-    looked_up = repeats.Repeats._looked_up
-
-    def counted_look(self: repeats.Repeats, values: Any, chunk: Any, first: int, scan: Any) -> Any:
-        calls.append(first // _CHUNK)
-        return looked_up(self, values, chunk, first, scan)
-
-    monkeypatch.setattr(repeats.Repeats, "_looked_up", counted_look)
+    calls = chunks_looked_up(monkeypatch)
     rng = random.Random(4)
     phones = [f"135{i:08d}" for i in range(_CHUNK - 4505)]
     some = phones[::back] if back else []
@@ -326,14 +325,7 @@ def test_values_met_once_count_as_met(monkeypatch: pytest.MonkeyPatch) -> None:
     """40 % the same codes, 5 % the same phones, 20 % the phones new in the chunk before, the rest
     new phones: 25 in 60 values with hits come back, so new ones are held from their second
     meeting; the table stays only because the values met once (20 %) count as met (45 % without)."""
-    calls: list[int] = []
-    looked_up = repeats.Repeats._looked_up
-
-    def counted_look(self: repeats.Repeats, values: Any, chunk: Any, first: int, scan: Any) -> Any:
-        calls.append(first // _CHUNK)
-        return looked_up(self, values, chunk, first, scan)
-
-    monkeypatch.setattr(repeats.Repeats, "_looked_up", counted_look)
+    calls = chunks_looked_up(monkeypatch)
     rng = random.Random(6)
     fixed = [f"135{i:08d}" for i in range(410)]
     values: list[str] = []
