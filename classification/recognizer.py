@@ -622,6 +622,15 @@ def _locate(matches: list[re.Match[str]], offsets: Sequence[int] | npt.NDArray[n
     return where.tolist(), (starts - table[where]).tolist()
 
 
+def judged_while(mask_rules: Iterable[str]) -> tuple[object, ...]:
+    """What a judgement kept for later depends on besides its value: the hour (an ID number's
+    "today": a holder turns 14, a birth date stops being in the future) and the masking rules in
+    force for the ``mask_rules`` names (the masked form). A kept judgement is good while this is
+    equal (``is``-equal rules: a replaced rule is another object); HitCache and the scanner's
+    table of repeats (repeats.py) both start again when it changes."""
+    return (int(time.time()) // 3600, *map(masking.MASK_RULES.get, mask_rules))
+
+
 class HitCache:
     """A recognizer's judgements of the joined scan, kept: per pattern and context flag, (matched
     text, start in its value) -> the Match, or None when ``validate`` refused it; a match at its
@@ -636,13 +645,12 @@ class HitCache:
     one in force (a deployment's MASK_RULES entry put in place after a scan: before F15k the
     cache kept the old masks for up to an hour, and scan_many disagreed with scan, R15-20)."""
 
-    __slots__ = ("hour", "rule", "tables")
+    __slots__ = ("stamp", "tables")
 
     LIMIT: Final = 1 << 16
 
     def __init__(self) -> None:
-        self.hour = -1
-        self.rule: Callable[[str], str] | None = None
+        self.stamp: tuple[object, ...] = ()
         self.tables: dict[tuple[int, bool], dict[HitKey, Match | None]] = {}
 
     @staticmethod
@@ -652,10 +660,9 @@ class HitCache:
         cache: HitCache | None = recognizer.__dict__.get("_hit_cache")
         if cache is None:
             cache = recognizer.__dict__["_hit_cache"] = HitCache()
-        hour = int(time.time()) // 3600
-        rule = masking.MASK_RULES.get(recognizer.mask_rule)
-        if cache.hour != hour or cache.rule is not rule:
-            cache.hour, cache.rule, cache.tables = hour, rule, {}
+        stamp = judged_while((recognizer.mask_rule,))
+        if cache.stamp != stamp:
+            cache.stamp, cache.tables = stamp, {}
         return cache
 
     def table(self, pattern: int, context: bool) -> dict[HitKey, Match | None]:

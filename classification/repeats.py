@@ -104,7 +104,7 @@ class Repeats:
         begins at ``first``, as ``scan(chunk, first)`` gives them."""
         chunk = values[first:first + CHUNK]
         if self.probe is None and stamp == self.stamp:
-            return self._looked_up(values, chunk, first, scan)
+            return self._looked_up(chunk, first, scan)
         probe = self.probe
         worth = _worth(probe, chunk[1::_STRIDE]) if probe else False
         # taken up after two chunks in a row repeated the one before: a column whose chunks flip
@@ -120,18 +120,18 @@ class Repeats:
             else:
                 self.probe = frozenset(chunk[::_PROBE])
             return found
-        found = self._probed(values, chunk, first, scan)
+        found = self._probed(chunk, first, scan)
         self.passed = worth
         return found
 
-    def _probed(self, values: Sequence[str], chunk: Sequence[str], first: int, scan: Scan) -> Found:
+    def _probed(self, chunk: Sequence[str], first: int, scan: Scan) -> Found:
         """The chunk without the table (dropped); its values give the next probe."""
         self._clear()
         found = self.distinct(chunk, first, scan)
         self.probe = frozenset(chunk[::_PROBE])
         return found
 
-    def _looked_up(self, values: Sequence[str], chunk: Sequence[str], first: int, scan: Scan) -> Found:
+    def _looked_up(self, chunk: Sequence[str], first: int, scan: Scan) -> Found:
         """The chunk with the table: values met before get their kept hits, the others are
         scanned and kept. Where fewer than one value in _PAYS was met before (kept, or met once
         with hits), the table is dropped and the chunk scanned as without it; where fewer than
@@ -141,7 +141,7 @@ class Repeats:
         once = sum(map(self.once.__contains__, new))
         met = len(chunk) - len(new) + once
         if met * _PAYS < len(chunk):
-            return self._probed(values, chunk, first, scan)
+            return self._probed(chunk, first, scan)
         found = self.distinct(new, 0, scan) if new else []
         again = met - looked.count(_NONE)  # values with hits met before
         with_hits = again - once + len(found)

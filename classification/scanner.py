@@ -30,7 +30,6 @@ higher score.
 from __future__ import annotations
 
 import re
-import time
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -40,7 +39,6 @@ from itertools import chain, compress, groupby, repeat
 from operator import add, itemgetter, not_, or_
 from typing import Final
 
-from govsoc.classification import masking
 from govsoc.classification.batch import (
     SEP,
     Candidate,
@@ -60,6 +58,7 @@ from govsoc.classification.recognizer import (
     Match,
     Occupied,
     Recognizer,
+    judged_while,
     normalize,
     recognizers,
 )
@@ -199,14 +198,14 @@ class Scanner:
         if plan.trigger_gate is not None or len(values) < 64:
             return self._scan_each(values, context, plan)
         # what the call's chunks repeat: within a chunk, and across chunks while it pays (repeats.py)
-        return chain.from_iterable(map(self._chunk, repeat(values), range(0, len(values), _CHUNK), repeat(context),
+        return chain.from_iterable(map(self._chunk, repeat(values), range(0, len(values), CHUNK), repeat(context),
                                        repeat(plan), repeat(Repeats())))
 
     def _chunk(self, values: Sequence[str], first: int, context: frozenset[str],
                plan: _Plan, repeats: Repeats) -> Found:
         """(index in ``values``, hits) of the chunk of ``values`` that begins at ``first``; a
         value met before in the call may get the hits it got then (``repeats``)."""
-        stamp = (int(time.time()) // 3600, *map(masking.MASK_RULES.get, self._mask_rules))
+        stamp = judged_while(self._mask_rules)
 
         def scan(part: Sequence[str], at: int) -> Found:
             return self._scan_chunk(part, context, plan, at)
@@ -392,7 +391,6 @@ class Scanner:
         return frozenset(i for i, words in self._inline.items() if any(w in value for w in words))
 
 
-_CHUNK: Final = CHUNK
 _INDEX: Final = itemgetter(0)
 _HITS: Final = itemgetter(1)
 

@@ -19,7 +19,8 @@ from govsoc.classification.batch import SEP, ShapeGate, chunk_text, signatures, 
 from govsoc.classification.cn_codes import CARD_ISSUERS
 from govsoc.classification.evaluation import labelled_columns, labelled_values
 from govsoc.classification.recognizer import Match, normalize
-from govsoc.classification.scanner import _CHUNK, CLASSES, Scanner, _resolve
+from govsoc.classification.repeats import CHUNK
+from govsoc.classification.scanner import CLASSES, Scanner, _resolve
 from govsoc.classification.tagging import AT_INGEST
 
 COMMON = ("cn_resident_id", "cn_mobile", "cn_bank_card", "email", "ipv4", "cn_uscc")
@@ -111,7 +112,7 @@ def test_hostile_rows_are_meaningful() -> None:
 def test_chunks_longer_than_one_and_every_value_accounted() -> None:
     scanner = Scanner(COMMON)
     values = (evaluation_values() + HOSTILE[2:4]) * 20
-    values = values[:_CHUNK + 300]
+    values = values[:CHUNK + 300]
     assert list(scanner.scan_many(values)) == plain(scanner, values, frozenset())
 
 
@@ -217,23 +218,23 @@ def test_after_a_chunk_of_distinct_values_a_set_tells_whether_the_next_repeats(m
         return first_of_each(chunk)
 
     monkeypatch.setattr(repeats_module, "_first_of_each", counted)
-    distinct = [f"139{n:08d}" if n % 2 else f"order {n}" for n in range(3 * _CHUNK)]
-    repeating = ["13800138000", "办结", "zhang@example.com", "order 7"] * (_CHUNK // 4)
-    values = distinct + repeating + distinct[:_CHUNK]
+    distinct = [f"139{n:08d}" if n % 2 else f"order {n}" for n in range(3 * CHUNK)]
+    repeating = ["13800138000", "办结", "zhang@example.com", "order 7"] * (CHUNK // 4)
+    values = distinct + repeating + distinct[:CHUNK]
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
     assert found == plain(scanner, values, frozenset())
     # the first distinct chunk mapped; the next two only counted; the repeating one mapped, and
     # the distinct one after it mapped (the chunk before it repeated)
-    assert mapped == [_CHUNK, _CHUNK, _CHUNK]
-    assert scanner.examined == 3 * _CHUNK // 2 + 2 + _CHUNK // 2  # phones of distinct chunks; 2 of 4 repeated
+    assert mapped == [CHUNK, CHUNK, CHUNK]
+    assert scanner.examined == 3 * CHUNK // 2 + 2 + CHUNK // 2  # phones of distinct chunks; 2 of 4 repeated
 
 
 def test_a_chunks_hits_are_handed_out_without_a_python_frame_per_value() -> None:
     """scan_many lists a chunk's (index, hits) at once and hands them out by C code: no Python
     frame of the scanner runs (or resumes) per value with a hit, only per chunk; the hits are
     the plain path's, repeated values (a chunk scanned over its distinct values) included."""
-    values = [f"139{n:08d}" for n in range(3 * _CHUNK)] + ["13800138000", "正常"] * (_CHUNK // 2)
+    values = [f"139{n:08d}" for n in range(3 * CHUNK)] + ["13800138000", "正常"] * (CHUNK // 2)
     scanner = Scanner(COMMON)
     resumed = []
 
@@ -250,7 +251,7 @@ def test_a_chunks_hits_are_handed_out_without_a_python_frame_per_value() -> None
             found.append(pair)
     finally:
         sys.setprofile(None)
-    assert len(found) == 3 * _CHUNK + _CHUNK // 2
+    assert len(found) == 3 * CHUNK + CHUNK // 2
     assert len(resumed) < 50, sorted(set(resumed))  # a few calls a chunk (4 chunks), not one a value
     assert found == plain(scanner, values, frozenset())
 

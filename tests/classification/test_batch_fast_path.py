@@ -170,7 +170,7 @@ def test_after_a_chunk_of_distinct_values_a_sample_tells_whether_the_next_repeat
     """The set that tells whether a chunk repeats is made of every fourth value (before P15f: of
     every value, 8,192 a chunk, most of a table's chunks); the hits are the plain path's."""
     import govsoc.classification.repeats as scanner_module  # the set is made in repeats.py
-    from govsoc.classification.scanner import _CHUNK
+    from govsoc.classification.repeats import CHUNK
 
     sizes: list[int] = []
 
@@ -180,16 +180,16 @@ def test_after_a_chunk_of_distinct_values_a_sample_tells_whether_the_next_repeat
             sizes.append(len(made))
         return made
 
-    distinct = [f"139{n:08d}" if n % 2 else f"order {n}" for n in range(3 * _CHUNK)]
-    repeating = ["13800138000", "办结", "zhang@example.com", "order 7"] * (_CHUNK // 4)
+    distinct = [f"139{n:08d}" if n % 2 else f"order {n}" for n in range(3 * CHUNK)]
+    repeating = ["13800138000", "办结", "zhang@example.com", "order 7"] * (CHUNK // 4)
     values = distinct + repeating
     scanner = Scanner(COMMON)
     monkeypatch.setattr(scanner_module, "set", counted_set, raising=False)
     found = list(scanner.scan_many(values))
     monkeypatch.undo()
     assert found == plain(scanner, values, frozenset())
-    assert max(sizes) <= _CHUNK // 4, sorted(sizes)[-3:]
-    assert scanner.examined == 3 * _CHUNK // 2 + 2  # the repeating chunk still scanned once per distinct value
+    assert max(sizes) <= CHUNK // 4, sorted(sizes)[-3:]
+    assert scanner.examined == 3 * CHUNK // 2 + 2  # the repeating chunk still scanned once per distinct value
 
 
 def test_find_joined_gives_the_labels_it_is_handed() -> None:

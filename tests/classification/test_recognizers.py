@@ -279,12 +279,12 @@ def test_scan_many_in_chunks_finds_what_scan_finds_one_by_one() -> None:
     """The chunked gate (join, translate, str.find) against the one-by-one scan, over a mixed
     list longer than a chunk: positives, negatives, Chinese text, full-width digits, empties."""
     from govsoc.classification.evaluation import labelled_values
-    from govsoc.classification.scanner import _CHUNK
+    from govsoc.classification.repeats import CHUNK
 
     values = [i.value for i in labelled_values(seed=4, per_type=20)]
     values += ["", "a", "１３８１２３４５６７８", "身份证１１０１０５１９４９１２３１００２Ｘ", "x\x1fy",
                "line\nbreak 13812345678"]
-    values = (values * (_CHUNK // len(values) + 2))[:_CHUNK + 500]
+    values = (values * (CHUNK // len(values) + 2))[:CHUNK + 500]
     for ids in (None, ["cn_resident_id", "cn_mobile", "cn_bank_card", "email", "cn_uscc"]):
         scanner = Scanner(ids)
         expected = [(i, h) for i, v in enumerate(values) for h in [scanner.scan(v)] if h]

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from govsoc.classification import masking, repeats
-from govsoc.classification.scanner import _CHUNK, Scanner
+from govsoc.classification.repeats import CHUNK
+from govsoc.classification.scanner import Scanner
 from govsoc.classification.scanner import _resolve as resolve
 
 COMMON = ("cn_resident_id", "cn_mobile", "cn_bank_card", "email", "ipv4", "cn_uscc")
@@ -45,7 +46,7 @@ def test_a_column_repeating_across_chunks_is_scanned_once_per_value_after_the_pr
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
     assert found == plain(scanner, values)
-    phones_in_three_chunks = sum(1 for v in values[:3 * _CHUNK] if v.startswith("139"))
+    phones_in_three_chunks = sum(1 for v in values[:3 * CHUNK] if v.startswith("139"))
     assert scanner.examined == phones_in_three_chunks
 
 
@@ -65,7 +66,7 @@ def test_a_column_of_distinct_values_keeps_and_looks_up_nothing(monkeypatch: pyt
 
     monkeypatch.setattr(repeats.Repeats, "_keep", counted_keep)
     monkeypatch.setattr(repeats.Repeats, "_looked_up", counted_look)
-    values = column(5 * _CHUNK, 1)
+    values = column(5 * CHUNK, 1)
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
     assert calls == []
@@ -74,11 +75,11 @@ def test_a_column_of_distinct_values_keeps_and_looks_up_nothing(monkeypatch: pyt
 
 @pytest.mark.parametrize("period", [
     PERIOD,  # repeats across chunks: the table taken up
-    2 * _CHUNK + 1,  # repeats only two chunks back: the probe (the chunk before) sees none
-    _CHUNK // 8,  # repeats within the chunk: the within-chunk path as well
+    2 * CHUNK + 1,  # repeats only two chunks back: the probe (the chunk before) sees none
+    CHUNK // 8,  # repeats within the chunk: the within-chunk path as well
 ])
 def test_hits_are_the_plain_paths_whatever_the_period(period: int) -> None:
-    values = column(period, (5 * _CHUNK) // period + 1)
+    values = column(period, (5 * CHUNK) // period + 1)
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
     assert found == plain(scanner, values)
@@ -91,10 +92,10 @@ def test_a_masking_rule_put_in_force_between_chunks_is_followed(monkeypatch: pyt
     values = column(PERIOD, 5)
     scanner = Scanner(COMMON)
     it = scanner.scan_many(values)
-    before = [next(it) for _ in range(3 * _CHUNK // 2)]  # into the looked-up chunks
+    before = [next(it) for _ in range(3 * CHUNK // 2)]  # into the looked-up chunks
     rule = scanner.recognizers["cn_mobile"].mask_rule
     monkeypatch.setitem(masking.MASK_RULES, rule, lambda text: "#" * len(text))
-    after = [pair for pair in it if pair[0] >= 3 * _CHUNK]  # the chunks made after the change
+    after = [pair for pair in it if pair[0] >= 3 * CHUNK]  # the chunks made after the change
     assert before and after
     assert all(h.masked == "#" * (h.end - h.start) for _, hits in after for h in hits)
 
@@ -112,22 +113,22 @@ def test_the_probe_of_a_column_of_distinct_values_is_a_16th_of_its_values_with_h
         return made
 
     monkeypatch.setattr(repeats, "frozenset", counted, raising=False)
-    values = [f"139{n:08d}" for n in range(3 * _CHUNK)]
+    values = [f"139{n:08d}" for n in range(3 * CHUNK)]
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
     monkeypatch.undo()
-    assert len(found) == 3 * _CHUNK
-    assert sizes and max(sizes) <= _CHUNK // 16, sizes
+    assert len(found) == 3 * CHUNK
+    assert sizes and max(sizes) <= CHUNK // 16, sizes
 
 
 def near(share: float, chunks: int = 6) -> list[str]:
     """Phones, each chunk taking ``share`` of its values from the chunk before (R15ap's near.py)."""
     rng = random.Random(7)
-    values = [f"139{rng.randrange(10**8):08d}" for _ in range(_CHUNK)]
+    values = [f"139{rng.randrange(10**8):08d}" for _ in range(CHUNK)]
     for _ in range(chunks - 1):
-        before = values[-_CHUNK:]
+        before = values[-CHUNK:]
         values += [rng.choice(before) if rng.random() < share else f"139{rng.randrange(10**8):08d}"
-                   for _ in range(_CHUNK)]
+                   for _ in range(CHUNK)]
     return values
 
 
@@ -172,9 +173,9 @@ def chunks_looked_up(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     looked_up = repeats.Repeats._looked_up
 
-    def counted_look(self: repeats.Repeats, values: Any, chunk: Any, first: int, scan: Any) -> Any:
-        calls.append(first // _CHUNK)
-        return looked_up(self, values, chunk, first, scan)
+    def counted_look(self: repeats.Repeats, chunk: Any, first: int, scan: Any) -> Any:
+        calls.append(first // CHUNK)
+        return looked_up(self, chunk, first, scan)
 
     monkeypatch.setattr(repeats.Repeats, "_looked_up", counted_look)
     return calls
@@ -184,11 +185,11 @@ def codes_and_new_phones(share: float, phones: int, chunks: int = 6) -> list[str
     """R15aq's mixmem.py: ``share`` of each chunk the same codes (no hit), the rest new values of
     ``phones`` phones each, never met again (a remark column of standard texts and free text)."""
     rng = random.Random(5)
-    codes = [f"K{i:06d}" for i in range(int(_CHUNK * share))]
+    codes = [f"K{i:06d}" for i in range(int(CHUNK * share))]
     values: list[str] = []
     for _ in range(chunks):
         chunk = codes + [" ".join(f"139{rng.randrange(10**8):08d}" for _ in range(phones))
-                         for _ in range(_CHUNK - len(codes))]
+                         for _ in range(CHUNK - len(codes))]
         rng.shuffle(chunk)
         values += chunk
     return values
@@ -226,15 +227,15 @@ def test_repeats_without_hits_take_the_table_up_and_keep_it(monkeypatch: pytest.
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
     assert found == plain(scanner, values)
-    assert scanner.examined == sum(1 for v in values[:3 * _CHUNK] if v.startswith("139"))
+    assert scanner.examined == sum(1 for v in values[:3 * CHUNK] if v.startswith("139"))
 
 
 def carried(share_in_5: int, chunks: int = 6) -> list[str]:
     """Phones; at positions i % 5 < ``share_in_5`` each chunk holds the chunk before's value, so
     the probe (every 16th) sees share_in_5 / 5 * 1 / 16 of the next chunk's sample exactly."""
-    values = [f"139{i:08d}" for i in range(_CHUNK)]
+    values = [f"139{i:08d}" for i in range(CHUNK)]
     for k in range(1, chunks):
-        values += [values[-_CHUNK + i] if i % 5 < share_in_5 else f"13{k}{i:08d}" for i in range(_CHUNK)]
+        values += [values[-CHUNK + i] if i % 5 < share_in_5 else f"13{k}{i:08d}" for i in range(CHUNK)]
     return values
 
 
@@ -256,7 +257,7 @@ def test_a_column_that_stops_repeating_drops_the_table(monkeypatch: pytest.Monke
     """Four chunks repeating, then distinct phones: the first distinct chunk is looked up, finds
     nothing met and drops the table; the chunks after are probed, not looked up."""
     calls = chunks_looked_up(monkeypatch)
-    values = column(PERIOD, 5)[:4 * _CHUNK] + [f"135{n:08d}" for n in range(3 * _CHUNK)]
+    values = column(PERIOD, 5)[:4 * CHUNK] + [f"135{n:08d}" for n in range(3 * CHUNK)]
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
     assert calls == [3, 4], calls
@@ -290,8 +291,8 @@ def test_new_values_with_hits_are_held_from_their_second_meeting_where_few_retur
     (1d3ec0b2 held them all, up to LIMIT values); the table holds the take-up chunk's only."""
     held = held_after_each_keep(monkeypatch)
     rng = random.Random(3)
-    fixed = [f"135{i:08d}" for i in range(_CHUNK // 5)]
-    values = [v for _ in range(6) for v in codes_phones(rng, fixed, _CHUNK // 2, _CHUNK - _CHUNK // 2 - len(fixed))]
+    fixed = [f"135{i:08d}" for i in range(CHUNK // 5)]
+    values = [v for _ in range(6) for v in codes_phones(rng, fixed, CHUNK // 2, CHUNK - CHUNK // 2 - len(fixed))]
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
     assert len(held) > 2 and max(held) == held[0], held
@@ -311,7 +312,7 @@ def test_a_table_whose_values_with_hits_stop_coming_back_is_dropped(
     table, and the chunks after are not looked up."""
     calls = chunks_looked_up(monkeypatch)
     rng = random.Random(4)
-    phones = [f"135{i:08d}" for i in range(_CHUNK - 4505)]
+    phones = [f"135{i:08d}" for i in range(CHUNK - 4505)]
     some = phones[::back] if back else []
     values = [v for k in range(7)
               for v in codes_phones(rng, phones if k < 4 else some, 4505, 0 if k < 4 else len(phones) - len(some))]
@@ -331,7 +332,7 @@ def test_values_met_once_count_as_met(monkeypatch: pytest.MonkeyPatch) -> None:
     values: list[str] = []
     new = [f"13{rng.randrange(10**9):09d}" for _ in range(1638)]
     for _ in range(7):
-        chunk = codes_phones(rng, fixed + new, 3277, _CHUNK - 3277 - 410 - len(new))
+        chunk = codes_phones(rng, fixed + new, 3277, CHUNK - 3277 - 410 - len(new))
         old = set(fixed + new)
         new = [v for v in chunk if v.startswith("13") and v not in old][:1638]
         values += chunk
@@ -347,10 +348,10 @@ def test_a_column_flipping_between_repeating_and_new_chunks_takes_nothing_up(mon
     value up and dropped it: 7-10 % slower than no table. Two chunks in a row must repeat."""
     held = held_after_each_keep(monkeypatch)
     rng = random.Random(9)
-    values = [f"139{i:08d}" for i in range(_CHUNK)]
+    values = [f"139{i:08d}" for i in range(CHUNK)]
     for k in range(1, 8):
-        before = values[-_CHUNK:]
-        values += [before[i] if k % 2 and rng.random() < 0.95 else f"13{k}{i:08d}" for i in range(_CHUNK)]
+        before = values[-CHUNK:]
+        values += [before[i] if k % 2 and rng.random() < 0.95 else f"13{k}{i:08d}" for i in range(CHUNK)]
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
     assert held == [], held
@@ -362,11 +363,11 @@ def test_the_matches_held_over_several_chunks_are_at_most_limit(monkeypatch: pyt
     than LIMIT Matches, their sum more; the table starts again rather than hold them all."""
     held = held_after_each_keep(monkeypatch)
     rng = random.Random(8)
-    values = [" ".join(f"139{rng.randrange(10**8):08d}" for _ in range(3)) for _ in range(_CHUNK)]
+    values = [" ".join(f"139{rng.randrange(10**8):08d}" for _ in range(3)) for _ in range(CHUNK)]
     for _ in range(5):
-        before = values[-_CHUNK:]
+        before = values[-CHUNK:]
         values += [rng.choice(before) if rng.random() < 0.7 else
-                   " ".join(f"139{rng.randrange(10**8):08d}" for _ in range(3)) for _ in range(_CHUNK)]
+                   " ".join(f"139{rng.randrange(10**8):08d}" for _ in range(3)) for _ in range(CHUNK)]
     scanner = Scanner(COMMON)
     found = list(scanner.scan_many(values))
     assert len(held) > 1 and max(held) <= repeats.LIMIT, held
