@@ -189,9 +189,11 @@ def _plain(value: Any) -> Any:
 def _field(table: TableSample, d: ColumnDecision, scheme: Scheme, beside: frozenset[str],
            place: Callable[[str], str], sensitive: tuple[str, ...] = ()) -> FieldRecord:
     grade = grade_column(d, scheme, beside) if d.status != "none" else None
-    # the table's verdict: beside a minor's data every PI field is sensitive (PIPL art. 28, R15d-8)
-    if grade is not None and d.field in sensitive and not grade.pipl_sensitive:
-        grade = replace(grade, pipl_sensitive=True,
+    # the table's verdict: beside a minor's data every PI field is sensitive (PIPL art. 28, R15d-8),
+    # and graded as the minors' own column is: 4级 (reference §4 未成年人 (<14) -> G4; R15at-7)
+    if grade is not None and d.field in sensitive and not d.minors:
+        level = max(grade.level, "G4", key=rank) if grade.pi_class != "none" else grade.level
+        grade = replace(grade, pipl_sensitive=True, level=level, label=scheme.label(level),
                         basis=grade.basis + "; in a table of holders under 14 (PIPL art. 28)")
     # a comment is free text written by whoever designed the schema: '如 110105199001011237（张三）' (R15d-3)
     return FieldRecord(dataset=place(table.dataset), table=place(table.table), field=d.field,

@@ -214,3 +214,33 @@ def test_every_pi_field_beside_pupils_dates_of_birth_is_sensitive(tmp_path: Path
     fields = [f for t in inventory.tables for f in t.fields]
     assert [f.field for f in fields if f.pipl_sensitive] == ["xm", "csrq", "jhrdh"], fields
     assert inventory.summary()["pipl_sensitive_fields"] == 3 and inventory.tables[0].level == "G4"
+
+
+@pytest.mark.parametrize("scheme_name", ["gbt43697", "zhejiang"])
+def test_every_pi_field_of_a_childrens_table_is_graded_4(tmp_path: Path, scheme_name: str) -> None:
+    # R15at-7: kids.csv (xm, csrq of children under 14, jhrdh): every field was marked PIPL-sensitive
+    # but xm stayed 2级 and jhrdh 3级 in the field rows an auditor reads, while the README says every
+    # PI field of such a table becomes 4级. PIPL art. 28 makes all PI of a child under 14 sensitive;
+    # the reference's grading row 未成年人 (<14) gives G4, as the minors' column itself gets.
+    from datetime import date
+
+    from govsoc.classification.inventory import build_inventory
+    from govsoc.classification.sources import open_source
+    from tests.classification.test_sources import NAMES, PHONES
+
+    young = date.today().year - 8
+    (tmp_path / "kids.csv").write_text("xm,csrq,jhrdh\n" + "".join(
+        f"{NAMES[i % 8]},{young}-{i % 12 + 1:02d}-{i % 28 + 1:02d},{PHONES[i]}\n" for i in range(40)), encoding="utf-8")
+    scheme = load_scheme(scheme_name)
+    source = open_source(str(tmp_path / "kids.csv"))
+    inventory = build_inventory(source.tables(), source=source.name, scheme=scheme, sample_size=1000)
+    fields = {f.field: f for t in inventory.tables for f in t.fields}
+    assert {name: (f.level, f.level_label) for name, f in fields.items()} == {
+        name: ("G4", scheme.label("G4")) for name in ("xm", "csrq", "jhrdh")}, fields
+    assert all("under 14" in f.grade_basis for f in fields.values())
+    # adults' table: the name stays at its own level (no minors, no raise)
+    (tmp_path / "adults.csv").write_text("xm,csrq,jhrdh\n" + "".join(
+        f"{NAMES[i % 8]},1980-{i % 12 + 1:02d}-{i % 28 + 1:02d},{PHONES[i]}\n" for i in range(40)), encoding="utf-8")
+    source = open_source(str(tmp_path / "adults.csv"))
+    adults = build_inventory(source.tables(), source=source.name, scheme=scheme, sample_size=1000)
+    assert {f.field: f.level for t in adults.tables for f in t.fields}["xm"] != "G4"
