@@ -78,3 +78,51 @@ def test_personal_data_in_a_captured_plain_http_request_raises_an_alert(govsoc: 
     code, out, _ = govsoc("alerts", "--rule", "Personal Data Seen In Cleartext HTTP Traffic", "--format", "json")
     alerts = json.loads(out)
     assert code == 0 and [a["alert.evidence"][0]["fields"]["source.ip"] for a in alerts] == ["203.0.113.40"]
+
+
+#: An application's syslog lines: an ID number and a mobile in the text (R15at-2, /tmp/R15at/ing/plain/app.log).
+APP = "Dec  4 10:0{n}:00 app01 egov[123]: user 王芳 身份证号 " + ID + " 手机 13812345678 提交申请\n"
+APP_CLEAN = "Dec  4 10:09:00 app01 egov[123]: user lookup done in 12 ms\n"
+
+
+def test_personal_data_in_a_log_message_raises_an_alert_the_report_counts(govsoc: Run, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # R15at-2: 5 lines tagged personal_data_in_log_message reached no rule (0 alerts) and so no
+    # report: the issue asks that personal data seen in log messages be a finding detection rules
+    # use and reports count, as for URL query strings
+    config = tmp_path / "govsoc.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\n", encoding="utf-8")
+    monkeypatch.setenv("GOVSOC_CONFIG", str(config))
+    log = tmp_path / "app.log"
+    log.write_text("".join(APP.format(n=n) for n in range(5)) + APP_CLEAN, encoding="utf-8")
+    code, _, err = govsoc("ingest", "--parser", "linux.auth", "--year", "2026", str(log))
+    assert code == 0, err
+    code, out, _ = govsoc("events", "--where", "govsoc.classification.findings=personal_data_in_log_message",
+                          "--count")
+    assert code == 0 and out.strip() == "5"
+    code, _, err = govsoc("detect", "--from", "2026-12-04T00:00:00Z", "--to", "2026-12-05T00:00:00Z")
+    assert code == 0, err
+    code, out, _ = govsoc("alerts", "--rule", "Personal Data Written Into An Application Log Message",
+                          "--format", "json", "-n", "50")
+    assert code == 0
+    assert sorted(a["alert.evidence"][0]["fields"]["message"] for a in json.loads(out)) == sorted(
+        APP.format(n=n).split(": ", 1)[1].strip() for n in range(5))
+    report = tmp_path / "situation.json"
+    code, _, err = govsoc("report", "situation", "--from", "2026-12-04T00:00:00Z", "--to", "2026-12-05T00:00:00Z",
+                          "--format", "json", "--unsigned", "-o", str(report))
+    assert code == 0, err
+    text = report.read_text(encoding="utf-8")
+    rows = [row for row in _table_rows(json.loads(text)) if row and str(row[0]).startswith(("等保", "密评"))]
+    assert ["等保 8.1.4.11 b)", 5] in [[r[0], r[-1]] for r in rows], rows
+    assert any(str(r[0]).startswith("密评") and "8.4 e" in str(r[0]) and r[-1] == 5 for r in rows), rows
+    assert ID not in text  # the report masks the evidence it quotes
+
+
+def _table_rows(document: object) -> list[list[object]]:
+    """Every table row anywhere in a report's JSON."""
+    if isinstance(document, dict):
+        own = [list(r) for r in document.get("rows", []) if isinstance(r, list)] if "rows" in document else []
+        return own + [row for v in document.values() for row in _table_rows(v)]
+    if isinstance(document, list):
+        return [row for v in document for row in _table_rows(v)]
+    return []

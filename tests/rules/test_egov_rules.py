@@ -370,6 +370,8 @@ WEB = '{ip} - {host} [{webts}] "GET {target} HTTP/1.1" 200 512 "-" "Mozilla/5.0 
 #: A resident ID number that passes GB 11643 (region 110101, born 1990-03-07, check character 5)
 #: and the same with a wrong check character.
 CITIZEN_ID, CITIZEN_ID_WRONG = "110101199003077715", "110101199003077716"
+#: An application's syslog line ({text}: what it logged).
+APP_LINE = "{h3ts} {host} egov[4123]: {text}"
 SSH_FAIL = "{h3ts} {host} sshd[4121]: Failed password for {user} from {ip} port 40022 ssh2"
 SSH_OK = "{h3ts} {host} sshd[4121]: Accepted password for {user} from {ip} port 40022 ssh2"
 SUDO = "{h3ts} {host} sudo:    admin : TTY=pts/0 ; PWD=/home/admin ; USER=root ; COMMAND={cmd}"
@@ -935,6 +937,13 @@ ROWS = [
     # R15t-5: the ID in a REST path is logged as a query string is (it was tagged, no finding, no alert)
     Row("egov_classification_personal_data_in_url_query.yml#path", one(WEB, target=f"/api/rk/{CITIZEN_ID}/photo"),
         {"order_in_path": one(WEB, target="/api/order/20261122160000123456")}),
+    # R15at-2: an application's syslog line with a valid ID number and a mobile (tagged
+    # personal_data_in_log_message, read by no rule); the ID with a wrong check character and an
+    # order number in the same line are not personal data
+    Row("egov_classification_personal_data_in_log_message.yml",
+        one(APP_LINE, text=f"user 王芳 身份证号 {CITIZEN_ID} 手机 13812345678 提交申请"),
+        {"wrong_check": one(APP_LINE, text=f"user 王芳 身份证号 {CITIZEN_ID_WRONG} 提交申请"),
+         "order": one(APP_LINE, text="order 20261122160000123456 提交申请")}),
     # base rule alone: a 401, and a refused POST to a login path, count; a 200 login and a 403 elsewhere do not
     Row("web_auth_failed.yml", one(WEB_AUTH, user="-", method="GET", path="/admin/", status="401"),
         {"ok": one(WEB_AUTH, user="-", method="POST", path="/api/login", status="200"),
@@ -1572,7 +1581,8 @@ INNERS = {"ssh_repeated_failures.yml": "ssh_failed_login.yml", "huawei_login_rep
           "sangfor_login_repeated_failures.yml": "sangfor_login_failed.yml"}
 #: The parser each row's lines go through; rows not listed are network devices' (syslog.mixed).
 PARSERS: dict[str, str] = {
-    **dict.fromkeys(["ssh_failed_login.yml", "ssh_bruteforce.yml", "remote_auth_failure.yml",
+    **dict.fromkeys(["egov_classification_personal_data_in_log_message.yml",
+                     "ssh_failed_login.yml", "ssh_bruteforce.yml", "remote_auth_failure.yml",
                      "remote_bruteforce.yml", "ssh_password_spraying.yml", "ssh_login_success.yml",
                      "ssh_login_after_failure.yml", "linux_logs_cleared_by_sudo.yml", "ssh_repeated_failures.yml"],
                     "linux.auth"),
