@@ -188,7 +188,10 @@ def rows_of(events: Sequence[Unstored], ingested: str) -> tuple[list[Prepared], 
         plan = _plan((tuple(given), tuple(map(type, given.values()))))
         plans.append(plan)
         if plan is not None:
-            by_plan.setdefault(id(plan), (plan, []))[1].append(len(plans) - 1)
+            same = by_plan.get(id(plan))
+            if same is None:  # not setdefault: its default would be made for every event
+                same = by_plan[id(plan)] = (plan, [])
+            same[1].append(len(plans) - 1)
     planned = [False] * len(plans)
     for plan, places in by_plan.values():
         if plan.unchanged([events[place][3] for place in places]):
@@ -223,15 +226,19 @@ class _RowPlan:
     """How the events of one shape become rows when coercion leaves them unchanged (see
     :func:`row_of`): the same columns, remaining fields and order as split_fields gives."""
 
-    __slots__ = ("floatless", "hot", "lists", "mask", "message", "names", "original", "rest", "unchanged")
+    __slots__ = ("floatless", "hot", "lists", "mask", "message", "names", "original", "taken", "unchanged")
 
     def __init__(self, unchanged: Callable[[Sequence[Mapping[str, Any]]], bool], *, original: bool, message: bool,
-                 hot: tuple[str, ...], mask: int, rest: tuple[str, ...], lists: str, floatless: bool) -> None:
+                 hot: tuple[str, ...], mask: int, rest: tuple[str, ...], taken: tuple[str, ...], lists: str,
+                 floatless: bool) -> None:
         self.unchanged = unchanged
         self.original, self.message = original, message
         self.hot = values_at(hot)
         self.mask = mask
-        self.rest = values_at(rest)
+        #: The shape's fields that are not remaining fields (its columns'): deleted from a copy of
+        #: an event's fields, which leaves the remaining ones in their order, faster than a dict
+        #: built of their names and values (0.7 us an event of rows_of's 8.4, F11ae).
+        self.taken = taken
         #: The remaining fields' names, event.ingested last (split_fields' shape).
         self.names = (*rest, _INGESTED)
         self.lists = lists
@@ -259,7 +266,8 @@ class _RowPlan:
         # list_names of the remaining fields: each list holds texts only (unchanged_all_check)
         listed = [name for name in rest if kinds[name] is list and name not in ARRAYS]
         return cls(unchanged, original="event.original" in kinds, message="message" in kinds, hot=hot, mask=mask,
-                   rest=rest, lists="|" + "|".join(listed) + "|" if listed else "",
+                   rest=rest, taken=tuple(name for name in names if name in taken),
+                   lists="|" + "|".join(listed) + "|" if listed else "",
                    floatless=all(kinds[name] is not float for name in rest))
 
     def row(self, event: Unstored, ingested: str) -> Prepared:
@@ -270,7 +278,10 @@ class _RowPlan:
             message_at, message_len, message_text = _message_parts(original, given["message"])
         else:
             message_at = message_len = message_text = None
-        fields = dict(zip(self.names, (*self.rest(given), ingested), strict=True))
+        fields = given.copy()
+        for name in self.taken:
+            del fields[name]
+        fields[_INGESTED] = ingested
         return (id_key(clean_text(event_id)), ts, clean_text(dataset),
                 (original, message_at, message_len, message_text, self.lists), self.mask, self.hot(given),
                 _document(fields, floatless=self.floatless), self.names)
