@@ -46,6 +46,8 @@ def decodes_without_loss(data: bytes) -> bool:
     same answer for every charset setting: each tries these two codecs strictly, in some order
     (collectors.syslog.charset), and replaces bytes only when neither decodes. An opening UTF-8
     BOM is not text: the bytes after it are judged (decode_message drops it)."""
+    if data.isascii():  # UTF-8 text whole: most lines, not decoded a second time (F11ae: 0.3 us a line)
+        return True
     if data.startswith(UTF8_BOM):
         return not decode_message(data).replaced
     for encoding in ("utf-8", "gb18030"):  # per event: no Decoded built (R11ak-2: 0.2 -> 0.9 us)
