@@ -73,6 +73,7 @@ from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips
 from govsoc.classification.sources.unclosed import lines_from
 from govsoc.classification.sources.wide_rows import WideRows
 from govsoc.classification.sources.workbook import WorkbookReader
+from govsoc.classification.sources.workbook_bounds import ArchiveLimits, check_archive
 from govsoc.classification.sources.workbook_kinds import left_out_advice, sniffed_kind
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
@@ -364,7 +365,8 @@ def _table_count(path: Path) -> int:
     kind = _kind(path)
     try:
         if kind == "xlsx":
-            # the workbook part alone: openpyxl would read the shared strings too
+            # the workbook part alone: openpyxl would read the shared strings too; none of a zip bomb
+            check_archive(path, ArchiveLimits())
             with zipfile.ZipFile(path) as book:
                 return max(1, len(_SHEET.findall(book.read("xl/workbook.xml"))))
         if kind == "sqlite":

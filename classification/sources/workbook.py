@@ -5,14 +5,20 @@ reported and left out, a first row holding a value read as data, a table drawn s
 back, a form (登记表: label cell beside value cell) read as one record (sources/forms.py). A row of
 column names below the records (tables stacked on a sheet: R15e-5; a table below a form: R15f-6)
 starts a table of its own, named after its row (``b.xlsx:Sheet (row 25)``), and is reported; footer
-rows are left out (sources/footers.py). Cells are read as openpyxl gives their cached values.
+rows are left out (sources/footers.py). Cells are read as openpyxl gives their cached values,
+streamed (read-only mode) and sampled, within the bounds of sources/workbook_bounds.py: a workbook
+that would inflate past them (a zip bomb: R15at-1) is refused, naming its member, before it is read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from io import BytesIO
 from itertools import chain, islice
 from pathlib import Path
+from typing import Any
+from zipfile import BadZipFile
+from zlib import error as ZlibError
 
 from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.cells import (
@@ -33,6 +39,7 @@ from govsoc.classification.sources.record_sampling import record_reservoir
 from govsoc.classification.sources.row_columns import row_columns
 from govsoc.classification.sources.sampling import Prefixes
 from govsoc.classification.sources.skips import Skips
+from govsoc.classification.sources.workbook_bounds import ArchiveLimits, BoundedArchive, check_archive
 from govsoc.classification.sources.workbook_kinds import workbook_file
 from govsoc.core.errors import ConfigError, Location
 
@@ -40,10 +47,12 @@ __all__ = ["WorkbookReader"]
 
 
 class WorkbookReader:
-    """The sheets of XLSX workbooks as tables, ``sample`` rows sampled of each."""
+    """The sheets of XLSX workbooks as tables, ``sample`` rows sampled of each, none inflating past
+    ``limits``."""
 
-    def __init__(self, *, sample: int) -> None:
+    def __init__(self, *, sample: int, limits: ArchiveLimits | None = None) -> None:
         self.sample = sample
+        self.limits = limits or ArchiveLimits()
 
     def tables(self, path: Path) -> Iterator[TableSample]:
         """The tables of the workbook at ``path``: each sheet's, a form's, and those stacked below them."""
@@ -51,44 +60,57 @@ class WorkbookReader:
             import openpyxl
         except ImportError as e:
             raise ConfigError("XLSX files need openpyxl: pip install 'govsoc[classify]'") from e
-        try:
-            book = openpyxl.load_workbook(workbook_file(path), read_only=True, data_only=True)
-        except Exception as e:  # zipfile.BadZipFile, KeyError, InvalidFileException: openpyxl has no one root
-            raise ConfigError(f"not a readable XLSX workbook: {type(e).__name__}: {e}",
-                              location=Location(path=str(path))) from e
-        try:
-            for sheet in book.worksheets:
-                width = Width()
-                cells = _noted(([_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)), width)
-                head = list(islice(cells, HEAD_ROWS))
-                skips = Skips(str(path))
-                renamed: list[str] = []
-                title = named(sheet.title, renamed)
-                table = f"{path.name}:{title}"
-                if is_form(head, has_value, names_column):  # a 登记表 a sheet (R15e-10)
-                    found: list[tuple[int, list[str]]] = []
-                    source = Numbered(enumerate(chain(head, cells), 1))
-                    yield form_table(str(path), table, source, self.sample, skips, f"sheet {title}: ",
-                                     has_value=has_value, names_column=names_column, found=found)
-                    yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
-                    continue
-                turned = sideways(head, names_column, fits) if len(head) < HEAD_ROWS else None
-                if turned:
-                    skips.note(f"sheet {title}: {SIDEWAYS}", line=1)
-                    head = turned
-                header, data, headed = split_head(head, list(range(1, len(head) + 1)), has_value=has_value,
-                                                  width=width, skips=skips, unit="row", where=f"sheet {title}: ",
-                                                  names_column=names_column, fits=fits)
-                width.restart(len(header))  # the head's data rows are noted as they are read
-                found = []
-                source = Numbered(enumerate(chain(data, cells), len(head) - len(data) + 1))
-                numbered = until_header(source, width, len(head) + 1, found, self._form_below(source),
-                                        column_hits(header))
-                yield self._sheet_part(path, sheet.title, table, header, numbered, width, skips, renamed, headed,
-                                       found, source.unused)
+        check_archive(path, self.limits)
+        given = workbook_file(path)
+        # a file of ours, closed even when openpyxl fails half-way through loading (it leaves its ZIP open)
+        with given if isinstance(given, BytesIO) else path.open("rb") as raw:
+            try:
+                book = openpyxl.load_workbook(raw, read_only=True, data_only=True)
+            except Exception as e:  # zipfile.BadZipFile, KeyError, InvalidFileException: openpyxl has no one root
+                raise ConfigError(f"not a readable XLSX workbook: {type(e).__name__}: {e}",
+                                  location=Location(path=str(path))) from e
+            # openpyxl opens each sheet from the workbook's archive as it streams it: counted (R15at-1)
+            book._archive = BoundedArchive(book._archive, path, self.limits)
+            try:
+                yield from self._sheets(path, book)
+            except (BadZipFile, ZlibError, EOFError) as e:  # a member that fails its CRC or inflates wrong
+                raise ConfigError(f"not a readable XLSX workbook: {type(e).__name__}: {e}",
+                                  location=Location(path=str(path))) from e
+            finally:
+                book.close()
+
+    def _sheets(self, path: Path, book: Any) -> Iterator[TableSample]:
+        """The tables of each sheet of ``book`` (openpyxl's read-only workbook of ``path``)."""
+        for sheet in book.worksheets:
+            width = Width()
+            cells = _noted(([_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)), width)
+            head = list(islice(cells, HEAD_ROWS))
+            skips = Skips(str(path))
+            renamed: list[str] = []
+            title = named(sheet.title, renamed)
+            table = f"{path.name}:{title}"
+            if is_form(head, has_value, names_column):  # a 登记表 a sheet (R15e-10)
+                found: list[tuple[int, list[str]]] = []
+                source = Numbered(enumerate(chain(head, cells), 1))
+                yield form_table(str(path), table, source, self.sample, skips, f"sheet {title}: ",
+                                 has_value=has_value, names_column=names_column, found=found)
                 yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
-        finally:
-            book.close()
+                continue
+            turned = sideways(head, names_column, fits) if len(head) < HEAD_ROWS else None
+            if turned:
+                skips.note(f"sheet {title}: {SIDEWAYS}", line=1)
+                head = turned
+            header, data, headed = split_head(head, list(range(1, len(head) + 1)), has_value=has_value,
+                                              width=width, skips=skips, unit="row", where=f"sheet {title}: ",
+                                              names_column=names_column, fits=fits)
+            width.restart(len(header))  # the head's data rows are noted as they are read
+            found = []
+            source = Numbered(enumerate(chain(data, cells), len(head) - len(data) + 1))
+            numbered = until_header(source, width, len(head) + 1, found, self._form_below(source),
+                                    column_hits(header))
+            yield self._sheet_part(path, sheet.title, table, header, numbered, width, skips, renamed, headed,
+                                   found, source.unused)
+            yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
 
     @staticmethod
     def _form_below(source: Numbered) -> Callable[[list[str]], bool]:

@@ -1,0 +1,159 @@
+"""Bounds on what an XLSX may inflate to (stage: classification; a part of sources/workbook.py).
+
+An XLSX is a ZIP (ECMA-376 Part 2, Open Packaging Conventions). DEFLATE reaches about 1032:1, so a
+1 MB file can hold a 1 GiB sheet: read whole, one such "zip bomb" took 4.1 GB of memory and minutes
+of CPU and would take a smaller host's whole run with it (R15at-1). Before openpyxl inflates
+anything, :func:`check_archive` reads the archive's directory (APPNOTE.TXT 4.3.16 end of central
+directory, 4.3.14-15 its ZIP64 form) for the number of members, then each member's declared sizes,
+and refuses the workbook, naming the member, when there are too many members, a member or all of
+them would inflate past the bounds, or a member's compression ratio is one no spreadsheet reaches
+(the test Apache POI's ZipSecureFile makes: 100:1 by default). Declared sizes can lie: Python's
+zipfile stops a member at its declared size (and then fails its CRC), and :class:`BoundedArchive`
+counts the bytes really inflated while openpyxl streams a sheet and stops past the bound.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Final
+
+from govsoc.core.errors import ConfigError, Location
+
+__all__ = ["ArchiveLimits", "BoundedArchive", "check_archive"]
+
+#: End of central directory record: signature, fixed length, and the largest comment after it.
+_EOCD: Final = b"PK\x05\x06"
+_EOCD_SIZE: Final = 22
+_COMMENT_MAX: Final = 0xFFFF
+#: ZIP64 end of central directory locator (20 bytes, just before the record above) and record.
+_LOCATOR: Final = b"PK\x06\x07"
+_ZIP64_EOCD: Final = b"PK\x06\x06"
+_MIB: Final = 1 << 20
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArchiveLimits:
+    """How much an XLSX may hold: members, inflated bytes per member and in all, and the highest
+    compression ratio of a member larger than ``ratio_grace`` bytes inflated."""
+
+    max_members: int = 10_000
+    max_member_bytes: int = 1 << 30
+    max_total_bytes: int = 2 << 30
+    max_ratio: int = 100
+    ratio_grace: int = _MIB
+
+
+def _size(count: int) -> str:
+    return f"{count / (1 << 30):.1f} GiB" if count >= 1 << 30 else f"{count / _MIB:.1f} MiB"
+
+
+def _refused(path: Path, member: str | None, why: str) -> ConfigError:
+    where = f"{member} " if member else ""
+    return ConfigError(f"{where}{why}: not read (a zip bomb?)", location=Location(path=str(path)))
+
+
+def _declared_members(path: Path) -> int | None:
+    """The number of members the end of ``path``'s central directory declares, None when it has no
+    such record (not a ZIP: openpyxl then says so)."""
+    with path.open("rb") as raw:
+        raw.seek(0, 2)
+        end = raw.tell()
+        start = max(0, end - _EOCD_SIZE - _COMMENT_MAX)
+        raw.seek(start)
+        tail = raw.read()
+        at = tail.rfind(_EOCD)
+        if at < 0 or len(tail) - at < _EOCD_SIZE:
+            return None
+        count: int = struct.unpack_from("<H", tail, at + 10)[0]
+        if count != 0xFFFF or at < 20 or tail[at - 20:at - 16] != _LOCATOR:
+            return count
+        (record,) = struct.unpack_from("<Q", tail, at - 20 + 8)
+        raw.seek(record)
+        head = raw.read(40)
+        if len(head) < 40 or head[:4] != _ZIP64_EOCD:
+            return count
+        wide: int = struct.unpack_from("<Q", head, 32)[0]
+        return wide
+
+
+def check_archive(path: Path, limits: ArchiveLimits) -> None:
+    """Raise ConfigError naming ``path`` (and the member) when the workbook would inflate past
+    ``limits``; nothing is inflated. A file that is no ZIP passes: openpyxl's own error names it."""
+    members = _declared_members(path)
+    if members is None:
+        return
+    if members > limits.max_members:
+        raise _refused(path, None, f"holds {members:,} members (more than {limits.max_members:,})")
+    try:
+        with zipfile.ZipFile(path) as book:
+            infos = book.infolist()
+    except (OSError, zipfile.BadZipFile):
+        return  # openpyxl's error says what is wrong with it
+    if len(infos) > limits.max_members:  # a directory that declares fewer than it holds
+        raise _refused(path, None, f"holds {len(infos):,} members (more than {limits.max_members:,})")
+    total = 0
+    for info in infos:
+        ratio = info.file_size / max(1, info.compress_size)
+        if info.file_size > limits.max_member_bytes:
+            raise _refused(path, info.filename, f"inflates to {_size(info.file_size)} (ratio {ratio:.0f}:1, more "
+                                                f"than {_size(limits.max_member_bytes)})")
+        if info.file_size > limits.ratio_grace and ratio > limits.max_ratio:
+            raise _refused(path, info.filename, f"inflates to {_size(info.file_size)} (ratio {ratio:.0f}:1, more "
+                                                f"than {limits.max_ratio}:1)")
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            raise _refused(path, None, f"members inflate to over {_size(total)} in all (more than "
+                                       f"{_size(limits.max_total_bytes)})")
+
+
+class _Counted:
+    """A member opened for reading that raises ConfigError once more than ``limit`` bytes came out."""
+
+    def __init__(self, raw: IO[bytes], path: Path, member: str, limit: int) -> None:
+        self._raw, self._path, self._member, self._limit = raw, path, member, limit
+        self._read = 0
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes of the member (never more than one past the bound: a read of all is cut)."""
+        room = self._limit - self._read + 1
+        data = self._raw.read(room if size is None or size < 0 else min(size, room))
+        self._read += len(data)
+        if self._read > self._limit:
+            raise _refused(self._path, self._member, f"inflates to more than {_size(self._limit)} (its "
+                                                     "declared size is smaller)")
+        return data
+
+    def close(self) -> None:
+        """Close the member."""
+        self._raw.close()
+
+    def __enter__(self) -> _Counted:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+class BoundedArchive:
+    """The ZIP openpyxl reads sheets from (its workbook's ``_archive``), each member it opens
+    counted as it inflates (declared sizes can lie)."""
+
+    def __init__(self, archive: zipfile.ZipFile, path: Path, limits: ArchiveLimits) -> None:
+        self._archive, self._path, self._limits = archive, path, limits
+        self._opened: list[_Counted] = []
+
+    def open(self, name: str, mode: str = "r") -> _Counted:
+        """The member ``name``, read at most to the member bound."""
+        member = _Counted(self._archive.open(name, "r"), self._path, name, self._limits.max_member_bytes)
+        self._opened.append(member)
+        return member
+
+    def close(self) -> None:
+        """Close the archive and its members still open (a sheet's rows left unread when its
+        reading failed: zipfile keeps the file open while a member is)."""
+        for member in self._opened:
+            member.close()
+        self._archive.close()
