@@ -26,9 +26,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from govsoc.classification.sources.base import Source, TableSample
 from govsoc.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from govsoc.core.config import ElasticsearchSettings
 
 __all__ = ["TableSample", "Source", "open_source", "DEFAULT_SAMPLE"]
 
@@ -36,12 +40,13 @@ DEFAULT_SAMPLE = 1000
 
 
 def open_source(target: str, *, sample: int = DEFAULT_SAMPLE, env: Mapping[str, str] | None = None,
-                es_url: str | None = None) -> Source:
-    """The source for ``target`` (see the module docstring)."""
+                es_url: str | None = None, es: ElasticsearchSettings | None = None) -> Source:
+    """The source for ``target`` (see the module docstring); ``es`` the cluster's settings
+    (store.elasticsearch), ``es_url`` its URL when not theirs."""
     if target.startswith("es://"):
         from govsoc.classification.sources.elasticsearch import EsSource
 
-        return EsSource(target[len("es://"):], sample=sample, env=env, url=es_url)
+        return EsSource(target[len("es://"):], sample=sample, env=env, url=es_url, settings=es)
     if "://" in target:
         from govsoc.classification.sources.sql import SqlSource
 

@@ -1,8 +1,10 @@
 """Elasticsearch indices (stage: classification): a random sample of documents per index.
 
-``es://INDEX`` names an index, alias or pattern on the configured cluster (store.elasticsearch.url
-or GOVSOC_ES_URL; credentials from GOVSOC_ES_API_KEY or GOVSOC_ES_USER + GOVSOC_ES_PASSWORD(_FILE),
-never the command line). Documents are drawn with a seeded ``random_score`` so that a sample
+``es://INDEX`` names an index, alias or pattern on the configured cluster (store.elasticsearch of
+govsoc.yaml: url, ca_certs, verify_certs, request_timeout, or GOVSOC_ES_URL / GOVSOC_ES_CA; credentials
+from GOVSOC_ES_API_KEY or GOVSOC_ES_USER + GOVSOC_ES_PASSWORD(_FILE), never the command line), through
+the store's own client (store/elasticsearch_client.connect: R15at-6), TLS verified unless the
+configuration says otherwise. Documents are drawn with a seeded ``random_score`` so that a sample
 spans the index, not its first segment; ``_source`` fields become dotted paths as for JSON lines.
 The mapping (GET INDEX/_mapping) names the fields ``_source`` keeps out (``_source.excludes``,
 stored or doc-values-only fields): those are read from the same documents through
@@ -14,13 +16,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import RENAMED, Skipped, TableSample, named
 from govsoc.classification.sources.es_mapping import HiddenField, hidden_fields
 from govsoc.classification.sources.json_records import record_columns
-from govsoc.core.config import es_credentials, redact_url
+from govsoc.core.config import ElasticsearchSettings, es_credentials, redact_url
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
 __all__ = ["EsSource"]
@@ -30,26 +33,21 @@ class EsSource:
     """The indices an index pattern covers."""
 
     def __init__(self, index: str, *, sample: int, env: Mapping[str, str] | None = None,
-                 url: str | None = None) -> None:
+                 url: str | None = None, settings: ElasticsearchSettings | None = None) -> None:
         env = os.environ if env is None else env
-        url = url or env.get("GOVSOC_ES_URL")
+        settings = settings or ElasticsearchSettings()
+        url = url or settings.url or env.get("GOVSOC_ES_URL")
         if not index:
             raise ConfigError("es:// needs an index name or pattern, e.g. es://govsoc-events-*")
         if not url:
             raise ConfigError("no Elasticsearch URL: set store.elasticsearch.url in govsoc.yaml or GOVSOC_ES_URL")
+        if env.get("GOVSOC_ES_CA") and not settings.ca_certs:
+            settings = settings.model_copy(update={"ca_certs": Path(env["GOVSOC_ES_CA"])})
         try:
-            from elasticsearch import Elasticsearch
+            from govsoc.store.elasticsearch_client import connect
         except ImportError as e:
             raise ConfigError("Elasticsearch indices need the es extra: pip install 'govsoc[es]'") from e
-        credentials = es_credentials(env)
-        auth: dict[str, Any] = {}
-        if credentials.api_key:
-            auth["api_key"] = credentials.api_key
-        elif credentials.user:
-            auth["basic_auth"] = (credentials.user, credentials.password or "")
-        if env.get("GOVSOC_ES_CA"):
-            auth["ca_certs"] = env["GOVSOC_ES_CA"]
-        self.client = Elasticsearch(url, request_timeout=60, **auth)
+        self.client = connect(settings.model_copy(update={"url": url}), es_credentials(env))
         self.index = index
         self.sample = sample
         self.name = f"es://{index} on {redact_url(url)}"

@@ -72,7 +72,7 @@ def classify(app: AppContext, target: str, output: Path | None, scheme: str, sam
     if target.startswith("es://"):
         es_url = os.environ.get("GOVSOC_ES_URL") or app.config.store.elasticsearch.url
     try:
-        source = open_source(target, sample=sample, es_url=es_url)
+        source = open_source(target, sample=sample, es_url=es_url, es=app.config.store.elasticsearch)
         with progress() as bar:
             task = bar.add_task(_shown(f"classify {shown_source(source.name)}"), total=source.count())
             inventory = build_inventory(source.tables(), source=source.name, scheme=grading, sample_size=sample,
