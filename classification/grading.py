@@ -29,7 +29,7 @@ from govsoc.classification.columns import ColumnDecision
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.table_copies import counted_rows
 from govsoc.core.errors import ConfigError
-from govsoc.core.yamlfile import load_yaml, locate_validation_error
+from govsoc.core.yamlfile import load_yaml, locate, locate_validation_error
 
 __all__ = ["LEVELS", "Scheme", "Grade", "TableGrade", "load_scheme", "grade_column", "grade_table", "rank",
            "IDENTITY_DOCUMENTS", "PIPL_SENSITIVE", "tagged_recognizers", "column_kinds",
@@ -101,7 +101,10 @@ def load_scheme(name_or_path: str) -> Scheme:
         first = e.errors()[0]
         raise ConfigError(first["msg"], location=locate_validation_error(path, positions, first)) from e
     for ident in scheme.overrides:
-        recognizers.get(ident)  # a ConfigError naming the known ids for a typo
+        try:
+            recognizers.get(ident)  # a ConfigError naming the known ids for a typo
+        except ConfigError as e:  # said where the typo is, as the file's other errors are (R15at-12)
+            raise ConfigError(e.message, location=locate(path, positions, ("overrides", ident), at_value=False)) from e
     return scheme
 
 

@@ -244,3 +244,14 @@ def test_every_pi_field_of_a_childrens_table_is_graded_4(tmp_path: Path, scheme_
     source = open_source(str(tmp_path / "adults.csv"))
     adults = build_inventory(source.tables(), source=source.name, scheme=scheme, sample_size=1000)
     assert {f.field: f.level for t in adults.tables for f in t.fields}["xm"] != "G4"
+
+
+def test_an_unknown_recognizer_in_a_scheme_is_located(tmp_path: Path) -> None:
+    # R15at-12: "unknown recognizer 'emial' (known: …)" with no file:line, where a bad level had both
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: mine\ntitle: Mine\nlabels: {G1: 一级, G2: 二级, G3: 三级, G4: 四级}\noverrides:\n"
+                    "  cn_mobile: {level: G3}\n  emial: {level: G2}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_scheme(str(path))
+    assert str(raised.value.location) == f"{path}:6:3 overrides.emial"
+    assert raised.value.message.startswith("unknown recognizer 'emial' (known: ")
