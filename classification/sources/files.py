@@ -32,11 +32,11 @@ from __future__ import annotations
 import csv
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
-from typing import Final
+from typing import Final, TextIO
 
 from govsoc.classification.sources.base import Skipped, TableSample
 from govsoc.classification.sources.body import Body
@@ -98,6 +98,8 @@ LEFT_OUT: Final = {
 OTHER: Final = "not a table format read here (" + ", ".join(sorted(SUFFIXES)) + ")"
 #: Readers of text, which a compressed file under their suffix would give bytes (sources/compressed.py).
 _TEXT: Final = frozenset({"csv", "tsv", "jsonl", "json"})
+#: A CSV's bytes read are said every so many rows.
+ROWS_SAID: Final = 4096
 
 
 @contextmanager
@@ -119,6 +121,10 @@ class FileSource:
         self.path = path.resolve()
         self.sample = sample
         self.name = str(self.path)
+        #: called with the bytes of the files read since the last call: a CSV's as its rows are read,
+        #: another file's when it is done (a progress bar in bytes that moves within a large table: R15at-8)
+        self.on_bytes: Callable[[int], None] | None = None
+        self._reported = 0
         suffix = self.path.suffix.lower()
         if self.path.is_file() and _kind(self.path) is None:
             advice = left_out_advice(self.path, LEFT_OUT.get(suffix, OTHER))
@@ -144,29 +150,51 @@ class FileSource:
         progress bar advances in."""
         return sum(_table_count(path) for path in self._files()) + (1 if self._left_out() else 0)
 
+    def size(self) -> int:
+        """The bytes of the files ``tables`` reads, the unit ``on_bytes`` counts in."""
+        return sum(_bytes(path) for path in self._files())
+
+    def _read_to(self, done: int) -> None:
+        """Say to ``on_bytes`` that the file being read is read to byte ``done``."""
+        if self.on_bytes and done > self._reported:
+            self.on_bytes(done - self._reported)
+            self._reported = done
+
+    def _counted(self, rows: Iterator[list[str]], raw: TextIO) -> Iterator[list[str]]:
+        """``rows`` as they are, the bytes of ``raw``'s file read said every ROWS_SAID rows."""
+        for number, row in enumerate(rows, 1):
+            if number % ROWS_SAID == 0:
+                self._read_to(raw.buffer.tell())
+            yield row
+
     def tables(self) -> Iterator[TableSample]:
         """Every file's tables. A file named alone that cannot be read raises ConfigError; in a
         folder it is reported (an unreadable TableSample) and the other files are read."""
         for path in self._files():
-            kind = _kind(path)
-            try:
-                if kind in _TEXT:
-                    refuse_compressed(path)
-                yield from getattr(self, f"_{kind}")(path)
-            except Exception as e:  # in a folder, a file's fault (even a bug's) costs that file (R15f-2)
-                read_error = isinstance(e, (OSError, ValueError, csv.Error, GovsocError))
-                if self.path.is_file():
-                    if isinstance(e, GovsocError) or not read_error:
-                        raise
-                    raise ConfigError(f"cannot read: {e}", location=Location(path=str(path))) from e
-                why = e.message if isinstance(e, GovsocError) else \
-                    f"cannot read: {e}" if read_error else f"cannot read: internal error {type(e).__name__}: {e}"
-                where = e.location if isinstance(e, GovsocError) and e.location else Location(path=str(path))
-                yield TableSample(dataset=str(path), table=path.name, rows=None, columns=(), readable=False,
-                                  skipped=(Skipped(location=where, reason=why),), skipped_count=1)
+            yield from self._file_tables(path)
+            self._read_to(_bytes(path))
+            self._reported = 0
         left_out = self._left_out()
         if left_out:
             yield _left_out(self.path, left_out)
+
+    def _file_tables(self, path: Path) -> Iterator[TableSample]:
+        kind = _kind(path)
+        try:
+            if kind in _TEXT:
+                refuse_compressed(path)
+            yield from getattr(self, f"_{kind}")(path)
+        except Exception as e:  # in a folder, a file's fault (even a bug's) costs that file (R15f-2)
+            read_error = isinstance(e, (OSError, ValueError, csv.Error, GovsocError))
+            if self.path.is_file():
+                if isinstance(e, GovsocError) or not read_error:
+                    raise
+                raise ConfigError(f"cannot read: {e}", location=Location(path=str(path))) from e
+            why = e.message if isinstance(e, GovsocError) else \
+                f"cannot read: {e}" if read_error else f"cannot read: internal error {type(e).__name__}: {e}"
+            where = e.location if isinstance(e, GovsocError) and e.location else Location(path=str(path))
+            yield TableSample(dataset=str(path), table=path.name, rows=None, columns=(), readable=False,
+                              skipped=(Skipped(location=where, reason=why),), skipped_count=1)
 
     def _delimited(self, path: Path, delimiter: str) -> Iterator[TableSample]:
         # streamed, never read whole (exports run to gigabytes). The charset: a BOM's (UTF-8, -16,
@@ -235,8 +263,8 @@ class FileSource:
                         names_column=names_column)
             sketcher = KeySketcher()  # every row's keys, for tables linked past the sample (R15h-15)
             counted: dict[int, int] = {}  # a record id's distinct values over every row (R15j-24)
-            rows, total = record_reservoir(sketcher.rows(body.rows(data, lines[len(lines) - len(data):], rows_read)),
-                                           self.sample, counted=counted)
+            read = self._counted(body.rows(data, lines[len(lines) - len(data):], rows_read), f)
+            rows, total = record_reservoir(sketcher.rows(read), self.sample, counted=counted)
             wider, wider_at, widened = width.reason(headed=headed), width.first, width.names(header)
             later = self._later(body, rows_read, names)
         replaced = tally.judge(path, encoding)
@@ -359,6 +387,13 @@ def _kind(path: Path) -> str | None:
     """The reader of ``path``: its suffix's, or XLSX for an OOXML workbook under another workbook
     suffix (an XLSX renamed .xls, .et saved as OOXML, .xlsm: R15g-17); None for a file not read."""
     return SUFFIXES.get(path.suffix.lower()) or sniffed_kind(path)
+
+
+def _bytes(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _table_count(path: Path) -> int:

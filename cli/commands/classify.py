@@ -65,6 +65,7 @@ def classify(app: AppContext, target: str, output: Path | None, scheme: str, sam
     from govsoc.classification.inventory import build_inventory, save_inventory, shown_source
     from govsoc.classification.path_secret import results_secret
     from govsoc.classification.sources import open_source
+    from govsoc.classification.sources.files import FileSource
     from govsoc.cli.progress import progress
 
     grading = load_scheme(scheme)
@@ -73,10 +74,15 @@ def classify(app: AppContext, target: str, output: Path | None, scheme: str, sam
         es_url = os.environ.get("GOVSOC_ES_URL") or app.config.store.elasticsearch.url
     try:
         source = open_source(target, sample=sample, es_url=es_url, es=app.config.store.elasticsearch)
-        with progress() as bar:
-            task = bar.add_task(_shown(f"classify {shown_source(source.name)}"), total=source.count())
+        # files: a bar in bytes, moving as a large CSV's rows are read (R15at-8); else in tables
+        in_bytes = isinstance(source, FileSource)
+        with progress(bytes_mode=in_bytes) as bar:
+            task = bar.add_task(_shown(f"classify {shown_source(source.name)}"),
+                                total=source.size() if isinstance(source, FileSource) else source.count())
+            if isinstance(source, FileSource):
+                source.on_bytes = lambda done: bar.advance(task, done)
             inventory = build_inventory(source.tables(), source=source.name, scheme=grading, sample_size=sample,
-                                        on_table=lambda _t: bar.advance(task),
+                                        on_table=None if in_bytes else lambda _t: bar.advance(task),
                                         secret=results_secret(app.config.data_dir))
     except GovsocError as e:
         raise _masked(e, target) from None

@@ -1,0 +1,34 @@
+"""The progress of a large file is said as its rows are read (issue 15 review R15at-8): the bar
+advanced once a table, so a 1,000,000-row CSV showed 0/1 for its whole 23 s scan. A FileSource
+says the bytes read every ROWS_SAID rows of a CSV, and every file's whole size once it is done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govsoc.classification.sources.files import ROWS_SAID, FileSource
+from tests.classification.test_sources import ids
+
+
+def test_a_large_csv_says_its_bytes_as_its_rows_are_read(tmp_path: Path) -> None:
+    numbers = ids(40)
+    path = tmp_path / "big.csv"
+    path.write_text("sfzh\n" + "".join(f"{numbers[i % 40]}\n" for i in range(20 * ROWS_SAID)), encoding="utf-8")
+    source = FileSource(path, sample=100)
+    said: list[int] = []
+    source.on_bytes = said.append
+    (table,) = source.tables()
+    assert table.rows == 20 * ROWS_SAID
+    assert sum(said) == source.size() == path.stat().st_size  # every byte once, no more
+    assert len(said) >= 10  # within the table, not once at its end (was: nothing to say but "table done")
+    assert said[0] < path.stat().st_size // 2
+
+
+def test_a_folder_says_each_files_bytes(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("sfzh\n" + "\n".join(ids(40)) + "\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text("".join(f'{{"sfzh": "{n}"}}\n' for n in ids(40)), encoding="utf-8")
+    source = FileSource(tmp_path, sample=100)
+    said: list[int] = []
+    source.on_bytes = said.append
+    assert len(list(source.tables())) == 2
+    assert said == [(tmp_path / "a.csv").stat().st_size, (tmp_path / "b.jsonl").stat().st_size]
