@@ -145,7 +145,10 @@ def _address(text: str) -> str:
 
 def _email(text: str) -> str:
     user, at, domain = text.rpartition("@")
-    return user[0] + STARS + "@" + domain if at and user and domain else STARS
+    if not (at and user and domain):
+        return STARS
+    # the first character of a one-character user is all of it: hidden, as an account's is (R15at-13)
+    return (mask_account(user) if len(user) > 1 else STARS) + "@" + domain
 
 
 def _ipv4(text: str) -> str:
@@ -275,8 +278,9 @@ def _emails(texts: Sequence[str]) -> list[str] | None:
     parts = list(map(str.rpartition, texts, repeat("@")))
     if not all(map(all, parts)):  # a text without a user, an '@' or a domain
         return None
-    users = map(itemgetter(0), map(itemgetter(0), parts))
-    return list(map(add, map(add, users, repeat(STARS + "@")), map(itemgetter(2), parts)))
+    # a one-character user shows no character (R15at-13); a comprehension calls no function a text
+    users = [user[0] + STARS if len(user) > 1 else STARS for user in map(itemgetter(0), parts)]
+    return list(map(add, map(add, users, repeat("@")), map(itemgetter(2), parts)))
 
 
 #: rule id -> (the built-in rule, its bulk form over many texts: None where a text is not of the

@@ -27,6 +27,8 @@ from govsoc.classification.masking import MASK_RULES, mask, mask_account, mask_m
     ("name", "张三丰", "张**"),
     ("address", "北京市朝阳区建国路88号院3号楼", "北京市朝阳区****"),  # down to the district
     ("email", "dave@126.com", "d***@126.com"),
+    ("email", "a@b.cn", "***@b.cn"),                           # R15at-13: a one-character user is all of it
+    ("email", "ab@b.cn", "a***@b.cn"),                         # two characters: the first is shown, as for accounts
     ("plate", "苏D12340", "苏D1***0"),
     ("ipv4", "10.2.3.4", "10.2.3.*"),
     ("mac", "00:1a:2b:3c:4d:5e", "00:1A:2B:**:**:**"),
@@ -83,6 +85,7 @@ def test_mask_many_masks_each_text_as_mask_does(rule: str, texts: list[str], sam
     ("mobile", ["13812345678", "19912345678"]),
     ("bank_card", ["6222021234567890128", "6222021234567"]),      # 19 and 13 digits
     ("email", ["dave@126.com", "a.b@c.d.cn"]),
+    ("email", ["a@b.cn", "dave@126.com"]),                       # R15at-13: a one-character user in the batch
     ("public", ["91350100M000100Y43"]),
 ])
 def test_mask_many_calls_no_rule_for_texts_of_the_common_form(rule: str, texts: list[str]) -> None:
