@@ -345,6 +345,8 @@ class ColumnClassifier:
                        " (1.10105E+17): the digits past those kept, check characters with them, lost by a spreadsheet")
             elif chance:
                 why = by_chance[rec.id].why_chance()
+            elif refused := _refused(rec, values):
+                why = refused
             elif rec.BY_NAME and not _opaque(values):
                 why = (f"a PIPL art. 28 category ({rec.category}) whose values need no shape; {counts[rec.id]} of {n}"
                        " sampled values are of the expected kind")
@@ -641,6 +643,16 @@ def _beyond(hits: int, candidates: int, chance: float, alpha: float) -> bool:
         return False
     # a relative margin: p ** k in floating point lands just over ALPHA (0.1 ** 4 = 1.0000000000000009e-4)
     return binomial_tail(hits, candidates, chance) <= alpha * (1 + 1e-9)
+
+
+def _refused(rec: Recognizer, values: Sequence[str]) -> str | None:
+    """Why most ``values`` are of the form of ``rec`` but refused by it (a birth year before
+    1900 under sfzh: R15at-10, told as 'hashed or encoded' before), or None."""
+    whys = Counter(next(rec.refusals(v, context=True), None) for v in values)
+    refused = len(values) - whys.pop(None, 0)
+    if not whys or refused < 0.5 * len(values):
+        return None
+    return f"{refused} of {len(values)} sampled values are of its form but refused: {whys.most_common(1)[0][0]}"
 
 
 def _opaque(values: Sequence[str]) -> bool:

@@ -26,6 +26,14 @@ from datetime import date, timedelta
 from typing import Final
 
 from govsoc.classification.columns import ColumnClassifier, ColumnSample
+from govsoc.classification.evaluation_forms import (
+    ADDED_COLUMNS,
+    ADDED_NEGATIVE_COLUMNS,
+    ADDED_OFFSET,
+    added_makers,
+    added_negatives,
+    order_number_11,
+)
 from govsoc.classification.evaluation_makers import (
     _ART28_VALUES,
     _digits,
@@ -92,6 +100,11 @@ def labelled_values(seed: int = 15, per_type: int = 400) -> list[Labelled]:
     masked = random.Random(seed + 37)  # the same for the masked forms, added after the others
     for label, (context, make) in _masked_makers(masked).items():
         items.extend(Labelled(make(), label, context) for _ in range(per_type))
+    added = random.Random(seed + ADDED_OFFSET)  # R15at's forms, after all the others
+    for label, (context, make) in added_makers(added).items():
+        items.extend(Labelled(make(), label, context) for _ in range(per_type))
+    for note, make_negative in added_negatives(added).items():
+        items.extend(Labelled(make_negative(), None, False, note) for _ in range(per_type))
     return items
 
 
@@ -187,6 +200,22 @@ def labelled_columns(seed: int = 15, rows: int = 200) -> list[tuple[ColumnSample
         values = [make_negative() for _ in range(rows)]
         if kind == "text and look-alike words":  # a remark column with a few phone numbers in it
             values = [v if rng.random() > 0.05 else f"请联系{positives['cn_mobile'][1]()}" for v in values]
+        columns.append((ColumnSample(dataset="eval", field=name, comment=comment, values=values), None))
+    return columns + _added_columns(seed, rows)
+
+
+def _added_columns(seed: int, rows: int) -> list[tuple[ColumnSample, str | None]]:
+    """The columns of R15at's forms (evaluation_forms), from a random source of their own."""
+    rng = random.Random(seed + ADDED_OFFSET + 1)
+    makers, negatives = added_makers(rng), added_negatives(rng)
+    columns: list[tuple[ColumnSample, str | None]] = []
+    for name, comment, label in ADDED_COLUMNS:
+        make = makers[label][1]
+        values = ["" if rng.random() < 0.1 else make() for _ in range(rows)]
+        columns.append((ColumnSample(dataset="eval", field=name, comment=comment, values=values), label))
+    for name, comment, note in ADDED_NEGATIVE_COLUMNS:
+        make_negative = negatives.get(note) or (lambda: order_number_11(rng))
+        values = [make_negative() for _ in range(rows)]
         columns.append((ColumnSample(dataset="eval", field=name, comment=comment, values=values), None))
     return columns
 

@@ -45,7 +45,8 @@ _PERSON: Final = ("cn_person_name",)
 #: sensitive PI). GB/T 45574-2025 and the TC260 guide hold an ID number *alone* not sensitive and
 #: ask for a re-assessment when it is combined with other PI: beside a person's name in one table it
 #: identifies the person, and the field counts as sensitive (review r18d finding 13).
-IDENTITY_DOCUMENTS: Final = ("cn_resident_id", "cn_resident_id_15", "cn_foreign_permanent_resident_id", "cn_passport",
+IDENTITY_DOCUMENTS: Final = ("cn_resident_id", "cn_resident_id_15", "cn_foreign_permanent_resident_id",
+                             "cn_foreign_permanent_resident_id_2017", "cn_passport",
                              "cn_hk_macau_permit", "cn_taiwan_permit", "cn_mainland_travel_permit")
 
 

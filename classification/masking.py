@@ -21,7 +21,7 @@ document   first 2 + last 2              E1****78             (passports, permit
 ipv4       network /24                   10.2.3.*
 ipv6       first 4 groups                2001:db8:1:2:*
 mac        first 3 octets (OUI)          AA:BB:CC:**:**:**
-gps        2 decimals (about 1 km)       39.91
+gps        2 decimals (about 1 km)       39.91                30°16'**"N (seconds hidden)
 date       year                          1990-**-**
 account    first character               a***
 public     all (public register: USCC, organisation codes)
@@ -173,12 +173,20 @@ def _mac(text: str) -> str:
     return ":".join(hexes[i:i + 2] for i in (0, 2, 4)) + ":**:**:**"
 
 
+#: The precise part of a degrees-minutes form: the seconds (about 30 m a unit), or the decimals of
+#: decimal minutes (16.4450' is about 1 m); degrees and whole minutes (about 1.8 km) stay, as
+#: coordinate_forms.py shows them in free text (R15at-5).
+_SECONDS: Final = re.compile(r"(?<=[°度])([ \t]?\d{1,2})(?:\.\d{2,}(?=[ \t]?['′分])"
+                             r"|([ \t]?['′分][ \t]?)\d{1,2}(?:\.\d+)?(?=[ \t]?(?:\"|″|''|′′|秒)))")
+
+
 def _gps(text: str) -> str:
     def coarse(m: re.Match[str]) -> str:
         return f"{float(m.group()):.2f}"
 
+    text, hidden = _SECONDS.subn(lambda m: m.group(1) + (m.group(2) or "") + "**", text)
     coarse_text, count = re.subn(r"-?\d{1,3}\.\d+", coarse, text)
-    return coarse_text if count else STARS
+    return coarse_text if count or hidden else STARS
 
 
 def _date(text: str) -> str:

@@ -350,6 +350,22 @@ class Recognizer(ABC):
         whose ``validate`` asks more overrides it."""
         return True
 
+    def refusal(self, candidate: str) -> str | None:
+        """Why ``candidate`` (separators removed, upper-case), a match of a pattern, is refused,
+        where there is more to say than that ``validate`` refused it (a birth year no holder has);
+        telling no more of the value than its mask shows. None: nothing more to say."""
+        return None
+
+    def refusals(self, value: str, *, context: bool = False) -> Iterator[str]:
+        """:meth:`refusal` of each match of a pattern in ``value`` that has one."""
+        text = value if value.isascii() else normalize(value)
+        for pattern, regex in self._compiled:
+            if pattern.context_only and not context:
+                continue
+            for m in regex.finditer(text):
+                if (why := self.refusal(m.group().translate(self._strip_table).upper())) is not None:
+                    yield why
+
     def candidates(self, value: str, *, context: bool = False) -> Iterator[str]:
         """The numbers in ``value`` (separators removed, upper-case) that could have passed the
         check: each match of a pattern that :meth:`unchecked` accepts. A column decision compares

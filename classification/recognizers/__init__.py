@@ -1,7 +1,8 @@
 """The built-in recognizers (stage: classification). Importing this package registers them.
 
 Each module holds one family (identity documents, organisations, finance, contact, network,
-vehicles, locations, personal attributes, ages, social insurance, values already masked); see ``recognizers.ids()`` in
+vehicles, locations, personal attributes, ages, social insurance, values already masked, the 2017
+foreign permanent resident card); see ``recognizers.ids()`` in
 :mod:`govsoc.classification.recognizer` for every id.
 """
 
@@ -16,6 +17,7 @@ from govsoc.classification.recognizers import (  # noqa: F401  (imported for reg
     masked,
     network,
     organisation,
+    permanent_residence,
     person,
     sensitive,
     social,

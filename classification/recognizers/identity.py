@@ -22,6 +22,7 @@ from govsoc.classification.check_vectors import mod11_2_check_bytes, mod11_2_may
 from govsoc.classification.checksums import resident_id_ok
 from govsoc.classification.cn_codes import PROVINCE_CODES
 from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
+from govsoc.classification.recognizers.permanent_residence import PERMANENT_RESIDENCE_CONTEXT
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,7 +32,7 @@ __all__ = [
     "ResidentIdRecognizer", "LegacyResidentIdRecognizer", "ForeignPermanentResidentIdRecognizer",
     "DisabilityCertificateRecognizer", "MilitaryIdRecognizer", "PassportRecognizer", "HkMacauPermitRecognizer",
     "TaiwanPermitRecognizer", "MainlandTravelPermitRecognizer", "birth_date", "ID_SHAPED", "MINOR", "id_checked",
-    "id18_unchecked", "under_fourteen", "DOCUMENTS",
+    "id18_unchecked", "id18_refusal", "under_fourteen", "DOCUMENTS",
 ]
 
 _DATE8: Final = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
@@ -121,6 +122,24 @@ def _why_id18(number: str, what: str) -> str | None:
     where = f"{what} region" if what else "region"
     why = f"{where} {number[:6]}, real birth date, GB 11643 MOD 11-2 check character {number[17]}"
     return why + MINOR if _fourteenth(born) > today else why
+
+
+def id18_refusal(number: str) -> str | None:
+    """Why an 18-character number of the ID form is no holder's, by region and date of birth (the
+    check character is the chance test's: lone_checks); the birth date itself is not told (the
+    mask hides it)."""
+    if number[:2] not in PROVINCE_CODES:
+        return f"region code {number[:2]} is no province's (GB/T 2260)"
+    born = _calendar_date(number[6:14])
+    if born is None:
+        return "the birth date is no calendar date"
+    if born > _today():
+        return "the birth date is after today"
+    if born.year < BIRTH_YEAR_FLOOR:
+        # the reference's pattern admits 18xx (its §5.8 check vector 440524188001010014 is of one);
+        # taken as a holder's it was not (R15-4): GB 11643-1999 numbers were issued from 1999
+        return f"birth year before {BIRTH_YEAR_FLOOR} (no holder of a GB 11643-1999 number was born so early)"
+    return None
 
 
 def id18_unchecked(number: str) -> bool:
@@ -230,6 +249,10 @@ class ResidentIdRecognizer(Recognizer):
         """Region prefix and a real date of birth: all ``validate`` asks but MOD 11-2."""
         return id18_unchecked(candidate)
 
+    def refusal(self, candidate: str) -> str | None:
+        """A region or date of birth no holder has (see :func:`id18_refusal`)."""
+        return id18_refusal(candidate)
+
     def validate_many(self, candidates: list[str]) -> list[str | None]:
         """``validate`` of every candidate at once (see :func:`_why_id18_many`): a table's ID
         numbers are many and distinct."""
@@ -281,7 +304,7 @@ class ForeignPermanentResidentIdRecognizer(Recognizer):
     TRIGGER = r"9\d{16}"
     PATTERNS = (Pattern("18-digit 2023 card number",
                         NOT_BEFORE + r"9\d{5}" + _DATE8 + r"\d{3}[0-9Xx]" + NOT_AFTER, 0.5),)
-    CONTEXT = ("永久居留", "永居证", "permanent_resident")
+    CONTEXT = PERMANENT_RESIDENCE_CONTEXT
     CHANCE = 1 / 11
 
     def validate(self, candidate: str) -> str | None:

@@ -13,7 +13,7 @@ from typing import Final
 from govsoc.classification.cn_codes import ADDRESS_UNITS
 from govsoc.classification.recognizer import Pattern, Recognizer, register
 
-__all__ = ["GpsRecognizer", "AddressRecognizer"]
+__all__ = ["GpsRecognizer", "GpsDmsRecognizer", "AddressRecognizer", "with_hemispheres"]
 
 _LON: Final = (73.4, 135.1)
 _LAT: Final = (3.8, 53.6)
@@ -23,9 +23,68 @@ def _in_china(lat: float, lon: float) -> bool:
     return _LAT[0] <= lat <= _LAT[1] and _LON[0] <= lon <= _LON[1]
 
 
+#: A coordinate's number: a decimal of four places or more (about 11 m), or degrees, minutes and
+#: seconds (or decimal minutes), the forms coordinate_forms.py masks in free text (R15at-5).
+_DECIMAL: Final = r"\d{1,3}\.\d{4,}"
+_DMS: Final = (r"\d{1,3}[ \t]?[°度][ \t]?\d{1,2}(?:\.\d{2,}[ \t]?['′分]"
+               r"|[ \t]?['′分][ \t]?\d{1,2}(?:\.\d+)?[ \t]?(?:\"|″|''|′′|秒))")
+_WORD: Final = r"(?:北纬|南纬|东经|西经)"
+
+
+def _one(number: str) -> str:
+    """One coordinate with its hemisphere: a letter or word before the number (N30.2741,
+    北纬30°16′27″) or a letter after it (30.2741N, 30°16'27"N); a letter stands apart from other
+    letters and digits, and a number after one does not run on into a word or '-' (E2.9743-rc4)."""
+    return (rf"(?:(?:(?<![A-Za-z0-9.])[NSEW]|{_WORD})[ \t]?{number}(?![0-9.A-Za-z_-]|[ \t]?[NSEW](?![A-Za-z0-9]))"
+            rf"|(?<![A-Za-z0-9.]){number}[ \t]?[NSEW](?![A-Za-z0-9]))")
+
+
+def _hemisphere_patterns(number: str) -> tuple[Pattern, ...]:
+    """A latitude and a longitude each with its hemisphere; one coordinate after 北纬/东经 (the word
+    says what the number is); one with a hemisphere letter, context only (N1.2345 is also a code)."""
+    one = _one(number)
+    return (Pattern("coordinate pair with hemispheres", one + r"[ \t]*[,，/;；]?[ \t]*" + one, 0.6),
+            Pattern("coordinate after 北纬/东经", rf"{_WORD}[ \t]?{number}(?![0-9.])", 0.5),
+            Pattern("coordinate with a hemisphere letter", one, 0.3, context_only=True))
+
+
+#: The hemisphere (letter or word) and number of each coordinate of a candidate.
+_PARTS: Final = re.compile(rf"(?P<h1>[NSEW]|{_WORD})[ \t]?(?P<v1>{_DMS}|{_DECIMAL})"
+                           rf"|(?P<v2>{_DMS}|{_DECIMAL})[ \t]?(?P<h2>[NSEW])")
+_DMS_PARTS: Final = re.compile(r"(?P<d>\d{1,3})[ \t]?[°度][ \t]?(?P<m>\d{1,2}(?:\.\d+)?)(?:[ \t]?['′分][ \t]?"
+                               r"(?P<s>\d{1,2}(?:\.\d+)?))?")
+_LATITUDE: Final = ("N", "S", "北纬", "南纬")
+
+
+def _degrees(number: str) -> float | None:
+    """A coordinate's number in degrees, or None where minutes or seconds are 60 or more."""
+    m = _DMS_PARTS.match(number)
+    if m is None:
+        return float(number)
+    minutes, seconds = float(m.group("m")), float(m.group("s") or 0)
+    return None if minutes >= 60 or seconds >= 60 else int(m.group("d")) + minutes / 60 + seconds / 3600
+
+
+def with_hemispheres(candidate: str) -> str | None:
+    """Why a coordinate (or pair) written with its hemispheres is one: each within its limit (90
+    for a latitude, 180 for a longitude), minutes and seconds under 60, a pair one latitude and
+    one longitude; None otherwise."""
+    parts = []
+    for m in _PARTS.finditer(candidate):
+        hemisphere, number = (m.group("h1"), m.group("v1")) if m.group("h1") else (m.group("h2"), m.group("v2"))
+        value, latitude = _degrees(number), hemisphere in _LATITUDE
+        if value is None or value > (90 if latitude else 180):
+            return None
+        parts.append(latitude)
+    if len(parts) == 2:
+        return "latitude and longitude with their hemispheres (precise)" if parts[0] != parts[1] else None
+    return "coordinate with its hemisphere (precise)" if parts else None
+
+
 @register("gps")
 class GpsRecognizer(Recognizer):
-    """Latitude/longitude pairs inside China; single coordinates with column context."""
+    """Latitude/longitude pairs inside China; coordinates with their hemisphere letters or words
+    (北纬/东经), in decimals or degrees-minutes-seconds; single decimals with column context."""
 
     SHAPES = ("0.0000",)
 
@@ -37,6 +96,8 @@ class GpsRecognizer(Recognizer):
     STRIP = ""
     TRIGGER = r"\d\.\d{4}"
     PATTERNS = (
+        # with hemisphere letters or 北纬/东经: E121.84918 N28.68012, 北纬28.6801 东经121.8492 (R15at-5)
+        *_hemisphere_patterns(_DECIMAL),
         Pattern("coordinate pair", r"(?<![0-9.])\d{1,3}\.\d{4,}\s*[,，/ ]\s*\d{1,3}\.\d{4,}(?![0-9.])", 0.6),
         Pattern("single coordinate", r"(?<![0-9.])-?\d{1,3}\.\d{4,}(?![0-9.])", 0.3, context_only=True),
     )
@@ -44,7 +105,10 @@ class GpsRecognizer(Recognizer):
                "location", "定位")
 
     def validate(self, candidate: str) -> str | None:
-        """Inside China's bounding box (either order), four or more decimals."""
+        """Inside China's bounding box (either order), four or more decimals; with hemispheres,
+        within their limits and, for a pair, one latitude and one longitude."""
+        if not candidate[0].isdigit() or candidate[-1] in "NSEW":
+            return with_hemispheres(candidate)
         numbers = [float(x) for x in re.findall(r"-?\d{1,3}\.\d+", candidate)]
         if len(numbers) == 2:
             a, b = numbers
@@ -53,6 +117,30 @@ class GpsRecognizer(Recognizer):
             return None
         value = numbers[0]
         return "coordinate with >= 4 decimals (column context)" if -180 <= value <= 180 else None
+
+
+@register("gps_dms")
+class GpsDmsRecognizer(Recognizer):
+    """Coordinates in degrees, minutes and seconds (or decimal minutes) with their hemisphere
+    letters or words: 30°16'27"N 120°9'12"E, 北纬30度16分27秒 (R15at-5). The degree sign (° or 度) is
+    not ASCII, so this runs on values that are not, apart from the gps recognizer's decimals."""
+
+    NEEDS_NON_ASCII = True
+
+    entity = "经纬度（度分秒） GPS coordinates in degrees-minutes-seconds"
+    category = GpsRecognizer.category
+    pi_class = "sensitive"
+    level = "G4"
+    mask_rule = "gps"
+    FLAGS = 0
+    STRIP = ""
+    TRIGGER = r"\d[ \t]?[°度]"
+    PATTERNS = _hemisphere_patterns(_DMS)
+    CONTEXT = GpsRecognizer.CONTEXT
+
+    def validate(self, candidate: str) -> str | None:
+        """Each coordinate within its hemisphere's limit, minutes and seconds under 60."""
+        return with_hemispheres(candidate)
 
 
 @register("cn_address")

@@ -151,3 +151,53 @@ def test_a_named_column_whose_checks_pass_by_chance_is_suspected() -> None:
 def test_hits_are_compared_with_the_values_that_have_the_shape(values: list[str],
                                                                expected: tuple[str, str | None]) -> None:
     assert decide("c9", values) == expected
+
+
+def test_pre_1900_ids_under_sfzh_are_told_by_their_birth_year() -> None:
+    """R15at-10: the reference's §5.8 check vector 440524188001010014 (born 1880) under sfzh is no
+    holder's (BIRTH_YEAR_FLOOR, R15-4): suspected, with that reason, not 'hashed or encoded' (the
+    values are plain digits); the birth date itself stays out of the reason."""
+    d = CLASSIFIER.decide(ColumnSample(dataset="t", field="sfzh", values=["440524188001010014"] * 30))
+    assert (d.status, d.recognizer) == ("suspected", "cn_resident_id")
+    assert "birth year before 1900" in d.reason and "hashed" not in d.reason
+    assert "1880" not in d.reason
+
+
+def test_hashed_ids_under_sfzh_are_still_told_as_hashed() -> None:
+    # SHA-1 hex values are no ID's form: the refusal reason is for values of the form only
+    d = CLASSIFIER.decide(ColumnSample(dataset="t", field="sfzh", values=[f"{i:040x}" for i in range(30)]))
+    assert d.status == "suspected" and "hashed or encoded" in d.reason
+
+
+@pytest.mark.parametrize("field, comment", [
+    ("永久居留身份证号", ""),   # R15at-14: the reviewer's pr.csv heading, neither tagged nor suspected before
+    ("yjjlzh", "永久居留证号"),  # pinyin initials with the Chinese comment
+    ("yjjlsfzhm", ""),           # pinyin initials alone
+])
+def test_a_column_of_2017_permanent_resident_cards_is_tagged(field: str, comment: str) -> None:
+    rng = random.Random(14)
+    values = [rng.choice(("GBR", "USA", "DEU", "JPN", "KOR")) + f"{rng.randrange(10 ** 12):012d}" for _ in range(100)]
+    d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, comment=comment, values=values))
+    assert (d.status, d.recognizer) == ("tagged", "cn_foreign_permanent_resident_id_2017"), d.reason
+    assert all(e[:2] + e[-2:] in {v[:2] + v[-2:] for v in values} and "****" in e for e in d.masked_examples)
+
+
+@pytest.mark.parametrize("field, values, kind", [
+    # R15at-5: a 坐标 column of DMS pairs, a 位置 column of 北纬/东经, a 备注 column of E/N pairs
+    ("坐标", [f"{28 + i % 20}°{i % 60}'{(i * 7) % 60}.{i % 10}\"N {100 + i % 30}°{(i * 3) % 60}'{i % 60}\"E"
+            for i in range(100)], "gps_dms"),
+    ("位置", [f"北纬{28 + i / 97:.4f} 东经{120 + i / 89:.4f}" for i in range(100)], "gps"),
+    ("备注", [f"巡查到达 E{120 + i / 89:.5f} N{28 + i / 97:.5f} 附近" for i in range(100)], "gps"),
+])
+def test_columns_of_written_coordinates_are_tagged(field: str, values: list[str], kind: str) -> None:
+    d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, values=values))
+    assert (d.status, d.recognizer) == ("tagged", kind), d.reason
+    assert d.masked_examples and all("**" in e for e in d.masked_examples if kind == "gps_dms")  # no seconds
+
+
+@pytest.mark.parametrize("field, values", [
+    ("体温", [f"{36 + i % 10 / 10:.1f}°C" for i in range(100)]),                  # temperatures
+    ("角度", [f"倾角{i % 90}°{i % 60}'{(i * 7) % 60}\"" for i in range(100)]),     # angles with no hemisphere
+])
+def test_columns_of_degrees_that_are_no_place_are_not_tagged(field: str, values: list[str]) -> None:
+    assert CLASSIFIER.decide(ColumnSample(dataset="t", field=field, values=values)).status != "tagged"

@@ -241,6 +241,10 @@ def test_evaluation_negatives_stay_readable_in_free_text() -> None:
 
     changed = []
     negatives = [i for i in labelled_values(per_type=60) if i.label is None and not i.note.startswith("ID with")]
+    # angles with seconds (R15at-5's negatives of the gps recognizers) lose their seconds in free
+    # text on purpose: coordinate_forms hides the seconds of any degrees-minutes-seconds form, a
+    # hemisphere or not, as a report cannot tell a fix from an angle
+    negatives = [i for i in negatives if i.note != "angle or bearing in other text"]
     for item in negatives:
         if ID_SHAPED.match(item.value.replace(" ", "").replace("-", "").upper()):
             continue

@@ -44,8 +44,8 @@ def test_table_rolls_up_to_its_highest_column_and_combinations_raise_it() -> Non
 
 @pytest.mark.parametrize("scheme_name", ["gbt43697", "zhejiang"])
 @pytest.mark.parametrize("document", ["cn_resident_id", "cn_resident_id_15", "cn_foreign_permanent_resident_id",
-                                      "cn_passport", "cn_hk_macau_permit", "cn_taiwan_permit",
-                                      "cn_mainland_travel_permit"])
+                                      "cn_foreign_permanent_resident_id_2017", "cn_passport", "cn_hk_macau_permit",
+                                      "cn_taiwan_permit", "cn_mainland_travel_permit"])
 def test_any_identity_document_number_beside_a_name_is_g4(scheme_name: str, document: str) -> None:
     # GB/T 35273-2020 Annex B lists passports and permits beside the ID card as 个人身份信息; a
     # passport register (护照号 + 姓名) identifies its holders as directly as 身份证号 + 姓名 does:

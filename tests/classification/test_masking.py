@@ -166,3 +166,16 @@ def test_nothing_after_the_first_street_level_token_is_shown(province: str, city
                                                              county: str, street: str, unit: str, tail: str) -> None:
     divisions = (municipality or province + city) + county
     assert mask("address", divisions + street + unit + tail) == divisions + "****"
+
+
+@pytest.mark.parametrize("value, shown", [
+    # R15at-5: the seconds (or the minutes' decimals) go, degrees and whole minutes (about 1.8 km) stay,
+    # as coordinate_forms shows them in free text; before, the gps rule rounded the seconds to 2 decimals
+    ("30°16'27\"N 120°9'12\"E", "30°16'**\"N 120°9'**\"E"),
+    ("28°40'48.4\"N 121°50'57.0\"E", "28°40'**\"N 121°50'**\"E"),
+    ("北纬30度16分27秒", "北纬30度16分**秒"),
+    ("30°16.4450'N", "30°16**'N"),
+    ("北纬28.6801 东经121.8492", "北纬28.68 东经121.85"),
+])
+def test_gps_rule_hides_seconds_of_degrees_minutes_forms(value: str, shown: str) -> None:
+    assert mask("gps", value) == shown

@@ -35,6 +35,30 @@ CASES = [
     ("cn_resident_id_15", "110105491231002", True, True),         # legacy 15 digits in an ID column
     ("cn_resident_id_15", "110105491231002", False, False),       # ... but not without context
     ("cn_foreign_permanent_resident_id", "931586199001011238", None, False),  # see test below (computed)
+    ("cn_foreign_permanent_resident_id_2017", "USA110012345678", True, True),    # 2017 card: nationality + 12 digits
+    ("cn_foreign_permanent_resident_id_2017", "永居证USA110012345678", True, False),  # R15at-14: keyword in the text
+    ("cn_foreign_permanent_resident_id_2017", "永久居留身份证号GBR443280387012", True, False),  # the card's full name
+    ("cn_foreign_permanent_resident_id_2017", "USA110012345678", False, False),  # no check character: context only
+    ("cn_foreign_permanent_resident_id_2017", "ABC110012345678", False, True),   # ABC is no ISO 3166-1 code
+    ("cn_foreign_permanent_resident_id_2017", "CHN110012345678", False, True),   # China's own code: no foreigner's
+    ("cn_foreign_permanent_resident_id_2017", "USA11001234567", False, True),    # 11 digits: not the form
+    ("gps", "E121.84918 N28.68012", True, False),                  # R15at-5: hemisphere letters before, lon first
+    ("gps", "30.274085N,120.155070E", True, False),                # ... and after the numbers
+    ("gps", "北纬28.6801 东经121.8492", True, False),               # 北纬/东经 words
+    ("gps", "北纬30.274085", True, False),                          # one coordinate after its word
+    ("gps", "N30.274085", False, False),                           # a letter alone: context only (a code's form)
+    ("gps", "N30.274085", True, True),                             # ... under lat / 坐标
+    ("gps", "N30.2741 N120.1551", False, False),                   # two latitudes are no pair
+    ("gps", "N95.1234 E120.1551", False, False),                   # no latitude past 90
+    ("gps_dms", "30°16'27\"N 120°9'12\"E", True, False),           # degrees, minutes, seconds (the brief's form)
+    ("gps_dms", "北纬30°16′27″ 东经120°09′18″", True, False),        # primes and Chinese hemisphere words
+    ("gps_dms", "北纬30度16分27秒", True, False),                    # 度分秒 after 北纬
+    ("gps_dms", "30°16.4450'N 120°09.3050'E", True, False),        # degrees and decimal minutes (NMEA)
+    ("gps_dms", "30°66'27\"N 120°9'62\"E", False, False),          # 66 minutes, 62 seconds: no angle
+    ("gps_dms", "体温36.5°C", False, True),                         # a temperature, even under 坐标
+    ("gps_dms", "倾角30°16'27\"", False, True),                     # an angle with no hemisphere
+    ("gps_dms", "方位角 N45°30'15\"E", False, True),                # a quadrant bearing: N…E around one angle
+    ("gps", "v1.2.3 build 2.0003", False, False),                  # versions
     ("cn_disability_certificate", "11010519491231002X12", True, False),  # ID + category 1 + grade 2
     ("cn_military_id", "军字第2001988号", True, False),             # the reference's example
     ("cn_passport", "E12345678", True, True),                     # e-passport in a passport column
