@@ -54,6 +54,7 @@ _PARTS: Final = re.compile(rf"(?P<h1>[NSEW]|{_WORD})[ \t]?(?P<v1>{_DMS}|{_DECIMA
 _DMS_PARTS: Final = re.compile(r"(?P<d>\d{1,3})[ \t]?[°度][ \t]?(?P<m>\d{1,2}(?:\.\d+)?)(?:[ \t]?['′分][ \t]?"
                                r"(?P<s>\d{1,2}(?:\.\d+)?))?")
 _LATITUDE: Final = ("N", "S", "北纬", "南纬")
+_NEGATIVE: Final = ("S", "W", "南纬", "西经")
 
 
 def _degrees(number: str) -> float | None:
@@ -66,14 +67,20 @@ def _degrees(number: str) -> float | None:
 
 
 def with_hemispheres(candidate: str) -> str | None:
-    """Why a coordinate (or pair) written with its hemispheres is one: each within its limit (90
-    for a latitude, 180 for a longitude), minutes and seconds under 60, a pair one latitude and
-    one longitude; None otherwise."""
+    """Why a coordinate (or pair) written with its hemispheres is one: each inside China's
+    bounding box on its axis (a latitude's north and south, a longitude's east and west, as the
+    decimal pairs are: N0.0000 E0.0000, a receiver without a fix, and build N1.2345 E2.3456 are
+    none, RRR15aw-5), minutes and seconds under 60, a pair one latitude and one longitude; None
+    otherwise."""
     parts = []
     for m in _PARTS.finditer(candidate):
         hemisphere, number = (m.group("h1"), m.group("v1")) if m.group("h1") else (m.group("h2"), m.group("v2"))
         value, latitude = _degrees(number), hemisphere in _LATITUDE
-        if value is None or value > (90 if latitude else 180):
+        if value is None:
+            return None
+        signed = -value if hemisphere in _NEGATIVE else value
+        low, high = _LAT if latitude else _LON
+        if not low <= signed <= high:
             return None
         parts.append(latitude)
     if len(parts) == 2:

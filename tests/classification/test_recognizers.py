@@ -50,6 +50,12 @@ CASES = [
     ("gps", "N30.274085", True, True),                             # ... under lat / 坐标
     ("gps", "N30.2741 N120.1551", False, False),                   # two latitudes are no pair
     ("gps", "N95.1234 E120.1551", False, False),                   # no latitude past 90
+    # RRR15aw-5: outside China's bounding box, as the decimal pairs (a receiver without a fix, a build tag)
+    ("gps", "N0.0000 E0.0000", False, False),
+    ("gps", "S1.0000 E2.0000", False, False),
+    ("gps", "build N1.2345 E2.3456", False, False),
+    ("gps", "N28.68012 W121.84918", False, False),                 # west of Greenwich: no place in China
+    ("gps_dms", "0°0'0\"N 0°0'0\"E", False, False),
     ("gps_dms", "30°16'27\"N 120°9'12\"E", True, False),           # degrees, minutes, seconds (the brief's form)
     ("gps_dms", "北纬30°16′27″ 东经120°09′18″", True, False),        # primes and Chinese hemisphere words
     ("gps_dms", "北纬30度16分27秒", True, False),                    # 度分秒 after 北纬
