@@ -29,6 +29,13 @@ def logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     return tmp_path / "clear" / "access.log", tmp_path / "masked" / "access.log"
 
 
+def _data_dir_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A configuration of its own for a test: its data folder under ``tmp_path``, nothing else."""
+    config = tmp_path / "govsoc.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\n", encoding="utf-8")
+    monkeypatch.setenv("GOVSOC_CONFIG", str(config))
+
+
 def _events(govsoc: Run) -> list[dict[str, object]]:
     code, out, err = govsoc("events", "--format", "json", "-n", "50")
     assert code == 0, err
@@ -65,9 +72,7 @@ def test_personal_data_in_a_captured_plain_http_request_raises_an_alert(govsoc: 
     # rule reading the finding was a web-server one, so a capture raised nothing
     from tests.rules.test_egov_rules import PII_GET, capture, http
 
-    config = tmp_path / "govsoc.yaml"
-    config.write_text(f"data_dir: {tmp_path / 'data'}\n", encoding="utf-8")
-    monkeypatch.setenv("GOVSOC_CONFIG", str(config))
+    _data_dir_only(tmp_path, monkeypatch)
     pcap = tmp_path / "portal.pcap"
     pcap.write_bytes(capture(http("203.0.113.40", "172.16.10.5", PII_GET.format(query=f"sfzh={ID}")),
                              http("203.0.113.41", "172.16.10.5", PII_GET.format(query="page=2"))))
@@ -90,9 +95,7 @@ def test_personal_data_in_a_log_message_raises_an_alert_the_report_counts(govsoc
     # R15at-2: 5 lines tagged personal_data_in_log_message reached no rule (0 alerts) and so no
     # report: the issue asks that personal data seen in log messages be a finding detection rules
     # use and reports count, as for URL query strings
-    config = tmp_path / "govsoc.yaml"
-    config.write_text(f"data_dir: {tmp_path / 'data'}\n", encoding="utf-8")
-    monkeypatch.setenv("GOVSOC_CONFIG", str(config))
+    _data_dir_only(tmp_path, monkeypatch)
     log = tmp_path / "app.log"
     log.write_text("".join(APP.format(n=n) for n in range(5)) + APP_CLEAN, encoding="utf-8")
     code, _, err = govsoc("ingest", "--parser", "linux.auth", "--year", "2026", str(log))
