@@ -39,7 +39,7 @@ from govsoc.classification.sources.record_sampling import record_reservoir
 from govsoc.classification.sources.row_columns import row_columns
 from govsoc.classification.sources.sampling import Prefixes
 from govsoc.classification.sources.skips import Skips
-from govsoc.classification.sources.workbook_bounds import ArchiveLimits, BoundedArchive, check_archive
+from govsoc.classification.sources.workbook_bounds import ArchiveLimits, check_archive
 from govsoc.classification.sources.workbook_kinds import workbook_file
 from govsoc.core.errors import ConfigError, Location
 
@@ -69,8 +69,6 @@ class WorkbookReader:
             except Exception as e:  # zipfile.BadZipFile, KeyError, InvalidFileException: openpyxl has no one root
                 raise ConfigError(f"not a readable XLSX workbook: {type(e).__name__}: {e}",
                                   location=Location(path=str(path))) from e
-            # openpyxl opens each sheet from the workbook's archive as it streams it: counted (R15at-1)
-            book._archive = BoundedArchive(book._archive, path, self.limits)
             try:
                 yield from self._sheets(path, book)
             except (BadZipFile, ZlibError, EOFError) as e:  # a member that fails its CRC or inflates wrong

@@ -7,9 +7,11 @@ anything, :func:`check_archive` reads the archive's directory (APPNOTE.TXT 4.3.1
 directory, 4.3.14-15 its ZIP64 form) for the number of members, then each member's declared sizes,
 and refuses the workbook, naming the member, when there are too many members, a member or all of
 them would inflate past the bounds, or a member's compression ratio is one no spreadsheet reaches
-(the test Apache POI's ZipSecureFile makes: 100:1 by default). Declared sizes can lie: Python's
-zipfile stops a member at its declared size (and then fails its CRC), and :class:`BoundedArchive`
-counts the bytes really inflated while openpyxl streams a sheet and stops past the bound.
+(the test Apache POI's ZipSecureFile makes: 100:1 by default). Declared sizes can lie, but what
+comes out of a member is bounded by them: Python's zipfile stops a member at its declared size (and
+then fails its CRC, which sources/workbook.py turns into an error naming the file). A counter of the
+bytes really inflated, wrapped round openpyxl's private archive, never fired for that reason and was
+dropped (review RRR15aw-4).
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Final
+from typing import Final
 
 from govsoc.core.errors import ConfigError, Location
 
-__all__ = ["ArchiveLimits", "BoundedArchive", "check_archive"]
+__all__ = ["ArchiveLimits", "check_archive"]
 
 #: End of central directory record: signature, fixed length, and the largest comment after it.
 _EOCD: Final = b"PK\x05\x06"
@@ -107,53 +109,3 @@ def check_archive(path: Path, limits: ArchiveLimits) -> None:
         if total > limits.max_total_bytes:
             raise _refused(path, None, f"members inflate to over {_size(total)} in all (more than "
                                        f"{_size(limits.max_total_bytes)})")
-
-
-class _Counted:
-    """A member opened for reading that raises ConfigError once more than ``limit`` bytes came out."""
-
-    def __init__(self, raw: IO[bytes], path: Path, member: str, limit: int) -> None:
-        self._raw, self._path, self._member, self._limit = raw, path, member, limit
-        self._read = 0
-
-    def read(self, size: int = -1) -> bytes:
-        """Up to ``size`` bytes of the member (never more than one past the bound: a read of all is cut)."""
-        room = self._limit - self._read + 1
-        data = self._raw.read(room if size is None or size < 0 else min(size, room))
-        self._read += len(data)
-        if self._read > self._limit:
-            raise _refused(self._path, self._member, f"inflates to more than {_size(self._limit)} (its "
-                                                     "declared size is smaller)")
-        return data
-
-    def close(self) -> None:
-        """Close the member."""
-        self._raw.close()
-
-    def __enter__(self) -> _Counted:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-
-class BoundedArchive:
-    """The ZIP openpyxl reads sheets from (its workbook's ``_archive``), each member it opens
-    counted as it inflates (declared sizes can lie)."""
-
-    def __init__(self, archive: zipfile.ZipFile, path: Path, limits: ArchiveLimits) -> None:
-        self._archive, self._path, self._limits = archive, path, limits
-        self._opened: list[_Counted] = []
-
-    def open(self, name: str, mode: str = "r") -> _Counted:
-        """The member ``name``, read at most to the member bound."""
-        member = _Counted(self._archive.open(name, "r"), self._path, name, self._limits.max_member_bytes)
-        self._opened.append(member)
-        return member
-
-    def close(self) -> None:
-        """Close the archive and its members still open (a sheet's rows left unread when its
-        reading failed: zipfile keeps the file open while a member is)."""
-        for member in self._opened:
-            member.close()
-        self._archive.close()

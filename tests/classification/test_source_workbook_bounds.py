@@ -1,7 +1,7 @@
 """An XLSX zip bomb is refused before it is inflated (issue 15 review R15at-1): a 1 MB workbook whose
 one sheet inflates to 1 GiB was read whole (4.1 GB of memory, minutes of CPU). The members' count,
-declared sizes and compression ratios are checked first; the bytes really inflated are counted as a
-sheet streams (declared sizes can lie); the refusal names the file and the member, and in a folder
+declared sizes and compression ratios are checked first (a member that declares less than it
+holds is stopped there by zipfile, its CRC failing); the refusal names the file and the member, and in a folder
 costs that file only."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 
 from govsoc.classification.sources.files import FileSource
 from govsoc.classification.sources.workbook import WorkbookReader
-from govsoc.classification.sources.workbook_bounds import ArchiveLimits, BoundedArchive, check_archive
+from govsoc.classification.sources.workbook_bounds import ArchiveLimits, check_archive
 from govsoc.core.errors import ConfigError
 from tests.classification.test_source_folder import _scan, _tagged
 from tests.classification.test_sources import ids
@@ -147,16 +147,40 @@ def test_declared_sizes_that_lie_give_a_clear_error(tmp_path: Path, declared: in
     assert SHEET in raised.value.message
 
 
-def test_the_bytes_inflated_are_counted_as_a_member_streams(tmp_path: Path) -> None:
-    # whatever the directory says, no more than the bound comes out of a member openpyxl streams
-    path = _book(tmp_path / "b.xlsx", filler_mib=2)
+def _declaring(path: Path, members: int) -> Path:
+    """The ZIP at ``path`` with its end of central directory record declaring ``members`` members
+    (on this disk and in all), whatever its directory holds."""
+    data = bytearray(path.read_bytes())
+    at = data.rindex(b"PK\x05\x06")
+    struct.pack_into("<HH", data, at + 8, members, members)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_zip64_count_of_members_is_refused_before_the_directory_is_read(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # RRR15aw-4: past 65,535 members the count is in the ZIP64 record only (the classic one says
+    # 0xFFFF); reading it spares parsing a huge directory, which no test checked (a mutant reading
+    # 0 there passed, the directory's own count refusing the file later)
+    path = _book(tmp_path / "many.xlsx", extra=65_536)
     with zipfile.ZipFile(path) as book:
-        archive = BoundedArchive(book, path, ArchiveLimits(max_member_bytes=1 << 20))
-        with archive.open(SHEET) as sheet:
-            assert len(sheet.read(1 << 19)) == 1 << 19
-            with pytest.raises(ConfigError) as raised:
-                while sheet.read(1 << 16):
-                    pass
-    assert raised.value.message.startswith(f"{SHEET} inflates to more than 1.0 MiB")
-    with zipfile.ZipFile(path) as book, BoundedArchive(book, path, ArchiveLimits()).open(SHEET) as sheet:
-        assert len(sheet.read()) == book.getinfo(SHEET).file_size  # within the bound: every byte
+        assert len(book.infolist()) == 65_541
+    assert path.read_bytes().rfind(b"PK\x06\x06") > 0  # written with a ZIP64 end record
+
+    def unread(*_: object, **__: object) -> None:
+        raise AssertionError("the directory was read")
+
+    monkeypatch.setattr("govsoc.classification.sources.workbook_bounds.zipfile.ZipFile", unread)
+    with pytest.raises(ConfigError) as raised:
+        check_archive(path, ArchiveLimits(max_members=65_540))
+    assert raised.value.message.startswith("holds 65,541 members (more than 65,540)")
+
+
+def test_a_directory_holding_more_members_than_it_declares_is_refused(tmp_path: Path) -> None:
+    # RRR15aw-4: the end record may under-state the members; zipfile reads the directory whole
+    path = _declaring(_book(tmp_path / "b.xlsx", extra=20), 3)
+    with zipfile.ZipFile(path) as book:
+        assert len(book.infolist()) == 25
+    with pytest.raises(ConfigError) as raised:
+        check_archive(path, ArchiveLimits(max_members=10))
+    assert raised.value.message.startswith("holds 25 members (more than 10)")
