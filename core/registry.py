@@ -2,12 +2,14 @@
 
 Ids are stable names chosen by hand (``linux.sshd``), never derived from class names. Third-party
 plug-ins add themselves through the entry-point group named by the registry
-(``govsoc.collectors``, ...); nothing scans globals or ``__subclasses__()``.
+(``govsoc.collectors``, ...), each entry point naming its class (``pkg.mod:Class``) or the module
+whose decorator registers it (``pkg.mod``); nothing scans globals or ``__subclasses__()``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import ModuleType
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from govsoc.core.errors import ConfigError
@@ -48,18 +50,31 @@ class Registry(Generic[T]):
             return self._items[ident]
         self._load_plugins()
         if ident not in self._items and ident in self._pending:
-            entry = self._pending[ident]
-            try:
-                self._items[ident] = entry.load()
-            except ImportError as e:
-                raise ConfigError(f"{self.kind} {ident!r} cannot be loaded: {e} (install the extra that "
-                                  f"provides it, e.g. pip install 'govsoc[es]')") from e
-            del self._pending[ident]
+            self._load(ident, self._pending.pop(ident))
         try:
             return self._items[ident]
         except KeyError:
             known = ", ".join(self.ids()) or "none"
             raise ConfigError(f"unknown {self.kind} {ident!r} (known: {known})") from None
+
+    def _load(self, ident: str, entry: EntryPoint) -> None:
+        """Import the plug-in ``entry`` and register what it names under ``ident``: the object
+        (``module:Class``) or, when it names a module, what the module's own ``register`` put
+        there as it was imported (R15at-3). A plug-in that fails, or a module that registers no
+        such id, is a ConfigError naming the entry point."""
+        plugin = f"{self.kind} plug-in {ident!r} ({entry.value})"
+        try:
+            loaded = entry.load()
+        except ImportError as e:
+            raise ConfigError(f"{self.kind} {ident!r} cannot be loaded: {e} (install the extra that "
+                              f"provides it, e.g. pip install 'govsoc[es]')") from e
+        except Exception as e:  # a plug-in's own fault: said, not an internal error of every run
+            raise ConfigError(f"{plugin} cannot be loaded: {type(e).__name__}: {e}") from e
+        if not isinstance(loaded, ModuleType):
+            self._items[ident] = loaded
+        elif ident not in self._items:
+            raise ConfigError(f"{plugin}: the module registers no {self.kind} {ident!r}; decorate its class with "
+                              f"register({ident!r}) or name the class in the entry point ({entry.value}:Class)")
 
     def ids(self) -> list[str]:
         """Every registered id, sorted (plug-ins included, whether imported yet or not)."""

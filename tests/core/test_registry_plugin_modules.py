@@ -1,0 +1,66 @@
+"""A plug-in entry point may name the module that registers its class (issue 15 review R15at-3):
+the recognizer guide's plug-in, packaged as ``hk_identity_card = "hkid_plugin"``, made every
+``govsoc classify`` fail with "internal error: TypeError: 'module' object is not callable" (the
+registry kept the module over the class its ``@register`` had put there). A module that registers
+the id is taken; one that does not, or a plug-in that fails to import, is a ConfigError naming the
+entry point."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GUIDE = Path(__file__).parents[2] / "docs" / "adding-a-recognizer.md"
+RUN = """
+import importlib.metadata, sys
+sys.path.insert(0, {folder!r})
+points = [importlib.metadata.EntryPoint("hk_identity_card", {value!r}, "govsoc.recognizers")]
+importlib.metadata.entry_points = lambda group=None, **_: points if group == "govsoc.recognizers" else []
+from govsoc.classification.recognizer import recognizers
+from govsoc.classification.scanner import Scanner
+from govsoc.core.errors import ConfigError
+try:
+    print(recognizers.get("hk_identity_card").__name__)
+    print(sorted({{m.recognizer for m in Scanner().scan("持证人 A123456(3) 已登记")}}))
+except ConfigError as e:
+    print("ConfigError:", e)
+"""
+
+
+def _run(tmp_path: Path, value: str, source: str) -> list[str]:
+    (tmp_path / "hkid_plugin").mkdir()
+    (tmp_path / "hkid_plugin" / "__init__.py").write_text(source, encoding="utf-8")
+    code = RUN.format(folder=str(tmp_path), value=value)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stdout.splitlines()
+
+
+def _example() -> str:
+    found = re.search(r"```python\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
+    assert found
+    return found.group(1)
+
+
+@pytest.mark.parametrize("value", [
+    "hkid_plugin",  # the module, which registers its class as it is imported (was: 'module' object is not callable)
+    "hkid_plugin:HkIdentityCardRecognizer",  # the class itself, as before
+])
+def test_the_guides_plugin_loads_from_either_entry_point(tmp_path: Path, value: str) -> None:
+    assert _run(tmp_path, value, _example()) == ["HkIdentityCardRecognizer", "['hk_identity_card']"]
+
+
+def test_a_module_registering_no_such_id_is_refused_naming_the_entry_point(tmp_path: Path) -> None:
+    source = _example().replace('@register("hk_identity_card")', '@register("hk_id")')
+    (line,) = _run(tmp_path, "hkid_plugin", source)
+    assert line.startswith("ConfigError: recognizer plug-in 'hk_identity_card' (hkid_plugin): the module registers "
+                           "no recognizer 'hk_identity_card'")
+
+
+def test_a_plugin_that_fails_to_import_is_refused_naming_the_entry_point(tmp_path: Path) -> None:
+    (line,) = _run(tmp_path, "hkid_plugin", "raise RuntimeError('half-installed')\n")
+    assert line == ("ConfigError: recognizer plug-in 'hk_identity_card' (hkid_plugin) cannot be loaded: "
+                    "RuntimeError: half-installed")
