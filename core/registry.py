@@ -50,7 +50,8 @@ class Registry(Generic[T]):
             return self._items[ident]
         self._load_plugins()
         if ident not in self._items and ident in self._pending:
-            self._load(ident, self._pending.pop(ident))
+            self._load(ident, self._pending[ident])
+            del self._pending[ident]  # once loaded only: a plug-in that failed says so again (RRR15aw-2)
         try:
             return self._items[ident]
         except KeyError:
@@ -65,10 +66,14 @@ class Registry(Generic[T]):
         plugin = f"{self.kind} plug-in {ident!r} ({entry.value})"
         try:
             loaded = entry.load()
-        except ImportError as e:
-            raise ConfigError(f"{self.kind} {ident!r} cannot be loaded: {e} (install the extra that "
-                              f"provides it, e.g. pip install 'govsoc[es]')") from e
-        except Exception as e:  # a plug-in's own fault: said, not an internal error of every run
+        except Exception as e:
+            # what the failed import registered is half made: the next look-up imports the plug-in
+            # again and fails the same, never returns it (RRR15aw-2)
+            self._items.pop(ident, None)
+            if isinstance(e, ImportError):
+                raise ConfigError(f"{self.kind} {ident!r} cannot be loaded: {e} (install the extra that "
+                                  f"provides it, e.g. pip install 'govsoc[es]')") from e
+            # a plug-in's own fault: said, not an internal error of every run
             raise ConfigError(f"{plugin} cannot be loaded: {type(e).__name__}: {e}") from e
         if not isinstance(loaded, ModuleType):
             self._items[ident] = loaded

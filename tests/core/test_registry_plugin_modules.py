@@ -7,12 +7,18 @@ entry point."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 import subprocess
 import sys
+import types
+from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
+
+from govsoc.core.errors import ConfigError
+from govsoc.core.registry import Registry
 
 GUIDE = Path(__file__).parents[2] / "docs" / "adding-a-recognizer.md"
 RUN = """
@@ -64,3 +70,41 @@ def test_a_plugin_that_fails_to_import_is_refused_naming_the_entry_point(tmp_pat
     (line,) = _run(tmp_path, "hkid_plugin", "raise RuntimeError('half-installed')\n")
     assert line == ("ConfigError: recognizer plug-in 'hk_identity_card' (hkid_plugin) cannot be loaded: "
                     "RuntimeError: half-installed")
+
+
+def _registry_with(monkeypatch: pytest.MonkeyPatch, value: str) -> Registry[type]:
+    """A registry whose one plug-in, ``x``, is the entry point ``value``."""
+    group = "govsoc.test_plugins"
+    points = [EntryPoint("x", value, group)]
+    monkeypatch.setattr(importlib.metadata, "entry_points",
+                        lambda group=None, **_: points if group == "govsoc.test_plugins" else [])
+    return Registry("collector", group)
+
+
+def test_a_plugin_that_failed_says_so_at_every_look_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    # RRR15aw-2: the entry point was dropped before its import: the second look-up said "unknown
+    # collector 'x' (known: none)", not the install hint, and ids() no longer listed it
+    registry = _registry_with(monkeypatch, "govsoc_no_such_plugin_module")
+    for _ in range(2):
+        with pytest.raises(ConfigError) as raised:
+            registry.get("x")
+        assert raised.value.message.startswith("collector 'x' cannot be loaded: No module named")
+    assert registry.ids() == ["x"]
+
+
+def test_a_module_that_registered_then_failed_is_never_returned(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # RRR15aw-2 (its second part): the class a module registered before raising was returned, half
+    # made, by the next look-up
+    holder = types.ModuleType("govsoc_test_registry_holder")
+    monkeypatch.setitem(sys.modules, holder.__name__, holder)
+    (tmp_path / "half_plugin.py").write_text(
+        f"import {holder.__name__} as holder\nholder.registry.register('x')(type('Half', (), {{}}))\n"
+        "raise RuntimeError('half-installed')\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    holder.registry = registry = _registry_with(monkeypatch, "half_plugin")  # type: ignore[attr-defined]
+    for _ in range(2):
+        with pytest.raises(ConfigError) as raised:
+            registry.get("x")
+        assert raised.value.message == ("collector plug-in 'x' (half_plugin) cannot be loaded: "
+                                        "RuntimeError: half-installed")
