@@ -255,3 +255,30 @@ def test_an_unknown_recognizer_in_a_scheme_is_located(tmp_path: Path) -> None:
         load_scheme(str(path))
     assert str(raised.value.location) == f"{path}:6:3 overrides.emial"
     assert raised.value.message.startswith("unknown recognizer 'emial' (known: ")
+
+
+def test_a_field_holding_no_personal_data_keeps_its_level_in_a_childrens_table(tmp_path: Path) -> None:
+    # RRR15av-9: the raise to 4级 of a children's table (R15at-7) is for its PI fields (PIPL art. 28);
+    # a school's unified social credit code is none (pi_class none) and keeps the level it has beside
+    # adults: no test held that guard (a mutant raising every field passed all 32 grading tests)
+    import random
+    from datetime import date
+
+    from govsoc.classification.evaluation_makers import _uscc
+    from govsoc.classification.inventory import build_inventory
+    from govsoc.classification.sources import open_source
+    from tests.classification.test_sources import NAMES
+
+    draw = random.Random(15)
+    codes = [_uscc(draw, "330106") for _ in range(40)]
+    levels = {}
+    for who, born in (("kids", date.today().year - 8), ("adults", 1980)):
+        (tmp_path / f"{who}.csv").write_text("xm,csrq,xxdm\n" + "".join(
+            f"{NAMES[i % 8]},{born}-{i % 12 + 1:02d}-{i % 28 + 1:02d},{codes[i]}\n" for i in range(40)),
+            encoding="utf-8")
+        source = open_source(str(tmp_path / f"{who}.csv"))
+        inventory = build_inventory(source.tables(), source=source.name, scheme=load_scheme("gbt43697"),
+                                    sample_size=1000)
+        levels[who] = {f.field: (f.recognizer, f.level) for t in inventory.tables for f in t.fields}
+    assert levels["kids"]["xxdm"][0] == "cn_uscc" and levels["kids"]["xm"][1] == "G4"
+    assert levels["kids"]["xxdm"] == levels["adults"]["xxdm"] and levels["kids"]["xxdm"][1] != "G4"
