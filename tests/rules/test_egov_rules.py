@@ -948,6 +948,14 @@ ROWS = [
          # numbers the rule names: a build mailbox in the kernel banner (loghub Linux) is no citizen's
          "build_mailbox": one(APP_LINE, text="Linux version 2.6.5-1.358 (bhcompile@bugs.build.redhat.com) "
                                              "(gcc version 3.3.3 20040412 (Red Hat Linux 3.3.3-7))")}),
+    # RRR15ax-2: each number alone (the row above holds two; without cn_resident_id in the rule it
+    # still fired); RRR15ax-1: a resident ID logged as the social security or disability number
+    Row("egov_classification_personal_data_in_log_message.yml#id",
+        one(APP_LINE, text=f"user 王芳 身份证号 {CITIZEN_ID} 提交申请"), {}),
+    Row("egov_classification_personal_data_in_log_message.yml#social_security",
+        one(APP_LINE, text=f"user 王芳 社保卡号 {CITIZEN_ID} 提交申请"), {}),
+    Row("egov_classification_personal_data_in_log_message.yml#disability",
+        one(APP_LINE, text=f"user 王芳 残疾证号 {CITIZEN_ID}11 提交申请"), {}),
     # base rule alone: a 401, and a refused POST to a login path, count; a 200 login and a 403 elsewhere do not
     Row("web_auth_failed.yml", one(WEB_AUTH, user="-", method="GET", path="/admin/", status="401"),
         {"ok": one(WEB_AUTH, user="-", method="POST", path="/api/login", status="200"),
