@@ -64,12 +64,14 @@ class Registry(Generic[T]):
         there as it was imported (R15at-3). A plug-in that fails, or a module that registers no
         such id, is a ConfigError naming the entry point."""
         plugin = f"{self.kind} plug-in {ident!r} ({entry.value})"
+        before = set(self._items)
         try:
             loaded = entry.load()
         except Exception as e:
-            # what the failed import registered is half made: the next look-up imports the plug-in
-            # again and fails the same, never returns it (RRR15aw-2)
-            self._items.pop(ident, None)
+            # what the failed import registered, under any id, is half made: the next look-up imports
+            # the plug-in again and fails the same, never returns it (RRR15aw-2, RRR15ax-7)
+            for made in set(self._items) - before:
+                del self._items[made]
             if isinstance(e, ImportError):
                 raise ConfigError(f"{self.kind} {ident!r} cannot be loaded: {e} (install the extra that "
                                   f"provides it, e.g. pip install 'govsoc[es]')") from e

@@ -100,6 +100,7 @@ def test_a_module_that_registered_then_failed_is_never_returned(tmp_path: Path,
     monkeypatch.setitem(sys.modules, holder.__name__, holder)
     (tmp_path / "half_plugin.py").write_text(
         f"import {holder.__name__} as holder\nholder.registry.register('x')(type('Half', (), {{}}))\n"
+        "holder.registry.register('y')(type('Other', (), {}))\n"  # a second id (RRR15ax-7)
         "raise RuntimeError('half-installed')\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     holder.registry = registry = _registry_with(monkeypatch, "half_plugin")  # type: ignore[attr-defined]
@@ -108,3 +109,6 @@ def test_a_module_that_registered_then_failed_is_never_returned(tmp_path: Path,
             registry.get("x")
         assert raised.value.message == ("collector plug-in 'x' (half_plugin) cannot be loaded: "
                                         "RuntimeError: half-installed")
+        # the other id it registered is gone too (it was returned, and the next import said "registered twice")
+        with pytest.raises(ConfigError, match="unknown collector 'y'"):
+            registry.get("y")
