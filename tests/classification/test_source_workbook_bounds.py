@@ -70,14 +70,21 @@ def _book(path: Path, *, filler_mib: int = 0, extra: int = 0, noise: int = 0) ->
     return path
 
 
-def _lying(path: Path, mib: int, declared: int) -> Path:
-    """``_book`` with 10,000 rows of noise and a ``mib`` MiB cell, whose sheet declares ``declared``
-    bytes (local and central headers)."""
+def _lying(path: Path, mib: int, declared: int, member: str = SHEET) -> Path:
+    """``_book`` with 10,000 rows of noise and a ``mib`` MiB cell, whose sheet (or ``member``)
+    declares ``declared`` bytes (local and central headers)."""
     _book(path, filler_mib=mib, noise=10_000)
+    if member != SHEET:  # the sheet's bytes under the member's name, a plain sheet beside it
+        with zipfile.ZipFile(path) as book:
+            parts = {i.filename: book.read(i) for i in book.infolist()}
+        parts[member], parts[SHEET] = parts[SHEET], OPEN + _rows(["sfzh", *NUMBERS]) + CLOSE
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+            for name, body in parts.items():
+                book.writestr(name, body)
     data = bytearray(path.read_bytes())
     for signature, name_at, size_at in ((b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)):
         at = -1
-        while data[at + name_at:at + name_at + len(SHEET)] != SHEET.encode() or at < 0:
+        while data[at + name_at:at + name_at + len(member)] != member.encode() or at < 0:
             at = data.index(signature, at + 1)  # the header whose name follows it is the sheet's
         struct.pack_into("<I", data, at + size_at, declared)
     path.write_bytes(bytes(data))
@@ -184,3 +191,23 @@ def test_a_directory_holding_more_members_than_it_declares_is_refused(tmp_path: 
     with pytest.raises(ConfigError) as raised:
         check_archive(path, ArchiveLimits(max_members=10))
     assert raised.value.message.startswith("holds 25 members (more than 10)")
+
+
+def test_a_member_read_whole_that_lies_about_its_size_is_refused_in_pieces(tmp_path: Path) -> None:
+    # RRR15ax-3: openpyxl reads [Content_Types].xml (and all but the sheets) whole, and zipfile
+    # inflates such a read to its end before cutting it to the declared size: 700 bytes declared, 1 GiB
+    # real took 2.1 GB. Here 64 MiB real: refused naming the member, never holding more than a piece.
+    import tracemalloc
+
+    path = _lying(tmp_path / "lie.xlsx", 64, 700, member="docProps/big.xml")
+    with zipfile.ZipFile(path) as book:
+        assert book.getinfo("docProps/big.xml").file_size == 700
+    tracemalloc.start()
+    try:
+        with pytest.raises(ConfigError) as raised:
+            check_archive(path, ArchiveLimits())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert raised.value.message.startswith("docProps/big.xml does not inflate to its declared 700 bytes")
+    assert peak < 16 << 20, peak  # a whole read: 64 MiB and more
