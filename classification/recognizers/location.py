@@ -43,9 +43,12 @@ def _hemisphere_patterns(number: str) -> tuple[Pattern, ...]:
     """A latitude and a longitude each with its hemisphere; one coordinate after 北纬/东经 (the word
     says what the number is); one with a hemisphere letter, context only (N1.2345 is also a code)."""
     one = _one(number)
+    # one coordinate alone: not the first of a pair, which the pair's pattern judges whole (Paris,
+    # 北纬48.8566 东经2.3522, is no place in China; its latitude alone was tagged, RRR15ax-5)
+    alone = r"(?![ \t]*[,，/;；]?[ \t]*(?:[NSEW]|" + _WORD + r"|\d{1,3}(?:[.°度]|[ \t]?[NSEW])))"
     return (Pattern("coordinate pair with hemispheres", one + r"[ \t]*[,，/;；]?[ \t]*" + one, 0.6),
-            Pattern("coordinate after 北纬/东经", rf"{_WORD}[ \t]?{number}(?![0-9.])", 0.5),
-            Pattern("coordinate with a hemisphere letter", one, 0.3, context_only=True))
+            Pattern("coordinate after 北纬/东经", rf"{_WORD}[ \t]?{number}(?![0-9.]){alone}", 0.5),
+            Pattern("coordinate with a hemisphere letter", one + alone, 0.3, context_only=True))
 
 
 #: The hemisphere (letter or word) and number of each coordinate of a candidate.

@@ -56,6 +56,10 @@ CASES = [
     ("gps", "build N1.2345 E2.3456", False, False),
     ("gps", "N28.68012 W121.84918", False, False),                 # west of Greenwich: no place in China
     ("gps_dms", "0°0'0\"N 0°0'0\"E", False, False),
+    # RRR15ax-5: a pair outside China is refused whole; its latitude was tagged alone (Paris, New York)
+    ("gps", "北纬48.8566 东经2.3522", False, False),
+    ("gps", "北纬40.7128 西经74.0060", False, False),
+    ("gps_dms", "北纬48°51′24″ 东经2°21′03″", False, False),
     ("gps_dms", "30°16'27\"N 120°9'12\"E", True, False),           # degrees, minutes, seconds (the brief's form)
     ("gps_dms", "北纬30°16′27″ 东经120°09′18″", True, False),        # primes and Chinese hemisphere words
     ("gps_dms", "北纬30度16分27秒", True, False),                    # 度分秒 after 北纬
