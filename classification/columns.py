@@ -212,8 +212,7 @@ class ColumnClassifier:
 
     def name_against(self, *names: str) -> frozenset[str]:
         """Recognizer ids whose NOT_CONTEXT the names (column, comment) hold: a column named
-        ``version`` or ``固件版本`` holds versions, whatever share of them is an IPv4 address (a
-        mobile's values under such a name are still suspected: SUSPECT_UNDER_NOT_CONTEXT)."""
+        ``version`` or ``固件版本`` holds versions, whatever share of them is an IPv4 address."""
         tokens, joined = name_tokens(*names)
         return frozenset(i for i, rec in self.scanner.recognizers.items()
                          if rec.NOT_CONTEXT and _says(rec.NOT_CONTEXT, tokens, joined))
@@ -355,18 +354,6 @@ class ColumnClassifier:
                                   status="suspected", recognizer=rec.id, entity=rec.entity, confidence=0.3,
                                   sampled=n, hits=0, hit_ratio=0.0, name_match="strong", rows=sample.rows,
                                   reason=f"name '{sample.field}' names {rec.entity}, {why}: review")
-        recs = self.scanner.recognizers
-        if set_aside := [i for i in sorted(against)
-                         if recs[i].SUSPECT_UNDER_NOT_CONTEXT and _passes(recs[i], counts[i], n, "inline")]:
-            # values that pass as the kind, under a name saying they are something else (an order number
-            # and a mobile share the form): the auditor reads it, the inventory does not lose it (RRR15aw-1)
-            rec = recs[set_aside[0]]
-            return ColumnDecision(dataset=sample.dataset, field=sample.field, comment=sample.comment,
-                                  status="suspected", recognizer=rec.id, entity=rec.entity, confidence=0.3,
-                                  sampled=n, hits=counts[rec.id], hit_ratio=round(counts[rec.id] / n, 3),
-                                  name_match="none", rows=sample.rows,
-                                  reason=f"{counts[rec.id]} of {n} sampled values are of the form of {rec.entity}, "
-                                  f"but the name '{sample.field}' says they are something else: review")
         best_ratio = max((c for i, c in counts.items() if i not in against), default=0) / n if n else 0.0
         return ColumnDecision(dataset=sample.dataset, field=sample.field, comment=sample.comment, status="none",
                               recognizer=None, entity="", confidence=round(1.0 - best_ratio, 3), sampled=n, hits=0,

@@ -313,10 +313,6 @@ class Recognizer(ABC):
     #: Column-name words that say a column holds something else of this shape (a column named
     #: ``version`` holds 1.7.19.104 versions, not IPv4 addresses): the column is not tagged so.
     NOT_CONTEXT: ClassVar[tuple[str, ...]] = ()
-    #: Whether a column of values passing as this kind under a NOT_CONTEXT name is still suspected
-    #: (for review) rather than cleared: where the name may be wrong and the kind is personal data
-    #: (a 会员编号 of mobiles: an order number and a mobile share the form, RRR15aw-1).
-    SUSPECT_UNDER_NOT_CONTEXT: ClassVar[bool] = False
     FLAGS: ClassVar[int] = re.ASCII
 
     _compiled: ClassVar[tuple[tuple[Pattern, re.Pattern[str]], ...]]

@@ -54,8 +54,6 @@ class MobileRecognizer(Recognizer):
     #: ambiguous (电话 / 单号, reference §7.3).
     NOT_CONTEXT = ("单号", "流水号", "编号", "order_no", "orderno", "order_id", "waybill", "serial_no", "ddh", "lsh",
                    "ydh", "bh")
-    #: ... and a mobile column named so is suspected, not cleared: a 会员编号 is often the member's mobile
-    SUSPECT_UNDER_NOT_CONTEXT = True
 
     def validate(self, candidate: str) -> str | None:
         """The three-digit segment is allocated to a mobile network."""
