@@ -49,11 +49,6 @@ class MobileRecognizer(Recognizer):
     CONTEXT = ("sjhm", "sjh", "shouji", "shoujihao", "lxdh", "mobile", "phone", "tel", "cellphone", "telephone",
                "手机", "联系电话", "移动电话", "电话")
     WEAK_CONTEXT = ("dh",)
-    #: Names of record numbers: 11-digit order and serial numbers begin 13-18 as often as any two
-    #: digits (R15at-9: 930 of 1,000 random ones under 单号 passed as mobiles); dh alone stays
-    #: ambiguous (电话 / 单号, reference §7.3).
-    NOT_CONTEXT = ("单号", "流水号", "编号", "order_no", "orderno", "order_id", "waybill", "serial_no", "ddh", "lsh",
-                   "ydh", "bh")
 
     def validate(self, candidate: str) -> str | None:
         """The three-digit segment is allocated to a mobile network."""

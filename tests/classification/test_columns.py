@@ -201,31 +201,3 @@ def test_columns_of_written_coordinates_are_tagged(field: str, values: list[str]
 ])
 def test_columns_of_degrees_that_are_no_place_are_not_tagged(field: str, values: list[str]) -> None:
     assert CLASSIFIER.decide(ColumnSample(dataset="t", field=field, values=values)).status != "tagged"
-
-
-def _mobiles(n: int, seed: int = 9) -> list[str]:
-    rng = random.Random(seed)
-    return ["1" + rng.choice("3578") + "".join(rng.choice("0123456789") for _ in range(9)) for _ in range(n)]
-
-
-@pytest.mark.parametrize("field, comment", [
-    ("单号", ""),            # R15at-9: tagged 手机号 (0.87) before
-    ("订单号", ""),          # an order number
-    ("流水号", ""),          # a serial number
-    ("bh", "编号"),          # a number of some record, the comment says
-    ("order_no", ""),        # in English
-])
-def test_11_digit_numbers_under_an_order_number_name_are_not_mobiles(field: str, comment: str) -> None:
-    d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, comment=comment, values=_mobiles(200)))
-    assert d.status != "tagged", d.reason
-    # the values were scanned: the reason says the mobile hits were set aside, and why
-    assert "cn_mobile set aside" in d.reason
-
-
-@pytest.mark.parametrize("field, comment", [
-    ("sjhm", ""), ("手机号", ""), ("联系电话", ""), ("lxdh", "联系电话"), ("phone", ""),
-    ("c3", ""),  # no name at all: the values decide
-])
-def test_mobile_columns_stay_tagged(field: str, comment: str) -> None:
-    d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, comment=comment, values=_mobiles(200)))
-    assert (d.status, d.recognizer) == ("tagged", "cn_mobile"), d.reason
