@@ -8,6 +8,7 @@ whose decorator registers it (``pkg.mod``); nothing scans globals or ``__subclas
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -70,8 +71,11 @@ class Registry(Generic[T]):
         except Exception as e:
             # what the failed import registered, under any id, is half made: the next look-up imports
             # the plug-in again and fails the same, never returns it (RRR15aw-2, RRR15ax-7)
+            # (an id registered by a module that was imported whole, a built-in store the plug-in
+            # subclasses, stays: only a module that failed leaves sys.modules; RRR15ay-5)
             for made in set(self._items) - before:
-                del self._items[made]
+                if getattr(self._items[made], "__module__", None) not in sys.modules:
+                    del self._items[made]
             if isinstance(e, ImportError):
                 raise ConfigError(f"{self.kind} {ident!r} cannot be loaded: {e} (install the extra that "
                                   f"provides it, e.g. pip install 'govsoc[es]')") from e

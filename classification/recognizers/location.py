@@ -47,7 +47,9 @@ def _hemisphere_patterns(number: str) -> tuple[Pattern, ...]:
     # 北纬48.8566 东经2.3522, is no place in China; its latitude alone was tagged, RRR15ax-5)
     alone = r"(?![ \t]*[,，/;；]?[ \t]*(?:[NSEW]|" + _WORD + r"|\d{1,3}(?:[.°度]|[ \t]?[NSEW])))"
     return (Pattern("coordinate pair with hemispheres", one + r"[ \t]*[,，/;；]?[ \t]*" + one, 0.6),
-            Pattern("coordinate after 北纬/东经", rf"{_WORD}[ \t]?{number}(?![0-9.]){alone}", 0.5),
+            # with context only, as a letter: the pair's second half may be written in ways the pair's
+            # pattern does not join (北纬48.8566°，东经2.3522°: Paris' latitude was tagged alone, RRR15ay-1)
+            Pattern("coordinate after 北纬/东经", rf"{_WORD}[ \t]?{number}(?![0-9.]){alone}", 0.5, context_only=True),
             Pattern("coordinate with a hemisphere letter", one + alone, 0.3, context_only=True))
 
 

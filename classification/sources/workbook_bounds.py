@@ -38,6 +38,12 @@ _ZIP64_EOCD: Final = b"PK\x06\x06"
 _MIB: Final = 1 << 20
 #: The members openpyxl streams (read_only mode), and the piece other members are checked by.
 _SHEETS: Final = "xl/worksheets/"
+#: The parts openpyxl reads whole are XML (its content types, relationships, workbook, styles,
+#: shared strings, properties); pictures and embedded files it never reads (RRR15ay-7), an
+#: encrypted part or one of another method it cannot (zipfile's RuntimeError, RRR15ay-6): left.
+_READ_WHOLE: Final = (".xml", ".rels")
+_ENCRYPTED: Final = 0x1
+_METHODS: Final = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _PIECE: Final = _MIB
 
 
@@ -114,7 +120,8 @@ def check_archive(path: Path, limits: ArchiveLimits) -> None:
         if total > limits.max_total_bytes:
             raise _refused(path, None, f"members inflate to over {_size(total)} in all (more than "
                                        f"{_size(limits.max_total_bytes)})")
-    _read_in_pieces(path, [i for i in infos if not i.filename.startswith(_SHEETS)])
+    _read_in_pieces(path, [i for i in infos if i.filename.endswith(_READ_WHOLE) and not i.filename.startswith(_SHEETS)
+                           and not i.flag_bits & _ENCRYPTED and i.compress_type in _METHODS])
 
 
 def _read_in_pieces(path: Path, infos: list[zipfile.ZipInfo]) -> None:

@@ -45,7 +45,10 @@ CASES = [
     ("gps", "E121.84918 N28.68012", True, False),                  # R15at-5: hemisphere letters before, lon first
     ("gps", "30.274085N,120.155070E", True, False),                # ... and after the numbers
     ("gps", "北纬28.6801 东经121.8492", True, False),               # 北纬/东经 words
-    ("gps", "北纬30.274085", True, False),                          # one coordinate after its word
+    ("gps", "北纬30.274085", False, False),                         # one coordinate after its word: context only
+    ("gps", "北纬30.274085", True, True),                           # ... under lat / 坐标
+    ("gps", "北纬48.8566°，东经2.3522°", False, False),             # RRR15ay-1: Paris, a pair the pattern does not join
+    ("gps", "北纬48.8566、东经2.3522", False, False),
     ("gps", "N30.274085", False, False),                           # a letter alone: context only (a code's form)
     ("gps", "N30.274085", True, True),                             # ... under lat / 坐标
     ("gps", "N30.2741 N120.1551", False, False),                   # two latitudes are no pair
@@ -62,7 +65,8 @@ CASES = [
     ("gps_dms", "北纬48°51′24″ 东经2°21′03″", False, False),
     ("gps_dms", "30°16'27\"N 120°9'12\"E", True, False),           # degrees, minutes, seconds (the brief's form)
     ("gps_dms", "北纬30°16′27″ 东经120°09′18″", True, False),        # primes and Chinese hemisphere words
-    ("gps_dms", "北纬30度16分27秒", True, False),                    # 度分秒 after 北纬
+    ("gps_dms", "北纬30度16分27秒", False, False),                   # 度分秒 after 北纬, alone: context only
+    ("gps_dms", "北纬30度16分27秒", True, True),
     ("gps_dms", "30°16.4450'N 120°09.3050'E", True, False),        # degrees and decimal minutes (NMEA)
     ("gps_dms", "30°66'27\"N 120°9'62\"E", False, False),          # 66 minutes, 62 seconds: no angle
     ("gps_dms", "体温36.5°C", False, True),                         # a temperature, even under 坐标

@@ -211,3 +211,22 @@ def test_a_member_read_whole_that_lies_about_its_size_is_refused_in_pieces(tmp_p
         tracemalloc.stop()
     assert raised.value.message.startswith("docProps/big.xml does not inflate to its declared 700 bytes")
     assert peak < 16 << 20, peak  # a whole read: 64 MiB and more
+
+
+def test_a_part_openpyxl_never_reads_is_not_read_here(tmp_path: Path) -> None:
+    # RRR15ay-6: a part flagged encrypted (customXml/item1.xml) stopped classify with "internal error:
+    # RuntimeError ... encrypted", where the workbook reads whole without it
+    path = _book(tmp_path / "b.xlsx", extra=1)
+    data = bytearray(path.read_bytes())
+    name = b"docProps/part0.xml"
+    for signature, name_at, flags_at in ((b"PK\x03\x04", 30, 6), (b"PK\x01\x02", 46, 8)):
+        at = data.index(signature)
+        while data[at + name_at:at + name_at + len(name)] != name:
+            at = data.index(signature, at + 1)
+        data[at + flags_at] |= 0x1
+    path.write_bytes(bytes(data))
+    with zipfile.ZipFile(path) as book:
+        assert book.getinfo(name.decode()).flag_bits & 0x1
+    check_archive(path, ArchiveLimits())
+    (table,) = WorkbookReader(sample=100).tables(path)
+    assert table.rows == 40

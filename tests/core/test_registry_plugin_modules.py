@@ -112,3 +112,21 @@ def test_a_module_that_registered_then_failed_is_never_returned(tmp_path: Path,
         # the other id it registered is gone too (it was returned, and the next import said "registered twice")
         with pytest.raises(ConfigError, match="unknown collector 'y'"):
             registry.get("y")
+
+
+def test_an_id_a_failed_plugin_imported_whole_stays(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # RRR15ay-5: a store plug-in subclassing a built-in store, then raising, took the built-in's id
+    # (registered by its module's first import, during the plug-in's) with it: "unknown store"
+    holder = types.ModuleType("govsoc_test_registry_holder2")
+    monkeypatch.setitem(sys.modules, holder.__name__, holder)
+    (tmp_path / "whole_builtin.py").write_text(
+        f"import {holder.__name__} as holder\nholder.registry.register('z')(type('Whole', (), {{}}))\n",
+        encoding="utf-8")
+    (tmp_path / "failing_plugin.py").write_text("import whole_builtin\nraise RuntimeError('half-installed')\n",
+                                                encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "whole_builtin", raising=False)
+    holder.registry = registry = _registry_with(monkeypatch, "failing_plugin")  # type: ignore[attr-defined]
+    with pytest.raises(ConfigError, match="half-installed"):
+        registry.get("x")
+    assert registry.get("z").__name__ == "Whole"
