@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Final
 
+from govsoc.classification.han import HAN, HAN_CLASS
 from govsoc.classification.identifier_names import is_person_name
 from govsoc.classification.label_ends import BLANKS, aside_before
 from govsoc.classification.masking import mask
@@ -54,8 +55,8 @@ STATUS_KINDS: Final = {
 _SEPARATOR: Final = r"[ \t\u3000,，:：;；、_/\-（）()【】\[\]]"
 #: A Chinese run ending a text (before an identifier), or opening it (after one), a blank or a
 #: separator between: where a list line puts its person's name.
-_BEFORE: Final = re.compile(rf"(?<![\u4e00-\u9fa5·])([\u4e00-\u9fa5·]{{2,9}}){_SEPARATOR}{{0,2}}\Z")
-_AFTER: Final = re.compile(rf"{_SEPARATOR}{{0,2}}([\u4e00-\u9fa5·]{{2,9}})(?![\u4e00-\u9fa5·])")
+_BEFORE: Final = re.compile(rf"(?<![{HAN_CLASS}·])([{HAN_CLASS}·]{{2,9}}){_SEPARATOR}{{0,2}}\Z")
+_AFTER: Final = re.compile(rf"{_SEPARATOR}{{0,2}}([{HAN_CLASS}·]{{2,9}})(?![{HAN_CLASS}·])")
 #: The longest text _BEFORE matches: a run of nine and two separators (R15p-4).
 _BEFORE_REACH: Final = 9 + 2
 #: What ends the identifier's own label (身份证 + 号码, 证件号 + 码: 李丽秀，身份证号：330802…).
@@ -65,10 +66,10 @@ _LABEL_ENDS: Final = "(?:号码|号|码)?"
 _LIST_SPLIT: Final = re.compile(r"[ \t\u3000,，;；、_（）()【】\[\]|｜《》“”\"'‘’]+")
 #: What opens a list line before its name: a number (1. or 一、) or a label (姓名：, 户主：).
 _LIST_OPENS: Final = re.compile(r"\s*(?:(?:\d{1,4}|[一二三四五六七八九十]{1,3})[.、．)）]\s*)?"
-                                r"(?:[\u4e00-\u9fa5]{1,6}[：:]\s*)?")
+                                rf"(?:{HAN}{{1,6}}[：:]\s*)?")
 #: The name opening a list line's first field, with a courtesy or the identifier's label glued on
 #: (袁春同志, 袁春的身份证号).
-_LIST_NAME: Final = re.compile(r"([\u4e00-\u9fa5·]{2,9}?)(?:同志|先生|女士|的[\u4e00-\u9fa5A-Za-z]{1,8}[：:]?)?")
+_LIST_NAME: Final = re.compile(rf"([{HAN_CLASS}·]{{2,9}}?)(?:同志|先生|女士|的[{HAN_CLASS}A-Za-z]{{1,8}}[：:]?)?")
 #: Words a roster line writes for its person without a label (R15p-9): the ethnicity without 族 (汉, 回, 藏), the
 #: political status, the schooling and the marriage (GB/T 4762, GB/T 4658, GB/T 2261.2 names).
 _ROSTER_WORDS: Final = tuple("""
@@ -80,13 +81,13 @@ _ROSTER_WORDS: Final = tuple("""
 #: A field a list line writes between its person's name and the identifier (R15n-4): the sex, the
 #: ethnicity (汉族, 蒙古族), the age, the birth date (1950年1月出生, 1950-01-01), or any "label：value"
 #: (住址：某村); none a name of its own. Matched against one field at a time (no backtracking over a line).
-_LIST_FIELD: Final = re.compile(r"男|女|男性|女性|[\u4e00-\u9fa5]{1,4}族|\d{1,3}(?:周?岁)?|"
+_LIST_FIELD: Final = re.compile(rf"男|女|男性|女性|{HAN}{{1,4}}族|\d{{1,3}}(?:周?岁)?|"
                                 + "|".join(sorted(_ROSTER_WORDS, key=len, reverse=True)) + "|"
                                 r"(?:出生(?:日期|年月)?[：:]?)?\d{4}(?:年|[.\-/])\d{1,2}月?(?:[.\-/]?\d{1,2}日?)?(?:出生|生)?|"
-                                r"[\u4e00-\u9fa5]{1,8}[：:].{1,30}")
+                                rf"{HAN}{{1,8}}[：:].{{1,30}}")
 #: The identifier's label ending a list line, a field of its own: any word closed by a colon or 为
 #: (证号：, 联系方式：, tel：, 身份证号码为: R15n-4).
-_LIST_LABEL: Final = re.compile(r"[\u4e00-\u9fa5A-Za-z]{1,8}(?:[：:]|为|是)")
+_LIST_LABEL: Final = re.compile(rf"[{HAN_CLASS}A-Za-z]{{1,8}}(?:[：:]|为|是)")
 #: Verbs whose object or cause a remark writes before them, right after a role word (R15k-6): what a
 #: household head grows, raises or does (户主黄桃种植, 户主牛羊养殖, 户主林地承包, 户主石屋改造) and what
 #: befell a person or their money (丈夫车祸身亡, 申请人余款未结). Ending the remark (or before a word
@@ -105,7 +106,7 @@ _OBJECT_PHRASE_ENDS: Final = ("面积", "规模", "基地", "大户", "户", "�
 #: name-free remarks (村长高度重视, 学生安全教育) as the kin and case roles do (R15o-1).
 _OFFICES: Final = tuple(sorted(OFFICES, key=len, reverse=True))
 _REMARK_OPENERS: Final = frozenset(REMARK_OPENERS)
-_HAN: Final = re.compile(r"[\u4e00-\u9fa5]")
+_HAN: Final = re.compile(HAN)
 #: What role_names says of a name it found after a role or kin word (not beside a diagnosis or a title).
 _AFTER_ROLE: Final = "after the role word"
 #: What role_names says of a name it found after a role word set off as a label (家长：王芳签字).
@@ -217,7 +218,7 @@ def _labelled(rec: Recognizer) -> tuple[re.Pattern[str], int]:
     longest text it matches (the run, two separators, the longest label and its ending, two more)."""
     words = sorted((w for w in rec.CONTEXT if not w.isascii()), key=len, reverse=True)
     label = "(?:" + "|".join(map(re.escape, words or ["(?!)"])) + ")" + _LABEL_ENDS
-    pattern = re.compile(rf"(?<![\u4e00-\u9fa5·])([\u4e00-\u9fa5·]{{2,9}}?){_SEPARATOR}{{0,2}}{label}"
+    pattern = re.compile(rf"(?<![{HAN_CLASS}·])([{HAN_CLASS}·]{{2,9}}?){_SEPARATOR}{{0,2}}{label}"
                          rf"{_SEPARATOR}{{0,2}}\Z")
     return pattern, 9 + 2 + max(map(len, words), default=0) + 2 + 2
 

@@ -50,6 +50,7 @@ from govsoc.classification.columns import ColumnClassifier
 from govsoc.classification.coordinate_forms import coordinate_hits
 from govsoc.classification.credentials import credential_hits
 from govsoc.classification.digit_runs import GluedNumbers
+from govsoc.classification.han import HAN
 from govsoc.classification.invisible import placed, visible
 from govsoc.classification.labelled_numbers import LabelledNumbers
 from govsoc.classification.log_accounts import log_accounts, named_pinyin_names
@@ -87,7 +88,7 @@ _WINDOW: Final = 512
 IDENTIFIERS: Final = frozenset({"cn_resident_id", "cn_mobile", "cn_bank_card", "cn_passport",
                                 "cn_social_security_number", "cn_resident_id_shaped"})
 #: A Chinese character (a name is two to four of them).
-_HAN: Final = re.compile(r"[\u4e00-\u9fa5]")
+_HAN: Final = re.compile(HAN)
 #: What may stand between a name and its identifier: up to two separators, and before it a
 #: label saying what the number is (的手机, 身份证号, 电话).
 _SEPARATORS: Final = r"[ _\-.:=,，、：/()（）\[\]【】]{0,2}"
@@ -125,7 +126,7 @@ _LABELLED: Final = (
     (re.compile(r"(?:出生日期|出生于|出生|生日|生于)[ \t:：=为是]*(?P<v>" + _DATE + ")(?![0-9])"), "cn_birth_date"),
     (re.compile(r"(?<![0-9])(?P<v>" + _DATE + r")[ \t]*(?:出生|生人|生(?=[，,。；;、)）\s]|$))"), "cn_birth_date"),
     # a person's record as a profile writes it: the name, then the sex alone (张三，男，汉族)
-    (re.compile(r"(?<![\u4e00-\u9fa5])(?P<v>[\u4e00-\u9fa5]{2,4})[，,、 ][ \t]*[男女](?=[，,、。；; ])"),
+    (re.compile(rf"(?<!{HAN})(?P<v>{HAN}{{2,4}})[，,、 ][ \t]*[男女](?=[，,、。；; ])"),
      "cn_person_name"),
 )
 #: A WeChat id (6-20 letters, digits, '-', '_', a letter first) after the names text gives WeChat:

@@ -140,9 +140,10 @@ def ends_label_name(text: str, end: int, joined: bool) -> bool:
 
 
 def is_han(char: str) -> bool:
-    """Whether ``char`` is a Chinese character of the range U+4E00..U+9FA5 the name readers use (two comparisons, not a
-    regular expression per character)."""
-    return "\u4e00" <= char <= "\u9fa5"
+    """Whether ``char`` is a Chinese character of han.HAN_CLASS, the blocks registers write names in (王䶮, 马𬌗: a
+    生僻字 of Extension A or E ended the name on U+4E00..U+9FA5); comparisons, not a regular expression per
+    character."""
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or "\U00020000" <= char <= "\U0003ffff"
 
 
 _ASIDE_PATTERN: Final = re.compile(ASIDE)

@@ -42,6 +42,7 @@ from typing import Final
 
 from govsoc.classification.cn_codes import ADDRESS_REGIONS, ADDRESS_UNITS, COMPOUND_SURNAMES
 from govsoc.classification.common_words import is_common_word
+from govsoc.classification.han import HAN
 from govsoc.classification.identifier_names import ROLE_LEADS, is_person_name
 from govsoc.classification.invisible import INVISIBLE
 from govsoc.classification.label_ends import (
@@ -63,7 +64,7 @@ from govsoc.classification.titled_names import STAFF
 
 __all__ = ["CASE_ROLES", "OFFICES", "SIGN_OFFS", "role_name_hits", "is_role_heading", "name_share"]
 
-_HAN: Final = r"[\u4e00-\u9fa5]"
+_HAN: Final = HAN
 #: Kin words and roles that 情况说明 and case notes put before a name as the headings do (户主王五，
 #: 妻子李梅，儿子王小明; 代领人王小明; 村民王五反映: R15f-32).
 KIN_AND_ROLES: Final = tuple(dict.fromkeys((
@@ -155,7 +156,7 @@ _DIAGNOSIS_KINDS: Final = frozenset({"初步", "修正", "门诊", "临床", "�
                                      "补充", "确定", "主要", "其他", "鉴别", "初次", "再次", "明确", "医生"})
 _NAME_THEN_DIAGNOSIS: Final = re.compile(f"(?<!{_HAN})({_HAN}{{2,4}}?)(?={_DIAGNOSIS})")
 #: An example marker of a comment, then the list it gives (names separated by 、，,/ 和 及).
-_EXAMPLE: Final = re.compile(r"(?:(?<![\u4e00-\u9fa5])(?:例如|比如|譬如|示例|举例|如|例)|(?<![A-Za-z])(?:e\.g\.|eg\.|"
+_EXAMPLE: Final = re.compile(rf"(?:(?<!{HAN})(?:例如|比如|譬如|示例|举例|如|例)|(?<![A-Za-z])(?:e\.g\.|eg\.|"
                              r"for example|such as))[ \t]*[:：,，]?[ \t]*")
 _LIST_SEPARATOR: Final = re.compile(r"[ \t]*(?:[、，,/]|和|及)[ \t]*")
 
@@ -347,4 +348,4 @@ def name_share(values: Sequence[str]) -> tuple[int, int]:
     return sum(1 for v in seen if is_person_name(v) and not v.endswith(_PLACE_ENDINGS)), len(seen)
 
 
-_HAN_RUNS: Final = re.compile("[\u4e00-\u9fa5]+")
+_HAN_RUNS: Final = re.compile(f"{HAN}+")
