@@ -30,7 +30,6 @@ Field names in skip reports are masked like values.
 from __future__ import annotations
 
 import csv
-import re
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -73,8 +72,8 @@ from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips
 from govsoc.classification.sources.unclosed import lines_from
 from govsoc.classification.sources.wide_rows import WideRows
 from govsoc.classification.sources.workbook import WorkbookReader
-from govsoc.classification.sources.workbook_bounds import ArchiveLimits, check_archive
 from govsoc.classification.sources.workbook_kinds import left_out_advice, sniffed_kind
+from govsoc.classification.sources.workbook_sheets import sheet_count
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
 __all__ = ["FileSource", "SUFFIXES", "LEFT_OUT", "flatten", "reservoir", "record_columns", "MAX_CELL", "READ_LIMIT",
@@ -380,9 +379,6 @@ def _left_out(folder: Path, paths: list[tuple[Path, str | None]]) -> TableSample
                        skipped=tuple(listed), skipped_count=len(paths))
 
 
-_SHEET: Final = re.compile(rb"<(?:\w+:)?sheet\b")
-
-
 def _kind(path: Path) -> str | None:
     """The reader of ``path``: its suffix's, or XLSX for an OOXML workbook under another workbook
     suffix (an XLSX renamed .xls, .et saved as OOXML, .xlsm: R15g-17); None for a file not read."""
@@ -400,10 +396,10 @@ def _table_count(path: Path) -> int:
     kind = _kind(path)
     try:
         if kind == "xlsx":
-            # the workbook part alone: openpyxl would read the shared strings too; none of a zip bomb
-            check_archive(path, ArchiveLimits())
+            # the workbook part alone, a bounded read: openpyxl would read the shared strings too, and
+            # check_archive inflates every part and sheet, which tables() does once when it reads them
             with zipfile.ZipFile(path) as book:
-                return max(1, len(_SHEET.findall(book.read("xl/workbook.xml"))))
+                return max(1, sheet_count(book))
         if kind == "sqlite":
             from govsoc.classification.sources.sql import SqlSource
 
