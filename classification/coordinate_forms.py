@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Final
 
+from govsoc.classification.coordinate_numbers import DECIMAL, HEMISPHERE, dms
 from govsoc.classification.masking import mask
 from govsoc.classification.recognizer import Match, Recognizer
 
@@ -31,17 +32,14 @@ __all__ = ["coordinate_hits"]
 
 #: The largest value of a latitude and of a longitude, by the hemisphere that names it.
 _LIMITS: Final = {"N": 90, "S": 90, "E": 180, "W": 180, "北纬": 90, "南纬": 90, "东经": 180, "西经": 180}
-_HEMISPHERE: Final = r"(?:[NSEW]|北纬|南纬|东经|西经)"
+_HEMISPHERE: Final = HEMISPHERE
 #: A decimal of four places or more with its hemisphere before or after it (blank allowed); a
 #: letter's number running on into a word or a '-' is a version or part code (E2.9743-rc4: R15at-5).
 _DECIMAL: Final = re.compile(
-    r"(?:(?<![A-Za-z0-9.])(?P<h1>" + _HEMISPHERE + r")[ \t]?(?P<v1>\d{1,3}\.\d{4,})(?![0-9.A-Za-z_-])"
-    r"|(?<![A-Za-z0-9.])(?P<v2>\d{1,3}\.\d{4,})[ \t]?(?P<h2>[NSEW])(?![A-Za-z0-9]))")
+    r"(?:(?<![A-Za-z0-9.])(?P<h1>" + _HEMISPHERE + r")[ \t]?(?P<v1>" + DECIMAL + r")(?![0-9.A-Za-z_-])"
+    r"|(?<![A-Za-z0-9.])(?P<v2>" + DECIMAL + r")[ \t]?(?P<h2>[NSEW])(?![A-Za-z0-9]))")
 #: Degrees, minutes and seconds (or decimal minutes): the part to hide is group ``fine``.
-_DMS: Final = re.compile(
-    r"(?<![0-9.])(?:" + _HEMISPHERE + r"[ \t]?)?\d{1,3}[ \t]?[°度][ \t]?\d{1,2}"
-    r"(?:(?P<dec>\.\d{2,})[ \t]?['′分]"
-    r"|[ \t]?['′分][ \t]?(?P<sec>\d{1,2}(?:\.\d+)?)[ \t]?(?:\"|″|''|′′|秒))")
+_DMS: Final = re.compile(r"(?<![0-9.])(?:" + _HEMISPHERE + r"[ \t]?)?" + dms(named=True))
 #: A JSON member whose value is a number.
 _NUMBER_MEMBER: Final = re.compile(r'"(?P<key>[^"\\]{1,48})"[ \t]*:[ \t]*(?P<value>-?\d{1,3}\.\d+)(?![0-9.])')
 _REASON: Final = "经纬度 GPS coordinates: "

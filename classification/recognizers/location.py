@@ -11,6 +11,7 @@ import re
 from typing import Final
 
 from govsoc.classification.cn_codes import ADDRESS_UNITS
+from govsoc.classification.coordinate_numbers import DECIMAL, HEMISPHERE_WORD, dms
 from govsoc.classification.recognizer import Pattern, Recognizer, register
 
 __all__ = ["GpsRecognizer", "GpsDmsRecognizer", "AddressRecognizer", "with_hemispheres"]
@@ -24,11 +25,11 @@ def _in_china(lat: float, lon: float) -> bool:
 
 
 #: A coordinate's number: a decimal of four places or more (about 11 m), or degrees, minutes and
-#: seconds (or decimal minutes), the forms coordinate_forms.py masks in free text (R15at-5).
-_DECIMAL: Final = r"\d{1,3}\.\d{4,}"
-_DMS: Final = (r"\d{1,3}[ \t]?[°度][ \t]?\d{1,2}(?:\.\d{2,}[ \t]?['′分]"
-               r"|[ \t]?['′分][ \t]?\d{1,2}(?:\.\d+)?[ \t]?(?:\"|″|''|′′|秒))")
-_WORD: Final = r"(?:北纬|南纬|东经|西经)"
+#: seconds (or decimal minutes), defined once with the forms coordinate_forms.py masks in free text
+#: (R15at-5, coordinate_numbers.py).
+_DECIMAL: Final = DECIMAL
+_DMS: Final = dms()
+_WORD: Final = HEMISPHERE_WORD
 
 
 def _one(number: str) -> str:
@@ -40,8 +41,9 @@ def _one(number: str) -> str:
 
 
 def _hemisphere_patterns(number: str) -> tuple[Pattern, ...]:
-    """A latitude and a longitude each with its hemisphere; one coordinate after 北纬/东经 (the word
-    says what the number is); one with a hemisphere letter, context only (N1.2345 is also a code)."""
+    """A latitude and a longitude each with its hemisphere; one coordinate alone, after 北纬/东经 or
+    with a hemisphere letter, with column context only (N1.2345 is also a code; a word's coordinate
+    alone may be half a pair written in a way the pair's pattern does not join: RRR15ay-1)."""
     one = _one(number)
     # one coordinate alone: not the first of a pair, which the pair's pattern judges whole (Paris,
     # 北纬48.8566 东经2.3522, is no place in China; its latitude alone was tagged, RRR15ax-5)
