@@ -77,7 +77,7 @@ from govsoc.core.yamlfile import Positions, load_yaml, locate_validation_error
 __all__ = [
     "ClassificationSettings", "CollectorSettings", "Config", "ElasticsearchSettings", "EsCredentials",
     "ReceiverSettings", "ReportSettings", "RuleSettings", "SqliteSettings", "StoreSettings",
-    "SuppressionSettings", "TlsSettings", "default_data_dir", "es_credentials", "load_config",
+    "SuppressionSettings", "TlsSettings", "default_data_dir", "es_credentials", "es_settings", "load_config",
     "read_secret_file", "redact_url",
 ]
 
@@ -262,16 +262,24 @@ def _resolve_relative(config: Config, base: Path) -> Config:
 
 
 def _apply_env(config: Config, env: Mapping[str, str]) -> Config:
-    es = config.store.elasticsearch
+    es = es_settings(config.store.elasticsearch, env)
+    if es is config.store.elasticsearch:
+        return config
+    store = config.store.model_copy(update={"elasticsearch": es})
+    return config.model_copy(update={"store": store})
+
+
+def es_settings(settings: ElasticsearchSettings, env: Mapping[str, str] | None = None) -> ElasticsearchSettings:
+    """``settings`` (store.elasticsearch) with the environment applied as the store has it:
+    GOVSOC_ES_URL and GOVSOC_ES_CA, when set, win over the file's url and ca_certs. The same object
+    when neither is set."""
+    env = os.environ if env is None else env
     update: dict[str, object] = {}
     if env.get("GOVSOC_ES_URL"):
         update["url"] = env["GOVSOC_ES_URL"]
     if env.get("GOVSOC_ES_CA"):
         update["ca_certs"] = Path(env["GOVSOC_ES_CA"])
-    if not update:
-        return config
-    store = config.store.model_copy(update={"elasticsearch": es.model_copy(update=update)})
-    return config.model_copy(update={"store": store})
+    return settings.model_copy(update=update) if update else settings
 
 
 def es_credentials(env: Mapping[str, str] | None = None) -> EsCredentials:

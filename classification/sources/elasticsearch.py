@@ -1,7 +1,8 @@
 """Elasticsearch indices (stage: classification): a random sample of documents per index.
 
 ``es://INDEX`` names an index, alias or pattern on the configured cluster (store.elasticsearch of
-govsoc.yaml: url, ca_certs, verify_certs, request_timeout, or GOVSOC_ES_URL / GOVSOC_ES_CA; credentials
+govsoc.yaml: url, ca_certs, verify_certs, request_timeout; GOVSOC_ES_URL / GOVSOC_ES_CA over them, as
+for the store: core.config.es_settings, RRR15aw-7; credentials
 from GOVSOC_ES_API_KEY or GOVSOC_ES_USER + GOVSOC_ES_PASSWORD(_FILE), never the command line), through
 the store's own client (store/elasticsearch_client.connect: R15at-6), TLS verified unless the
 configuration says otherwise. Documents are drawn with a seeded ``random_score`` so that a sample
@@ -16,14 +17,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import RENAMED, Skipped, TableSample, named
 from govsoc.classification.sources.es_mapping import HiddenField, hidden_fields
 from govsoc.classification.sources.json_records import record_columns
-from govsoc.core.config import ElasticsearchSettings, es_credentials, redact_url
+from govsoc.core.config import ElasticsearchSettings, es_credentials, es_settings, redact_url
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
 __all__ = ["EsSource"]
@@ -35,14 +35,13 @@ class EsSource:
     def __init__(self, index: str, *, sample: int, env: Mapping[str, str] | None = None,
                  url: str | None = None, settings: ElasticsearchSettings | None = None) -> None:
         env = os.environ if env is None else env
-        settings = settings or ElasticsearchSettings()
-        url = url or settings.url or env.get("GOVSOC_ES_URL")
+        # the environment over the file, as the store has it (RRR15aw-7: the file's CA won here)
+        settings = es_settings(settings or ElasticsearchSettings(), env)
+        url = url or settings.url
         if not index:
             raise ConfigError("es:// needs an index name or pattern, e.g. es://govsoc-events-*")
         if not url:
             raise ConfigError("no Elasticsearch URL: set store.elasticsearch.url in govsoc.yaml or GOVSOC_ES_URL")
-        if env.get("GOVSOC_ES_CA") and not settings.ca_certs:
-            settings = settings.model_copy(update={"ca_certs": Path(env["GOVSOC_ES_CA"])})
         try:
             from govsoc.store.elasticsearch_client import connect
         except ImportError as e:
