@@ -15,7 +15,7 @@ masked_*   a masked value: no more kept  110***********1234 -> 110********1234
            than the raw kind's rule      (ID, mobile and card forms already masked)
 name       first character               张**
 address    down to district/county       北京市朝阳区****
-email      first character of the user   d***@126.com
+email      first character of the user   d***@126.com  (users of 1-2: none)
 plate      first 3 + last 1              苏D4***0
 document   first 2 + last 2              E1****78             (passports, permits)
 ipv4       network /24                   10.2.3.*
@@ -36,6 +36,7 @@ short for its rule shows as ``***``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from itertools import repeat
 from operator import add, itemgetter
@@ -143,12 +144,28 @@ def _address(text: str) -> str:
     return STARS
 
 
+#: The most characters of an e-mail user hidden whole: the first of one is all of it (R15at-13), of
+#: two half of it (RRR15aw-6).
+_SHORT_USER: Final = 2
+#: Unicode categories that add to the character before them: combining marks (a + U+0301 is one
+#: á to a reader, written decomposed, NFD) and format characters (zero-width joiners, U+200B).
+_JOINED: Final = frozenset({"Mn", "Me", "Cf"})
+
+
+def _long_user(user: str) -> bool:
+    """Whether ``user`` holds more than _SHORT_USER characters as a reader counts them (RRR15aw-6:
+    'a\u0301@x.cn', one character decomposed, showed its 'a')."""
+    if len(user) <= _SHORT_USER:
+        return False
+    return user.isascii() or sum(unicodedata.category(c) not in _JOINED for c in user) > _SHORT_USER
+
+
 def _email(text: str) -> str:
     user, at, domain = text.rpartition("@")
     if not (at and user and domain):
         return STARS
-    # the first character of a one-character user is all of it: hidden, as an account's is (R15at-13)
-    return (mask_account(user) if len(user) > 1 else STARS) + "@" + domain
+    # a user of one or two characters is hidden whole: its first is all of it or half (R15at-13, RRR15aw-6)
+    return (mask_account(user) if _long_user(user) else STARS) + "@" + domain
 
 
 def _ipv4(text: str) -> str:
@@ -286,8 +303,10 @@ def _emails(texts: Sequence[str]) -> list[str] | None:
     parts = list(map(str.rpartition, texts, repeat("@")))
     if not all(map(all, parts)):  # a text without a user, an '@' or a domain
         return None
-    # a one-character user shows no character (R15at-13); a comprehension calls no function a text
-    users = [user[0] + STARS if len(user) > 1 else STARS for user in map(itemgetter(0), parts)]
+    # a user of one or two characters shows none (R15at-13, RRR15aw-6); an ASCII one longer is
+    # told without a call
+    users = [user[0] + STARS if len(user) > _SHORT_USER and (user.isascii() or _long_user(user)) else STARS
+             for user in map(itemgetter(0), parts)]
     return list(map(add, map(add, users, repeat("@")), map(itemgetter(2), parts)))
 
 

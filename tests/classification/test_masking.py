@@ -28,7 +28,12 @@ from govsoc.classification.masking import MASK_RULES, mask, mask_account, mask_m
     ("address", "北京市朝阳区建国路88号院3号楼", "北京市朝阳区****"),  # down to the district
     ("email", "dave@126.com", "d***@126.com"),
     ("email", "a@b.cn", "***@b.cn"),                           # R15at-13: a one-character user is all of it
-    ("email", "ab@b.cn", "a***@b.cn"),                         # two characters: the first is shown, as for accounts
+    ("email", "ab@b.cn", "***@b.cn"),                          # RRR15aw-6: two characters, the first is half (was a***)
+    ("email", "a\u0301@x.cn", "***@x.cn"),                     # RRR15aw-6: á decomposed (NFD) is one character
+    ("email", "a\u0301b\u0301@x.cn", "***@x.cn"),              # two decomposed: four code points, two characters
+    ("email", "\u200ba@x.cn", "***@x.cn"),                     # a zero-width space adds no character
+    ("email", "abc@b.cn", "a***@b.cn"),                        # three: the first is shown
+    ("email", "a\u0301bc@x.cn", "a***@x.cn"),                  # three, the first decomposed: its letter alone
     ("plate", "苏D12340", "苏D1***0"),
     ("ipv4", "10.2.3.4", "10.2.3.*"),
     ("mac", "00:1a:2b:3c:4d:5e", "00:1A:2B:**:**:**"),
@@ -77,6 +82,15 @@ def test_mask_many_masks_each_text_as_mask_does(rule: str, texts: list[str], sam
     each text; a batch of one form (``same``: one text repeated) takes the bulk path."""
     batch = texts[:1] * 5 if same else texts
     assert mask_many(rule, batch) == [mask(rule, text) for text in batch]
+
+
+@pytest.mark.parametrize("texts", [
+    ["a\u0301@x.cn", "ab@b.cn", "dave@126.com"],  # RRR15aw-6: one decomposed, two, and four characters
+    ["a\u0301b\u0301@x.cn", "测试@x.cn", "测试员@x.cn"],
+])
+def test_mask_many_hides_short_email_users_as_mask_does(texts: list[str]) -> None:
+    assert mask_many("email", texts) == [mask("email", text) for text in texts]
+    assert [shown.split("@")[0] for shown in mask_many("email", texts)][:2] == ["***", "***"]
 
 
 @pytest.mark.parametrize("rule, texts", [
