@@ -68,7 +68,9 @@ class Registry(Generic[T]):
         before = set(self._items)
         try:
             loaded = entry.load()
-        except Exception as e:
+        except KeyboardInterrupt:
+            raise  # the user's, not the plug-in's
+        except BaseException as e:  # sys.exit() at import ended govsoc (RRR15ax-8): a failed load too
             # what the failed import registered, under any id, is half made: the next look-up imports
             # the plug-in again and fails the same, never returns it (RRR15aw-2, RRR15ax-7)
             # (an id registered by a module that was imported whole, a built-in store the plug-in
@@ -83,6 +85,9 @@ class Registry(Generic[T]):
             raise ConfigError(f"{plugin} cannot be loaded: {type(e).__name__}: {e}") from e
         if not isinstance(loaded, ModuleType):
             self._items[ident] = loaded
+        elif ident not in self._items and entry.attr:  # mod:attr, the attribute a module (RRR15ax-8)
+            raise ConfigError(f"{plugin}: {entry.attr!r} names a module, not a {self.kind}; name the class in the "
+                              f"entry point ({entry.module}:Class)")
         elif ident not in self._items:
             raise ConfigError(f"{plugin}: the module registers no {self.kind} {ident!r}; decorate its class with "
                               f"register({ident!r}) or name the class in the entry point ({entry.value}:Class)")
