@@ -241,7 +241,9 @@ def _rolled(dataset: str, decisions: Sequence[ColumnDecision], scheme: Scheme, r
               (rule.when_any_with_person and present & set(_PERSON) and present & set(rule.when_any_with_person))
         if hit and rank(rule.level) > rank(level):
             level, basis = rule.level, f"{rule.why} -> {scheme.label(rule.level)}"
-    sensitive = tuple(d.field for d, g in graded if g.pipl_sensitive or minors)
+    # beside a minor's data every PI field is sensitive (PIPL art. 28); a field holding no PI (a
+    # school's credit code, pi_class none) is none the more for it (RRR15ax-9)
+    sensitive = tuple(d.field for d, g in graded if g.pipl_sensitive or (minors and g.pi_class != "none"))
     size = rows if rows is not None else max((d.rows or 0 for d, _ in graded), default=0)
     candidate = bool(sensitive) and size >= scheme.important_review_rows
     reason = (f"{size:,} rows of sensitive personal information ({', '.join(sensitive)}): review against "

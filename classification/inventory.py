@@ -190,9 +190,11 @@ def _field(table: TableSample, d: ColumnDecision, scheme: Scheme, beside: frozen
            place: Callable[[str], str], sensitive: tuple[str, ...] = ()) -> FieldRecord:
     grade = grade_column(d, scheme, beside) if d.status != "none" else None
     # the table's verdict: beside a minor's data every PI field is sensitive (PIPL art. 28, R15d-8),
-    # and graded as the minors' own column is: 4级 (reference §4 未成年人 (<14) -> G4; R15at-7)
-    if grade is not None and d.field in sensitive and not d.minors:
-        level = max(grade.level, "G4", key=rank) if grade.pi_class != "none" else grade.level
+    # and graded as the minors' own column is: 4级 (reference §4 未成年人 (<14) -> G4; R15at-7); a
+    # field holding no PI (pi_class none) is neither (RRR15av-9, RRR15ax-9: a school's credit code
+    # kept its level but was labelled a child's sensitive PI)
+    if grade is not None and d.field in sensitive and not d.minors and grade.pi_class != "none":
+        level = max(grade.level, "G4", key=rank)
         grade = replace(grade, pipl_sensitive=True, level=level, label=scheme.label(level),
                         basis=grade.basis + "; in a table of holders under 14 (PIPL art. 28)")
     # a comment is free text written by whoever designed the schema: '如 110105199001011237（张三）' (R15d-3)

@@ -264,6 +264,7 @@ def test_a_field_holding_no_personal_data_keeps_its_level_in_a_childrens_table(t
     import random
     from datetime import date
 
+    from govsoc.classification.columns import ColumnClassifier
     from govsoc.classification.evaluation_makers import _uscc
     from govsoc.classification.inventory import build_inventory
     from govsoc.classification.sources import open_source
@@ -271,7 +272,7 @@ def test_a_field_holding_no_personal_data_keeps_its_level_in_a_childrens_table(t
 
     draw = random.Random(15)
     codes = [_uscc(draw, "330106") for _ in range(40)]
-    levels = {}
+    levels, sensitive, rolled = {}, {}, {}
     for who, born in (("kids", date.today().year - 8), ("adults", 1980)):
         (tmp_path / f"{who}.csv").write_text("xm,csrq,xxdm\n" + "".join(
             f"{NAMES[i % 8]},{born}-{i % 12 + 1:02d}-{i % 28 + 1:02d},{codes[i]}\n" for i in range(40)),
@@ -280,5 +281,11 @@ def test_a_field_holding_no_personal_data_keeps_its_level_in_a_childrens_table(t
         inventory = build_inventory(source.tables(), source=source.name, scheme=load_scheme("gbt43697"),
                                     sample_size=1000)
         levels[who] = {f.field: (f.recognizer, f.level) for t in inventory.tables for f in t.fields}
+        sensitive[who] = {f.field for t in inventory.tables for f in t.fields if f.pipl_sensitive}
+        rolled[who] = grade_table(who, [d for t in source.tables() for d in ColumnClassifier().decide_all(t.columns)],
+                                  load_scheme("gbt43697"))
     assert levels["kids"]["xxdm"][0] == "cn_uscc" and levels["kids"]["xm"][1] == "G4"
     assert levels["kids"]["xxdm"] == levels["adults"]["xxdm"] and levels["kids"]["xxdm"][1] != "G4"
+    # RRR15ax-9: nor is it labelled a child's sensitive PI (the level alone was kept), here or in the table's list
+    assert sensitive["kids"] >= {"xm", "csrq"} and "xxdm" not in sensitive["kids"]
+    assert "xm" in rolled["kids"].sensitive_pi_fields and "xxdm" not in rolled["kids"].sensitive_pi_fields
