@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
-from typing import Final, TextIO
+from typing import Final, TextIO, TypeVar
 
 from govsoc.classification.sources.base import Skipped, TableSample
 from govsoc.classification.sources.body import Body
@@ -97,8 +97,9 @@ LEFT_OUT: Final = {
 OTHER: Final = "not a table format read here (" + ", ".join(sorted(SUFFIXES)) + ")"
 #: Readers of text, which a compressed file under their suffix would give bytes (sources/compressed.py).
 _TEXT: Final = frozenset({"csv", "tsv", "jsonl", "json"})
-#: A CSV's bytes read are said every so many rows.
+#: A CSV's (a JSON lines file's) bytes read are said every so many rows (lines).
 ROWS_SAID: Final = 4096
+_Row = TypeVar("_Row")
 
 
 @contextmanager
@@ -159,8 +160,9 @@ class FileSource:
             self.on_bytes(done - self._reported)
             self._reported = done
 
-    def _counted(self, rows: Iterator[list[str]], raw: TextIO) -> Iterator[list[str]]:
-        """``rows`` as they are, the bytes of ``raw``'s file read said every ROWS_SAID rows."""
+    def _counted(self, rows: Iterator[_Row], raw: TextIO) -> Iterator[_Row]:
+        """``rows`` (a CSV's, a JSON lines file's lines) as they are, the bytes of ``raw``'s file
+        read said every ROWS_SAID rows."""
         for number, row in enumerate(rows, 1):
             if number % ROWS_SAID == 0:
                 self._read_to(raw.buffer.tell())
@@ -348,7 +350,7 @@ class FileSource:
         return self._delimited(path, "\t")
 
     def _jsonl(self, path: Path) -> Iterator[TableSample]:
-        yield from json_lines(path, self.sample)
+        yield from json_lines(path, self.sample, said=self._counted)  # its bytes as a CSV's (R15at-8)
 
     def _json(self, path: Path) -> Iterator[TableSample]:
         yield from json_document(path, self.sample)

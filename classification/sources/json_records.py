@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Final, TextIO
 
@@ -75,9 +75,11 @@ def _unwrapped(items: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
                 yield line, record
 
 
-def json_lines(path: Path, sample: int, skips: Skips | None = None) -> list[TableSample]:
+def json_lines(path: Path, sample: int, skips: Skips | None = None, *,
+               said: Callable[[Iterator[str], TextIO], Iterator[str]] | None = None) -> list[TableSample]:
     """The JSON lines file at ``path`` as one table of ``sample`` sampled lines (reported to
-    ``skips``, a new one by default), and one of each array of records inside them (_tables)."""
+    ``skips``, a new one by default), and one of each array of records inside them (_tables);
+    ``said`` wraps the file's lines to say how far it is read (a progress bar's bytes: R15at-8)."""
     skips = skips or Skips(str(path))
     # JSON text is UTF-8 (RFC 8259 §8.1), and a parser may ignore a BOM: Windows PowerShell's
     # Out-File writes UTF-16 with one, Notepad UTF-8 with one; Chinese Windows tools GBK (R15e-7)
@@ -86,7 +88,7 @@ def json_lines(path: Path, sample: int, skips: Skips | None = None) -> list[Tabl
         skips.note(note)
     prefixes = Prefixes(sample)
     with path.open(encoding=encoding, errors=_errors(encoding)) as f:
-        lines, total = reservoir(_long_lines_cut(f, skips, encoding, prefixes), sample)
+        lines, total = reservoir(_long_lines_cut(said(iter(f), f) if said else f, skips, encoding, prefixes), sample)
     cut = prefixes.note()
     if cut:
         skips.note(cut, line=prefixes.first)

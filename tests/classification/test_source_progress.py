@@ -32,3 +32,18 @@ def test_a_folder_says_each_files_bytes(tmp_path: Path) -> None:
     source.on_bytes = said.append
     assert len(list(source.tables())) == 2
     assert said == [(tmp_path / "a.csv").stat().st_size, (tmp_path / "b.jsonl").stat().st_size]
+
+
+def test_a_large_json_lines_file_says_its_bytes_as_its_lines_are_read(tmp_path: Path) -> None:
+    # R15at-8's rest: a JSON lines file said its bytes once, at its end, as the bar's one step
+    numbers = ids(40)
+    path = tmp_path / "big.jsonl"
+    path.write_text("".join(f'{{"sfzh": "{numbers[i % 40]}"}}\n' for i in range(20 * ROWS_SAID)), encoding="utf-8")
+    source = FileSource(path, sample=100)
+    said: list[int] = []
+    source.on_bytes = said.append
+    (table,) = source.tables()
+    assert table.rows == 20 * ROWS_SAID
+    assert sum(said) == source.size() == path.stat().st_size  # every byte once, no more
+    assert len(said) >= 10  # within the file, not once at its end
+    assert said[0] < path.stat().st_size // 2
