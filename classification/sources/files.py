@@ -356,7 +356,7 @@ class FileSource:
         yield from json_document(path, self.sample)
 
     def _xlsx(self, path: Path) -> Iterator[TableSample]:
-        return WorkbookReader(sample=self.sample).tables(path)
+        return WorkbookReader(sample=self.sample, read_to=self._read_to, every=ROWS_SAID).tables(path)
 
     def _sqlite(self, path: Path) -> Iterator[TableSample]:
         from govsoc.classification.sources.sql import SqlSource

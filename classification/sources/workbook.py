@@ -12,11 +12,13 @@ that would inflate past them (a zip bomb: R15at-1) is refused, naming its member
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from io import BytesIO
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from zipfile import BadZipFile
 from zlib import error as ZlibError
 
@@ -41,6 +43,7 @@ from govsoc.classification.sources.sampling import Prefixes
 from govsoc.classification.sources.skips import Skips
 from govsoc.classification.sources.workbook_bounds import ArchiveLimits, check_archive
 from govsoc.classification.sources.workbook_kinds import workbook_file
+from govsoc.classification.sources.workbook_sheets import sheet_titles
 from govsoc.core.errors import ConfigError, Location
 
 __all__ = ["WorkbookReader"]
@@ -50,9 +53,17 @@ class WorkbookReader:
     """The sheets of XLSX workbooks as tables, ``sample`` rows sampled of each, none inflating past
     ``limits``."""
 
-    def __init__(self, *, sample: int, limits: ArchiveLimits | None = None) -> None:
+    def __init__(self, *, sample: int, limits: ArchiveLimits | None = None,
+                 read_to: Callable[[int], None] | None = None, every: int = 4096) -> None:
         self.sample = sample
         self.limits = limits or ArchiveLimits()
+        #: called every ``every`` rows with the bytes of the file read so far, as far as told by the
+        #: sheets' packed bytes behind the file's position (a progress bar's: R15at-8)
+        self.read_to = read_to
+        self.every = every
+        self._spans: dict[str, tuple[int, int]] = {}
+        self._done = 0
+        self._raw: IO[bytes] | None = None
 
     def tables(self, path: Path) -> Iterator[TableSample]:
         """The tables of the workbook at ``path``: each sheet's, a form's, and those stacked below them."""
@@ -64,6 +75,7 @@ class WorkbookReader:
         given = workbook_file(path)
         # a file of ours, closed even when openpyxl fails half-way through loading (it leaves its ZIP open)
         with given if isinstance(given, BytesIO) else path.open("rb") as raw:
+            self._spans, self._done, self._raw = _sheet_spans(raw), 0, raw
             try:
                 book = openpyxl.load_workbook(raw, read_only=True, data_only=True)
             except Exception as e:  # zipfile.BadZipFile, KeyError, InvalidFileException: openpyxl has no one root
@@ -81,7 +93,8 @@ class WorkbookReader:
         """The tables of each sheet of ``book`` (openpyxl's read-only workbook of ``path``)."""
         for sheet in book.worksheets:
             width = Width()
-            cells = _noted(([_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)), width)
+            rows = ([_cell(c) for c in row] for row in sheet.iter_rows(values_only=True))
+            cells = _noted(self._said(rows, sheet.title), width)
             head = list(islice(cells, HEAD_ROWS))
             skips = Skips(str(path))
             renamed: list[str] = []
@@ -109,6 +122,19 @@ class WorkbookReader:
             yield self._sheet_part(path, sheet.title, table, header, numbered, width, skips, renamed, headed,
                                    found, source.unused)
             yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
+
+    def _said(self, rows: Iterator[list[str]], title: str) -> Iterator[list[str]]:
+        """``rows`` (of the sheet ``title``) as they are, the file's bytes read said every
+        ``every`` rows: the sheets before it, and the packed bytes of its own behind the position
+        of the file openpyxl reads (zipfile reads a member's packed bytes in order)."""
+        start, size = self._spans.get(title, (0, 0))
+        handle = self._raw
+        for number, row in enumerate(rows, 1):
+            if self.read_to and size and handle is not None and number % self.every == 0:
+                with suppress(OSError, ValueError):
+                    self.read_to(self._done + min(size, max(0, handle.tell() - start)))
+            yield row
+        self._done += size
 
     @staticmethod
     def _form_below(source: Numbered) -> Callable[[list[str]], bool]:
@@ -171,6 +197,20 @@ class WorkbookReader:
         return TableSample(dataset=str(path), table=table, rows=total, columns=columns,
                            keys=sketcher.sketches([c.field for c in columns]),
                            skipped=tuple(skips.listed), skipped_count=skips.count)
+
+
+def _sheet_spans(raw: IO[bytes]) -> dict[str, tuple[int, int]]:
+    """Each sheet's (offset of its entry in the file, packed bytes) by its title; none for a file
+    that is no readable ZIP (openpyxl's error then names it)."""
+    try:
+        with zipfile.ZipFile(raw) as book:
+            titles = sheet_titles(book)
+            return {title: (book.getinfo(member).header_offset, book.getinfo(member).compress_size)
+                    for member, title in titles.items() if member in book.NameToInfo}
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return {}
+    finally:
+        raw.seek(0)
 
 
 def _noted(rows: Iterator[list[str]], width: Width) -> Iterator[list[str]]:

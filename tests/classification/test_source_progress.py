@@ -47,3 +47,30 @@ def test_a_large_json_lines_file_says_its_bytes_as_its_lines_are_read(tmp_path: 
     assert sum(said) == source.size() == path.stat().st_size  # every byte once, no more
     assert len(said) >= 10  # within the file, not once at its end
     assert said[0] < path.stat().st_size // 2
+
+
+def test_a_large_workbook_says_its_bytes_as_its_rows_are_read(tmp_path: Path) -> None:
+    # R15at-8's rest: an XLSX said its bytes once, at its end; now as its sheet's packed bytes are read
+    import random
+    import zipfile
+
+    from tests.classification.test_source_workbook_bounds import PARTS, SHEET
+
+    numbers, draw = ids(40), random.Random(8)
+    path = tmp_path / "big.xlsx"
+    rows = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>{numbers[n % 40]}</t></is></c>'
+                   f'<c r="B{n}"><v>{draw.getrandbits(40)}</v></c></row>' for n in range(2, 10 * ROWS_SAID + 2))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in PARTS.items():
+            book.writestr(name, text)
+        book.writestr(SHEET, '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                             '2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>sfzh</t></is></c>'
+                             f'<c r="B1" t="inlineStr"><is><t>n</t></is></c></row>{rows}</sheetData></worksheet>')
+    source = FileSource(path, sample=100)
+    said: list[int] = []
+    source.on_bytes = said.append
+    (table,) = source.tables()
+    assert table.rows == 10 * ROWS_SAID
+    assert sum(said) == source.size() == path.stat().st_size  # every byte once, no more
+    assert len(said) >= 5  # within the sheet, not once at its end
+    assert said[0] < path.stat().st_size // 2
