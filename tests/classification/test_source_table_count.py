@@ -10,8 +10,19 @@ from pathlib import Path
 import pytest
 
 from govsoc.classification.sources.files import FileSource
-from tests.classification.test_source_workbook_bounds import PARTS, SHEET
-from tests.classification.test_source_workbook_rows import _ids, _sheet
+from tests.classification.test_source_workbook_bounds import NUMBERS, PARTS, SHEET
+
+NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _sheet(rows: bytes) -> bytes:
+    return b'<?xml version="1.0"?><worksheet xmlns="%s"><sheetData>%s</sheetData></worksheet>' % (NS, rows)
+
+
+def _ids() -> bytes:
+    """A header sfzh and the 40 ID numbers, a row each."""
+    return b"".join(b'<row r="%d"><c t="inlineStr"><is><t>%s</t></is></c></row>' % (n, v.encode())
+                    for n, v in enumerate(["sfzh", *NUMBERS], 1))
 
 SHEETS = ('<?xml version="1.0"?><x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
           'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><x:sheets>'
