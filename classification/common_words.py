@@ -20,9 +20,10 @@ from __future__ import annotations
 import importlib.metadata
 import logging
 import threading
+from collections.abc import Callable
 from typing import Final
 
-__all__ = ["is_common_word"]
+__all__ = ["is_common_word", "dictionary_words"]
 
 #: jieba's part-of-speech tags of proper nouns: person names nr (Chinese), nrt (transliterated), nrfg (a name as a
 #: term); places ns, organisations nt, other proper nouns nz.
@@ -48,6 +49,14 @@ def _words() -> frozenset[str]:
 def _read() -> frozenset[str]:
     """dict.txt's common words, or none (and one warning naming the file) when jieba or the file is missing or
     unreadable: then a token after a label is never taken for a word, so names are masked, never shown."""
+    return dictionary_words(lambda word, tag: 2 <= len(word) <= 4 and not tag.startswith(_PROPER_TAGS),
+                            "common words", "every name after a role label is masked", "to tell words from names")
+
+
+def dictionary_words(keep: Callable[[str, str], bool], what: str, without: str, why: str) -> frozenset[str]:
+    """The words of jieba's dict.txt that ``keep(word, tag)`` takes; none, and one warning naming the file (and line),
+    ``what`` was not read, ``without`` what is done instead and ``why`` to install jieba, when jieba or the file is
+    missing or unreadable. Read on each call: callers keep what it gives, once a process."""
     where, number = f"{_DICT} of the jieba distribution", 0
     try:
         where = str(importlib.metadata.distribution("jieba").locate_file(_DICT))
@@ -55,12 +64,12 @@ def _read() -> frozenset[str]:
         with open(where, encoding="utf-8") as lines:
             for number, line in enumerate(lines, 1):  # noqa: B007 (the warning names the line that failed)
                 word, _, tag = line.split()
-                if 2 <= len(word) <= 4 and not tag.startswith(_PROPER_TAGS):
+                if keep(word, tag):
                     words.add(word)
     except (importlib.metadata.PackageNotFoundError, OSError, UnicodeDecodeError, ValueError) as e:
         where += f":{number}" if number else ""
-        _log.warning("common words not read from %s (%s: %s): every name after a role label is masked; "
-                     "pip install 'jieba>=0.42.1,<0.43' to tell words from names", where, type(e).__name__, e)
+        _log.warning("%s not read from %s (%s: %s): %s; pip install 'jieba>=0.42.1,<0.43' %s", what, where,
+                     type(e).__name__, e, without, why)
         return frozenset()
     return frozenset(words)
 
