@@ -41,6 +41,11 @@ so is tagged with, saying why.
 A name that says so with no value evidence (empty, hashed or encrypted columns) gives a
 ``suspected`` decision for review. Ambiguous abbreviations (xm 姓名/项目, dz 地址/电子,
 kh 卡号/客户, dh 电话/单号) are weak: they enable context-only recognizers but never tag alone.
+A name one of whose whole words says record numbers (单号, 订单号, order_no, ddh: record_names; not
+黑名单号码 nor order_notify_mobile) and which names no phone (手机, 电话, mobile, sjh, lxdh) tells
+against the mobile, whose form an 11-digit order number has (R15at-9): values passing as mobiles
+there are ``suspected``, with masked examples, never tagged; 编号 and bh alone are no such word (a
+会员编号 is often the member's mobile: RRR15aw-1).
 Among candidates the one with a passing check character wins, then the name match, then the
 higher ratio, then the stricter validation (scanner.PRIORITY); the others stay as runners-up, and
 each of them, having passed its own bar, is a kind the column holds too (grading.column_kinds).
@@ -79,6 +84,7 @@ from govsoc.classification.placeholders import is_placeholder
 from govsoc.classification.recognizer import Match, Recognizer, masked_text, normalize
 from govsoc.classification.recognizers.identity import DOCUMENTS, MINOR
 from govsoc.classification.recognizers.sensitive import PEOPLE_ONLY, about_people
+from govsoc.classification.record_names import record_word
 from govsoc.classification.role_names import NAME_SHARE, is_role_heading, name_share
 from govsoc.classification.scanner import PRIORITY, Scanner
 from govsoc.classification.spreadsheet_values import as_written
@@ -305,7 +311,8 @@ class ColumnClassifier:
         if _PERSON in named:
             self._latin_names(values, counts, examples, self._says_person(sample))
         n = len(values)
-        against = self.name_against(sample.field, sample.comment)
+        doubted, record = self._doubted(sample, named)
+        against = self.name_against(sample.field, sample.comment) | doubted
         passing = [_Candidate(self.scanner.recognizers[i], c, named.get(i, "none"), examples[i])
                    for i, c in counts.items()
                    if i not in against and _passes(self.scanner.recognizers[i], c, n, named.get(i, "inline"))
@@ -350,10 +357,9 @@ class ColumnClassifier:
             elif rec.BY_NAME and not _opaque(values):
                 why = (f"a PIPL art. 28 category ({rec.category}) whose values need no shape; {counts[rec.id]} of {n}"
                        " sampled values are of the expected kind")
-            return ColumnDecision(dataset=sample.dataset, field=sample.field, comment=sample.comment,
-                                  status="suspected", recognizer=rec.id, entity=rec.entity, confidence=0.3,
-                                  sampled=n, hits=0, hit_ratio=0.0, name_match="strong", rows=sample.rows,
-                                  reason=f"name '{sample.field}' names {rec.entity}, {why}: review")
+            return _suspected(sample, rec, n, f"name '{sample.field}' names {rec.entity}, {why}: review")
+        if doubt := self._record_doubt(sample, n, (doubted, record), counts, examples):
+            return doubt
         best_ratio = max((c for i, c in counts.items() if i not in against), default=0) / n if n else 0.0
         return ColumnDecision(dataset=sample.dataset, field=sample.field, comment=sample.comment, status="none",
                               recognizer=None, entity="", confidence=round(1.0 - best_ratio, 3), sampled=n, hits=0,
@@ -361,6 +367,28 @@ class ColumnClassifier:
                               reason=f"no recognizer reached its threshold on {n} sampled values"
                               + "".join(f"; {i} set aside: the name '{sample.field}' says the values are"
                                         " something else" for i in sorted(against) if counts[i]))
+
+    def _doubted(self, sample: ColumnSample, named: Mapping[str, str]) -> tuple[frozenset[str], str | None]:
+        """The recognizers of a record number's form (Recognizer.RECORD_FORM: cn_mobile) that the names
+        (column, comment) do not name strongly, with the record word, when a whole word of the names
+        says record numbers (record_names: 单号, order_no; not 黑名单号码, order_notify_mobile): their
+        values are suspected, never tagged (R15at-9). A strong word (手机, 电话, sjh, mobile) wins."""
+        kinds = frozenset(i for i, r in self.scanner.recognizers.items() if r.RECORD_FORM and named.get(i) != "strong")
+        record = record_word(name_tokens(sample.field, sample.comment)[1]) if kinds else None
+        return (kinds, record) if record is not None else (frozenset(), None)
+
+    def _record_doubt(self, sample: ColumnSample, n: int, doubted: tuple[frozenset[str], str | None],
+                      counts: Counter[str], examples: dict[str, list[str]]) -> ColumnDecision | None:
+        """The suspected decision of a column whose ``n`` sampled values pass as a kind of ``doubted``
+        (:meth:`_doubted`: the kinds, the record word) under a name saying record numbers, or None where
+        none passes its bar. The reviewer reads them, masked; the inventory keeps them (RRR15aw-1, RRR15ay-3)."""
+        kinds, record = doubted
+        for i in (i for i in sorted(kinds) if _passes(self.scanner.recognizers[i], counts[i], n, "inline")):
+            rec = self.scanner.recognizers[i]
+            return _suspected(sample, rec, n, f"{counts[i]} of {n} sampled values ({counts[i] / n:.1%}) are of the "
+                              f"form of {rec.entity}, but the name '{sample.field}' says record numbers ('{record}'):"
+                              " review", hits=counts[i], name_match="none", examples=examples[i])
+        return None
 
     def _documents(self, values: Sequence[str], named: Mapping[str, str], counts: Counter[str],
                    examples: dict[str, list[str]], against: frozenset[str], said: frozenset[str]) -> list[_Candidate]:
@@ -516,6 +544,15 @@ def _says(words: Sequence[str], tokens: frozenset[str], joined: str) -> bool:
         elif word in tokens:
             return True
     return False
+
+
+def _suspected(sample: ColumnSample, rec: Recognizer, n: int, reason: str, *, hits: int = 0,
+               name_match: Literal["strong", "none"] = "strong", examples: Sequence[str] = ()) -> ColumnDecision:
+    """A decision for review: ``rec``'s kind, named by the column or of its values' form, not shown to be it."""
+    return ColumnDecision(dataset=sample.dataset, field=sample.field, comment=sample.comment, status="suspected",
+                          recognizer=rec.id, entity=rec.entity, confidence=0.3, sampled=n, hits=hits,
+                          hit_ratio=round(hits / n, 3) if n else 0.0, name_match=name_match, rows=sample.rows,
+                          masked_examples=tuple(examples), reason=reason)
 
 
 def _without(joined: str, words: Sequence[str]) -> str:

@@ -313,6 +313,11 @@ class Recognizer(ABC):
     #: Column-name words that say a column holds something else of this shape (a column named
     #: ``version`` holds 1.7.19.104 versions, not IPv4 addresses): the column is not tagged so.
     NOT_CONTEXT: ClassVar[tuple[str, ...]] = ()
+    #: Whether record numbers (orders, waybills, serials) may have this form (an 11-digit order
+    #: number a mobile's): under a name one of whose whole words says record number (record_names:
+    #: 单号, order_no, ddh) and that names this kind by no CONTEXT word, values passing as this kind
+    #: are suspected for review, not tagged (R15at-9).
+    RECORD_FORM: ClassVar[bool] = False
     FLAGS: ClassVar[int] = re.ASCII
 
     _compiled: ClassVar[tuple[tuple[Pattern, re.Pattern[str]], ...]]

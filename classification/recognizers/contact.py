@@ -49,6 +49,8 @@ class MobileRecognizer(Recognizer):
     CONTEXT = ("sjhm", "sjh", "shouji", "shoujihao", "lxdh", "mobile", "phone", "tel", "cellphone", "telephone",
                "手机", "联系电话", "移动电话", "电话")
     WEAK_CONTEXT = ("dh",)
+    #: 11-digit order numbers begin as mobiles do (1[3-9]): a column of them under 单号 is suspected (R15at-9)
+    RECORD_FORM = True
 
     def validate(self, candidate: str) -> str | None:
         """The three-digit segment is allocated to a mobile network."""

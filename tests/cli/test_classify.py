@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,22 @@ def test_classify_judges_as_many_values_as_sample_says(govsoc: Run, tmp_path: Pa
 def test_classify_help_says_what_sample_bounds(govsoc: Run) -> None:
     code, stdout, _ = govsoc("classify", "--help")
     assert code == 0 and "100,000" in stdout and "values judged per column" in stdout
+
+
+def test_a_suspected_order_number_column_lists_masked_examples(govsoc: Run, tmp_path: Path) -> None:
+    # R15at-9: 11-digit order numbers under 单号 were tagged 手机号; now suspected, and the reviewer sees masked
+    # examples in the listing and the inventory as for a tagged column (RRR15ay-3: an empty examples column)
+    rng = random.Random(15)
+    orders = ["1" + rng.choice("3578") + "".join(rng.choice("0123456789") for _ in range(9)) for _ in range(300)]
+    with (tmp_path / "orders.csv").open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["单号", "bz"], *([o, "正常"] for o in orders)])
+    out = tmp_path / "inv.json"
+    code, stdout, stderr = govsoc("classify", str(tmp_path / "orders.csv"), "-o", str(out))
+    assert code == 0, stderr
+    (field,) = json.loads(out.read_text(encoding="utf-8"))["tables"][0]["fields"][:1]
+    assert (field["field"], field["status"], field["recognizer"]) == ("单号", "suspected", "cn_mobile")
+    assert len(field["masked_examples"]) == 3 and all(re.fullmatch(r"1\d\d\*{4}\d{4}", e)
+                                                      for e in field["masked_examples"])
+    (row,) = [line for line in stdout.splitlines() if line.startswith("  单号\t")]
+    assert row.split("\t")[1] == "suspected" and row.split("\t")[-1] == " ".join(field["masked_examples"])
+    assert not any(o in stdout + out.read_text(encoding="utf-8") for o in orders)

@@ -1,0 +1,106 @@
+"""Record-number words in column names (classification.record_names) and the column decision under them
+(R15at-9: 11-digit order numbers under 单号 were tagged 手机号 0.87). The words count only as whole words of the
+name (RRR15ay-2: 单号 inside 黑名单号码, order_no inside order_notify_mobile), never against a strong phone word
+nor a bare 编号 / bh (RRR15aw-1: real mobiles under 会员编号, 手机编号, sjh_bh were lost), and a column of values
+passing as mobiles under them is suspected with masked examples (RRR15ay-3), not cleared."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from govsoc.classification import record_names
+from govsoc.classification.cn_codes import MOBILE_PREFIXES
+from govsoc.classification.columns import ColumnClassifier, ColumnSample, name_tokens
+from govsoc.classification.record_names import record_word
+
+CLASSIFIER = ColumnClassifier()
+_MASKED_MOBILE = re.compile(r"1\d\d\*{4}\d{4}")
+
+
+def _orders(n: int, seed: int = 15) -> list[str]:
+    """R15at-9's 单号: 1[3578] and 9 random digits (about 9 in 10 fall in an allocated mobile segment)."""
+    rng = random.Random(seed)
+    return ["1" + rng.choice("3578") + "".join(rng.choice("0123456789") for _ in range(9)) for _ in range(n)]
+
+
+def _mobiles(n: int, seed: int = 9) -> list[str]:
+    """Real mobiles: an allocated segment and 8 digits."""
+    rng, segments = random.Random(seed), sorted(MOBILE_PREFIXES)
+    return [rng.choice(segments) + "".join(rng.choice("0123456789") for _ in range(8)) for _ in range(n)]
+
+
+def _record(*names: str) -> str | None:
+    return record_word(name_tokens(*names)[1])
+
+
+@pytest.mark.parametrize("names, expected", [
+    (("单号",), "单号"),
+    (("订单号",), "订单号"),
+    (("dh", "单号"), "单号"),  # dh is 电话 or 单号 (reference §7.3): the comment decides
+    (("order_no",), "order_no"),
+    (("orderNo",), "order_no"),  # camelCase is tokens too
+    (("ddbh",), "ddbh"),  # 订单编号 in pinyin initials
+    (("收件人(运单号关联)",), "运单号"),  # 运单号 is one word, not 运单 + 号
+    (("黑名单号码",), None),  # 黑名单 + 号码: a blacklist's numbers (RRR15ay-2)
+    (("白名单号码",), None),
+    (("名单号码",), None),
+    (("下单号码",), None),  # 下单 + 号码: the number the order was placed with
+    (("order_notify_mobile",), None),  # order, notify: no order_no (RRR15ay-2)
+    (("order_notice_tel",), None),
+    (("会员编号",), None),  # 编号 alone is no record word: a member's number is often the mobile (RRR15aw-1)
+    (("bh",), None),
+])
+def test_a_record_word_counts_only_as_a_whole_word(names: tuple[str, ...], expected: str | None) -> None:
+    assert _record(*names) == expected
+
+
+@pytest.mark.parametrize("name, expected", [("黑名单号码", None), ("单号", "单号"), ("订单号", "订单号")])
+def test_without_the_dictionary_the_own_words_still_cut(monkeypatch: pytest.MonkeyPatch, name: str,
+                                                         expected: str | None) -> None:
+    # jieba missing: the table alone cuts 黑名单号码 as 黑名单 + 号码
+    monkeypatch.setattr(record_names, "_known", lambda: record_names._CHINESE_RECORDS | record_names._KNOWN)
+    assert _record(name) == expected
+
+
+@pytest.mark.parametrize("field, comment", [
+    ("单号", ""), ("dh", "单号"), ("订单号", ""), ("ddh", "订单号"), ("lsh", "流水号"), ("order_no", ""), ("ddbh", ""),
+    ("快递单号", ""),
+])
+def test_order_numbers_under_a_record_name_are_suspected_with_masked_examples(field: str, comment: str) -> None:
+    values = _orders(1000)
+    found = sum(any(m.recognizer == "cn_mobile" for m in CLASSIFIER.scanner.scan(v)) for v in values)
+    assert found > 800  # the R15at-9 case: most pass as mobiles, which tagged them 0.87
+    d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, comment=comment, values=values + [""] * 100))
+    assert (d.status, d.recognizer, d.hits) == ("suspected", "cn_mobile", found), d.reason
+    # blank cells are no sampled values: the share is of the 1,000 numbers
+    assert (d.sampled, d.hit_ratio) == (1000, round(found / 1000, 3)) and f"{found} of 1000 sampled" in d.reason
+    assert "says record numbers" in d.reason
+    # the reviewer sees them as a tagged column's are: masked (RRR15ay-3)
+    assert len(d.masked_examples) == 3 and all(_MASKED_MOBILE.fullmatch(e) for e in d.masked_examples)
+
+
+@pytest.mark.parametrize("field", [
+    # RRR15aw-1: a record-ish name beside a phone word, or a bare 编号
+    "会员编号", "手机编号", "手机号(编号)", "联系电话_bh", "sjh_bh", "mobile_serial_no", "收货人手机号单号",
+    # RRR15ay-2: record words only as characters or letters of other words, or beside a strong phone word
+    "黑名单号码", "白名单号码", "order_notify_mobile", "orderNotifyPhone", "order_notice_tel", "lxdh_lsh",
+    "收件人电话(运单号关联)", "登记编号电话", "bh",
+])
+def test_real_mobiles_stay_tagged(field: str) -> None:
+    d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, values=_mobiles(300)))
+    assert (d.status, d.recognizer) == ("tagged", "cn_mobile"), d.reason
+
+
+@pytest.mark.parametrize("mobiles, status", [
+    (1, "none"),  # one mobile among 299 20-digit order numbers: below the bar, no review (RRR15ay-4)
+    (50, "none"),  # 1 in 6: still below the shape bar (0.30)
+    (100, "suspected"),  # 1 in 3: over it
+])
+def test_only_a_column_passing_the_bar_is_suspected(mobiles: int, status: str) -> None:
+    rng = random.Random(4)
+    values = ["9" + "".join(rng.choice("0123456789") for _ in range(19)) for _ in range(300 - mobiles)]
+    d = CLASSIFIER.decide(ColumnSample(dataset="t", field="订单号", values=values + _mobiles(mobiles)))
+    assert d.status == status, d.reason
