@@ -61,6 +61,7 @@ names), the column's recognizer masks it as well.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -84,7 +85,7 @@ from govsoc.classification.placeholders import is_placeholder
 from govsoc.classification.recognizer import Match, Recognizer, masked_text, normalize
 from govsoc.classification.recognizers.identity import DOCUMENTS, MINOR
 from govsoc.classification.recognizers.sensitive import PEOPLE_ONLY, about_people
-from govsoc.classification.record_names import record_word
+from govsoc.classification.record_names import ORDER_WORDS, records
 from govsoc.classification.role_names import NAME_SHARE, is_role_heading, name_share
 from govsoc.classification.scanner import PRIORITY, Scanner
 from govsoc.classification.spreadsheet_values import as_written
@@ -100,6 +101,8 @@ _PERSON: Final = "cn_person_name"
 _BESIDE_NAMES: Final = ("cn_resident_id", "cn_mobile")
 #: Path separators of a field name (JSON paths): each segment is scanned alone.
 _SEGMENTS: Final = re.compile(r"(\.|\[\])")
+#: A bracketed remark in a field name: 收件人号码(运单号), 手机号【下单人】.
+_REMARKS: Final = re.compile(r"[(\[【（][^)\]】）]*[)\]】）]")
 STRONG_RATIO_NAMED: Final = 0.02
 #: A checksum recognizer's hits must be at least this many times its check's chance rate
 #: (Recognizer.CHANCE) among its distinct candidates ...
@@ -311,7 +314,7 @@ class ColumnClassifier:
         if _PERSON in named:
             self._latin_names(values, counts, examples, self._says_person(sample))
         n = len(values)
-        doubted, record = self._doubted(sample, named)
+        doubted, record = self._doubted(sample)
         against = self.name_against(sample.field, sample.comment) | doubted
         passing = [_Candidate(self.scanner.recognizers[i], c, named.get(i, "none"), examples[i])
                    for i, c in counts.items()
@@ -368,14 +371,26 @@ class ColumnClassifier:
                               + "".join(f"; {i} set aside: the name '{sample.field}' says the values are"
                                         " something else" for i in sorted(against) if counts[i]))
 
-    def _doubted(self, sample: ColumnSample, named: Mapping[str, str]) -> tuple[frozenset[str], str | None]:
-        """The recognizers of a record number's form (Recognizer.RECORD_FORM: cn_mobile) that the names
-        (column, comment) do not name strongly, with the record word, when a whole word of the names
-        says record numbers (record_names: 单号, order_no; not 黑名单号码, order_notify_mobile): their
-        values are suspected, never tagged (R15at-9). A strong word (手机, 电话, sjh, mobile) wins."""
-        kinds = frozenset(i for i, r in self.scanner.recognizers.items() if r.RECORD_FORM and named.get(i) != "strong")
-        record = record_word(name_tokens(sample.field, sample.comment)[1]) if kinds else None
-        return (kinds, record) if record is not None else (frozenset(), None)
+    def _doubted(self, sample: ColumnSample) -> tuple[frozenset[str], str | None]:
+        """The recognizers of a record number's form (Recognizer.RECORD_FORM: cn_mobile) that the field name
+        (:func:`_head`; never the comment: RRR15az-1) does not name, with the record word, when a whole word of
+        it says record numbers (record_names: 单号, order_no; not 黑名单号码, order_notify_mobile): their values
+        are suspected, never tagged (R15at-9). Any of the recognizer's own words (CONTEXT or WEAK_CONTEXT: 手机,
+        lxdh, dhhm, 号码, 联系方式, contact) wins, but where it only qualifies an order word right after it, the
+        last word of the name, which says what the column is (手机订单号, mobile_order_no: RRR15az-3)."""
+        kinds = [i for i, r in self.scanner.recognizers.items() if r.RECORD_FORM]
+        tokens, joined = name_tokens(_head(sample.field))
+        found = records(joined) if kinds else ()
+        if not found:
+            return frozenset(), None
+        record, start, end = found[-1]
+        doubted = []
+        for i in kinds:
+            rec = self.scanner.recognizers[i]
+            said = _last_said((*rec.CONTEXT, *rec.WEAK_CONTEXT), tokens, joined)
+            if said is None or (said <= start and record in ORDER_WORDS and joined[said:start] in ("", "_")):
+                doubted.append(i)
+        return (frozenset(doubted), record) if doubted else (frozenset(), None)
 
     def _record_doubt(self, sample: ColumnSample, n: int, doubted: tuple[frozenset[str], str | None],
                       counts: Counter[str], examples: dict[str, list[str]]) -> ColumnDecision | None:
@@ -386,8 +401,8 @@ class ColumnClassifier:
         for i in (i for i in sorted(kinds) if _passes(self.scanner.recognizers[i], counts[i], n, "inline")):
             rec = self.scanner.recognizers[i]
             return _suspected(sample, rec, n, f"{counts[i]} of {n} sampled values ({counts[i] / n:.1%}) are of the "
-                              f"form of {rec.entity}, but the name '{sample.field}' says record numbers ('{record}'):"
-                              " review", hits=counts[i], name_match="none", examples=examples[i])
+                              f"form of {rec.entity}, but the field name '{sample.field}' says record numbers "
+                              f"('{record}'): review", hits=counts[i], name_match="none", examples=examples[i])
         return None
 
     def _documents(self, values: Sequence[str], named: Mapping[str, str], counts: Counter[str],
@@ -544,6 +559,26 @@ def _says(words: Sequence[str], tokens: frozenset[str], joined: str) -> bool:
         elif word in tokens:
             return True
     return False
+
+
+def _head(field: str) -> str:
+    """A field name as record words are looked for in it: NFKC-folded (ＯＲＤＥＲ＿ＮＯ is ORDER_NO), and without
+    its bracketed remarks where something is left (收件人号码(运单号) is a 收件人号码: RRR15az-1)."""
+    folded = unicodedata.normalize("NFKC", field)
+    head = _REMARKS.sub(" ", folded)
+    return head if head.strip() else folded
+
+
+def _last_said(words: Sequence[str], tokens: frozenset[str], joined: str) -> int | None:
+    """Where in ``joined`` the last of ``words`` (as :func:`_says` reads them) that it holds ends, or None."""
+    ends = [joined.rfind(w) + len(w) for w in words if (not w.isascii() or "_" in w) and w in joined]
+    at = 0
+    for token in joined.split("_"):
+        at += len(token)
+        if token in words:
+            ends.append(at)
+        at += 1
+    return max(ends, default=None)
 
 
 def _suspected(sample: ColumnSample, rec: Recognizer, n: int, reason: str, *, hits: int = 0,

@@ -28,22 +28,37 @@ from typing import Final
 from govsoc.classification.common_words import dictionary_words
 from govsoc.classification.han import HAN
 
-__all__ = ["RECORD_WORDS", "name_words", "record_word"]
+__all__ = ["ORDER_WORDS", "RECORD_WORDS", "name_words", "record_word", "records"]
 
-#: Whole words of a column name that say record numbers (orders, waybills, serials, tickets): Chinese,
-#: English (tokens joined by '_') and pinyin initials (ddh 订单号, ddbh 订单编号, lsh 流水号, ydh 运单号, kddh
-#: 快递单号, wldh 物流单号, jylsh 交易流水号). Not 编号 / bh (a 会员编号 is often the member's mobile, RRR15aw-1)
-#: nor dh (电话 or 单号: reference §7.3).
+#: Whole words of a column name that say record numbers (orders, waybills, serials, tickets): Chinese (simplified
+#: and traditional), English (tokens joined by '_') and pinyin initials (ddh 订单号, ddbh 订单编号, lsh 流水号, jylsh
+#: 交易流水号, ywlsh 业务流水号, zflsh 支付流水号, djbh 单据编号). Not 编号 / bh (a 会员编号 is often the member's
+#: mobile, RRR15aw-1) nor the initials read as phones too: dh (电话 or 单号: reference §7.3), ydh (运单号 or
+#: 移动电话), kddh (快递单号 or 快递电话), wldh (物流单号 or 物流电话; RRR15az-1).
 RECORD_WORDS: Final = frozenset({
     "单号", "订单号", "定单号", "运单号", "快递单号", "物流单号", "工单号", "保单号", "账单号", "帐单号", "发货单号",
-    "退款单号", "提单号", "交易单号", "流水号", "交易流水号", "订单编号", "运单编号",
-    "order_no", "orderno", "order_id", "orderid", "order_num", "order_number", "trade_no", "waybill", "waybill_no",
-    "tracking_no", "serial_no", "serialno", "ddh", "ddbh", "lsh", "ydh", "kddh", "wldh", "jylsh",
+    "退款单号", "提单号", "交易单号", "流水号", "交易流水号", "订单编号", "运单编号", "单据号", "单据编号", "受理号",
+    "订单编码", "订单_id", "單號", "訂單號", "運單號", "流水號",
+    "order_no", "orderno", "order_id", "orderid", "order_num", "order_number", "order_sn", "trade_no", "waybill",
+    "waybill_no", "tracking_no", "serial_no", "serialno", "serial_number", "bill_no", "ddh", "ddbh", "lsh", "jylsh",
+    "ywlsh", "zflsh", "djbh",
 })
+#: The record words that say an order or bill (单, order, bill, waybill, trade): a phone word right before one
+#: qualifies it (手机订单号, mobile_order_no: the order placed by mobile), where before a serial (lxdh_lsh,
+#: mobile_serial_no) it stays the column's word (RRR15aw-1, RRR15az-3).
+ORDER_WORDS: Final = frozenset(w for w in RECORD_WORDS
+                               if re.search("单|單|order|bill|trade|^dd", w))
 #: Chinese words a column name holds that a record word could be cut out of, known without the dictionary.
 _KNOWN: Final = frozenset({"号码", "名单", "黑名单", "白名单", "手机号", "手机号码", "电话号码", "下单", "接单",
-                           "派单"})
+                           "派单", "订单"})
 _CHINESE_RECORDS: Final = frozenset(w for w in RECORD_WORDS if not w.isascii())
+#: Each record word as its words (order_no: order, no), longest first, sorted once (RRR15az-6).
+_PARTS: Final = tuple(sorted((tuple(w.split("_")) for w in RECORD_WORDS), key=lambda p: (-len(p), p)))
+_FIRSTS: Final = frozenset(p[0] for p in _PARTS)
+#: A Chinese record word as stem + last character (订单 + 号): a word of the cut ending in the stem, then that
+#: character alone, is the record word whatever the dictionary says (申请单 + 号 is 申请单号; RRR15az-2).
+_STEMS: Final = tuple(sorted(((w[:-1], w[-1]) for w in _CHINESE_RECORDS if "_" not in w and w[-1] in "号號"),
+                             key=lambda s: (-len(s[0]), s)))
 _LONGEST: Final = 6
 _RUNS: Final = re.compile(f"({HAN}+)")
 _lock = threading.Lock()
@@ -52,27 +67,49 @@ _lock = threading.Lock()
 def name_words(joined: str) -> tuple[str, ...]:
     """The words, in order, of a name as columns.name_tokens joins it (lower-case tokens joined by
     '_'): its Latin and pinyin tokens, its Chinese runs cut by the longest known word."""
-    words: list[str] = []
-    for part in joined.split("_"):
-        for i, piece in enumerate(_RUNS.split(part)):
-            if piece:
-                words += _cut(piece) if i % 2 else [piece]
-    return tuple(words)
+    return tuple(word for word, _ in _placed(joined))
 
 
 def record_word(joined: str) -> str | None:
     """The first record word (:data:`RECORD_WORDS`) that is a whole word of the name ``joined``
     (as columns.name_tokens joins it), or None."""
+    found = records(joined)
+    return found[0][0] if found else None
+
+
+def records(joined: str) -> tuple[tuple[str, int, int], ...]:
+    """Each record word of the name ``joined`` (as columns.name_tokens joins it) with where it starts and ends
+    in ``joined``, in order: whole words, or a word ending in a Chinese record word's stem and then its last
+    character alone (申请单 + 号: 单号)."""
     tokens = set(joined.split("_"))
-    if not any(w in joined for w in _CHINESE_RECORDS) and not any(w.split("_")[0] in tokens for w in RECORD_WORDS):
-        return None  # neither a record word's characters nor its first token: nothing to cut, no dictionary read
-    words = name_words(joined)
-    for at in range(len(words)):
-        for record in sorted(RECORD_WORDS):
-            parts = tuple(record.split("_"))
-            if words[at:at + len(parts)] == parts:
-                return record
-    return None
+    if not any(w.split("_")[0] in joined for w in _CHINESE_RECORDS) and not _FIRSTS & tokens:
+        return ()  # neither a record word's characters nor its first token: nothing to cut, no dictionary read
+    placed = _placed(joined)
+    words = tuple(word for word, _ in placed)
+    found: list[tuple[str, int, int]] = []
+    for at, (word, start) in enumerate(placed):
+        parts = next((p for p in _PARTS if words[at:at + len(p)] == p), None)
+        if parts is not None:
+            found.append(("_".join(parts), start, placed[at + len(parts) - 1][1] + len(parts[-1])))
+        elif at and len(word) == 1:
+            before, begun = placed[at - 1]
+            stem = next((s for s, last in _STEMS if last == word and before.endswith(s)), None)
+            if stem is not None:
+                found.append((stem + word, begun + len(before) - len(stem), start + 1))
+    return tuple(found)
+
+
+def _placed(joined: str) -> list[tuple[str, int]]:
+    """The words of ``joined`` (:func:`name_words`), each with where it starts in ``joined``."""
+    placed: list[tuple[str, int]] = []
+    at = 0
+    for part in joined.split("_"):
+        for i, piece in enumerate(_RUNS.split(part)):
+            for word in (_cut(piece) if i % 2 else [piece]) if piece else []:
+                placed.append((word, at))
+                at += len(word)
+        at += 1  # the '_' after the part
+    return placed
 
 
 def _cut(run: str) -> list[str]:

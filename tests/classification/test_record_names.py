@@ -39,7 +39,6 @@ def _record(*names: str) -> str | None:
 @pytest.mark.parametrize("names, expected", [
     (("单号",), "单号"),
     (("订单号",), "订单号"),
-    (("dh", "单号"), "单号"),  # dh is 电话 or 单号 (reference §7.3): the comment decides
     (("order_no",), "order_no"),
     (("orderNo",), "order_no"),  # camelCase is tokens too
     (("ddbh",), "ddbh"),  # 订单编号 in pinyin initials
@@ -52,6 +51,21 @@ def _record(*names: str) -> str | None:
     (("order_notice_tel",), None),
     (("会员编号",), None),  # 编号 alone is no record word: a member's number is often the mobile (RRR15aw-1)
     (("bh",), None),
+    (("ydh",), None),  # 运单号 or 移动电话, as ambiguous as dh (RRR15az-1)
+    (("kddh",), None),  # 快递单号 or 快递电话
+    (("wldh",), None),  # 物流单号 or 物流电话
+    # RRR15az-3: common record names of business systems and shops
+    (("ywlsh",), "ywlsh"),  # 业务流水号
+    (("zflsh",), "zflsh"),  # 支付流水号
+    (("djbh",), "djbh"),  # 单据编号
+    (("单据号",), "单据号"),
+    (("order_sn",), "order_sn"),  # the ECShop order column
+    (("serialNumber",), "serial_number"),
+    (("bill_no",), "bill_no"),
+    (("受理号",), "受理号"),
+    (("订单编码",), "订单编码"),
+    (("订单ID",), "订单_id"),  # no split between Han and Latin letters: the cut parts them
+    (("訂單號",), "訂單號"),  # traditional characters
 ])
 def test_a_record_word_counts_only_as_a_whole_word(names: tuple[str, ...], expected: str | None) -> None:
     assert _record(*names) == expected
@@ -65,8 +79,30 @@ def test_without_the_dictionary_the_own_words_still_cut(monkeypatch: pytest.Monk
     assert _record(name) == expected
 
 
+@pytest.mark.parametrize("name", ["申请单号", "退货单号", "缴费单号", "检验单号", "货单号", "采购单号"])
+@pytest.mark.parametrize("dictionary", [True, False])
+def test_a_word_then_dan_hao_is_a_record_word_with_or_without_the_dictionary(
+        monkeypatch: pytest.MonkeyPatch, name: str, dictionary: bool) -> None:
+    # RRR15az-2: the dictionary cuts 申请单 + 号, 退 + 货单 + 号, which left no record word with jieba and one without
+    if not dictionary:
+        monkeypatch.setattr(record_names, "_known", lambda: record_names._CHINESE_RECORDS | record_names._KNOWN)
+    assert _record(name) == "单号"
+    d = CLASSIFIER.decide(ColumnSample(dataset="t", field=name, values=_orders(300)))
+    assert (d.status, d.recognizer) == ("suspected", "cn_mobile"), d.reason
+
+
+@pytest.mark.parametrize("name, words", [
+    ("应收帐单号", ("应收帐单", "号")),  # a dictionary word of 4 characters holding 单: not 应 + 收 + 帐单号
+    ("预订单号", ("预订单", "号")),  # a dictionary word of 3 holding 单, none of the own table
+    ("黑名单号码", ("黑名单", "号码")),
+])
+def test_the_dictionary_cuts_the_name(name: str, words: tuple[str, ...]) -> None:
+    # RRR15az-4: fails where dict.txt is not read, its words holding 单 are dropped, or the longest word is short
+    assert record_names.name_words(name) == words
+
+
 @pytest.mark.parametrize("field, comment", [
-    ("单号", ""), ("dh", "单号"), ("订单号", ""), ("ddh", "订单号"), ("lsh", "流水号"), ("order_no", ""), ("ddbh", ""),
+    ("单号", ""), ("订单号", ""), ("ddh", "订单号"), ("lsh", "流水号"), ("order_no", ""), ("ddbh", ""),
     ("快递单号", ""),
 ])
 def test_order_numbers_under_a_record_name_are_suspected_with_masked_examples(field: str, comment: str) -> None:
@@ -92,6 +128,35 @@ def test_order_numbers_under_a_record_name_are_suspected_with_masked_examples(fi
 def test_real_mobiles_stay_tagged(field: str) -> None:
     d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, values=_mobiles(300)))
     assert (d.status, d.recognizer) == ("tagged", "cn_mobile"), d.reason
+
+
+@pytest.mark.parametrize("field, comment", [
+    # RRR15az-1: the comment names the related order; only the field name is read for record words
+    ("联系方式", "下单人联系方式（与订单号关联）"), ("lxhm", "运单号对应收件人"), ("号码", "订单号"),
+    ("寄件人号码", "物流单号"), ("dhhm", "订单号"), ("yddh", "订单号"), ("lxrdh", "订单号"),
+    ("contact", "order_no owner"), ("hm", "ddh"), ("联系号码", "工单号关联"),
+    # the mobile recognizer's own words win over a record word in the name
+    ("ddh_lxfs", ""), ("kddh_hm", ""), ("订单联系方式", ""), ("订单手机号", ""),  # the last word is the phone's
+    ("收件人号码(运单号)", ""),  # the bracket is a remark on the 收件人号码
+    # ambiguous initials, as dh: no record word
+    ("ydh", ""), ("YDH", "移动号"), ("kddh", ""), ("wldh", ""),
+])
+def test_real_mobiles_stay_tagged_whatever_the_comment_says(field: str, comment: str) -> None:
+    d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, comment=comment, values=_mobiles(300)))
+    assert (d.status, d.recognizer) == ("tagged", "cn_mobile"), d.reason
+
+
+@pytest.mark.parametrize("field", [
+    # RRR15az-3: a phone word qualifying the order word right after it (the order placed by mobile)
+    "手机订单号", "电话单号", "mobile_order_no", "tel_order_no",
+    # RRR15az-3: names folded (NFKC) and the common record names
+    "ＯＲＤＥＲ＿ＮＯ", "訂單號", "ywlsh", "order_sn", "订单ID", "单据号", "受理号",
+])
+def test_order_numbers_under_more_record_names_are_suspected(field: str) -> None:
+    d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, values=_orders(300)))
+    assert (d.status, d.recognizer) == ("suspected", "cn_mobile"), d.reason
+    # the reason names what decided: the field name, not the comment
+    assert f"the field name '{field}' says record numbers" in d.reason
 
 
 @pytest.mark.parametrize("mobiles, status", [
