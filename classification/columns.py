@@ -85,7 +85,7 @@ from govsoc.classification.placeholders import is_placeholder
 from govsoc.classification.recognizer import Match, Recognizer, masked_text, normalize
 from govsoc.classification.recognizers.identity import DOCUMENTS, MINOR
 from govsoc.classification.recognizers.sensitive import PEOPLE_ONLY, about_people
-from govsoc.classification.record_names import ORDER_WORDS, records
+from govsoc.classification.record_names import AMBIGUOUS, ORDER_WORDS, records
 from govsoc.classification.role_names import NAME_SHARE, is_role_heading, name_share
 from govsoc.classification.scanner import PRIORITY, Scanner
 from govsoc.classification.spreadsheet_values import as_written
@@ -373,24 +373,29 @@ class ColumnClassifier:
 
     def _doubted(self, sample: ColumnSample) -> tuple[frozenset[str], str | None]:
         """The recognizers of a record number's form (Recognizer.RECORD_FORM: cn_mobile) that the field name
-        (:func:`_head`; never the comment: RRR15az-1) does not name, with the record word, when a whole word of
-        it says record numbers (record_names: 单号, order_no; not 黑名单号码, order_notify_mobile): their values
-        are suspected, never tagged (R15at-9). Any of the recognizer's own words (CONTEXT or WEAK_CONTEXT: 手机,
-        lxdh, dhhm, 号码, 联系方式, contact) wins, but where it only qualifies an order word right after it, the
-        last word of the name, which says what the column is (手机订单号, mobile_order_no: RRR15az-3)."""
+        (:func:`_head`) does not name, with what says record numbers, when a whole word of the name does
+        (record_names: 单号, order_no; not 黑名单号码, order_notify_mobile): their values are suspected, never
+        tagged (R15at-9). The comment is read only for a name that is nothing but initials read both ways
+        (record_names.AMBIGUOUS: dh 电话 or 单号, reference §7.3), never against a name (RRR15az-1). Any of the
+        recognizer's own words (CONTEXT or WEAK_CONTEXT: 手机, lxdh, dhhm, 号码, 联系方式, contact) wins, but where
+        it only qualifies an order word right after it, the last word, which says what the column is (手机订单号,
+        mobile_order_no: RRR15az-3)."""
         kinds = [i for i, r in self.scanner.recognizers.items() if r.RECORD_FORM]
         tokens, joined = name_tokens(_head(sample.field))
-        found = records(joined) if kinds else ()
+        found, by = (records(joined) if kinds else ()), f"the field name '{sample.field}'"
+        if kinds and not found and tokens and tokens <= AMBIGUOUS:
+            tokens, joined = name_tokens(_head(sample.comment))
+            found, by = records(joined), f"the comment '{sample.comment}' on the field name '{sample.field}'"
         if not found:
             return frozenset(), None
-        record, start, end = found[-1]
+        record, start, _ = found[-1]
         doubted = []
         for i in kinds:
             rec = self.scanner.recognizers[i]
             said = _last_said((*rec.CONTEXT, *rec.WEAK_CONTEXT), tokens, joined)
             if said is None or (said <= start and record in ORDER_WORDS and joined[said:start] in ("", "_")):
                 doubted.append(i)
-        return (frozenset(doubted), record) if doubted else (frozenset(), None)
+        return (frozenset(doubted), f"{by} says record numbers ('{record}')") if doubted else (frozenset(), None)
 
     def _record_doubt(self, sample: ColumnSample, n: int, doubted: tuple[frozenset[str], str | None],
                       counts: Counter[str], examples: dict[str, list[str]]) -> ColumnDecision | None:
@@ -401,8 +406,8 @@ class ColumnClassifier:
         for i in (i for i in sorted(kinds) if _passes(self.scanner.recognizers[i], counts[i], n, "inline")):
             rec = self.scanner.recognizers[i]
             return _suspected(sample, rec, n, f"{counts[i]} of {n} sampled values ({counts[i] / n:.1%}) are of the "
-                              f"form of {rec.entity}, but the field name '{sample.field}' says record numbers "
-                              f"('{record}'): review", hits=counts[i], name_match="none", examples=examples[i])
+                              f"form of {rec.entity}, but {record}: review", hits=counts[i], name_match="none",
+                              examples=examples[i])
         return None
 
     def _documents(self, values: Sequence[str], named: Mapping[str, str], counts: Counter[str],

@@ -28,7 +28,7 @@ from typing import Final
 from govsoc.classification.common_words import dictionary_words
 from govsoc.classification.han import HAN
 
-__all__ = ["ORDER_WORDS", "RECORD_WORDS", "name_words", "record_word", "records"]
+__all__ = ["AMBIGUOUS", "ORDER_WORDS", "RECORD_WORDS", "name_words", "record_word", "records"]
 
 #: Whole words of a column name that say record numbers (orders, waybills, serials, tickets): Chinese (simplified
 #: and traditional), English (tokens joined by '_') and pinyin initials (ddh 订单号, ddbh 订单编号, lsh 流水号, jylsh
@@ -43,6 +43,9 @@ RECORD_WORDS: Final = frozenset({
     "waybill_no", "tracking_no", "serial_no", "serialno", "serial_number", "bill_no", "ddh", "ddbh", "lsh", "jylsh",
     "ywlsh", "zflsh", "djbh",
 })
+#: Initials read as a phone or as a record number (dh 电话 or 单号: reference §7.3; ydh, kddh, wldh): a name that
+#: is nothing but these is read with its comment (dh + 单号), every other name alone (RRR15az-1).
+AMBIGUOUS: Final = frozenset({"dh", "ydh", "kddh", "wldh"})
 #: The record words that say an order or bill (单, order, bill, waybill, trade): a phone word right before one
 #: qualifies it (手机订单号, mobile_order_no: the order placed by mobile), where before a serial (lxdh_lsh,
 #: mobile_serial_no) it stays the column's word (RRR15aw-1, RRR15az-3).
