@@ -53,10 +53,11 @@ def _read() -> frozenset[str]:
                             "common words", "every name after a role label is masked", "to tell words from names")
 
 
-def dictionary_words(keep: Callable[[str, str], bool], what: str, without: str, why: str) -> frozenset[str]:
+def dictionary_words(keep: Callable[[str, str], bool], what: str, without: str, why: str, *,
+                     log: logging.Logger = _log) -> frozenset[str]:
     """The words of jieba's dict.txt that ``keep(word, tag)`` takes; none, and one warning naming the file (and line),
     ``what`` was not read, ``without`` what is done instead and ``why`` to install jieba, when jieba or the file is
-    missing or unreadable. Read on each call: callers keep what it gives, once a process."""
+    missing or unreadable, on ``log`` (the caller's). Read on each call: callers keep what it gives, once a process."""
     where, number = f"{_DICT} of the jieba distribution", 0
     try:
         where = str(importlib.metadata.distribution("jieba").locate_file(_DICT))
@@ -68,7 +69,7 @@ def dictionary_words(keep: Callable[[str, str], bool], what: str, without: str, 
                     words.add(word)
     except (importlib.metadata.PackageNotFoundError, OSError, UnicodeDecodeError, ValueError) as e:
         where += f":{number}" if number else ""
-        _log.warning("%s not read from %s (%s: %s): %s; pip install 'jieba>=0.42.1,<0.43' %s", what, where,
+        log.warning("%s not read from %s (%s: %s): %s; pip install 'jieba>=0.42.1,<0.43' %s", what, where,
                      type(e).__name__, e, without, why)
         return frozenset()
     return frozenset(words)

@@ -20,6 +20,7 @@ Whether such a name tells against a kind, and what is done, is the column decisi
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from functools import cache
@@ -65,6 +66,7 @@ _STEMS: Final = tuple(sorted(((w[:-1], w[-1]) for w in _CHINESE_RECORDS if "_" n
 _LONGEST: Final = 6
 _RUNS: Final = re.compile(f"({HAN}+)")
 _lock = threading.Lock()
+_log = logging.getLogger(__name__)
 
 
 def name_words(joined: str) -> tuple[str, ...]:
@@ -138,5 +140,5 @@ def _read_known() -> frozenset[str]:
     """The record words, :data:`_KNOWN` and dict.txt's words of 2 to 6 characters holding 号 or 单."""
     listed = dictionary_words(lambda word, _: 2 <= len(word) <= _LONGEST and ("号" in word or "单" in word),
                               "words holding 号 or 单", "column names are cut by govsoc's own few words",
-                              "to cut them by jieba's")
+                              "to cut them by jieba's", log=_log)
     return _CHINESE_RECORDS | _KNOWN | listed

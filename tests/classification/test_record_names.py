@@ -6,6 +6,8 @@ passing as mobiles under them is suspected with masked examples (RRR15ay-3), not
 
 from __future__ import annotations
 
+import importlib.metadata
+import logging
 import random
 import re
 
@@ -170,3 +172,20 @@ def test_only_a_column_passing_the_bar_is_suspected(mobiles: int, status: str) -
     values = ["9" + "".join(rng.choice("0123456789") for _ in range(19)) for _ in range(300 - mobiles)]
     d = CLASSIFIER.decide(ColumnSample(dataset="t", field="订单号", values=values + _mobiles(mobiles)))
     assert d.status == status, d.reason
+
+
+def test_the_dictionary_warning_names_the_module_that_read_it(monkeypatch: pytest.MonkeyPatch,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    # RRR15az-7: the record words' warning went out under govsoc.classification.common_words
+    def missing(name: str) -> None:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "distribution", missing)
+    record_names._read_known.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING):
+            assert "黑名单" in record_names._known()  # the own table still cuts
+    finally:
+        record_names._read_known.cache_clear()
+    assert [r.name for r in caplog.records] == ["govsoc.classification.record_names"]
+    assert "words holding 号 or 单 not read" in caplog.text
