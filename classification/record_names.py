@@ -33,7 +33,8 @@ __all__ = ["AMBIGUOUS", "ORDER_WORDS", "RECORD_WORDS", "name_words", "record_wor
 
 #: Whole words of a column name that say record numbers (orders, waybills, serials, tickets): Chinese (simplified
 #: and traditional), English (tokens joined by '_') and pinyin initials (ddh 订单号, ddbh 订单编号, lsh 流水号, jylsh
-#: 交易流水号, ywlsh 业务流水号, zflsh 支付流水号, djbh 单据编号). Not 编号 / bh (a 会员编号 is often the member's
+#: 交易流水号, ywlsh 业务流水号, zflsh 支付流水号, djbh 单据编号). Not serial_number / serial_no (a telecom
+#: system's SERIAL_NUMBER is the subscriber's mobile: RRR15bd-1), nor 编号 / bh (a 会员编号 is often the member's
 #: mobile, RRR15aw-1) nor the initials read as phones too: dh (电话 or 单号: reference §7.3), ydh (运单号 or
 #: 移动电话), kddh (快递单号 or 快递电话), wldh (物流单号 or 物流电话; RRR15az-1).
 RECORD_WORDS: Final = frozenset({
@@ -41,7 +42,7 @@ RECORD_WORDS: Final = frozenset({
     "退款单号", "提单号", "交易单号", "流水号", "交易流水号", "订单编号", "运单编号", "单据号", "单据编号", "受理号",
     "订单编码", "订单_id", "單號", "訂單號", "運單號", "流水號",
     "order_no", "orderno", "order_id", "orderid", "order_num", "order_number", "order_sn", "trade_no", "waybill",
-    "waybill_no", "tracking_no", "serial_no", "serialno", "serial_number", "bill_no", "ddh", "ddbh", "lsh", "jylsh",
+    "waybill_no", "tracking_no", "bill_no", "ddh", "ddbh", "lsh", "jylsh",
     "ywlsh", "zflsh", "djbh",
 })
 #: Initials read as a phone or as a record number (dh 电话 or 单号: reference §7.3; ydh, kddh, wldh): a name that

@@ -49,9 +49,10 @@ class MobileRecognizer(Recognizer):
     CONTEXT = ("sjhm", "sjh", "shouji", "shoujihao", "lxdh", "mobile", "phone", "tel", "cellphone", "telephone",
                "手机", "联系电话", "移动电话", "电话")
     #: dh (电话 or 单号: reference §7.3); phone numbers' other names and initials, each also said of other numbers
-    #: (号码 of any number, contact of an e-mail), which a record word beside them does not outweigh (RRR15az-1):
-    #: dhhm 电话号码, yddh 移动电话, lxrdh 联系人电话, lxhm 联系号码, lxfs 联系方式
-    WEAK_CONTEXT = ("dh", "dhhm", "yddh", "lxrdh", "lxhm", "lxfs", "contact", "号码", "联系方式")
+    #: (contact of an e-mail), which a record word beside them does not outweigh (RRR15az-1): dhhm 电话号码, yddh
+    #: 移动电话, lxrdh 联系人电话, lxhm 联系号码, lxfs 联系方式. Not 号码 alone, said of every number (QQ号码,
+    #: 订单号码: RRR15bd-3, RRR15bd-4)
+    WEAK_CONTEXT = ("dh", "dhhm", "yddh", "lxrdh", "lxhm", "lxfs", "contact", "联系方式")
     #: 11-digit order numbers begin as mobiles do (1[3-9]): a column of them under 单号 is suspected (R15at-9)
     RECORD_FORM = True
 

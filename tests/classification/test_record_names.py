@@ -10,10 +10,11 @@ import importlib.metadata
 import logging
 import random
 import re
+import time
 
 import pytest
 
-from govsoc.classification import record_names
+from govsoc.classification import columns, record_names
 from govsoc.classification.cn_codes import MOBILE_PREFIXES
 from govsoc.classification.columns import ColumnClassifier, ColumnSample, name_tokens
 from govsoc.classification.record_names import record_word
@@ -62,7 +63,8 @@ def _record(*names: str) -> str | None:
     (("djbh",), "djbh"),  # 单据编号
     (("单据号",), "单据号"),
     (("order_sn",), "order_sn"),  # the ECShop order column
-    (("serialNumber",), "serial_number"),
+    (("serialNumber",), None),  # a telecom system's SERIAL_NUMBER is the subscriber's mobile (RRR15bd-1)
+    (("serial_no",), None),
     (("bill_no",), "bill_no"),
     (("受理号",), "受理号"),
     (("订单编码",), "订单编码"),
@@ -127,6 +129,8 @@ def test_order_numbers_under_a_record_name_are_suspected_with_masked_examples(fi
     # RRR15ay-2: record words only as characters or letters of other words, or beside a strong phone word
     "黑名单号码", "白名单号码", "order_notify_mobile", "orderNotifyPhone", "order_notice_tel", "lxdh_lsh",
     "收件人电话(运单号关联)", "登记编号电话", "bh",
+    # RRR15bd-1: a telecom system's subscriber number
+    "SERIAL_NUMBER", "BIND_SERIAL_NUMBER", "SERIAL_NUMBER_B", "serialNumber", "serial_no",
 ])
 def test_real_mobiles_stay_tagged(field: str) -> None:
     d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, values=_mobiles(300)))
@@ -143,6 +147,9 @@ def test_real_mobiles_stay_tagged(field: str) -> None:
     ("收件人号码(运单号)", ""),  # the bracket is a remark on the 收件人号码
     # ambiguous initials, as dh: no record word
     ("ydh", ""), ("YDH", "移动号"), ("kddh", ""), ("wldh", ""),
+    # RRR15bd-2: a comment naming the phone outright keeps a record-word name's mobiles tagged
+    ("ddh", "订单联系电话"), ("order_id", "下单人手机号"), ("sjh_ddh", "订单手机号"), ("单号", "手机号"),
+    ("ydh", "运单号（收件人手机号）"), ("SERIAL_NUMBER", "用户手机号码"),
 ])
 def test_real_mobiles_stay_tagged_whatever_the_comment_says(field: str, comment: str) -> None:
     d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, comment=comment, values=_mobiles(300)))
@@ -154,6 +161,8 @@ def test_real_mobiles_stay_tagged_whatever_the_comment_says(field: str, comment:
     "手机订单号", "电话单号", "mobile_order_no", "tel_order_no",
     # RRR15az-3: names folded (NFKC) and the common record names
     "ＯＲＤＥＲ＿ＮＯ", "訂單號", "ywlsh", "order_sn", "订单ID", "单据号", "受理号",
+    # RRR15bd-3: 号码 after a record word is no phone word (订单 + 号码 says the order's number)
+    "订单号码", "运单号码", "快递单号码", "单号码",
 ])
 def test_order_numbers_under_more_record_names_are_suspected(field: str) -> None:
     d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, values=_orders(300)))
@@ -189,3 +198,20 @@ def test_the_dictionary_warning_names_the_module_that_read_it(monkeypatch: pytes
         record_names._read_known.cache_clear()
     assert [r.name for r in caplog.records] == ["govsoc.classification.record_names"]
     assert "words holding 号 or 单 not read" in caplog.text
+
+
+def test_a_qq_column_named_haoma_stays_qq() -> None:
+    # RRR15bd-4: 号码 as a mobile's weak word made a QQ号码 column of 11-digit QQ numbers a mobile column (158 hits)
+    rng = random.Random(3)
+    d = CLASSIFIER.decide(ColumnSample(dataset="t", field="QQ号码",
+                                       values=[str(rng.randrange(10**10, 2 * 10**10)) for _ in range(300)]))
+    assert (d.status, d.recognizer) == ("tagged", "cn_qq"), d.reason
+
+
+def test_an_unclosed_bracket_run_is_read_in_linear_time() -> None:
+    # RRR15bd-5: '(a' * 40,000 + 单号 took 82.9 s, the remark pattern tried from each '(' to the name's end
+    name = "(a" * 40000 + "单号"
+    started = time.process_time()
+    head = columns._head(name)
+    assert time.process_time() - started < 2.0
+    assert head == name  # no remark closed: the name as it is
