@@ -377,9 +377,9 @@ class ColumnClassifier:
         (:func:`_head`) does not name, with what says record numbers, when a whole word of the name does
         (record_names: 单号, order_no; not 黑名单号码, order_notify_mobile): their values are suspected, never
         tagged (R15at-9). The comment is read for record words only for a name that is nothing but initials read
-        both ways (record_names.AMBIGUOUS: dh 电话 or 单号, reference §7.3), never against a name (RRR15az-1); a
-        comment naming the kind by a CONTEXT word (订单联系电话, 运单号（收件人手机号）) keeps it (RRR15bd-2). Any of the
-        recognizer's own words (CONTEXT or WEAK_CONTEXT: 手机, lxdh, dhhm, 号码, 联系方式, contact) wins, but where
+        both ways (record_names.AMBIGUOUS: dh 电话 or 单号, reference §7.3), never against a name (RRR15az-1);
+        a comment naming the kind by a CONTEXT word (订单联系电话, 运单号（收件人手机号）) keeps it (RRR15bd-2).
+        Any of the recognizer's own words (CONTEXT or WEAK_CONTEXT: 手机, lxdh, dhhm, 联系方式, contact) wins, but where
         it only qualifies an order word right after it, the last word, which says what the column is (手机订单号,
         mobile_order_no: RRR15az-3)."""
         kinds = [i for i, r in self.scanner.recognizers.items() if r.RECORD_FORM]
@@ -396,7 +396,7 @@ class ColumnClassifier:
         for i in kinds:
             rec = self.scanner.recognizers[i]
             if _says(rec.CONTEXT, noted, in_comment):
-                continue  # the comment names the kind outright (订单联系电话, 用户手机号码): as a name would (RRR15bd-2)
+                continue  # the comment names the kind outright (订单联系电话, 用户手机号码), as a name would
             said = _last_said((*rec.CONTEXT, *rec.WEAK_CONTEXT), tokens, joined)
             if said is None or (said <= start and record in ORDER_WORDS and joined[said:start] in ("", "_")):
                 doubted.append(i)
