@@ -17,7 +17,7 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from govsoc.collectors.files.discover import (
     live_of,
@@ -28,7 +28,8 @@ from govsoc.collectors.files.discover import (
     same_folder,
 )
 from govsoc.collectors.files.identity import FileView, compressed_copy, copy_extent
-from govsoc.collectors.files.read_before import holds_read
+from govsoc.collectors.files.read_before import ReadBefore, holds_read
+from govsoc.collectors.files.read_past import read_digest
 from govsoc.core.errors import ParseError
 
 __all__ = ["ROTATED_AWAY", "Checkpointed", "log_path", "newer_holding", "own_file", "rotations_home", "still_at_path",
@@ -58,6 +59,8 @@ class Checkpointed(Protocol):
     def fingerprint_bytes(self) -> int: ...
     @property
     def offset(self) -> int: ...
+    @property
+    def kept(self) -> dict[str, Any] | None: ...
     @property
     def tail(self) -> str | None: ...
 
@@ -106,7 +109,10 @@ def left_where_read(checkpoint: Checkpointed, view: FileView) -> bool:
     earlier positions, that content's copy (collectors.files.read_past). A file of another log's names
     is not, nor one while the file read still holds the content at the log's name: two logs of one
     service opening with the same banner were taken for each other's copies round after round (F11w's
-    lr_rounds.py, 492 lines: 205 stored with create, 164 with copytruncate after 8cb620be, 452 before)."""
+    lr_rounds.py, 492 lines: 205 stored with create, 164 with copytruncate after 8cb620be, 452 before).
+    The bytes before the position are those read: a checkpoint at a compressed copy keeps them in ``kept``
+    (read_past.read_digest), not as ``tail``; with the first bytes alone a log truncated and written again
+    with its banner past the position was taken for still holding what was read (F11ag)."""
     written = written_path(checkpoint)
     live = live_of(written) or written
     if rotations_home(live, view.path) is None:
@@ -116,7 +122,10 @@ def left_where_read(checkpoint: Checkpointed, view: FileView) -> bool:
             st = os.fstat(handle.fileno())
             if (st.st_dev, st.st_ino) != (checkpoint.lived_device, checkpoint.lived_inode):
                 return True  # the log's file gone from its name since (deleted, or created anew)
-            return not holds_read(handle.fileno(), checkpoint, size=st.st_size, unreadable=False)
+            read = ReadBefore(fingerprint=checkpoint.fingerprint, fingerprint_bytes=checkpoint.fingerprint_bytes,
+                              offset=checkpoint.offset,
+                              tail=read_digest(checkpoint.tail, checkpoint.kept, checkpoint.offset))
+            return not holds_read(handle.fileno(), read, size=st.st_size, unreadable=False)
     except FileNotFoundError:
         return True
     except OSError:

@@ -37,7 +37,7 @@ from govsoc.collectors.files.identity import (
     view_tail_digest,
 )
 from govsoc.collectors.files.padding import written_head
-from govsoc.collectors.files.read_past import copy_read_past, copy_unchanged, earlier_of
+from govsoc.collectors.files.read_past import content_tails, copy_read_past, copy_unchanged, earlier_of, read_digest
 from govsoc.core.errors import ConfigError, GovsocError, Location
 from govsoc.core.event import make_id
 
@@ -253,6 +253,8 @@ class CheckpointStore:
                 raise not_writable(self.folder, e) from e
             raise
         self.notice = notice or (lambda _message: None)
+        #: Looks whose file the content digests showed to be the file of several checkpoints alike (match).
+        self.ambiguous = 0
         # Parsed checkpoint files by name, with the (inode, mtime, size) they were parsed at: a
         # saved checkpoint is a new file (rename), so a changed one is read again. Own saves drop
         # their entry (a quick second save may reuse the inode, time and size).
@@ -607,9 +609,64 @@ class CheckpointStore:
         others = [c for c in candidates if (c.device, c.inode) != own]
         for group in (same_inode, others):
             consistent = [c for c in group if _consistent(c, view) and not still_elsewhere(c, view)]
+            # compared by content: a plain file's digests are a few preads; a compressed one is decompressed
+            # once, only where several are consistent or it is not the checkpoint's own file
+            if len(consistent) > 1 or (consistent and (not view.compressed or group is others)):
+                consistent = self._by_content(consistent, view)
             if consistent:
                 return consistent[-1]
         return None
+
+    def _by_content(self, consistent: list[Checkpoint], view: FileView) -> list[Checkpoint]:
+        """Of the checkpoints ``view``'s file is consistent with, those whose read its content shows best.
+
+        A compressed file's content is not compared at a checkpoint's position (_consistent: its length
+        only, no decompression at every look), so two logs of one service opening with one banner each had
+        their copies taken by the other's checkpoint, the newer (F11af's lr_rounds.py N=2 compress, one-shot:
+        15 lines lost, 15 twice; delaycompress 10 lost, 35 twice); plain copies with the same last bytes
+        (banner, request, banner) were swapped between the logs. Here the content is compared, in one
+        decompression, with the digests each read kept: at the checkpoint's position (its end of read) and
+        at its earlier positions (read_past). A checkpoint one of whose digests up to its position the content
+        contradicts is not the file's (none left: a new file, read again rather than lost): a new plain copy
+        made under a freed inode (delaycompress: app1.log.1 compressed away, its inode given to the next
+        copy) was taken by the old copy's checkpoint, its banner end alike (F11ag's lr_rounds.py delaycompress
+        twin: 80 lost with the position's digest alone, 20 on 885ba47d). Then those whose digests the
+        content shows the farthest in win: a digest of the banner alone, at a read's first position, every
+        log of the service shows (F11ag: app2's checkpoint read to its banner's end took app1's copy, read
+        to its requests); then those with more digests held than contradicted (copies ending alike, banner,
+        request, banner, differ at the request: the plain copies were swapped). Still several: the evidence
+        cannot tell, the newest of those read the least is taken (read again rather than lost), counted in
+        ``ambiguous`` and said through ``notice``."""
+        digests = {c.identity: ((c.offset, read_digest(c.tail, c.kept, c.offset)), *earlier_of(c.kept))
+                   for c in consistent}
+        offsets = {offset for pairs in digests.values() for offset, _ in pairs}
+        tails = content_tails(view, offsets)
+
+        def shown(c: Checkpoint) -> tuple[int, int]:
+            # how far the content shows what the read saw (its deepest digest held), then how many more of
+            # its digests the content holds than it contradicts
+            pairs = digests[c.identity]
+            held = [offset for offset, digest in pairs if digest is not None and tails.get(offset) == digest]
+            other = [offset for offset, digest in pairs if offset in tails and tails[offset] != digest]
+            return max(held, default=-1), len(held) - len(other)
+
+        def contradicted(c: Checkpoint) -> bool:  # content the read saw, up to its position, not there
+            return any(digest is not None and offset <= c.offset and offset in tails and tails[offset] != digest
+                       for offset, digest in digests[c.identity])
+
+        left = [c for c in consistent if not contradicted(c)]
+        if not left:
+            return []
+        best = max(shown(c) for c in left)
+        left = [c for c in left if shown(c) == best]
+        if len(left) > 1:
+            self.ambiguous += 1
+            least = min(c.offset for c in left)
+            self.notice(f"{view.path}: its content matches {len(left)} checkpoints alike "
+                        f"({', '.join(f'{c.path} at {c.offset}' for c in left)}): taken for the one at {least}, "
+                        "the newest of those read the least (its lines may be stored twice, not lost)")
+            left = [c for c in left if c.offset == least]
+        return left
 
     def candidates(self, view: FileView) -> list[Checkpoint]:
         """The checkpoints whose fingerprint ``view``'s first bytes have, oldest update first."""

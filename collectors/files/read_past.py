@@ -50,6 +50,10 @@ Earlier = tuple[tuple[int, str], ...]
 EARLIER = "earlier"
 #: The key of the state of the copy the checkpoint is at (copy_unchanged).
 COPY = "copy"
+#: The key of a compressed file's end-of-read digest: [position, digest of the content bytes before it].
+#: A checkpoint's ``tail`` is compared with the raw bytes of the file it was read from (collectors.files.
+#: read_before), never with gzip content, so at a compressed copy it stays None; kept here instead.
+CONTENT_TAIL = "content_tail"
 
 
 def earlier_of(kept: dict[str, Any] | None) -> Earlier:
@@ -95,17 +99,38 @@ def _state(view: FileView) -> list[Any]:
     return [view.device, view.inode, view.size, view.ctime]
 
 
+def with_content_tail(kept: dict[str, Any] | None, offset: int, tail: str | None) -> dict[str, Any] | None:
+    """``kept`` recording ``tail``, the digest of the content bytes before ``offset`` of a compressed file
+    (None: none known, the entry dropped), its other keys kept."""
+    entry = None if tail is None else [offset, tail]
+    if (kept or {}).get(CONTENT_TAIL) == entry:
+        return kept
+    rest = {key: value for key, value in (kept or {}).items() if key != CONTENT_TAIL}
+    return rest if entry is None else {**rest, CONTENT_TAIL: entry}
+
+
+def read_digest(tail: str | None, kept: dict[str, Any] | None, offset: int) -> str | None:
+    """The digest of the content bytes before a checkpoint's ``offset``: its ``tail`` (a plain file's), else
+    the one ``kept`` records at that very position (a compressed file's, with_content_tail), else None."""
+    if tail is not None:
+        return tail
+    entry = (kept or {}).get(CONTENT_TAIL)
+    if isinstance(entry, list) and len(entry) == 2 and entry[0] == offset and isinstance(entry[1], str):
+        return entry[1]
+    return None
+
+
 def copy_read_past(earlier: Earlier, view: FileView, read: tuple[int, int]) -> bool:
     """Whether the file ``view`` shows, another than the file read under its log's name (``read``: its
     device and inode there, known), holds the bytes before one of the ``earlier`` positions of the read: a
     copy of the content read."""
     if not earlier or read == (0, 0) or (view.device, view.inode) == read:
         return False
-    tails = _content_tails(view, {offset for offset, _ in earlier})
+    tails = content_tails(view, {offset for offset, _ in earlier})
     return any(tails.get(offset) == tail for offset, tail in earlier)
 
 
-def _content_tails(view: FileView, offsets: set[int]) -> dict[int, str]:
+def content_tails(view: FileView, offsets: set[int]) -> dict[int, str]:
     """The digests of the up to TAIL_BYTES content bytes before each of ``offsets`` the content
     reaches (identity.read_tail_digest's): of a plain file by pread, of gzip content in one
     decompression up to the last of them (a copy still compressed: as far as it is written)."""

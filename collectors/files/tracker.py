@@ -15,7 +15,15 @@ from govsoc.collectors.base import GrowingSource, RawRecord, record_digest
 from govsoc.collectors.checkpoints import RECORD_FILE, Checkpoint, CheckpointStore, Partial, lived
 from govsoc.collectors.files.identity import FileView, fingerprint, read_tail_digest
 from govsoc.collectors.files.lines import ReadStats
-from govsoc.collectors.files.read_past import copy_unchanged, earlier_of, moved_on, with_copy, with_earlier
+from govsoc.collectors.files.read_past import (
+    copy_unchanged,
+    earlier_of,
+    moved_on,
+    read_digest,
+    with_content_tail,
+    with_copy,
+    with_earlier,
+)
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.core.crashpoint import crash_point
 from govsoc.core.event import Event, make_id
@@ -39,7 +47,7 @@ class FileTracker:
         self.lookup = lookup
         self._delivered_to = checkpoint.offset
         #: where the read starts and the tail digest matched there at the look (R11ae-2)
-        self._matched = (checkpoint.offset, checkpoint.tail)
+        self._matched = (checkpoint.offset, read_digest(checkpoint.tail, checkpoint.kept, checkpoint.offset))
         #: the position (and tail) this read keeps once it moved on from it (read_past): where it started,
         #: or from byte 0 its first position past it; one a read, not one a batch (RR11al-2)
         self._anchor = self._matched
@@ -166,11 +174,24 @@ class FileTracker:
         if not view.compressed:  # from the bytes read, else the open file: never by path (R11 F2)
             read = self.stats.tail(checkpoint.offset)
             tail = fingerprint(read) if read is not None else self._unread_tail(checkpoint.offset)
-        earlier = moved_on(earlier_of(checkpoint.kept), *self._anchor, checkpoint.offset)
+        kept = checkpoint.kept
+        if view.compressed:  # its end-of-read digest, of the content read (else the one matched at the look)
+            kept = with_content_tail(kept, checkpoint.offset, self._content_tail(checkpoint.offset))
+        earlier = moved_on(earlier_of(kept), *self._anchor, checkpoint.offset)
         if not self._anchor[0] and tail is not None:
             self._anchor = (checkpoint.offset, tail)
         return lived(replace(checkpoint, path=str(view.path), size=view.size, device=view.device, inode=view.inode,
-                             tail=tail, kept=with_earlier(checkpoint.kept, earlier)), view)
+                             tail=tail, kept=with_earlier(kept, earlier)), view)
+
+    def _content_tail(self, offset: int) -> str | None:
+        """The digest of the content bytes before ``offset`` of the compressed file read: from the bytes read,
+        else, at the read's start, the one matched at the look (the log's tail, for a copy read past: F11ag,
+        a gzip copy keeping none was taken for a new file once renamed and read whole, 25 of 56 lines twice)."""
+        read = self.stats.tail(offset)
+        if read is not None:
+            return fingerprint(read)
+        start, matched = self._matched
+        return matched if offset == start else None
 
     def _unread_tail(self, offset: int) -> str | None:
         """The tail digest at ``offset`` when the bytes before it were not read (or no longer held):

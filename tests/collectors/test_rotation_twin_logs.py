@@ -11,9 +11,13 @@ for each other's copies round after round: 205 of 492 lines stored with ``create
 Every request line is its file's alone and must be stored; of the banners at most the 40 lines
 8d23116 also lost (a log whose regrown banner reads as the content read before, or a new log taking
 a deleted banner-only file's checkpoint by content: R11aa-2, open). With ``create`` none is stored
-twice. With ``copytruncate`` one line is (473 stored, 20 lost, 1 twice; 8d23116: 452, 40, 0): a
+twice. With ``copytruncate`` one line was (473 stored, 20 lost, 1 twice; 8d23116: 452, 40, 0): a
 round-0 copy, two rotations old, holds the bytes before a position its log's checkpoint kept across
-a truncate the regrown banner hid; open, said in the stop's note, not asserted here."""
+a truncate the regrown banner hid. Those counts net banner lines across the logs: the copies were
+swapped between the two logs' checkpoints (their last 64 bytes alike), one matched none and was read
+whole (F11ag's lr_rounds.py, 4 rounds: 20 lost 1 twice netted, 40 lost 21 twice counted per log).
+Since the content is compared at the checkpoints' earlier positions too (CheckpointStore._by_content):
+40 lost (the regrown banners) and 0 twice, both ways."""
 
 from __future__ import annotations
 
