@@ -47,7 +47,10 @@ def _hemisphere_patterns(number: str) -> tuple[Pattern, ...]:
     one = _one(number)
     # one coordinate alone: not the first of a pair, which the pair's pattern judges whole (Paris,
     # 北纬48.8566 东经2.3522, is no place in China; its latitude alone was tagged, RRR15ax-5)
-    alone = r"(?![ \t]*[,，/;；]?[ \t]*(?:[NSEW]|" + _WORD + r"|\d{1,3}(?:[.°度]|[ \t]?[NSEW])))"
+    # (a letter or word with no number after it is none: 北纬30.2741 N/A, E区, 东经未测; nor a number
+    # that is no coordinate: 北纬30.2741，12.5米, RRR15ay-8)
+    alone = (r"(?![ \t]*[,，/;；]?[ \t]*(?:(?:[NSEW]|" + _WORD + r")[ \t]?\d|" + _DMS + "|" + _DECIMAL
+             + r"|\d{1,3}(?:\.\d+)?[ \t]?[NSEW](?![A-Za-z0-9])))")
     return (Pattern("coordinate pair with hemispheres", one + r"[ \t]*[,，/;；]?[ \t]*" + one, 0.6),
             # with context only, as a letter: the pair's second half may be written in ways the pair's
             # pattern does not join (北纬48.8566°，东经2.3522°: Paris' latitude was tagged alone, RRR15ay-1)

@@ -24,3 +24,30 @@ def test_a_pair_the_recognizers_tag_is_masked_in_free_text(text: str, precise: s
     recognizer = GpsDmsRecognizer() if "°" in text or "度" in text else GpsRecognizer()
     assert [hit.recognizer for hit in recognizer.find(text)]  # tagged as a value
     assert precise not in mask_free_text(f"位置 {text} 已上报")  # and its precise part hidden in text
+
+
+@pytest.mark.parametrize("text, coordinate", [
+    ("北纬30.2741 N/A", "北纬30.2741"),  # RRR15ay-8: 'not applicable' after it, no second coordinate
+    ("北纬30.2741 E区", "北纬30.2741"),  # a block letter
+    ("北纬30.2741，东经未测", "北纬30.2741"),  # the longitude word with no number: not measured
+    ("N30.2741，东经未测", "N30.2741"),  # a letter before the number
+    ("北纬30.2741，12.5米", "北纬30.2741"),  # a number after it that is no coordinate (a height)
+    ("北纬30°16′27″ E区", "北纬30°16′27″"),  # degrees, minutes, seconds
+    ("北纬30度16分27秒，东经未测", "北纬30度16分27秒"),
+    ("30°16'27\"N S楼", "30°16'27\"N"),  # the letter after the number
+])
+def test_a_lone_coordinate_is_read_with_its_hemisphere_when_no_number_follows(text: str, coordinate: str) -> None:
+    # a letter or word after one coordinate is the next coordinate's only with a number after it
+    recognizer = GpsDmsRecognizer() if "°" in text or "度" in text else GpsRecognizer()
+    assert [text[hit.start:hit.end] for hit in recognizer.find(text, context=True)] == [coordinate]
+
+
+@pytest.mark.parametrize("text", [
+    "北纬48.8566 东经2.3522",  # RRR15ax-5: Paris, refused whole as a pair: its latitude not alone
+    "北纬48.8566, 2.3522",  # the second coordinate a bare decimal
+    "北纬48°51′24″ 东经2°21′03″",  # and in degrees, minutes, seconds
+    "北纬48°51′24″, 2°21′03″",
+])
+def test_the_first_of_a_pair_outside_china_is_not_read_alone(text: str) -> None:
+    recognizer = GpsDmsRecognizer() if "°" in text else GpsRecognizer()
+    assert not [hit for hit in recognizer.find(text) if "48" in text[hit.start:hit.end]]
