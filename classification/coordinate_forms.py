@@ -6,8 +6,8 @@ The gps recognizer (recognizers/location.py) finds a bare decimal pair (``30.274
 and a single decimal after a key naming it (``lat=``, ``经度``). A fix is as often written:
 
 - with **hemisphere letters** (``E120.155070 N30.274085``, ``30.274085N,120.155070E``: NMEA and
-  ISO 6709 readings) or Chinese hemisphere words (``北纬30.274085``): the letter or word says what
-  the number is, so one coordinate is enough;
+  ISO 6709 readings; ``28.6801°N``, ``N 39.9042 E 116.4074``) or Chinese hemisphere words
+  (``北纬30.274085``): the letter or word says what the number is, so one coordinate is enough;
 - in **degrees, minutes and seconds** (``30°16'26.7"N``, ``北纬30°16′26.7″``) or degrees and
   decimal minutes (``30°16.4450'N``): the seconds (or the minutes' decimals) are what makes it
   precise, and go; degrees and whole minutes (about 1.8 km) stay, coarser than the gps rule's two
@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Final
 
-from govsoc.classification.coordinate_numbers import DECIMAL, HEMISPHERE, dms
+from govsoc.classification.coordinate_numbers import DECIMAL, HEMISPHERE, TO_LETTER, dms
 from govsoc.classification.masking import mask
 from govsoc.classification.recognizer import Match, Recognizer
 
@@ -37,7 +37,7 @@ _HEMISPHERE: Final = HEMISPHERE
 #: letter's number running on into a word or a '-' is a version or part code (E2.9743-rc4: R15at-5).
 _DECIMAL: Final = re.compile(
     r"(?:(?<![A-Za-z0-9.])(?P<h1>" + _HEMISPHERE + r")[ \t]?(?P<v1>" + DECIMAL + r")(?![0-9.A-Za-z_-])"
-    r"|(?<![A-Za-z0-9.])(?P<v2>" + DECIMAL + r")[ \t]?(?P<h2>[NSEW])(?![A-Za-z0-9]))")
+    r"|(?<![A-Za-z0-9.])(?P<v2>" + DECIMAL + r")" + TO_LETTER + r"(?P<h2>[NSEW])(?![A-Za-z0-9]))")
 #: Degrees, minutes and seconds (or decimal minutes): the part to hide is group ``fine``.
 _DMS: Final = re.compile(r"(?<![0-9.])(?:" + _HEMISPHERE + r"[ \t]?)?" + dms(named=True))
 #: A JSON member whose value is a number.

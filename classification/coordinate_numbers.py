@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["DECIMAL", "HEMISPHERE", "HEMISPHERE_WORD", "dms"]
+__all__ = ["DECIMAL", "HEMISPHERE", "HEMISPHERE_WORD", "TO_LETTER", "dms"]
 
 #: A decimal coordinate of four places or more.
 DECIMAL: Final = r"\d{1,3}\.\d{4,}"
+#: What may stand between a number and the hemisphere letter after it: a blank, a degree sign
+#: (28.6801°N, 28.6801° N: RRR15ax-6).
+TO_LETTER: Final = r"[ \t]?°?[ \t]?"
 #: A hemisphere written as a Chinese word.
 HEMISPHERE_WORD: Final = r"(?:北纬|南纬|东经|西经)"
 #: A hemisphere, letter or word.

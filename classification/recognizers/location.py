@@ -11,7 +11,7 @@ import re
 from typing import Final
 
 from govsoc.classification.cn_codes import ADDRESS_UNITS
-from govsoc.classification.coordinate_numbers import DECIMAL, HEMISPHERE_WORD, dms
+from govsoc.classification.coordinate_numbers import DECIMAL, HEMISPHERE_WORD, TO_LETTER, dms
 from govsoc.classification.recognizer import Pattern, Recognizer, register
 
 __all__ = ["GpsRecognizer", "GpsDmsRecognizer", "AddressRecognizer", "with_hemispheres"]
@@ -35,9 +35,12 @@ _WORD: Final = HEMISPHERE_WORD
 def _one(number: str) -> str:
     """One coordinate with its hemisphere: a letter or word before the number (N30.2741,
     北纬30°16′27″) or a letter after it (30.2741N, 30°16'27"N); a letter stands apart from other
-    letters and digits, and a number after one does not run on into a word or '-' (E2.9743-rc4)."""
-    return (rf"(?:(?:(?<![A-Za-z0-9.])[NSEW]|{_WORD})[ \t]?{number}(?![0-9.A-Za-z_-]|[ \t]?[NSEW](?![A-Za-z0-9]))"
-            rf"|(?<![A-Za-z0-9.]){number}[ \t]?[NSEW](?![A-Za-z0-9]))")
+    letters and digits, and a number after one does not run on into a word or '-' (E2.9743-rc4).
+    A letter after a number with a letter before it is the next coordinate's where a number follows
+    it (N 39.9042 E 116.4074), else the number's own and no coordinate (a bearing, N45°30'15"E)."""
+    return (rf"(?:(?:(?<![A-Za-z0-9.])[NSEW]|{_WORD})[ \t]?{number}"
+            rf"(?![0-9.A-Za-z_-]|{TO_LETTER}[NSEW](?![A-Za-z0-9]|[ \t]?\d))"
+            rf"|(?<![A-Za-z0-9.]){number}{TO_LETTER}[NSEW](?![A-Za-z0-9]))")
 
 
 def _hemisphere_patterns(number: str) -> tuple[Pattern, ...]:
@@ -50,8 +53,9 @@ def _hemisphere_patterns(number: str) -> tuple[Pattern, ...]:
     # (a letter or word with no number after it is none: 北纬30.2741 N/A, E区, 东经未测; nor a number
     # that is no coordinate: 北纬30.2741，12.5米, RRR15ay-8)
     alone = (r"(?![ \t]*[,，/;；]?[ \t]*(?:(?:[NSEW]|" + _WORD + r")[ \t]?\d|" + _DMS + "|" + _DECIMAL
-             + r"|\d{1,3}(?:\.\d+)?[ \t]?[NSEW](?![A-Za-z0-9])))")
-    return (Pattern("coordinate pair with hemispheres", one + r"[ \t]*[,，/;；]?[ \t]*" + one, 0.6),
+             + r"|\d{1,3}(?:\.\d+)?" + TO_LETTER + r"[NSEW](?![A-Za-z0-9])))")
+    # a degree sign after the first number (北纬28.6801° 东经121.8492°: RRR15ax-6)
+    return (Pattern("coordinate pair with hemispheres", one + r"°?[ \t]*[,，/;；]?[ \t]*" + one, 0.6),
             # with context only, as a letter: the pair's second half may be written in ways the pair's
             # pattern does not join (北纬48.8566°，东经2.3522°: Paris' latitude was tagged alone, RRR15ay-1)
             Pattern("coordinate after 北纬/东经", rf"{_WORD}[ \t]?{number}(?![0-9.]){alone}", 0.5, context_only=True),
@@ -60,7 +64,7 @@ def _hemisphere_patterns(number: str) -> tuple[Pattern, ...]:
 
 #: The hemisphere (letter or word) and number of each coordinate of a candidate.
 _PARTS: Final = re.compile(rf"(?P<h1>[NSEW]|{_WORD})[ \t]?(?P<v1>{_DMS}|{_DECIMAL})"
-                           rf"|(?P<v2>{_DMS}|{_DECIMAL})[ \t]?(?P<h2>[NSEW])")
+                           rf"|(?P<v2>{_DMS}|{_DECIMAL}){TO_LETTER}(?P<h2>[NSEW])")
 _DMS_PARTS: Final = re.compile(r"(?P<d>\d{1,3})[ \t]?[°度][ \t]?(?P<m>\d{1,2}(?:\.\d+)?)(?:[ \t]?['′分][ \t]?"
                                r"(?P<s>\d{1,2}(?:\.\d+)?))?")
 _LATITUDE: Final = ("N", "S", "北纬", "南纬")

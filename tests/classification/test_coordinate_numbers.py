@@ -5,6 +5,8 @@ there and never tagged, is what two copies drift into."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from govsoc.classification.free_text import mask_free_text
@@ -19,9 +21,14 @@ from govsoc.classification.recognizers.location import GpsDmsRecognizer, GpsReco
     ("N30.274085 E120.155070", "274085"),  # decimals with letters before
     ("30.274085N,120.155070E", "274085"),  # and after
     ("北纬30.274085 东经120.155070", "274085"),  # and words
+    ("28.6801°N 121.8492°E", "6801"),  # RRR15ax-6: a degree sign between the decimal and its letter
+    ("28.6801° N, 121.8492° E", "6801"),  # and a blank
+    ("N 39.9042 E 116.4074", "9042"),  # a blank after each letter: E opens the longitude, it ends no latitude
+    ("N 39.9042, E 116.4074", "9042"),
+    ("北纬28.6801° 东经121.8492°", "6801"),  # a degree sign after each number that follows its word
 ])
 def test_a_pair_the_recognizers_tag_is_masked_in_free_text(text: str, precise: str) -> None:
-    recognizer = GpsDmsRecognizer() if "°" in text or "度" in text else GpsRecognizer()
+    recognizer = GpsDmsRecognizer() if re.search("['′分]", text) else GpsRecognizer()  # minutes: gps_dms
     assert [hit.recognizer for hit in recognizer.find(text)]  # tagged as a value
     assert precise not in mask_free_text(f"位置 {text} 已上报")  # and its precise part hidden in text
 
@@ -51,3 +58,22 @@ def test_a_lone_coordinate_is_read_with_its_hemisphere_when_no_number_follows(te
 def test_the_first_of_a_pair_outside_china_is_not_read_alone(text: str) -> None:
     recognizer = GpsDmsRecognizer() if "°" in text else GpsRecognizer()
     assert not [hit for hit in recognizer.find(text) if "48" in text[hit.start:hit.end]]
+
+
+@pytest.mark.parametrize("text", [
+    "北纬39°54′ 东经116°24′",  # degrees and whole minutes: a minute of latitude is about 1.85 km, coarser
+    "39°54'N 116°24'E",  # than the gps mask's own two decimals (about 1.1 km); precise is four decimals
+    "北纬3度50分 东经112度17分",  # (about 11 m, reference §5.6 GPS row): coarse location, G2, not gps's G4
+])
+def test_degrees_and_whole_minutes_are_no_precise_coordinate(text: str) -> None:
+    assert not list(GpsDmsRecognizer().find(text))
+    assert not list(GpsRecognizer().find(text))
+
+
+@pytest.mark.parametrize("text", [
+    "方位角 N45°30'15\"E",  # a quadrant bearing: N…E around one angle, the E followed by no number
+    "方位角 N45.5000 E",
+    "N30.2741 S楼",  # a number between two letters with no second number is no coordinate to read
+])
+def test_a_letter_after_a_number_with_no_number_after_it_ends_that_number(text: str) -> None:
+    assert not list(GpsDmsRecognizer().find(text)) and not list(GpsRecognizer().find(text))
