@@ -46,8 +46,11 @@ class MobileRecognizer(Recognizer):
     PATTERNS = (Pattern("11-digit mobile",
                         NUMBER_BEFORE + r"(?:(?:\+|00)86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}" + NUMBER_AFTER, 0.6,
                         shapes=(SHAPES[1], *_DIGIT_RUNS)),)
+    #: with the traditional forms (手機, 聯絡電話 and 聯繫電話, 行動電話 and 移動電話, 電話): the record words are
+    #: listed in both (單號, 訂單號), and a traditional name holding one and a phone word was never the phone's
+    #: (單號電話 suspected: RRR15bd-7); not 號碼, as not 号码 (RRR15bd-3)
     CONTEXT = ("sjhm", "sjh", "shouji", "shoujihao", "lxdh", "mobile", "phone", "tel", "cellphone", "telephone",
-               "手机", "联系电话", "移动电话", "电话")
+               "手机", "联系电话", "移动电话", "电话", "手機", "聯絡電話", "聯繫電話", "行動電話", "移動電話", "電話")
     #: dh (电话 or 单号: reference §7.3); phone numbers' other names and initials, each also said of other numbers
     #: (contact of an e-mail), which a record word beside them does not outweigh (RRR15az-1): dhhm 电话号码, yddh
     #: 移动电话, lxrdh 联系人电话, lxhm 联系号码, lxfs 联系方式. Not 号码 alone, said of every number (QQ号码,
@@ -87,7 +90,8 @@ class LandlineRecognizer(Recognizer):
         Pattern("area code and number run together", NOT_BEFORE + r"0\d{2,3}[2-9]\d{6,7}" + NOT_AFTER, 0.3,
                 context_only=True),
     )
-    CONTEXT = ("gddh", "lxdh", "phone", "tel", "telephone", "fax", "座机", "固定电话", "联系电话", "电话", "传真")
+    CONTEXT = ("gddh", "lxdh", "phone", "tel", "telephone", "fax", "座机", "固定电话", "联系电话", "电话", "传真",
+               "座機", "固定電話", "聯絡電話", "聯繫電話", "電話", "傳真")  # traditional (RRR15bd-7)
     WEAK_CONTEXT = ("dh",)
 
     def validate(self, candidate: str) -> str | None:

@@ -131,6 +131,8 @@ def test_order_numbers_under_a_record_name_are_suspected_with_masked_examples(fi
     "收件人电话(运单号关联)", "登记编号电话", "bh",
     # RRR15bd-1: a telecom system's subscriber number
     "SERIAL_NUMBER", "BIND_SERIAL_NUMBER", "SERIAL_NUMBER_B", "serialNumber", "serial_no",
+    # RRR15bd-7: traditional record words beside traditional phone words, as 单号电话, 运单号_手机 are
+    "單號電話", "运单号_手机", "運單號_手機", "訂單號_行動電話", "流水號_聯絡電話", "單號_手機號碼",
 ])
 def test_real_mobiles_stay_tagged(field: str) -> None:
     d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, values=_mobiles(300)))
