@@ -152,6 +152,10 @@ def test_real_mobiles_stay_tagged(field: str) -> None:
     # RRR15bd-2: a comment naming the phone outright keeps a record-word name's mobiles tagged
     ("ddh", "订单联系电话"), ("order_id", "下单人手机号"), ("sjh_ddh", "订单手机号"), ("单号", "手机号"),
     ("ydh", "运单号（收件人手机号）"), ("SERIAL_NUMBER", "用户手机号码"),
+    # RRR15bd-6: a name of initials and another word is read alone, its comment never: dh_bz is 电话 备注
+    ("dh_bz", "单号"), ("kddh_gs", "快递单号"), ("dh_1", "单号"),
+    # RRR15bd-6: the phone word named last decides, not its first occurrence (手机订单号 + 下单手机: the mobile)
+    ("手机订单号_下单手机", ""), ("电话单号_联系电话", ""),
 ])
 def test_real_mobiles_stay_tagged_whatever_the_comment_says(field: str, comment: str) -> None:
     d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, comment=comment, values=_mobiles(300)))
@@ -171,6 +175,18 @@ def test_order_numbers_under_more_record_names_are_suspected(field: str) -> None
     assert (d.status, d.recognizer) == ("suspected", "cn_mobile"), d.reason
     # the reason names what decided: the field name, not the comment
     assert f"the field name '{field}' says record numbers" in d.reason
+
+
+@pytest.mark.parametrize("field, record", [
+    # RRR15bd-6: of two record words the last says what the column is; a phone word right before it qualifies it
+    ("流水号_手机订单号", "订单号"),  # the serial first, then the order placed by mobile: an order number
+    ("lsh_mobile_order_no", "order_no"),
+    ("流水号_订单号", "订单号"),
+])
+def test_the_last_record_word_of_a_name_decides(field: str, record: str) -> None:
+    d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, values=_orders(300)))
+    assert (d.status, d.recognizer) == ("suspected", "cn_mobile"), d.reason
+    assert f"says record numbers ('{record}')" in d.reason
 
 
 @pytest.mark.parametrize("mobiles, status", [
