@@ -10,9 +10,10 @@ proper noun is a word, not a name. Its place, organisation and other proper noun
 (江建国, 高洋, 荆东 are tagged ns), so they are no words here, nor are names it does not list (王芳, 李明: most).
 
 The file is read without importing jieba (its import reaches for pkg_resources) and once a process (about 0.3 s),
-under a lock, so that threads masking at once read it once (RR15ao-6). Without it (jieba not installed, dict.txt
-missing or unreadable) no token is a common word: a name after a label is read as such, more is masked, never
-less, and no table is lost to the error (RR15ao-2); one warning names the missing file.
+under a lock, so that threads masking at once read it once (RR15ao-6), in one pass for every list drawn from it
+(these common words, record_names' words holding 号 or 单: :func:`dictionary_list`). Without it (jieba not installed,
+dict.txt missing or unreadable) no token is a common word: a name after a label is read as such, more is masked,
+never less, and no table is lost to the error (RR15ao-2); one warning names the missing file.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ import importlib.metadata
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["is_common_word", "dictionary_words"]
+__all__ = ["is_common_word", "dictionary_list"]
 
 #: jieba's part-of-speech tags of proper nouns: person names nr (Chinese), nrt (transliterated), nrfg (a name as a
 #: term); places ns, organisations nt, other proper nouns nz.
@@ -33,46 +35,69 @@ _DICT: Final = "jieba/dict.txt"
 
 _log = logging.getLogger(__name__)
 _lock = threading.Lock()
-_loaded: list[frozenset[str]] = []
 
 
-def _words() -> frozenset[str]:
-    """The words of two to four characters of jieba's dict.txt tagged as no proper noun, read once a process;
-    none when the file cannot be read."""
-    if not _loaded:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Listed:
+    """A word list drawn from dict.txt (:func:`dictionary_list`)."""
+
+    keep: Callable[[str, str], bool]
+    what: str
+    without: str
+    why: str
+    log: logging.Logger
+
+
+#: The lists asked for by name, each kept once read (or found unreadable), and those not yet read.
+_LISTS: dict[str, _Listed] = {}
+_read: dict[str, frozenset[str]] = {}
+
+
+def dictionary_list(keep: Callable[[str, str], bool], what: str, without: str, why: str, *,
+                    log: logging.Logger = _log) -> Callable[[], frozenset[str]]:
+    """The words of jieba's dict.txt that ``keep(word, tag)`` takes, as a function giving them: lists declared
+    at import are read in one pass of the file (349,046 lines, about 0.3 s: the hook read it once a list) at the
+    first call of any, under a lock, and kept for the process. When jieba or the file is missing or unreadable
+    the list asked for is empty and one warning on ``log`` (the caller's) names the file (and line), ``what`` was
+    not read, ``without`` what is done instead and ``why`` to install jieba; a list not asked for yet warns when
+    it is."""
+    _LISTS[what] = _Listed(keep=keep, what=what, without=without, why=why, log=log)
+
+    def listed() -> frozenset[str]:
         with _lock:
-            if not _loaded:
-                _loaded.append(_read())
-    return _loaded[0]
+            if what not in _read:
+                _read.update(_read_lists(what, {n: spec for n, spec in _LISTS.items() if n not in _read}))
+            return _read[what]
+
+    return listed
 
 
-def _read() -> frozenset[str]:
-    """dict.txt's common words, or none (and one warning naming the file) when jieba or the file is missing or
-    unreadable: then a token after a label is never taken for a word, so names are masked, never shown."""
-    return dictionary_words(lambda word, tag: 2 <= len(word) <= 4 and not tag.startswith(_PROPER_TAGS),
-                            "common words", "every name after a role label is masked", "to tell words from names")
-
-
-def dictionary_words(keep: Callable[[str, str], bool], what: str, without: str, why: str, *,
-                     log: logging.Logger = _log) -> frozenset[str]:
-    """The words of jieba's dict.txt that ``keep(word, tag)`` takes; none, and one warning naming the file (and line),
-    ``what`` was not read, ``without`` what is done instead and ``why`` to install jieba, when jieba or the file is
-    missing or unreadable, on ``log`` (the caller's). Read on each call: callers keep what it gives, once a process."""
+def _read_lists(asked: str, lists: dict[str, _Listed]) -> dict[str, frozenset[str]]:
+    """Each of ``lists`` from one pass of dict.txt; or, where it cannot be read, ``asked`` empty (its warning
+    logged), the others left to be read when asked for."""
     where, number = f"{_DICT} of the jieba distribution", 0
     try:
         where = str(importlib.metadata.distribution("jieba").locate_file(_DICT))
-        words = set()
+        words: dict[str, set[str]] = {name: set() for name in lists}
         with open(where, encoding="utf-8") as lines:
             for number, line in enumerate(lines, 1):  # noqa: B007 (the warning names the line that failed)
                 word, _, tag = line.split()
-                if keep(word, tag):
-                    words.add(word)
+                for name, spec in lists.items():
+                    if spec.keep(word, tag):
+                        words[name].add(word)
     except (importlib.metadata.PackageNotFoundError, OSError, UnicodeDecodeError, ValueError) as e:
         where += f":{number}" if number else ""
-        log.warning("%s not read from %s (%s: %s): %s; pip install 'jieba>=0.42.1,<0.43' %s", what, where,
-                     type(e).__name__, e, without, why)
-        return frozenset()
-    return frozenset(words)
+        spec = lists[asked]
+        spec.log.warning("%s not read from %s (%s: %s): %s; pip install 'jieba>=0.42.1,<0.43' %s", spec.what, where,
+                         type(e).__name__, e, spec.without, spec.why)
+        return {asked: frozenset()}
+    return {name: frozenset(found) for name, found in words.items()}
+
+
+#: The words of two to four characters of dict.txt tagged as no proper noun; none when the file cannot be read
+#: (then a token after a label is never taken for a word, so names are masked, never shown).
+_words: Final = dictionary_list(lambda word, tag: 2 <= len(word) <= 4 and not tag.startswith(_PROPER_TAGS),
+                                "common words", "every name after a role label is masked", "to tell words from names")
 
 
 def is_common_word(token: str) -> bool:

@@ -26,7 +26,7 @@ import threading
 from functools import cache
 from typing import Final
 
-from govsoc.classification.common_words import dictionary_words
+from govsoc.classification.common_words import dictionary_list
 from govsoc.classification.han import HAN
 
 __all__ = ["AMBIGUOUS", "ORDER_WORDS", "RECORD_WORDS", "name_words", "record_word", "records"]
@@ -131,6 +131,12 @@ def _cut(run: str) -> list[str]:
     return words
 
 
+#: dict.txt's words of 2 to 6 characters holding 号 or 单, read in the pass that reads the common words.
+_listed: Final = dictionary_list(lambda word, _: 2 <= len(word) <= _LONGEST and ("号" in word or "单" in word),
+                                 "words holding 号 or 单", "column names are cut by govsoc's own few words",
+                                 "to cut them by jieba's", log=_log)
+
+
 def _known() -> frozenset[str]:
     with _lock:  # threads deciding columns at once read the dictionary once
         return _read_known()
@@ -139,7 +145,4 @@ def _known() -> frozenset[str]:
 @cache
 def _read_known() -> frozenset[str]:
     """The record words, :data:`_KNOWN` and dict.txt's words of 2 to 6 characters holding 号 or 单."""
-    listed = dictionary_words(lambda word, _: 2 <= len(word) <= _LONGEST and ("号" in word or "单" in word),
-                              "words holding 号 or 单", "column names are cut by govsoc's own few words",
-                              "to cut them by jieba's", log=_log)
-    return _CHINESE_RECORDS | _KNOWN | listed
+    return _CHINESE_RECORDS | _KNOWN | _listed()

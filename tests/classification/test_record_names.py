@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from govsoc.classification import columns, record_names
+from govsoc.classification import columns, common_words, record_names
 from govsoc.classification.cn_codes import MOBILE_PREFIXES
 from govsoc.classification.columns import ColumnClassifier, ColumnSample, name_tokens
 from govsoc.classification.record_names import record_word
@@ -208,6 +208,7 @@ def test_the_dictionary_warning_names_the_module_that_read_it(monkeypatch: pytes
         raise importlib.metadata.PackageNotFoundError(name)
 
     monkeypatch.setattr(importlib.metadata, "distribution", missing)
+    monkeypatch.setattr(common_words, "_read", {})  # the lists read so far: read again
     record_names._read_known.cache_clear()
     try:
         with caplog.at_level(logging.WARNING):
