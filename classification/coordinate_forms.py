@@ -34,10 +34,11 @@ __all__ = ["coordinate_hits"]
 _LIMITS: Final = {"N": 90, "S": 90, "E": 180, "W": 180, "北纬": 90, "南纬": 90, "东经": 180, "西经": 180}
 _HEMISPHERE: Final = HEMISPHERE
 #: A decimal of four places or more with its hemisphere before or after it (blank allowed); a
-#: letter's number running on into a word or a '-' is a version or part code (E2.9743-rc4: R15at-5).
+#: letter's number running on into a word or a '-' is a version or part code (E2.9743-rc4: R15at-5);
+#: a letter with '/' after it is an abbreviation (12.3456 N/A: RRR15bh-3).
 _DECIMAL: Final = re.compile(
     r"(?:(?<![A-Za-z0-9.])(?P<h1>" + _HEMISPHERE + r")[ \t]?(?P<v1>" + DECIMAL + r")(?![0-9.A-Za-z_-])"
-    r"|(?<![A-Za-z0-9.])(?P<v2>" + DECIMAL + r")" + TO_LETTER + r"(?P<h2>[NSEW])(?![A-Za-z0-9]))")
+    r"|(?<![A-Za-z0-9.])(?P<v2>" + DECIMAL + r")" + TO_LETTER + r"(?P<h2>[NSEW])(?![A-Za-z0-9/]))")
 #: Degrees, minutes and seconds (or decimal minutes): the part to hide is group ``fine``.
 _DMS: Final = re.compile(r"(?<![0-9.])(?:" + _HEMISPHERE + r"[ \t]?)?" + dms(named=True))
 #: A JSON member whose value is a number.

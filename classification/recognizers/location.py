@@ -40,7 +40,7 @@ def _one(number: str) -> str:
     it (N 39.9042 E 116.4074), else the number's own and no coordinate (a bearing, N45°30'15"E)."""
     return (rf"(?:(?:(?<![A-Za-z0-9.])[NSEW]|{_WORD})[ \t]?{number}"
             rf"(?![0-9.A-Za-z_-]|{TO_LETTER}[NSEW](?![A-Za-z0-9]|[ \t]?\d))"
-            rf"|(?<![A-Za-z0-9.]){number}{TO_LETTER}[NSEW](?![A-Za-z0-9]))")
+            rf"|(?<![A-Za-z0-9.]){number}{TO_LETTER}[NSEW](?![A-Za-z0-9/]))")
 
 
 def _hemisphere_patterns(number: str) -> tuple[Pattern, ...]:

@@ -33,6 +33,24 @@ def test_a_pair_the_recognizers_tag_is_masked_in_free_text(text: str, precise: s
     assert precise not in mask_free_text(f"位置 {text} 已上报")  # and its precise part hidden in text
 
 
+
+@pytest.mark.parametrize("text, precise", [
+    ("28.6801°N", "6801"),  # RRR15bh-4: a lone coordinate with a degree sign before its letter
+    ("28.6801° S", "6801"),
+])
+def test_a_lone_coordinate_with_a_degree_sign_is_masked_in_free_text(text: str, precise: str) -> None:
+    assert precise not in mask_free_text(f"位置 {text} 已上报")
+
+
+@pytest.mark.parametrize("text", [
+    "cpu 12.3456 N/A",  # RRR15bh-3: 'not applicable' after a number is no hemisphere
+    "cpu 12.3456  N/A",
+    "load 12.3456° N/A",
+])
+def test_a_letter_abbreviating_not_applicable_is_no_hemisphere(text: str) -> None:
+    assert mask_free_text(text) == text
+    assert not list(GpsRecognizer().find(text))
+
 @pytest.mark.parametrize("text, coordinate", [
     ("北纬30.2741 N/A", "北纬30.2741"),  # RRR15ay-8: 'not applicable' after it, no second coordinate
     ("北纬30.2741 E区", "北纬30.2741"),  # a block letter
