@@ -12,13 +12,12 @@ that would inflate past them (a zip bomb: R15at-1) is refused, naming its member
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from io import BytesIO
 from itertools import chain, islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Final
 from zipfile import BadZipFile
 from zlib import error as ZlibError
 
@@ -43,10 +42,15 @@ from govsoc.classification.sources.sampling import Prefixes
 from govsoc.classification.sources.skips import Skips
 from govsoc.classification.sources.workbook_bounds import ArchiveLimits, check_archive
 from govsoc.classification.sources.workbook_kinds import workbook_file
-from govsoc.classification.sources.workbook_sheets import sheet_titles
+from govsoc.classification.sources.workbook_rows import SheetExtent
 from govsoc.core.errors import ConfigError, Location
 
 __all__ = ["WorkbookReader"]
+
+#: A dimension is kept when its area is at most PADDED cells for each cell the rows hold, or at
+#: most PADDED_FREE cells (a sheet a quarter full pads little; 2^20 cells pad in a fraction of a second).
+PADDED: Final = 16
+PADDED_FREE: Final = 1 << 20
 
 
 class WorkbookReader:
@@ -62,6 +66,7 @@ class WorkbookReader:
         self.read_to = read_to
         self.every = every
         self._spans: dict[str, tuple[int, int]] = {}
+        self._extents: dict[str, SheetExtent] = {}
         self._done = 0
         self._raw: IO[bytes] | None = None
 
@@ -71,11 +76,11 @@ class WorkbookReader:
             import openpyxl
         except ImportError as e:
             raise ConfigError("XLSX files need openpyxl: pip install 'govsoc[classify]'") from e
-        check_archive(path, self.limits)
+        checked = check_archive(path, self.limits)
         given = workbook_file(path)
         # a file of ours, closed even when openpyxl fails half-way through loading (it leaves its ZIP open)
         with given if isinstance(given, BytesIO) else path.open("rb") as raw:
-            self._spans, self._done, self._raw = _sheet_spans(raw), 0, raw
+            self._spans, self._extents, self._done, self._raw = checked.spans, checked.extents, 0, raw
             try:
                 book = openpyxl.load_workbook(raw, read_only=True, data_only=True)
             except Exception as e:  # zipfile.BadZipFile, KeyError, InvalidFileException: openpyxl has no one root
@@ -92,6 +97,7 @@ class WorkbookReader:
     def _sheets(self, path: Path, book: Any) -> Iterator[TableSample]:
         """The tables of each sheet of ``book`` (openpyxl's read-only workbook of ``path``)."""
         for sheet in book.worksheets:
+            _unpadded(sheet, self._extents.get(sheet.title))
             width = Width()
             rows = ([_cell(c) for c in row] for row in sheet.iter_rows(values_only=True))
             cells = _noted(self._said(rows, sheet.title), width)
@@ -199,18 +205,17 @@ class WorkbookReader:
                            skipped=tuple(skips.listed), skipped_count=skips.count)
 
 
-def _sheet_spans(raw: IO[bytes]) -> dict[str, tuple[int, int]]:
-    """Each sheet's (offset of its entry in the file, packed bytes) by its title; none for a file
-    that is no readable ZIP (openpyxl's error then names it)."""
-    try:
-        with zipfile.ZipFile(raw) as book:
-            titles = sheet_titles(book)
-            return {title: (book.getinfo(member).header_offset, book.getinfo(member).compress_size)
-                    for member, title in titles.items() if member in book.NameToInfo}
-    except (OSError, zipfile.BadZipFile, KeyError):
-        return {}
-    finally:
-        raw.seek(0)
+def _unpadded(sheet: Any, extent: SheetExtent | None) -> None:
+    """Drop ``sheet``'s ``<dimension>`` (openpyxl's reset_dimensions) unless it is the extent of the
+    cells its rows hold and no more than PADDED times their number: openpyxl pads each row to the
+    dimension's last column and the sheet to its last row, so ``A1:XFD1048576`` over 3 cells made it
+    yield 17 billion empty cells, and a dimension short of the rows hides those below it."""
+    if sheet.max_row is None or sheet.max_column is None:
+        return  # no dimension: each row as wide as its last cell, none past the last row
+    area = sheet.max_row * sheet.max_column
+    if (extent is None or (sheet.max_row, sheet.max_column) != (extent.rows, extent.columns)
+            or area > max(PADDED * extent.cells, PADDED_FREE)):
+        sheet.reset_dimensions()
 
 
 def _noted(rows: Iterator[list[str]], width: Width) -> Iterator[list[str]]:

@@ -23,10 +23,13 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+from xml.parsers import expat
 
+from govsoc.classification.sources.workbook_rows import RowLimits, RowRefused, SheetExtent, sheet_extent
+from govsoc.classification.sources.workbook_sheets import sheet_titles
 from govsoc.core.errors import ConfigError, Location
 
-__all__ = ["ArchiveLimits", "check_archive"]
+__all__ = ["ArchiveLimits", "CheckedArchive", "check_archive"]
 
 #: End of central directory record: signature, fixed length, and the largest comment after it.
 _EOCD: Final = b"PK\x05\x06"
@@ -57,6 +60,16 @@ class ArchiveLimits:
     max_total_bytes: int = 2 << 30
     max_ratio: int = 100
     ratio_grace: int = _MIB
+    rows: RowLimits = RowLimits()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckedArchive:
+    """What the check read of a workbook that passed, by sheet title: each sheet's ZIP entry (its
+    offset in the file, its packed bytes) and what its rows hold (sources/workbook_rows.py)."""
+
+    spans: dict[str, tuple[int, int]]
+    extents: dict[str, SheetExtent]
 
 
 def _size(count: int) -> str:
@@ -92,21 +105,38 @@ def _declared_members(path: Path) -> int | None:
         return wide
 
 
-def check_archive(path: Path, limits: ArchiveLimits) -> None:
+def check_archive(path: Path, limits: ArchiveLimits) -> CheckedArchive:
     """Raise ConfigError naming ``path`` (and the member) when the workbook would inflate past
-    ``limits``; nothing is inflated. A file that is no ZIP passes: openpyxl's own error names it."""
+    ``limits`` or a sheet holds a row past ``limits.rows``; what passed, as read once from the ZIP's
+    directory. A file that is no ZIP passes, with nothing known of it: openpyxl's own error names it."""
+    nothing = CheckedArchive(spans={}, extents={})
     members = _declared_members(path)
     if members is None:
-        return
+        return nothing
     if members > limits.max_members:
         raise _refused(path, None, f"holds {members:,} members (more than {limits.max_members:,})")
     try:
         with zipfile.ZipFile(path) as book:
             infos = book.infolist()
+            if len(infos) > limits.max_members:  # a directory that declares fewer than it holds
+                raise _refused(path, None, f"holds {len(infos):,} members (more than {limits.max_members:,})")
+            _check_sizes(path, infos, limits)
+            readable = [i for i in infos if not i.flag_bits & _ENCRYPTED and i.compress_type in _METHODS]
+            _read_in_pieces(path, book, [i for i in readable if i.filename.endswith(_READ_WHOLE)
+                                         and not i.filename.startswith(_SHEETS)])
+            titles = sheet_titles(book)
+            spans = {title: (book.getinfo(member).header_offset, book.getinfo(member).compress_size)
+                     for member, title in titles.items() if member in book.NameToInfo}
+            sheets = [i.filename for i in readable if i.filename in titles or i.filename.startswith(_SHEETS)]
+            extents = {titles.get(member, member): _extent(path, book, member, titles, limits.rows)
+                       for member in sheets}
     except (OSError, zipfile.BadZipFile):
-        return  # openpyxl's error says what is wrong with it
-    if len(infos) > limits.max_members:  # a directory that declares fewer than it holds
-        raise _refused(path, None, f"holds {len(infos):,} members (more than {limits.max_members:,})")
+        return nothing  # openpyxl's error says what is wrong with it
+    return CheckedArchive(spans=spans, extents=extents)
+
+
+def _check_sizes(path: Path, infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
+    """Refuse a member, or all of them, declared to inflate past ``limits``."""
     total = 0
     for info in infos:
         ratio = info.file_size / max(1, info.compress_size)
@@ -120,22 +150,36 @@ def check_archive(path: Path, limits: ArchiveLimits) -> None:
         if total > limits.max_total_bytes:
             raise _refused(path, None, f"members inflate to over {_size(total)} in all (more than "
                                        f"{_size(limits.max_total_bytes)})")
-    _read_in_pieces(path, [i for i in infos if i.filename.endswith(_READ_WHOLE) and not i.filename.startswith(_SHEETS)
-                           and not i.flag_bits & _ENCRYPTED and i.compress_type in _METHODS])
 
 
-def _read_in_pieces(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+def _extent(path: Path, book: zipfile.ZipFile, member: str, titles: dict[str, str], limits: RowLimits) -> SheetExtent:
+    """What the sheet ``member`` holds; ConfigError naming the file, the sheet and the row when a
+    row is past ``limits`` or the sheet is no XML (openpyxl would stop there too)."""
+    sheet = f"sheet {titles[member]!r} ({member})" if member in titles else f"sheet {member}"
+    try:
+        return sheet_extent(book, member, limits)
+    except RowRefused as e:
+        row = f"row {e.row:,}" if e.row else "before its first row"
+        raise ConfigError(f"{sheet} {row} {e.why}: not read (a zip bomb?)",
+                          location=Location(path=str(path), line=e.row or None)) from e
+    except expat.ExpatError as e:
+        raise ConfigError(f"{sheet} is not well-formed XML ({e}): not read",
+                          location=Location(path=str(path))) from e
+    except (zipfile.BadZipFile, zlib.error, EOFError) as e:
+        raise _refused(path, member, f"does not inflate to its declared size ({type(e).__name__}: {e})") from e
+
+
+def _read_in_pieces(path: Path, book: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
     """Inflate ``infos`` a piece at a time, their CRCs checked: openpyxl reads every member but the
     sheets whole, and zipfile inflates such a read to its end before cutting it to the declared size
     (a [Content_Types].xml declaring 700 bytes that inflates to 1 GiB took 2.1 GB of memory,
     RRR15ax-3). A piece is at most _PIECE bytes: what a member really holds beyond its declared size
     fails its CRC here (the sheets openpyxl streams in pieces of its own)."""
-    with zipfile.ZipFile(path) as book:
-        for info in infos:
-            try:
-                with book.open(info) as member:
-                    while member.read(_PIECE):
-                        pass
-            except (zipfile.BadZipFile, zlib.error, EOFError) as e:
-                raise _refused(path, info.filename, f"does not inflate to its declared {info.file_size:,} bytes "
-                                                    f"({type(e).__name__}: {e})") from e
+    for info in infos:
+        try:
+            with book.open(info) as member:
+                while member.read(_PIECE):
+                    pass
+        except (zipfile.BadZipFile, zlib.error, EOFError) as e:
+            raise _refused(path, info.filename, f"does not inflate to its declared {info.file_size:,} bytes "
+                                                f"({type(e).__name__}: {e})") from e

@@ -1,0 +1,180 @@
+"""The rows of an XLSX sheet counted before openpyxl reads them (stage: classification; a part of
+sources/workbook_bounds.py).
+
+openpyxl's read-only mode streams a sheet by rows, but it builds each ``<row>`` element whole, every
+child kept as a cell whatever its tag, before it yields it: one row of 8 million cells in an 11.8 MB
+file took over 10 GB of memory (RRR15aw-3). Each sheet is therefore first read here with expat (the
+XML 1.0 processor ElementTree and openpyxl use, so UTF-16 and any encoding they read is read the
+same), one piece at a time and no tree built, and refused, naming the file, the sheet and the row,
+when a row (a child of ``<sheetData>``; nothing outside it counts: hyperlinks and merged cells come
+after it, R15bb-1) holds
+
+- more than 16,384 cells: SpreadsheetML's own columns run A to XFD (ECMA-376 Part 1, 18.3.1.4 ``c``,
+  ``r`` an ST_CellRef; Excel's limit) and a wider row is no valid sheet;
+- a row number above 1,048,576 or a cell past column XFD (openpyxl yields an empty row for every
+  number skipped: ``<row r="999999999">`` is a billion rows);
+- more than ``max_nodes`` elements and attributes in all, the memory openpyxl holds for the row
+  (16,384 cells of 64 each: a cell of two rich-text runs with their properties is about 40, R15bb-4);
+- or when a single tag is longer than ``max_token`` bytes (expat builds a start tag's attributes
+  whole: one ``<c>`` of 3 million attributes, R15bb-5).
+
+There is no bound on the cells of a sheet: rows are streamed, memory is per row. What is counted
+(the highest row and column, the cells) lets sources/workbook.py drop a ``<dimension>`` that would
+make openpyxl pad every row to columns, and the sheet to rows, that the XML does not hold.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final
+from xml.parsers import expat
+
+__all__ = ["RowLimits", "SheetExtent", "sheet_extent"]
+
+_PIECE: Final = 1 << 20
+_OUTSIDE: Final = 1 << 62  # the depth of <sheetData> before and after it
+_LETTERS: Final = 3  # openpyxl's own bound on a column's letters (A to ZZZ)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RowLimits:
+    """What one row of a sheet may hold: cells (Excel's columns, A to XFD), its row number (Excel's
+    rows), elements and attributes in all, and the bytes of one tag."""
+
+    max_cells: int = 16_384
+    max_row: int = 1_048_576
+    max_nodes: int = 16_384 * 64
+    max_token: int = 1 << 20
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SheetExtent:
+    """What a sheet's rows hold: the highest row number and column of a cell, and the cells."""
+
+    rows: int
+    columns: int
+    cells: int
+
+
+class RowRefused(ValueError):
+    """A row past RowLimits: ``row`` its number (0 before the first row), ``why`` what it holds."""
+
+    def __init__(self, row: int, why: str) -> None:
+        super().__init__(why)
+        self.row, self.why = row, why
+
+
+def _column(reference: str) -> int | None:
+    """The column of a cell reference (``XFD7`` -> 16,384) as openpyxl reads it, None when it has
+    no letters; a reference of more letters than openpyxl reads counts past every bound."""
+    return _letters(reference.rstrip("0123456789"))
+
+
+@lru_cache(maxsize=1 << 15)
+def _letters(letters: str) -> int | None:
+    """The column ``letters`` name (a sheet has few: remembered, at most 2^15 of them)."""
+    if not letters or not letters.isascii() or not letters.isalpha():
+        return None
+    if len(letters) > _LETTERS:
+        return 1 << 62
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _row_number(text: str) -> int | None:
+    """A row's ``r`` as openpyxl reads it (an integer, or a float that is one), None otherwise."""
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        return int(number) if number.is_integer() else None
+
+
+class _Counter:
+    """expat's handlers: depth kept, each child of ``<sheetData>`` counted as a row."""
+
+    def __init__(self, limits: RowLimits) -> None:
+        self.limits = limits
+        self.depth = 0
+        self.data = _OUTSIDE  # the depth of <sheetData>
+        self.events = 0
+        self.row = self.cells = self.nodes = self.column = 0
+        self.rows = self.columns = self.total = 0
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        self.depth += 1
+        level = self.depth - self.data  # negative outside <sheetData>
+        if level == 2:
+            self._cell(attributes)
+        elif level == 1:
+            self._row(attributes)
+        elif level < 1:
+            if name.rpartition(":")[2] == "sheetData":
+                self.data = self.depth
+            return
+        self.nodes += 1 + len(attributes)
+        if self.nodes > self.limits.max_nodes:
+            raise RowRefused(self.row, f"holds more than {self.limits.max_nodes:,} XML elements and attributes")
+
+    def _row(self, attributes: dict[str, str]) -> None:
+        said = attributes.get("r")
+        number = _row_number(said) if said is not None else None
+        self.row = number if number is not None else self.row + 1
+        if self.row > self.limits.max_row:
+            raise RowRefused(self.row, f"is numbered past {self.limits.max_row:,} (Excel's last row)")
+        self.cells = self.nodes = self.column = 0
+        self.rows = max(self.rows, self.row)
+
+    def _cell(self, attributes: dict[str, str]) -> None:
+        self.cells += 1
+        self.total += 1
+        if self.cells > self.limits.max_cells:
+            raise RowRefused(self.row, f"holds more than {self.limits.max_cells:,} cells (a row of SpreadsheetML "
+                                       "holds columns A to XFD)")
+        said = attributes.get("r")
+        column = _column(said) if said else None
+        self.column = column if column is not None else self.column + 1
+        if self.column > self.limits.max_cells:
+            raise RowRefused(self.row, f"has a cell {said!r} past column XFD")
+        self.columns = max(self.columns, self.column)
+
+    def text(self, data: str) -> None:
+        self.events += 1
+
+    def end(self, name: str) -> None:
+        self.events += 1  # a tag ended: what is fed next is no part of one tag
+        if self.depth == self.data:
+            self.data = _OUTSIDE
+        self.depth -= 1
+
+
+def sheet_extent(book: zipfile.ZipFile, member: str, limits: RowLimits) -> SheetExtent:
+    """The extent of the sheet ``member`` of ``book``, read a piece at a time; RowRefused at the
+    first row past ``limits``, expat.ExpatError when the sheet is no well-formed XML."""
+    counter = _Counter(limits)
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = counter.start
+    parser.EndElementHandler = counter.end
+    still = 0  # bytes fed since the last tag ended (or, once a piece held none, text was read)
+    with book.open(member) as sheet:
+        while piece := sheet.read(_PIECE):
+            seen = counter.events
+            parser.Parse(piece, False)
+            if counter.events != seen:
+                still = 0
+                continue
+            still += len(piece)
+            # a piece in which no tag ended: a long text (told from here on) or one long tag
+            parser.CharacterDataHandler = counter.text
+            if still > limits.max_token:
+                raise RowRefused(counter.row, f"is followed by more than {limits.max_token:,} bytes in which no tag "
+                                              "ends and no text is read (one tag that long)")
+        parser.Parse(b"", True)
+    return SheetExtent(rows=counter.rows, columns=counter.columns, cells=counter.total)
