@@ -173,3 +173,21 @@ def test_a_folder_run_counts_the_refused_workbook_and_reads_the_others(tmp_path:
     assert skip.location.path == str(tmp_path / "wide.xlsx") and skip.location.line == 42
     assert skip.reason.startswith(f"sheet 'S' ({SHEET}) row 42 holds more than 16,384 cells")
     assert inventory.skipped_count == 1
+
+
+def test_the_zip_directory_is_read_once_here_and_once_by_openpyxl(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # the hook's item (R15bb-10): check_archive read it, again to read parts in pieces, and again for
+    # the sheets' spans (_sheet_spans), before openpyxl's own read: 4 reads of one directory
+    path = _book(tmp_path / "b.xlsx", _sheet(HEAD + IDS))
+    reads = [0]
+    real = zipfile.ZipFile._RealGetContents  # type: ignore[attr-defined]
+
+    def counted(self: zipfile.ZipFile) -> None:
+        reads[0] += 1
+        real(self)
+
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", counted)
+    (table,) = WorkbookReader(sample=100).tables(path)
+    assert table.rows == 40
+    assert reads[0] == 2
