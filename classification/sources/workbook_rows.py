@@ -12,7 +12,9 @@ after it, R15bb-1) holds
 - more than 16,384 cells: SpreadsheetML's own columns run A to XFD (ECMA-376 Part 1, 18.3.1.4 ``c``,
   ``r`` an ST_CellRef; Excel's limit) and a wider row is no valid sheet;
 - a row number above 1,048,576 or a cell past column XFD (openpyxl yields an empty row for every
-  number skipped: ``<row r="999999999">`` is a billion rows);
+  number skipped: ``<row r="999999999">`` is a billion rows), or more than 1,048,576 rows in all
+  (openpyxl keeps each row element, emptied, until the sheet ends: 50 million ``<row r="1"/>`` pack
+  into a few MB);
 - more than ``max_nodes`` elements and attributes in all, the memory openpyxl holds for the row
   (16,384 cells of 64 each: a cell of two rich-text runs with their properties is about 40, R15bb-4);
 - or when a single tag is longer than ``max_token`` bytes (expat builds a start tag's attributes
@@ -106,7 +108,7 @@ class _Counter:
         self.data = _OUTSIDE  # the depth of <sheetData>
         self.events = 0
         self.row = self.cells = self.nodes = self.column = 0
-        self.rows = self.columns = self.total = 0
+        self.rows = self.columns = self.total = self.elements = 0
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         self.depth += 1
@@ -127,6 +129,10 @@ class _Counter:
         said = attributes.get("r")
         number = _row_number(said) if said is not None else None
         self.row = number if number is not None else self.row + 1
+        self.elements += 1
+        if self.elements > self.limits.max_row:  # openpyxl keeps each row element, emptied, to the end
+            raise RowRefused(self.row, f"is row element {self.elements:,} of the sheet, past {self.limits.max_row:,} "
+                                       "(Excel's rows)")
         if self.row > self.limits.max_row:
             raise RowRefused(self.row, f"is numbered past {self.limits.max_row:,} (Excel's last row)")
         self.cells = self.nodes = self.column = 0

@@ -73,6 +73,16 @@ def test_a_row_past_the_bounds_is_refused_naming_file_sheet_and_row(tmp_path: Pa
     assert (raised.value.location.path, raised.value.location.line) == (str(path), line)
 
 
+def test_a_sheet_of_more_row_elements_than_excel_has_rows_is_refused(tmp_path: Path) -> None:
+    # the same row number over and over: openpyxl yields the first, keeps every other row element
+    # (emptied) to the sheet's end; 1,048,577 of them pass every row's own bounds
+    path = _book(tmp_path / "b.xlsx", _sheet(HEAD + b'<row r="2"/>' * 1_048_577))
+    with pytest.raises(ConfigError) as raised:
+        check_archive(path, ArchiveLimits(max_ratio=1 << 20))
+    assert raised.value.message.startswith(f"sheet 'S' ({SHEET}) row 2 is row element 1,048,577 of the sheet, "
+                                           "past 1,048,576")
+
+
 def test_a_row_past_the_elements_bound_is_refused(tmp_path: Path) -> None:
     # the memory openpyxl holds for a row: elements and attributes (this row, one cell of two rich-text runs: 33)
     path = _book(tmp_path / "b.xlsx", _sheet(HEAD + b'<row r="2">' + b'<c t="inlineStr"><is>'
