@@ -16,9 +16,10 @@ after it, R15bb-1) holds
   (openpyxl keeps each row element, emptied, until the sheet ends: 50 million ``<row r="1"/>`` pack
   into a few MB);
 - more than ``max_nodes`` elements and attributes in all, the memory openpyxl holds for the row
-  (16,384 cells of 64 each: a cell of two rich-text runs with their properties is about 40, R15bb-4);
-- or when a single tag is longer than ``max_token`` bytes (expat builds a start tag's attributes
-  whole: one ``<c>`` of 3 million attributes, R15bb-5).
+  (16,384 cells of 64 each: a cell of two rich-text runs with six properties each is 33, R15bb-4);
+- or when more than ``max_token`` bytes, in whole pieces, are fed with no tag ending and no text
+  read, i.e. one tag that long (expat builds a start tag's attributes whole: one ``<c>`` of 3 million
+  attributes, R15bb-5); a long text is read.
 
 There is no bound on the cells of a sheet: rows are streamed, memory is per row. What is counted
 (the highest row and column, the cells) lets sources/workbook.py drop a ``<dimension>`` that would
