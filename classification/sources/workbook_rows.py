@@ -38,6 +38,7 @@ __all__ = ["RowLimits", "SheetExtent", "sheet_extent"]
 
 _PIECE: Final = 1 << 20
 _OUTSIDE: Final = 1 << 62  # the depth of <sheetData> before and after it
+_DIGITS: Final = "0123456789"
 _LETTERS: Final = 3  # openpyxl's own bound on a column's letters (A to ZZZ)
 
 
@@ -69,15 +70,11 @@ class RowRefused(ValueError):
         self.row, self.why = row, why
 
 
-def _column(reference: str) -> int | None:
-    """The column of a cell reference (``XFD7`` -> 16,384) as openpyxl reads it, None when it has
-    no letters; a reference of more letters than openpyxl reads counts past every bound."""
-    return _letters(reference.rstrip("0123456789"))
-
-
 @lru_cache(maxsize=1 << 15)
 def _letters(letters: str) -> int | None:
-    """The column ``letters`` name (a sheet has few: remembered, at most 2^15 of them)."""
+    """The column ``letters`` (a cell reference's, ``XFD`` of ``XFD7``: 16,384) name as openpyxl reads
+    them, None when there are none; more letters than openpyxl reads count past every bound. A sheet
+    has few: remembered, at most 2^15 of them."""
     if not letters or not letters.isascii() or not letters.isalpha():
         return None
     if len(letters) > _LETTERS:
@@ -105,6 +102,7 @@ class _Counter:
 
     def __init__(self, limits: RowLimits) -> None:
         self.limits = limits
+        self.max_cells, self.max_nodes = limits.max_cells, limits.max_nodes
         self.depth = 0
         self.data = _OUTSIDE  # the depth of <sheetData>
         self.events = 0
@@ -114,8 +112,18 @@ class _Counter:
     def start(self, name: str, attributes: dict[str, str]) -> None:
         self.depth += 1
         level = self.depth - self.data  # negative outside <sheetData>
-        if level == 2:
-            self._cell(attributes)
+        if level == 2:  # a cell: the most frequent, kept inline
+            self.cells += 1
+            if self.cells > self.max_cells:
+                raise RowRefused(self.row, f"holds more than {self.max_cells:,} cells (a row of SpreadsheetML "
+                                           "holds columns A to XFD)")
+            said = attributes.get("r")
+            column = _letters(said.rstrip(_DIGITS)) if said else None
+            self.column = column if column is not None else self.column + 1
+            if self.column > self.columns:
+                self.columns = self.column
+                if self.column > self.max_cells:
+                    raise RowRefused(self.row, f"has a cell {said!r} past column XFD")
         elif level == 1:
             self._row(attributes)
         elif level < 1:
@@ -123,8 +131,8 @@ class _Counter:
                 self.data = self.depth
             return
         self.nodes += 1 + len(attributes)
-        if self.nodes > self.limits.max_nodes:
-            raise RowRefused(self.row, f"holds more than {self.limits.max_nodes:,} XML elements and attributes")
+        if self.nodes > self.max_nodes:
+            raise RowRefused(self.row, f"holds more than {self.max_nodes:,} XML elements and attributes")
 
     def _row(self, attributes: dict[str, str]) -> None:
         said = attributes.get("r")
@@ -136,21 +144,9 @@ class _Counter:
                                        "(Excel's rows)")
         if self.row > self.limits.max_row:
             raise RowRefused(self.row, f"is numbered past {self.limits.max_row:,} (Excel's last row)")
+        self.total += self.cells  # the cells of the row before
         self.cells = self.nodes = self.column = 0
         self.rows = max(self.rows, self.row)
-
-    def _cell(self, attributes: dict[str, str]) -> None:
-        self.cells += 1
-        self.total += 1
-        if self.cells > self.limits.max_cells:
-            raise RowRefused(self.row, f"holds more than {self.limits.max_cells:,} cells (a row of SpreadsheetML "
-                                       "holds columns A to XFD)")
-        said = attributes.get("r")
-        column = _column(said) if said else None
-        self.column = column if column is not None else self.column + 1
-        if self.column > self.limits.max_cells:
-            raise RowRefused(self.row, f"has a cell {said!r} past column XFD")
-        self.columns = max(self.columns, self.column)
 
     def text(self, data: str) -> None:
         self.events += 1
@@ -184,4 +180,4 @@ def sheet_extent(book: zipfile.ZipFile, member: str, limits: RowLimits) -> Sheet
                 raise RowRefused(counter.row, f"is followed by more than {limits.max_token:,} bytes in which no tag "
                                               "ends and no text is read (one tag that long)")
         parser.Parse(b"", True)
-    return SheetExtent(rows=counter.rows, columns=counter.columns, cells=counter.total)
+    return SheetExtent(rows=counter.rows, columns=counter.columns, cells=counter.total + counter.cells)
