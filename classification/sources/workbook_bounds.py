@@ -127,12 +127,22 @@ def check_archive(path: Path, limits: ArchiveLimits) -> CheckedArchive:
             titles = sheet_titles(book)
             spans = {title: (book.getinfo(member).header_offset, book.getinfo(member).compress_size)
                      for member, title in titles.items() if member in book.NameToInfo}
-            sheets = [i.filename for i in readable if i.filename in titles or i.filename.startswith(_SHEETS)]
+            sheets = _sheets(readable, titles)
             extents = {titles.get(member, member): _extent(path, book, member, titles, limits.rows)
                        for member in sheets}
     except (OSError, zipfile.BadZipFile):
         return nothing  # openpyxl's error says what is wrong with it
     return CheckedArchive(spans=spans, extents=extents)
+
+
+def _sheets(readable: list[zipfile.ZipInfo], titles: dict[str, str]) -> list[str]:
+    """The members openpyxl reads as sheets: those the workbook names (a stray Thumbs.db, an editor's
+    backup or an orphan sheet beside them is never read, RRR15bi-1); when it names none it can be
+    read for, each ``xl/worksheets/*.xml``."""
+    if titles:
+        return [i.filename for i in readable if i.filename in titles]
+    return [i.filename for i in readable if i.filename.startswith(_SHEETS) and i.filename.endswith(".xml")
+            and "/" not in i.filename[len(_SHEETS):]]
 
 
 def _check_sizes(path: Path, infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
@@ -165,6 +175,9 @@ def _extent(path: Path, book: zipfile.ZipFile, member: str, titles: dict[str, st
     except expat.ExpatError as e:
         raise ConfigError(f"{sheet} is not well-formed XML ({e}): not read",
                           location=Location(path=str(path))) from e
+    except ValueError as e:  # pyexpat's "multi-byte encodings are not supported" (GBK, Big5, Shift_JIS)
+        raise ConfigError(f"not a readable XLSX workbook: {sheet} declares an encoding expat cannot read ({e}): "
+                          "save it as UTF-8", location=Location(path=str(path))) from e
     except (zipfile.BadZipFile, zlib.error, EOFError) as e:
         raise _refused(path, member, f"does not inflate to its declared size ({type(e).__name__}: {e})") from e
 

@@ -37,7 +37,8 @@ from xml.parsers import expat
 __all__ = ["RowLimits", "SheetExtent", "sheet_extent"]
 
 _PIECE: Final = 1 << 20
-_OUTSIDE: Final = 1 << 62  # the depth of <sheetData> before and after it
+_PAST: Final = 1 << 62  # past every bound
+_OUTSIDE: Final = _PAST  # the depth of <sheetData> before and after it
 _DIGITS: Final = "0123456789"
 _LETTERS: Final = 3  # openpyxl's own bound on a column's letters (A to ZZZ)
 
@@ -70,15 +71,18 @@ class RowRefused(ValueError):
         self.row, self.why = row, why
 
 
+def _many_letters(letters: str) -> int | None:
+    """More letters than openpyxl reads (past every bound), None when they are no letters: never
+    remembered (a junk reference of up to a tag's bytes was kept for good, RRR15bi-4)."""
+    return _PAST if letters.isascii() and letters.isalpha() else None
+
+
 @lru_cache(maxsize=1 << 15)
 def _letters(letters: str) -> int | None:
-    """The column ``letters`` (a cell reference's, ``XFD`` of ``XFD7``: 16,384) name as openpyxl reads
-    them, None when there are none; more letters than openpyxl reads count past every bound. A sheet
-    has few: remembered, at most 2^15 of them."""
+    """The column ``letters`` (at most 3, a cell reference's: ``XFD`` of ``XFD7``, 16,384) name as
+    openpyxl reads them, None when there are none. A sheet has few: remembered, at most 2^15."""
     if not letters or not letters.isascii() or not letters.isalpha():
         return None
-    if len(letters) > _LETTERS:
-        return 1 << 62
     number = 0
     for letter in letters.upper():
         number = number * 26 + ord(letter) - 64
@@ -118,7 +122,8 @@ class _Counter:
                 raise RowRefused(self.row, f"holds more than {self.max_cells:,} cells (a row of SpreadsheetML "
                                            "holds columns A to XFD)")
             said = attributes.get("r")
-            column = _letters(said.rstrip(_DIGITS)) if said else None
+            letters = said.rstrip(_DIGITS) if said else ""
+            column = _letters(letters) if len(letters) <= _LETTERS else _many_letters(letters)
             self.column = column if column is not None else self.column + 1
             if self.column > self.columns:
                 self.columns = self.column
@@ -158,26 +163,39 @@ class _Counter:
         self.depth -= 1
 
 
+def _markup(held: bytes, at: int) -> bool:
+    """Whether what ``held`` holds from ``at`` opens a comment, a processing instruction or a CDATA
+    section (NULs dropped: UTF-16 reads alike), which are no tags: expat reports them whole when they
+    end, as openpyxl's parser reads them (RRR15bi-2)."""
+    head = held[max(at, 0):max(at, 0) + 24].replace(b"\0", b"")
+    return head.startswith((b"<!--", b"<?", b"<![CDATA["))
+
+
 def sheet_extent(book: zipfile.ZipFile, member: str, limits: RowLimits) -> SheetExtent:
     """The extent of the sheet ``member`` of ``book``, read a piece at a time; RowRefused at the
-    first row past ``limits``, expat.ExpatError when the sheet is no well-formed XML."""
+    first row past ``limits``, expat.ExpatError when the sheet is no well-formed XML (ValueError
+    when it declares an encoding pyexpat does not read)."""
     counter = _Counter(limits)
     parser = expat.ParserCreate()
     parser.StartElementHandler = counter.start
     parser.EndElementHandler = counter.end
     still = 0  # bytes fed since the last tag ended (or, once a piece held none, text was read)
+    held, held_at, markup = b"", 0, False  # the last piece, its offset; whether the open construct is no tag
     with book.open(member) as sheet:
         while piece := sheet.read(_PIECE):
             seen = counter.events
             parser.Parse(piece, False)
             if counter.events != seen:
                 still = 0
-                continue
-            still += len(piece)
-            # a piece in which no tag ended: a long text (told from here on) or one long tag
-            parser.CharacterDataHandler = counter.text
-            if still > limits.max_token:
-                raise RowRefused(counter.row, f"is followed by more than {limits.max_token:,} bytes in which no tag "
-                                              "ends and no text is read (one tag that long)")
+            else:
+                if not still:  # what is open began in the piece before, or in this one
+                    markup = _markup(held + piece, parser.CurrentByteIndex - held_at)
+                still += len(piece)
+                # a piece in which no tag ended: a long text (told from here on), a comment, or one long tag
+                parser.CharacterDataHandler = counter.text
+                if still > limits.max_token and not markup:
+                    raise RowRefused(counter.row, f"is followed by more than {limits.max_token:,} bytes in which no "
+                                                  "tag ends and no text is read (one tag that long)")
+            held, held_at = piece, held_at + len(held)
         parser.Parse(b"", True)
     return SheetExtent(rows=counter.rows, columns=counter.columns, cells=counter.total + counter.cells)

@@ -201,3 +201,94 @@ def test_the_zip_directory_is_read_once_here_and_once_by_openpyxl(tmp_path: Path
     (table,) = WorkbookReader(sample=100).tables(path)
     assert table.rows == 40
     assert reads[0] == 2
+
+
+def _book_with(path: Path, sheet: bytes, extra: dict[str, bytes]) -> Path:
+    _book(path, sheet)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as book:
+        for name, data in extra.items():
+            book.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("extra", [
+    # RRR15bi-1: a Windows thumbnail cache (binary) beside the sheets: no sheet, openpyxl never reads it
+    {"xl/worksheets/Thumbs.db": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8},
+    # an editor's backup and a Finder file
+    {"xl/worksheets/sheet1.xml~": b"<worksheet", "xl/worksheets/.DS_Store": b"\x00\x00\x00\x01Bud1\x00"},
+    # an orphan sheet no <sheet> of the workbook names (left by a tool, unzip/edit/zip): wide or broken
+    {"xl/worksheets/sheet9.xml": _sheet(HEAD + _cells(16_385, 2)), "xl/worksheets/sheet8.xml": b"<worksheet><"},
+])
+def test_a_part_the_workbook_does_not_name_as_a_sheet_is_not_counted(tmp_path: Path, extra: dict[str, bytes]) -> None:
+    path = _book_with(tmp_path / "b.xlsx", _sheet(HEAD + IDS), extra)
+    (table,) = WorkbookReader(sample=100).tables(path)
+    assert table.rows == 40
+
+
+def test_the_named_sheets_are_counted_wherever_they_lie(tmp_path: Path) -> None:
+    # a sheet named by the workbook outside xl/worksheets/ is still counted (openpyxl reads it)
+    path = tmp_path / "b.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in PARTS.items():
+            book.writestr(name, text.replace("worksheets/sheet1.xml", "other/wide.xml")
+                          if name.endswith(".rels") or "Content_Types" in name else text)
+        book.writestr("xl/other/wide.xml", _sheet(HEAD + _cells(16_385, 2)))
+    with pytest.raises(ConfigError) as raised:
+        check_archive(path, ArchiveLimits())
+    assert raised.value.message.startswith("sheet 'S' (xl/other/wide.xml) row 2 holds more than 16,384 cells")
+
+
+_BIG = b"".join(b"%08x" % (i * 2_654_435_761 % (1 << 32)) for i in range(3 << 17))  # 3 MiB, no '-' or '?'
+
+
+@pytest.mark.parametrize("sheet", [
+    # RRR15bi-2: a comment of 3 MiB before sheetData is no tag (fdddc391 read it)
+    _sheet(HEAD + IDS, dimension=b"<!--" + _BIG + b"-->"),
+    # a processing instruction as long, between the rows
+    _sheet(HEAD + b"<?log " + _BIG + b"?>" + IDS),
+    # a comment after the rows, and one before the root element
+    _sheet(HEAD + IDS, tail=b"<!--" + _BIG + b"-->").replace(b"<worksheet", b"<!--" + _BIG + b"--><worksheet", 1),
+    # the same in UTF-16 (expat's byte index counts two bytes a character)
+    b"\xff\xfe" + _sheet(HEAD + IDS, dimension=b"<!--" + _BIG[:3 << 19] + b"-->").decode().replace(
+        '<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>').encode("utf-16-le"),
+])
+def test_a_long_comment_or_processing_instruction_is_read(tmp_path: Path, sheet: bytes) -> None:
+    path = _book(tmp_path / "b.xlsx", sheet)
+    (table,) = WorkbookReader(sample=100).tables(path)
+    assert table.rows == 40
+
+
+def test_a_long_tag_after_a_comment_is_still_refused(tmp_path: Path) -> None:
+    # a short comment just before the attribute bomb does not let it through
+    bomb = b'<row r="2"><c ' + b" ".join(b'a%d="1"' % i for i in range(400_000)) + b"><v>1</v></c></row>"
+    path = _book(tmp_path / "b.xlsx", _sheet(HEAD + b"<!-- x --><?p?>" + bomb))
+    with pytest.raises(ConfigError) as raised:
+        check_archive(path, ArchiveLimits())
+    assert "bytes in which no tag ends" in raised.value.message
+
+
+def test_a_sheet_in_an_encoding_expat_cannot_read_is_a_config_error(tmp_path: Path) -> None:
+    # RRR15bi-3: pyexpat raises a bare ValueError for GBK; fdddc391 said "not a readable XLSX workbook"
+    sheet = _sheet(HEAD + IDS).replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="GBK"?>')
+    path = _book(tmp_path / "b.xlsx", sheet)
+    with pytest.raises(ConfigError) as raised:
+        check_archive(path, ArchiveLimits())
+    assert raised.value.message.startswith(f"not a readable XLSX workbook: sheet 'S' ({SHEET}) declares an "
+                                           "encoding expat cannot read"), raised.value.message
+    assert raised.value.location is not None and raised.value.location.path == str(path)
+
+
+def test_junk_cell_references_are_not_kept_after_the_file(tmp_path: Path) -> None:
+    # RRR15bi-4: each r (64 KiB, no cell reference) was cached for good: 150 of them held ~10 MB
+    import tracemalloc
+
+    junk = b"".join(b'<c r="%s!"><v>1</v></c>' % (b"%06d" % i * 10_923)[:65_536] for i in range(150))
+    path = _book(tmp_path / "b.xlsx", _sheet(HEAD + b'<row r="2">' + junk + b"</row>"))
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        check_archive(path, ArchiveLimits(max_ratio=1 << 20))
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 1 << 20, kept
