@@ -15,6 +15,7 @@ import pytest
 from govsoc.classification.sources import workbook
 from govsoc.classification.sources.workbook import WorkbookReader
 from govsoc.classification.sources.workbook_bounds import ArchiveLimits, check_archive
+from govsoc.classification.sources.workbook_rows import SheetExtent
 from govsoc.core.errors import ConfigError
 from tests.classification.test_source_folder import _scan, _tagged
 from tests.classification.test_source_workbook_bounds import NUMBERS, PARTS, SHEET
@@ -292,3 +293,59 @@ def test_junk_cell_references_are_not_kept_after_the_file(tmp_path: Path) -> Non
     finally:
         tracemalloc.stop()
     assert kept < 1 << 20, kept
+
+
+def _prefixed(sheet: bytes) -> bytes:
+    return sheet.replace(b"<sheetData>", b'<x:sheetData xmlns:x="%s">' % NS).replace(b"</sheetData>", b"</x:sheetData>")
+
+
+@pytest.mark.parametrize("sheet, extent", [
+    # rows out of order: the highest row (5), not the last (3); the cells of every row (1 + 2 + 1)
+    (_sheet(HEAD + b'<row r="5"><c r="A5"><v>1</v></c><c r="B5"><v>1</v></c></row>'
+            b'<row r="3"><c r="A3"><v>1</v></c></row>'), SheetExtent(rows=5, columns=2, cells=4)),
+    # a row numbered as a float (openpyxl reads r="7.0" as row 7), a lower-case reference (c = column 3)
+    (_sheet(HEAD + b'<row r="2.0"><c r="c2"><v>1</v></c></row><row r="7.0"><c><v>1</v></c></row>'),
+     SheetExtent(rows=7, columns=3, cells=3)),
+    # hyperlinks and merged cells after </sheetData> are no rows
+    (_sheet(HEAD, tail=b'<hyperlinks><hyperlink ref="A1" r:id="rId1"/><hyperlink ref="A2" r:id="rId2"/>'
+            b'</hyperlinks><mergeCells><mergeCell ref="A1:C1"/></mergeCells>'),
+     SheetExtent(rows=1, columns=1, cells=1)),
+    # a prefixed <x:sheetData> holds the rows alike
+    (_prefixed(_sheet(HEAD.replace(b"<row", b"<x:row").replace(b"</row", b"</x:row")
+                      .replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>").replace(b"<is>", b"<x:is>")
+                      .replace(b"</is>", b"</x:is>").replace(b"<t>", b"<x:t>").replace(b"</t>", b"</x:t>")
+                      + b'<x:row r="4"><x:c r="D4"><x:v>1</x:v></x:c></x:row>')),
+     SheetExtent(rows=4, columns=4, cells=2)),
+])
+def test_the_extent_is_what_the_rows_hold(tmp_path: Path, sheet: bytes, extent: SheetExtent) -> None:
+    # RRR15bi-8: mutants of the extent's counts survived every earlier test
+    assert check_archive(_book(tmp_path / "b.xlsx", sheet), ArchiveLimits()).extents == {"S": extent}
+
+
+@pytest.mark.parametrize("sheet, said", [
+    # a wide row inside a prefixed <x:sheetData> (the prefix on sheetData itself, not only on rows)
+    (_prefixed(_sheet(HEAD + _cells(16_385, 2))), "row 2 holds more than 16,384 cells"),
+    # four letters (AAAA, past openpyxl's ZZZ and Excel's XFD)
+    (_sheet(HEAD + b'<row r="2"><c r="AAAA2"><v>1</v></c></row>'), "row 2 has a cell 'AAAA2' past column XFD"),
+])
+def test_more_rows_past_the_bounds_are_refused(tmp_path: Path, sheet: bytes, said: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        check_archive(_book(tmp_path / "b.xlsx", sheet), ArchiveLimits())
+    assert raised.value.message.startswith(f"sheet 'S' ({SHEET}) {said}"), raised.value.message
+
+
+def test_a_long_text_is_read_however_the_pieces_fall(tmp_path: Path) -> None:
+    # a cell of 5 MiB of text: several pieces in a row with no tag ending (the text handler is what tells it)
+    path = _book(tmp_path / "b.xlsx", _sheet(HEAD + IDS + b'<row r="42"><c t="inlineStr"><is><t>'
+                                             + b"x" * (5 << 20) + b"</t></is></c></row>"))
+    assert check_archive(path, ArchiveLimits(max_ratio=10_000)).extents["S"].rows == 42
+
+
+def test_a_dimension_of_the_extent_that_pads_over_16_cells_a_cell_is_dropped(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # A1:XFD100 is the extent of A1 and XFD100, but 1.6 million cells for 2: openpyxl would pad every row
+    path = _book(tmp_path / "b.xlsx", _sheet(HEAD + b'<row r="100"><c r="XFD100"><v>1</v></c></row>',
+                                             dimension=b'<dimension ref="A1:XFD100"/>'))
+    made = _cells_made(monkeypatch)
+    list(WorkbookReader(sample=100).tables(path))
+    assert made[0] < 100_000, made[0]
