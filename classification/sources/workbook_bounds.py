@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Final
 from xml.parsers import expat
 
-from govsoc.classification.sources.workbook_rows import RowLimits, RowRefused, SheetExtent, sheet_extent
+from govsoc.classification.sources.workbook_rows import PIECE, RowLimits, RowRefused, SheetExtent, sheet_extent
 from govsoc.classification.sources.workbook_sheets import sheet_titles
 from govsoc.core.errors import ConfigError, Location
 
@@ -47,7 +47,8 @@ _SHEETS: Final = "xl/worksheets/"
 _READ_WHOLE: Final = (".xml", ".rels")
 _ENCRYPTED: Final = 0x1
 _METHODS: Final = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-_PIECE: Final = _MIB
+#: What zipfile raises on a member that does not inflate to its declared size and CRC.
+_INFLATE_ERRORS: Final = (zipfile.BadZipFile, zlib.error, EOFError)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -178,7 +179,7 @@ def _extent(path: Path, book: zipfile.ZipFile, member: str, titles: dict[str, st
     except ValueError as e:  # pyexpat's "multi-byte encodings are not supported" (GBK, Big5, Shift_JIS)
         raise ConfigError(f"not a readable XLSX workbook: {sheet} declares an encoding expat cannot read ({e}): "
                           "save it as UTF-8", location=Location(path=str(path))) from e
-    except (zipfile.BadZipFile, zlib.error, EOFError) as e:
+    except _INFLATE_ERRORS as e:
         raise _refused(path, member, f"does not inflate to its declared size ({type(e).__name__}: {e})") from e
 
 
@@ -186,13 +187,13 @@ def _read_in_pieces(path: Path, book: zipfile.ZipFile, infos: list[zipfile.ZipIn
     """Inflate ``infos`` a piece at a time, their CRCs checked: openpyxl reads every member but the
     sheets whole, and zipfile inflates such a read to its end before cutting it to the declared size
     (a [Content_Types].xml declaring 700 bytes that inflates to 1 GiB took 2.1 GB of memory,
-    RRR15ax-3). A piece is at most _PIECE bytes: what a member really holds beyond its declared size
+    RRR15ax-3). A piece is at most PIECE bytes: what a member really holds beyond its declared size
     fails its CRC here (the sheets openpyxl streams in pieces of its own)."""
     for info in infos:
         try:
             with book.open(info) as member:
-                while member.read(_PIECE):
+                while member.read(PIECE):
                     pass
-        except (zipfile.BadZipFile, zlib.error, EOFError) as e:
+        except _INFLATE_ERRORS as e:
             raise _refused(path, info.filename, f"does not inflate to its declared {info.file_size:,} bytes "
                                                 f"({type(e).__name__}: {e})") from e

@@ -36,7 +36,8 @@ from xml.parsers import expat
 
 __all__ = ["RowLimits", "SheetExtent", "sheet_extent"]
 
-_PIECE: Final = 1 << 20
+#: The bytes inflated and fed at a time (here, and by workbook_bounds' read of other parts).
+PIECE: Final = 1 << 20
 _PAST: Final = 1 << 62  # past every bound
 _OUTSIDE: Final = _PAST  # the depth of <sheetData> before and after it
 _DIGITS: Final = "0123456789"
@@ -182,7 +183,7 @@ def sheet_extent(book: zipfile.ZipFile, member: str, limits: RowLimits) -> Sheet
     still = 0  # bytes fed since the last tag ended (or, once a piece held none, text was read)
     held, held_at, markup = b"", 0, False  # the last piece, its offset; whether the open construct is no tag
     with book.open(member) as sheet:
-        while piece := sheet.read(_PIECE):
+        while piece := sheet.read(PIECE):
             seen = counter.events
             parser.Parse(piece, False)
             if counter.events != seen:
