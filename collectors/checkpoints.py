@@ -253,8 +253,10 @@ class CheckpointStore:
                 raise not_writable(self.folder, e) from e
             raise
         self.notice = notice or (lambda _message: None)
-        #: Looks whose file the content digests showed to be the file of several checkpoints alike (match).
+        #: Files (copies) the content digests showed to be the file of several checkpoints alike (match),
+        #: each counted and said once however often it is looked at (RRR11ba-2: said per look and candidate).
         self.ambiguous = 0
+        self._ambiguous_copies: set[tuple[int, int]] = set()
         # Parsed checkpoint files by name, with the (inode, mtime, size) they were parsed at: a
         # saved checkpoint is a new file (rename), so a changed one is read again. Own saves drop
         # their entry (a quick second save may reuse the inode, time and size).
@@ -660,12 +662,16 @@ class CheckpointStore:
         best = max(shown(c) for c in left)
         left = [c for c in left if shown(c) == best]
         if len(left) > 1:
-            self.ambiguous += 1
             least = min(c.offset for c in left)
-            self.notice(f"{view.path}: its content matches {len(left)} checkpoints alike "
-                        f"({', '.join(f'{c.path} at {c.offset}' for c in left)}): taken for the one at {least}, "
-                        "the newest of those read the least (its lines may be stored twice, not lost)")
-            left = [c for c in left if c.offset == least]
+            taken = [c for c in left if c.offset == least][-1]
+            if (view.device, view.inode) not in self._ambiguous_copies:  # once a copy, however many looks
+                self._ambiguous_copies.add((view.device, view.inode))
+                self.ambiguous += 1
+                self.notice(f"{view.path}: its content matches {len(left)} checkpoints alike "
+                            f"({', '.join(f'{c.path} at {c.offset}' for c in left)}): taken for {taken.path}'s "
+                            f"at {taken.offset}, the newest of those read the least (its lines may be stored "
+                            "twice, not lost)")
+            left = [taken]
         return left
 
     def candidates(self, view: FileView) -> list[Checkpoint]:
