@@ -57,14 +57,17 @@ def dictionary_list(keep: Callable[[str, str], bool], what: str, without: str, w
                     log: logging.Logger = _log) -> Callable[[], frozenset[str]]:
     """The words of jieba's dict.txt that ``keep(word, tag)`` takes, as a function giving them: lists declared
     at import are read in one pass of the file (349,046 lines, about 0.3 s: the hook read it once a list) at the
-    first call of any, under a lock, and kept for the process. When jieba or the file is missing or unreadable
-    the list asked for is empty and one warning on ``log`` (the caller's) names the file (and line), ``what`` was
-    not read, ``without`` what is done instead and ``why`` to install jieba; a list not asked for yet warns when
-    it is."""
+    first call of any, under a lock, and kept for the process, then looked up without the lock. When jieba or the
+    file is missing or unreadable the list asked for is empty and one warning on ``log`` (the caller's) names the
+    file (and line), ``what`` was not read, ``without`` what is done instead and ``why`` to install jieba; a list
+    not asked for yet warns when it is."""
     _LISTS[what] = _Listed(keep=keep, what=what, without=without, why=why, log=log)
 
     def listed() -> frozenset[str]:
-        with _lock:
+        found = _read.get(what)  # once read, no lock: is_common_word asks once a token (RRR15bh-7)
+        if found is not None:
+            return found
+        with _lock:  # the first callers: one reads, the others wait for it and find the list read
             if what not in _read:
                 _read.update(_read_lists(what, {n: spec for n, spec in _LISTS.items() if n not in _read}))
             return _read[what]

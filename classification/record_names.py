@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from functools import cache
 from typing import Final
 
@@ -66,7 +65,6 @@ _STEMS: Final = tuple(sorted(((w[:-1], w[-1]) for w in _CHINESE_RECORDS if "_" n
                              key=lambda s: (-len(s[0]), s)))
 _LONGEST: Final = 6
 _RUNS: Final = re.compile(f"({HAN}+)")
-_lock = threading.Lock()
 _log = logging.getLogger(__name__)
 
 
@@ -137,12 +135,9 @@ _listed: Final = dictionary_list(lambda word, _: 2 <= len(word) <= _LONGEST and 
                                  "to cut them by jieba's", log=_log)
 
 
-def _known() -> frozenset[str]:
-    with _lock:  # threads deciding columns at once read the dictionary once
-        return _read_known()
-
-
 @cache
-def _read_known() -> frozenset[str]:
-    """The record words, :data:`_KNOWN` and dict.txt's words of 2 to 6 characters holding 号 or 单."""
+def _known() -> frozenset[str]:
+    """The record words, :data:`_KNOWN` and dict.txt's words of 2 to 6 characters holding 号 or 单. No lock of
+    its own: threads deciding columns at once may each join the sets, but common_words' lock has them read the
+    dictionary once, and each join gives the same set."""
     return _CHINESE_RECORDS | _KNOWN | _listed()

@@ -209,12 +209,12 @@ def test_the_dictionary_warning_names_the_module_that_read_it(monkeypatch: pytes
 
     monkeypatch.setattr(importlib.metadata, "distribution", missing)
     monkeypatch.setattr(common_words, "_read", {})  # the lists read so far: read again
-    record_names._read_known.cache_clear()
+    record_names._known.cache_clear()
     try:
         with caplog.at_level(logging.WARNING):
             assert "黑名单" in record_names._known()  # the own table still cuts
     finally:
-        record_names._read_known.cache_clear()
+        record_names._known.cache_clear()
     assert [r.name for r in caplog.records] == ["govsoc.classification.record_names"]
     assert "words holding 号 or 单 not read" in caplog.text
 
