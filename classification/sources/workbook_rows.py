@@ -38,8 +38,10 @@ __all__ = ["RowLimits", "SheetExtent", "sheet_extent"]
 
 #: The bytes inflated and fed at a time (here, and by workbook_bounds' read of other parts).
 PIECE: Final = 1 << 20
-_PAST: Final = 1 << 62  # past every bound
-_OUTSIDE: Final = _PAST  # the depth of <sheetData> before and after it
+#: The depth of <sheetData> before and after it: deeper than any element, so nothing is in it.
+_OUTSIDE: Final = 1 << 62
+#: The column of a reference of more letters than openpyxl reads: past every bound on columns.
+_PAST_COLUMNS: Final = 1 << 62
 _DIGITS: Final = "0123456789"
 _LETTERS: Final = 3  # openpyxl's own bound on a column's letters (A to ZZZ)
 
@@ -72,18 +74,18 @@ class RowRefused(ValueError):
         self.row, self.why = row, why
 
 
-def _many_letters(letters: str) -> int | None:
-    """More letters than openpyxl reads (past every bound), None when they are no letters: never
-    remembered (a junk reference of up to a tag's bytes was kept for good, RRR15bi-4)."""
-    return _PAST if letters.isascii() and letters.isalpha() else None
+def _column(letters: str) -> int | None:
+    """The column ``letters`` (a cell reference's: ``XFD`` of ``XFD7``, 16,384) name as openpyxl reads
+    them, past every bound when they are more than it reads, None when they are no letters."""
+    if not letters.isascii() or not letters.isalpha():
+        return None
+    return _letters(letters) if len(letters) <= _LETTERS else _PAST_COLUMNS
 
 
 @lru_cache(maxsize=1 << 15)
-def _letters(letters: str) -> int | None:
-    """The column ``letters`` (at most 3, a cell reference's: ``XFD`` of ``XFD7``, 16,384) name as
-    openpyxl reads them, None when there are none. A sheet has few: remembered, at most 2^15."""
-    if not letters or not letters.isascii() or not letters.isalpha():
-        return None
+def _letters(letters: str) -> int:
+    """The column of ``letters`` (ASCII, 1 to 3). A sheet has few: remembered, at most 2^15; a junk
+    reference of up to a tag's bytes is never asked for here, so never kept (RRR15bi-4)."""
     number = 0
     for letter in letters.upper():
         number = number * 26 + ord(letter) - 64
@@ -106,8 +108,7 @@ class _Counter:
     """expat's handlers: depth kept, each child of ``<sheetData>`` counted as a row."""
 
     def __init__(self, limits: RowLimits) -> None:
-        self.limits = limits
-        self.max_cells, self.max_nodes = limits.max_cells, limits.max_nodes
+        self.max_cells, self.max_nodes, self.max_row = limits.max_cells, limits.max_nodes, limits.max_row
         self.depth = 0
         self.data = _OUTSIDE  # the depth of <sheetData>
         self.events = 0
@@ -124,7 +125,7 @@ class _Counter:
                                            "holds columns A to XFD)")
             said = attributes.get("r")
             letters = said.rstrip(_DIGITS) if said else ""
-            column = _letters(letters) if len(letters) <= _LETTERS else _many_letters(letters)
+            column = _column(letters)
             self.column = column if column is not None else self.column + 1
             if self.column > self.columns:
                 self.columns = self.column
@@ -145,11 +146,11 @@ class _Counter:
         number = _row_number(said) if said is not None else None
         self.row = number if number is not None else self.row + 1
         self.elements += 1
-        if self.elements > self.limits.max_row:  # openpyxl keeps each row element, emptied, to the end
-            raise RowRefused(self.row, f"is row element {self.elements:,} of the sheet, past {self.limits.max_row:,} "
+        if self.elements > self.max_row:  # openpyxl keeps each row element, emptied, to the end
+            raise RowRefused(self.row, f"is row element {self.elements:,} of the sheet, past {self.max_row:,} "
                                        "(Excel's rows)")
-        if self.row > self.limits.max_row:
-            raise RowRefused(self.row, f"is numbered past {self.limits.max_row:,} (Excel's last row)")
+        if self.row > self.max_row:
+            raise RowRefused(self.row, f"is numbered past {self.max_row:,} (Excel's last row)")
         self.total += self.cells  # the cells of the row before
         self.cells = self.nodes = self.column = 0
         self.rows = max(self.rows, self.row)
