@@ -6,7 +6,7 @@ child kept as a cell whatever its tag, before it yields it: one row of 8 million
 file took over 10 GB of memory (RRR15aw-3). Each sheet is therefore first read here with expat (the
 XML 1.0 processor ElementTree and openpyxl use, so UTF-16 and any encoding they read is read the
 same), one piece at a time and no tree built, and refused, naming the file, the sheet and the row,
-when a row (a child of ``<sheetData>``; nothing outside it counts: hyperlinks and merged cells come
+when a row (a child of ``<sheetData>``; nothing outside it is a row: hyperlinks and merged cells come
 after it, R15bb-1) holds
 
 - more than 16,384 cells: SpreadsheetML's own columns run A to XFD (ECMA-376 Part 1, 18.3.1.4 ``c``,
@@ -20,6 +20,9 @@ after it, R15bb-1) holds
 - or when more than ``max_token`` bytes, in whole pieces, are fed with no tag ending and no text
   read, i.e. one tag that long (expat builds a start tag's attributes whole: one ``<c>`` of 3 million
   attributes, R15bb-5); a long text is read.
+
+After the rows, a sheet of more than 1,048,576 ``<hyperlink>`` or ``<mergeCell>`` elements (one a
+row of Excel's) is refused naming the file and the sheet: openpyxl keeps each (RRR15bi-6).
 
 There is no bound on the cells of a sheet: rows are streamed, memory is per row. What is counted
 (the highest row and column, the cells) lets sources/workbook.py drop a ``<dimension>`` that would
@@ -49,12 +52,16 @@ _LETTERS: Final = 3  # openpyxl's own bound on a column's letters (A to ZZZ)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RowLimits:
     """What one row of a sheet may hold: cells (Excel's columns, A to XFD), its row number (Excel's
-    rows), elements and attributes in all, and the bytes of one tag."""
+    rows), elements and attributes in all, and the bytes of one tag; and what a sheet may hold after
+    its rows: hyperlinks and merged ranges, one a row of Excel's (openpyxl keeps each whole: 2 million
+    merged ranges in a 16 MB file took 1.35 GB, RRR15bi-6; 140,000 of either are written, R15bb-1)."""
 
     max_cells: int = 16_384
     max_row: int = 1_048_576
     max_nodes: int = 16_384 * 64
     max_token: int = 1 << 20
+    max_links: int = 1_048_576
+    max_merges: int = 1_048_576
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,9 +74,10 @@ class SheetExtent:
 
 
 class RowRefused(ValueError):
-    """A row past RowLimits: ``row`` its number (0 before the first row), ``why`` what it holds."""
+    """A row past RowLimits: ``row`` its number (0 before the first row; None: the sheet past them
+    outside its rows), ``why`` what it holds."""
 
-    def __init__(self, row: int, why: str) -> None:
+    def __init__(self, row: int | None, why: str) -> None:
         super().__init__(why)
         self.row, self.why = row, why
 
@@ -109,6 +117,10 @@ class _Counter:
 
     def __init__(self, limits: RowLimits) -> None:
         self.max_cells, self.max_nodes, self.max_row = limits.max_cells, limits.max_nodes, limits.max_row
+        #: What is counted after the rows, by tag: its bound and what it is called.
+        self.outside = {"hyperlink": (limits.max_links, "hyperlinks"),
+                        "mergeCell": (limits.max_merges, "merged ranges")}
+        self.counts = dict.fromkeys(self.outside, 0)
         self.depth = 0
         self.data = _OUTSIDE  # the depth of <sheetData>
         self.events = 0
@@ -134,8 +146,11 @@ class _Counter:
         elif level == 1:
             self._row(attributes)
         elif level < 1:
-            if name.rpartition(":")[2] == "sheetData":
+            local = name.rpartition(":")[2]
+            if local == "sheetData":
                 self.data = self.depth
+            elif local in self.outside:
+                self._outside(local)
             return
         self.nodes += 1 + len(attributes)
         if self.nodes > self.max_nodes:
@@ -154,6 +169,14 @@ class _Counter:
         self.total += self.cells  # the cells of the row before
         self.cells = self.nodes = self.column = 0
         self.rows = max(self.rows, self.row)
+
+    def _outside(self, local: str) -> None:
+        """Count a ``<hyperlink>`` or ``<mergeCell>`` (after the rows: ECMA-376 Part 1, 18.3.1.99
+        ``worksheet``); refused past its bound."""
+        count = self.counts[local] = self.counts[local] + 1
+        bound, said = self.outside[local]
+        if count > bound:
+            raise RowRefused(None, f"holds more than {bound:,} {said} ({local} elements)")
 
     def text(self, data: str) -> None:
         self.events += 1
