@@ -31,6 +31,7 @@ make openpyxl pad every row to columns, and the sheet to rows, that the XML does
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,6 +48,10 @@ _OUTSIDE: Final = 1 << 62
 _PAST_COLUMNS: Final = 1 << 62
 _DIGITS: Final = "0123456789"
 _LETTERS: Final = 3  # openpyxl's own bound on a column's letters (A to ZZZ)
+#: A row's start tag (any prefix), its r, and how far into a long one r is looked for.
+_ROW_TAG: Final = re.compile(rb"<(?:[^\s<>/:]+:)?row[\s/>]")
+_ROW_NUMBER: Final = re.compile(rb"\sr\s*=\s*[\"']([^\"'<>]{1,32})[\"']")
+_ROW_HEAD: Final = 4096
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -196,6 +201,20 @@ def _markup(held: bytes, at: int) -> bool:
     return head.startswith((b"<!--", b"<?", b"<![CDATA["))
 
 
+def _opened_row(held: bytes, at: int, counter: _Counter) -> int | None:
+    """The number of the row whose start tag is what ``held`` holds open from ``at`` (NULs dropped), as
+    openpyxl reads it: its ``r`` when within the first bytes, or the row after the last; None when
+    what is open is no row's start tag (RRR15bi-10: a long row tag was named after the row before)."""
+    if counter.depth != counter.data:  # a row is a child of <sheetData>
+        return None
+    head = held[max(at, 0):max(at, 0) + _ROW_HEAD].replace(b"\0", b"")
+    if not _ROW_TAG.match(head):
+        return None
+    said = _ROW_NUMBER.search(head)
+    number = _row_number(said.group(1).decode("ascii", "replace")) if said else None
+    return number if number is not None else counter.row + 1
+
+
 def sheet_extent(book: zipfile.ZipFile, member: str, limits: RowLimits) -> SheetExtent:
     """The extent of the sheet ``member`` of ``book``, read a piece at a time; RowRefused at the
     first row past ``limits``, expat.ExpatError when the sheet is no well-formed XML (ValueError
@@ -206,6 +225,7 @@ def sheet_extent(book: zipfile.ZipFile, member: str, limits: RowLimits) -> Sheet
     parser.EndElementHandler = counter.end
     still = 0  # bytes fed since the last tag ended (or, once a piece held none, text was read)
     held, held_at, markup = b"", 0, False  # the last piece, its offset; whether the open construct is no tag
+    opened = None  # the row whose start tag is open, if that is what is open
     with book.open(member) as sheet:
         while piece := sheet.read(PIECE):
             seen = counter.events
@@ -215,9 +235,13 @@ def sheet_extent(book: zipfile.ZipFile, member: str, limits: RowLimits) -> Sheet
             else:
                 if not still:  # what is open began in the piece before, or in this one
                     markup = _markup(held + piece, parser.CurrentByteIndex - held_at)
+                    opened = _opened_row(held + piece, parser.CurrentByteIndex - held_at, counter)
                 still += len(piece)
                 # a piece in which no tag ended: a long text (told from here on), a comment, or one long tag
                 parser.CharacterDataHandler = counter.text
+                if still > limits.max_token and opened is not None:
+                    raise RowRefused(opened, f"opens with more than {limits.max_token:,} bytes in which no tag ends "
+                                             "(its start tag that long)")
                 if still > limits.max_token and not markup:
                     raise RowRefused(counter.row, f"is followed by more than {limits.max_token:,} bytes in which no "
                                                   "tag ends and no text is read (one tag that long)")

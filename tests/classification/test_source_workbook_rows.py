@@ -41,6 +41,10 @@ def _book(path: Path, sheet: bytes) -> Path:
     return path
 
 
+#: 400,000 attributes, 4 MB of one tag: expat would build them whole (R15bb-5).
+_ATTRIBUTES = b" ".join(b'a%d="1"' % i for i in range(400_000))
+
+
 def _cells(n: int, row: int = 42) -> bytes:
     """A row numbered ``row`` of ``n`` numeric cells without references (openpyxl counts them)."""
     return b'<row r="%d">' % row + b"<c><v>1</v></c>" * n + b"</row>"
@@ -63,6 +67,13 @@ def _cells(n: int, row: int = 42) -> bytes:
     # one cell of 400,000 attributes (4 MB one tag): expat would build them whole (R15bb-5)
     (HEAD + b'<row r="2"><c ' + b" ".join(b'a%d="1"' % i for i in range(400_000)) + b"><v>1</v></c></row>",
      "row 2 is followed by more than 1,048,576 bytes in which no tag ends", 2),
+    # RRR15bi-10: the long tag is row 2's own start tag, which F15ap named as after row 1
+    (HEAD + b'<row r="2" ' + _ATTRIBUTES + b"><c><v>1</v></c></row>",
+     "row 2 opens with more than 1,048,576 bytes in which no tag ends", 2),
+    # the same with r after the attributes, beyond what is looked at: the row after row 1, as openpyxl counts
+    (HEAD + b"<row " + _ATTRIBUTES + b' r="2"><c><v>1</v></c></row>', "row 2 opens with more than 1,048,576", 2),
+    # a row numbered 9 after row 1
+    (HEAD + b"<x:row xmlns:x='urn:x' r='9' " + _ATTRIBUTES + b"/>", "row 9 opens with more than 1,048,576", 9),
 ])
 def test_a_row_past_the_bounds_is_refused_naming_file_sheet_and_row(tmp_path: Path, rows: bytes, said: str,
                                                                     line: int) -> None:
