@@ -48,9 +48,10 @@ class _Listed:
     log: logging.Logger
 
 
-#: The lists asked for by name, each kept once read (or found unreadable), and those not yet read.
-_LISTS: dict[str, _Listed] = {}
-_read: dict[str, frozenset[str]] = {}
+#: The lists declared, each under a key of its own (not its ``what``: two lists said alike were one, RRR15bh-8),
+#: and those read (or found unreadable).
+_LISTS: dict[object, _Listed] = {}
+_read: dict[object, frozenset[str]] = {}
 
 
 def dictionary_list(keep: Callable[[str, str], bool], what: str, without: str, why: str, *,
@@ -61,40 +62,41 @@ def dictionary_list(keep: Callable[[str, str], bool], what: str, without: str, w
     file is missing or unreadable the list asked for is empty and one warning on ``log`` (the caller's) names the
     file (and line), ``what`` was not read, ``without`` what is done instead and ``why`` to install jieba; a list
     not asked for yet warns when it is."""
-    _LISTS[what] = _Listed(keep=keep, what=what, without=without, why=why, log=log)
+    key = object()
+    _LISTS[key] = _Listed(keep=keep, what=what, without=without, why=why, log=log)
 
     def listed() -> frozenset[str]:
-        found = _read.get(what)  # once read, no lock: is_common_word asks once a token (RRR15bh-7)
+        found = _read.get(key)  # once read, no lock: is_common_word asks once a token (RRR15bh-7)
         if found is not None:
             return found
         with _lock:  # the first callers: one reads, the others wait for it and find the list read
-            if what not in _read:
-                _read.update(_read_lists(what, {n: spec for n, spec in _LISTS.items() if n not in _read}))
-            return _read[what]
+            if key not in _read:
+                _read.update(_read_lists(key, {k: spec for k, spec in _LISTS.items() if k not in _read}))
+            return _read[key]
 
     return listed
 
 
-def _read_lists(asked: str, lists: dict[str, _Listed]) -> dict[str, frozenset[str]]:
+def _read_lists(asked: object, lists: dict[object, _Listed]) -> dict[object, frozenset[str]]:
     """Each of ``lists`` from one pass of dict.txt; or, where it cannot be read, ``asked`` empty (its warning
     logged), the others left to be read when asked for."""
     where, number = f"{_DICT} of the jieba distribution", 0
     try:
         where = str(importlib.metadata.distribution("jieba").locate_file(_DICT))
-        words: dict[str, set[str]] = {name: set() for name in lists}
+        words: dict[object, set[str]] = {key: set() for key in lists}
         with open(where, encoding="utf-8") as lines:
             for number, line in enumerate(lines, 1):  # noqa: B007 (the warning names the line that failed)
                 word, _, tag = line.split()
-                for name, spec in lists.items():
+                for key, spec in lists.items():
                     if spec.keep(word, tag):
-                        words[name].add(word)
+                        words[key].add(word)
     except (importlib.metadata.PackageNotFoundError, OSError, UnicodeDecodeError, ValueError) as e:
         where += f":{number}" if number else ""
         spec = lists[asked]
         spec.log.warning("%s not read from %s (%s: %s): %s; pip install 'jieba>=0.42.1,<0.43' %s", spec.what, where,
                          type(e).__name__, e, spec.without, spec.why)
         return {asked: frozenset()}
-    return {name: frozenset(found) for name, found in words.items()}
+    return {key: frozenset(found) for key, found in words.items()}
 
 
 #: The words of two to four characters of dict.txt tagged as no proper noun; none when the file cannot be read

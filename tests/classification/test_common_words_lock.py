@@ -1,4 +1,5 @@
-"""jieba's word lists looked up without a lock once read (issue 15, review R15bh: RRR15bh-7, LOW).
+"""jieba's word lists looked up without a lock once read (issue 15, review R15bh: RRR15bh-7, LOW), and
+kept apart when said alike (RRR15bh-8, LOW).
 
 is_common_word is asked once a token by the name reader; F15at's listed() took the module's lock on every call,
 4-14x the cost of a call (R15bh's speed_common.py: 70-276 ns before, 978-1,215 ns after). Once a list is read the
@@ -47,3 +48,12 @@ def test_a_list_not_yet_read_is_read_under_the_lock(monkeypatch: pytest.MonkeyPa
     assert is_common_word("工作")  # dict.txt lists 工作 (work) as a verb: the list was read
     assert not is_common_word("王芳")
     assert counted.taken == 1  # the first call read every list; the second found its list read
+
+
+def test_two_lists_said_alike_are_two_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    # RRR15bh-8: lists were kept by their ``what``, so the second replaced the first (both gave 报告)
+    monkeypatch.setattr(common_words, "_LISTS", {})
+    monkeypatch.setattr(common_words, "_read", {})
+    work = common_words.dictionary_list(lambda word, _: word == "工作", "probe list", "-", "-")
+    report = common_words.dictionary_list(lambda word, _: word == "报告", "probe list", "-", "-")
+    assert (work(), report()) == (frozenset({"工作"}), frozenset({"报告"}))
