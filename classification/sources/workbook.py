@@ -51,6 +51,9 @@ __all__ = ["WorkbookReader"]
 #: most PADDED_FREE cells (a sheet a quarter full pads little; 2^20 cells pad in a fraction of a second).
 PADDED: Final = 16
 PADDED_FREE: Final = 1 << 20
+#: What openpyxl raises reading a row of bad cells (it has no one root): int() of a junk reference,
+#: a shared-string index past the table, a reversed merged range.
+_CELL_ERRORS: Final = (ValueError, IndexError, KeyError, TypeError)
 
 
 class WorkbookReader:
@@ -100,7 +103,7 @@ class WorkbookReader:
             _unpadded(sheet, self._extents.get(sheet.title))
             width = Width()
             rows = ([_cell(c) for c in row] for row in sheet.iter_rows(values_only=True))
-            cells = _noted(self._said(rows, sheet.title), width)
+            cells = _noted(self._said(path, rows, sheet.title), width)
             head = list(islice(cells, HEAD_ROWS))
             skips = Skips(str(path))
             renamed: list[str] = []
@@ -129,13 +132,26 @@ class WorkbookReader:
                                    found, source.unused)
             yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
 
-    def _said(self, rows: Iterator[list[str]], title: str) -> Iterator[list[str]]:
+    def _said(self, path: Path, rows: Iterator[list[str]], title: str) -> Iterator[list[str]]:
         """``rows`` (of the sheet ``title``) as they are, the file's bytes read said every
         ``every`` rows: the sheets before it, and the packed bytes of its own behind the position
-        of the file openpyxl reads (zipfile reads a member's packed bytes in order)."""
+        of the file openpyxl reads (zipfile reads a member's packed bytes in order). A cell openpyxl
+        cannot read (a junk reference, a shared string past the table, a reversed merged range) is a
+        ConfigError naming the file, the sheet and the row after the last read (RRR15bi-9)."""
         start, size = self._spans.get(title, (0, 0))
         handle = self._raw
-        for number, row in enumerate(rows, 1):
+        number = 0
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                break
+            except _CELL_ERRORS as e:
+                after = f"after row {number:,}" if number else "in its first row"
+                raise ConfigError(f"not a readable XLSX workbook: sheet {title!r} {after}: a cell openpyxl cannot "
+                                  f"read ({type(e).__name__}: {e})",
+                                  location=Location(path=str(path), line=number + 1)) from e
+            number += 1
             if self.read_to and size and handle is not None and number % self.every == 0:
                 with suppress(OSError, ValueError):
                     self.read_to(self._done + min(size, max(0, handle.tell() - start)))
