@@ -89,20 +89,20 @@ class RowRefused(ValueError):
 
 def _column(letters: str) -> int | None:
     """The column ``letters`` (a cell reference's: ``XFD`` of ``XFD7``, 16,384) name as openpyxl reads
-    them, past every bound when they are more than it reads, None when they are no letters."""
+    them, past every bound when they are more than it reads (A to ZZZ), None when they are no letters."""
     if not letters.isascii() or not letters.isalpha():
         return None
-    return _letters(letters) if len(letters) <= _LETTERS else _PAST_COLUMNS
-
-
-@lru_cache(maxsize=1 << 15)
-def _letters(letters: str) -> int:
-    """The column of ``letters`` (ASCII, 1 to 3). A sheet has few: remembered, at most 2^15; a junk
-    reference of up to a tag's bytes is never asked for here, so never kept (RRR15bi-4)."""
+    if len(letters) > _LETTERS:
+        return _PAST_COLUMNS
     number = 0
     for letter in letters.upper():
         number = number * 26 + ord(letter) - 64
     return number
+
+
+#: _column remembered for references of up to 3 letters (a sheet has few: at most 2^15); a longer one, a junk
+#: reference of up to a tag's bytes, is never asked for here, so never kept (RRR15bi-4).
+_short_column: Final = lru_cache(maxsize=1 << 15)(_column)
 
 
 def _row_number(text: str) -> int | None:
@@ -142,7 +142,7 @@ class _Counter:
                                            "holds columns A to XFD)")
             said = attributes.get("r")
             letters = said.rstrip(_DIGITS) if said else ""
-            column = _column(letters)
+            column = _short_column(letters) if len(letters) <= _LETTERS else _column(letters)
             self.column = column if column is not None else self.column + 1
             if self.column > self.columns:
                 self.columns = self.column
