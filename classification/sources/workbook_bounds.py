@@ -53,17 +53,16 @@ _INFLATE_ERRORS: Final = (zipfile.BadZipFile, zlib.error, EOFError)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArchiveLimits:
-    """How much an XLSX may hold: members, inflated bytes per member and in all, the highest
-    compression ratio of a member larger than ``ratio_grace`` bytes inflated, and shared strings
-    (``<si>``) past the sheets' cells by more than ``string_grace``: a spreadsheet writes the strings
-    its cells use, and openpyxl keeps each one (3 million in a 17 MB file took 611 MB, RRR15bi-6)."""
+    """How much an XLSX may hold: members, inflated bytes per member and in all, and the highest
+    compression ratio of a member larger than ``ratio_grace`` bytes inflated. Shared strings are not
+    bounded past that: a valid workbook may hold many more than its cells use (Apache POI's table only
+    grows), and refusing one is worse than reading it slowly (RRR15bm-1)."""
 
     max_members: int = 10_000
     max_member_bytes: int = 1 << 30
     max_total_bytes: int = 2 << 30
     max_ratio: int = 100
     ratio_grace: int = _MIB
-    string_grace: int = 65_536
     rows: RowLimits = RowLimits()
 
 
@@ -126,15 +125,14 @@ def check_archive(path: Path, limits: ArchiveLimits) -> CheckedArchive:
                 raise _refused(path, None, f"holds {len(infos):,} members (more than {limits.max_members:,})")
             _check_sizes(path, infos, limits)
             readable = [i for i in infos if not i.flag_bits & _ENCRYPTED and i.compress_type in _METHODS]
-            strings = _read_in_pieces(path, book, [i for i in readable if i.filename.endswith(_READ_WHOLE)
-                                                   and not i.filename.startswith(_SHEETS)])
+            _read_in_pieces(path, book, [i for i in readable if i.filename.endswith(_READ_WHOLE)
+                                         and not i.filename.startswith(_SHEETS)])
             titles = sheet_titles(book)
             spans = {title: (book.getinfo(member).header_offset, book.getinfo(member).compress_size)
                      for member, title in titles.items() if member in book.NameToInfo}
             sheets = _sheets(readable, titles)
             extents = {titles.get(member, member): _extent(path, book, member, titles, limits.rows)
                        for member in sheets}
-            _check_strings(path, strings, sum(e.cells for e in extents.values()), limits)
     except (OSError, zipfile.BadZipFile):
         return nothing  # openpyxl's error says what is wrong with it
     return CheckedArchive(spans=spans, extents=extents)
@@ -187,59 +185,17 @@ def _extent(path: Path, book: zipfile.ZipFile, member: str, titles: dict[str, st
         raise _refused(path, member, f"does not inflate to its declared size ({type(e).__name__}: {e})") from e
 
 
-def _check_strings(path: Path, strings: dict[str, int], cells: int, limits: ArchiveLimits) -> None:
-    """Refuse a shared-strings part of more items than the sheets have cells, past ``limits.string_grace``."""
-    for member, items in strings.items():
-        if items > cells + limits.string_grace:
-            raise _refused(path, member, f"holds {items:,} shared strings, more than the sheets' {cells:,} cells "
-                                         f"and {limits.string_grace:,} more")
-
-
-class _Strings:
-    """expat's handlers counting the items (``<si>``) of a shared-strings part (``<sst>``, ECMA-376
-    Part 1, 18.4.9); any other part is left once its root is seen."""
-
-    def __init__(self, parser: expat.XMLParserType) -> None:
-        self.parser, self.depth, self.items = parser, 0, 0
-        parser.StartElementHandler, parser.EndElementHandler = self.start, self.end
-
-    def start(self, name: str, attributes: dict[str, str]) -> None:
-        self.depth += 1
-        if self.depth == 2:
-            self.items += 1
-        elif self.depth == 1 and name.rpartition(":")[2] != "sst":
-            self.parser.StartElementHandler = self.parser.EndElementHandler = None
-
-    def end(self, name: str) -> None:
-        self.depth -= 1
-
-    def feed(self, piece: bytes) -> bool:
-        """Read ``piece``; whether the part may still be shared strings (no XML: openpyxl says so)."""
-        try:
-            self.parser.Parse(piece, False)
-        except (expat.ExpatError, ValueError):
-            return False
-        return self.parser.StartElementHandler is not None
-
-
-def _read_in_pieces(path: Path, book: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> dict[str, int]:
+def _read_in_pieces(path: Path, book: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
     """Inflate ``infos`` a piece at a time, their CRCs checked: openpyxl reads every member but the
     sheets whole, and zipfile inflates such a read to its end before cutting it to the declared size
     (a [Content_Types].xml declaring 700 bytes that inflates to 1 GiB took 2.1 GB of memory,
     RRR15ax-3). A piece is at most PIECE bytes: what a member really holds beyond its declared size
-    fails its CRC here (the sheets openpyxl streams in pieces of its own). What is returned: the
-    shared-strings parts among them, each with its items."""
-    strings: dict[str, int] = {}
+    fails its CRC here (the sheets openpyxl streams in pieces of its own)."""
     for info in infos:
-        counter: _Strings | None = _Strings(expat.ParserCreate())
         try:
             with book.open(info) as member:
-                while piece := member.read(PIECE):
-                    if counter is not None and not counter.feed(piece):
-                        counter = None
+                while member.read(PIECE):
+                    pass
         except _INFLATE_ERRORS as e:
             raise _refused(path, info.filename, f"does not inflate to its declared {info.file_size:,} bytes "
                                                 f"({type(e).__name__}: {e})") from e
-        if counter is not None and counter.items:
-            strings[info.filename] = counter.items
-    return strings
