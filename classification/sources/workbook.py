@@ -17,6 +17,7 @@ from contextlib import suppress
 from io import BytesIO
 from itertools import chain, islice
 from pathlib import Path
+from traceback import walk_tb
 from typing import IO, Any, Final
 from zipfile import BadZipFile
 from zlib import error as ZlibError
@@ -137,7 +138,7 @@ class WorkbookReader:
         ``every`` rows: the sheets before it, and the packed bytes of its own behind the position
         of the file openpyxl reads (zipfile reads a member's packed bytes in order). A cell openpyxl
         cannot read (a junk reference, a shared string past the table, a reversed merged range) is a
-        ConfigError naming the file, the sheet and the row after the last read (RRR15bi-9)."""
+        ConfigError naming the file, the sheet and the row (RRR15bi-9)."""
         start, size = self._spans.get(title, (0, 0))
         handle = self._raw
         number = 0
@@ -147,10 +148,7 @@ class WorkbookReader:
             except StopIteration:
                 break
             except _CELL_ERRORS as e:
-                after = f"after row {number:,}" if number else "in its first row"
-                raise ConfigError(f"not a readable XLSX workbook: sheet {title!r} {after}: a cell openpyxl cannot "
-                                  f"read ({type(e).__name__}: {e})",
-                                  location=Location(path=str(path), line=number + 1)) from e
+                raise _unreadable(path, title, number, e) from e
             number += 1
             if self.read_to and size and handle is not None and number % self.every == 0:
                 with suppress(OSError, ValueError):
@@ -219,6 +217,34 @@ class WorkbookReader:
         return TableSample(dataset=str(path), table=table, rows=total, columns=columns,
                            keys=sketcher.sketches([c.field for c in columns]),
                            skipped=tuple(skips.listed), skipped_count=skips.count)
+
+
+def _failed_row(error: BaseException) -> int | None:
+    """The number of the row whose cell openpyxl failed to read with ``error``: its worksheet parser's row
+    count in ``parse_row`` (openpyxl 3.1, worksheet/_reader.py), when it raised in a call from there. The
+    rows yielded do not say it: openpyxl reads the row past a gap before it yields the gap's empty rows
+    (rows 1, 2 and 10 failing in 10 was said as row 3, RRR15bm-4). None when openpyxl raised elsewhere (a
+    row's own number, a merged range after the rows)."""
+    frames = [frame for frame, _ in walk_tb(error.__traceback__)]
+    for frame in frames[:-1]:  # raised in a call from parse_row (a cell), not by parse_row itself (its number)
+        row = getattr(frame.f_locals.get("self"), "row_counter", None)
+        if frame.f_code.co_name == "parse_row" and isinstance(row, int):
+            return row
+    return None
+
+
+def _unreadable(path: Path, title: str, read: int, error: Exception) -> ConfigError:
+    """The error of a cell openpyxl cannot read in the sheet ``title``, ``read`` rows yielded: naming the row
+    that failed when it is known, else the last row read and no line (none that openpyxl did not give)."""
+    row = _failed_row(error)
+    if row is not None:
+        where = f"row {row:,}"
+    elif read:
+        where = f"after row {read:,}"
+    else:
+        where = "before its first row"
+    return ConfigError(f"not a readable XLSX workbook: sheet {title!r} {where}: a cell openpyxl cannot read "
+                       f"({type(error).__name__}: {error})", location=Location(path=str(path), line=row))
 
 
 def _unpadded(sheet: Any, extent: SheetExtent | None) -> None:
