@@ -85,6 +85,22 @@ def test_a_row_past_the_bounds_is_refused_naming_file_sheet_and_row(tmp_path: Pa
     assert (raised.value.location.path, raised.value.location.line) == (str(path), line)
 
 
+@pytest.mark.parametrize("rows, tail", [
+    # a long row-named tag after <sheetData> (an extension's): no row opens there (RRR15bm-6)
+    (HEAD + IDS, b"<extLst><ext uri='u'><x:row xmlns:x='urn:x' r='7' " + _ATTRIBUTES + b"/></ext></extLst>"),
+    # one inside a cell of row 41: a child of a cell, not of <sheetData>
+    (HEAD + IDS[:IDS.rindex(b"<row")] + b"<row r='41'><c><x:row xmlns:x='urn:x' r='7' " + _ATTRIBUTES
+     + b"/></c></row>", b""),
+])
+def test_a_long_row_tag_not_in_sheet_data_opens_no_row(tmp_path: Path, rows: bytes, tail: bytes) -> None:
+    # the long tag follows row 41: it is said so, not as a row 7 it would open
+    path = _book(tmp_path / "b.xlsx", _sheet(rows, tail=tail))
+    with pytest.raises(ConfigError) as raised:
+        list(WorkbookReader(sample=100).tables(path))
+    assert raised.value.message.startswith(f"sheet 'S' ({SHEET}) row 41 is followed by more than 1,048,576 bytes "
+                                           "in which no tag ends"), raised.value.message
+
+
 def test_a_sheet_of_more_row_elements_than_excel_has_rows_is_refused(tmp_path: Path) -> None:
     # the same row number over and over: openpyxl yields the first, keeps every other row element
     # (emptied) to the sheet's end; 1,048,577 of them pass every row's own bounds
