@@ -172,7 +172,12 @@ def _extent(path: Path, book: zipfile.ZipFile, member: str, titles: dict[str, st
     try:
         return sheet_extent(book, member, limits)
     except RowRefused as e:
-        row = "" if e.row is None else f"row {e.row:,} " if e.row else "before its first row "
+        if e.row is None:  # past a bound outside the rows: the sheet says it
+            row = ""
+        elif e.row:
+            row = f"row {e.row:,} "
+        else:
+            row = "before its first row "
         raise ConfigError(f"{sheet} {row}{e.why}: not read (a zip bomb?)",
                           location=Location(path=str(path), line=e.row or None)) from e
     except expat.ExpatError as e:

@@ -193,12 +193,17 @@ class _Counter:
         self.depth -= 1
 
 
+def _open_head(held: bytes, at: int, size: int) -> bytes:
+    """The first ``size`` bytes ``held`` holds from ``at`` (0 when before it), NULs dropped: UTF-16 reads alike."""
+    start = max(at, 0)
+    return held[start:start + size].replace(b"\0", b"")
+
+
 def _markup(held: bytes, at: int) -> bool:
     """Whether what ``held`` holds from ``at`` opens a comment, a processing instruction or a CDATA
     section (NULs dropped: UTF-16 reads alike), which are no tags: expat reports them whole when they
     end, as openpyxl's parser reads them (RRR15bi-2)."""
-    head = held[max(at, 0):max(at, 0) + 24].replace(b"\0", b"")
-    return head.startswith((b"<!--", b"<?", b"<![CDATA["))
+    return _open_head(held, at, 24).startswith((b"<!--", b"<?", b"<![CDATA["))
 
 
 def _opened_row(held: bytes, at: int, counter: _Counter) -> int | None:
@@ -207,7 +212,7 @@ def _opened_row(held: bytes, at: int, counter: _Counter) -> int | None:
     what is open is no row's start tag (RRR15bi-10: a long row tag was named after the row before)."""
     if counter.depth != counter.data:  # a row is a child of <sheetData>
         return None
-    head = held[max(at, 0):max(at, 0) + _ROW_HEAD].replace(b"\0", b"")
+    head = _open_head(held, at, _ROW_HEAD)
     if not _ROW_TAG.match(head):
         return None
     said = _ROW_NUMBER.search(head)
