@@ -51,6 +51,7 @@ from govsoc.classification.coordinate_forms import coordinate_hits
 from govsoc.classification.credentials import credential_hits
 from govsoc.classification.digit_runs import GluedNumbers
 from govsoc.classification.han import HAN
+from govsoc.classification.ingest_kinds import AT_INGEST
 from govsoc.classification.invisible import placed, visible
 from govsoc.classification.labelled_numbers import LabelledNumbers
 from govsoc.classification.log_accounts import log_accounts, named_pinyin_names
@@ -64,7 +65,6 @@ from govsoc.classification.role_names import role_name_hits
 from govsoc.classification.scanner import Scanner
 from govsoc.classification.spans import Ahead, Spans, Values
 from govsoc.classification.structured_values import account_hit, account_members, is_account_key, structured_hits
-from govsoc.classification.tagging import AT_INGEST
 
 __all__ = ["FreeTextMasker", "IDENTIFIERS", "IN_FREE_TEXT", "mask_free_text"]
 
@@ -125,6 +125,14 @@ _LABELLED: Final = (
      "cn_qq"),
     (re.compile(r"(?:出生日期|出生于|出生|生日|生于)[ \t:：=为是]*(?P<v>" + _DATE + ")(?![0-9])"), "cn_birth_date"),
     (re.compile(r"(?<![0-9])(?P<v>" + _DATE + r")[ \t]*(?:出生|生人|生(?=[，,。；;、)）\s]|$))"), "cn_birth_date"),
+    # a passport number after its English label and a blank (passport E12345678, Passport No. E12345678),
+    # which _KEYED takes from a key set off by '=' or ':' only (RRR15av-8)
+    (re.compile(r"(?<![A-Za-z])passport(?:[ \t]*(?:no\.?|number|#))?[ \t:：=#]*(?P<v>[A-Za-z0-9]{8,9})(?![A-Za-z0-9])",
+                re.IGNORECASE), "cn_passport"),
+    # a landline run together after its English label and a blank (phone 057188881234; written with
+    # its area code set off it is found without one)
+    (re.compile(r"(?<![A-Za-z])(?:tel|phone|telephone)(?:[ \t]*(?:no\.?|number|#))?[ \t:：=#]*"
+                r"(?P<v>0\d{9,11})(?![0-9])", re.IGNORECASE), "cn_landline"),
     # a person's record as a profile writes it: the name, then the sex alone (张三，男，汉族)
     (re.compile(rf"(?<!{HAN})(?P<v>{HAN}{{2,4}})[，,、 ][ \t]*[男女](?=[，,、。；; ])"),
      "cn_person_name"),
@@ -167,16 +175,20 @@ class FreeTextMasker:
 
     def mask(self, text: str) -> str:
         """``text`` with every hit masked (decoded escapes shown decoded and masked)."""
+        hits = self.placed_hits(text)
+        return masked_text(text, hits) if hits else text
+
+    def placed_hits(self, text: str) -> list[Match]:
+        """The hits of :meth:`hits` on ``text`` as written: percent-escapes decoded and invisible
+        characters dropped for the scan, each hit placed back on the span it came from."""
         if not text:
-            return text
+            return []
         view, offsets = percent_decoded(text) if "%" in text else (text, [])
         seen = visible(view)  # read as a reader sees it: 138\u200b0013\u200b8000 is a number (R15b-16)
         hits = self.hits(view) if seen is None else placed(self.hits(seen[0]), seen[1])
-        if not hits:
-            return text
-        if offsets:
+        if hits and offsets:
             hits = [dataclasses.replace(h, start=offsets[h.start], end=offsets[h.end]) for h in hits]
-        return masked_text(text, hits)
+        return hits
 
     def hits(self, text: str) -> list[Match]:
         """The hits in ``text`` (already decoded), none overlapping."""

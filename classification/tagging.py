@@ -17,7 +17,11 @@ travels (message, URLs, referrers, request bodies) and sets:
 For sources whose path or origin matches one of ``mask_sources`` (fnmatch globs), every hit is
 replaced by its masked form before the event is stored, in every string and list-of-string field
 (the scanned ones, ``event.original`` and what parsers cut out of the message: user.name,
-related.user, url.path ...), and ``govsoc.flags`` gets ``masked``. Only the recognizers of AT_INGEST run by default.
+related.user, url.path ...), and ``govsoc.flags`` gets ``masked``. Only the recognizers of AT_INGEST run by default
+and tag events. In a masked source the free-text fields (message, event.original, the URLs, a request
+body) are also masked for what the reports' free-text masker finds there after a key or label naming it
+(names in Chinese characters, addresses, passports, 15-digit IDs, landlines, plates: R15at-4), never
+accounts, host names or identifier fields (govsoc.classification.ingest_masking).
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from govsoc.classification.grading import rank
+from govsoc.classification.ingest_kinds import AT_INGEST
+from govsoc.classification.ingest_masking import FREE_TEXT_FIELDS, IngestMasker
 from govsoc.classification.percent import percent_decoded
 from govsoc.classification.recognizer import Match, masked_text
 from govsoc.classification.scanner import Scanner
@@ -40,11 +46,6 @@ SCAN_FIELDS: Final = ("message", "url.original", "url.full", "url.query", "http.
                       "http.request.body.content", "error.message")
 _URL_FIELDS: Final = frozenset({"url.original", "url.full", "url.query", "http.request.referrer"})
 _LOG_FIELDS: Final = frozenset({"message", "error.message"})
-#: Recognizers run at ingest: the personal data that travels in URLs, forms and log messages.
-#: Machine identifiers (IP, MAC, IMEI) are the SOC's own fields on every event; organisation
-#: codes are public; the context-only ones find context in the text itself (护照号…).
-AT_INGEST: Final = ("cn_resident_id", "cn_mobile", "cn_bank_card", "email", "cn_passport", "cn_hk_macau_permit",
-                    "cn_mainland_travel_permit", "cn_social_security_number", "cn_disability_certificate")
 
 
 class ClassificationTagger:
@@ -56,6 +57,7 @@ class ClassificationTagger:
         self.fields = tuple(fields)
         self.mask_sources = tuple(mask_sources)
         self._masking: dict[str, bool] = {}
+        self.free_text = IngestMasker()
 
     def masks(self, source: str) -> bool:
         """Whether events of ``source`` are masked before storage."""
@@ -97,9 +99,11 @@ class ClassificationTagger:
         """Every string (and list-of-string) field of a masked source's event with its hits
         masked: the scanned fields by their hits, every other field (user.name, related.user,
         url.path, event.original ...) by its own scan and by the raw values found in the scanned
-        fields (a parser may cut a value out of the message where alone it has no context).
+        fields (a parser may cut a value out of the message where alone it has no context); the
+        free-text fields also by what only a key or label shows (IngestMasker: names, addresses,
+        keyed passports, IDs, landlines, plates), in that field alone.
         ``elsewhere`` gets, per other field (event.original aside), the recognizers its own scan found."""
-        raw: dict[str, str] = {}
+        raw: dict[str, str] = {}  # the ingest scan's validated numbers, carried to every field as text
         for name, hits in found.items():
             text = fields[name]
             for m in hits:
@@ -111,8 +115,9 @@ class ClassificationTagger:
                 continue
             seen: set[str] = set()
             if isinstance(value, str):
-                masked = (masked_text(value, found[name]) if name in found
-                          else self._mask_text(value, longest_first, raw, seen))
+                ingest = found[name] if name in found else None
+                masked = self._mask_text(value, longest_first, raw, seen, ingest,
+                                         free_text=name in FREE_TEXT_FIELDS)
                 if masked != value:
                     out[name] = masked
             elif isinstance(value, list) and value and any(isinstance(v, str) for v in value):
@@ -126,16 +131,20 @@ class ClassificationTagger:
             out["govsoc.flags"] = [*flags, "masked"] if "masked" not in flags else flags
         return out
 
-    def _mask_text(self, text: str, longest_first: Sequence[str], raw: Mapping[str, str], seen: set[str]) -> str:
+    def _mask_text(self, text: str, longest_first: Sequence[str], raw: Mapping[str, str], seen: set[str],
+                   ingest: list[Match] | None = None, *, free_text: bool = False) -> str:
+        """``text`` masked: by its ingest hits (``ingest``, or its own scan), in a free-text field
+        also by what the free-text masker adds (names, addresses, keyed numbers: IngestMasker),
+        and by the raw values of the ingest hits of the event's scanned fields."""
         if not text:
             return text
-        hits = self.scanner.scan(text)
-        seen.update(m.recognizer for m in hits)
-        text = masked_text(text, hits)
-        for value in longest_first:
-            if value in text:
-                text = text.replace(value, raw[value])
-        return text
+        scanned = ingest is not None  # a scanned field's own hits are all it is masked by (as before)
+        if ingest is None:
+            ingest = self.scanner.scan(text)
+            seen.update(m.recognizer for m in ingest)
+        hits = [*ingest, *self.free_text.hits(text, ingest)] if free_text else ingest
+        masked = masked_text(text, hits)
+        return masked if scanned else _replaced(masked, longest_first, raw)
 
     @staticmethod
     def _findings(fields: Mapping[str, Any], found: Mapping[str, list[Match]]) -> list[str]:
@@ -152,6 +161,14 @@ class ClassificationTagger:
         if set(found) & _LOG_FIELDS:
             kinds.append("personal_data_in_log_message")
         return kinds
+
+
+def _replaced(text: str, longest_first: Sequence[str], raw: Mapping[str, str]) -> str:
+    """``text`` with every raw value of the event's ingest hits replaced by its masked form."""
+    for value in longest_first:
+        if value in text:
+            text = text.replace(value, raw[value])
+    return text
 
 
 def _scan_url(scan: Callable[[str], list[Match]], value: str) -> list[Match]:
