@@ -85,6 +85,13 @@ def test_a_source_not_masked_keeps_its_text() -> None:
     {"message": "reverse mapping checking getaddrinfo for 195-154-37-122.rev.poneytelecom.eu [195.154.37.122] failed"},
     {"message": "Connection from 183-62-140-253.static.example.cn port 22"},
     {"message": "dns query 138-12-34-567.dyn.example.net"},
+    # ... and lines the masker does read (a Chinese character, a long digit run): the same
+    {"message": "登录失败 user zhangwei from 203.0.113.9", "user.name": "zhangwei"},
+    {"message": "Failed password for zhangwei from 203.0.113.9 port 41 ssh2 pid 1234567"},
+    {"message": "sudo: zhangwei : TTY=pts/0 ; PWD=/home/zhangwei ; USER=root ; COMMAND=/bin/ls 用户"},
+    {"message": "用户=zhangwei 登录"},
+    {"message": "用户登录失败 from 195-154-37-122.rev.poneytelecom.eu [195.154.37.122]"},
+    {"message": "session 12345678 from 183-62-140-253 port 22"},
     # RRR15av-6's plain lines: nothing for the free-text masker
     {"message": "Connection closed by 10.139.12.45 port 51234 [preauth]"},
 ])

@@ -14,7 +14,8 @@ from tests.cli.conftest import Run
 
 ADDRESS = "浙江省杭州市西湖区文三路90号"
 QUERY = f"xm=王芳&dz={ADDRESS}&idcard=110105491231002&tel=0571-88881234&cph=浙A12345&hzhm=E12345678&passport=G12345678"
-ACCESS = '203.0.113.9 - - [04/Dec/2026:10:00:00 +0800] "GET /api/person?' + QUERY + ' HTTP/1.1" 200 512 "-" "curl/8.0"\n'
+ACCESS = ('203.0.113.9 - - [04/Dec/2026:10:00:00 +0800] "GET /api/person?' + QUERY
+          + ' HTTP/1.1" 200 512 "-" "curl/8.0"\n')
 MESSAGE = f"用户王芳（身份证11010519491231002X）住址{ADDRESS} 护照E12345678 登录"
 APP = f"Dec  4 10:00:00 app01 egov[123]: {MESSAGE}\n"
 CLEAR = ("王芳", ADDRESS, "110105491231002", "0571-88881234", "浙A12345", "E12345678", "G12345678",
