@@ -163,7 +163,10 @@ class FreeTextMasker:
     """Masks the personal data of a free text (a log line, a file path) for display; see the
     module docstring. One instance serves any number of texts."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, latin_names: bool = True) -> None:
+        """``latin_names=False``: no name in Latin letters is looked for (pinyin_names), as masking
+        before storage keeps them (a pinyin account is what login rules count; ingest_masking)."""
+        self.latin_names = latin_names
         self.scanner = Scanner(IN_FREE_TEXT)
         self.columns = ColumnClassifier()
         everything = self.columns.scanner.recognizers
@@ -222,8 +225,9 @@ class FreeTextMasker:
         take(_unless_taken(role_name_hits(text, self.names), taken))
         take(_unless_taken(_sole_trader_codes(text), taken))
         take(self._beside_identifiers(text, found, taken))
-        take(_unless_taken(named_pinyin_names(text), taken))  # sudo: zhangsan : TTY=, by zhangsan(uid=1000)
-        take(pinyin_name_hits(text, found))
+        if self.latin_names:
+            take(_unless_taken(named_pinyin_names(text), taken))  # sudo: zhangsan : TTY=, by zhangsan(uid=1000)
+            take(pinyin_name_hits(text, found))
         return whole_accounts(text, found, _account_values(text)) if found else found
 
     def _id_shaped(self, text: str, taken: Spans) -> list[Match]:
@@ -258,7 +262,7 @@ class FreeTextMasker:
             ascii_value = values.ascii(start, end)
             if key.lower() in _PERSON_KEYS and not ascii_value:
                 context.setdefault("cn_person_name", "strong")
-            if "cn_person_name" in context and ascii_value:
+            if "cn_person_name" in context and ascii_value and self.latin_names:
                 name_end = person_name_at(text, start)  # name=Zhang Wei, name=zhangsan (pinyin_names)
                 if name_end is not None and taken.free(start, name_end):
                     _keep(out, taken, _latin_name(text[start:name_end], start, key))

@@ -20,9 +20,10 @@ that ran it over every field):
   reverse-DNS name, not a phone number (RRR15av-3), a digest's digits are none (RRR15av-5);
 - the hits stay in their own field: only the ingest scan's validated numbers are carried to the
   other fields as text (a name found in the message is no substring of host.name; RRR15av-4);
-- cheap on logs that hold none of it (RRR15av-6): only a text with a Chinese character, a key or
-  label of the vocabulary below or a long digit run is read, and only its first READ characters
-  (the rest of a long line goes through the ingest scan alone, as the whole line did before).
+- cheap on logs that hold none of it (RRR15av-6): only a text with a Chinese character, or a run
+  of six digits standing alone or after a key or label of the vocabulary below, is read, and only
+  its first READ characters (the rest of a long line goes through the ingest scan alone, as the
+  whole line did before).
 """
 
 from __future__ import annotations
@@ -45,16 +46,25 @@ FREE_TEXT_FIELDS: Final = frozenset({"message", "error.message", "event.original
 #: How much of a text the free-text masker reads (its cost is linear in the text, about 10 µs a
 #: character on key=value text: a 5 MB line held a masked source up for a minute, RRR15av-6).
 READ: Final = 4096
-#: A text worth the free-text masker's time: a Chinese character (names, addresses, plates, labels
-#: such as 住址 and 护照), a run of six digits or more (a number the ingest scan may not take alone:
-#: a landline), or a key or label naming what the masker finds with context (xm= 姓名, dz= 地址,
-#: hzhm= 护照号码, sfzh= 身份证号, lxdh= 联系电话, cph= 车牌号 ... in pinyin initials and English).
-_WORTH_READING: Final = re.compile(
-    r"[\u4e00-\u9fff]|\d{6}|%[89a-fA-F][0-9a-fA-F]"  # a percent-escaped UTF-8 or GBK byte: Chinese text
-    r"|(?<![A-Za-z])(?:x(?:m|ing_?ming)|(?:full_?|real_?|true_?)?name|nm|dz|di_?zhi|jtzz|hjdz|zz|addr(?:ess)?"
-    r"|passport|hzh(?:m)?|id_?(?:card|no|number)|sfz(?:h|hm)?|zjhm|cert_?no"
-    r"|tel(?:ephone)?|phone|mobile|lxdh|dh|sj(?:h|hm)|cph|hphm|plate|csrq|birth(?:day|date)?)(?![A-Za-z])",
-    re.IGNORECASE)
+#: A text worth the free-text masker's time has a Chinese character (names, addresses, plates,
+#: labels such as 住址 and 护照), a percent-escaped UTF-8 or GBK byte (Chinese text escaped), or a run
+#: of six digits (what the masker finds in ASCII text after a key or label is a number: a landline,
+#: a 15-digit ID, a passport E12345678). A run of digits alone does not do: it must stand alone
+#: (_ALONE, not in a host name: rhost=061092085098.ctinets.com) or follow a key or label of the
+#: vocabulary (_NAMED: hzhm=, passport, ID no ...). Searched in this order, a few µs a log line:
+#: the whole check is what masking adds to a line that holds none of it (RRR15av-6).
+_FIRST: Final = re.compile(r"[\u4e00-\u9fff]|%[89a-fA-F][0-9a-fA-F]|\d{6}")
+_CHINESE: Final = re.compile(r"[\u4e00-\u9fff]|%[89a-fA-F][0-9a-fA-F]")
+_ESCAPED: Final = re.compile(r"%[89a-fA-F][0-9a-fA-F]")
+_SIX_DIGITS: Final = re.compile(r"\d{6}")
+#: (no number of a person starts 00: an address or an offset does, BIOS-e820: 0000000000100000)
+_ALONE: Final = re.compile(r"(?<![0-9A-Za-z.])(?!00)\d{6,}(?![0-9A-Za-z.])")
+_NAMED: Final = re.compile(
+    # a key naming what the masker finds with context, set off as a key is (hzhm=, "passport": , id_no：)
+    r"(?<![a-z])(?:passport|hzh(?:m)?|id_?(?:card|no|number)|sfz(?:h|hm)?|zjhm|cert_?no|tel(?:ephone)?|phone"
+    r"|mobile|lxdh|dh|sj(?:h|hm)|csrq|birth(?:day|date)?)[\"']?[ \t]*[=:：]"
+    # an English label before its number (passport E12345678, ID no 110105491231002, phone 0571...)
+    r"|(?<![a-z])(?:passport|id|tel(?:ephone)?|phone)(?:[ \t]*(?:no\.?|number|#))?[ \t:：=#]*[a-z]?\d")
 #: Where a cut text may end: a separator, so that no value is read half.
 _CUT: Final = re.compile(r"[\s&;,，、。]")
 #: A number read where a host name's label or a hexadecimal word goes on: a letter or a digit
@@ -74,7 +84,7 @@ class IngestMasker:
 
     @property
     def masker(self) -> FreeTextMasker:
-        """The free-text masker (the shared one unless given; built on first use)."""
+        """The free-text masker (one looking for no Latin names, shared, unless given; built on first use)."""
         if self._masker is None:
             self._masker = _shared()
         return self._masker
@@ -83,7 +93,7 @@ class IngestMasker:
         """The hits in ``text`` (a free-text field's value, as written) that none of ``ingest``
         (the ingest scan's hits in it) overlaps and that masking before storage takes."""
         head = _head(text)
-        if not _WORTH_READING.search(head):
+        if not _worth_reading(head):
             return []
         taken = Spans(list(ingest))
         out = []
@@ -92,6 +102,21 @@ class IngestMasker:
                 out.append(hit)
                 taken.add(hit)
         return out
+
+
+def _worth_reading(text: str) -> bool:
+    """Whether the free-text masker may find in ``text`` what the ingest scan does not (_FIRST)."""
+    if text.isascii():  # most log lines: no Chinese character to look for, a cheap test in C
+        if "%" in text and _ESCAPED.search(text):
+            return True
+        first = _SIX_DIGITS.search(text)
+    else:
+        first = _FIRST.search(text)
+    if first is None:
+        return False
+    if not first.group()[0].isdigit() or _CHINESE.search(text, first.end()):
+        return True
+    return bool(_ALONE.search(text) or _NAMED.search(text.lower()))
 
 
 def _head(text: str) -> str:
@@ -121,4 +146,4 @@ def _taken_at_ingest(text: str, hit: Match) -> bool:
 
 @cache
 def _shared() -> FreeTextMasker:
-    return FreeTextMasker()
+    return FreeTextMasker(latin_names=False)  # dropped here anyway: not looked for (pinyin tables: 1 s to load)
