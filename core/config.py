@@ -144,7 +144,10 @@ class ReportSettings(_Model):
 
 class ClassificationSettings(_Model):
     """Ingest-time classification: tag events carrying personal data (on by default) and mask it
-    before storage for the sources these globs match (paths or origins, fnmatch)."""
+    before storage for the sources these globs match (paths or origins, fnmatch): ID, phone and card
+    numbers in every field; in messages, URLs and request bodies also names, addresses and the
+    numbers a key or label names (xm=, 住址, hzhm=, tel=, cph=); accounts and host names kept
+    (govsoc.classification.ingest_masking)."""
 
     tag_events: bool = True
     mask_sources: list[str] = []
