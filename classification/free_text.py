@@ -163,10 +163,13 @@ class FreeTextMasker:
     """Masks the personal data of a free text (a log line, a file path) for display; see the
     module docstring. One instance serves any number of texts."""
 
-    def __init__(self, *, latin_names: bool = True) -> None:
+    def __init__(self, *, latin_names: bool = True, beside_identifiers: bool = True) -> None:
         """``latin_names=False``: no name in Latin letters is looked for (pinyin_names), as masking
-        before storage keeps them (a pinyin account is what login rules count; ingest_masking)."""
+        before storage keeps them (a pinyin account is what login rules count; ingest_masking).
+        ``beside_identifiers=False``: no name is taken for standing next to an ID or a mobile number
+        (masking before storage: 查询, 方式, 上海市 beside an ID are no names; RRR15bc-2)."""
         self.latin_names = latin_names
+        self.beside_identifiers = beside_identifiers
         self.scanner = Scanner(IN_FREE_TEXT)
         self.columns = ColumnClassifier()
         everything = self.columns.scanner.recognizers
@@ -224,7 +227,8 @@ class FreeTextMasker:
                            taken))
         take(_unless_taken(role_name_hits(text, self.names), taken))
         take(_unless_taken(_sole_trader_codes(text), taken))
-        take(self._beside_identifiers(text, found, taken))
+        if self.beside_identifiers:
+            take(self._beside_identifiers(text, found, taken))
         if self.latin_names:
             take(_unless_taken(named_pinyin_names(text), taken))  # sudo: zhangsan : TTY=, by zhangsan(uid=1000)
             take(pinyin_name_hits(text, found))

@@ -28,12 +28,14 @@ that ran it over every field):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from functools import cache
 from typing import Final
 
 from govsoc.classification.free_text import FreeTextMasker
+from govsoc.classification.percent import percent_decoded
 from govsoc.classification.recognizer import Match
 from govsoc.classification.spans import Spans
 
@@ -46,25 +48,25 @@ FREE_TEXT_FIELDS: Final = frozenset({"message", "error.message", "event.original
 #: How much of a text the free-text masker reads (its cost is linear in the text, about 10 µs a
 #: character on key=value text: a 5 MB line held a masked source up for a minute, RRR15av-6).
 READ: Final = 4096
-#: A text worth the free-text masker's time has a Chinese character (names, addresses, plates,
-#: labels such as 住址 and 护照), a percent-escaped UTF-8 or GBK byte (Chinese text escaped), or a run
-#: of six digits (what the masker finds in ASCII text after a key or label is a number: a landline,
-#: a 15-digit ID, a passport E12345678). A run of digits alone does not do: it must stand alone
-#: (_ALONE, not in a host name: rhost=061092085098.ctinets.com) or follow a key or label of the
-#: vocabulary (_NAMED: hzhm=, passport, ID no ...). Searched in this order, a few µs a log line:
-#: the whole check is what masking adds to a line that holds none of it (RRR15av-6).
-_FIRST: Final = re.compile(r"[\u4e00-\u9fff]|%[89a-fA-F][0-9a-fA-F]|\d{6}")
-_CHINESE: Final = re.compile(r"[\u4e00-\u9fff]|%[89a-fA-F][0-9a-fA-F]")
-_ESCAPED: Final = re.compile(r"%[89a-fA-F][0-9a-fA-F]")
-_SIX_DIGITS: Final = re.compile(r"\d{6}")
-#: (no number of a person starts 00: an address or an offset does, BIOS-e820: 0000000000100000)
-_ALONE: Final = re.compile(r"(?<![0-9A-Za-z.])(?!00)\d{6,}(?![0-9A-Za-z.])")
-_NAMED: Final = re.compile(
-    # a key naming what the masker finds with context, set off as a key is (hzhm=, "passport": , id_no：)
-    r"(?<![a-z])(?:passport|hzh(?:m)?|id_?(?:card|no|number)|sfz(?:h|hm)?|zjhm|cert_?no|tel(?:ephone)?|phone"
-    r"|mobile|lxdh|dh|sj(?:h|hm)|csrq|birth(?:day|date)?)[\"']?[ \t]*[=:：]"
-    # an English label before its number (passport E12345678, ID no 110105491231002, phone 0571...)
-    r"|(?<![a-z])(?:passport|id|tel(?:ephone)?|phone)(?:[ \t]*(?:no\.?|number|#))?[ \t:：=#]*[a-z]?\d")
+#: The keys and labels naming what the ingest scan cannot find alone (names, addresses, keyed
+#: passports, IDs, landlines, plates), as a key (xm=, "passport": , id_no：) or a label before its
+#: value (姓名：, 住址, 护照, passport E12345678, ID no 110105...). One search of a text's head finds
+#: them: a text without one is not read further (RRR15bc-1: the free-text masker on every line with
+#: a Chinese character or a six-digit run cost 18-1,760x on nginx, H3C, JSON, k8s audit logs).
+_KEYED: Final = re.compile(
+    r"(?<![A-Za-z0-9_])(?:x[mM]|[nN]ame|NAME|[xX]ingming|addr(?:ess)?|ADDR(?:ESS)?|dz|DZ|jtzz|hjdz|zz"
+    r"|[pP]assport|PASSPORT|hzh(?:m)?|HZHM?|id_?(?:card|no|number)|ID_?(?:CARD|NO)|sfz(?:h|hm)?|SFZH?|zjhm"
+    r"|cert_?no|[tT]el(?:ephone)?|TEL|[pP]hone|PHONE|[mM]obile|lxdh|dh|sj(?:h|hm)|cph|CPH|[pP]late)"
+    r"[\"']?[ \t]*[=:：]"
+    r"|(?<![A-Za-z])(?:[pP]assport|PASSPORT|I[dD]|[tT]el(?:ephone)?|[pP]hone)(?:[ \t]*(?:[nN]o\.?|[nN]umber|#))?"
+    r"[ \t:：=#]*(?P<v>[A-Za-z]?\d)"
+    r"|姓名|名字|用户|客户|住址|地址|户籍|护照|身份证|证件|电话|座机|车牌|手机|联系人|患者|申请人|办理人")
+#: How far a keyed value is read after its key or label (a window: key, value, up to a separator).
+_WINDOW: Final = 256
+_VALUE_END: Final = re.compile(r"[\s&;|]")
+#: An address names a place: a province, city, district, county, town, road, street, lane or a number
+#: (号); 未填写, 无, 不详, 机房三楼 after 住址 are not addresses (RRR15bc-2).
+_PLACE: Final = re.compile(r"[省市区县州盟旗镇乡村路街道巷弄号]|胡同")
 #: Where a cut text may end: a separator, so that no value is read half.
 _CUT: Final = re.compile(r"[\s&;,，、。]")
 #: A number read where a host name's label or a hexadecimal word goes on: a letter or a digit
@@ -93,30 +95,37 @@ class IngestMasker:
         """The hits in ``text`` (a free-text field's value, as written) that none of ``ingest``
         (the ingest scan's hits in it) overlaps and that masking before storage takes."""
         head = _head(text)
-        if not _worth_reading(head):
+        windows = _windows(head)
+        if not windows:
             return []
         taken = Spans(list(ingest))
         out = []
-        for hit in self.masker.placed_hits(head):
-            if taken.free(hit.start, hit.end) and _taken_at_ingest(text, hit):
-                out.append(hit)
-                taken.add(hit)
+        for start, value, end in windows:
+            for hit in self.masker.placed_hits(head[start:end]):
+                hit = dataclasses.replace(hit, start=hit.start + start, end=hit.end + start)
+                if hit.start >= value and taken.free(hit.start, hit.end) and _taken_at_ingest(text, hit):
+                    out.append(hit)
+                    taken.add(hit)
         return out
 
 
-def _worth_reading(text: str) -> bool:
-    """Whether the free-text masker may find in ``text`` what the ingest scan does not (_FIRST)."""
-    if text.isascii():  # most log lines: no Chinese character to look for, a cheap test in C
-        if "%" in text and _ESCAPED.search(text):
-            return True
-        first = _SIX_DIGITS.search(text)
-    else:
-        first = _FIRST.search(text)
-    if first is None:
-        return False
-    if not first.group()[0].isdigit() or _CHINESE.search(text, first.end()):
-        return True
-    return bool(_ALONE.search(text) or _NAMED.search(text.lower()))
+def _windows(text: str) -> list[tuple[int, int, int]]:
+    """(start, value start, end) of each key or label of _KEYED in ``text`` with its value: from the
+    key to the value's end (a blank, '&', ';', '|', at most _WINDOW characters on), overlaps joined.
+    The masker reads the window, so the key gives the value its context (as a column name does in
+    classify); only hits from the value start on are taken."""
+    out: list[tuple[int, int, int]] = []
+    for m in _KEYED.finditer(text):
+        key_end = m.start("v") if m.group("v") else m.end()  # an English label's number is the value
+        rest = text[key_end:key_end + _WINDOW]
+        lead = len(rest) - len(rest.lstrip(" \t:：=\"'"))
+        stop = _VALUE_END.search(rest, lead)
+        end = key_end + (stop.start() if stop else len(rest))
+        if out and m.start() <= out[-1][2]:
+            out[-1] = (out[-1][0], out[-1][1], max(end, out[-1][2]))
+        else:
+            out.append((m.start(), key_end, end))
+    return out
 
 
 def _head(text: str) -> str:
@@ -133,6 +142,9 @@ def _taken_at_ingest(text: str, hit: Match) -> bool:
     """Whether masking before storage takes ``hit`` (the module docstring's list)."""
     if hit.recognizer == "account":
         return False
+    if hit.recognizer == "cn_address":
+        value = text[hit.start:hit.end]
+        return bool(_PLACE.search(percent_decoded(value)[0] if "%" in value else value))
     if hit.recognizer == "cn_person_name":
         return bool(_HAN.match(hit.masked))  # the masked form starts with the surname as written
     value = text[hit.start:hit.end]
@@ -146,4 +158,5 @@ def _taken_at_ingest(text: str, hit: Match) -> bool:
 
 @cache
 def _shared() -> FreeTextMasker:
-    return FreeTextMasker(latin_names=False)  # dropped here anyway: not looked for (pinyin tables: 1 s to load)
+    # no Latin names: dropped here anyway, so not looked for (pinyin tables: 1 s to load); no name beside an ID
+    return FreeTextMasker(latin_names=False, beside_identifiers=False)

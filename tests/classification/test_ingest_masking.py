@@ -11,7 +11,7 @@ import pytest
 
 from govsoc.classification.free_text import FreeTextMasker
 from govsoc.classification.ingest_masking import READ, IngestMasker
-from govsoc.classification.recognizer import Match
+from govsoc.classification.recognizer import Match, masked_text
 from govsoc.classification.tagging import ClassificationTagger
 
 TAGGER = ClassificationTagger(mask_sources=["*/masked/*"])
@@ -50,9 +50,11 @@ def test_percent_escaped_keyed_values_are_masked(encoding: str) -> None:
 
 
 def test_a_log_message_with_a_name_an_id_an_address_and_a_passport() -> None:
-    msg = f"用户王芳（身份证11010519491231002X）住址{ADDRESS} 护照E12345678 登录"
+    # the name after 姓名; 用户王芳 with no label is not reached at ingest (a name is taken after its
+    # key or label only, never for standing beside an ID: RRR15bc-2), nor is user=王芳 (an account)
+    msg = f"用户王芳 姓名：王芳（身份证11010519491231002X）住址{ADDRESS} 护照E12345678 登录"
     out = TAGGER.enrich({"message": msg, "event.original": "Dec  4 10:00:00 h app[1]: " + msg}, MASKED)
-    masked = "用户王**（身份证110105********002X）住址浙江省杭州市西湖区**** 护照E1****78 登录"
+    masked = "用户王芳 姓名：王**（身份证110105********002X）住址浙江省杭州市西湖区**** 护照E1****78 登录"
     assert out["message"] == masked and out["event.original"] == "Dec  4 10:00:00 h app[1]: " + masked
 
 
@@ -65,6 +67,20 @@ def test_a_log_message_with_a_name_an_id_an_address_and_a_passport() -> None:
 ])
 def test_english_labels(message: str, masked: str) -> None:
     assert TAGGER.enrich({"message": message}, MASKED)["message"] == masked
+
+
+@pytest.mark.parametrize("message", [
+    # RRR15bc-2: ordinary words beside an ID or a mobile number are no names ...
+    *(f"{word} 11010519491231002X" for word in ("方式", "周一", "查询", "白名单", "钱包", "上海市")),
+    *(f"{word}：13812345678" for word in ("查询", "包括", "陈述")),
+    "11010519491231002X 向东",
+    # ... and a placeholder after 住址/地址 is no address
+    "住址: 未填写", "住址：无", "地址: 机房三楼", "住址：不详 13812345678",
+])
+def test_words_beside_a_number_and_placeholders_are_kept(message: str) -> None:
+    out = TAGGER.enrich({"message": message}, MASKED)
+    # only what the ingest scan finds alone (the ID, the mobile) is masked
+    assert out.get("message", message) == masked_text(message, TAGGER.scanner.scan(message))
 
 
 def test_a_source_not_masked_keeps_its_text() -> None:
@@ -142,6 +158,11 @@ def counting() -> Iterator[tuple[IngestMasker, _Counting]]:
     "Accepted publickey for deploy from 10.139.12.45 port 51234 ssh2",  # loghub OpenSSH
     "[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties",  # Apache
     "session opened for user root by (uid=0)",  # an account key is not in the vocabulary
+    # RRR15bc-1: a six-digit run or a Chinese character alone sends no line to the masker
+    '10.1.2.3 - - [04/Dec/2025:10:00:00 +0800] "GET /big.iso HTTP/1.1" 200 4831838 "-" "curl/8.0"',
+    '{"level":"info","bytes":123456,"resourceVersion":"88812345","msg":"ok"}',
+    "%%10SESSION/6/IPV4: Protocol(1001)=TCP;SrcIPAddr(1003)=10.1.1.2;SessionID(1041)=981234567;",
+    "2025-12-04 10:00:00 INFO 查询办件列表成功 共 123456 条 耗时 35ms",
 ])
 def test_texts_without_a_chinese_character_a_key_or_a_long_number_are_not_read(
         counting: tuple[IngestMasker, _Counting], text: str) -> None:

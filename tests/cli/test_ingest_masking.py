@@ -16,7 +16,8 @@ ADDRESS = "浙江省杭州市西湖区文三路90号"
 QUERY = f"xm=王芳&dz={ADDRESS}&idcard=110105491231002&tel=0571-88881234&cph=浙A12345&hzhm=E12345678&passport=G12345678"
 ACCESS = ('203.0.113.9 - - [04/Dec/2026:10:00:00 +0800] "GET /api/person?' + QUERY
           + ' HTTP/1.1" 200 512 "-" "curl/8.0"\n')
-MESSAGE = f"用户王芳（身份证11010519491231002X）住址{ADDRESS} 护照E12345678 登录"
+# a name after its label 姓名 (用户王芳 with no label is not reached at ingest: no name beside an ID, RRR15bc-2)
+MESSAGE = f"姓名：王芳（身份证11010519491231002X）住址{ADDRESS} 护照E12345678 登录"
 APP = f"Dec  4 10:00:00 app01 egov[123]: {MESSAGE}\n"
 CLEAR = ("王芳", ADDRESS, "110105491231002", "0571-88881234", "浙A12345", "E12345678", "G12345678",
          "11010519491231002X")
@@ -55,7 +56,7 @@ def test_a_log_message_is_stored_masked(govsoc: Run, masked: Path) -> None:
     code, _, err = govsoc("ingest", "--parser", "linux.auth", "--year", "2026", str(masked / "app.log"))
     assert code == 0, err
     (event,) = _stored(govsoc)
-    assert event["message"] == "用户王**（身份证110105********002X）住址浙江省杭州市西湖区**** 护照E1****78 登录"
+    assert event["message"] == "姓名：王**（身份证110105********002X）住址浙江省杭州市西湖区**** 护照E1****78 登录"
     assert not [value for value in CLEAR if value in json.dumps(event, ensure_ascii=False)]
 
 
