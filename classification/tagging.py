@@ -110,8 +110,9 @@ class ClassificationTagger:
                 raw.setdefault(text[m.start:m.end], m.masked)
         longest_first = sorted(raw, key=len, reverse=True)
         out: dict[str, Any] = {}
+        whole = _holding_the_message(fields)
         for name, value in fields.items():
-            if name.startswith("govsoc."):
+            if name.startswith("govsoc.") or (name == "event.original" and whole is not None):
                 continue
             seen: set[str] = set()
             if isinstance(value, str):
@@ -126,6 +127,12 @@ class ClassificationTagger:
                     out[name] = items
             if seen and name != "event.original":
                 elsewhere[name] = seen
+        if whole is not None:  # the message as masked, the rest (a syslog header) by its own hits (RRR15bc-3)
+            before, after = whole
+            parts = [self._mask_text(part, longest_first, raw, set(), free_text=True) for part in (before, after)]
+            original = parts[0] + out.get("message", fields["message"]) + parts[1]
+            if original != fields["event.original"]:
+                out["event.original"] = original
         if found or out:
             flags = list(fields.get("govsoc.flags") or [])
             out["govsoc.flags"] = [*flags, "masked"] if "masked" not in flags else flags
@@ -161,6 +168,16 @@ class ClassificationTagger:
         if set(found) & _LOG_FIELDS:
             kinds.append("personal_data_in_log_message")
         return kinds
+
+
+def _holding_the_message(fields: Mapping[str, Any]) -> tuple[str, str] | None:
+    """What event.original holds before and after the message, when it holds it (a syslog line):
+    the message part of both is masked once, so that both read alike past READ too (RRR15bc-3)."""
+    original, message = fields.get("event.original"), fields.get("message")
+    if not (isinstance(original, str) and isinstance(message, str) and message) or original == message:
+        return None
+    at = original.rfind(message)
+    return None if at < 0 else (original[:at], original[at + len(message):])
 
 
 def _replaced(text: str, longest_first: Sequence[str], raw: Mapping[str, str]) -> str:

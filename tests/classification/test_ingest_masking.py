@@ -177,3 +177,13 @@ def test_the_masker_reads_a_long_text_up_to_a_bound(counting: tuple[IngestMasker
     hits = ingest.hits(text)
     assert masker.read and max(masker.read) <= READ
     assert hits and all(h.end <= READ for h in hits) and len(hits) >= READ // len("xm=王芳 ") - 1
+
+
+def test_event_original_holds_the_message_as_masked_past_the_bound() -> None:
+    # RRR15bc-3: event.original is the message behind a syslog header; cut on its own at READ, it
+    # kept in clear the name and address the message had masked (and the event was flagged masked)
+    message = "k=v " * ((READ - 40) // 4) + f"xm=王芳 dz={ADDRESS}"
+    header = "Dec  4 10:00:00 app01 egov[123]: "
+    out = TAGGER.enrich({"message": message, "event.original": header + message}, MASKED)
+    assert str(out["message"]).endswith("xm=王** dz=浙江省杭州市西湖区****")
+    assert out["event.original"] == header + out["message"]

@@ -112,14 +112,15 @@ def test_mixed_file_under_gbk(tmp_path: Path, sqlite_store: SqliteStore) -> None
 
 def test_failure_events_and_masking_read_the_setting(tmp_path: Path, sqlite_store: SqliteStore) -> None:
     # a line no parser reads (a pipeline_error event) of a masked source: its text right (decoded from
-    # GBK), its ID masked, and the name beside the ID too (a record's person: free_text, R15at-4)
+    # GBK), its ID masked; the name beside the ID stays (no 姓名-type label before it: at ingest a name is
+    # taken after its key or label only, never for standing beside an ID, RRR15bc-2)
     log = tmp_path / "app.log"
     log.write_bytes("魏巍 110101199003074514\n".encode("gbk"))
     ingest(tmp_path, sqlite_store, log, "gbk",
            enrichers=[ClassificationTagger(mask_sources=[str(tmp_path / "*.log")])])
     (event,) = stored(sqlite_store).values()
     assert event.get("event.kind") == "pipeline_error"
-    assert str(event.get("event.original")) == str(event.get("message")) == "魏** 110101********4514"
+    assert str(event.get("event.original")) == str(event.get("message")) == "魏巍 110101********4514"
     assert "110101199003074514" not in str(event.fields)
     assert "masked" in (event.get("govsoc.flags") or [])
 
