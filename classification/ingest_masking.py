@@ -66,6 +66,7 @@ _KEY_START: Final = re.compile(r"[0-9A-Za-z_]")
 #: In ASCII text (no Chinese character, no escaped one) what a key names and the ingest scan does not
 #: find is a number (a passport, a 15-digit ID, a landline; a Latin name stays): only a text with a
 #: run of six digits and a key before it (KEY_BEFORE characters) is read further.
+_NOT_A_DIGIT: Final = re.compile(rb"[^0]")
 _ZEROS: Final = bytes.maketrans(b"0123456789", b"0000000000")
 _KEY_BEFORE: Final = 40
 #: How far a keyed value is read after its key or label (a window: key, value, up to a separator).
@@ -154,7 +155,8 @@ def _keyed_number(low: str) -> bool:
     while at >= 0:
         if _KEYED.search(low, max(0, at - _KEY_BEFORE), at + 6):
             return True
-        at = zeros.find(b"000000", at + 6)
+        past = _NOT_A_DIGIT.search(zeros, at + 6)  # on past the run (a timestamp is one run, not two)
+        at = zeros.find(b"000000", past.end()) if past else -1
     return False
 
 

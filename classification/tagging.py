@@ -129,7 +129,8 @@ class ClassificationTagger:
                 elsewhere[name] = seen
         if whole is not None:  # the message as masked, the rest (a syslog header) by its own hits (RRR15bc-3)
             before, after = whole
-            parts = [self._mask_text(part, longest_first, raw, set(), free_text=True) for part in (before, after)]
+            parts = [self._mask_text(part, longest_first, raw, set(), free_text=True) if part else part
+                     for part in (before, after)]
             original = parts[0] + out.get("message", fields["message"]) + parts[1]
             if original != fields["event.original"]:
                 out["event.original"] = original
@@ -174,7 +175,7 @@ def _holding_the_message(fields: Mapping[str, Any]) -> tuple[str, str] | None:
     """What event.original holds before and after the message, when it holds it (a syslog line):
     the message part of both is masked once, so that both read alike past READ too (RRR15bc-3)."""
     original, message = fields.get("event.original"), fields.get("message")
-    if not (isinstance(original, str) and isinstance(message, str) and message) or original == message:
+    if not (isinstance(original, str) and isinstance(message, str) and message):
         return None
     at = original.rfind(message)
     return None if at < 0 else (original[:at], original[at + len(message):])
