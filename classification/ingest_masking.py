@@ -14,16 +14,17 @@ that ran it over every field):
 
 - no account (``user=``, ``for X from``, ``sudo: X :``) and no name in Latin letters: brute-force,
   spraying and login-after-failures rules group and count by the account (``zhangwei`` and
-  ``zhaoli`` both masked ``z**`` merged; RRR15av-1/-2); a name is masked at ingest in Chinese
-  characters after its key or label (``xm=``, ``姓名：``, ``用户``) only;
+  ``zhaoli`` both masked ``z**`` merged; RRR15av-1/-2; ``用户名：张伟`` is an account too); a name
+  is masked at ingest in Chinese characters after its key or label (``xm=``, ``姓名：``, ``联系人``)
+  only, an address after a person's address label only (住址, 户籍, ``dz=``; not 服务器地址, 机房);
 - no number inside a host name or a hexadecimal word: ``195-154-37-122.rev.example.eu`` is a
   reverse-DNS name, not a phone number (RRR15av-3), a digest's digits are none (RRR15av-5);
 - the hits stay in their own field: only the ingest scan's validated numbers are carried to the
   other fields as text (a name found in the message is no substring of host.name; RRR15av-4);
 - cheap on logs that hold none of it (RRR15av-6): only a text with a Chinese character, or a run
   of six digits standing alone or after a key or label of the vocabulary below, is read, and only
-  its first READ characters (the rest of a long line goes through the ingest scan alone, as the
-  whole line did before).
+  its first READ characters and its first KEYS_READ keys (the rest of a long line goes through the
+  ingest scan alone, as the whole line did before), in one masker call at most (RRR15be-2).
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ from functools import cache
 from typing import Final
 
 from govsoc.classification.free_text import FreeTextMasker
+from govsoc.classification.invisible import placed, visible
+from govsoc.classification.masking import mask
 from govsoc.classification.percent import percent_decoded
 from govsoc.classification.recognizer import Match
 from govsoc.classification.spans import Spans
 
-__all__ = ["FREE_TEXT_FIELDS", "IngestMasker", "READ"]
+__all__ = ["FREE_TEXT_FIELDS", "IngestMasker", "KEYS", "KEYS_READ", "READ"]
 
 #: The fields a person writes or a form posts: what the free-text masker reads in a masked source.
 #: Account, host, service, identifier and hash fields are not among them (RRR15av-1, -4, -5).
@@ -48,21 +51,60 @@ FREE_TEXT_FIELDS: Final = frozenset({"message", "error.message", "event.original
 #: How much of a text the free-text masker reads (its cost is linear in the text, about 10 µs a
 #: character on key=value text: a 5 MB line held a masked source up for a minute, RRR15av-6).
 READ: Final = 4096
-#: The keys and labels naming what the ingest scan cannot find alone (names, addresses, keyed
-#: passports, IDs, landlines, plates), as a key (xm=, "passport": , id_no：) or a label before its
-#: value (姓名：, 住址, 护照, passport E12345678, ID no 110105...), searched in the lowered text.
-#: Literals first (no look-behind before them: the key's start is checked after, _KEY_START), so
-#: that one search costs a few ns a character (RRR15bc-1: the free-text masker on every line with
-#: a Chinese character or a six-digit run cost 18-1,760x on nginx, H3C, JSON, k8s audit logs).
-_KEYED: Final = re.compile(
-    r"(?=[acdhijlmnpstxz姓名用客住地户护身证电座车手联患申办])"  # the first letters: one test rejects most positions
-    r"(?:xm|name|xingming|address|addr|dz|jtzz|hjdz|passport|hzhm|hzh|idcard|id_card|idno|id_no|idnumber"
-    r"|id_number|sfzhm|sfzh|sfz|zjhm|certno|cert_no|telephone|tel|phone|mobile|lxdh|sjhm|sjh|dh|cph|plate)"
-    r"[\"']?[ \t]*[=:：]"
-    r"|(?:passport|id|telephone|tel|phone)(?:[ \t]*(?:no\.?|number|#))?[ \t:：=#]*(?P<v>[a-z]?\d)"
-    r"|姓名|名字|用户|客户|住址|地址|户籍|护照|身份证|证件|电话|座机|车牌|手机|联系人|患者|申请人|办理人")
-#: A key in Latin letters starts a word (no letter, digit or '_' before it: hostname= is no name=).
-_KEY_START: Final = re.compile(r"[0-9A-Za-z_]")
+#: The keys and labels naming what the ingest scan cannot find alone, by what they name (one table:
+#: the key regex and each value's shape come from it). A Latin key is a key (xm=, "passport": ,
+#: id_no：) or an English label before its value (passport E12345678, ID no 110105..., tel 0571...);
+#: a Chinese label may touch its value (住址浙江省..., 护照E1234...). Only a person's address is one:
+#: 服务器地址, 机房, IP地址, 源地址 name no one (RRR15be-4); 用户名 and 客户 name accounts and firms, which
+#: masking before storage keeps (RRR15av-1), so 用户, 客户 are no labels (RRR15be-2: 用户 opens most
+#: Chinese application lines).
+KEYS: Final = {
+    "name": ("xm", "xingming", "name", "姓名", "名字", "联系人", "患者", "申请人", "办理人"),
+    "address": ("address", "addr", "dz", "jtzz", "hjdz", "住址", "户籍", "家庭住址", "联系地址", "收货地址"),
+    "passport": ("passport", "hzhm", "hzh", "护照"),
+    "id": ("idcard", "id_card", "idno", "id_no", "idnumber", "id_number", "sfzhm", "sfzh", "sfz", "zjhm", "certno",
+           "cert_no", "id", "身份证", "证件"),
+    "phone": ("telephone", "tel", "phone", "mobile", "lxdh", "sjhm", "sjh", "dh", "电话", "座机", "手机"),
+    "plate": ("cph", "plate", "车牌"),
+}
+#: What a value must start with for its key to be read (a cheap look-ahead in the key regex: a key
+#: whose value cannot be what it names costs no masker call; tel=1234567 and id=1000000 are none).
+#: A name, an address or a plate in Chinese characters (or percent-escaped); a passport's letter
+#: and digits; a 15-digit ID (the 18-digit ones the ingest scan finds); a landline with its area
+#: code, or eight digits alone after a phone key (a city number: the masker takes none, _LOCAL).
+_HAN_OR_ESCAPED = r"(?=[\u4e00-\u9fff]|%[89a-f][0-9a-f]%)"
+_SHAPES: Final = {
+    "name": _HAN_OR_ESCAPED, "address": _HAN_OR_ESCAPED, "plate": _HAN_OR_ESCAPED,
+    "passport": r"(?=[a-z]{0,2}\d{7,9}(?![0-9a-z]))", "id": r"(?=\d{15}(?!\d))",
+    "phone": r"(?=(?:\+?86[- ]?)?\(?0\d{2,3}\)?[- ]?\d{7,8}(?!\d)|[2-9]\d{7}(?!\d))",
+}
+#: Between a Latin key and its value: a closing quote, a label's "no." / "number" / "#", then
+#: blanks, '=', ':', '#' and an opening quote; between a Chinese label and its value the same
+#: without the words (号码 closes a label: 身份证号码, 护照号).
+_LATIN_SEP = r"[\"']?(?:[ \t]*(?:no\.?|number|#))?[ \t:：=#]*[\"']?"
+_HAN_SEP = r"[\"']?(?:号码|号)?[ \t:：=#]*[\"']?"
+
+
+def _key_regex() -> re.Pattern[str]:
+    """One regex over the lowered text for every key of KEYS, each kind a named group, the value's
+    shape a look-ahead (_SHAPES); a Latin key starts a word (hostname= is no name=)."""
+    kinds = []
+    for kind, keys in KEYS.items():
+        latin = "|".join(sorted((k for k in keys if k.isascii()), key=len, reverse=True))
+        han = "|".join(sorted((k for k in keys if not k.isascii()), key=len, reverse=True))
+        kinds.append(rf"(?P<{kind}>(?<![0-9a-z_])(?:{latin}){_LATIN_SEP}|(?:{han}){_HAN_SEP}){_SHAPES[kind]}")
+    first = "".join(sorted({k[0] for keys in KEYS.values() for k in keys}))
+    return re.compile(rf"(?=[{first}])(?:{'|'.join(kinds)})")
+
+
+#: Literals first (a look-ahead on the first letters: one test rejects most positions), so that a
+#: search costs a few ns a character (RRR15bc-1).
+_KEYED: Final = _key_regex()
+#: How many keys of a text are read (RRR15be-2: 400 keys in a 4 KB line were 400 masker calls); the
+#: rest is the ingest scan's, counted (IngestMasker.keys_left).
+KEYS_READ: Final = 64
+#: A city landline of eight digits, alone after a phone key (tel=88881234): no recognizer takes it.
+_LOCAL: Final = re.compile(r"[2-9]\d{7}(?!\d)")
 #: In ASCII text (no Chinese character, no escaped one) what a key names and the ingest scan does not
 #: find is a number (a passport, a 15-digit ID, a landline; a Latin name stays): only a text with a
 #: run of six digits and a key before it (KEY_BEFORE characters) is read further.
@@ -80,6 +122,10 @@ _PLACE: Final = re.compile(r"[省市区县州盟旗镇乡村路街道巷弄号]|
 _ESCAPED: Final = re.compile(r"%[89a-fA-F][0-9a-fA-F]%[4-9a-fA-F][0-9a-fA-F]")
 #: Where a cut text may end: a separator, so that no value is read half.
 _CUT: Final = re.compile(r"[\s&;,，、。]")
+#: The keys' view of a text, one character for one (offsets kept): lowered, full-width forms as
+#: their ASCII (NFKC: ｘｍ＝王芳 is xm=王芳), 'İ' as 'i' (it lowers to two characters: RRR15be-6).
+_FOLD: Final = str.maketrans({**{chr(c + 0xFEE0): chr(c).lower() for c in range(0x21, 0x7F)},
+                              "\u3000": " ", "\u0130": "i"})
 #: A number read where a host name's label or a hexadecimal word goes on: a letter or a digit
 #: right beside it, or a dot and a letter after it (RRR15av-3, -5).
 _IN_A_WORD_AFTER: Final = re.compile(r"[0-9A-Za-z]|\.[A-Za-z]")
@@ -90,10 +136,12 @@ _HAN: Final = re.compile(r"[\u4e00-\u9fff]")
 
 
 class IngestMasker:
-    """The free-text masker's hits that masking before storage takes; see the module docstring."""
+    """The free-text masker's hits that masking before storage takes; see the module docstring.
+    ``lines_cut`` counts the texts with more than KEYS_READ keys (the rest left to the ingest scan)."""
 
     def __init__(self, masker: FreeTextMasker | None = None) -> None:
         self._masker = masker
+        self.lines_cut = 0
 
     @property
     def masker(self) -> FreeTextMasker:
@@ -106,44 +154,71 @@ class IngestMasker:
         """The hits in ``text`` (a free-text field's value, as written) that none of ``ingest``
         (the ingest scan's hits in it) overlaps and that masking before storage takes."""
         head = _head(text)
-        windows = _windows(head)
-        if not windows:
+        if head.isascii() and not ("%" in head and _ESCAPED.search(head)) and not _keyed_number(head.lower()):
             return []
+        seen = visible(head)  # 姓\u200b名 is 姓名 to a reader (RRR15be-4)
+        found = self._view_hits(head if seen is None else seen[0])
+        if seen is not None and found:
+            found = placed(found, seen[1])
         taken = Spans(list(ingest))
         out = []
-        for start, value, end in windows:
-            for hit in self.masker.placed_hits(head[start:end]):
-                hit = dataclasses.replace(hit, start=hit.start + start, end=hit.end + start)
-                if hit.start >= value and taken.free(hit.start, hit.end) and _taken_at_ingest(text, hit):
-                    out.append(hit)
-                    taken.add(hit)
+        for hit in found:
+            if taken.free(hit.start, hit.end) and _taken_at_ingest(text, hit):
+                out.append(hit)
+                taken.add(hit)
         return out
 
+    def _view_hits(self, text: str) -> list[Match]:
+        """The hits after the keys of ``text``: a city landline directly (_LOCAL), the rest from ONE
+        masker call on the windows joined by line breaks, each hit placed back on ``text``
+        (RRR15be-2: a call costs ~100 µs, one per key made a 4 KB line 1,000x slower)."""
+        windows, local = self._windows(text)
+        if not windows:
+            return local
+        parts, starts = [], []
+        at = 0
+        for start, value, end, key in windows:
+            parts.append(key + text[value:end])
+            starts.append((at, start, value - start - len(key), value, at + len(parts[-1])))
+            at += len(parts[-1]) + 1
+        out = list(local)
+        for hit in self.masker.placed_hits("\n".join(parts)):
+            for joined, start, shift, value, end in starts:
+                if joined <= hit.start and hit.end <= end:
+                    moved = dataclasses.replace(hit, start=hit.start - joined + start + shift,
+                                                end=hit.end - joined + start + shift)
+                    if moved.start >= value or moved.masked.startswith(text[moved.start:value]):
+                        out.append(moved)  # the value's, or one whose mask keeps its label (住址浙江省…****)
+                    break
+        return out
 
-def _windows(text: str) -> list[tuple[int, int, int]]:
-    """(start, value start, end) of each key or label of _KEYED in ``text`` with its value: from the
-    key to the value's end (a blank, '&', ';', '|', at most _WINDOW characters on), overlaps joined.
-    The masker reads the window, so the key gives the value its context (as a column name does in
-    classify); only hits from the value start on are taken."""
-    low = text.lower()
-    if len(low) != len(text):  # a character lowered to two (İ): offsets would shift
-        return []
-    if text.isascii() and not ("%" in text and _ESCAPED.search(text)) and not _keyed_number(low):
-        return []
-    out: list[tuple[int, int, int]] = []
-    for m in _KEYED.finditer(low):
-        if m.group()[0].isascii() and _KEY_START.match(low, max(0, m.start() - 1)) and m.start() > 0:
-            continue
-        key_end = m.start("v") if m.group("v") else m.end()  # an English label's number is the value
-        rest = text[key_end:key_end + _WINDOW]
-        lead = len(rest) - len(rest.lstrip(" \t:：=\"'"))
-        stop = _VALUE_END.search(rest, lead)
-        end = key_end + (stop.start() if stop else len(rest))
-        if out and m.start() <= out[-1][2]:
-            out[-1] = (out[-1][0], out[-1][1], max(end, out[-1][2]))
-        else:
-            out.append((m.start(), key_end, end))
-    return out
+    def _windows(self, text: str) -> tuple[list[tuple[int, int, int, str]], list[Match]]:
+        """(start, value start, end, the key as the masker reads it) of each key of _KEYED in ``text``
+        with its value: from the key (or its opening quote: "xm":"王芳", RRR15be-3) to the value's
+        end (a blank, '&', ';', '|', at most _WINDOW characters on), overlaps joined; and the city
+        landlines after a phone key. The key is read in the keys' view (_FOLD); the masker reads
+        the key with its value, so the key gives the value its context (as a column name does in
+        classify); only hits from the value start on are taken."""
+        low = text.translate(_FOLD).lower()
+        out: list[tuple[int, int, int, str]] = []
+        local: list[Match] = []
+        for count, m in enumerate(_KEYED.finditer(low)):
+            if count == KEYS_READ:
+                self.lines_cut += 1
+                break
+            value = m.end()
+            if m.lastgroup == "phone" and (city := _LOCAL.match(low, value)):
+                local.append(Match(recognizer="cn_landline", start=value, end=city.end(), score=0.5,
+                                   masked=mask("landline", city.group()), reason="a city number after its key"))
+                continue
+            start = m.start() - (m.start() > 0 and text[m.start() - 1] in "\"'")
+            stop = _VALUE_END.search(text, value, value + _WINDOW)
+            end = stop.start() if stop else min(len(text), value + _WINDOW)
+            if out and start <= out[-1][2]:
+                out[-1] = (*out[-1][:2], max(end, out[-1][2]), out[-1][3])
+            else:
+                out.append((start, value, end, low[start:value]))
+        return out, local
 
 
 def _keyed_number(low: str) -> bool:
@@ -153,7 +228,8 @@ def _keyed_number(low: str) -> bool:
     zeros = low.encode("ascii").translate(_ZEROS)
     at = zeros.find(b"000000")
     while at >= 0:
-        if _KEYED.search(low, max(0, at - _KEY_BEFORE), at + 6):
+        key = _KEYED.search(low, max(0, at - _KEY_BEFORE), at + _KEY_BEFORE)  # the value's shape is read past it
+        if key and key.start() <= at:
             return True
         past = _NOT_A_DIGIT.search(zeros, at + 6)  # on past the run (a timestamp is one run, not two)
         at = zeros.find(b"000000", past.end()) if past else -1

@@ -146,13 +146,13 @@ class ClassificationTagger:
         and by the raw values of the ingest hits of the event's scanned fields."""
         if not text:
             return text
-        scanned = ingest is not None  # a scanned field's own hits are all it is masked by (as before)
         if ingest is None:
             ingest = self.scanner.scan(text)
             seen.update(m.recognizer for m in ingest)
         hits = [*ingest, *self.free_text.hits(text, ingest)] if free_text else ingest
-        masked = masked_text(text, hits)
-        return masked if scanned else _replaced(masked, longest_first, raw)
+        # a scanned field too gets the values only another field's scan found (a percent-escaped
+        # ID that url.original's decoded scan finds, written the same in the message: RRR15be-1)
+        return _replaced(masked_text(text, hits), longest_first, raw)
 
     @staticmethod
     def _findings(fields: Mapping[str, Any], found: Mapping[str, list[Match]]) -> list[str]:

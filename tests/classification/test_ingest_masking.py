@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from govsoc.classification.free_text import FreeTextMasker
-from govsoc.classification.ingest_masking import READ, IngestMasker
+from govsoc.classification.ingest_masking import KEYS_READ, READ, IngestMasker
 from govsoc.classification.recognizer import Match, masked_text
 from govsoc.classification.tagging import ClassificationTagger
 
@@ -171,12 +171,80 @@ def test_texts_without_a_chinese_character_a_key_or_a_long_number_are_not_read(
 
 
 def test_the_masker_reads_a_long_text_up_to_a_bound(counting: tuple[IngestMasker, _Counting]) -> None:
-    # RRR15av-6: a 5 MB line took a minute of the masker's time; its head is read, the rest is the ingest scan's
+    # RRR15av-6: a 5 MB line took a minute of the masker's time; its head is read, the rest is the
+    # ingest scan's; RRR15be-2: at most KEYS_READ keys of it, in one masker call, the line counted
     ingest, masker = counting
     text = "xm=王芳 " * 1_000_000
     hits = ingest.hits(text)
-    assert masker.read and max(masker.read) <= READ
-    assert hits and all(h.end <= READ for h in hits) and len(hits) >= READ // len("xm=王芳 ") - 1
+    assert len(masker.read) == 1 and max(masker.read) <= READ
+    assert len(hits) == KEYS_READ and all(h.end <= READ for h in hits) and ingest.lines_cut == 1
+
+
+@pytest.mark.parametrize(("text", "reads", "hits"), [
+    # RRR15be-2: every key opened its own masker call (~100 µs each): one call per text at most
+    (" ".join(f"idcard={110105491231000 + i}" for i in range(20)), 1, 20),
+    ("姓名：王芳 住址：" + ADDRESS + " 联系人：李四 车牌：浙A12345", 1, 4),
+    # keys whose value cannot be what they name cost no call (tel=1234567: seven digits; id=1000000)
+    (("tel=1234567 " * 400)[:4096], 0, 0),
+    (" ".join(f"id={1000000 + i}" for i in range(20)), 0, 0),
+    # 用户 and 客户 name accounts and firms (kept at ingest): no label, no call
+    (("用户a " * 1000)[:4096], 0, 0),
+    ("2026-12-04 10:00:00 INFO 用户登录成功 用户ID=u1024 用户类型=普通 耗时 12ms", 0, 0),
+])
+def test_one_masker_call_a_text_at_most(counting: tuple[IngestMasker, _Counting], text: str, reads: int,
+                                        hits: int) -> None:
+    ingest, masker = counting
+    assert len(ingest.hits(text)) == hits and len(masker.read) == reads
+
+
+@pytest.mark.parametrize(("message", "masked"), [
+    # RRR15be-3: JSON members, the key quoted (the window opened after the quote and found nothing)
+    ('{"xm":"王芳","age":30}', '{"xm":"王**","age":30}'),
+    ('{"passport": "E12345678"}', '{"passport": "E1****78"}'),
+    ('{"姓名":"王芳"}', '{"姓名":"王**"}'),
+    ('{"tel":"057188881234"}', '{"tel":"0571****34"}'),
+    # RRR15be-4: a city landline of eight digits after its key (no recognizer takes it alone)
+    ("tel=88881234 ok", "tel=*** ok"),
+    # a full-width key (NFKC: ｘｍ＝ is xm=) and an invisible character inside a label
+    ("ｘｍ＝王芳 登录", "ｘｍ＝王** 登录"),
+    ("姓\u200b名：王芳 登录", "姓\u200b名：王** 登录"),
+    # RRR15be-6: a dotted capital I lowers to two characters; it turned the keyed masking off for the line
+    (f"İ 姓名：王芳 住址：{ADDRESS} passport=E12345678", "İ 姓名：王** 住址：浙江省杭州市西湖区**** passport=E1****78"),
+    # a label touching its address, alone (the masker's hit holds the label, kept in its mask)
+    (f"住址{ADDRESS}", "住址浙江省杭州市西湖区****"),
+])
+def test_json_members_full_width_keys_and_city_landlines(message: str, masked: str) -> None:
+    assert TAGGER.enrich({"message": message}, MASKED)["message"] == masked
+
+
+@pytest.mark.parametrize("message", [
+    # RRR15be-4: a server's, a machine room's or an IP's address names no one: kept
+    "服务器地址：上海市浦东新区张江路1号 状态：正常",
+    "机房：杭州市西湖区文三路1号", "IP地址：上海市浦东新区张江路1号", "源地址：浙江省杭州市西湖区文三路90号",
+    # 用户名 names an account, which brute-force and spraying rules count by: kept (RRR15av-1)
+    "用户名：张伟 登录失败",
+])
+def test_addresses_that_name_no_one_and_accounts_are_kept(message: str) -> None:
+    assert "message" not in TAGGER.enrich({"message": message}, MASKED)
+
+
+ESCAPED_ID = "".join(f"%{ord(c):02X}" for c in "11010519491231002X")
+
+
+@pytest.mark.parametrize("fields", [
+    # RRR15be-1: the ID percent-escaped after a key of no meaning (q=) is found by url.original's
+    # decoded scan only; event.original rebuilt from the message kept it in clear
+    {"message": f'1.2.3.4 - - "GET /q?q={ESCAPED_ID}&tel=13800138000 HTTP/1.1" 200 12',
+     "event.original": f'1.2.3.4 - - "GET /q?q={ESCAPED_ID}&tel=13800138000 HTTP/1.1" 200 12',
+     "url.original": f"/q?q={ESCAPED_ID}&tel=13800138000"},
+    {"message": f"login ok q={ESCAPED_ID} tel=13800138000",
+     "event.original": f"<34>Dec  4 app: login ok q={ESCAPED_ID} tel=13800138000",
+     "url.original": f"/x?q={ESCAPED_ID}"},
+])
+def test_a_value_another_field_found_is_masked_in_the_message_and_event_original(fields: dict[str, str]) -> None:
+    out = TAGGER.enrich(dict(fields), MASKED)
+    for name in ("message", "event.original", "url.original"):
+        assert ESCAPED_ID not in out[name] and "110105********002X" in out[name]
 
 
 def test_event_original_holds_the_message_as_masked_past_the_bound() -> None:
