@@ -49,6 +49,22 @@ def test_percent_escaped_keyed_values_are_masked(encoding: str) -> None:
     assert _query(query)["url.query"] == "xm=王**&dz=浙江省杭州市西湖区****&hzhm=E1****78"
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_an_escaped_name_in_an_ascii_url_without_digits_is_masked(encoding: str) -> None:
+    # RRR15be-5 (M3): an ASCII line is read for its escaped Chinese characters, not only for a six-digit run
+    assert _query(f"xm={quote('王芳', encoding=encoding)}&lang=zh")["url.query"] == "xm=王**&lang=zh"
+
+
+@pytest.mark.parametrize(("message", "masked"), [
+    # RRR15be-5 (M8): an IPv4 address written with dashes is no phone number; four groups of which
+    # one is past 255 are no address, and masked as the number the masker read
+    ("xm=王芳,ip=195-154-37-122 ok", "xm=王**,ip=195-154-37-122 ok"),
+    ("xm=王芳,ip=195-154-37-322 ok", "xm=王**,ip=195****7322 ok"),
+])
+def test_a_dashed_ipv4_address_is_kept(message: str, masked: str) -> None:
+    assert TAGGER.enrich({"message": message}, MASKED)["message"] == masked
+
+
 def test_a_log_message_with_a_name_an_id_an_address_and_a_passport() -> None:
     # the name after 姓名; 用户王芳 with no label is not reached at ingest (a name is taken after its
     # key or label only, never for standing beside an ID: RRR15bc-2), nor is user=王芳 (an account)
