@@ -4,11 +4,14 @@ identifier and hash fields, fields a name was not found in, and the cost on logs
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 
+from govsoc.classification import ingest_masking
 from govsoc.classification.free_text import FreeTextMasker
 from govsoc.classification.ingest_masking import KEYS_READ, READ, IngestMasker
 from govsoc.classification.recognizer import Match, masked_text
@@ -211,6 +214,32 @@ def test_one_masker_call_a_text_at_most(counting: tuple[IngestMasker, _Counting]
                                         hits: int) -> None:
     ingest, masker = counting
     assert len(ingest.hits(text)) == hits and len(masker.read) == reads
+
+
+class _CountingSearch:
+    """A regex whose searches are counted."""
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex, self.searches = regex, 0
+
+    def search(self, *args: Any) -> re.Match[str] | None:
+        self.searches += 1
+        return self.regex.search(*args)
+
+    def finditer(self, *args: Any) -> Iterator[re.Match[str]]:
+        return self.regex.finditer(*args)
+
+
+@pytest.mark.parametrize("text", [
+    # RRR15be-2: a key before every seven-digit number was a regex search each (60x and 14x the
+    # ingest scan's cost): seven digits after '=' are no keyed value's (a passport's have a letter)
+    ("tel=1234567 " * 400)[:4096],
+    " ".join(f"id={1000000 + i}" for i in range(20)),
+])
+def test_numbers_no_key_can_name_cost_no_key_search(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    counting = _CountingSearch(ingest_masking._KEYED)
+    monkeypatch.setattr(ingest_masking, "_KEYED", counting)
+    assert IngestMasker().hits(text) == [] and counting.searches == 0
 
 
 @pytest.mark.parametrize(("message", "masked"), [
