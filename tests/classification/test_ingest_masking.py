@@ -208,6 +208,7 @@ def test_the_masker_reads_a_long_text_up_to_a_bound(counting: tuple[IngestMasker
     (" ".join(f"id={1000000 + i}" for i in range(20)), 0, 0),
     # 用户 and 客户 name accounts and firms (kept at ingest): no label, no call
     (("用户a " * 1000)[:4096], 0, 0),
+    ("登录成功 " + " ".join(f"tel={1234567 + i}" for i in range(20)), 0, 0),
     ("2026-12-04 10:00:00 INFO 用户登录成功 用户ID=u1024 用户类型=普通 耗时 12ms", 0, 0),
 ])
 def test_one_masker_call_a_text_at_most(counting: tuple[IngestMasker, _Counting], text: str, reads: int,
@@ -268,6 +269,8 @@ def test_json_members_full_width_keys_and_city_landlines(message: str, masked: s
     "机房：杭州市西湖区文三路1号", "IP地址：上海市浦东新区张江路1号", "源地址：浙江省杭州市西湖区文三路90号",
     # 用户名 names an account, which brute-force and spraying rules count by: kept (RRR15av-1)
     "用户名：张伟 登录失败",
+    # a key inside a longer word is not that key (username= is an account's, hostname= a host's)
+    "username=张伟 登录失败", "hostname=王芳 重启",
 ])
 def test_addresses_that_name_no_one_and_accounts_are_kept(message: str) -> None:
     assert "message" not in TAGGER.enrich({"message": message}, MASKED)
