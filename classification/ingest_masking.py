@@ -112,6 +112,8 @@ _NOT_A_DIGIT: Final = re.compile(rb"[^0]")
 _CLASSES: Final = bytes.maketrans(b"0123456789abcdefghijklmnopqrstuvwxyz", b"0" * 10 + b"a" * 26)
 _CANDIDATES: Final = (b"00000000", b"a0000000", b"-0000000", b")0000000")
 _KEY_BEFORE: Final = 40
+_BEFORE_A_VALUE: Final = " \t:=#\"'"
+_DIGIT: Final = ord("0")
 #: How far a keyed value is read after its key or label (a window: key, value, up to a separator).
 _WINDOW: Final = 256
 _VALUE_END: Final = re.compile(r"[\s&;|]")
@@ -234,8 +236,12 @@ def _keyed_number(low: str) -> bool:
     for probe in _CANDIDATES:
         at = shape.find(probe)
         while at >= 0:
-            at += len(probe) - 7  # the run's first digit of the seven
-            key = _KEYED.search(low, max(0, at - _KEY_BEFORE), at + _KEY_BEFORE)  # the value's shape is read past it
+            at += probe[0] != _DIGIT  # the run's first digit
+            gap = low[max(0, at - _WINDOW):at]
+            letters = 2 if gap[-2:].isalpha() else 1 if gap[-1:].isalpha() else 0  # a passport's E, EA
+            gap = gap[:len(gap) - letters]
+            near = at - letters - len(gap) + len(gap.rstrip(_BEFORE_A_VALUE))  # back over blanks: passport=    E1…
+            key = _KEYED.search(low, max(0, near - _KEY_BEFORE), at + _KEY_BEFORE)  # the value's shape is read past it
             if key and key.start() <= at:
                 return True
             looked += 1

@@ -256,6 +256,9 @@ def test_numbers_no_key_can_name_cost_no_key_search(monkeypatch: pytest.MonkeyPa
     ("姓\u200b名：王芳 登录", "姓\u200b名：王** 登录"),
     # RRR15be-6: a dotted capital I lowers to two characters; it turned the keyed masking off for the line
     (f"İ 姓名：王芳 住址：{ADDRESS} passport=E12345678", "İ 姓名：王** 住址：浙江省杭州市西湖区**** passport=E1****78"),
+    # RRR15be-4: blanks between a key and its value in an ASCII line (the key was looked for 40
+    # characters before the number only)
+    ("passport=" + " " * 50 + "E12345678 ok", "passport=" + " " * 50 + "E1****78 ok"),
     # a label touching its address, alone (the masker's hit holds the label, kept in its mask)
     (f"住址{ADDRESS}", "住址浙江省杭州市西湖区****"),
 ])
