@@ -30,6 +30,7 @@ that ran it over every field):
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -62,9 +63,9 @@ KEYS: Final = {
     "name": ("xm", "xingming", "name", "姓名", "名字", "联系人", "患者", "申请人", "办理人"),
     "address": ("address", "addr", "dz", "jtzz", "hjdz", "住址", "户籍", "家庭住址", "联系地址", "收货地址"),
     "passport": ("passport", "hzhm", "hzh", "护照"),
-    "id": ("idcard", "id_card", "idno", "id_no", "idnumber", "id_number", "sfzhm", "sfzh", "sfz", "zjhm", "certno",
-           "cert_no", "id", "身份证", "证件"),
-    "phone": ("telephone", "tel", "phone", "mobile", "lxdh", "sjhm", "sjh", "dh", "电话", "座机", "手机"),
+    "id": ("idcard", "id_card", "idno", "id_no", "id no", "idnumber", "id_number", "id number", "sfzhm", "sfzh",
+           "sfz", "zjhm", "certno", "cert_no", "身份证", "证件"),
+    "phone": ("telephone", "tel", "phone", "mobile", "lxdh", "sjhm", "sjh", "电话", "座机", "手机"),
     "plate": ("cph", "plate", "车牌"),
 }
 #: What a value must start with for its key to be read (a cheap look-ahead in the key regex: a key
@@ -211,8 +212,9 @@ class IngestMasker:
                 break
             value = m.end()
             if m.lastgroup == "phone" and (city := _LOCAL.match(low, value)):
-                local.append(Match(recognizer="cn_landline", start=value, end=city.end(), score=0.5,
-                                   masked=mask("landline", city.group()), reason="a city number after its key"))
+                if _a_city_number(m.group(), city.group()):
+                    local.append(Match(recognizer="cn_landline", start=value, end=city.end(), score=0.5,
+                                       masked=mask("landline", city.group()), reason="a city number after its key"))
                 continue
             start = m.start() - (m.start() > 0 and text[m.start() - 1] in "\"'")
             stop = _VALUE_END.search(text, value, value + _WINDOW)
@@ -222,6 +224,19 @@ class IngestMasker:
             else:
                 out.append((start, value, end, low[start:value]))
         return out, local
+
+
+def _a_city_number(key: str, digits: str) -> bool:
+    """Whether eight ``digits`` after a phone ``key`` (as matched, with its separator) are a city
+    landline: the key is one (set off by '=' or ':', not a label's blank: 'mobile 88881234
+    sessions' counts sessions) and the number is no date (phone=20261204 is a build; RRR15bj-2)."""
+    if not any(c in key for c in "=:："):
+        return False
+    year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
+    try:
+        return not (1900 <= year <= 2099 and datetime.date(year, month, day))
+    except ValueError:
+        return True
 
 
 def _keyed_number(low: str) -> bool:

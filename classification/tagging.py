@@ -29,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 from govsoc.classification.grading import rank
@@ -182,11 +182,32 @@ def _holding_the_message(fields: Mapping[str, Any]) -> tuple[str, str] | None:
 
 
 def _replaced(text: str, longest_first: Sequence[str], raw: Mapping[str, str]) -> str:
-    """``text`` with every raw value of the event's ingest hits replaced by its masked form."""
+    """``text`` with every raw value of the event's ingest hits replaced by its masked form where
+    it stands alone: a letter or digit touching it makes it part of a longer number or word (an
+    order id, a snowflake id, a hex hash), which is kept (RRR15bj-1)."""
     for value in longest_first:
-        if value in text:
-            text = text.replace(value, raw[value])
+        if value not in text:
+            continue
+        parts, at = [], 0
+        for start in _occurrences(text, value):
+            end = start + len(value)
+            if _ALNUM.match(text, end) or (start and _ALNUM.match(text, start - 1)):
+                continue
+            parts += [text[at:start], raw[value]]
+            at = end
+        text = "".join(parts) + text[at:] if parts else text
     return text
+
+
+_ALNUM: Final = re.compile(r"[0-9A-Za-z]")
+
+
+def _occurrences(text: str, value: str) -> Iterator[int]:
+    """The starts of ``value`` in ``text``, left to right, none overlapping."""
+    start = text.find(value)
+    while start >= 0:
+        yield start
+        start = text.find(value, start + len(value))
 
 
 def _scan_url(scan: Callable[[str], list[Match]], value: str) -> list[Match]:

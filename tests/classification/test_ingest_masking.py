@@ -306,3 +306,38 @@ def test_event_original_holds_the_message_as_masked_past_the_bound() -> None:
     out = TAGGER.enrich({"message": message, "event.original": header + message}, MASKED)
     assert str(out["message"]).endswith("xm=王** dz=浙江省杭州市西湖区****")
     assert out["event.original"] == header + out["message"]
+
+
+@pytest.mark.parametrize(("message", "kept", "masked"), [
+    # RRR15bj-1: a value another field's (or the message's own) scan found is replaced only where
+    # no letter or digit touches it: an order id, a hash, a snowflake id holding its digits are kept
+    ("INFO tel=13800138000 orderid=2138001380001234 ok", "orderid=2138001380001234", "tel=138****8000"),
+    ("user 13800138000 sha=a13800138000b ok", "sha=a13800138000b", "user 138****8000"),
+    ("INFO phone 13912345678 snowflake=1391234567812345678 ok", "snowflake=1391234567812345678",
+     "phone 139****5678"),
+])
+def test_a_carried_value_inside_a_longer_number_or_word_is_kept(message: str, kept: str, masked: str) -> None:
+    out = TAGGER.enrich({"message": message, "event.original": "<13>Dec  4 10:00:00 h app: " + message}, MASKED)
+    for name in ("message", "event.original"):
+        assert kept in out[name] and masked in out[name]
+    # and where the event.original does not hold the message (each field by its own text)
+    out = TAGGER.enrich({"message": message, "event.original": message.replace(" ok", "")}, MASKED)
+    assert kept in out["event.original"] and masked in out["event.original"]
+
+
+@pytest.mark.parametrize("message", [
+    # RRR15bj-2: a date, a count or a row id after a phone or id key is no landline or ID: kept
+    "phone=20261204", "tel: 20261204 build", "mobile 88881234 sessions", "dh=20260101",
+    "id=310115260412345 done", "id: 330106800101001 uid=1000", '{"tel":"20251231"}',
+])
+def test_dates_counts_and_row_ids_after_keys_are_kept(message: str) -> None:
+    assert "message" not in TAGGER.enrich({"message": message}, MASKED)
+
+
+@pytest.mark.parametrize(("message", "masked"), [
+    # the keys still take what they name: a city number after tel=/tel:, not a date (month 13, day 34)
+    ("tel=88881234 ok", "tel=*** ok"), ("phone: 20261334 ok", "phone: *** ok"),
+    ("idcard=110105491231002 ok", "idcard=110105******002 ok"),
+])
+def test_keys_still_take_city_numbers_and_ids(message: str, masked: str) -> None:
+    assert TAGGER.enrich({"message": message}, MASKED)["message"] == masked
