@@ -101,9 +101,11 @@ def _key_regex() -> re.Pattern[str]:
 #: Literals first (a look-ahead on the first letters: one test rejects most positions), so that a
 #: search costs a few ns a character (RRR15bc-1).
 _KEYED: Final = _key_regex()
-#: How many keys of a text are read (RRR15be-2: 400 keys in a 4 KB line were 400 masker calls); the
-#: rest is the ingest scan's, counted (IngestMasker.keys_left).
-KEYS_READ: Final = 64
+#: How many keys of a text are read, and how many key searches its candidates cost at most
+#: (RRR15be-2: 400 keys in a 4 KB line were 400 masker calls; RRR15bj-3: 64 keyed passports made a
+#: 4 KB line 17x slower than with the ingest scan alone, a keyless one cost 416 key searches); the
+#: rest is the ingest scan's, counted (IngestMasker.lines_cut).
+KEYS_READ: Final = 16
 #: A city landline of eight digits, alone after a phone key (tel=88881234): no recognizer takes it.
 _LOCAL: Final = re.compile(r"[2-9]\d{7}(?!\d)")
 #: In ASCII text (no Chinese character, no escaped one) what a key names and the ingest scan does not
@@ -245,7 +247,7 @@ def _keyed_number(low: str) -> bool:
     and every letter 'a' (C-level passes, a few µs for 4 KB): a run of eight digits or more, seven
     after a letter (EA1234567) or after an area code's '-' or ')'. Seven digits after '=' are none
     (tel=1234567, id=1000000: each was a regex search, 60x and 14x the scan's cost, RRR15be-2);
-    at most KEYS_READ candidates are looked at."""
+    at most KEYS_READ candidates are looked at, over all the shapes together (RRR15bj-3)."""
     shape = low.encode("ascii").translate(_CLASSES)
     looked = 0
     for probe in _CANDIDATES:
@@ -260,8 +262,10 @@ def _keyed_number(low: str) -> bool:
             if key and key.start() <= at:
                 return True
             looked += 1
+            if looked >= KEYS_READ:
+                return False
             past = _NOT_A_DIGIT.search(shape, at)  # on past the run (a timestamp is one run, not two)
-            if looked == KEYS_READ or past is None:
+            if past is None:
                 break
             at = shape.find(probe, past.end())
     return False
