@@ -84,6 +84,10 @@ _SHAPES: Final = {
 #: without the words (号码 closes a label: 身份证号码, 护照号).
 _LATIN_SEP = r"[\"']?(?:[ \t]*(?:no\.?|number|#))?[ \t:：=#]*[\"']?"
 _HAN_SEP = r"[\"']?(?:号码|号)?[ \t:：=#]*[\"']?"
+#: What may not stand before a kind's Latin key: ``address`` after an English word ("Server
+#: address:", "Email address:", "listen address=") is a server's or a site's, not a person's; only
+#: a whole key is one (address=, "address":; RRR15bj-4).
+_LATIN_BEFORE: Final = {"address": r"(?<![a-z][ \t])"}
 
 
 def _key_regex() -> re.Pattern[str]:
@@ -93,7 +97,8 @@ def _key_regex() -> re.Pattern[str]:
     for kind, keys in KEYS.items():
         latin = "|".join(sorted((k for k in keys if k.isascii()), key=len, reverse=True))
         han = "|".join(sorted((k for k in keys if not k.isascii()), key=len, reverse=True))
-        kinds.append(rf"(?P<{kind}>(?<![0-9a-z_])(?:{latin}){_LATIN_SEP}|(?:{han}){_HAN_SEP}){_SHAPES[kind]}")
+        before = _LATIN_BEFORE.get(kind, "")
+        kinds.append(rf"(?P<{kind}>(?<![0-9a-z_]){before}(?:{latin}){_LATIN_SEP}|(?:{han}){_HAN_SEP}){_SHAPES[kind]}")
     first = "".join(sorted({k[0] for keys in KEYS.values() for k in keys}))
     return re.compile(rf"(?=[{first}])(?:{'|'.join(kinds)})")
 

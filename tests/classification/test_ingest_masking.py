@@ -358,3 +358,19 @@ def test_a_line_of_keyed_values_is_read_sixteen_values_deep(counting: tuple[Inge
     ingest, masker = counting
     hits = ingest.hits(("passport=E12345678 " * 300)[:4096])
     assert len(hits) == 16 and len(masker.read) == 1 and ingest.lines_cut == 1
+
+
+@pytest.mark.parametrize("message", [
+    # RRR15bj-4: an English word before 'address' makes it a server's or a site's, not a person's
+    "Server address: 杭州市西湖区数据中心", "Email address: 上海市分中心", "listen address=上海市浦东新区机房A ok",
+])
+def test_a_server_or_site_address_is_kept(message: str) -> None:
+    assert "message" not in TAGGER.enrich({"message": message}, MASKED)
+
+
+@pytest.mark.parametrize(("message", "masked"), [
+    (f"address={ADDRESS} ok", "address=浙江省杭州市西湖区**** ok"),
+    (f'{{"address":"{ADDRESS}"}}', '{"address":"浙江省杭州市西湖区****"}'),
+])
+def test_a_whole_address_key_is_read(message: str, masked: str) -> None:
+    assert TAGGER.enrich({"message": message}, MASKED)["message"] == masked
