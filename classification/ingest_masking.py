@@ -124,7 +124,9 @@ _BEFORE_A_VALUE: Final = " \t:=#\"'"
 _DIGIT: Final = ord("0")
 #: How far a keyed value is read after its key or label (a window: key, value, up to a separator).
 _WINDOW: Final = 256
-_VALUE_END: Final = re.compile(r"[\s&;|]")
+#: Where an unquoted value ends: a blank, '&', ';', '|', ',', '，', a quote, or the next ``key=``
+#: run on to it (xm=王芳,id=..., RRR15bk-3); a quoted value ends at its closing quote.
+_VALUE_END: Final = re.compile(r"[\s&;|,，\"']|(?<![0-9A-Za-z_.\-])[A-Za-z_][0-9A-Za-z_.\-]*=")
 #: An address names a place: a province, city, district, county, town, road, street, lane or a number
 #: (号); 未填写, 无, 不详, 机房三楼 after 住址 are not addresses (RRR15bc-2).
 _PLACE: Final = re.compile(r"[省市区县州盟旗镇乡村路街道巷弄号]|胡同")
@@ -189,27 +191,28 @@ class IngestMasker:
         parts, starts = [], []
         at = 0
         for start, value, end, key in windows:
-            parts.append(key + text[value:end])
-            starts.append((at, start, value - start - len(key), value, at + len(parts[-1])))
+            parts.append(key + text[value:end + (text[end:end + 1] in "\"'")])  # with its closing quote: "xm":"王芳"
+            starts.append((at, start, value - start - len(key), value, end, at + len(parts[-1])))
             at += len(parts[-1]) + 1
         out = list(local)
         for hit in self.masker.placed_hits("\n".join(parts)):
-            for joined, start, shift, value, end in starts:
-                if joined <= hit.start and hit.end <= end:
+            for joined, start, shift, value, value_end, joined_end in starts:
+                if joined <= hit.start and hit.end <= joined_end:
                     moved = dataclasses.replace(hit, start=hit.start - joined + start + shift,
                                                 end=hit.end - joined + start + shift)
-                    if moved.start >= value or moved.masked.startswith(text[moved.start:value]):
-                        out.append(moved)  # the value's, or one whose mask keeps its label (住址浙江省…****)
+                    label_kept = moved.masked.startswith(text[moved.start:value])  # 住址浙江省…****
+                    if moved.end <= value_end and (moved.start >= value or label_kept):
+                        out.append(moved)  # inside its own value (RRR15bk-3)
                     break
         return out
 
     def _windows(self, text: str) -> tuple[list[tuple[int, int, int, str]], list[Match]]:
         """(start, value start, end, the key as the masker reads it) of each key of _KEYED in ``text``
         with its value: from the key (or its opening quote: "xm":"王芳", RRR15be-3) to the value's
-        end (a blank, '&', ';', '|', at most _WINDOW characters on), overlaps joined; and the city
+        own end (its closing quote, or _VALUE_END; at most _WINDOW characters on); and the city
         landlines after a phone key. The key is read in the keys' view (_FOLD); the masker reads
         the key with its value, so the key gives the value its context (as a column name does in
-        classify); only hits from the value start on are taken."""
+        classify); only hits inside the value are taken (RRR15bk-3)."""
         low = text.translate(_FOLD).lower()
         out: list[tuple[int, int, int, str]] = []
         local: list[Match] = []
@@ -224,12 +227,13 @@ class IngestMasker:
                                        masked=mask("landline", city.group()), reason="a city number after its key"))
                 continue
             start = m.start() - (m.start() > 0 and text[m.start() - 1] in "\"'")
-            stop = _VALUE_END.search(text, value, value + _WINDOW)
-            end = stop.start() if stop else min(len(text), value + _WINDOW)
-            if out and start <= out[-1][2]:
-                out[-1] = (*out[-1][:2], max(end, out[-1][2]), out[-1][3])
+            if text[value - 1] in "\"'":  # "xm":"王芳" ends at its closing quote
+                close = text.find(text[value - 1], value, value + _WINDOW)
+                end = close if close >= 0 else min(len(text), value + _WINDOW)
             else:
-                out.append((start, value, end, low[start:value]))
+                stop = _VALUE_END.search(text, value, value + _WINDOW)
+                end = stop.start() if stop else min(len(text), value + _WINDOW)
+            out.append((start, value, end, low[start:value]))
         return out, local
 
 

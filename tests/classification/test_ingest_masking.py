@@ -60,9 +60,10 @@ def test_an_escaped_name_in_an_ascii_url_without_digits_is_masked(encoding: str)
 
 @pytest.mark.parametrize(("message", "masked"), [
     # RRR15be-5 (M8): an IPv4 address written with dashes is no phone number; four groups of which
-    # one is past 255 are no address, and masked as the number the masker read
+    # one is past 255 are no address either, but ip= names no phone: the name's value ends at ','
+    # (RRR15bk-3; the window ran on into ip= and the masker read the groups as a number)
     ("xm=王芳,ip=195-154-37-122 ok", "xm=王**,ip=195-154-37-122 ok"),
-    ("xm=王芳,ip=195-154-37-322 ok", "xm=王**,ip=195****7322 ok"),
+    ("xm=王芳,ip=195-154-37-322 ok", "xm=王**,ip=195-154-37-322 ok"),
 ])
 def test_a_dashed_ipv4_address_is_kept(message: str, masked: str) -> None:
     assert TAGGER.enrich({"message": message}, MASKED)["message"] == masked
@@ -374,3 +375,22 @@ def test_a_server_or_site_address_is_kept(message: str) -> None:
 ])
 def test_a_whole_address_key_is_read(message: str, masked: str) -> None:
     assert TAGGER.enrich({"message": message}, MASKED)["message"] == masked
+
+
+@pytest.mark.parametrize(("message", "masked"), [
+    # RRR15bk-3: a keyed value ends at its own end (its closing quote, or a blank, ',', '，', '"',
+    # '&', ';', '|', the next key): the window of a name key ran on into the next members and took
+    # an order or build number as a 15-digit ID
+    ('{"name":"订单服务","order":"310115260412345"}', None),
+    ('{"xm":"王芳","ts":"20261204","build":"310115260412345"}',
+     '{"xm":"王**","ts":"20261204","build":"310115260412345"}'),
+    ("xm=王芳,id=310115260412345", "xm=王**,id=310115260412345"),
+    ("name=订单服务,id=310115260412345,dh=20260101", None),
+    ('{"tel":"0571-88881234","id":"310115260412345"}', '{"tel":"0571****34","id":"310115260412345"}'),
+    # a 15-digit value after a key that names no ID, behind a name key
+    ('{"xm":"王芳","cnt":"310115260412345"}', '{"xm":"王**","cnt":"310115260412345"}'),
+    ("xm=王芳，order=310115260412345", "xm=王**，order=310115260412345"),
+])
+def test_a_keyed_value_ends_at_its_own_end(message: str, masked: str | None) -> None:
+    out = TAGGER.enrich({"message": message}, MASKED)
+    assert out.get("message", message) == (message if masked is None else masked)
