@@ -43,7 +43,7 @@ from govsoc.classification.percent import percent_decoded
 from govsoc.classification.recognizer import Match
 from govsoc.classification.spans import Spans
 
-__all__ = ["FREE_TEXT_FIELDS", "IngestMasker", "KEYS", "KEYS_READ", "READ"]
+__all__ = ["FREE_TEXT_FIELDS", "IngestMasker", "KEYS", "KEYS_READ", "READ", "in_a_word"]
 
 #: The fields a person writes or a form posts: what the free-text masker reads in a masked source.
 #: Account, host, service, identifier and hash fields are not among them (RRR15av-1, -4, -5).
@@ -139,10 +139,11 @@ _CUT: Final = re.compile(r"[\s&;,，、。]")
 #: their ASCII (NFKC: ｘｍ＝王芳 is xm=王芳), 'İ' as 'i' (it lowers to two characters: RRR15be-6).
 _FOLD: Final = str.maketrans({**{chr(c + 0xFEE0): chr(c).lower() for c in range(0x21, 0x7F)},
                               "\u3000": " ", "\u0130": "i"})
-#: A number read where a host name's label or a hexadecimal word goes on: a letter or a digit
-#: right beside it, or a dot and a letter after it (RRR15av-3, -5).
-_IN_A_WORD_AFTER: Final = re.compile(r"[0-9A-Za-z]|\.[A-Za-z]")
-_IN_A_WORD_BEFORE: Final = re.compile(r"[0-9A-Za-z]\Z")
+#: What goes on after a number read inside a longer word: a letter or a digit, or a '.' and one
+#: (a decimal, a version, a host name's next label: 13800138000.1, 138-0013-8000.rev.example).
+_IN_A_WORD_AFTER: Final = re.compile(r"\.?[0-9A-Za-z]")
+_DIGITS: Final = frozenset("0123456789")
+_ALNUM: Final = _DIGITS | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 #: Four groups of one to three digits set off by '-': an IPv4 address written in a host name.
 _DASHED_IPV4: Final = re.compile(r"(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})")
 _HAN: Final = re.compile(r"[\u4e00-\u9fff]")
@@ -302,10 +303,22 @@ def _taken_at_ingest(text: str, hit: Match) -> bool:
     value = text[hit.start:hit.end]
     if _HAN.search(value) or "%" in value or not any(c.isdigit() for c in value):
         return True  # a plate, an address, an escaped value: no host name or digest holds one
-    if _IN_A_WORD_AFTER.match(text, hit.end) or _IN_A_WORD_BEFORE.search(text, max(0, hit.start - 1), hit.start):
+    if in_a_word(text, hit.start, hit.end):
         return False
     ip = _DASHED_IPV4.fullmatch(value)
     return ip is None or any(int(octet) > 255 for octet in ip.groups())
+
+
+def in_a_word(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a number, an e-mail address) is part of a longer number or word
+    and so not read alone: the ingest scan's own bounds (NUMBER_BEFORE, NUMBER_AFTER of
+    govsoc.classification.recognizer) plus a host name's label: a letter or a digit beside it, a
+    '.' and a letter or digit after it, a '.' before it when it starts with a digit (an order id, a
+    hex digest, 13800138000.1, 1.13800138000, 138-0013-8000.rev.example; RRR15av-3, -5, RRR15bk-1).
+    One rule for the free-text masker's hits and for the values carried between fields (RRR15bk-6)."""
+    if start > 0 and (text[start - 1] in _ALNUM or (text[start - 1] == "." and text[start:start + 1] in _DIGITS)):
+        return True
+    return _IN_A_WORD_AFTER.match(text, end) is not None
 
 
 @cache

@@ -34,7 +34,7 @@ from typing import Any, Final
 
 from govsoc.classification.grading import rank
 from govsoc.classification.ingest_kinds import AT_INGEST
-from govsoc.classification.ingest_masking import FREE_TEXT_FIELDS, IngestMasker
+from govsoc.classification.ingest_masking import FREE_TEXT_FIELDS, IngestMasker, in_a_word
 from govsoc.classification.percent import percent_decoded
 from govsoc.classification.recognizer import Match, masked_text
 from govsoc.classification.scanner import Scanner
@@ -183,23 +183,22 @@ def _holding_the_message(fields: Mapping[str, Any]) -> tuple[str, str] | None:
 
 def _replaced(text: str, longest_first: Sequence[str], raw: Mapping[str, str]) -> str:
     """``text`` with every raw value of the event's ingest hits replaced by its masked form where
-    it stands alone: a letter or digit touching it makes it part of a longer number or word (an
-    order id, a snowflake id, a hex hash), which is kept (RRR15bj-1)."""
+    it stands alone, as the ingest scan reads a number (ingest_masking.in_a_word): one inside a
+    longer number or word (an order id, a snowflake id, a hex hash, a decimal, a version) is kept
+    (RRR15bj-1, RRR15bk-1)."""
     for value in longest_first:
         if value not in text:
             continue
         parts, at = [], 0
         for start in _occurrences(text, value):
             end = start + len(value)
-            if _ALNUM.match(text, end) or (start and _ALNUM.match(text, start - 1)):
+            if in_a_word(text, start, end):
                 continue
             parts += [text[at:start], raw[value]]
             at = end
         text = "".join(parts) + text[at:] if parts else text
     return text
 
-
-_ALNUM: Final = re.compile(r"[0-9A-Za-z]")
 
 
 def _occurrences(text: str, value: str) -> Iterator[int]:

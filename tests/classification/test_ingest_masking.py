@@ -394,3 +394,31 @@ def test_a_whole_address_key_is_read(message: str, masked: str) -> None:
 def test_a_keyed_value_ends_at_its_own_end(message: str, masked: str | None) -> None:
     out = TAGGER.enrich({"message": message}, MASKED)
     assert out.get("message", message) == (message if masked is None else masked)
+
+
+@pytest.mark.parametrize(("fields", "kept", "masked"), [
+    # RRR15bk-1: a carried value is replaced only where the ingest scan itself would read it: no
+    # letter or digit beside it, no '.' and a digit after it, no '.' before it (NUMBER_BEFORE/AFTER);
+    # a version, an amount, a dotted number holding the digits are kept
+    ({"message": "tel=13800138000 version=13800138000.1"}, "version=13800138000.1", "tel=138****8000"),
+    ({"message": "tel=13800138000 amount=13800138000.00"}, "amount=13800138000.00", "tel=138****8000"),
+    ({"message": "tel=13800138000 ip=13800138000.5.6"}, "ip=13800138000.5.6", "tel=138****8000"),
+    ({"message": "tel=13800138000 v=1.13800138000"}, "v=1.13800138000", "tel=138****8000"),
+    # the value found in another field (user.phone), carried into the message
+    ({"user.phone": "13800138000", "message": "order 13800138000 version 13800138000.1"},
+     "version 13800138000.1", "order 138****8000"),
+])
+def test_a_carried_value_in_a_decimal_or_dotted_number_is_kept(fields: dict[str, str], kept: str,
+                                                               masked: str) -> None:
+    out = TAGGER.enrich(dict(fields), MASKED)
+    assert kept in out["message"] and masked in out["message"]
+
+
+@pytest.mark.parametrize(("text", "start", "end", "inside"), [
+    # one boundary for a number at ingest (RRR15bk-6): the scan's NUMBER_BEFORE / NUMBER_AFTER
+    ("a 13800138000 b", 2, 13, False), ("13800138000", 0, 11, False), ("x13800138000", 1, 12, True),
+    ("13800138000x", 0, 11, True), ("13800138000.1", 0, 11, True), ("1.13800138000", 2, 13, True),
+    ("13800138000.com", 0, 11, True), ("13800138000. ok", 0, 11, False), ("(13800138000)", 1, 12, False),
+])
+def test_in_a_word(text: str, start: int, end: int, inside: bool) -> None:
+    assert ingest_masking.in_a_word(text, start, end) is inside
