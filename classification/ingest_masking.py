@@ -30,7 +30,6 @@ that ran it over every field):
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -38,7 +37,6 @@ from typing import Final
 
 from govsoc.classification.free_text import FreeTextMasker
 from govsoc.classification.invisible import placed, visible
-from govsoc.classification.masking import mask
 from govsoc.classification.percent import percent_decoded
 from govsoc.classification.recognizer import Match
 from govsoc.classification.spans import Spans
@@ -72,12 +70,14 @@ KEYS: Final = {
 #: whose value cannot be what it names costs no masker call; tel=1234567 and id=1000000 are none).
 #: A name, an address or a plate in Chinese characters (or percent-escaped); a passport's letter
 #: and digits; a 15-digit ID (the 18-digit ones the ingest scan finds); a landline with its area
-#: code, or eight digits alone after a phone key (a city number: the masker takes none, _LOCAL).
+#: code. Not eight digits alone after a phone key: a city number, a count, a size or a decimal's
+#: whole part look alike (mobile: 25000000 users, {"tel":"30000000","count":1}), and a wrong mask
+#: loses the number, so they are stored as written, as before masking (RRR15bk-2).
 _HAN_OR_ESCAPED = r"(?=[\u4e00-\u9fff]|%[89a-f][0-9a-f]%)"
 _SHAPES: Final = {
     "name": _HAN_OR_ESCAPED, "address": _HAN_OR_ESCAPED, "plate": _HAN_OR_ESCAPED,
     "passport": r"(?=[a-z]{0,2}\d{7,9}(?![0-9a-z]))", "id": r"(?=\d{15}(?!\d))",
-    "phone": r"(?=(?:\+?86[- ]?)?\(?0\d{2,3}\)?[- ]?\d{7,8}(?!\d)|[2-9]\d{7}(?!\d))",
+    "phone": r"(?=(?:\+?86[- ]?)?\(?0\d{2,3}\)?[- ]?\d{7,8}(?!\d))",
 }
 #: Between a Latin key and its value: a closing quote, a label's "no." / "number" / "#", then
 #: blanks, '=', ':', '#' and an opening quote; between a Chinese label and its value the same
@@ -111,8 +111,6 @@ _KEYED: Final = _key_regex()
 #: 4 KB line 17x slower than with the ingest scan alone, a keyless one cost 416 key searches); the
 #: rest is the ingest scan's, counted (IngestMasker.lines_cut).
 KEYS_READ: Final = 16
-#: A city landline of eight digits, alone after a phone key (tel=88881234): no recognizer takes it.
-_LOCAL: Final = re.compile(r"[2-9]\d{7}(?!\d)")
 #: In ASCII text (no Chinese character, no escaped one) what a key names and the ingest scan does not
 #: find is a number (a passport, a 15-digit ID, a landline; a Latin name stays): only a text with
 #: such a number and a key before it (KEY_BEFORE characters) is read further (_keyed_number).
@@ -183,8 +181,8 @@ class IngestMasker:
         return out
 
     def _view_hits(self, text: str) -> list[Match]:
-        """The hits after the keys of ``text``: a city landline directly (_LOCAL), the rest from ONE
-        masker call on the windows joined by line breaks, each hit placed back on ``text``
+        """The hits after the keys of ``text``: from ONE masker call on the windows joined by line
+        breaks, each hit placed back on ``text``
         (RRR15be-2: a call costs ~100 µs, one per key made a 4 KB line 1,000x slower)."""
         windows, local = self._windows(text)
         if not windows:
@@ -210,8 +208,8 @@ class IngestMasker:
     def _windows(self, text: str) -> tuple[list[tuple[int, int, int, str]], list[Match]]:
         """(start, value start, end, the key as the masker reads it) of each key of _KEYED in ``text``
         with its value: from the key (or its opening quote: "xm":"王芳", RRR15be-3) to the value's
-        own end (its closing quote, or _VALUE_END; at most _WINDOW characters on); and the city
-        landlines after a phone key. The key is read in the keys' view (_FOLD); the masker reads
+        own end (its closing quote, or _VALUE_END; at most _WINDOW characters on). The key is
+        read in the keys' view (_FOLD); the masker reads
         the key with its value, so the key gives the value its context (as a column name does in
         classify); only hits inside the value are taken (RRR15bk-3)."""
         low = text.translate(_FOLD).lower()
@@ -222,11 +220,6 @@ class IngestMasker:
                 self.lines_cut += 1
                 break
             value = m.end()
-            if m.lastgroup == "phone" and (city := _LOCAL.match(low, value)):
-                if _a_city_number(m.group(), city.group()):
-                    local.append(Match(recognizer="cn_landline", start=value, end=city.end(), score=0.5,
-                                       masked=mask("landline", city.group()), reason="a city number after its key"))
-                continue
             start = m.start() - (m.start() > 0 and text[m.start() - 1] in "\"'")
             if text[value - 1] in "\"'":  # "xm":"王芳" ends at its closing quote
                 close = text.find(text[value - 1], value, value + _WINDOW)
@@ -236,19 +229,6 @@ class IngestMasker:
                 end = stop.start() if stop else min(len(text), value + _WINDOW)
             out.append((start, value, end, low[start:value]))
         return out, local
-
-
-def _a_city_number(key: str, digits: str) -> bool:
-    """Whether eight ``digits`` after a phone ``key`` (as matched, with its separator) are a city
-    landline: the key is one (set off by '=' or ':', not a label's blank: 'mobile 88881234
-    sessions' counts sessions) and the number is no date (phone=20261204 is a build; RRR15bj-2)."""
-    if not any(c in key for c in "=:："):
-        return False
-    year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
-    try:
-        return not (1900 <= year <= 2099 and datetime.date(year, month, day))
-    except ValueError:
-        return True
 
 
 def _keyed_number(low: str) -> bool:
