@@ -29,6 +29,7 @@ that ran it over every field):
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Sequence
@@ -115,7 +116,10 @@ KEYS_READ: Final = 16
 #: find is a number (a passport, a 15-digit ID, a landline; a Latin name stays): only a text with
 #: such a number and a key before it (KEY_BEFORE characters) is read further (_keyed_number).
 _NOT_A_DIGIT: Final = re.compile(rb"[^0]")
-_CLASSES: Final = bytes.maketrans(b"0123456789abcdefghijklmnopqrstuvwxyz", b"0" * 10 + b"a" * 26)
+_LETTERS: Final = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_CLASSES: Final = bytes.maketrans(b"0123456789" + _LETTERS, b"0" * 10 + b"a" * len(_LETTERS))
+#: Seven digits: every candidate holds them (one find tells most lines they have none).
+_SEVEN: Final = b"0000000"
 _CANDIDATES: Final = (b"00000000", b"a0000000", b"-0000000", b")0000000")
 _KEY_BEFORE: Final = 40
 _BEFORE_A_VALUE: Final = " \t:=#\"'"
@@ -170,12 +174,14 @@ class IngestMasker:
         (the ingest scan's hits in it) overlaps and that masking before storage takes."""
         head = _head(text)
         if head.isascii() and not ("%" in head and _ESCAPED.search(head)):
-            found = self._number_hits(head) if _keyed_number(head.lower()) else []
+            found = self._number_hits(head) if _keyed_number(head) else []
         else:
             seen = visible(head)  # 姓\u200b名 is 姓名 to a reader (RRR15be-4)
             found = self._view_hits(head if seen is None else seen[0])
             if seen is not None and found:
                 found = placed(found, seen[1])
+        if not found:
+            return []
         taken = Spans(list(ingest))
         out = []
         for hit in found:
@@ -215,12 +221,22 @@ class IngestMasker:
         recognizer its key names (_BY_KEY), in context as under a column of that name, with no
         masker call (RRR15bk-5: the call on 16 passport= values made a 4 KB line 5.8x slower
         than without masking before storage)."""
-        found = self.masker.columns.scanner.recognizers
-        out = []
+        by_kind: dict[str, list[tuple[int, int]]] = {}
         for _, value, end, _, kind in self._windows(text):
+            by_kind.setdefault(kind, []).append((value, end))
+        out: list[Match] = []
+        for kind, values in by_kind.items():
+            joined: list[str] = []  # one recognizer call a kind: the values joined by line breaks
+            at: list[int] = []
+            for value, end in values:
+                at.append(at[-1] + len(joined[-1]) + 1 if joined else 0)
+                joined.append(text[value:end])
             for rid in _BY_KEY.get(kind, ()):
-                out += [dataclasses.replace(h, start=h.start + value, end=h.end + value)
-                        for h in found[rid].find(text[value:end], context=True)]
+                for hit in self.masker.columns.scanner.recognizers[rid].find("\n".join(joined), context=True):
+                    i = bisect.bisect_right(at, hit.start) - 1
+                    if hit.end - at[i] <= len(joined[i]):
+                        shift = values[i][0] - at[i]
+                        out.append(dataclasses.replace(hit, start=hit.start + shift, end=hit.end + shift))
         return out
 
     def _windows(self, text: str) -> list[tuple[int, int, int, str, str]]:
@@ -248,14 +264,17 @@ class IngestMasker:
         return out
 
 
-def _keyed_number(low: str) -> bool:
-    """Whether ``low`` (ASCII, lowered) has a number a key of _KEYED names within _KEY_BEFORE
+def _keyed_number(text: str) -> bool:
+    """Whether ``text`` (ASCII) has a number a key of _KEYED names within _KEY_BEFORE
     characters before it. The candidates are found in the text's bytes with every digit made '0'
     and every letter 'a' (C-level passes, a few µs for 4 KB): a run of eight digits or more, seven
     after a letter (EA1234567) or after an area code's '-' or ')'. Seven digits after '=' are none
     (tel=1234567, id=1000000: each was a regex search, 60x and 14x the scan's cost, RRR15be-2);
     at most KEYS_READ candidates are looked at, over all the shapes together (RRR15bj-3)."""
-    shape = low.encode("ascii").translate(_CLASSES)
+    shape = text.encode("ascii").translate(_CLASSES)
+    if _SEVEN not in shape:
+        return False
+    low = text.lower()
     looked = 0
     for probe in _CANDIDATES:
         at = shape.find(probe)

@@ -116,7 +116,8 @@ class ClassificationTagger:
                 continue
             seen: set[str] = set()
             if isinstance(value, str):
-                ingest = found[name] if name in found else None
+                # a scanned field was scanned in enrich: nothing found is no reason to scan it again
+                ingest = found.get(name, [] if name in self.fields else None)
                 masked = self._mask_text(value, longest_first, raw, seen, ingest,
                                          free_text=name in FREE_TEXT_FIELDS)
                 if masked != value:
@@ -152,7 +153,8 @@ class ClassificationTagger:
         hits = [*ingest, *self.free_text.hits(text, ingest)] if free_text else ingest
         # a scanned field too gets the values only another field's scan found (a percent-escaped
         # ID that url.original's decoded scan finds, written the same in the message: RRR15be-1)
-        return _replaced(masked_text(text, hits), longest_first, raw)
+        masked = masked_text(text, hits) if hits else text
+        return _replaced(masked, longest_first, raw) if raw else masked
 
     @staticmethod
     def _findings(fields: Mapping[str, Any], found: Mapping[str, list[Match]]) -> list[str]:
