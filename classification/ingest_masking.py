@@ -85,10 +85,11 @@ _SHAPES: Final = {
 #: without the words (号码 closes a label: 身份证号码, 护照号).
 _LATIN_SEP = r"[\"']?(?:[ \t]*(?:no\.?|number|#))?[ \t:：=#]*[\"']?"
 _HAN_SEP = r"[\"']?(?:号码|号)?[ \t:：=#]*[\"']?"
-#: What may not stand before a kind's Latin key: ``address`` after an English word ("Server
-#: address:", "Email address:", "listen address=") is a server's or a site's, not a person's; only
-#: a whole key is one (address=, "address":; RRR15bj-4).
-_LATIN_BEFORE: Final = {"address": r"(?<![a-z][ \t])"}
+#: What may not stand before a kind's Latin key: ``address`` after an English word and a blank,
+#: a '.' or a '-' ("Server address:", "listen address=", ip.address=, X-Real-Addr:, node.addr=,
+#: server-address=) is a server's, a node's or a site's, not a person's; only a whole key is one
+#: (address=, "address":; RRR15bj-4, RRR15bk-4).
+_LATIN_BEFORE: Final = {"address": r"(?<![a-z][ \t.\-])"}
 
 
 def _key_regex() -> re.Pattern[str]:

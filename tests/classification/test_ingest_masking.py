@@ -465,3 +465,12 @@ def test_a_masked_event_scans_its_message_once(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(tagger.scanner, "scan", lambda text: scanned.append(text) or scan(text))
     message = "Failed password for invalid user admin from 203.0.113.7 port 51234 ssh2"
     assert tagger.enrich({"message": message}, MASKED) == {} and scanned == [message]
+
+
+@pytest.mark.parametrize("message", [
+    # RRR15bk-4: 'address' or 'addr' after a word and '.' or '-' (a dotted field, a header) is a
+    # server's or a node's, not a person's (they were wiped '***')
+    "ip.address=北京市海淀区", "X-Real-Addr: 杭州市西湖区", "node.addr=杭州市滨江区", "server-address=上海市浦东新区机房",
+])
+def test_a_dotted_or_dashed_address_key_is_kept(message: str) -> None:
+    assert "message" not in TAGGER.enrich({"message": message}, MASKED)
