@@ -212,6 +212,8 @@ def test_the_masker_reads_a_long_text_up_to_a_bound(counting: tuple[IngestMasker
     # 用户 and 客户 name accounts and firms (kept at ingest): no label, no call
     (("用户a " * 1000)[:4096], 0, 0),
     ("登录成功 " + " ".join(f"tel={1234567 + i}" for i in range(20)), 0, 0),
+    # eight digits alone after a phone key are no keyed value (RRR15bk-2): no window, no call
+    ("登录成功 tel=88881234 mobile: 25000000", 0, 0),
     ("2026-12-04 10:00:00 INFO 用户登录成功 用户ID=u1024 用户类型=普通 耗时 12ms", 0, 0),
 ])
 def test_one_masker_call_a_text_at_most(counting: tuple[IngestMasker, _Counting], text: str, reads: int,
@@ -391,6 +393,8 @@ def test_a_whole_address_key_is_read(message: str, masked: str) -> None:
     # a 15-digit value after a key that names no ID, behind a name key
     ('{"xm":"王芳","cnt":"310115260412345"}', '{"xm":"王**","cnt":"310115260412345"}'),
     ("xm=王芳，order=310115260412345", "xm=王**，order=310115260412345"),
+    # a next key run on to the value, with no separator
+    ("xm=王芳id=310115260412345", "xm=王**id=310115260412345"),
 ])
 def test_a_keyed_value_ends_at_its_own_end(message: str, masked: str | None) -> None:
     out = TAGGER.enrich({"message": message}, MASKED)
@@ -470,7 +474,17 @@ def test_a_masked_event_scans_its_message_once(monkeypatch: pytest.MonkeyPatch) 
 @pytest.mark.parametrize("message", [
     # RRR15bk-4: 'address' or 'addr' after a word and '.' or '-' (a dotted field, a header) is a
     # server's or a node's, not a person's (they were wiped '***')
-    "ip.address=北京市海淀区", "X-Real-Addr: 杭州市西湖区", "node.addr=杭州市滨江区", "server-address=上海市浦东新区机房",
+    "ip.address=北京市海淀区", "X-Real-Addr: 杭州市西湖区", "node.addr=杭州市滨江区",
+    "server-address=上海市浦东新区机房",
 ])
 def test_a_dotted_or_dashed_address_key_is_kept(message: str) -> None:
     assert "message" not in TAGGER.enrich({"message": message}, MASKED)
+
+
+@pytest.mark.parametrize(("message", "gone"), [
+    # RRR15bk-3: a quoted value is read to its closing quote, blanks and commas inside it too
+    ('{"tel":"0571 88881234"}', "88881234"),
+    ('{"dz":"浙江省杭州市 西湖区文三路90号"}', "文三路90号"),
+])
+def test_a_quoted_value_is_read_to_its_closing_quote(message: str, gone: str) -> None:
+    assert gone not in str(TAGGER.enrich({"message": message}, MASKED)["message"])
