@@ -39,10 +39,10 @@ from typing import Final
 from govsoc.classification.free_text import FreeTextMasker
 from govsoc.classification.invisible import placed, visible
 from govsoc.classification.percent import percent_decoded
-from govsoc.classification.recognizer import Match
+from govsoc.classification.recognizer import Match, in_a_word
 from govsoc.classification.spans import Spans
 
-__all__ = ["FREE_TEXT_FIELDS", "IngestMasker", "KEYS", "KEYS_READ", "READ", "in_a_word"]
+__all__ = ["FREE_TEXT_FIELDS", "IngestMasker", "KEYS", "KEYS_READ", "READ"]
 
 #: The fields a person writes or a form posts: what the free-text masker reads in a masked source.
 #: Account, host, service, identifier and hash fields are not among them (RRR15av-1, -4, -5).
@@ -145,11 +145,8 @@ _CUT: Final = re.compile(r"[\s&;,，、。]")
 #: their ASCII (NFKC: ｘｍ＝王芳 is xm=王芳), 'İ' as 'i' (it lowers to two characters: RRR15be-6).
 _FOLD: Final = str.maketrans({**{chr(c + 0xFEE0): chr(c).lower() for c in range(0x21, 0x7F)},
                               "\u3000": " ", "\u0130": "i"})
-#: What goes on after a number read inside a longer word: a letter or a digit, or a '.' and one
-#: (a decimal, a version, a host name's next label: 13800138000.1, 138-0013-8000.rev.example).
-_IN_A_WORD_AFTER: Final = re.compile(r"\.?[0-9A-Za-z]")
-_DIGITS: Final = frozenset("0123456789")
-_ALNUM: Final = _DIGITS | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+#: A host name's next label after a free-text masker's hit (138-0013-8000.rev.example: RRR15bk-1)
+_NEXT_LABEL: Final = re.compile(r"\.[A-Za-z]")
 #: Four groups of one to three digits set off by '-': an IPv4 address written in a host name.
 _DASHED_IPV4: Final = re.compile(r"(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})")
 _HAN: Final = re.compile(r"[\u4e00-\u9fff]")
@@ -320,22 +317,10 @@ def _taken_at_ingest(text: str, hit: Match) -> bool:
     value = text[hit.start:hit.end]
     if _HAN.search(value) or "%" in value or not any(c.isdigit() for c in value):
         return True  # a plate, an address, an escaped value: no host name or digest holds one
-    if in_a_word(text, hit.start, hit.end):
-        return False
+    if in_a_word(text, hit.start, hit.end) or _NEXT_LABEL.match(text, hit.end):
+        return False  # inside a longer number or word as the scan reads one, or a host name
     ip = _DASHED_IPV4.fullmatch(value)
     return ip is None or any(int(octet) > 255 for octet in ip.groups())
-
-
-def in_a_word(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` (a number, an e-mail address) is part of a longer number or word
-    and so not read alone: the ingest scan's own bounds (NUMBER_BEFORE, NUMBER_AFTER of
-    govsoc.classification.recognizer) plus a host name's label: a letter or a digit beside it, a
-    '.' and a letter or digit after it, a '.' before it when it starts with a digit (an order id, a
-    hex digest, 13800138000.1, 1.13800138000, 138-0013-8000.rev.example; RRR15av-3, -5, RRR15bk-1).
-    One rule for the free-text masker's hits and for the values carried between fields (RRR15bk-6)."""
-    if start > 0 and (text[start - 1] in _ALNUM or (text[start - 1] == "." and text[start:start + 1] in _DIGITS)):
-        return True
-    return _IN_A_WORD_AFTER.match(text, end) is not None
 
 
 @cache

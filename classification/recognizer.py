@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 __all__ = ["Pattern", "Match", "Recognizer", "recognizers", "register", "normalize", "PiClass", "CONTEXT_BOOST",
-           "masked_text", "new_match", "new_matches", "HitCache", "not_labelled", "Occupied", "MANY_SPANS"]
+           "masked_text", "in_a_word", "new_match", "new_matches", "HitCache", "not_labelled", "Occupied", "MANY_SPANS"]
 
 PiClass = Literal["none", "general", "sensitive"]
 
@@ -54,6 +54,17 @@ NOT_AFTER: Final = r"(?![0-9A-Za-z])"
 #: inside a decimal ('latency=0.13812345678', '13812345678.5'); a full stop ends a number.
 NUMBER_BEFORE: Final = NOT_BEFORE + r"(?!(?<=\.)[0-9])"
 NUMBER_AFTER: Final = NOT_AFTER + r"(?!\.[0-9])"
+_NUMBER_BEFORE: Final = re.compile(NUMBER_BEFORE)
+_NUMBER_AFTER: Final = re.compile(NUMBER_AFTER)
+
+
+def in_a_word(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a number found elsewhere) is part of a longer number or word, by
+    the scan's own bounds NUMBER_BEFORE and NUMBER_AFTER: a letter or digit beside it, a '.' and a
+    digit after it, a '.' before it when it starts with a digit (13800138000.1, 1.13800138000,
+    u13800138000). A '.' and a letter after it ends it, as a full stop or a file extension does
+    (E12345678.pdf): the scan reads it alone there too (RRR15bl-2)."""
+    return _NUMBER_BEFORE.match(text, start) is None or _NUMBER_AFTER.match(text, end) is None
 
 
 def not_labelled(labels: Iterable[str], separators: Iterable[str] = ("",), *, then: str = "") -> str:

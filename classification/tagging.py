@@ -34,9 +34,9 @@ from typing import Any, Final
 
 from govsoc.classification.grading import rank
 from govsoc.classification.ingest_kinds import AT_INGEST
-from govsoc.classification.ingest_masking import FREE_TEXT_FIELDS, IngestMasker, in_a_word
+from govsoc.classification.ingest_masking import FREE_TEXT_FIELDS, IngestMasker
 from govsoc.classification.percent import percent_decoded
-from govsoc.classification.recognizer import Match, masked_text
+from govsoc.classification.recognizer import Match, in_a_word, masked_text
 from govsoc.classification.scanner import Scanner
 
 __all__ = ["ClassificationTagger", "SCAN_FIELDS", "AT_INGEST"]
@@ -154,7 +154,7 @@ class ClassificationTagger:
         # a scanned field too gets the values only another field's scan found (a percent-escaped
         # ID that url.original's decoded scan finds, written the same in the message: RRR15be-1)
         masked = masked_text(text, hits) if hits else text
-        return _replaced(masked, longest_first, raw) if raw else masked
+        return _replaced(masked, longest_first, raw, alone=free_text) if raw else masked
 
     @staticmethod
     def _findings(fields: Mapping[str, Any], found: Mapping[str, list[Match]]) -> list[str]:
@@ -183,13 +183,18 @@ def _holding_the_message(fields: Mapping[str, Any]) -> tuple[str, str] | None:
     return None if at < 0 else (original[:at], original[at + len(message):])
 
 
-def _replaced(text: str, longest_first: Sequence[str], raw: Mapping[str, str]) -> str:
-    """``text`` with every raw value of the event's ingest hits replaced by its masked form where
-    it stands alone, as the ingest scan reads a number (ingest_masking.in_a_word): one inside a
-    longer number or word (an order id, a snowflake id, a hex hash, a decimal, a version) is kept
-    (RRR15bj-1, RRR15bk-1)."""
+def _replaced(text: str, longest_first: Sequence[str], raw: Mapping[str, str], *, alone: bool = True) -> str:
+    """``text`` with every raw value of the event's ingest hits replaced by its masked form. In a
+    free-text field (``alone``) only where the ingest scan reads it as a number of its own
+    (recognizer.in_a_word): one inside a longer number or word (an order id, a snowflake id, a hex
+    hash, a decimal, a version) is kept (RRR15bj-1, RRR15bk-1). A field with no context of its own
+    (file.name, user.name, url.path) gets it everywhere, as 0056c357 did: the carried value is
+    the only mask it gets (E12345678.pdf, u13800138000: RRR15bl-2)."""
     for value in longest_first:
         if value not in text:
+            continue
+        if not alone:
+            text = text.replace(value, raw[value])
             continue
         parts, at = [], 0
         for start in _occurrences(text, value):
@@ -200,7 +205,6 @@ def _replaced(text: str, longest_first: Sequence[str], raw: Mapping[str, str]) -
             at = end
         text = "".join(parts) + text[at:] if parts else text
     return text
-
 
 
 def _occurrences(text: str, value: str) -> Iterator[int]:

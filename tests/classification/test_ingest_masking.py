@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from govsoc.classification import ingest_masking
+from govsoc.classification import ingest_masking, recognizer
 from govsoc.classification.free_text import FreeTextMasker
 from govsoc.classification.ingest_masking import KEYS_READ, READ, IngestMasker
 from govsoc.classification.recognizer import Match, masked_text
@@ -423,10 +423,28 @@ def test_a_carried_value_in_a_decimal_or_dotted_number_is_kept(fields: dict[str,
     # one boundary for a number at ingest (RRR15bk-6): the scan's NUMBER_BEFORE / NUMBER_AFTER
     ("a 13800138000 b", 2, 13, False), ("13800138000", 0, 11, False), ("x13800138000", 1, 12, True),
     ("13800138000x", 0, 11, True), ("13800138000.1", 0, 11, True), ("1.13800138000", 2, 13, True),
-    ("13800138000.com", 0, 11, True), ("13800138000. ok", 0, 11, False), ("(13800138000)", 1, 12, False),
+    ("13800138000. ok", 0, 11, False), ("(13800138000)", 1, 12, False),
+    # RRR15bl-2: a '.' and a letter end a number for the scan (a file extension, a full stop)
+    ("E12345678.pdf", 0, 9, False), ("13800138000.csv", 0, 11, False),
 ])
 def test_in_a_word(text: str, start: int, end: int, inside: bool) -> None:
-    assert ingest_masking.in_a_word(text, start, end) is inside
+    assert recognizer.in_a_word(text, start, end) is inside
+    # the scan's own bound: a mobile it reads there is a hit of cn_mobile, and none where it is not
+    mobile = text.replace("E12345678", "13800138000")
+    if mobile[start:start + 11] == "13800138000":
+        hits = [(m.start, m.end) for m in TAGGER.scanner.scan(mobile) if m.recognizer == "cn_mobile"]
+        assert ((start, start + 11) in hits) is not inside
+
+
+@pytest.mark.parametrize(("fields", "name", "masked"), [
+    # RRR15bl-2: a value the message's scan found (by its context) is carried into fields with no
+    # context of their own, as 0056c357 did: a file name, a path, a user name holding it
+    ({"message": "护照号 E12345678 上传", "file.name": "E12345678.pdf"}, "file.name", "E1****78.pdf"),
+    ({"message": "护照号 E12345678 上传", "file.path": "/upload/E12345678.pdf"}, "file.path", "/upload/E1****78.pdf"),
+    ({"message": "tel=13800138000 ok", "user.name": "u13800138000"}, "user.name", "u138****8000"),
+])
+def test_a_carried_value_masks_a_field_with_no_context(fields: dict[str, str], name: str, masked: str) -> None:
+    assert TAGGER.enrich(dict(fields), MASKED)[name] == masked
 
 
 @pytest.mark.parametrize("message", [
