@@ -46,6 +46,8 @@ SCAN_FIELDS: Final = ("message", "url.original", "url.full", "url.query", "http.
                       "http.request.body.content", "error.message")
 _URL_FIELDS: Final = frozenset({"url.original", "url.full", "url.query", "http.request.referrer"})
 _LOG_FIELDS: Final = frozenset({"message", "error.message"})
+#: The shortest message event.original is cut at (tagging._holding_the_message)
+MESSAGE_AT_LEAST: Final = 8
 
 
 class ClassificationTagger:
@@ -130,10 +132,14 @@ class ClassificationTagger:
                 elsewhere[name] = seen
         if whole is not None:  # the message as masked, the rest (a syslog header) by its own hits (RRR15bc-3)
             before, after = whole
+            whole_text = fields["event.original"]
             parts = [self._mask_text(part, longest_first, raw, set(), free_text=True) if part else part
                      for part in (before, after)]
             original = parts[0] + out.get("message", fields["message"]) + parts[1]
-            if original != fields["event.original"]:
+            if any(whole_text[m.start:m.end] in original for m in self.scanner.scan(whole_text)):
+                # a number the scan reads in the whole line only (its key in the header): as one text
+                original = self._mask_text(whole_text, longest_first, raw, set(), free_text=True)
+            if original != whole_text:
                 out["event.original"] = original
         if found or out:
             flags = list(fields.get("govsoc.flags") or [])
@@ -174,13 +180,22 @@ class ClassificationTagger:
 
 
 def _holding_the_message(fields: Mapping[str, Any]) -> tuple[str, str] | None:
-    """What event.original holds before and after the message, when it holds it (a syslog line):
-    the message part of both is masked once, so that both read alike past READ too (RRR15bc-3)."""
+    """What event.original holds before and after the message, when it holds it as its tail, one
+    whole token (a syslog line): the message part of both is masked once, so that both read alike
+    past READ too (RRR15bc-3). Only a message of at least MESSAGE_AT_LEAST characters, found once,
+    with no letter or digit beside it: a short message ('0', '8') may be found inside a number of
+    the line, and the two halves of a number cut there are masked by no scan (RRR15bl-1). Otherwise
+    None: event.original is masked as one text, as 0056c357 did."""
     original, message = fields.get("event.original"), fields.get("message")
-    if not (isinstance(original, str) and isinstance(message, str) and message):
+    if not (isinstance(original, str) and isinstance(message, str) and len(message) >= MESSAGE_AT_LEAST):
         return None
-    at = original.rfind(message)
-    return None if at < 0 else (original[:at], original[at + len(message):])
+    at = original.find(message)
+    end = at + len(message)
+    if at < 0 or original.find(message, at + 1) >= 0:
+        return None
+    if (at > 0 and original[at - 1].isalnum()) or original[end:].strip():
+        return None  # a value after the message would be read without its key before it
+    return original[:at], original[end:]
 
 
 def _replaced(text: str, longest_first: Sequence[str], raw: Mapping[str, str], *, alone: bool = True) -> str:

@@ -506,3 +506,47 @@ def test_a_dotted_or_dashed_address_key_is_kept(message: str) -> None:
 ])
 def test_a_quoted_value_is_read_to_its_closing_quote(message: str, gone: str) -> None:
     assert gone not in str(TAGGER.enrich({"message": message}, MASKED)["message"])
+
+
+TOPSEC = 'id=tos time="2026-12-04 10:00:00" fw=FW1 pri=6 type=mgmt user=admin '
+
+
+@pytest.mark.parametrize(("message", "original", "masked"), [
+    # RRR15bl-1: a short message found inside a number of event.original cut the number in two,
+    # and neither half was masked (Topsec's msg= is the message)
+    ("0", TOPSEC + 'src=10.0.0.1 op="set" result=0 msg="0" recorder=13800138000',
+     TOPSEC + 'src=10.0.0.1 op="set" result=0 msg="0" recorder=138****8000'),
+    ("8", TOPSEC + 'msg="8" sjh=13800138008', TOPSEC + 'msg="8" sjh=138****8008'),
+    ("0", '{"message":"0","user":{"phone":"13800138000"}}', '{"message":"0","user":{"phone":"138****8000"}}'),
+    ("0138000", "tel=13800138000", "tel=138****8000"),
+    # the message found twice: its last occurrence cuts the mobile, its first stands alone
+    ('x" 8', 'id=tos msg="x" 8 user=13800138000 user2=1380013800" 8', None),
+    # the part outside the message is masked: a mobile, a name and a passport after their keys
+    ("login ok", '{"user":{"phone":"13800138000"},"message":"login ok"}',
+     '{"user":{"phone":"138****8000"},"message":"login ok"}'),
+    ("login ok", '{"xm":"王芳","message":"login ok"}', '{"xm":"王**","message":"login ok"}'),
+    ("login ok from 10.0.0.1", "passport=E12345678 login ok from 10.0.0.1", "passport=E1****78 login ok from 10.0.0.1"),
+])
+def test_event_original_is_cut_only_at_its_message_as_a_whole_token(message: str, original: str,
+                                                                      masked: str | None) -> None:
+    out = TAGGER.enrich({"message": message, "event.original": original}, MASKED)
+    if masked is None:
+        assert "13800138000" not in out["event.original"] and "138****8000" in out["event.original"]
+    else:
+        assert out["event.original"] == masked
+
+
+def test_a_number_is_not_made_a_card_by_a_cut_of_event_original() -> None:
+    # RRR15bl-1: '1' cut 6222021234567890121 (no card) to a first 18 digits that pass the card check
+    out = TAGGER.enrich({"message": "1", "event.original": "card 6222021234567890121"}, MASKED)
+    assert out.get("event.original", "card 6222021234567890121") == "card 6222021234567890121"
+
+
+@pytest.mark.parametrize(("message", "original"), [
+    # RRR15bl-1: a value whose key is outside the message part is read with its key, in the whole line
+    ("login ok", "护照号 login ok E12345678"), ("E12345678", "护照号 E12345678"),
+    ("E12345678 login", "<13>Dec  4 10:00:00 h app: 护照号 E12345678 login"),
+])
+def test_a_value_is_read_with_its_key_across_the_message(message: str, original: str) -> None:
+    out = TAGGER.enrich({"message": message, "event.original": original}, MASKED)
+    assert "E12345678" not in out["event.original"] and "E1****78" in out["event.original"]
