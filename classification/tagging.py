@@ -48,6 +48,10 @@ _URL_FIELDS: Final = frozenset({"url.original", "url.full", "url.query", "http.r
 _LOG_FIELDS: Final = frozenset({"message", "error.message"})
 #: The shortest message event.original is cut at (tagging._holding_the_message)
 MESSAGE_AT_LEAST: Final = 8
+#: How far either side of that cut an ASCII line is read for a value across it (a spaced card: 23)
+ACROSS: Final = 64
+#: What a value (a spaced or dashed number, an e-mail address) may hold before the message, beside letters and digits
+_IN_A_VALUE: Final = frozenset("+-._@")
 
 
 class ClassificationTagger:
@@ -136,8 +140,7 @@ class ClassificationTagger:
             parts = [self._mask_text(part, longest_first, raw, set(), free_text=True) if part else part
                      for part in (before, after)]
             original = parts[0] + out.get("message", fields["message"]) + parts[1]
-            if any(whole_text[m.start:m.end] in original for m in self.scanner.scan(whole_text)):
-                # a number the scan reads in the whole line only (its key in the header): as one text
+            if self._read_across(whole_text, len(before), original):
                 original = self._mask_text(whole_text, longest_first, raw, set(), free_text=True)
             if original != whole_text:
                 out["event.original"] = original
@@ -161,6 +164,20 @@ class ClassificationTagger:
         # ID that url.original's decoded scan finds, written the same in the message: RRR15be-1)
         masked = masked_text(text, hits) if hits else text
         return _replaced(masked, longest_first, raw, alone=free_text) if raw else masked
+
+    def _read_across(self, original: str, cut: int, rebuilt: str) -> bool:
+        """Whether the scan of the whole of ``original`` reads a value that the parts cut at
+        ``cut`` left in clear in ``rebuilt``: a context word in the header for a value of the
+        message (护照号, non-ASCII text only), or, in ASCII, a value across the cut (only the
+        ACROSS characters either side of it are read, and only where the header ends in what a
+        value holds)."""
+        if original.isascii():
+            end = original[:cut].rstrip()[-1:]
+            if not (end.isalnum() or end in _IN_A_VALUE):
+                return False  # a header ending in ':', ']', '"', '=' (a syslog tag, a key): no value runs on
+            start = max(0, cut - ACROSS)
+            return any(m.start < cut - start < m.end for m in self.scanner.scan(original[start:cut + ACROSS]))
+        return any(original[m.start:m.end] in rebuilt for m in self.scanner.scan(original))
 
     @staticmethod
     def _findings(fields: Mapping[str, Any], found: Mapping[str, list[Match]]) -> list[str]:

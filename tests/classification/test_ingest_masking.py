@@ -550,3 +550,18 @@ def test_a_number_is_not_made_a_card_by_a_cut_of_event_original() -> None:
 def test_a_value_is_read_with_its_key_across_the_message(message: str, original: str) -> None:
     out = TAGGER.enrich({"message": message, "event.original": original}, MASKED)
     assert "E12345678" not in out["event.original"] and "E1****78" in out["event.original"]
+
+
+def test_an_ascii_value_across_the_cut_of_event_original_is_masked() -> None:
+    # a spaced mobile whose first group is in the header, the rest in the message: one number
+    out = TAGGER.enrich({"message": "0013 8000 login", "event.original": "app: 138 0013 8000 login"}, MASKED)
+    assert out.get("event.original") == "app: 138****8000 login"
+
+
+@pytest.mark.parametrize(("message", "original"), [
+    ("wei@example.com login", "app: zhang.wei@example.com login"),
+    ("8000 login ok", "app: 138-0013-8000 login ok"),
+])
+def test_an_ascii_value_run_on_into_the_message_is_masked(message: str, original: str) -> None:
+    out = TAGGER.enrich({"message": message, "event.original": original}, MASKED)
+    assert out["event.original"] in ("app: z***@example.com login", "app: 138****8000 login ok")
