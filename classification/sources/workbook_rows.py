@@ -21,8 +21,10 @@ after it, R15bb-1) holds
   read, i.e. one tag that long (expat builds a start tag's attributes whole: one ``<c>`` of 3 million
   attributes, R15bb-5); a long text is read.
 
-After the rows, a sheet of more than 1,048,576 ``<hyperlink>`` or ``<mergeCell>`` elements (one a
-row of Excel's) is refused naming the file and the sheet: openpyxl keeps each (RRR15bi-6).
+After the rows, a sheet of more than 1,048,576 ``<hyperlink>`` elements (one a row of Excel's; Excel
+writes at most 65,530 a sheet) is refused naming the file and the sheet: openpyxl keeps each
+(RRR15bi-6). ``<mergeCell>`` elements are bounded only by what a sheet can hold (each range covers two
+or more of its 2^34 cells): 524,288 rows of two merged ranges each are a valid sheet (RRR15bo-1).
 
 There is no bound on the cells of a sheet: rows are streamed, memory is per row. What is counted
 (the highest row and column, the cells) lets sources/workbook.py drop a ``<dimension>`` that would
@@ -58,15 +60,17 @@ _ROW_HEAD: Final = 4096
 class RowLimits:
     """What one row of a sheet may hold: cells (Excel's columns, A to XFD), its row number (Excel's
     rows), elements and attributes in all, and the bytes of one tag; and what a sheet may hold after
-    its rows: hyperlinks and merged ranges, one a row of Excel's (openpyxl keeps each whole: 2 million
-    merged ranges in a 16 MB file took 1.35 GB, RRR15bi-6; 140,000 of either are written, R15bb-1)."""
+    its rows: hyperlinks, one a row of Excel's, and merged ranges, half the cells a sheet can hold
+    (openpyxl keeps each whole: 2 million merged ranges in a 16 MB file took 1.35 GB, RRR15bi-6, but a
+    sheet of 524,288 rows merging A:B and C:D is valid, RRR15bo-1; 140,000 of either are written,
+    R15bb-1)."""
 
     max_cells: int = 16_384
     max_row: int = 1_048_576
     max_nodes: int = 16_384 * 64
     max_token: int = 1 << 20
     max_links: int = 1_048_576
-    max_merges: int = 1_048_576
+    max_merges: int = 16_384 * 1_048_576 // 2
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

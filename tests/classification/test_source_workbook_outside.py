@@ -1,9 +1,10 @@
 """What a sheet holds after its rows is bounded too (issue 15, review R15bi: RRR15bi-6, MEDIUM): openpyxl keeps
 every ``<mergeCell>`` and ``<hyperlink>`` of a sheet, and F15ap's row count saw none of them (2 million merged
-ranges in a 16 MB workbook took 1.35 GB). A sheet of more than 1,048,576 of either (one a row of Excel's) is
-refused naming file and sheet, and counted as the other refusals are. Shared strings are not bounded against the
-cells (review R15bm: RRR15bm-1, -2, HIGH): a valid workbook may hold many more than it uses, or a stray copy
-openpyxl never reads, and both are read as before."""
+ranges in a 16 MB workbook took 1.35 GB). A sheet of more than 1,048,576 hyperlinks (one a row of Excel's) is
+refused naming file and sheet, and counted as the other refusals are; merged ranges only past what a sheet can
+hold (review R15bo: RRR15bo-1, HIGH: 524,288 rows merging A:B and C:D each are a valid sheet, read before).
+Shared strings are not bounded against the cells (review R15bm: RRR15bm-1, -2, HIGH): a valid workbook may hold
+many more than it uses, or a stray copy openpyxl never reads, and both are read as before."""
 
 from __future__ import annotations
 
@@ -33,8 +34,12 @@ def _merges(n: int, *, drawn: bool = False) -> bytes:
     return _sheet(HEAD + IDS, tail=b'<mergeCells count="%d">%s</mergeCells>' % (n, ranges))
 
 
-def _links(n: int) -> bytes:
-    return _sheet(HEAD + IDS, tail=b"<hyperlinks>" + b'<hyperlink ref="A1" r:id="rId1"/>' * n + b"</hyperlinks>")
+def _links(n: int, *, drawn: bool = False) -> bytes:
+    """A sheet of ``n`` hyperlinks after its rows: each on A1, or ``drawn`` (packing no better than 100:1)."""
+    draw = random.Random(7)
+    links = (b"".join(b'<hyperlink ref="A%d" r:id="rId%d"/>' % (draw.randrange(1, 10**6), draw.randrange(10**6))
+                      for _ in range(n)) if drawn else b'<hyperlink ref="A1" r:id="rId1"/>' * n)
+    return _sheet(HEAD + IDS, tail=b"<hyperlinks>" + links + b"</hyperlinks>")
 
 
 _SST_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
@@ -91,8 +96,8 @@ def test_shared_strings_more_than_the_cells_are_read(tmp_path: Path, unused: int
     (_merges(1_001), RowLimits(max_merges=1_000), "holds more than 1,000 merged ranges (mergeCell elements)"),
     # one hyperlink past a bound of 1,000
     (_links(1_001), RowLimits(max_links=1_000), "holds more than 1,000 hyperlinks (hyperlink elements)"),
-    # the bound itself: one merged range past Excel's 1,048,576 rows
-    (_merges(1_048_577), RowLimits(), "holds more than 1,048,576 merged ranges"),
+    # the bound itself: one hyperlink past Excel's 1,048,576 rows
+    (_links(1_048_577), RowLimits(), "holds more than 1,048,576 hyperlinks"),
     # prefixed elements are counted alike
     (_merges(1_001).replace(b"<mergeCell ", b"<x:mergeCell xmlns:x='http://schemas.openxmlformats.org/"
                             b"spreadsheetml/2006/main' "), RowLimits(max_merges=1_000), "holds more than 1,000 merged"),
@@ -112,12 +117,17 @@ def test_a_sheet_at_the_bound_is_read(tmp_path: Path, sheet: bytes) -> None:
                   ArchiveLimits(max_ratio=_RATIO, rows=RowLimits(max_merges=1_000, max_links=1_000)))
 
 
+def test_a_sheet_of_more_merged_ranges_than_excel_has_rows_is_read(tmp_path: Path) -> None:
+    """RRR15bo-1: more merged ranges than 1,048,576 is no bomb (two a row on 524,289 rows is a valid sheet)."""
+    check_archive(_book(tmp_path / "b.xlsx", _merges(1_048_577)), ArchiveLimits(max_ratio=_RATIO))
+
+
 def test_a_folder_run_counts_the_refused_workbook_and_reads_the_others(tmp_path: Path) -> None:
-    _book(tmp_path / "merged.xlsx", _merges(1_048_577, drawn=True))  # under 100:1
+    _book(tmp_path / "merged.xlsx", _links(1_048_577, drawn=True))  # under 100:1
     _book(tmp_path / "ok.xlsx", _sheet(HEAD + IDS))
     inventory = _scan(tmp_path)
     assert _tagged(inventory, "ok.xlsx:S") == {"sfzh": "cn_resident_id"}
     (skip,) = inventory.skipped
     assert skip.location.path == str(tmp_path / "merged.xlsx")
-    assert "holds more than 1,048,576 merged ranges" in skip.reason
+    assert "holds more than 1,048,576 hyperlinks" in skip.reason
     assert inventory.skipped_count == 1
