@@ -565,3 +565,16 @@ def test_an_ascii_value_across_the_cut_of_event_original_is_masked() -> None:
 def test_an_ascii_value_run_on_into_the_message_is_masked(message: str, original: str) -> None:
     out = TAGGER.enrich({"message": message, "event.original": original}, MASKED)
     assert out["event.original"] in ("app: z***@example.com login", "app: 138****8000 login ok")
+
+
+@pytest.mark.parametrize(("message", "tail", "masked"), [
+    # RRR15bn-3: a value running from the message into the rest of the line (the message is not the line's tail)
+    ("callback to 138 0013", " 8000 requested", "callback to 138****8000 requested"),
+    ("callback to 138-0013", "-8000 requested", "callback to 138****8000 requested"),
+    ("mail from zhang.wei", "@example.com ok", "mail from z***@example.com ok"),
+    ("idcard 110101199003", "074514 checked", "idcard 110101********4514 checked"),
+])
+def test_a_value_running_from_the_message_past_its_end_is_masked(message: str, tail: str, masked: str) -> None:
+    head = "<13>Dec  4 10:00:00 host app: "
+    out = TAGGER.enrich({"message": message, "event.original": head + message + tail}, MASKED)
+    assert out.get("event.original") == head + masked
