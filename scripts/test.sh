@@ -55,8 +55,8 @@ start es8
 
 echo "== running the tests" >&2
 # GOVSOC_TEST_WORKERS=N: N pytest-xdist worker processes (tests that share a machine-wide resource
-# take turns through tests/conftest.py's machine_wide locks). Not the default yet: a whole run on two
-# workers has not been shown stable twice (findings T2).
+# take turns through tests/conftest.py's machine_wide locks). CI (.ci/run) sets 2; a local run stays
+# serial unless asked.
 workers=()
 if [[ -n "${GOVSOC_TEST_WORKERS:-}" ]]; then workers=(-n "$GOVSOC_TEST_WORKERS"); fi
 python3 -m pytest ${workers[@]+"${workers[@]}"} "$@"
