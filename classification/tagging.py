@@ -166,18 +166,22 @@ class ClassificationTagger:
         return _replaced(masked, longest_first, raw, alone=free_text) if raw else masked
 
     def _read_across(self, original: str, cut: int, rebuilt: str) -> bool:
-        """Whether the scan of the whole of ``original`` reads a value that the parts cut at
-        ``cut`` left in clear in ``rebuilt``: a context word in the header for a value of the
-        message (护照号, non-ASCII text only), or, in ASCII, a value across the cut (only the
-        ACROSS characters either side of it are read, and only where the header ends in what a
-        value holds)."""
-        if original.isascii():
-            end = original[:cut].rstrip()[-1:]
+        """Whether a scan around the cut of ``original`` at ``cut`` reads a value that the parts
+        left in clear in ``rebuilt``. Only the ACROSS characters either side of the cut are read,
+        and only where the header's side of them holds a context word's character (non-ASCII:
+        护照号 before a passport at the start of the message; its hits in clear count) or ends in
+        what a value holds (letter, digit, +-._@: a value run on across the cut; only hits across
+        it count). A header ending in ':', ']', '"', '=' (a syslog tag, a key) costs no scan."""
+        start = max(0, cut - ACROSS)
+        head = original[start:cut]
+        inline = not head.isascii()
+        if not inline:
+            end = head.rstrip()[-1:]
             if not (end.isalnum() or end in _IN_A_VALUE):
-                return False  # a header ending in ':', ']', '"', '=' (a syslog tag, a key): no value runs on
-            start = max(0, cut - ACROSS)
-            return any(m.start < cut - start < m.end for m in self.scanner.scan(original[start:cut + ACROSS]))
-        return any(original[m.start:m.end] in rebuilt for m in self.scanner.scan(original))
+                return False
+        window, at = original[start:cut + ACROSS], cut - start
+        return any(m.start < at < m.end or (inline and window[m.start:m.end] in rebuilt)
+                   for m in self.scanner.scan(window))
 
     @staticmethod
     def _findings(fields: Mapping[str, Any], found: Mapping[str, list[Match]]) -> list[str]:
