@@ -12,11 +12,11 @@ from urllib.parse import quote
 
 import pytest
 
-from govsoc.classification import ingest_masking, recognizer
+from govsoc.classification import ingest_masking, recognizer, tagging
 from govsoc.classification.free_text import FreeTextMasker
 from govsoc.classification.ingest_masking import KEYS_READ, READ, IngestMasker
 from govsoc.classification.recognizer import Match, masked_text
-from govsoc.classification.tagging import ClassificationTagger
+from govsoc.classification.tagging import MESSAGE_AT_LEAST, ClassificationTagger
 
 TAGGER = ClassificationTagger(mask_sources=["*/masked/*"])
 MASKED = "file:///srv/masked/app.log"
@@ -605,3 +605,67 @@ def test_a_value_running_from_the_message_past_its_end_is_masked(message: str, t
     head = "<13>Dec  4 10:00:00 host app: "
     out = TAGGER.enrich({"message": message, "event.original": head + message + tail}, MASKED)
     assert out.get("event.original") == head + masked
+
+
+SYSLOG_HEAD = "<13>Dec  4 10:00:00 host app: "
+
+
+@pytest.mark.parametrize(("message", "original", "parts"), [
+    # a syslog line: the header before, nothing after (a line break and blanks after are kept as written)
+    ("login failed for root", SYSLOG_HEAD + "login failed for root", (SYSLOG_HEAD, "")),
+    ("login ok", SYSLOG_HEAD + "login ok \n", (SYSLOG_HEAD, " \n")),
+    # MESSAGE_AT_LEAST: a message that long is cut, one character shorter is not ('8000 ok' after 138-0013-)
+    ("x" * MESSAGE_AT_LEAST, "app: " + "x" * MESSAGE_AT_LEAST, ("app: ", "")),
+    ("8000 ok", "call 138-0013-8000 ok", None),
+    ("x" * (MESSAGE_AT_LEAST - 1), "app: " + "x" * (MESSAGE_AT_LEAST - 1), None),
+    # found twice: neither occurrence is cut at, not the last one either (find, not rfind)
+    ("8000 login", "8000 login call 138-0013-8000 login", None),
+    # found twice where the tail condition alone would pass: a blank message inside blanks
+    (" " * MESSAGE_AT_LEAST, "app:" + " " * (MESSAGE_AT_LEAST + 2), None),
+    # a letter or digit right before it: the message is the end of a longer word or number
+    ("8000 login", "tel 1380013" + "8000 login", None),
+    ("ogin failed", SYSLOG_HEAD + "login failed", None),
+    # not the line's tail: a value runs on from the message into what follows it
+    ("callback to 138 0013", SYSLOG_HEAD + "callback to 138 0013 8000 requested", None),
+    # not in event.original at all, or no text
+    ("login failed for root", SYSLOG_HEAD + "login failed for admin", None),
+])
+def test_event_original_is_cut_at_a_message_it_holds_once_as_its_tail(message: str, original: str,
+                                                                       parts: tuple[str, str] | None) -> None:
+    """RRR15bn-3: each condition of tagging._holding_the_message on its own (the check across the
+    cut masks most of what a wrong cut would leave in clear, so the rows of the whole ingest do not
+    pin them: test_a_cut_that_was_declined_would_store_a_mobile_in_clear)."""
+    assert tagging._holding_the_message({"message": message, "event.original": original}) == parts
+
+
+@pytest.mark.parametrize(("message", "original"), [
+    ("8000 ok", "call 138-0013-8000 ok"),  # shorter than MESSAGE_AT_LEAST
+    ("8000 login", "8000 login call 138-0013-8000 login"),  # found twice, cut at its last occurrence
+    ("8000 login", "tel 1380013" + "8000 login"),  # a digit before it
+    ("0013 8000 login", "call 138 " + "0013 8000 login"),  # whole: cut, the header ends in a digit
+])
+def test_a_cut_that_was_declined_would_store_a_mobile_in_clear(monkeypatch: pytest.MonkeyPatch, message: str,
+                                                                original: str) -> None:
+    """With the check across the cut off, only _holding_the_message's conditions keep the mobile
+    cut in two from being stored in clear (RRR15bn-3: the mutants of each survived the suite)."""
+    monkeypatch.setattr(ClassificationTagger, "_read_across", lambda self, *_: False)
+    out = TAGGER.enrich({"message": message, "event.original": original}, MASKED).get("event.original", original)
+    if message.startswith("0013"):  # the one row that is cut: the mobile across it is the check's to find
+        assert "0013" in out
+    else:
+        assert "0013" not in out and "****" in out, out
+
+
+@pytest.mark.parametrize(("original", "cut", "rebuilt", "across"), [
+    # the ASCII window reads a value across the cut only, not one that ends or starts at it
+    ("app 138 0013 8000 login", 8, "", True),
+    ("tel 13800138000 login", 15, "", False),
+    ("app 1 13800138000 login", 6, "", False),
+    # a header ending in ':' costs no scan: nothing of a value runs on across it
+    ("passport: E12345678 ok", 10, "", False),
+    # a Chinese context word in the header: a value of the message the rebuilt line has in clear
+    (SYSLOG_HEAD + "护照号 E12345678 login", len(SYSLOG_HEAD) + 4, "", True),
+    (SYSLOG_HEAD + "护照号 E12345678 login", len(SYSLOG_HEAD) + 4, SYSLOG_HEAD + "护照号 E1****78 login", False),
+])
+def test_the_check_across_the_cut_reads_values_across_it(original: str, cut: int, rebuilt: str, across: bool) -> None:
+    assert TAGGER._read_across(original, cut, rebuilt or original) is across
