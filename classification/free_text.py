@@ -54,6 +54,7 @@ from govsoc.classification.han import HAN
 from govsoc.classification.ingest_kinds import AT_INGEST
 from govsoc.classification.invisible import placed, visible
 from govsoc.classification.labelled_numbers import LabelledNumbers
+from govsoc.classification.labelled_values import WECHAT, labelled_hits, sole_trader_codes
 from govsoc.classification.log_accounts import log_accounts, named_pinyin_names
 from govsoc.classification.masking import mask
 from govsoc.classification.percent import percent_decoded
@@ -112,43 +113,6 @@ _KEYED_KINDS: Final = ("cn_person_name", "cn_resident_id_15", "cn_passport", "cn
 #: coordinate pair inside China with four decimals or more, and an address with its
 #: administrative units down to a street and a number (省/市/区 + 路/号).
 IN_FREE_TEXT: Final = (*AT_INGEST, "cn_landline", "cn_licence_plate", "gps", "cn_address")
-_DATE: Final = r"(?:19|20)\d{2}(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{4})"
-#: A value a label names though no ``key=value`` shape sets it off (R15d-27): the label runs into
-#: the value (``经度120.155070``), or stands after it (``1990年1月1日出生``, ``1990年1月1日生，``).
-#: The value is read with that recognizer's context (a date after 出生 is a birth date).
-_LABELLED: Final = (
-    (re.compile(r"(?:经纬度|经度|纬度|坐标|定位)[ \t:：=为]*(?P<v>-?\d{1,3}\.\d{4,}"
-                r"(?:[ \t]*[,，/ ][ \t]*-?\d{1,3}\.\d{4,})?)(?![0-9.])"), "gps"),
-    # a QQ number after its ASCII label and a blank (QQ 12345678), which _KEYED takes from Chinese labels only
-    # … and its spoken names 扣扣, 企鹅 (R15f-32)
-    (re.compile(r"(?:(?<![A-Za-z])QQ|扣扣|企鹅)(?:号码|号)?[ \t:：=]*(?P<v>[1-9]\d{4,10})(?![0-9])", re.IGNORECASE),
-     "cn_qq"),
-    (re.compile(r"(?:出生日期|出生于|出生|生日|生于)[ \t:：=为是]*(?P<v>" + _DATE + ")(?![0-9])"), "cn_birth_date"),
-    (re.compile(r"(?<![0-9])(?P<v>" + _DATE + r")[ \t]*(?:出生|生人|生(?=[，,。；;、)）\s]|$))"), "cn_birth_date"),
-    # a passport number after its English label and a blank (passport E12345678, Passport No. E12345678),
-    # which _KEYED takes from a key set off by '=' or ':' only (RRR15av-8)
-    (re.compile(r"(?<![A-Za-z])passport(?:[ \t]*(?:no\.?|number|#))?[ \t:：=#]*(?P<v>[A-Za-z0-9]{8,9})(?![A-Za-z0-9])",
-                re.IGNORECASE), "cn_passport"),
-    # a landline run together after its English label and a blank (phone 057188881234; written with
-    # its area code set off it is found without one)
-    (re.compile(r"(?<![A-Za-z])(?:tel|phone|telephone)(?:[ \t]*(?:no\.?|number|#))?[ \t:：=#]*"
-                r"(?P<v>0\d{9,11})(?![0-9])", re.IGNORECASE), "cn_landline"),
-    # a person's record as a profile writes it: the name, then the sex alone (张三，男，汉族)
-    (re.compile(rf"(?<!{HAN})(?P<v>{HAN}{{2,4}})[，,、 ][ \t]*[男女](?=[，,、。；; ])"),
-     "cn_person_name"),
-)
-#: A WeChat id (6-20 letters, digits, '-', '_', a letter first) after the names text gives WeChat:
-#: 微信(号), V信, and vx/wx/wechat set off by a colon or a blank (wxWidgets is no label; R15f-32).
-_WECHAT: Final = re.compile(r"(?:(?<![A-Za-z])(?:vx|wx|wechat)(?:[ \t]*[:：=][ \t]*|[ \t]+)|(?<![A-Za-z])v信[ \t:：=]*"
-                            r"|微信(?:账号|号)?[ \t:：=]*)(?P<v>[A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])",
-                            re.IGNORECASE)
-#: A sole trader's (个体工商户) credit code after its label, glued on or not: GB 32100 §4 puts the
-#: registering office (9 = 工商) and the kind (2 = 个体工商户) first. Other credit codes are an
-#: organisation's, public (mask rule "public"); this one names a natural person (R15e-20).
-#: A 个体工商户's licence names the same code 营业执照号 or 注册号 (R15f-32).
-_SOLE_TRADER: Final = re.compile(r"(?:统一社会信用代码|社会信用代码|信用代码|营业执照号码|营业执照号|营业执照|执照号"
-                                 r"|注册号)[ \t:：=]*"
-                                 r"(?P<v>92\d{6}[0-9A-HJ-NPQRTUWXY]{10})(?![0-9A-Za-z])")
 #: Keys whose Chinese value may be a person's name though no column would be named so: the name
 #: attributes of an X.500 distinguished name as a certificate subject prints them (RFC 4514 §3:
 #: CN, O, OU; RFC 4519 givenName, sn, pseudonym; a personal certificate's CN is its holder, an
@@ -222,11 +186,11 @@ class FreeTextMasker:
         take(structured_hits(text, found, context_of=context_of, keyed=self.keyed,
                              glued=lambda k, v, at: self._glued_after_label(k, v, at, context_of(k))))
         take(self._keyed(text, taken, context_of))
-        take(self._labelled(text, taken))
+        take(labelled_hits(text, self.keyed, taken))
         take(_unless_taken(coordinate_hits(text, context_of=context_of, gps=self.keyed["gps"]),
                            taken))
         take(_unless_taken(role_name_hits(text, self.names), taken))
-        take(_unless_taken(_sole_trader_codes(text), taken))
+        take(_unless_taken(sole_trader_codes(text), taken))
         if self.beside_identifiers:
             take(self._beside_identifiers(text, found, taken))
         if self.latin_names:
@@ -292,21 +256,6 @@ class FreeTextMasker:
         asked[kind] = end
         return list(self.keyed[kind].find(text[start:end], context=True))
 
-    def _labelled(self, text: str, taken: Spans) -> list[Match]:
-        """Values named by a label they are not set off from (_LABELLED)."""
-        out: list[Match] = []
-        for pattern, kind in _LABELLED:
-            for m in pattern.finditer(text):
-                start = m.start("v")
-                for hit in self.keyed[kind].find(m.group("v"), context=True):
-                    s, e = start + hit.start, start + hit.end
-                    if taken.free(s, e):
-                        _keep(out, taken, dataclasses.replace(hit, start=s, end=e))
-        for m in _WECHAT.finditer(text):
-            if taken.free(m.start("v"), m.end("v")):
-                _keep(out, taken, account_hit("微信", m.group("v"), m.start("v")))
-        return out
-
     def _labelled_address(self, value: str, start: int) -> Match:
         """A Chinese value after a key naming an address (地址：科技园路1号) is one, even without the
         administrative units the recognizer wants; masked by the address rule. A key such as
@@ -358,7 +307,7 @@ def _account_values(text: str) -> list[Match]:
         end = ends.next(start)
         if is_account_key(key) and (hit := _keyed_account(text, key, (start, end), brackets.next(start))) is not None:
             keyed.append(hit)
-    wechat = (account_hit("微信", m.group("v"), m.start("v")) for m in _WECHAT.finditer(text))
+    wechat = (account_hit("微信", m.group("v"), m.start("v")) for m in WECHAT.finditer(text))
     return [*keyed, *wechat, *account_members(text), *log_accounts(text)]
 
 
@@ -394,12 +343,6 @@ def _counted(text: str, hit: Match) -> bool:
     """A number alone (no letters, '+' or separators in it) standing where a size or a count does
     (``200 13912345678`` in an access log, ``15000000000 bytes``): a figure, not an identifier."""
     return text[hit.start:hit.end].isdigit() and is_quantity(text, hit.start, hit.end)
-
-
-def _sole_trader_codes(text: str) -> Iterable[Match]:
-    for m in _SOLE_TRADER.finditer(text):
-        yield Match(recognizer="cn_uscc", start=m.start("v"), end=m.end("v"), masked=mask("document", m.group("v")),
-                    score=0.5, reason="统一社会信用代码 of a 个体工商户 (a natural person), after its label")
 
 
 def _unless_taken(hits: Iterable[Match], taken: Spans) -> list[Match]:

@@ -206,7 +206,8 @@ def _holding_the_message(fields: Mapping[str, Any]) -> tuple[str, str] | None:
     past READ too (RRR15bc-3). Only a message of at least MESSAGE_AT_LEAST characters, found once,
     with no letter or digit beside it: a short message ('0', '8') may be found inside a number of
     the line, and the two halves of a number cut there are masked by no scan (RRR15bl-1). Otherwise
-    None: event.original is masked as one text, as 0056c357 did."""
+    None: event.original is masked as one text (by its own scan, the free-text masker and the
+    values carried from the scanned fields)."""
     original, message = fields.get("event.original"), fields.get("message")
     if not (isinstance(original, str) and isinstance(message, str) and len(message) >= MESSAGE_AT_LEAST):
         return None
@@ -224,8 +225,8 @@ def _replaced(text: str, longest_first: Sequence[str], raw: Mapping[str, str], *
     free-text field (``alone``) only where the ingest scan reads it as a number of its own
     (recognizer.in_a_word): one inside a longer number or word (an order id, a snowflake id, a hex
     hash, a decimal, a version) is kept (RRR15bj-1, RRR15bk-1). A field with no context of its own
-    (file.name, user.name, url.path) gets it everywhere, as 0056c357 did: the carried value is
-    the only mask it gets (E12345678.pdf, u13800138000: RRR15bl-2)."""
+    (file.name, user.name, url.path) gets it everywhere, inside a longer word too: the carried
+    value is the only mask it gets (E12345678.pdf, u13800138000: RRR15bl-2)."""
     for value in longest_first:
         if value not in text:
             continue
