@@ -390,6 +390,11 @@ class Scanner:
     def _inline_context(self, value: str) -> frozenset[str]:
         return frozenset(i for i, words in self._inline.items() if any(w in value for w in words))
 
+    def inline_context(self, value: str) -> frozenset[str]:
+        """The ids that a context word written in ``value`` gives context to (护照号: cn_passport),
+        as :meth:`scan` reads them; none in ASCII text."""
+        return self._inline_context(value) if self._inline and not value.isascii() else frozenset()
+
 
 _INDEX: Final = itemgetter(0)
 _HITS: Final = itemgetter(1)

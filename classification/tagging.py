@@ -166,22 +166,29 @@ class ClassificationTagger:
         return _replaced(masked, longest_first, raw, alone=free_text) if raw else masked
 
     def _read_across(self, original: str, cut: int, rebuilt: str) -> bool:
-        """Whether a scan around the cut of ``original`` at ``cut`` reads a value that the parts
-        left in clear in ``rebuilt``. Only the ACROSS characters either side of the cut are read,
-        and only where the header's side of them holds a context word's character (non-ASCII:
-        护照号 before a passport at the start of the message; its hits in clear count) or ends in
-        what a value holds (letter, digit, +-._@: a value run on across the cut; only hits across
-        it count). A header ending in ':', ']', '"', '=' (a syslog tag, a key) costs no scan."""
+        """Whether a scan across the cut of ``original`` at ``cut`` reads a value that the parts
+        left in clear in ``rebuilt``: a value of one side named by a context word of the other
+        (护照号 in the header, its passport in the message, or the other way round: that side
+        scanned again with the context the other gives, _named_across), or a value across the cut,
+        read in the ACROSS characters either side of it, where the header ends in what a value
+        holds (a letter, a digit, +-._@). A header ending in ':', ']', '"', '=' (a syslog tag, a
+        key) and an ASCII line without such a word cost no second scan."""
+        if not original.isascii() and self._named_across(original[:cut], original[cut:], rebuilt):
+            return True
+        end = original[:cut].rstrip()[-1:]
+        if not (end.isalnum() or end in _IN_A_VALUE):
+            return False
         start = max(0, cut - ACROSS)
-        head = original[start:cut]
-        inline = not head.isascii()
-        if not inline:
-            end = head.rstrip()[-1:]
-            if not (end.isalnum() or end in _IN_A_VALUE):
-                return False
-        window, at = original[start:cut + ACROSS], cut - start
-        return any(m.start < at < m.end or (inline and window[m.start:m.end] in rebuilt)
-                   for m in self.scanner.scan(window))
+        return any(m.start < cut - start < m.end for m in self.scanner.scan(original[start:cut + ACROSS]))
+
+    def _named_across(self, head: str, rest: str, rebuilt: str) -> bool:
+        """Whether a context word of ``head`` or ``rest`` that the other lacks names a value of the
+        other that ``rebuilt`` holds in clear (each side was scanned with its own words only)."""
+        head_words, rest_words = self.scanner.inline_context(head), self.scanner.inline_context(rest)
+        named = [head[m.start:m.end] for m in self.scanner.scan(head, rest_words)] if rest_words - head_words else []
+        if head_words - rest_words:
+            named += [rest[m.start:m.end] for m in self.scanner.scan(rest, head_words)]
+        return any(value in rebuilt for value in named)
 
     @staticmethod
     def _findings(fields: Mapping[str, Any], found: Mapping[str, list[Match]]) -> list[str]:

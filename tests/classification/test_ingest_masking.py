@@ -555,6 +555,9 @@ def test_a_number_is_not_made_a_card_by_a_cut_of_event_original() -> None:
     # the same before a long message: the cut is read only around itself, the value is at the message's start
     ("E12345678 " + "登录成功 " * 800, "<13>Dec  4 10:00:00 h 出入境 护照号：E12345678 " + "登录成功 " * 800),
     ("E12345678 login " * 200, "<13>Dec  4 10:00:00 h app: 护照号 " + "E12345678 login " * 200),
+    # the other way round: the value in the header, its context word in the message (far from the cut too)
+    ("护照号 checked ok", "<13>Dec  4 10:00:00 h app: E12345678 护照号 checked ok"),
+    ("登录成功 " * 40 + "护照号 checked", "<13>Dec  4 10:00:00 h E12345678: " + "登录成功 " * 40 + "护照号 checked"),
 ])
 def test_a_value_is_read_with_its_key_across_the_message(message: str, original: str) -> None:
     out = TAGGER.enrich({"message": message, "event.original": original}, MASKED)
