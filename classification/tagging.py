@@ -46,6 +46,11 @@ SCAN_FIELDS: Final = ("message", "url.original", "url.full", "url.query", "http.
                       "http.request.body.content", "error.message")
 _URL_FIELDS: Final = frozenset({"url.original", "url.full", "url.query", "http.request.referrer"})
 _LOG_FIELDS: Final = frozenset({"message", "error.message"})
+#: Fields whose values are percent-encoded throughout: the URLs and a request body (RFC 3986 §2.1;
+#: application/x-www-form-urlencoded, an HTML form's default encoding): scanned decoded (_scan_decoded).
+_ENCODED_FIELDS: Final = _URL_FIELDS | {"http.request.body.content"}
+#: One percent-escape (RFC 3986 §2.1): a log message holding one is scanned decoded as well.
+_ESCAPE: Final = re.compile(r"%[0-9A-Fa-f]{2}")
 #: The shortest message event.original is cut at (tagging._holding_the_message)
 MESSAGE_AT_LEAST: Final = 8
 #: How far either side of that cut an ASCII line is read for a value across it (a spaced card: 23)
@@ -80,7 +85,7 @@ class ClassificationTagger:
         for name in self.fields:
             value = fields.get(name)
             if isinstance(value, str) and value:
-                hits = _scan_url(scan, value) if "%" in value and name in _URL_FIELDS else scan(value)
+                hits = _scan_field(scan, name, value) if "%" in value else scan(value)
                 if hits:
                     found[name] = hits
         masked: dict[str, Any] = {}
@@ -259,13 +264,30 @@ def _occurrences(text: str, value: str) -> Iterator[int]:
         start = text.find(value, start + len(value))
 
 
-def _scan_url(scan: Callable[[str], list[Match]], value: str) -> list[Match]:
-    """Hits in a URL whose values may be percent-encoded (sfzh=%31%31%30..., UTF-8 or GBK):
-    scanned decoded, each span mapped back to the encoded text."""
+def _scan_field(scan: Callable[[str], list[Match]], name: str, value: str) -> list[Match]:
+    """The ingest scan's hits in ``value`` (holding a '%') of the scanned field ``name``: a URL or
+    a request body decoded; a log message that holds a %XX escape (a form body or a query string
+    logged in it: data=id%3D<ID>%26phone%3D<mobile>) decoded and as written (RRR15bp-1): raw, the
+    escape's hex digit stands against the value, and the scan's bound reads it as part of a word."""
+    if name in _ENCODED_FIELDS:
+        return _scan_decoded(scan, value)
+    if name in _LOG_FIELDS and _ESCAPE.search(value):
+        return _scan_decoded(scan, value, as_written=True)
+    return scan(value)
+
+
+def _scan_decoded(scan: Callable[[str], list[Match]], value: str, *, as_written: bool = False) -> list[Match]:
+    """Hits in a text whose values may be percent-encoded (sfzh=%31%31%30..., UTF-8 or GBK):
+    scanned decoded, each span mapped back to the encoded text; ``as_written``: with the hits of
+    the text as written that overlap none of those."""
     text, offsets = percent_decoded(value)
     if text == value:
         return scan(value)
-    return [dataclasses.replace(h, start=offsets[h.start], end=offsets[h.end]) for h in scan(text)]
+    hits = [dataclasses.replace(h, start=offsets[h.start], end=offsets[h.end]) for h in scan(text)]
+    if as_written:
+        hits += [m for m in scan(value) if all(m.end <= h.start or h.end <= m.start for h in hits)]
+        hits.sort(key=lambda m: m.start)
+    return hits
 
 
 def _in_query(name: str, value: str, hits: list[Match]) -> bool:

@@ -1,0 +1,66 @@
+"""Percent-encoded text outside the URL fields at ingest (RFC 3986 §2.1; HTML's
+application/x-www-form-urlencoded, the default encoding of a form): a request body and a log
+message holding one are read as decoded, each hit masked at its place in the text as written
+(RRR15bp-1)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from govsoc.classification.tagging import ClassificationTagger
+
+TAGGER = ClassificationTagger(mask_sources=["*/masked/*"])
+MASKED = "file:///srv/masked/app.log"
+ID, MASKED_ID = "11010519491231002X", "110105********002X"
+MOBILE, MASKED_MOBILE = "13800138000", "138****8000"
+NAME = quote("张伟")  # %E5%BC%A0%E4%BC%9F
+FIELDS = ("message", "error.message", "http.request.body.content")
+
+ROWS = [
+    # %3D: the '=' of a key=value pair posted inside another value (data=id%3D...)
+    (f"data=id%3D{ID}", f"data=id%3D{MASKED_ID}", "cn_resident_id"),
+    (f"data=phone%3D{MOBILE}", f"data=phone%3D{MASKED_MOBILE}", "cn_mobile"),
+    # %26: the '&' between two values of one field (SMS recipients: to=10086&<mobile>)
+    (f"to=10086%26{MOBILE}", f"to=10086%26{MASKED_MOBILE}", "cn_mobile"),
+    (f"ids=7%26{ID}", f"ids=7%26{MASKED_ID}", "cn_resident_id"),
+    # %20: the blank of a search box, after an escaped name (q=张伟 <ID>)
+    (f"q={NAME}%20{ID}", f"q={NAME}%20{MASKED_ID}", "cn_resident_id"),
+    # %2B86: the '+' of a country code; a mobile written +8613800138000 is masked as 138****8000
+    (f"sjhm=%2B86{MOBILE}", f"sjhm={MASKED_MOBILE}", "cn_mobile"),
+    # a whole form body logged in one parameter: every separator escaped
+    (f"data=op%3Dapply%26id%3D{ID}%26phone%3D{MOBILE}",
+     f"data=op%3Dapply%26id%3D{MASKED_ID}%26phone%3D{MASKED_MOBILE}", None),
+]
+
+
+@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize(("text", "masked", "tag"), ROWS)
+def test_a_value_after_an_escape_is_found_and_masked(field: str, text: str, masked: str, tag: str | None) -> None:
+    out = TAGGER.enrich({field: text}, MASKED)
+    tags = out["govsoc.classification.tags"]
+    assert tags == ([tag] if tag else ["cn_mobile", "cn_resident_id"])
+    assert out["govsoc.classification.fields"] == [field]
+    assert out[field] == masked and ID not in out[field] and MOBILE not in out[field]
+    if field != "http.request.body.content":
+        assert out["govsoc.classification.findings"] == ["personal_data_in_log_message"]
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_an_escaped_value_is_tagged_in_a_source_not_masked(field: str) -> None:
+    text = f"body=name%3D{NAME}%26id%3D{ID}"
+    out = TAGGER.enrich({field: text, "network.protocol": "http"}, "file:///var/log/app.log")
+    assert out["govsoc.classification.tags"] == ["cn_resident_id"] and field not in out
+    # an encoded body in plain http is personal data in cleartext http, as a query string is
+    assert ("personal_data_in_cleartext_http" in out["govsoc.classification.findings"]) is (
+        field == "http.request.body.content")
+
+
+@pytest.mark.parametrize("text", [
+    # a per cent sign that escapes nothing, and escapes of a letter or a digit glued to a number:
+    # decoded, A13800138000 is an order or account id, 013800138000 twelve digits
+    f"cpu 95% order%41{MOBILE}", f"n=%30{MOBILE}",
+])
+def test_a_number_glued_to_a_word_when_decoded_is_not_found(text: str) -> None:
+    assert TAGGER.enrich({"message": text}, MASKED) == {}
