@@ -150,6 +150,8 @@ _NEXT_LABEL: Final = re.compile(r"\.[A-Za-z]")
 #: Four groups of one to three digits set off by '-': an IPv4 address written in a host name.
 _DASHED_IPV4: Final = re.compile(r"(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})")
 _HAN: Final = re.compile(r"[\u4e00-\u9fff]")
+#: Seven digits written, or a digit escaped (%30-%39): what a keyed number of an ASCII text decoded needs.
+_DIGITS_READ: Final = re.compile(r"[0-9]{7}|%3[0-9]")
 
 
 class IngestMasker:
@@ -169,21 +171,29 @@ class IngestMasker:
 
     def hits(self, text: str, ingest: Sequence[Match] = ()) -> list[Match]:
         """The hits in ``text`` (a free-text field's value, as written) that none of ``ingest``
-        (the ingest scan's hits in it) overlaps and that masking before storage takes."""
+        (the ingest scan's hits in it) overlaps and that masking before storage takes. A text
+        holding percent-escapes is read decoded (data=name%3D%E5%BC%A0... is data=name=张...:
+        RRR15bp-1), each hit judged there and placed back on the text as written."""
         head = _head(text)
-        if head.isascii() and not ("%" in head and _ESCAPED.search(head)):
-            found = self._number_hits(head) if _keyed_number(head) else []
+        view, offsets = percent_decoded(head) if "%" in head and _may_decode_to_more(head) else (head, [])
+        if view.isascii() and not ("%" in view and _ESCAPED.search(view)):
+            found = self._number_hits(view) if _keyed_number(view) else []
         else:
-            seen = visible(head)  # 姓\u200b名 is 姓名 to a reader (RRR15be-4)
-            found = self._view_hits(head if seen is None else seen[0])
+            seen = visible(view)  # 姓\u200b名 is 姓名 to a reader (RRR15be-4)
+            found = self._view_hits(view if seen is None else seen[0])
             if seen is not None and found:
                 found = placed(found, seen[1])
         if not found:
             return []
+        decoded = view != head
         taken = Spans(list(ingest))
         out = []
         for hit in found:
-            if taken.free(hit.start, hit.end) and _taken_at_ingest(text, hit):
+            if not _taken_at_ingest(view if decoded else text, hit):
+                continue
+            if decoded:
+                hit = dataclasses.replace(hit, start=offsets[hit.start], end=offsets[hit.end])
+            if taken.free(hit.start, hit.end):
                 out.append(hit)
                 taken.add(hit)
         return out
@@ -344,6 +354,14 @@ def _key_search_from(low: str, at: int) -> int:
     gap = gap[:len(gap) - letters]
     near = at - letters - len(gap) + len(gap.rstrip(_BEFORE_A_VALUE))  # back over blanks: passport=    E1…
     return max(0, near - _KEY_BEFORE)
+
+
+def _may_decode_to_more(text: str) -> bool:
+    """Whether ``text`` (holding a '%') may read otherwise decoded: unless it is ASCII and escapes no
+    Chinese character, and no run of seven digits (what every keyed number of _keyed_number holds)
+    stands in it written or escaped, the ASCII branch of IngestMasker.hits finds nothing either way
+    (an escape of a letter or a sign decodes to no digit: it cuts a run as its '%' does)."""
+    return not text.isascii() or _ESCAPED.search(text) is not None or _DIGITS_READ.search(text) is not None
 
 
 def _head(text: str) -> str:

@@ -64,3 +64,28 @@ def test_an_escaped_value_is_tagged_in_a_source_not_masked(field: str) -> None:
 ])
 def test_a_number_glued_to_a_word_when_decoded_is_not_found(text: str) -> None:
     assert TAGGER.enrich({"message": text}, MASKED) == {}
+
+
+@pytest.mark.parametrize("field", [*FIELDS, "url.query", "event.original"])
+@pytest.mark.parametrize(("text", "masked"), [
+    # a keyed name inside encoded data reads as decoded (name=张伟): masked after its key, as xm=%E5... is
+    (f"data=name%3D{NAME}%26op%3D1", "data=name%3D张**%26op%3D1"),
+    (f"data=op%3D1%26xm%3D{NAME}", "data=op%3D1%26xm%3D张**"),
+    # keyed numbers the ingest scan does not find alone: a passport, a 15-digit ID, a landline
+    ("data=passport%3DE12345678%26op%3D1", "data=passport%3DE1****78%26op%3D1"),
+    ("data=idcard%3D110105491231002", "data=idcard%3D110105******002"),
+    ("data=tel%3D0571-88881234", "data=tel%3D0571****34"),
+])
+def test_a_keyed_value_inside_encoded_data_is_masked_as_decoded(field: str, text: str, masked: str) -> None:
+    out = TAGGER.enrich({field: text}, MASKED)
+    assert out[field] == masked
+
+
+@pytest.mark.parametrize("pad", [0, 3000, 4090])
+def test_a_long_message_is_read_decoded_in_its_head(pad: int) -> None:
+    # a message is read decoded in its first READ (4096) characters, cut at a blank; past them, as written
+    tail = " ok" * 2000
+    text = "x" * pad + f" phone%3D{MOBILE}" + tail
+    out = TAGGER.enrich({"message": text}, MASKED)
+    found = pad < 4000
+    assert (out.get("message") == "x" * pad + f" phone%3D{MASKED_MOBILE}" + tail) is found
