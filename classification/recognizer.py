@@ -56,6 +56,7 @@ NUMBER_BEFORE: Final = NOT_BEFORE + r"(?!(?<=\.)[0-9])"
 NUMBER_AFTER: Final = NOT_AFTER + r"(?!\.[0-9])"
 _NUMBER_BEFORE: Final = re.compile(NUMBER_BEFORE)
 _NUMBER_AFTER: Final = re.compile(NUMBER_AFTER)
+_ESCAPE_BEFORE: Final = re.compile(r"%([0-9A-Fa-f]{2})")
 
 
 def in_a_word(text: str, start: int, end: int) -> bool:
@@ -63,8 +64,20 @@ def in_a_word(text: str, start: int, end: int) -> bool:
     the scan's own bounds NUMBER_BEFORE and NUMBER_AFTER: a letter or digit beside it, a '.' and a
     digit after it, a '.' before it when it starts with a digit (13800138000.1, 1.13800138000,
     u13800138000). A '.' and a letter after it ends it, as a full stop or a file extension does
-    (E12345678.pdf): the scan reads it alone there too (RRR15bl-2)."""
-    return _NUMBER_BEFORE.match(text, start) is None or _NUMBER_AFTER.match(text, end) is None
+    (E12345678.pdf): the scan reads it alone there too (RRR15bl-2). A percent-escape before it
+    (RFC 3986 §2.1) is read as the character it encodes, as the scan of the text decoded reads it:
+    %3D, %26, %20, %2B or a Chinese character's last byte end a word, %41 ('A') or %30 ('0') do not
+    (a value found in a URL decoded, carried into the line as written: id%3D<ID>, RRR15bp-2)."""
+    if _NUMBER_AFTER.match(text, end) is None:
+        return True
+    if _NUMBER_BEFORE.match(text, start) is not None:
+        return False
+    escape = _ESCAPE_BEFORE.fullmatch(text, start - 3, start) if start >= 3 else None
+    if escape is None:
+        return True
+    byte = int(escape.group(1), 16)
+    decoded = chr(byte) if byte < 0x80 else " "  # a byte of a multibyte character: no ASCII letter or digit
+    return _NUMBER_BEFORE.match(decoded + text[start:start + 1], 1) is None
 
 
 def not_labelled(labels: Iterable[str], separators: Iterable[str] = ("",), *, then: str = "") -> str:

@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 import pytest
 
+from govsoc.classification import recognizer
+from govsoc.classification.percent import percent_decoded
 from govsoc.classification.tagging import ClassificationTagger
 
 TAGGER = ClassificationTagger(mask_sources=["*/masked/*"])
@@ -89,3 +91,21 @@ def test_a_long_message_is_read_decoded_in_its_head(pad: int) -> None:
     out = TAGGER.enrich({"message": text}, MASKED)
     found = pad < 4000
     assert (out.get("message") == "x" * pad + f" phone%3D{MASKED_MOBILE}" + tail) is found
+
+
+@pytest.mark.parametrize(("text", "inside"), [
+    # RRR15bp-2: an escape before a number is read as what it encodes: a separator ends a word
+    (f"id%3D{MOBILE}", False), (f"a%26{MOBILE}", False), (f"q%20{MOBILE}", False),
+    (f"q=%E5%BC%A0{MOBILE}", False),  # the last byte of 张
+    # an escaped letter, digit or '.' glues it to a word, a longer number or a decimal, as decoded
+    (f"order%41{MOBILE}", True), (f"n%30{MOBILE}", True), (f"v%2E{MOBILE}", True),
+    # only an escape: an order id or a hash holding the digits stays a word
+    (f"ref%3D{MOBILE}99", True), (f"sig%3Dab{MOBILE}", True), (f"%3{MOBILE}", True), (f"x%G1{MOBILE}", True),
+])
+def test_an_escape_before_a_carried_value_reads_as_what_it_encodes(text: str, inside: bool) -> None:
+    start = text.index(MOBILE)
+    assert recognizer.in_a_word(text, start, start + len(MOBILE)) is inside
+    # the scan of the text decoded reads a mobile there, or not (a run that is no escape stays as written)
+    view, offsets = percent_decoded(text)
+    hits = [(offsets[m.start], offsets[m.end]) for m in TAGGER.scanner.scan(view) if m.recognizer == "cn_mobile"]
+    assert ((start, start + len(MOBILE)) in hits) is not inside
