@@ -10,11 +10,17 @@ masked or reported there.
 from __future__ import annotations
 
 import re
+from itertools import compress
 from typing import Final
 
 __all__ = ["ENCODINGS", "percent_decoded"]
 
 _ESCAPES: Final = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_ESCAPE: Final = re.compile(r"%[0-9A-Fa-f]{2}")
+#: What only the run-by-run decoding reads right: a byte past ASCII (UTF-8, GBK), an escaped '%'
+#: (a run decoding to one stays as written), a '%' that escapes nothing before another '%' (%2%41:
+#: a decoded character could make it an escape of the fast path), a NUL (the fast path's own mark).
+_RUN_BY_RUN: Final = re.compile(r"%[89A-Fa-f][0-9A-Fa-f]|%25|%[0-9A-Fa-f]?%|\x00")
 #: Encodings tried on a run of escapes, in order: the web's, then the one Chinese government
 #: sites of the GB2312 era still post.
 ENCODINGS: Final = ("utf-8", "gbk")
@@ -25,6 +31,8 @@ def percent_decoded(value: str) -> tuple[str, list[int]]:
     neither, or decodes to another '%', stays as it is) and, for every character of the decoded
     text and one past its end, the offset in ``value`` where it starts: a span [s, e) of the
     decoded text is [offsets[s], offsets[e]) of ``value``."""
+    if value.isascii() and _RUN_BY_RUN.search(value) is None:
+        return _ascii_decoded(value)
     parts: list[str] = []
     offsets: list[int] = []
     at = 0
@@ -47,6 +55,19 @@ def percent_decoded(value: str) -> tuple[str, list[int]]:
     offsets.extend(range(at, len(value)))
     offsets.append(len(value))
     return "".join(parts), offsets
+
+
+def _ascii_decoded(value: str) -> tuple[str, list[int]]:
+    """percent_decoded of an ASCII text whose escapes are all of ASCII characters other than '%':
+    one str.replace per distinct escape and a mask of the escapes' hex digits, in C (a Python step
+    per escape cost ~0.3 µs a character on 4 KB of %2F%20...: a message of them 190x its scan)."""
+    text = value
+    for escape in set(_ESCAPE.findall(value)):
+        text = text.replace(escape, chr(int(escape[1:], 16)))
+    marked = _ESCAPE.sub("%\x00\x00", value).encode("ascii")  # each escape's '%' kept: where its character starts
+    offsets = list(compress(range(len(value)), marked))
+    offsets.append(len(value))
+    return text, offsets
 
 
 def _decode(raw: bytes) -> tuple[str, str]:
