@@ -142,4 +142,4 @@ def test_four_kilobytes_of_ascii_escapes_decode_without_a_python_step_each(monke
     text = ("a%2Fb%20c" * 500)[:4096]
     fast = _best(lambda: percent_decoded(text))
     monkeypatch.setattr(percent, "_RUN_BY_RUN", re.compile(""))
-    assert fast < 0.6 * _best(lambda: percent_decoded(text))
+    assert fast < 0.75 * _best(lambda: percent_decoded(text))  # 0.13-0.46 measured at load 8-9
