@@ -137,6 +137,9 @@ class TableGrade:
     sensitive_pi_fields: tuple[str, ...]
     important_candidate: bool
     important_reason: str
+    #: the fields counting holders under 14: beside them every PI field is a child's, sensitive and
+    #: 4级 (PIPL art. 28; reference §4); a table without them holds no minor's data (RRR15bp-4)
+    minors_fields: tuple[str, ...] = ()
 
 
 def column_kinds(decision: ColumnDecision) -> tuple[str, ...]:
@@ -249,7 +252,8 @@ def _rolled(dataset: str, decisions: Sequence[ColumnDecision], scheme: Scheme, r
     reason = (f"{size:,} rows of sensitive personal information ({', '.join(sensitive)}): review against "
               "GB/T 43697 Annex G (重要数据识别)") if candidate else ""
     return TableGrade(dataset=dataset, level=level, label=scheme.label(level), basis=basis,
-                      sensitive_pi_fields=sensitive, important_candidate=candidate, important_reason=reason)
+                      sensitive_pi_fields=sensitive, important_candidate=candidate, important_reason=reason,
+                      minors_fields=tuple(minors))
 
 
 def dataset_candidates(tables: Sequence[tuple[str, int | None, Collection[str]]], scheme: Scheme,

@@ -27,6 +27,7 @@ from govsoc.classification.columns import ColumnClassifier, ColumnDecision
 from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.grading import (
     Scheme,
+    TableGrade,
     dataset_candidates,
     grade_column,
     grade_table,
@@ -187,13 +188,16 @@ def _plain(value: Any) -> Any:
 
 
 def _field(table: TableSample, d: ColumnDecision, scheme: Scheme, beside: frozenset[str],
-           place: Callable[[str], str], sensitive: tuple[str, ...] = ()) -> FieldRecord:
+           place: Callable[[str], str], rolled: TableGrade | None = None) -> FieldRecord:
     grade = grade_column(d, scheme, beside) if d.status != "none" else None
     # the table's verdict: beside a minor's data every PI field is sensitive (PIPL art. 28, R15d-8),
     # and graded as the minors' own column is: 4级 (reference §4 未成年人 (<14) -> G4; R15at-7); a
     # field holding no PI (pi_class none) is neither (RRR15av-9, RRR15ax-9: a school's credit code
-    # kept its level but was labelled a child's sensitive PI)
-    if grade is not None and d.field in sensitive and not d.minors and grade.pi_class != "none":
+    # kept its level but was labelled a child's sensitive PI). Only a table holding minors' data:
+    # an adult's bank card is sensitive on its own, at its scheme's level, in no children's table
+    # (RRR15bp-4: every sensitive field of every table was raised and said so)
+    if (grade is not None and rolled is not None and rolled.minors_fields and d.field in rolled.sensitive_pi_fields
+            and not d.minors and grade.pi_class != "none"):
         level = max(grade.level, "G4", key=rank)
         grade = replace(grade, pipl_sensitive=True, level=level, label=scheme.label(level),
                         basis=grade.basis + "; in a table of holders under 14 (PIPL art. 28)")
@@ -296,7 +300,7 @@ def _record(table: TableSample, decided: list[ColumnDecision], scheme: Scheme, n
                        level_label=rolled.label, basis=rolled.basis, important_candidate=rolled.important_candidate,
                        important_reason=rolled.important_reason, dataset_keys=dataset_keys,
                        content_key=content_key(table, secret),
-                       fields=tuple(_field(table, d, scheme, beside, place, rolled.sensitive_pi_fields)
+                       fields=tuple(_field(table, d, scheme, beside, place, rolled)
                                     for d in decisions))
 
 
