@@ -237,13 +237,16 @@ def _rolled(dataset: str, decisions: Sequence[ColumnDecision], scheme: Scheme, r
     level, basis = top.level, f"highest column {top_decision.field}: {top.label}"
     present = {k for _, g in graded for k in g.kinds}
     minors = [d.field for d, _ in graded if d.minors]
+    held = f"holders under 14 in {', '.join(minors)}: all their PI is sensitive (PIPL art. 28)"
     if minors and rank("G4") > rank(level):
-        level, basis = "G4", f"holders under 14 in {', '.join(minors)}: all their PI is sensitive (PIPL art. 28)"
+        level, basis = "G4", held
     for rule in scheme.combinations:
         hit = (rule.when_all and all(r in present for r in rule.when_all)) or \
               (rule.when_any_with_person and present & set(_PERSON) and present & set(rule.when_any_with_person))
         if hit and rank(rule.level) > rank(level):
             level, basis = rule.level, f"{rule.why} -> {scheme.label(rule.level)}"
+    if minors and held not in basis:  # 4级 already: it holds children's PI all the same (RRR15bp-7)
+        basis += f"; {held}"
     # beside a minor's data every PI field is sensitive (PIPL art. 28); a field holding no PI (a
     # school's credit code, pi_class none) is none the more for it (RRR15ax-9)
     sensitive = tuple(d.field for d, g in graded if g.pipl_sensitive or (minors and g.pi_class != "none"))

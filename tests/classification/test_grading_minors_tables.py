@@ -6,13 +6,15 @@ level is the highest of its fields, RRR15bp-4)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from govsoc.classification.checksums import resident_id_check_char
-from govsoc.classification.grading import Scheme, load_scheme, rank
+from govsoc.classification.columns import ColumnDecision
+from govsoc.classification.grading import Scheme, grade_table, load_scheme, rank
 from govsoc.classification.inventory import Inventory, build_inventory
 from govsoc.classification.sources import open_source
 
@@ -99,3 +101,40 @@ def test_a_table_with_minors_dates_of_birth_still_raises_its_pi_fields(tmp_path:
     assert table.level == "G4"
     assert all(rank(f.level) <= rank(table.level) for f in table.fields)
 
+
+def _children(decision: ColumnDecision) -> ColumnDecision:
+    """``decision`` counting 9 holders under 14 among its 20 sampled values."""
+    return replace(decision, minors=9, sampled=20)
+
+
+def _tagged(field: str, recognizer: str) -> ColumnDecision:
+    return ColumnDecision(dataset="t", field=field, comment="", status="tagged", recognizer=recognizer, entity="",
+                          confidence=1.0, reason="", sampled=20, hits=20, hit_ratio=1.0, name_match="none")
+
+
+@pytest.mark.parametrize("decisions", [
+    # the children's ID numbers are 4级 themselves (the column's minors): the table's highest column
+    [_children(_tagged("sfzh", "cn_resident_id")), _tagged("sjhm", "cn_mobile")],
+    # a bank card (G4 by default) is the highest column before the minors are looked at
+    [_tagged("yhkh", "cn_bank_card"), _children(_tagged("csrq", "cn_birth_date"))],
+    # an ID number beside a name: the scheme's combination (就高从严) gives G4 and wrote its own basis
+    [_tagged("xm", "cn_person_name"), _children(_tagged("sfzh", "cn_resident_id"))],
+])
+def test_a_table_already_4_still_says_it_holds_minors_data(decisions: list[ColumnDecision]) -> None:
+    # RRR15bp-7: the minors raise nothing (the table is 4级 already), but the table holds children's
+    # PI all the same (PIPL art. 28, 31: guardian consent, own rules), and its basis must say so
+    minors = next(d.field for d in decisions if d.minors)
+    table = grade_table("t", decisions, load_scheme("gbt43697"))
+    assert table.level == "G4" and table.minors_fields == (minors,)
+    assert f"holders under 14 in {minors}" in table.basis, table.basis
+    adults = grade_table("t", [replace(d, minors=0) for d in decisions], load_scheme("gbt43697"))
+    assert "under 14" not in adults.basis and adults.minors_fields == ()
+
+
+def test_a_childrens_id_numbers_table_says_so_in_its_basis(tmp_path: Path) -> None:
+    # under14.csv of the audit: ID numbers of children beside names and phones gave the basis
+    # "highest column 身份证号: 一般数据（4级）", the minors named only in the field rows
+    ids = _ids(date.today().year - 8)
+    rows = [f"{NAMES[i % 8]},{ids[i]},139{i:08d}" for i in range(40)]
+    table = _inventory(tmp_path, "under14.csv", "姓名,身份证号,手机号", rows, load_scheme("gbt43697")).tables[0]
+    assert table.level == "G4" and "holders under 14 in 身份证号" in table.basis, table.basis
