@@ -145,7 +145,8 @@ def inventory_section(inventory_json: Mapping[str, Any], lang: str = "zh", maske
     skipped = [s for s in inventory_json.get("skipped") or [] if not s.get("note")]
     if skipped:
         blocks.append(Table(caption=w("skipped_list"), columns=(w("where"), w("field"), w("why")),
-                            rows=tuple((_where(s, shown), shown(str(s.get("field") or "")), str(s.get("reason", "")))
+                            rows=tuple((_where(s, shown), shown(str(s.get("field") or "")),
+                                        _reason(str(s.get("reason", "")), shown))
                                        for s in skipped),
                             total=int(summary.get("skipped") or len(skipped))))
     # the id (an HTML anchor) is made of the shown name and the source's key (two sources can show
@@ -290,6 +291,14 @@ def _field_table(fields: list[tuple[Mapping[str, Any], Mapping[str, Any]]], w: C
                                                    w("confidence"),
                                                    w("status"), w("reason"), w("examples")),
                  rows=rows, total=len(fields) if len(fields) > FIELD_ROWS else None)
+
+
+def _reason(reason: str, shown: Callable[[str], str]) -> str:
+    """A skip reason as shown: the names it quotes ("sheet 11010519491231002X: ...") masked as the
+    name columns show them (RRR15bp-3), clause by clause (joined by ': ') as
+    classification.shown_names.ShownNames.skip does: read whole, "schema secret: this user ..."
+    would show a password 'this' masked."""
+    return ": ".join(shown(part) for part in reason.split(": "))
 
 
 def _where(skipped: Mapping[str, Any], shown: Callable[[str], str]) -> str:
