@@ -34,6 +34,7 @@ from govsoc.classification.grading import (
     rank,
     tagged_recognizers,
 )
+from govsoc.classification.identifier_names import mask_person_names
 from govsoc.classification.linked_tables import Keys, keys_of, linked
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.saved import (
@@ -270,10 +271,12 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
 
 def _failed(table: TableSample, error: Exception, names: ShownNames) -> Skipped:
     """The skip line of a table whose classification raised ``error``: its file and table named,
-    the error's text masked as any reason is (it may quote a value, or the table's name: RRR15bp-3)."""
-    why = f"table not classified: internal error {type(error).__name__}: {error}"
+    the error's text masked as free text is (it may quote a value, or the table's name: an ID or a
+    phone in it masked, RRR15bp-3), not as a column name, which reads prose such as "base 10" or
+    "2024年工资" as values (RRR15bs-3)."""
+    why = mask_free_text(f"table not classified: internal error {type(error).__name__}: {error}")
     return Skipped(location=Location(path=names.place(table.dataset), field=names.place(table.table)),
-                   reason=names.place(why))
+                   reason=mask_person_names(why))
 
 
 def _datasets(records: list[TableRecord], scheme: Scheme) -> list[TableRecord]:

@@ -5,7 +5,7 @@ what a recognizer finds in them masked (张三_110105199001011237.csv, a sheet �
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from govsoc.classification.columns import ColumnClassifier, ColumnDecision
@@ -14,7 +14,7 @@ from govsoc.classification.identifier_names import mask_person_names
 from govsoc.classification.sources.base import Skipped, TableSample, decoded_name, name_notice
 from govsoc.core.errors import Location
 
-__all__ = ["ShownNames"]
+__all__ = ["ShownNames", "clauses_shown"]
 
 
 def _not_held(named: Mapping[str, str], decision: ColumnDecision) -> set[str]:
@@ -91,7 +91,7 @@ class ShownNames:
         is placed alone, as the name it quotes is: read whole, a schema named secret would make
         "schema secret: this user may not use it" a password 'this'."""
         where = skipped.location
-        return replace(skipped, reason=": ".join(self.place(part) for part in skipped.reason.split(": ")),
+        return replace(skipped, reason=clauses_shown(skipped.reason, self.place),
                        location=replace(where, path=self.place(where.path) if where.path else where.path,
                                         field=self.place(where.field) if where.field else where.field))
 
@@ -121,3 +121,9 @@ def _decoded(table: TableSample) -> TableSample:
         return table
     columns = tuple(replace(c, dataset=decoded_name(c.dataset), table=decoded_name(c.table)) for c in table.columns)
     return replace(table, dataset=dataset, table=name, columns=columns, skipped=places)
+
+
+def clauses_shown(reason: str, show: Callable[[str], str]) -> str:
+    """A skip reason with each clause (its parts are joined by ': ') shown as ``show`` shows a
+    name: read whole, "schema secret: this user may not use it" would be a password 'this'."""
+    return ": ".join(show(part) for part in reason.split(": "))

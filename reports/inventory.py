@@ -28,6 +28,7 @@ from govsoc.classification.columns import ColumnClassifier
 from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.grading import LEVELS, rank
 from govsoc.classification.saved import source_key
+from govsoc.classification.shown_names import clauses_shown
 from govsoc.core.results import result_file_name
 from govsoc.reports.document import Chart, Figure, Figures, Finding, Findings, Paragraph, Section, Series, Table
 from govsoc.reports.period import local_text
@@ -295,10 +296,8 @@ def _field_table(fields: list[tuple[Mapping[str, Any], Mapping[str, Any]]], w: C
 
 def _reason(reason: str, shown: Callable[[str], str]) -> str:
     """A skip reason as shown: the names it quotes ("sheet 11010519491231002X: ...") masked as the
-    name columns show them (RRR15bp-3), clause by clause (joined by ': ') as
-    classification.shown_names.ShownNames.skip does: read whole, "schema secret: this user ..."
-    would show a password 'this' masked."""
-    return ": ".join(shown(part) for part in reason.split(": "))
+    name columns show them (RRR15bp-3), clause by clause as the inventory masks them."""
+    return clauses_shown(reason, shown)
 
 
 def _where(skipped: Mapping[str, Any], shown: Callable[[str], str]) -> str:

@@ -94,3 +94,20 @@ def test_view_and_schema_names_with_numbers_are_masked_in_notes(postgres: dict[s
         with admin.begin() as conn:
             conn.execute(text(f'drop schema "{schema}" cascade'))
         admin.dispose()
+
+
+def test_an_internal_error_is_masked_as_free_text_not_as_a_column_name() -> None:
+    """inventory._failed: the error may quote the table's name or a value (an ID, a phone: masked,
+    RRR15bp-3) beside prose, which stays readable (RRR15bs-3: read as a column name, "base 10"
+    became "base ***" and "2024年工资" "***年工资")."""
+    from types import SimpleNamespace
+
+    from govsoc.classification.inventory import _failed
+
+    table = SimpleNamespace(dataset="a.xlsx", table=f"sheet_{ID}")
+    error = ValueError(f"invalid literal for int() with base 10 in sheet {ID} (2024年工资), call {PHONE}")
+    skipped = _failed(table, error, ShownNames(ColumnClassifier()))  # type: ignore[arg-type]
+    assert ID not in skipped.reason and PHONE not in skipped.reason, skipped.reason
+    assert ID not in (skipped.location.field or ""), skipped.location
+    assert "with base 10 in sheet" in skipped.reason and "2024年工资" in skipped.reason, skipped.reason
+    assert skipped.reason.startswith("table not classified: internal error ValueError: "), skipped.reason
