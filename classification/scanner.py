@@ -392,8 +392,12 @@ class Scanner:
 
     def inline_context(self, value: str) -> frozenset[str]:
         """The ids that a context word written in ``value`` gives context to (护照号: cn_passport),
-        as :meth:`scan` reads them; none in ASCII text."""
-        return self._inline_context(value) if self._inline and not value.isascii() else frozenset()
+        as :meth:`scan` reads them, without invisible characters (护\u200b照号 is 护照号); none in ASCII text."""
+        if not self._inline or value.isascii():
+            return frozenset()
+        if INVISIBLE.search(value) is not None:  # rare: one C-level search, as scan does
+            value = (visible(value) or (value, []))[0]
+        return self._inline_context(value)
 
 
 _INDEX: Final = itemgetter(0)

@@ -564,6 +564,19 @@ def test_a_value_is_read_with_its_key_across_the_message(message: str, original:
     assert "E12345678" not in out["event.original"] and "E1****78" in out["event.original"]
 
 
+@pytest.mark.parametrize("mark", ["\u200b", "\u2060", "\u00ad", "\ufeff"], ids=["zwsp", "wj", "shy", "bom"])
+@pytest.mark.parametrize(("message", "original"), [
+    ("E12345678 login ok", "<13>Dec  4 10:00:00 h app: 护{}照号 E12345678 login ok"),
+    ("护{}照号 checked ok", "<13>Dec  4 10:00:00 h app: E12345678 护{}照号 checked ok"),
+], ids=["word-in-header", "word-in-message"])
+def test_a_context_word_with_an_invisible_character_names_a_value_across_the_message(mark: str, message: str,
+                                                                                      original: str) -> None:
+    """RRR15bq-1: 护\u200b照号 reads as 护照号 (Scanner.scan drops invisible characters), on either
+    side of the cut: its passport on the other side is masked, as in the same line uncut."""
+    out = TAGGER.enrich({"message": message.format(mark), "event.original": original.format(mark)}, MASKED)
+    assert "E12345678" not in out["event.original"] and "E1****78" in out["event.original"]
+
+
 @pytest.mark.parametrize("line", [("护照 E12345678 " * 400)[:4096],
                                   ("用户登录 tel=0571-88881234 订单 20261204100000123 " * 120)[:4096]])
 def test_a_cut_chinese_line_costs_what_the_line_uncut_costs(line: str) -> None:
