@@ -595,10 +595,16 @@ def test_a_cut_chinese_line_costs_what_the_line_uncut_costs(line: str) -> None:
     assert cost({"message": line, "event.original": head + line}) < 1.3 * cost({"message": head + line})
 
 
-def test_an_ascii_value_across_the_cut_of_event_original_is_masked() -> None:
+@pytest.mark.parametrize(("message", "original", "masked"), [
+    ("0013 8000 login", "app: 138 0013 8000 login", "app: 138****8000 login"),
+    # RRR15bq-3: the same in a Chinese line, read by the same ACROSS window (not the whole line)
+    ("0013 8000 登录成功", "<13>Dec  4 10:00:00 主机 应用: 用户 138 0013 8000 登录成功",
+     "<13>Dec  4 10:00:00 主机 应用: 用户 138****8000 登录成功"),
+])
+def test_an_ascii_value_across_the_cut_of_event_original_is_masked(message: str, original: str, masked: str) -> None:
     # a spaced mobile whose first group is in the header, the rest in the message: one number
-    out = TAGGER.enrich({"message": "0013 8000 login", "event.original": "app: 138 0013 8000 login"}, MASKED)
-    assert out.get("event.original") == "app: 138****8000 login"
+    out = TAGGER.enrich({"message": message, "event.original": original}, MASKED)
+    assert out.get("event.original") == masked
 
 
 @pytest.mark.parametrize(("message", "original"), [
