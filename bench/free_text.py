@@ -47,6 +47,10 @@ class NaiveSpans:
     def add(self, hit: Match) -> None:
         self.taken.append(hit)
 
+    def keep(self, out: list[Match], hit: Match) -> None:
+        out.append(hit)
+        self.add(hit)
+
 
 class NaiveCodes:
     """digit_runs' code test as it was at 67c161f: the ASCII word around the digits walked for

@@ -219,28 +219,28 @@ class FreeTextMasker:
             if is_account_key(key):
                 account = _keyed_account(text, key, (start, end), brackets.next(start))
                 if account is not None and taken.free(account.start, account.end):
-                    _keep(out, taken, account)
+                    taken.keep(out, account)
                 continue
             context = dict(context_of(key))  # its own: a person key adds to it
             # the word starting the value is all labelled() looks at: a bounded prefix keeps a
             # run-together text linear (R15z-2)
             glued = self._glued_after_label(key, text[start:min(end, start + _WINDOW)], start, context)
             if glued is not None and taken.free(glued.start, glued.end):
-                _keep(out, taken, glued)
+                taken.keep(out, glued)
             ascii_value = values.ascii(start, end)
             if key.lower() in _PERSON_KEYS and not ascii_value:
                 context.setdefault("cn_person_name", "strong")
             if "cn_person_name" in context and ascii_value and self.latin_names:
                 name_end = person_name_at(text, start)  # name=Zhang Wei, name=zhangsan (pinyin_names)
                 if name_end is not None and taken.free(start, name_end):
-                    _keep(out, taken, _latin_name(text[start:name_end], start, key))
+                    taken.keep(out, _latin_name(text[start:name_end], start, key))
             for kind in (i for i in context if i in self.keyed):
                 for hit in self._value_hits(kind, text, (start, end), asked):
                     s, e = start + hit.start, start + hit.end
                     if taken.free(s, e):
-                        _keep(out, taken, dataclasses.replace(hit, start=s, end=e))
+                        taken.keep(out, dataclasses.replace(hit, start=s, end=e))
             if context.get("cn_address") == "strong" and taken.free(start, end) and values.chinese(start, end):
-                _keep(out, taken, self._labelled_address(text[start:end], start))
+                taken.keep(out, self._labelled_address(text[start:end], start))
         return out
 
     def _glued_after_label(self, key: str, value: str, start: int, context: Mapping[str, str]) -> Match | None:
@@ -274,7 +274,7 @@ class FreeTextMasker:
                 for hit in self.names.find(text[start:end], context=True):
                     s, e = start + hit.start, start + hit.end
                     if taken.free(s, e):
-                        _keep(out, taken, dataclasses.replace(hit, start=s, end=e))
+                        taken.keep(out, dataclasses.replace(hit, start=s, end=e))
                         break
                 else:
                     continue
@@ -350,13 +350,8 @@ def _unless_taken(hits: Iterable[Match], taken: Spans) -> list[Match]:
     out: list[Match] = []
     for hit in hits:
         if taken.free(hit.start, hit.end):
-            _keep(out, taken, hit)
+            taken.keep(out, hit)
     return out
-
-
-def _keep(out: list[Match], taken: Spans, hit: Match) -> None:
-    out.append(hit)
-    taken.add(hit)
 
 
 @cache

@@ -71,10 +71,10 @@ def labelled_hits(text: str, keyed: Mapping[str, Recognizer], taken: Spans) -> l
             for hit in keyed[kind].find(m.group("v"), context=True):
                 s, e = start + hit.start, start + hit.end
                 if taken.free(s, e):
-                    _keep(out, taken, dataclasses.replace(hit, start=s, end=e))
+                    taken.keep(out, dataclasses.replace(hit, start=s, end=e))
     for m in WECHAT.finditer(text):
         if taken.free(m.start("v"), m.end("v")):
-            _keep(out, taken, account_hit("微信", m.group("v"), m.start("v")))
+            taken.keep(out, account_hit("微信", m.group("v"), m.start("v")))
     return out
 
 
@@ -83,8 +83,3 @@ def sole_trader_codes(text: str) -> Iterable[Match]:
     for m in _SOLE_TRADER.finditer(text):
         yield Match(recognizer="cn_uscc", start=m.start("v"), end=m.end("v"), masked=mask("document", m.group("v")),
                     score=0.5, reason="统一社会信用代码 of a 个体工商户 (a natural person), after its label")
-
-
-def _keep(out: list[Match], taken: Spans, hit: Match) -> None:
-    out.append(hit)
-    taken.add(hit)

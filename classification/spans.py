@@ -46,6 +46,11 @@ class Spans:
     def add(self, hit: Match) -> None:
         self.add_span(hit.start, hit.end)
 
+    def keep(self, out: list[Match], hit: Match) -> None:
+        """``hit`` appended to ``out`` and taken."""
+        out.append(hit)
+        self.add(hit)
+
     def add_span(self, start: int, end: int) -> None:
         if end <= start:
             if end == start:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from govsoc.classification.grading import rank
+from govsoc.classification.recognizer import Match
+from govsoc.classification.spans import Spans
 from govsoc.classification.tagging import ClassificationTagger
 
 TAGGER = ClassificationTagger(mask_sources=["/secure/*", "udp://*"])
@@ -143,6 +147,21 @@ def test_a_number_of_a_mobiles_or_cards_shape_in_a_path_is_no_finding_unless_the
 
 
 MASKING_MODULES = ("tagging.py", "free_text.py", "labelled_values.py", "ingest_masking.py")
+
+
+def test_masking_modules_define_each_function_once() -> None:
+    """RRR15bq-5 (STYLE.md, one module per thing): no module-level function of one masking module is
+    written again in another (_keep was in free_text.py and labelled_values.py word for word; it is
+    Spans.keep now)."""
+    names: Counter[str] = Counter()
+    for name in MASKING_MODULES:
+        tree = ast.parse((Path(__file__).parents[2] / "classification" / name).read_text(encoding="utf-8"))
+        names.update(node.name for node in tree.body if isinstance(node, ast.FunctionDef))
+    assert [name for name, count in names.items() if count > 1] == []
+    taken, out = Spans(), []
+    hit = Match(recognizer="cn_mobile", start=3, end=14, masked="138****8000", score=1.0, reason="")
+    taken.keep(out, hit)
+    assert out == [hit] and not taken.free(5, 6) and taken.free(14, 20)
 
 
 @pytest.mark.parametrize("name", MASKING_MODULES)
