@@ -330,15 +330,17 @@ def _keyed_number(text: str) -> bool:
 
 
 def _candidates(shape: bytes) -> list[int]:
-    """Where the first KEYS_READ candidates of _keyed_number start (their first digit), shape by shape."""
+    """Where the first KEYS_READ candidates of _keyed_number start (their first digit), shape by
+    shape, each place once (E12345678 is found by '00000000' and 'a0000000': one key search, one slot)."""
     out: list[int] = []
     for probe in _CANDIDATES:
         at = shape.find(probe)
         while at >= 0:
             at += probe[0] != _DIGIT  # the run's first digit
-            out.append(at)
-            if len(out) >= KEYS_READ:
-                return out
+            if at not in out:  # at most KEYS_READ places to look through
+                out.append(at)
+                if len(out) >= KEYS_READ:
+                    return out
             past = _NOT_A_DIGIT.search(shape, at)  # on past the run (a timestamp is one run, not two)
             if past is None:
                 break

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from govsoc.classification import ingest_masking
 
 
@@ -58,3 +60,17 @@ def test_the_key_pre_check_changes_no_answer_of_keyed_number() -> None:
     expected = [_keyed_number_searching_every_candidate(t) for t in texts]
     assert 0 < sum(expected) < len(texts)
     assert [t for t, want in zip(texts, expected, strict=True) if ingest_masking._keyed_number(t) is not want] == []
+
+
+@pytest.mark.parametrize(("text", "keyed"), [
+    ("x1234567 " + "a" * 60 + " passport=E12345678", True),  # 00000000 and a0000000 both find E12345678
+    # 8 numbers after a letter, each found by two probes, then a landline after its key: the 16
+    # candidates read are 16 places, not 8 places twice, so the landline's key is searched
+    ("x12345678 " * 8 + "tel=0571-8888123 ok", True),
+])
+def test_a_candidate_is_read_once(text: str, keyed: bool) -> None:
+    """RRR15bq-6: a place two probes find is one candidate; a repeat used a KEYS_READ slot and a
+    second key search."""
+    starts = ingest_masking._candidates(text.encode("ascii").translate(ingest_masking._CLASSES))
+    assert len(starts) == len(set(starts))
+    assert ingest_masking._keyed_number(text) is keyed
