@@ -173,30 +173,31 @@ class IngestMasker:
         """The hits in ``text`` (a free-text field's value, as written) that none of ``ingest``
         (the ingest scan's hits in it) overlaps and that masking before storage takes. A text
         holding percent-escapes is read decoded (data=name%3D%E5%BC%A0... is data=name=张...:
-        RRR15bp-1), each hit judged there and placed back on the text as written."""
+        RRR15bp-1), each hit judged there and placed back on the text as written; a span the text
+        read as written takes that no decoded hit overlaps is masked too (E12345678%2Epdf decoded
+        reads .pdf as the next label, 13800138000%41 as a word: RRR15br-2)."""
         head = _head(text)
         view, offsets = percent_decoded(head) if "%" in head and _may_decode_to_more(head) else (head, [])
-        if view.isascii() and not ("%" in view and _ESCAPED.search(view)):
-            found = self._number_hits(view) if _keyed_number(view) else []
-        else:
-            seen = visible(view)  # 姓\u200b名 is 姓名 to a reader (RRR15be-4)
-            found = self._view_hits(view if seen is None else seen[0])
-            if seen is not None and found:
-                found = placed(found, seen[1])
-        if not found:
-            return []
-        decoded = view != head
+        found = []
+        if view != head:  # a span either reading takes is masked: decoded first, then as written (RRR15br-2)
+            found = [dataclasses.replace(h, start=offsets[h.start], end=offsets[h.end])
+                     for h in self._found(view) if _taken_at_ingest(view, h)]
+        found += [h for h in self._found(head) if _taken_at_ingest(text, h)]
         taken = Spans(list(ingest))
         out = []
         for hit in found:
-            if not _taken_at_ingest(view if decoded else text, hit):
-                continue
-            if decoded:
-                hit = dataclasses.replace(hit, start=offsets[hit.start], end=offsets[hit.end])
             if taken.free(hit.start, hit.end):
                 out.append(hit)
                 taken.add(hit)
-        return out
+        return sorted(out, key=lambda m: m.start)
+
+    def _found(self, view: str) -> list[Match]:
+        """The masker's hits in ``view`` (a head, as written or decoded), before they are judged."""
+        if view.isascii() and not ("%" in view and _ESCAPED.search(view)):
+            return self._number_hits(view) if _keyed_number(view) else []
+        seen = visible(view)  # 姓\u200b名 is 姓名 to a reader (RRR15be-4)
+        found = self._view_hits(view if seen is None else seen[0])
+        return placed(found, seen[1]) if seen is not None and found else found
 
     def _view_hits(self, text: str) -> list[Match]:
         """The hits after the keys of ``text``: from ONE masker call on the windows joined by line

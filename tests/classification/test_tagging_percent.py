@@ -115,6 +115,24 @@ def test_an_escape_before_a_carried_value_reads_as_what_it_encodes(text: str, in
     assert ((start, start + len(MOBILE)) in hits) is not inside
 
 
+@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize(("text", "masked"), [
+    # a span either reading takes is masked (RRR15br-2): decoded, %2E makes .pdf the next label and
+    # %41/%30 glue a letter or a digit to the value; as written, the '%' ends the value
+    ("upload passport=E12345678%2Epdf ok", "upload passport=E1****78%2Epdf ok"),
+    ("upload tel=0571-88888888%2Epdf ok", "upload tel=0571****88%2Epdf ok"),
+    ("upload passport=E12345678%41 ok", "upload passport=E1****78%41 ok"),
+    (f"upload phone={MOBILE}%41 ok", f"upload phone={MASKED_MOBILE}%41 ok"),
+    (f"upload idcard={ID}%30 ok", f"upload idcard={MASKED_ID}%30 ok"),
+])
+def test_a_value_either_reading_takes_is_masked(field: str, text: str, masked: str) -> None:
+    ev = {field: text, "event.original": "app[1]: " + text}
+    out = TAGGER.enrich(ev, MASKED)
+    assert out[field] == masked
+    assert out["event.original"] == "app[1]: " + masked
+
+
+
 def _best(fn: Callable[[], object], rounds: int = 5, n: int = 20) -> float:
     best = float("inf")
     for _ in range(rounds):
