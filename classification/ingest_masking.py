@@ -42,7 +42,7 @@ from govsoc.classification.percent import percent_decoded
 from govsoc.classification.recognizer import Match, in_a_word
 from govsoc.classification.spans import Spans
 
-__all__ = ["FREE_TEXT_FIELDS", "IngestMasker", "KEYS", "KEYS_READ", "READ"]
+__all__ = ["FREE_TEXT_FIELDS", "IngestMasker", "KEYS", "KEYS_READ", "READ", "head_end"]
 
 #: The fields a person writes or a form posts: what the free-text masker reads in a masked source.
 #: Account, host, service, identifier and hash fields are not among them (RRR15av-1, -4, -5).
@@ -176,7 +176,7 @@ class IngestMasker:
         RRR15bp-1), each hit judged there and placed back on the text as written; a span the text
         read as written takes that no decoded hit overlaps is masked too (E12345678%2Epdf decoded
         reads .pdf as the next label, 13800138000%41 as a word: RRR15br-2)."""
-        head = _head(text)
+        head = text[:head_end(text)]
         view, offsets = percent_decoded(head) if "%" in head and _may_decode_to_more(head) else (head, [])
         found = []
         if view != head:  # a span either reading takes is masked: decoded first, then as written (RRR15br-2)
@@ -367,14 +367,15 @@ def _may_decode_to_more(text: str) -> bool:
     return not text.isascii() or _ESCAPED.search(text) is not None or _DIGITS_READ.search(text) is not None
 
 
-def _head(text: str) -> str:
-    """The first READ characters of ``text``, cut at a separator (or before a percent-escape)."""
+def head_end(text: str) -> int:
+    """Where the head of ``text`` that is read decoded ends: its first READ characters, cut at a
+    separator (or before a percent-escape). The masker and tagging cut there alike (RRR15br-10)."""
     if len(text) <= READ:
-        return text
+        return len(text)
     cut = max((m.start() for m in _CUT.finditer(text, READ // 2, READ)), default=READ)
     while cut > READ - 3 and "%" in text[cut - 2:cut]:
         cut -= 1
-    return text[:cut]
+    return cut
 
 
 def _taken_at_ingest(text: str, hit: Match) -> bool:

@@ -13,10 +13,11 @@ import re
 from itertools import compress
 from typing import Final
 
-__all__ = ["ENCODINGS", "percent_decoded"]
+__all__ = ["ENCODINGS", "ESCAPE", "percent_decoded"]
 
 _ESCAPES: Final = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
-_ESCAPE: Final = re.compile(r"%[0-9A-Fa-f]{2}")
+#: One percent-escape (RFC 3986 §2.1), the one pattern of it tagging and recognizer use too
+ESCAPE: Final = re.compile(r"%[0-9A-Fa-f]{2}")
 #: What only the run-by-run decoding reads right: a byte past ASCII (UTF-8, GBK), an escaped '%'
 #: (a run decoding to one stays as written), a '%' that escapes nothing before another '%' (%2%41:
 #: a decoded character could make it an escape of the fast path), a NUL (the fast path's own mark).
@@ -62,9 +63,9 @@ def _ascii_decoded(value: str) -> tuple[str, list[int]]:
     one str.replace per distinct escape and a mask of the escapes' hex digits, in C (a Python step
     per escape cost ~0.3 µs a character on 4 KB of %2F%20...: a message of them 190x its scan)."""
     text = value
-    for escape in set(_ESCAPE.findall(value)):
+    for escape in set(ESCAPE.findall(value)):
         text = text.replace(escape, chr(int(escape[1:], 16)))
-    marked = _ESCAPE.sub("%\x00\x00", value).encode("ascii")  # each escape's '%' kept: where its character starts
+    marked = ESCAPE.sub("%\x00\x00", value).encode("ascii")  # each escape's '%' kept: where its character starts
     offsets = list(compress(range(len(value)), marked))
     offsets.append(len(value))
     return text, offsets

@@ -31,6 +31,7 @@ from operator import add, is_, is_not, itemgetter, not_, sub
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypeVar, cast
 
 from govsoc.classification import masking
+from govsoc.classification.percent import ESCAPE
 from govsoc.core.registry import Registry
 
 if TYPE_CHECKING:
@@ -56,7 +57,6 @@ NUMBER_BEFORE: Final = NOT_BEFORE + r"(?!(?<=\.)[0-9])"
 NUMBER_AFTER: Final = NOT_AFTER + r"(?!\.[0-9])"
 _NUMBER_BEFORE: Final = re.compile(NUMBER_BEFORE)
 _NUMBER_AFTER: Final = re.compile(NUMBER_AFTER)
-_ESCAPE_BEFORE: Final = re.compile(r"%([0-9A-Fa-f]{2})")
 
 
 def in_a_word(text: str, start: int, end: int) -> bool:
@@ -72,10 +72,10 @@ def in_a_word(text: str, start: int, end: int) -> bool:
         return True
     if _NUMBER_BEFORE.match(text, start) is not None:
         return False
-    escape = _ESCAPE_BEFORE.fullmatch(text, start - 3, start) if start >= 3 else None
+    escape = ESCAPE.fullmatch(text, start - 3, start) if start >= 3 else None
     if escape is None:
         return True
-    byte = int(escape.group(1), 16)
+    byte = int(escape.group()[1:], 16)
     decoded = chr(byte) if byte < 0x80 else " "  # a byte of a multibyte character: no ASCII letter or digit
     return _NUMBER_BEFORE.match(decoded + text[start:start + 1], 1) is None
 

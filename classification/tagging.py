@@ -34,8 +34,8 @@ from typing import Any, Final
 
 from govsoc.classification.grading import rank
 from govsoc.classification.ingest_kinds import AT_INGEST
-from govsoc.classification.ingest_masking import FREE_TEXT_FIELDS, READ, IngestMasker
-from govsoc.classification.percent import percent_decoded
+from govsoc.classification.ingest_masking import FREE_TEXT_FIELDS, READ, IngestMasker, head_end
+from govsoc.classification.percent import ESCAPE, percent_decoded
 from govsoc.classification.recognizer import Match, in_a_word, masked_text
 from govsoc.classification.scanner import Scanner
 
@@ -50,8 +50,6 @@ _LOG_FIELDS: Final = frozenset({"message", "error.message"})
 #: request body (application/x-www-form-urlencoded, RFC 3986 §2.1); E12345678%2Epdf decoded reads .pdf
 #: as the next label, 13800138000%41 as a word (RRR15br-2). The URLs are read decoded whole.
 _TEXT_FIELDS: Final = _LOG_FIELDS | {"http.request.body.content"}
-#: One percent-escape (RFC 3986 §2.1): a log message holding one is scanned decoded as well.
-_ESCAPE: Final = re.compile(r"%[0-9A-Fa-f]{2}")
 #: The shortest message event.original is cut at (tagging._holding_the_message)
 MESSAGE_AT_LEAST: Final = 8
 #: How far either side of that cut an ASCII line is read for a value across it (a spaced card: 23)
@@ -276,15 +274,16 @@ def _occurrences(text: str, value: str) -> Iterator[int]:
 
 
 def _scan_field(scan: Callable[[str], list[Match]], name: str, value: str) -> list[Match]:
-    """The ingest scan's hits in ``value`` (holding a '%') of the scanned field ``name``: a URL or
-    a request body decoded; a log message that holds a %XX escape (a form body or a query string
+    """The ingest scan's hits in ``value`` (holding a '%') of the scanned field ``name``: a URL
+    decoded; a request body or a log message that holds a %XX escape (a form, or a query string
     logged in it: data=id%3D<ID>%26phone%3D<mobile>) decoded and as written (RRR15bp-1): raw, the
     escape's hex digit stands against the value, and the scan's bound reads it as part of a word.
-    A message is read decoded in its first READ characters only, as the free-text masker reads it
-    (decoding costs ~0.4 µs a character of escapes: 4 KB of them 1.5 ms, a 5 MB line seconds)."""
+    Such a text is read decoded in its head only (ingest_masking.head_end), as the free-text masker
+    reads it: decoding costs ~0.4 µs a character of escapes, an 8 MB body whole 3 s and 300-450 MB
+    (RRR15br-1)."""
     if name in _URL_FIELDS:
         return _scan_decoded(scan, value)
-    if name in _TEXT_FIELDS and _ESCAPE.search(value, 0, READ):
+    if name in _TEXT_FIELDS and ESCAPE.search(value, 0, READ):
         return _scan_decoded(scan, value, as_written=True)
     return scan(value)
 
@@ -292,9 +291,9 @@ def _scan_field(scan: Callable[[str], list[Match]], name: str, value: str) -> li
 def _scan_decoded(scan: Callable[[str], list[Match]], value: str, *, as_written: bool = False) -> list[Match]:
     """Hits in a text whose values may be percent-encoded (sfzh=%31%31%30..., UTF-8 or GBK):
     scanned decoded, each span mapped back to the encoded text; ``as_written``: only the first
-    READ characters decoded (cut at a blank or '&', never inside an escape), with the hits of the
+    READ characters decoded (cut where ingest_masking.head_end cuts), with the hits of the
     whole text as written that overlap none of those."""
-    head = value[:_read_to(value)] if as_written and len(value) > READ else value
+    head = value[:head_end(value)] if as_written else value
     text, offsets = percent_decoded(head)
     if text == head:
         return scan(value)
@@ -303,16 +302,6 @@ def _scan_decoded(scan: Callable[[str], list[Match]], value: str, *, as_written:
         hits += [m for m in scan(value) if all(m.end <= h.start or h.end <= m.start for h in hits)]
         hits.sort(key=lambda m: m.start)
     return hits
-
-
-def _read_to(value: str) -> int:
-    """Where the first READ characters of ``value`` end at a blank or '&' (else at READ), never
-    inside a %XX escape."""
-    cut = max(value.rfind(" ", READ // 2, READ), value.rfind("&", READ // 2, READ))
-    cut = READ if cut < 0 else cut
-    while "%" in value[cut - 2:cut]:
-        cut -= 1
-    return cut
 
 
 def _in_query(name: str, value: str, hits: list[Match]) -> bool:

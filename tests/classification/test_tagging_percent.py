@@ -13,7 +13,8 @@ from urllib.parse import quote
 
 import pytest
 
-from govsoc.classification import percent, recognizer
+from govsoc.classification import percent, recognizer, tagging
+from govsoc.classification.ingest_masking import READ, head_end
 from govsoc.classification.percent import percent_decoded
 from govsoc.classification.tagging import ClassificationTagger
 
@@ -130,6 +131,30 @@ def test_a_value_either_reading_takes_is_masked(field: str, text: str, masked: s
     out = TAGGER.enrich(ev, MASKED)
     assert out[field] == masked
     assert out["event.original"] == "app[1]: " + masked
+
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_a_long_text_is_decoded_in_its_head_only(field: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # RRR15br-1: an 8 MB form body was decoded whole (3 s, 300-450 MB); its head is decoded, the rest read as written
+    decoded: list[int] = []
+    monkeypatch.setattr(tagging, "percent_decoded", lambda v: (decoded.append(len(v)), percent_decoded(v))[1])
+    text = f"q={NAME}%20{ID} " + f"{NAME}%20x " * 20_000 + f"phone={MOBILE} end"
+    out = TAGGER.enrich({field: text}, MASKED)
+    assert decoded and max(decoded) <= READ
+    assert out[field].startswith(f"q={NAME}%20{MASKED_ID} ") and out[field].endswith(f"phone={MASKED_MOBILE} end")
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_the_tagger_reads_decoded_the_head_the_masker_reads(field: str) -> None:
+    # RRR15br-10: one cut (ingest_masking.head_end); the tagger's own cut at the last blank or '&' left
+    # a value between that blank and the masker's ';' read as written only (the escape's D glued to it)
+    text = "x" * 3000 + f" phone%3D{MOBILE};" + "y" * 970 + ";" + "z" * 300 + " ok" * 400
+    assert head_end(text) > text.index(MOBILE) + len(MOBILE)
+    out = TAGGER.enrich({field: text}, MASKED)
+    assert out[field] == text.replace(MOBILE, MASKED_MOBILE)
+    # tagged by the ingest scan itself, in a source not masked too
+    assert TAGGER.enrich({field: text}, "file:///var/log/app.log")["govsoc.classification.tags"] == ["cn_mobile"]
 
 
 
