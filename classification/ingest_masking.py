@@ -38,7 +38,7 @@ from typing import Final
 
 from govsoc.classification.free_text import FreeTextMasker
 from govsoc.classification.invisible import placed, visible
-from govsoc.classification.percent import percent_decoded
+from govsoc.classification.percent import percent_decoded, plain_signs
 from govsoc.classification.recognizer import Match, in_a_word
 from govsoc.classification.spans import Spans
 
@@ -173,9 +173,8 @@ class IngestMasker:
         """The hits in ``text`` (a free-text field's value, as written) that none of ``ingest``
         (the ingest scan's hits in it) overlaps and that masking before storage takes. A text
         holding percent-escapes is read decoded (data=name%3D%E5%BC%A0... is data=name=张...:
-        RRR15bp-1), each hit judged there and placed back on the text as written; a span the text
-        read as written takes that no decoded hit overlaps is masked too (E12345678%2Epdf decoded
-        reads .pdf as the next label, 13800138000%41 as a word: RRR15br-2)."""
+        RRR15bp-1), each hit judged there and placed back on the text as written; a span only the
+        text as written takes is masked too (E12345678%2Epdf, 13800138000%41: RRR15br-2)."""
         head = text[:head_end(text)]
         view, offsets = percent_decoded(head) if "%" in head and _may_decode_to_more(head) else (head, [])
         found = []
@@ -364,12 +363,13 @@ def _may_decode_to_more(text: str) -> bool:
     Chinese character, and no run of seven digits (what every keyed number of _keyed_number holds)
     stands in it written or escaped, the ASCII branch of IngestMasker.hits finds nothing either way
     (an escape of a letter or a sign decodes to no digit: it cuts a run as its '%' does)."""
-    return not text.isascii() or _ESCAPED.search(text) is not None or _DIGITS_READ.search(text) is not None
+    if not text.isascii():
+        return True  # below, plain_signs: every escape %2X and no digit, C-level counts first (RRR15br-3)
+    return not plain_signs(text) and (_ESCAPED.search(text) is not None or _DIGITS_READ.search(text) is not None)
 
 
 def head_end(text: str) -> int:
-    """Where the head of ``text`` that is read decoded ends: its first READ characters, cut at a
-    separator (or before a percent-escape). The masker and tagging cut there alike (RRR15br-10)."""
+    """The end of the first READ characters of ``text`` at a separator (or before an escape): masker's and tagging's."""
     if len(text) <= READ:
         return len(text)
     cut = max((m.start() for m in _CUT.finditer(text, READ // 2, READ)), default=READ)

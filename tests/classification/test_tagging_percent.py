@@ -186,3 +186,14 @@ def test_four_kilobytes_of_ascii_escapes_decode_without_a_python_step_each(monke
     fast = _best(lambda: percent_decoded(text))
     monkeypatch.setattr(percent, "_RUN_BY_RUN", re.compile(""))
     assert fast < 0.75 * _best(lambda: percent_decoded(text))  # 0.13-0.46 measured at load 8-9
+
+
+@pytest.mark.parametrize("line", [("a%2Fb%20c" * 600)[:4096],
+                                  ("path=%2Fhome%2Fuser%2Fdocs&q=hello%20world " * 100)[:4096]])
+def test_escapes_that_change_no_answer_cost_no_decoding(line: str) -> None:
+    # RRR15br-3: escapes of blanks and signs between words (%2F %20) read decoded changed no answer
+    # and cost 22-30x the line without them; relative to the same line without escapes ('%' made '_')
+    plain = line.replace("%", "_")
+    escaped = _best(lambda: TAGGER.enrich({"message": line}, MASKED), n=10)
+    assert escaped < 8 * _best(lambda: TAGGER.enrich({"message": plain}, MASKED), n=10)  # 3.3-3.6 now, 22-30 before
+
