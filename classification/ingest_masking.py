@@ -363,16 +363,16 @@ def _may_decode_to_more(text: str) -> bool:
     Chinese character, and no run of seven digits (what every keyed number of _keyed_number holds)
     stands in it written or escaped, the ASCII branch of IngestMasker.hits finds nothing either way
     (an escape of a letter or a sign decodes to no digit: it cuts a run as its '%' does)."""
-    if not text.isascii():
-        return True  # below, plain_signs: every escape %2X and no digit, C-level counts first (RRR15br-3)
-    return not plain_signs(text) and (_ESCAPED.search(text) is not None or _DIGITS_READ.search(text) is not None)
+    return not text.isascii() or not plain_signs(text) and bool(_ESCAPED.search(text) or _DIGITS_READ.search(text))
 
 
 def head_end(text: str) -> int:
-    """The end of the first READ characters of ``text`` at a separator (or before an escape): masker's and tagging's."""
+    """The end of the first READ characters of ``text`` at a separator (or before an escape): masker's and tagging's.
+    A word across READ is read to its end, up to _WINDOW past it (phone%3D<mobile> at 4090: RRR15br-4)."""
     if len(text) <= READ:
         return len(text)
-    cut = max((m.start() for m in _CUT.finditer(text, READ // 2, READ)), default=READ)
+    ahead = _CUT.search(text, READ, READ + _WINDOW)
+    cut = ahead.start() if ahead else max((m.start() for m in _CUT.finditer(text, READ // 2, READ)), default=READ)
     while cut > READ - 3 and "%" in text[cut - 2:cut]:
         cut -= 1
     return cut

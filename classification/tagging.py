@@ -34,7 +34,7 @@ from typing import Any, Final
 
 from govsoc.classification.grading import rank
 from govsoc.classification.ingest_kinds import AT_INGEST
-from govsoc.classification.ingest_masking import FREE_TEXT_FIELDS, READ, IngestMasker, head_end
+from govsoc.classification.ingest_masking import FREE_TEXT_FIELDS, IngestMasker, head_end
 from govsoc.classification.percent import may_read_otherwise, percent_decoded
 from govsoc.classification.recognizer import Match, in_a_word, masked_text
 from govsoc.classification.scanner import Scanner
@@ -285,7 +285,7 @@ def _scan_field(scan: Callable[[str], list[Match]], name: str, value: str) -> li
     (RRR15br-1)."""
     if name in _URL_FIELDS:
         return _scan_decoded(scan, value)
-    if name in _TEXT_FIELDS and may_read_otherwise(value, READ):
+    if name in _TEXT_FIELDS and may_read_otherwise(value, head_end(value)):
         return _scan_decoded(scan, value, as_written=True)
     return scan(value)
 

@@ -90,12 +90,29 @@ def test_a_keyed_value_inside_encoded_data_is_masked_as_decoded(field: str, text
 
 @pytest.mark.parametrize("pad", [0, 3000, 4090])
 def test_a_long_message_is_read_decoded_in_its_head(pad: int) -> None:
-    # a message is read decoded in its first READ (4096) characters, cut at a blank; past them, as written
+    # a message is read decoded in its first READ (4096) characters, cut at a separator; a word across
+    # READ is read to its end (phone%3D<mobile> at 4090 was left in clear: RRR15br-4)
     tail = " ok" * 2000
     text = "x" * pad + f" phone%3D{MOBILE}" + tail
     out = TAGGER.enrich({"message": text}, MASKED)
-    found = pad < 4000
-    assert (out.get("message") == "x" * pad + f" phone%3D{MASKED_MOBILE}" + tail) is found
+    assert out["message"] == "x" * pad + f" phone%3D{MASKED_MOBILE}" + tail
+
+
+@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize("text", [
+    # every character of a keyed value escaped: decoded, passport=E12345678 (RRR15br-4, M3)
+    "upload passport%3D%45%31%32%33%34%35%36%37%38 ok",
+    # a mobile written raw past the decoded head of a text holding an escape: the reading as written (M4)
+    "q%3Dx " + "y" * 5000 + f" call {MOBILE} now",
+    # a raw NUL before escapes: the mask placed on the value, the text around it kept (M5)
+    f"a\x00b%3Dc%26phone%3D{MOBILE} end",
+])
+def test_a_value_escaped_or_past_the_head_is_masked_in_place(field: str, text: str) -> None:
+    out = TAGGER.enrich({field: text}, MASKED)[field]
+    view = percent_decoded(out)[0]
+    assert "E12345678" not in view and MOBILE not in view and "****" in out
+    if MOBILE in text:
+        assert out == text.replace(MOBILE, MASKED_MOBILE)
 
 
 @pytest.mark.parametrize(("text", "inside"), [
@@ -141,7 +158,7 @@ def test_a_long_text_is_decoded_in_its_head_only(field: str, monkeypatch: pytest
     monkeypatch.setattr(tagging, "percent_decoded", lambda v: (decoded.append(len(v)), percent_decoded(v))[1])
     text = f"q={NAME}%20{ID} " + f"{NAME}%20x " * 20_000 + f"phone={MOBILE} end"
     out = TAGGER.enrich({field: text}, MASKED)
-    assert decoded and max(decoded) <= READ
+    assert decoded and max(decoded) <= READ + 256  # a word across READ read to its end, 256 at most
     assert out[field].startswith(f"q={NAME}%20{MASKED_ID} ") and out[field].endswith(f"phone={MASKED_MOBILE} end")
 
 
@@ -172,7 +189,7 @@ def _best(fn: Callable[[], object], rounds: int = 5, n: int = 20) -> float:
 def test_the_ascii_fast_path_decodes_as_run_by_run(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(seed)
     pieces = ["%2F", "%2f", "%3D", "%20", "%41", "%7e", "%00", "%2", "%", "a", "1", "2F", "%4", "%G0", "%2B", "%25",
-              "%E5%BC%A0", "张", "%D5%C5"]
+              "%E5%BC%A0", "张", "%D5%C5", "\x00"]
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
     fast = [percent_decoded(t) for t in texts]
     monkeypatch.setattr(percent, "_RUN_BY_RUN", re.compile(""))  # every text run by run
