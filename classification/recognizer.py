@@ -31,7 +31,7 @@ from operator import add, is_, is_not, itemgetter, not_, sub
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypeVar, cast
 
 from govsoc.classification import masking
-from govsoc.classification.percent import ESCAPE
+from govsoc.classification.percent import ESCAPE, percent_decoded
 from govsoc.core.registry import Registry
 
 if TYPE_CHECKING:
@@ -57,6 +57,8 @@ NUMBER_BEFORE: Final = NOT_BEFORE + r"(?!(?<=\.)[0-9])"
 NUMBER_AFTER: Final = NOT_AFTER + r"(?!\.[0-9])"
 _NUMBER_BEFORE: Final = re.compile(NUMBER_BEFORE)
 _NUMBER_AFTER: Final = re.compile(NUMBER_AFTER)
+#: How far back in_a_word reads a run of escapes before a value: a character of four bytes (UTF-8)
+_RUN_READ: Final = 12
 
 
 def in_a_word(text: str, start: int, end: int) -> bool:
@@ -66,17 +68,22 @@ def in_a_word(text: str, start: int, end: int) -> bool:
     u13800138000). A '.' and a letter after it ends it, as a full stop or a file extension does
     (E12345678.pdf): the scan reads it alone there too (RRR15bl-2). A percent-escape before it
     (RFC 3986 §2.1) is read as the character it encodes, as the scan of the text decoded reads it:
-    %3D, %26, %20, %2B or a Chinese character's last byte end a word, %41 ('A') or %30 ('0') do not
-    (a value found in a URL decoded, carried into the line as written: id%3D<ID>, RRR15bp-2)."""
+    %3D, %26, %20, %2B or a Chinese character end a word, %41 ('A') or %30 ('0') do not (a value
+    found in a URL decoded, carried into the line as written: id%3D<ID>, RRR15bp-2). The whole
+    character before it is judged: GBK 玥 is %AB%68, and its trail byte 0x68 is no 'h' (RRR15br-5)."""
     if _NUMBER_AFTER.match(text, end) is None:
         return True
     if _NUMBER_BEFORE.match(text, start) is not None:
         return False
-    escape = ESCAPE.fullmatch(text, start - 3, start) if start >= 3 else None
-    if escape is None:
+    run = start  # the run of escapes that ends at start, decoded whole (GBK 玥 %AB%68: its 'h' is no letter)
+    while run >= 3 and start - run < _RUN_READ and ESCAPE.fullmatch(text, run - 3, run):
+        run -= 3
+    if run == start:
         return True
-    byte = int(escape.group()[1:], 16)
-    decoded = chr(byte) if byte < 0x80 else " "  # a byte of a multibyte character: no ASCII letter or digit
+    decoded = percent_decoded(text[run:start])[0]
+    if decoded == text[run:start]:  # neither UTF-8 nor GBK: the decoded scan reads it as written too
+        return True
+    decoded = decoded[-1] if decoded[-1].isascii() else " "  # a character past ASCII: no ASCII letter or digit
     return _NUMBER_BEFORE.match(decoded + text[start:start + 1], 1) is None
 
 

@@ -119,6 +119,10 @@ def test_a_value_escaped_or_past_the_head_is_masked_in_place(field: str, text: s
     # RRR15bp-2: an escape before a number is read as what it encodes: a separator ends a word
     (f"id%3D{MOBILE}", False), (f"a%26{MOBILE}", False), (f"q%20{MOBILE}", False),
     (f"q=%E5%BC%A0{MOBILE}", False),  # the last byte of 张
+    # the whole character before it: GBK 玥 (AB 68), 珺 (AC 42), 赟 (DA 53) end in a byte of an ASCII letter
+    (f"q=%CD%F5%AB%68{MOBILE}", False), (f"q=%AC%42{MOBILE}", False), (f"xm%3D%DA%53{MOBILE}", False),
+    # a run neither UTF-8 nor GBK decodes stays as written, for the decoded scan too: its hex digit glues
+    (f"q=%FF%FF{MOBILE}", True),
     # an escaped letter, digit or '.' glues it to a word, a longer number or a decimal, as decoded
     (f"order%41{MOBILE}", True), (f"n%30{MOBILE}", True), (f"v%2E{MOBILE}", True),
     # only an escape: an order id or a hash holding the digits stays a word
