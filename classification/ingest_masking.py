@@ -7,10 +7,9 @@ and card numbers, e-mail addresses, passports after 护照号. Names, addresses,
 ``passport=`` / ``hzhm=``, 15-digit IDs after ``idcard=``, landlines after ``tel=`` and plates after
 ``cph=`` need the key or label naming them, and a masked source stored them in the clear. The
 reports' free-text masker (govsoc.classification.free_text: the recognizers, key contexts and
-masking module ``govsoc classify`` uses) knows those keys and labels; :class:`IngestMasker` gives
-its hits on the free-text fields only (FREE_TEXT_FIELDS: message, event.original, the URLs, a
-request body), and only those masking before storage may take (RRR15av, review of a first attempt
-that ran it over every field):
+masking module ``govsoc classify`` uses) knows those keys and labels; :class:`IngestMasker` gives its
+hits on the free-text fields only (FREE_TEXT_FIELDS: message, event.original, the URLs, a request body),
+and only those masking before storage may take (RRR15av: a first attempt ran it over every field):
 
 - no account (``user=``, ``for X from``, ``sudo: X :``) and no name in Latin letters: brute-force,
   spraying and login-after-failures rules group and count by the account (``zhangwei`` and
@@ -21,10 +20,9 @@ that ran it over every field):
   reverse-DNS name, not a phone number (RRR15av-3), a digest's digits are none (RRR15av-5);
 - the hits stay in their own field: only the ingest scan's validated numbers are carried to the
   other fields as text (a name found in the message is no substring of host.name; RRR15av-4);
-- cheap on logs that hold none of it (RRR15av-6): only a text with a Chinese character (or one
-  escaped), or a number of a keyed value's length after a key of the vocabulary below, is read, and only
-  its first READ characters and its first KEYS_READ keys (the rest of a long line goes through the
-  ingest scan alone, as the whole line did before), in one masker call at most (RRR15be-2).
+- cheap on logs that hold none of it (RRR15av-6): only a text with a Chinese character (or one escaped),
+  or a number of a keyed value's length after a key below, is read, and only its first READ characters
+  and KEYS_READ keys (the rest of a long line through the ingest scan alone), in one masker call at most.
 """
 
 from __future__ import annotations
