@@ -80,7 +80,8 @@ def plain_signs(value: str) -> bool:
     escapes = value.count("%")
     if escapes != value.count("%2"):
         return False
-    shape = value.encode().translate(_SHAPE)  # every digit '0', '%' kept, the rest 'a'
+    # surrogatepass: binary read with surrogateescape (a lone surrogate) is no digit, and no error
+    shape = value.encode("utf-8", "surrogatepass").translate(_SHAPE)  # every digit '0', '%' kept, the rest 'a'
     return shape.count(b"0") == escapes + shape.count(b"%00")  # each escape's '2', a %20-%29's second digit
 
 
