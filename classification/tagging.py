@@ -54,9 +54,8 @@ _TEXT_FIELDS: Final = _LOG_FIELDS | {"http.request.body.content"}
 MESSAGE_AT_LEAST: Final = 8
 #: How far either side of that cut an ASCII line is read for a value across it (a spaced card: 23)
 ACROSS: Final = 64
-#: What a value (a spaced or dashed number, an e-mail address, a landline after its area code's
-#: bracket: 电话(0571)|88881234, RRR15bq-4) may hold before the message, beside letters and digits
-_IN_A_VALUE: Final = frozenset("+-._@)）")
+#: What a value (a spaced or dashed number, an e-mail address) may hold before the message, beside letters and digits
+_IN_A_VALUE: Final = frozenset("+-._@")
 
 
 class ClassificationTagger:
@@ -175,9 +174,8 @@ class ClassificationTagger:
         left in clear in ``rebuilt``: a value of one side named by a context word of the other
         (护照号 in the header, its passport in the message, or the other way round: that side
         scanned again with the context the other gives, _named_across), or a value across the cut,
-        read in the ACROSS characters either side of it (by the ingest scan, then by the free-text
-        masker, as the message is), where the header ends in what a value holds (a letter, a digit,
-        +-._@, an area code's ')' or '）'). A header ending in ':', ']', '"', '=' (a syslog tag, a
+        read in the ACROSS characters either side of it, where the header ends in what a value
+        holds (a letter, a digit, +-._@). A header ending in ':', ']', '"', '=' (a syslog tag, a
         key) and an ASCII line without such a word cost no second scan."""
         if not original.isascii() and self._named_across(original[:cut], original[cut:], rebuilt):
             return True
@@ -185,15 +183,7 @@ class ClassificationTagger:
         if not (end.isalnum() or end in _IN_A_VALUE):
             return False
         start = max(0, cut - ACROSS)
-        window = original[start:cut + ACROSS]
-        hits = self.scanner.scan(window)
-        if any(m.start < cut - start < m.end for m in hits):
-            return True
-        # what the free-text masker reads after a key, as in the message (电话(0571)|88881234: RRR15bq-4);
-        # its values end at a blank (ingest_masking._VALUE_END), so a cut beside one splits none of them
-        if original[cut - 1].isspace() or original[cut].isspace():
-            return False
-        return any(m.start < cut - start < m.end for m in self.free_text.hits(window, hits))
+        return any(m.start < cut - start < m.end for m in self.scanner.scan(original[start:cut + ACROSS]))
 
     def _named_across(self, head: str, rest: str, rebuilt: str) -> bool:
         """Whether a context word of ``head`` or ``rest`` that the other lacks names a value of the
