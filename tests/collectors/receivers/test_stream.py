@@ -169,11 +169,15 @@ class Outage:
 
     def __init__(self, store) -> None:  # type: ignore[no-untyped-def]
         self.store, self.down = store, True
+        #: Writes the store took: the pipeline found it back (its back-off, up to 30 s, run out).
+        self.writes = 0
 
     def write(self, events: list[Event]) -> WriteReceipt:
         if self.down:
             raise StoreError("connection refused")
-        return self.store.write(events)  # type: ignore[no-any-return]
+        receipt = self.store.write(events)
+        self.writes += 1
+        return receipt  # type: ignore[no-any-return]
 
     def delete(self, ids: object) -> int:
         return self.store.delete(ids)  # type: ignore[no-any-return]
