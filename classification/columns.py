@@ -77,6 +77,7 @@ from govsoc.classification.lone_checks import (
     counts_alone,
     lone_beyond_chance,
     min_hits,
+    minors_by_birth_date,
     whole_column_changes,
 )
 from govsoc.classification.masking import mask
@@ -361,7 +362,9 @@ class ColumnClassifier:
             elif rec.BY_NAME and not _opaque(values):
                 why = (f"a PIPL art. 28 category ({rec.category}) whose values need no shape; {counts[rec.id]} of {n}"
                        " sampled values are of the expected kind")
-            return _suspected(sample, rec, n, f"name '{sample.field}' names {rec.entity}, {why}: review")
+            # the date of birth a suspected ID number's shape carries still says a child holds it (RRR15bs-2)
+            young = minors_by_birth_date(rec, values) if rec.id == _RESIDENT_ID else 0
+            return _suspected(sample, rec, n, f"name '{sample.field}' names {rec.entity}, {why}: review", minors=young)
         if doubt := self._record_doubt(sample, n, (doubted, record), counts, examples):
             return doubt
         best_ratio = max((c for i, c in counts.items() if i not in against), default=0) / n if n else 0.0
@@ -592,12 +595,14 @@ def _last_said(words: Sequence[str], tokens: frozenset[str], joined: str) -> int
 
 
 def _suspected(sample: ColumnSample, rec: Recognizer, n: int, reason: str, *, hits: int = 0,
-               name_match: Literal["strong", "none"] = "strong", examples: Sequence[str] = ()) -> ColumnDecision:
-    """A decision for review: ``rec``'s kind, named by the column or of its values' form, not shown to be it."""
+               name_match: Literal["strong", "none"] = "strong", examples: Sequence[str] = (),
+               minors: int = 0) -> ColumnDecision:
+    """A decision for review: ``rec``'s kind, named by the column or of its values' form, not shown to be it;
+    ``minors``: its values whose holder the shape says is under 14 (lone_checks.minors_by_birth_date)."""
     return ColumnDecision(dataset=sample.dataset, field=sample.field, comment=sample.comment, status="suspected",
                           recognizer=rec.id, entity=rec.entity, confidence=0.3, sampled=n, hits=hits,
                           hit_ratio=round(hits / n, 3) if n else 0.0, name_match=name_match, rows=sample.rows,
-                          masked_examples=tuple(examples), reason=reason)
+                          masked_examples=tuple(examples), reason=reason, minors=minors)
 
 
 def _without(joined: str, words: Sequence[str]) -> str:

@@ -212,18 +212,23 @@ def grade_table(dataset: str, decisions: Sequence[ColumnDecision], scheme: Schem
     check characters failing, a PIPL art. 28 category of no shape) counts as what it is suspected
     of until a person reviews it. When that gives a higher level (the column's own, or a
     combination it completes: an ID number beside a name), the table carries it, its basis saying
-    "pending review" and what the level is without the suspected columns (R15d-9)."""
+    "pending review" and what the level is without the suspected columns (R15d-9); so it does the
+    holders under 14 a suspected column counts, and the sensitive fields beside them (RRR15bs-2)."""
     rolled = _rolled(dataset, decisions, scheme, rows)
     doubted = [d.field for d in decisions if d.status == "suspected" and d.recognizer]
     if not doubted:
         return rolled
     as_if = _rolled(dataset, [replace(d, status="tagged") if d.status == "suspected" else d for d in decisions],
                     scheme, rows)
-    if rank(as_if.level) <= rank(rolled.level):
+    # the holders under 14 a suspected column counts (an ID number's date of birth, its check failing)
+    # make it a children's table pending review, at a level it had already too (RRR15bs-2)
+    minors = [f for f in as_if.minors_fields if f not in rolled.minors_fields]
+    if rank(as_if.level) <= rank(rolled.level) and not minors:
         return rolled
     basis = (f"{as_if.label} pending review (就高从严, GB/T 43697-2024): suspected {', '.join(doubted)} counted"
-             f" until reviewed, {as_if.basis}; without them {rolled.label}")
-    return replace(rolled, level=as_if.level, label=as_if.label, basis=basis)
+             f" until reviewed, {as_if.basis}; without them {rolled.label}" + (", no holders under 14" * bool(minors)))
+    return replace(rolled, level=as_if.level, label=as_if.label, basis=basis, minors_fields=as_if.minors_fields,
+                   sensitive_pi_fields=as_if.sensitive_pi_fields)
 
 
 def _rolled(dataset: str, decisions: Sequence[ColumnDecision], scheme: Scheme, rows: int | None) -> TableGrade:

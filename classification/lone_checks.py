@@ -34,13 +34,14 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from govsoc.classification.recognizers.identity import MINOR, ResidentIdRecognizer
+from govsoc.classification.recognizers.identity import MINOR, ResidentIdRecognizer, birth_date, under_fourteen
 
 if TYPE_CHECKING:
     from govsoc.classification.recognizer import Recognizer
 
 __all__ = ["binomial_tail", "min_hits", "counts_alone", "lone_beyond_chance", "ID_VALUE_CHANCE", "LONE_CHANCE",
-           "IdEvidence", "whole_column", "whole_column_changes"]
+           "IdEvidence", "whole_column", "whole_column_changes",
+           "minors_by_birth_date"]
 
 #: A recognizer whose random value passes every check less often than this counts a single hit.
 LONE_CHANCE: Final = 1e-4
@@ -151,6 +152,22 @@ def whole_column(rec: Recognizer, values: Sequence[str], *, examples: int = 3) -
         if len(evidence.examples) < examples:
             evidence.examples.append(rec.mask(valid[0]))
     return evidence
+
+
+def minors_by_birth_date(rec: Recognizer, values: Sequence[str]) -> int:
+    """How many of ``values`` hold a number of ``rec``'s form (cn_resident_id: GB 11643-1999) whose
+    shape says its holder is under 14 today, whatever its check character says: a province's region
+    code and a real date of birth (``rec.unchecked``), that date under 14 years ago. A column of them
+    whose checks fail is suspected, not tagged; until someone reviews it, what it is suspected of
+    counts (GB/T 43697-2024 就高从严): a children's roster with mistyped check characters is still a
+    children's roster (PIPL art. 28, RRR15bs-2)."""
+    minors = 0
+    for value in values:
+        if _ID_SHAPE.search(value) is None:
+            continue
+        born = [birth_date(c[6:14]) for c in rec.candidates(value) if len(c) == 18 and rec.unchecked(c)]
+        minors += any(b is not None and under_fourteen(b) for b in born)
+    return minors
 
 
 class _Decision(Protocol):
