@@ -140,6 +140,9 @@ class TableGrade:
     #: the fields counting holders under 14: beside them every PI field is a child's, sensitive and
     #: 4级 (PIPL art. 28; reference §4); a table without them holds no minor's data (RRR15bp-4)
     minors_fields: tuple[str, ...] = ()
+    #: (holders under 14, holders sampled) of the minors field counting most: a field beside them
+    #: says the share, one child among 40 adults being no children's table (RRR15bs-8)
+    minors_share: tuple[int, int] = (0, 0)
 
 
 def column_kinds(decision: ColumnDecision) -> tuple[str, ...]:
@@ -228,7 +231,7 @@ def grade_table(dataset: str, decisions: Sequence[ColumnDecision], scheme: Schem
     basis = (f"{as_if.label} pending review (就高从严, GB/T 43697-2024): suspected {', '.join(doubted)} counted"
              f" until reviewed, {as_if.basis}; without them {rolled.label}" + (", no holders under 14" * bool(minors)))
     return replace(rolled, level=as_if.level, label=as_if.label, basis=basis, minors_fields=as_if.minors_fields,
-                   sensitive_pi_fields=as_if.sensitive_pi_fields)
+                   sensitive_pi_fields=as_if.sensitive_pi_fields, minors_share=as_if.minors_share)
 
 
 def _rolled(dataset: str, decisions: Sequence[ColumnDecision], scheme: Scheme, rows: int | None) -> TableGrade:
@@ -259,9 +262,10 @@ def _rolled(dataset: str, decisions: Sequence[ColumnDecision], scheme: Scheme, r
     candidate = bool(sensitive) and size >= scheme.important_review_rows
     reason = (f"{size:,} rows of sensitive personal information ({', '.join(sensitive)}): review against "
               "GB/T 43697 Annex G (重要数据识别)") if candidate else ""
+    most = max((d for d, _ in graded if d.minors), key=lambda d: (d.minors, -d.sampled), default=None)
     return TableGrade(dataset=dataset, level=level, label=scheme.label(level), basis=basis,
                       sensitive_pi_fields=sensitive, important_candidate=candidate, important_reason=reason,
-                      minors_fields=tuple(minors))
+                      minors_fields=tuple(minors), minors_share=(most.minors, most.sampled) if most else (0, 0))
 
 
 def dataset_candidates(tables: Sequence[tuple[str, int | None, Collection[str]]], scheme: Scheme,

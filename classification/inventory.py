@@ -198,9 +198,12 @@ def _field(table: TableSample, d: ColumnDecision, scheme: Scheme, beside: frozen
     # (RRR15bp-4: every sensitive field of every table was raised and said so)
     if (grade is not None and rolled is not None and rolled.minors_fields and d.field in rolled.sensitive_pi_fields
             and not d.minors and grade.pi_class != "none"):
-        level = max(grade.level, "G4", key=rank)
+        # the share: one child among 40 adults holds the table at 4级 (就高从严) but makes no adult a child
+        # (RRR15bs-8: every field read "in a table of holders under 14")
+        level, (young, sampled) = max(grade.level, "G4", key=rank), rolled.minors_share
         grade = replace(grade, pipl_sensitive=True, level=level, label=scheme.label(level),
-                        basis=grade.basis + "; in a table of holders under 14 (PIPL art. 28)")
+                        basis=grade.basis + f"; in a table holding data of holders under 14 ({young:,} of {sampled:,}"
+                                            " sampled) (PIPL art. 28)")
     # a comment is free text written by whoever designed the schema: '如 110105199001011237（张三）' (R15d-3)
     return FieldRecord(dataset=place(table.dataset), table=place(table.table), field=d.field,
                        comment=mask_free_text(d.comment),

@@ -1,8 +1,8 @@
 """Grading: only a table that holds a minor's data raises its other PI fields to 4级 and says they
-are "in a table of holders under 14" (PIPL art. 28: all PI of a child under 14 is sensitive;
-shared/reference/classification.md §4 未成年人 (<14) -> G4). A table of adults keeps each field at the
-level its scheme gives it, and no field ranks above its table's roll-up (GB/T 43697-2024: a table's
-level is the highest of its fields, RRR15bp-4)."""
+are "in a table holding data of holders under 14 (N of M sampled)" (PIPL art. 28: all PI of a child
+under 14 is sensitive; shared/reference/classification.md §4 未成年人 (<14) -> G4). A table of adults
+keeps each field at the level its scheme gives it, and no field ranks above its table's roll-up
+(GB/T 43697-2024: a table's level is the highest of its fields, RRR15bp-4)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from govsoc.classification.inventory import Inventory, build_inventory
 from govsoc.classification.sources import open_source
 
 NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强"]
-UNDER_14 = "in a table of holders under 14"
+UNDER_14 = "in a table holding data of holders under 14"
 
 
 def _luhn(body: str) -> str:
@@ -138,3 +138,20 @@ def test_a_childrens_id_numbers_table_says_so_in_its_basis(tmp_path: Path) -> No
     rows = [f"{NAMES[i % 8]},{ids[i]},139{i:08d}" for i in range(40)]
     table = _inventory(tmp_path, "under14.csv", "姓名,身份证号,手机号", rows, load_scheme("gbt43697")).tables[0]
     assert table.level == "G4" and "holders under 14 in 身份证号" in table.basis, table.basis
+
+
+def test_one_child_among_adults_is_told_as_a_share_not_a_childrens_table(tmp_path: Path) -> None:
+    # household.csv of R15bs (RRR15bs-8): 1 of 40 dates of birth is a child's. The table still holds a
+    # child's data and every PI field stays 4级 (就高从严; PIPL art. 28), but the 39 adults' fields said
+    # "in a table of holders under 14", as of a children's roster: the note says the share sampled
+    young = date.today().year - 8
+    births = [f"{young if i == 7 else 1975}-{i % 12 + 1:02d}-{i % 28 + 1:02d}" for i in range(40)]
+    rows = [f"{NAMES[i % 8]},{births[i]},139{i:08d}" for i in range(40)]
+    table = _inventory(tmp_path, "household.csv", "姓名,出生日期,手机号", rows, load_scheme("gbt43697")).tables[0]
+    fields = {f.field: f for f in table.fields}
+    assert "1 of 40 sampled holders are under 14" in fields["出生日期"].grade_basis, fields["出生日期"]
+    for name in ("姓名", "手机号"):
+        assert f"{UNDER_14} (1 of 40 sampled)" in fields[name].grade_basis, fields[name].grade_basis
+        assert "in a table of holders under 14" not in fields[name].grade_basis
+        assert fields[name].level == "G4" and fields[name].pipl_sensitive
+    assert table.level == "G4"
