@@ -5,16 +5,20 @@ what a recognizer finds in them masked (张三_110105199001011237.csv, a sheet �
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from govsoc.classification.columns import ColumnClassifier, ColumnDecision
 from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.identifier_names import mask_person_names
-from govsoc.classification.sources.base import Skipped, TableSample, decoded_name, name_notice
+from govsoc.classification.sources.base import QUOTED, Skipped, TableSample, decoded_name, name_notice
 from govsoc.core.errors import Location
 
 __all__ = ["ShownNames", "clauses_shown"]
+
+#: A name a skip reason quotes (sources.base.quoted), its marks dropped.
+_QUOTED = re.compile(f"{QUOTED[0]}(.*?){QUOTED[1]}", re.DOTALL)
 
 
 def _not_held(named: Mapping[str, str], decision: ColumnDecision) -> set[str]:
@@ -89,9 +93,14 @@ class ShownNames:
         shows a name, ID and phone numbers too ("sheet 11010519491231002X: ...", a view
         v_13800138000 were in clear, RRR15bp-3). Each clause (a reason's parts are joined by ': ')
         is placed alone, as the name it quotes is: read whole, a schema named secret would make
-        "schema secret: this user may not use it" a password 'this'."""
+        "schema secret: this user may not use it" a password 'this'. A name the source marked where
+        it built the reason (sources.base.quoted) is placed whole first, as the location is: cut at
+        its ': ', "wifi密码: Hunter2Pass!" stayed in clear in the reason the location hid it in (RRR15bs-1)."""
         where = skipped.location
-        return replace(skipped, reason=clauses_shown(skipped.reason, self.place),
+        parts = _QUOTED.split(skipped.reason)  # odd: the names quoted
+        reason = "".join(self.place(part) if i % 2 else clauses_shown(part, self.place) if part else part
+                         for i, part in enumerate(parts))
+        return replace(skipped, reason=reason,
                        location=replace(where, path=self.place(where.path) if where.path else where.path,
                                         field=self.place(where.field) if where.field else where.field))
 

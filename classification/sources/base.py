@@ -12,8 +12,8 @@ from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.key_sketch import KeySketch
 from govsoc.core.errors import Location
 
-__all__ = ["TableSample", "Reference", "Source", "Skipped", "printable_name", "named", "escaped_name", "RENAMED",
-           "NOT_UTF8", "decoded_name", "name_notice", "READ_AS_GB18030"]
+__all__ = ["TableSample", "Reference", "Source", "Skipped", "quoted", "QUOTED", "printable_name", "named",
+           "escaped_name", "RENAMED", "NOT_UTF8", "decoded_name", "name_notice", "READ_AS_GB18030"]
 
 #: The reason listed for a name printable_name changed.
 RENAMED: Final = "name holds a lone surrogate (no UTF-8 form): classified under the name with it escaped"
@@ -101,6 +101,18 @@ def _encodes(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+#: What brackets a name a skip reason quotes (quoted): U+2068 FIRST STRONG ISOLATE and U+2069 POP
+#: DIRECTIONAL ISOLATE, Unicode's marks for text embedded in prose (UAX #9), invisible where shown.
+QUOTED: Final = ("\u2068", "\u2069")
+
+
+def quoted(name: str) -> str:
+    """``name`` (a folder, sheet, schema) marked as a name where a skip reason is built: the inventory
+    shows it whole as it shows a location (shown_names.ShownNames.skip), before the prose around it
+    is masked clause by clause, so that "wifi密码: Hunter2Pass!" is never cut at its ': ' (RRR15bs-1)."""
+    return f"{QUOTED[0]}{name}{QUOTED[1]}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govsoc.classification.sources.base import quoted
+
 __all__ = ["Walked", "walk"]
 
 
@@ -53,9 +55,9 @@ def _seen(real: Path, read: list[Path]) -> str | None:
     """Why the folder at ``real`` is not walked (read already, or holding a folder read), or None."""
     for done in read:
         if real.is_relative_to(done):
-            return f"a link to {real}, a folder already read: not read again"
+            return f"a link to {quoted(str(real))}, a folder already read: not read again"
         if done.is_relative_to(real):
-            return f"a link to {real}, a folder holding one already read (a loop): not followed"
+            return f"a link to {quoted(str(real))}, a folder holding one already read (a loop): not followed"
     return None
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from govsoc.classification.columns import ColumnSample
-from govsoc.classification.sources.base import printable_name
+from govsoc.classification.sources.base import printable_name, quoted
 from govsoc.classification.sources.skips import Skips
 from govsoc.classification.sources.workbook_kinds import workbook_file
 
@@ -40,5 +40,6 @@ def uncached_formulas(path: Path, sheet: str, columns: tuple[ColumnSample, ...],
         book.close()
     for i, n in counts.items():
         if n:
-            skips.add(f"sheet {printable_name(sheet)}: {n:,} formula cells without a cached value (the file was not "
-                      "recalculated by Excel since a program wrote the formulas): not read", name=columns[i].field)
+            skips.add(f"sheet {quoted(printable_name(sheet))}: {n:,} formula cells without a cached value (the file "
+                      "was not recalculated by Excel since a program wrote the formulas): not read",
+                      name=columns[i].field)

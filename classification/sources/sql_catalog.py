@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from govsoc.classification.sources.base import Reference
+from govsoc.classification.sources.base import Reference, quoted
 
 __all__ = ["Relation", "Catalog", "pg_catalog", "default_catalog", "listed", "declared_keys"]
 
@@ -130,8 +130,8 @@ def pg_catalog(conn: Any) -> Catalog:
     if foreign:
         notes.append(f"{len(foreign):,} foreign table{'s' * (len(foreign) != 1)} ({listed(foreign)}) not read: their "
                   "rows live outside this database (a foreign data wrapper's server or file); classify them there")
-    closed = tuple(f"schema {s}: this user may not use it (no USAGE privilege): its {n:,} table{'s' * (n != 1)} "
-                   "not classified" for s, n in sorted(refused.items()) if n)
+    closed = tuple(f"schema {quoted(s)}: this user may not use it (no USAGE privilege): its {n:,} "
+                   f"table{'s' * (n != 1)} not classified" for s, n in sorted(refused.items()) if n)
     return Catalog(relations=tuple(sorted(relations, key=lambda r: (r.schema is not None, r.schema or "", r.name))),
                    notes=tuple(notes), refused=closed)
 

@@ -1,0 +1,58 @@
+"""Skip reasons quote names (a folder a link points to, a sheet, a schema) as the sources wrote them:
+the source marks each name where it builds the reason (sources.base.quoted), and the inventory shows it
+as the skip's own location shows it, whole, before any clause of the prose is masked (RRR15bs-1): a
+label and its value split by ': ' (wifi密码: Hunter2Pass!) were masked one clause at a time and stayed
+in clear in the reason while the location hid them. Counts in the prose are written with thousands
+separators and are no phone numbers (RRR15bs-4)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from govsoc.classification.columns import ColumnClassifier
+from govsoc.classification.grading import load_scheme
+from govsoc.classification.inventory import build_inventory
+from govsoc.classification.shown_names import ShownNames
+from govsoc.classification.sources import open_source
+from govsoc.classification.sources.base import Skipped, quoted
+from govsoc.core.errors import Location
+
+SECRET = "Hunter2Pass!"
+
+
+@pytest.mark.parametrize("name", [
+    "wifi密码: Hunter2Pass!",   # a folder behind a symlink loop (e2e_colon.sh)
+    "password: Hunter2Pass!",   # the English label
+    "口令：Hunter2Pass!",        # a full-width colon
+])
+def test_a_quoted_name_is_shown_as_its_location_shows_it(name: str) -> None:
+    names = ShownNames(ColumnClassifier())
+    path = f"/srv/{name}"
+    skipped = Skipped(location=Location(path=path),
+                      reason=f"a link to {quoted(path)}, a folder already read: not read again")
+    shown = names.skip(skipped)
+    assert SECRET not in shown.reason, shown.reason
+    assert shown.reason == f"a link to {shown.location.path}, a folder already read: not read again", shown
+
+
+def test_the_prose_around_a_quoted_name_is_left_as_written() -> None:
+    # a schema named secret: read whole, "secret: this user ..." made 'this' a password
+    names = ShownNames(ColumnClassifier())
+    reason = f"schema {quoted('secret')}: this user may not use it (no USAGE privilege): its 3 tables not classified"
+    assert names.skip(Skipped(location=Location(path="db"), reason=reason)).reason == \
+        "schema secret: this user may not use it (no USAGE privilege): its 3 tables not classified"
+
+
+def test_a_folder_behind_a_link_loop_keeps_its_label_and_value_masked(tmp_path: Path) -> None:
+    folder = tmp_path / "src" / f"wifi密码: {SECRET}"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.csv").write_text("姓名,手机号\n张伟,13800138000\n李娜,13900139000\n", encoding="utf-8")
+    (folder / "sub" / "loop").symlink_to(folder)
+    source = open_source(str(tmp_path / "src"))
+    inventory = build_inventory(source.tables(), source=source.name, scheme=load_scheme("gbt43697"), sample_size=100)
+    loops = [s for s in inventory.skipped if "a folder already read" in s.reason]
+    assert loops, inventory.skipped
+    assert SECRET not in json.dumps(inventory.to_dict(), ensure_ascii=False)
