@@ -297,6 +297,7 @@ from govsoc.classification.evaluation import (
     format_table,
     labelled_columns,
     labelled_values,
+    missed_forms,
     negative_false_positive_rate,
     score_columns,
     score_values,
@@ -443,6 +444,8 @@ def evaluation(per_type: int, seeds: Sequence[int]) -> str:
         lines += [f"== values, seed {seed}: {per_type} positives per recognizer, {negatives} adversarial negatives",
                   format_table(scores, checksum),
                   f"false positives on negatives: {rate:.3%} {kinds or ''}",
+                  # why a recall is under 1: the forms missed, digit runs written 9 (RRR15bp-6)
+                  *(f"missed by {label}: {forms}" for label, forms in missed_forms(scanner, items).items()),
                   f"== columns, seed {seed}: {total.tp + total.fn} labelled columns + negative columns",
                   f"column decisions: precision {total.precision:.3f} recall {total.recall:.3f} F1 {total.f1:.3f}",
                   format_table(per_column, checksum)]

@@ -34,19 +34,24 @@ def _dms(rng: random.Random, value: float) -> tuple[int, int, float]:
 
 
 def added_makers(rng: random.Random) -> dict[str, tuple[bool, Callable[[], str]]]:
-    """Label -> (needs context, maker) of the added positive forms."""
+    """Label -> (needs context, maker) of the added positive forms. A coordinate is a latitude and a
+    longitude: a latitude alone (北纬25.265933, 北纬44度6分54秒) is a parallel round the earth, no
+    position (PIPL art. 28 行踪轨迹), and was drawn as a bare positive the recognizers take only under
+    a column saying coordinates (RRR15ax-5, RRR15ay-1): those forms now carry their 东经 after a
+    full-width comma, as Chinese text writes the pair (RRR15bp-6: recall 0.905 gps, 0.79 gps_dms)."""
     def resident_2017() -> str:
         return rng.choice(_NATIONS) + _digits(rng, 12)
 
     def hemispheres() -> str:
         lat, lon = rng.uniform(18.2, 53.5), rng.uniform(73.6, 134.7)
         return rng.choice((f"N{lat:.6f} E{lon:.6f}", f"E{lon:.5f} N{lat:.5f}", f"{lat:.6f}N,{lon:.6f}E",
-                           f"北纬{lat:.4f} 东经{lon:.4f}", f"北纬{lat:.6f}"))
+                           f"北纬{lat:.4f} 东经{lon:.4f}", f"北纬{lat:.6f}，东经{lon:.6f}"))
 
     def dms() -> str:
         (a, b, c), (d, e, f) = _dms(rng, rng.uniform(18.2, 53.5)), _dms(rng, rng.uniform(73.6, 134.7))
         return rng.choice((f"{a}°{b}'{c}\"N {d}°{e}'{f}\"E", f"北纬{a}°{b:02d}′{c}″ 东经{d}°{e:02d}′{f}″",
-                           f"北纬{a}度{b}分{int(c)}秒", f"{a}°{b + c / 60:.4f}'N {d}°{e + f / 60:.4f}'E"))
+                           f"北纬{a}度{b}分{int(c)}秒，东经{d}度{e}分{int(f)}秒",
+                           f"{a}°{b + c / 60:.4f}'N {d}°{e + f / 60:.4f}'E"))
 
     return {"cn_foreign_permanent_resident_id_2017": (True, resident_2017), "gps": (False, hemispheres),
             "gps_dms": (False, dms)}
