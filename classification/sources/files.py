@@ -30,7 +30,6 @@ Field names in skip reports are masked like values.
 from __future__ import annotations
 
 import csv
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import chain, islice
@@ -58,6 +57,15 @@ from govsoc.classification.sources.charset import (
 )
 from govsoc.classification.sources.compressed import refuse_compressed
 from govsoc.classification.sources.delimiter import sniffed
+from govsoc.classification.sources.file_kinds import (
+    LEFT_OUT,
+    OTHER,
+    SUFFIXES,
+    left_out_table,
+    reader_of,
+    size,
+    table_count,
+)
 from govsoc.classification.sources.folder import walk
 from govsoc.classification.sources.forms import FORM_AHEAD, form_table, is_form
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
@@ -72,29 +80,12 @@ from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips
 from govsoc.classification.sources.unclosed import lines_from
 from govsoc.classification.sources.wide_rows import WideRows
 from govsoc.classification.sources.workbook import WorkbookReader
-from govsoc.classification.sources.workbook_kinds import left_out_advice, sniffed_kind
-from govsoc.classification.sources.workbook_sheets import sheet_count
+from govsoc.classification.sources.workbook_kinds import left_out_advice
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
 __all__ = ["FileSource", "SUFFIXES", "LEFT_OUT", "flatten", "reservoir", "record_columns", "MAX_CELL", "READ_LIMIT",
            "SEED", "LISTED"]
 
-#: suffix -> reader name
-SUFFIXES: Final = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
-                   ".xlsx": "xlsx", ".db": "sqlite", ".sqlite": "sqlite", ".sqlite3": "sqlite"}
-#: What to do with a file of a folder whose type is not read (suffix -> advice); others get OTHER.
-LEFT_OUT: Final = {
-    ".xls": "convert to .xlsx or .csv (Excel 97-2003 workbooks are not read)",
-    ".et": "convert to .xlsx or .csv (WPS spreadsheets are not read)",
-    ".xlsm": "save as .xlsx or .csv (macro-enabled workbooks are not read)",
-    ".xlsb": "save as .xlsx or .csv (binary workbooks are not read)",
-    ".ods": "save as .xlsx or .csv",
-    ".txt": "rename to .csv or .tsv if it is delimited text, .jsonl if JSON lines",
-    ".dbf": "export to .csv",
-    ".mdb": "export each table to .csv",
-    ".accdb": "export each table to .csv",
-}
-OTHER: Final = "not a table format read here (" + ", ".join(sorted(SUFFIXES)) + ")"
 #: Readers of text, which a compressed file under their suffix would give bytes (sources/compressed.py).
 _TEXT: Final = frozenset({"csv", "tsv", "jsonl", "json"})
 #: A CSV's (a JSON lines file's) bytes read are said every so many rows (lines).
@@ -126,14 +117,14 @@ class FileSource:
         self.on_bytes: Callable[[int], None] | None = None
         self._reported = 0
         suffix = self.path.suffix.lower()
-        if self.path.is_file() and _kind(self.path) is None:
+        if self.path.is_file() and reader_of(self.path) is None:
             advice = left_out_advice(self.path, LEFT_OUT.get(suffix, OTHER))
             raise ConfigError(f"type {suffix or '(none)'} not classified: {advice}", location=Location(path=str(path)))
 
     def _files(self) -> list[Path]:
         if self.path.is_file():
             return [self.path]
-        return [p for p in walk(self.path).files if _kind(p)]
+        return [p for p in walk(self.path).files if reader_of(p)]
 
     def _left_out(self) -> list[tuple[Path, str | None]]:
         """A folder's files of other types (reason None: by their type) and what is not a file or is
@@ -141,18 +132,18 @@ class FileSource:
         if self.path.is_file():
             return []
         walked = walk(self.path)
-        others: list[tuple[Path, str | None]] = [(p, None) for p in walked.files if _kind(p) is None]
+        others: list[tuple[Path, str | None]] = [(p, None) for p in walked.files if reader_of(p) is None]
         return others + [(p, why) for p, why in walked.passed]
 
     def count(self) -> int | None:
         """The number of tables ``tables`` yields (one per sheet, per SQLite table, per other file;
         one for a file that cannot be read; one for a folder's files of other types), the unit the
         progress bar advances in."""
-        return sum(_table_count(path) for path in self._files()) + (1 if self._left_out() else 0)
+        return sum(table_count(path) for path in self._files()) + (1 if self._left_out() else 0)
 
     def size(self) -> int:
         """The bytes of the files ``tables`` reads, the unit ``on_bytes`` counts in."""
-        return sum(_bytes(path) for path in self._files())
+        return sum(size(path) for path in self._files())
 
     def _read_to(self, done: int) -> None:
         """Say to ``on_bytes`` that the file being read is read to byte ``done``."""
@@ -173,14 +164,14 @@ class FileSource:
         folder it is reported (an unreadable TableSample) and the other files are read."""
         for path in self._files():
             yield from self._file_tables(path)
-            self._read_to(_bytes(path))
+            self._read_to(size(path))
             self._reported = 0
         left_out = self._left_out()
         if left_out:
-            yield _left_out(self.path, left_out)
+            yield left_out_table(self.path, left_out)
 
     def _file_tables(self, path: Path) -> Iterator[TableSample]:
-        kind = _kind(path)
+        kind = reader_of(path)
         try:
             if kind in _TEXT:
                 refuse_compressed(path)
@@ -362,54 +353,3 @@ class FileSource:
         from govsoc.classification.sources.sql import SqlSource
 
         yield from SqlSource(f"sqlite:///{path.resolve()}", sample=self.sample).tables()
-
-
-def _left_out(folder: Path, paths: list[tuple[Path, str | None]]) -> TableSample:
-    """One unreadable table for a folder's files of other types and its paths not read: each a skip
-    with its advice or reason, all counted, the first LISTED of each type listed (a folder of scans
-    does not hide its one .xls, nor its linked folder)."""
-    listed: list[Skipped] = []
-    per_type: dict[str, int] = {}
-    for path, why in paths:
-        suffix = path.suffix.lower() if why is None else why
-        per_type[suffix] = per_type.get(suffix, 0) + 1
-        if per_type[suffix] <= LISTED:
-            reason = why or f"type {suffix or '(none)'} not classified: " \
-                            f"{left_out_advice(path, LEFT_OUT.get(suffix, OTHER))}"
-            listed.append(Skipped(location=Location(path=str(path)), reason=reason))
-    return TableSample(dataset=str(folder), table=folder.name, rows=None, columns=(), readable=False,
-                       skipped=tuple(listed), skipped_count=len(paths))
-
-
-def _kind(path: Path) -> str | None:
-    """The reader of ``path``: its suffix's, or XLSX for an OOXML workbook under another workbook
-    suffix (an XLSX renamed .xls, .et saved as OOXML, .xlsm: R15g-17); None for a file not read."""
-    return SUFFIXES.get(path.suffix.lower()) or sniffed_kind(path)
-
-
-def _bytes(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _table_count(path: Path) -> int:
-    kind = _kind(path)
-    try:
-        if kind == "xlsx":
-            # the workbook part alone, a bounded read: openpyxl would read the shared strings too, and
-            # check_archive inflates every part and sheet, which tables() does once when it reads them
-            with zipfile.ZipFile(path) as book:
-                return max(1, sheet_count(book))
-        if kind == "sqlite":
-            from govsoc.classification.sources.sql import SqlSource
-
-            source = SqlSource(f"sqlite:///{path.resolve()}", sample=1)
-            try:
-                return source.count() or 0
-            finally:
-                source.close()
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, GovsocError):
-        return 1  # tables() reports it as one unreadable table
-    return 1
