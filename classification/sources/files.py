@@ -70,12 +70,13 @@ from govsoc.classification.sources.folder import walk
 from govsoc.classification.sources.forms import FORM_AHEAD, form_table, is_form
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
 from govsoc.classification.sources.key_sketch import KeySketcher
-from govsoc.classification.sources.layout import HEAD_ROWS, SIDEWAYS, Width, sideways, split_head
+from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
 from govsoc.classification.sources.mixed_charsets import MIXED, mixed_lines, mixed_note
 from govsoc.classification.sources.record_sampling import record_reservoir
 from govsoc.classification.sources.records import READ_LIMIT, Reading, records, too_long
 from govsoc.classification.sources.row_columns import delimited_columns
 from govsoc.classification.sources.sampling import SEED, Prefixes, reservoir
+from govsoc.classification.sources.sideways import SIDEWAYS, sideways
 from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips
 from govsoc.classification.sources.unclosed import lines_from
 from govsoc.classification.sources.wide_rows import WideRows

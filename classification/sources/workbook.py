@@ -36,10 +36,11 @@ from govsoc.classification.sources.footers import Footers
 from govsoc.classification.sources.forms import FORM_AHEAD, form_table, is_form
 from govsoc.classification.sources.formulas import uncached_formulas
 from govsoc.classification.sources.key_sketch import KeySketcher
-from govsoc.classification.sources.layout import HEAD_ROWS, SIDEWAYS, Width, sideways, split_head
+from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
 from govsoc.classification.sources.record_sampling import record_reservoir
 from govsoc.classification.sources.row_columns import row_columns
 from govsoc.classification.sources.sampling import Prefixes
+from govsoc.classification.sources.sideways import SIDEWAYS, sideways
 from govsoc.classification.sources.skips import Skips
 from govsoc.classification.sources.workbook_bounds import ArchiveLimits, check_archive
 from govsoc.classification.sources.workbook_kinds import workbook_file
