@@ -14,8 +14,8 @@ and only those masking before storage may take (RRR15av: a first attempt ran it 
 - no account (``user=``, ``for X from``, ``sudo: X :``) and no name in Latin letters: brute-force,
   spraying and login-after-failures rules group and count by the account (``zhangwei`` and
   ``zhaoli`` both masked ``z**`` merged; RRR15av-1/-2; ``用户名：张伟`` is an account too); a name
-  is masked at ingest in Chinese characters after its key or label (``xm=``, ``姓名：``, ``联系人``)
-  only, an address after a person's address label only (住址, 户籍, ``dz=``; not 服务器地址, 机房);
+  is masked at ingest in Chinese characters after its key or label (``xm=``, ``姓名：``, ``联系人``) or before
+  的 + a label of its data (李洋的手机号是…) only, an address after a person's address label only (住址, 户籍, ``dz=``);
 - no number inside a host name or a hexadecimal word: ``195-154-37-122.rev.example.eu`` is a
   reverse-DNS name, not a phone number (RRR15av-3), a digest's digits are none (RRR15av-5);
 - the hits stay in their own field: only the ingest scan's validated numbers are carried to the
@@ -38,6 +38,7 @@ from govsoc.classification.free_text import FreeTextMasker
 from govsoc.classification.invisible import placed, visible
 from govsoc.classification.percent import percent_decoded, plain_signs
 from govsoc.classification.recognizer import Match, in_a_word
+from govsoc.classification.role_names import DATA_HOLDER
 from govsoc.classification.spans import Spans
 
 __all__ = ["FREE_TEXT_FIELDS", "IngestMasker", "KEYS", "KEYS_READ", "READ", "head_end"]
@@ -92,7 +93,8 @@ _LATIN_BEFORE: Final = {"address": r"(?<![a-z][ \t.\-])"}
 
 def _key_regex() -> re.Pattern[str]:
     """One regex over the lowered text for every key of KEYS, each kind a named group, the value's
-    shape a look-ahead (_SHAPES); a Latin key starts a word (hostname= is no name=)."""
+    shape a look-ahead (_SHAPES); a Latin key starts a word (hostname= is no name=); a name before 的 + a label
+    opens a key of no characters (role_names.DATA_HOLDER: RRR15bp-8)."""
     kinds = []
     for kind, keys in KEYS.items():
         latin = "|".join(sorted((k for k in keys if k.isascii()), key=len, reverse=True))
@@ -100,11 +102,10 @@ def _key_regex() -> re.Pattern[str]:
         before = _LATIN_BEFORE.get(kind, "")
         kinds.append(rf"(?P<{kind}>(?<![0-9a-z_]){before}(?:{latin}){_LATIN_SEP}|(?:{han}){_HAN_SEP}){_SHAPES[kind]}")
     first = "".join(sorted({k[0] for keys in KEYS.values() for k in keys}))
-    return re.compile(rf"(?=[{first}])(?:{'|'.join(kinds)})")
+    return re.compile(rf"(?=[{first}])(?:{'|'.join(kinds)})|(?P<holder>{DATA_HOLDER})")
 
 
-#: Literals first (a look-ahead on the first letters: one test rejects most positions), so that a
-#: search costs a few ns a character (RRR15bc-1).
+#: Literals first (a look-ahead on the first letters: one test rejects most positions): ns a character (RRR15bc-1).
 _KEYED: Final = _key_regex()
 #: How many keys of a text are read, and how many key searches its candidates cost at most
 #: (RRR15be-2: 400 keys in a 4 KB line were 400 masker calls; RRR15bj-3: 64 keyed passports made a
@@ -128,8 +129,7 @@ _DIGIT: Final = ord("0")
 _BY_KEY: Final = {"passport": ("cn_passport",), "id": ("cn_resident_id_15",), "phone": ("cn_landline",)}
 #: How far a keyed value is read after its key or label (a window: key, value, up to a separator).
 _WINDOW: Final = 256
-#: Where an unquoted value ends: a blank, '&', ';', '|', ',', '，', a quote, or the next ``key=``
-#: run on to it (xm=王芳,id=..., RRR15bk-3); a quoted value ends at its closing quote.
+#: Where an unquoted value ends: a blank, '&', ';', '|', ',', '，', a quote, or the next ``key=`` (RRR15bk-3).
 _VALUE_END: Final = re.compile(r"[\s&;|,，\"']|(?<![0-9A-Za-z_.\-])[A-Za-z_][0-9A-Za-z_.\-]*=")
 #: An address names a place: a province, city, district, county, town, road, street, lane or a number
 #: (号); 未填写, 无, 不详, 机房三楼 after 住址 are not addresses (RRR15bc-2).

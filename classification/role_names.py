@@ -19,6 +19,9 @@ database column comments write the same without the colon, and in two more ways:
   ``王五的妻子``: R15f-32): kin words and roles (KIN_AND_ROLES) as the headings above, a name of its
   own (or after 致/关于) before 同志/先生/女士/老师 or 的 + a kin word; these only when
   identifier_names.is_person_name takes the run (no word: 高中老师, 全体同志, 村民来信);
+- **before 的 and a label of its data** (``李洋的手机号是…``, ``张伟的邮箱``: RRR15bp-8): a name of its own
+  before 的 + 手机/电话/身份证/住址/地址/银行卡/邮箱 (_DATA_LABELS), when is_person_name takes the run and
+  the dictionary lists no word of it (公司的电话, 原来的手机号, 张家口的地址 are left);
 - **as an example** (``姓名，如王小明``, ``例：王小明``, ``如：王小明、李四``, ``e.g. 王小明``): what a
   column comment gives after 如/例/例如/比如/示例/e.g.; every name of the list.
 
@@ -62,7 +65,7 @@ from govsoc.classification.remark_words import REMARK_OPENERS, REMARK_PHRASES, S
 from govsoc.classification.role_titles import ROLE_TITLES, WARDS
 from govsoc.classification.titled_names import STAFF
 
-__all__ = ["CASE_ROLES", "OFFICES", "SIGN_OFFS", "role_name_hits", "is_role_heading", "name_share"]
+__all__ = ["CASE_ROLES", "DATA_HOLDER", "OFFICES", "SIGN_OFFS", "role_name_hits", "is_role_heading", "name_share"]
 
 _HAN: Final = HAN
 #: Kin words and roles that 情况说明 and case notes put before a name as the headings do (户主王五，
@@ -130,6 +133,14 @@ _REMARK_WORDS: Final = (
 _TITLE: Final = r"(?:同志|先生|女士|老师|的(?:" + "|".join(KIN_AND_ROLES[:18]) + "))"
 #: What may stand before a name with a title: no Chinese character, or 致/关于/的/给 (a letter's, a file's).
 _NAME_THEN_TITLE: Final = re.compile(f"(?:(?<!{_HAN})|(?<=致)|(?<=给)|(?<=关于))(?=({_HAN}{{2,4}}?){_TITLE})")
+#: Labels of a person's contact and identity data that text writes after a name and 的 (李洋的手机号是…,
+#: 王芳的身份证号：…, 张伟的邮箱: RRR15bp-8); 的 + one of them needs what may stand before a titled name.
+_DATA_LABELS: Final = ("手机", "移动电话", "联系电话", "联系方式", "电话", "身份证", "证件号", "家庭住址", "住址",
+                       "地址", "银行卡", "银行账号", "邮箱", "电子邮箱", "护照")
+_NAME_THEN_LABEL: Final = re.compile(f"(?:(?<!{_HAN})|(?<=致)|(?<=给)|(?<=关于))"
+                                     f"(?=({_HAN}{{2,4}}?)的(?:{'|'.join(_DATA_LABELS)}))")
+#: Where such a name opens after no Chinese character: what masking before storage reads as a key (ingest_masking).
+DATA_HOLDER: Final = f"(?<!{_HAN})(?={_HAN}{{2,4}}?的(?:{'|'.join(_DATA_LABELS)}))"
 #: Verbs of a diagnosis after a name of its own.
 _DIAGNOSIS: Final = r"(?:被|经)?(?:诊断|确诊|患有|罹患|感染)"
 #: Role words that end a heading of PersonNameRecognizer.CONTEXT_EXCEPT (名 of 用户名, if one is listed).
@@ -195,6 +206,10 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
     for m in _NAME_THEN_TITLE.finditer(text):
         if is_person_name(m.group(1)):  # 高中老师, 全体同志: words
             yield from _judged(text, m.start(1), m.end(1), names, "before a title or kin word")
+    for m in _NAME_THEN_LABEL.finditer(text):
+        # a name, and no word a dictionary lists (原来的手机号, 任何的身份证, 商家的电话: surname characters first)
+        if is_person_name(m.group(1)) and not is_common_word(m.group(1)):
+            yield from _judged(text, m.start(1), m.end(1), names, "before 的 and a label of personal data")
     for m in _EXAMPLE.finditer(text):
         yield from _examples(text, m.end(), names)
 
