@@ -26,10 +26,11 @@ _SHAPE: Final = bytes(48 if 48 <= b <= 57 else b if b == 37 else 97 for b in ran
 _RUN_BY_RUN: Final = re.compile(r"%[89A-Fa-f][0-9A-Fa-f]|%25|%[0-9A-Fa-f]?%|\x00")
 #: An escape whose decoding may change what a scan reads (RRR15br-3): one of a digit, a letter or a
 #: sign of 0x3A-0x7E (%3X-%7X: '=' ':' '@' glue or part a value), of a byte past ASCII (%8X-%FX), or
-#: of a blank or sign (%2X) before a letter or digit that a digit follows in the same word (its hex
-#: digit glues to a value as written: %2B86<mobile>, %20passport=E1...). %2F%20 between words, as
-#: in paths and query strings, decode to a separator where the '%' as written is one already.
-_MAY_READ_OTHERWISE: Final = re.compile(r"%(?:[3-9A-Fa-f][0-9A-Fa-f]|2[0-9A-Fa-f](?=[0-9A-Za-z_.=:-]{0,24}?[0-9]))")
+#: of a blank or sign (%2X) before a letter or digit that a digit follows in the same word, a '+' in
+#: it (its hex digit glues to a value as written: %2B86<mobile>, %20passport=E1..., %20+86<mobile>:
+#: RRR15bt-4). %2F%20 between words, as in paths and query strings, decode to a separator where the
+#: '%' as written is one already.
+_MAY_READ_OTHERWISE: Final = re.compile(r"%(?:[3-9A-Fa-f][0-9A-Fa-f]|2[0-9A-Fa-f](?=[0-9A-Za-z_.=:+-]{0,24}?[0-9]))")
 #: Encodings tried on a run of escapes, in order: the web's, then the one Chinese government
 #: sites of the GB2312 era still post.
 ENCODINGS: Final = ("utf-8", "gbk")

@@ -36,6 +36,10 @@ ROWS = [
     (f"q={NAME}%20{ID}", f"q={NAME}%20{MASKED_ID}", "cn_resident_id"),
     # %2B86: the '+' of a country code; a mobile written +8613800138000 is masked as 138****8000
     (f"sjhm=%2B86{MOBILE}", f"sjhm={MASKED_MOBILE}", "cn_mobile"),
+    # a %2X before '+86' and a mobile: the '+' is a sign of the number, not the end of a word (RRR15bt-4)
+    (f"手机%20+86{MOBILE}", f"手机%20{MASKED_MOBILE}", "cn_mobile"),
+    (f"电话%26+86{MOBILE}", f"电话%26{MASKED_MOBILE}", "cn_mobile"),
+    (f"ok0571%28+86{MOBILE}", f"ok0571%28{MASKED_MOBILE}", "cn_mobile"),
     # a whole form body logged in one parameter: every separator escaped
     (f"data=op%3Dapply%26id%3D{ID}%26phone%3D{MOBILE}",
      f"data=op%3Dapply%26id%3D{MASKED_ID}%26phone%3D{MASKED_MOBILE}", None),
