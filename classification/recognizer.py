@@ -57,8 +57,9 @@ NUMBER_BEFORE: Final = NOT_BEFORE + r"(?!(?<=\.)[0-9])"
 NUMBER_AFTER: Final = NOT_AFTER + r"(?!\.[0-9])"
 _NUMBER_BEFORE: Final = re.compile(NUMBER_BEFORE)
 _NUMBER_AFTER: Final = re.compile(NUMBER_AFTER)
-#: How far back in_a_word reads a run of escapes before a value: a character of four bytes (UTF-8)
-_RUN_READ: Final = 12
+#: How far back in_a_word reads a run of escapes before a value: the window a keyed value is read in
+#: (ingest_masking's _WINDOW), so that a run is read whole as the decoded scan reads it (RRR15bt-6)
+_RUN_READ: Final = 256
 
 
 def in_a_word(text: str, start: int, end: int) -> bool:
@@ -80,11 +81,26 @@ def in_a_word(text: str, start: int, end: int) -> bool:
         run -= 3
     if run == start:
         return True
-    decoded = percent_decoded(text[run:start])[0]
-    if decoded == text[run:start]:  # neither UTF-8 nor GBK: the decoded scan reads it as written too
+    decoded = _run_decoded(text, run, start)
+    if decoded is None:  # neither UTF-8 nor GBK: the decoded scan reads it as written too
         return True
     decoded = decoded[-1] if decoded[-1].isascii() else " "  # a character past ASCII: no ASCII letter or digit
     return _NUMBER_BEFORE.match(decoded + text[start:start + 1], 1) is None
+
+
+def _run_decoded(text: str, run: int, start: int) -> str | None:
+    """The escapes ``text[run:start]`` decoded, or None where they stay as written. A run longer than
+    _RUN_READ is read from a character's first byte: no UTF-8 continuation byte (0x80-0xBF) opens the
+    read, and where it still decodes as neither, one escape on (GBK's other parity; RRR15bt-6)."""
+    capped = run >= 3 and ESCAPE.fullmatch(text, run - 3, run) is not None
+    if capped:
+        while run < start - 3 and 0x80 <= int(text[run + 1:run + 3], 16) <= 0xBF:
+            run += 3
+    for at in (run, run + 3) if capped else (run,):
+        decoded = percent_decoded(text[at:start])[0]
+        if at < start and decoded != text[at:start]:
+            return decoded
+    return None
 
 
 def not_labelled(labels: Iterable[str], separators: Iterable[str] = ("",), *, then: str = "") -> str:

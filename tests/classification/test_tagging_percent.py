@@ -119,12 +119,27 @@ def test_a_value_escaped_or_past_the_head_is_masked_in_place(field: str, text: s
         assert out == text.replace(MOBILE, MASKED_MOBILE)
 
 
+def _escaped(text: str, encoding: str) -> str:
+    """``text`` with every byte escaped (quote leaves GBK's ASCII trail bytes as written: 玥 is %ABh)."""
+    return "".join(f"%{b:02X}" for b in text.encode(encoding))
+
+
 @pytest.mark.parametrize(("text", "inside"), [
     # RRR15bp-2: an escape before a number is read as what it encodes: a separator ends a word
     (f"id%3D{MOBILE}", False), (f"a%26{MOBILE}", False), (f"q%20{MOBILE}", False),
     (f"q=%E5%BC%A0{MOBILE}", False),  # the last byte of 张
     # the whole character before it: GBK 玥 (AB 68), 珺 (AC 42), 赟 (DA 53) end in a byte of an ASCII letter
     (f"q=%CD%F5%AB%68{MOBILE}", False), (f"q=%AC%42{MOBILE}", False), (f"xm%3D%DA%53{MOBILE}", False),
+    # a name of two characters and more (RRR15bt-6): a read of four escapes back started on a UTF-8
+    # continuation byte, and 李娜, 赵磊, 欧阳娜娜 (6 and 12 bytes) decoded as neither UTF-8 nor GBK
+    (f"q={quote('李娜')}{MOBILE}", False), (f"q={quote('赵磊')}{MOBILE}", False),
+    (f"q={quote('欧阳娜娜')}{MOBILE}", False), (f"q={quote('欧阳娜娜', encoding='gbk')}{MOBILE}", False),
+    # a run longer than the read: it starts on a character's first byte (UTF-8), or where GBK decodes
+    (f"q={quote('张' * 30)}{MOBILE}", False), (f"q={_escaped('玥' * 50, 'gbk')}{MOBILE}", False),
+    (f"q={quote('张' * 30)}%41{MOBILE}", True),
+    # GBK bytes of ASCII escaped among its characters: the read opens on a trail byte, one escape on on a lead
+    (f"q={_escaped('张' * 10 + '0张 张张张张=张张A张张张0' + '张' * 18 + 'A张张张张张A' + '张' * 6, 'gbk')}{MOBILE}",
+     False),
     # a run neither UTF-8 nor GBK decodes stays as written, for the decoded scan too: its hex digit glues
     (f"q=%FF%FF{MOBILE}", True),
     # an escaped letter, digit or '.' glues it to a word, a longer number or a decimal, as decoded
