@@ -102,6 +102,28 @@ def test_a_long_message_is_read_decoded_in_its_head(pad: int) -> None:
     assert out["message"] == "x" * pad + f" phone%3D{MASKED_MOBILE}" + tail
 
 
+@pytest.mark.parametrize("before", [10, 20, 30])
+@pytest.mark.parametrize(("word", "masked"), [
+    (f"name%3D{NAME}%26phone%3D{MOBILE}", MASKED_MOBILE), (f"xx%26idcard%3D{ID}", MASKED_ID),
+])
+def test_a_word_across_read_is_read_to_its_end_within_the_window(before: int, word: str, masked: str) -> None:
+    """head_end reads a word across READ up to _WINDOW (256) past it: a word of 30-50 characters
+    opening 10-30 before READ is read whole (a window of 16 left its value in clear: RRR15bt-7, H2)."""
+    text = "a " * ((READ - before) // 2) + word + " end"
+    out = TAGGER.enrich({"message": text}, MASKED)["message"]
+    assert masked in out and MOBILE not in out and ID not in out and out.endswith(" end")
+
+
+@pytest.mark.parametrize("escape", ["%3D", "%E5%BC%A0", "%2B86"])
+@pytest.mark.parametrize("across", [1, 2])
+def test_a_head_cut_with_no_separator_ends_before_an_escape(escape: str, across: int) -> None:
+    """Where no separator stands within _WINDOW after READ the head is cut at READ, and an escape
+    across READ is left out whole, not cut inside (head_end's docstring; RRR15bt-7, H3)."""
+    text = "a" * (READ - across) + escape * 3 + "b" * 400
+    head = text[:head_end(text)]
+    assert head == "a" * (READ - across)
+
+
 @pytest.mark.parametrize("field", FIELDS)
 @pytest.mark.parametrize("text", [
     # every character of a keyed value escaped: decoded, passport=E12345678 (RRR15br-4, M3)
@@ -137,6 +159,8 @@ def _escaped(text: str, encoding: str) -> str:
     # a run longer than the read: it starts on a character's first byte (UTF-8), or where GBK decodes
     (f"q={quote('张' * 30)}{MOBILE}", False), (f"q={_escaped('玥' * 50, 'gbk')}{MOBILE}", False),
     (f"q={quote('张' * 30)}%41{MOBILE}", True),
+    # GBK 张嬝巊 (D5 C5 8B D8 8E 67): a read of four escapes back skipped 8B as UTF-8's and ended on 'g'
+    (f"q={_escaped('张嬝巊', 'gbk')}{MOBILE}", False),
     # GBK bytes of ASCII escaped among its characters: the read opens on a trail byte, one escape on on a lead
     (f"q={_escaped('张' * 10 + '0张 张张张张=张张A张张张0' + '张' * 18 + 'A张张张张张A' + '张' * 6, 'gbk')}{MOBILE}",
      False),
