@@ -36,11 +36,28 @@ _MAY_READ_OTHERWISE: Final = re.compile(r"%(?:[3-9A-Fa-f][0-9A-Fa-f]|2[0-9A-Fa-f
 ENCODINGS: Final = ("utf-8", "gbk")
 
 
+#: The last text percent_decoded read (up to _KEPT characters) and its reading, replaced whole: the ingest
+#: scan (tagging) and the masker (ingest_masking) read one head decoded, the second the first's (RRR15bt-3).
+_KEPT: Final = 8192
+_last: tuple[str, tuple[str, list[int]]] = ("", ("", [0]))
+
+
 def percent_decoded(value: str) -> tuple[str, list[int]]:
     """``value`` with its runs of ``%XX`` escapes decoded (UTF-8, else GBK; a run that is
     neither, or decodes to another '%', stays as it is) and, for every character of the decoded
     text and one past its end, the offset in ``value`` where it starts: a span [s, e) of the
-    decoded text is [offsets[s], offsets[e]) of ``value``."""
+    decoded text is [offsets[s], offsets[e]) of ``value``. The offsets are shared: read them only."""
+    global _last
+    last = _last
+    if last[0] == value:
+        return last[1]
+    decoded = _decoded(value)
+    if len(value) <= _KEPT:
+        _last = (value, decoded)
+    return decoded
+
+
+def _decoded(value: str) -> tuple[str, list[int]]:
     if value.isascii() and _RUN_BY_RUN.search(value) is None:
         return _ascii_decoded(value)
     parts: list[str] = []
