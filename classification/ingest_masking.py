@@ -38,7 +38,7 @@ from govsoc.classification.free_text import FreeTextMasker
 from govsoc.classification.invisible import placed, visible
 from govsoc.classification.percent import percent_decoded, plain_signs
 from govsoc.classification.recognizer import Match, in_a_word
-from govsoc.classification.role_names import DATA_HOLDER
+from govsoc.classification.role_names import data_holders
 from govsoc.classification.spans import Spans
 
 __all__ = ["FREE_TEXT_FIELDS", "IngestMasker", "KEYS", "KEYS_READ", "READ", "head_end"]
@@ -85,16 +85,14 @@ _SHAPES: Final = {
 _LATIN_SEP = r"[\"']?(?:[ \t]*(?:no\.?|number|#))?[ \t:：=#]*[\"']?"
 _HAN_SEP = r"[\"']?(?:号码|号)?[ \t:：=#]*[\"']?"
 #: What may not stand before a kind's Latin key: ``address`` after an English word and a blank,
-#: a '.' or a '-' ("Server address:", "listen address=", ip.address=, X-Real-Addr:, node.addr=,
-#: server-address=) is a server's, a node's or a site's, not a person's; only a whole key is one
-#: (address=, "address":; RRR15bj-4, RRR15bk-4).
+#: a '.' or a '-' ("Server address:", "listen address=", ip.address=, X-Real-Addr:, node.addr=, server-address=)
+#: is a server's, a node's or a site's, not a person's; only a whole key is one (address=, RRR15bj-4, RRR15bk-4).
 _LATIN_BEFORE: Final = {"address": r"(?<![a-z][ \t.\-])"}
 
 
 def _key_regex() -> re.Pattern[str]:
     """One regex over the lowered text for every key of KEYS, each kind a named group, the value's
-    shape a look-ahead (_SHAPES); a Latin key starts a word (hostname= is no name=); a name before 的 + a label
-    opens a key of no characters (role_names.DATA_HOLDER: RRR15bp-8)."""
+    shape a look-ahead (_SHAPES); a Latin key starts a word (hostname= is no name=)."""
     kinds = []
     for kind, keys in KEYS.items():
         latin = "|".join(sorted((k for k in keys if k.isascii()), key=len, reverse=True))
@@ -102,7 +100,7 @@ def _key_regex() -> re.Pattern[str]:
         before = _LATIN_BEFORE.get(kind, "")
         kinds.append(rf"(?P<{kind}>(?<![0-9a-z_]){before}(?:{latin}){_LATIN_SEP}|(?:{han}){_HAN_SEP}){_SHAPES[kind]}")
     first = "".join(sorted({k[0] for keys in KEYS.values() for k in keys}))
-    return re.compile(rf"(?=[{first}])(?:{'|'.join(kinds)})|(?P<holder>{DATA_HOLDER})")
+    return re.compile(rf"(?=[{first}])(?:{'|'.join(kinds)})")
 
 
 #: Literals first (a look-ahead on the first letters: one test rejects most positions): ns a character (RRR15bc-1).
@@ -248,10 +246,9 @@ class IngestMasker:
     def _windows(self, text: str) -> list[tuple[int, int, int, str, str]]:
         """(start, value start, end, the key as the masker reads it, its kind) of each key of _KEYED in ``text``
         with its value: from the key (or its opening quote: "xm":"王芳", RRR15be-3) to the value's
-        own end (its closing quote, or _VALUE_END; at most _WINDOW characters on). The key is
-        read in the keys' view (_FOLD); the masker reads
-        the key with its value, so the key gives the value its context (as a column name does in
-        classify); only hits inside the value are taken (RRR15bk-3)."""
+        own end (its closing quote, or _VALUE_END; at most _WINDOW characters on). The key is read in the keys'
+        view (_FOLD); the masker reads the key with its value, so the key gives the value its context (as a
+        column name does in classify); only hits inside the value are taken (RRR15bk-3)."""
         low = text.translate(_FOLD).lower()
         out: list[tuple[int, int, int, str, str]] = []
         for count, m in enumerate(_KEYED.finditer(low)):
@@ -267,6 +264,9 @@ class IngestMasker:
                 stop = _VALUE_END.search(text, value, value + _WINDOW)
                 end = stop.start() if stop else min(len(text), value + _WINDOW)
             out.append((start, value, end, low[start:value], str(m.lastgroup)))
+        for at, _ in data_holders(text):  # a name before 的 + a label of its data: a key of no characters (RRR15bp-8)
+            stop = _VALUE_END.search(text, at, at + _WINDOW)
+            out.append((at, at, stop.start() if stop else min(len(text), at + _WINDOW), "", "holder"))
         return out
 
 
