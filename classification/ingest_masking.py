@@ -34,11 +34,11 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Final
 
+from govsoc.classification.data_holders import holder_windows
 from govsoc.classification.free_text import FreeTextMasker
 from govsoc.classification.invisible import placed, visible
 from govsoc.classification.percent import percent_decoded, plain_signs
 from govsoc.classification.recognizer import Match, in_a_word
-from govsoc.classification.role_names import data_holders
 from govsoc.classification.spans import Spans
 
 __all__ = ["FREE_TEXT_FIELDS", "IngestMasker", "KEYS", "KEYS_READ", "READ", "head_end"]
@@ -251,6 +251,7 @@ class IngestMasker:
         column name does in classify); only hits inside the value are taken (RRR15bk-3)."""
         low = text.translate(_FOLD).lower()
         out: list[tuple[int, int, int, str, str]] = []
+        cut_before = self.lines_cut
         for count, m in enumerate(_KEYED.finditer(low)):
             if count == KEYS_READ:
                 self.lines_cut += 1
@@ -264,10 +265,9 @@ class IngestMasker:
                 stop = _VALUE_END.search(text, value, value + _WINDOW)
                 end = stop.start() if stop else min(len(text), value + _WINDOW)
             out.append((start, value, end, low[start:value], str(m.lastgroup)))
-        for at, _ in data_holders(text):  # a name before 的 + a label of its data: a key of no characters (RRR15bp-8)
-            stop = _VALUE_END.search(text, at, at + _WINDOW)
-            out.append((at, at, stop.start() if stop else min(len(text), at + _WINDOW), "", "holder"))
-        return out
+        holders, cut = holder_windows(text, KEYS_READ - len(out), _VALUE_END, _WINDOW)  # counted with the keys
+        self.lines_cut += cut and self.lines_cut == cut_before  # a line once (RRR15bv-1)
+        return out + [(at, at, end, "", "holder") for at, end in holders]  # a key of no characters (RRR15bp-8)
 
 
 def _latin_words(keys: Sequence[str]) -> tuple[str, ...]:

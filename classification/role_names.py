@@ -45,6 +45,7 @@ from typing import Final
 
 from govsoc.classification.cn_codes import ADDRESS_REGIONS, ADDRESS_UNITS, COMPOUND_SURNAMES
 from govsoc.classification.common_words import is_common_word
+from govsoc.classification.data_holders import LETTER_OPENERS, data_holders
 from govsoc.classification.han import HAN
 from govsoc.classification.identifier_names import ROLE_LEADS, is_person_name
 from govsoc.classification.invisible import INVISIBLE
@@ -65,7 +66,7 @@ from govsoc.classification.remark_words import REMARK_OPENERS, REMARK_PHRASES, S
 from govsoc.classification.role_titles import ROLE_TITLES, WARDS
 from govsoc.classification.titled_names import STAFF
 
-__all__ = ["CASE_ROLES", "OFFICES", "SIGN_OFFS", "data_holders", "role_name_hits", "is_role_heading", "name_share"]
+__all__ = ["CASE_ROLES", "OFFICES", "SIGN_OFFS", "role_name_hits", "is_role_heading", "name_share"]
 
 _HAN: Final = HAN
 #: Kin words and roles that 情况说明 and case notes put before a name as the headings do (户主王五，
@@ -133,14 +134,7 @@ _REMARK_WORDS: Final = (
 _TITLE: Final = r"(?:同志|先生|女士|老师|的(?:" + "|".join(KIN_AND_ROLES[:18]) + "))"
 #: What may stand before a name with a title: no Chinese character, or 致/关于/的/给 (a letter's, a file's).
 _NAME_THEN_TITLE: Final = re.compile(f"(?:(?<!{_HAN})|(?<=致)|(?<=给)|(?<=关于))(?=({_HAN}{{2,4}}?){_TITLE})")
-#: Labels of a person's contact and identity data that text writes after a name and 的 (李洋的手机号是…,
-#: 王芳的身份证号：…, 张伟的邮箱: RRR15bp-8); 的 + one of them needs what may stand before a titled name.
-_DATA_LABELS: Final = ("手机", "移动电话", "联系电话", "联系方式", "电话", "身份证", "证件号", "家庭住址", "住址",
-                       "地址", "银行卡", "银行账号", "邮箱", "电子邮箱", "护照")
-#: Searched from its literal 的 (a pattern opening with a look-behind is tried at every character: 10x the key search).
-_DE_LABEL: Final = re.compile(f"的(?:{'|'.join(_DATA_LABELS)})")
-_HAN_CHAR: Final = re.compile(_HAN)
-_LETTER_OPENERS: Final = ("致", "给", "关于")
+_LETTER_OPENERS: Final = LETTER_OPENERS
 #: Verbs of a diagnosis after a name of its own.
 _DIAGNOSIS: Final = r"(?:被|经)?(?:诊断|确诊|患有|罹患|感染)"
 #: Role words that end a heading of PersonNameRecognizer.CONTEXT_EXCEPT (名 of 用户名, if one is listed).
@@ -206,28 +200,14 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
     for m in _NAME_THEN_TITLE.finditer(text):
         if is_person_name(m.group(1)):  # 高中老师, 全体同志: words
             yield from _judged(text, m.start(1), m.end(1), names, "before a title or kin word")
+    held: dict[str, list[Match]] = {}  # each name before 的 + a label judged once a text (RRR15bv-1)
     for start, end in data_holders(text):
-        # a name, and no word a dictionary lists (原来的手机号, 任何的身份证, 商家的电话: surname characters first)
-        if is_person_name(text[start:end]) and not is_common_word(text[start:end]):
-            yield from _judged(text, start, end, names, "before 的 and a label of personal data")
+        token = text[start:end]
+        if token not in held:
+            held[token] = list(_judged(token, 0, end - start, names, "before 的 and a label of personal data"))
+        yield from (dataclasses.replace(hit, start=start, end=end) for hit in held[token])
     for m in _EXAMPLE.finditer(text):
         yield from _examples(text, m.end(), names)
-
-
-def data_holders(text: str) -> Iterator[tuple[int, int]]:
-    """Where a name may stand before 的 + a label of its data (李洋的手机号是…: _DATA_LABELS): 2-4 Chinese
-    characters after no Chinese character, or after 致/给/关于 (also what ingest_masking reads as a key)."""
-    if "的" not in text:
-        return
-    for m in _DE_LABEL.finditer(text):
-        end = start = m.start()
-        while start > 0 and end - start < 6 and _HAN_CHAR.match(text, start - 1):
-            start -= 1
-        if start > 0 and _HAN_CHAR.match(text, start - 1):
-            continue  # 7 and more: no name's own run
-        for opener in ("", *_LETTER_OPENERS):  # 致李娜的地址: 致李娜, then 李娜
-            if text.startswith(opener, start) and 2 <= end - start - len(opener) <= 4:
-                yield start + len(opener), end
 
 
 def _labelled_names(text: str, start: int, names: Recognizer, role: str,

@@ -77,6 +77,8 @@ _WORDS_BEFORE_A_LABEL = [
     "商家的电话",
     "常用的邮箱", "绑定的手机号", "预留的手机号", "注册的邮箱", "登记的住址", "本人的身份证", "对方的银行卡",
     "家人的电话", "学校的地址", "医院的电话", "银行的电话", "房东的电话", "老师的电话", "用户的手机号", "管理员的邮箱",
+    # places and companies (a street, a mountain, Founder, Wanda) whose first character is a surname (RRR15bv-2)
+    "王府井的电话", "华山的邮箱", "方正的手机", "高山的电话", "江南的地址", "万达的地址",
 ]
 
 
