@@ -17,7 +17,11 @@ each time as a list of its own. Two ranges of repeats:
   meet whatever the column's period); where fewer than one sampled value in two (seen through
   the probe: :data:`_WORTH`) was met, nothing is kept or looked up; it is taken up after two
   chunks in a row were (chunks flipping between repeats and new values: R15as's shapes.py
-  flip). A column of distinct values
+  flip). The probes of the two chunks before are read together (F15bc): a column of 12,996
+  values (the table bench's) takes 41 % of a chunk from the chunk before and the rest from the
+  one before it, and the chunk before's probe alone never took it up (every value met, every
+  chunk scanned); the first look-up after a take-up only the older probe made possible keeps
+  the table whatever it finds (it holds one chunk, the values met came from two). A column of distinct values
   (orders, phones, IDs: R15an's perf2.py), or one repeating less than half of the chunk before
   (R15ap's near.py), then pays the probe only, a set of a 16th of its values a chunk (the
   sample is checked against it by C code, cheaper a value than the set is made), and keeps no
@@ -81,15 +85,22 @@ class Repeats:
     """The repeats one ``scan_many`` call has met: the chunk before's (within-chunk path) and,
     while it pays, the values met with their hits (across chunks)."""
 
-    __slots__ = ("repeated", "probe", "passed", "hits", "once", "held", "stamp")
+    __slots__ = ("repeated", "probe", "older", "passed", "grace", "hits", "once", "held", "stamp")
 
     def __init__(self) -> None:
         #: Whether the chunk before repeated its own values enough (within-chunk path).
         self.repeated = True
         #: Values of the chunk before, a 16th of them; None while the table is kept.
         self.probe: frozenset[str] | None = frozenset()
+        #: The probe of the chunk before that one: a column repeating at a distance of one to two
+        #: chunks (the table bench's 12,996 values) takes up to 59 % of a chunk from two chunks
+        #: back, which the chunk before's probe alone never sees (F15bc).
+        self.older: frozenset[str] = frozenset()
         #: Whether the chunk before also repeated the one before it (the probe's check passed).
         self.passed = False
+        #: Whether the table was just taken up on what the older probe saw: it then holds one chunk
+        #: while the values met came from two, so its first look-up is not judged by its share met.
+        self.grace = False
         #: Value -> its hits (empty for none), kept while it pays: held at once where values with
         #: hits come back, else from a value's second meeting (see _looked_up).
         self.hits: dict[str, tuple[Match, ...]] = {}
@@ -106,19 +117,23 @@ class Repeats:
         if self.probe is None and stamp == self.stamp:
             return self._looked_up(chunk, first, scan)
         probe = self.probe
-        worth = _worth(probe, chunk[1::_STRIDE]) if probe else False
-        # taken up after two chunks in a row repeated the one before: a column whose chunks flip
+        sample = chunk[1::_STRIDE]
+        # met before: in the chunk before or the one before it (the two probes together)
+        seen = probe | self.older if probe and self.older else probe
+        worth = _worth(seen, sample) if seen else False
+        # taken up after two chunks in a row repeated the ones before: a column whose chunks flip
         # between repeating and new values would take it up and drop it every other chunk, its
         # keeping and looking up spent for nothing (RR15as-1: 7-10 % slower than without it)
-        if probe and worth and self.passed:
+        if seen and worth and self.passed:
+            grace = not (probe and _worth(probe, sample))
             self._clear()
             found = self.distinct(chunk, first, scan)
             with_hits = list(map(values.__getitem__, map(_INDEX, found)))
-            if _returning(probe, with_hits, _PROBE * _RETURN):
+            if _returning(seen, with_hits, _PROBE * _RETURN):
                 self._keep(chunk, found, first, True)
-                self.probe, self.stamp = None, stamp
+                self.probe, self.older, self.stamp, self.grace = None, frozenset(), stamp, grace
             else:
-                self.probe = frozenset(chunk[::_PROBE])
+                self._new_probe(chunk)
             return found
         found = self._probed(chunk, first, scan)
         self.passed = worth
@@ -128,8 +143,12 @@ class Repeats:
         """The chunk without the table (dropped); its values give the next probe."""
         self._clear()
         found = self.distinct(chunk, first, scan)
-        self.probe = frozenset(chunk[::_PROBE])
+        self._new_probe(chunk)
         return found
+
+    def _new_probe(self, chunk: Sequence[str]) -> None:
+        """The chunk's probe made the probe, the probe before it the older one."""
+        self.older, self.probe = self.probe or frozenset(), frozenset(chunk[::_PROBE])
 
     def _looked_up(self, chunk: Sequence[str], first: int, scan: Scan) -> Found:
         """The chunk with the table: values met before get their kept hits, the others are
@@ -140,7 +159,8 @@ class Repeats:
         new = list(compress(chunk, map(is_, looked, repeat(None))))
         once = sum(map(self.once.__contains__, new))
         met = len(chunk) - len(new) + once
-        if met * _PAYS < len(chunk):
+        grace, self.grace = self.grace, False
+        if met * _PAYS < len(chunk) and not grace:
             return self._probed(chunk, first, scan)
         found = self.distinct(new, 0, scan) if new else []
         again = met - looked.count(_NONE)  # values with hits met before
@@ -148,9 +168,9 @@ class Repeats:
         if new:
             fresh = self._keep(new, found, 0, again * _PAYS >= with_hits)
             looked = list(map(fresh.get, chunk, looked))  # a value met before keeps its own
-        if again * _RETURN < with_hits:  # repeats without hits beside new values with hits
+        if again * _RETURN < with_hits and not grace:  # repeats without hits beside new values with hits
             self._clear()
-            self.probe = frozenset(chunk[::_PROBE])
+            self._new_probe(chunk)
         has = list(map(bool, looked))
         return list(zip(compress(range(first, first + len(chunk)), has),
                         map(list, compress(looked, has)), strict=True))  # type: ignore[arg-type]
@@ -189,6 +209,7 @@ class Repeats:
         self.once.clear()
         self.held = 0
         self.passed = False
+        self.grace = False
 
     def distinct(self, chunk: Sequence[str], first: int, scan: Scan) -> Found:
         """``scan`` of the chunk's distinct values, each one's hits given to every value equal
