@@ -18,7 +18,7 @@ from itertools import compress, repeat
 from operator import and_, eq, not_
 from typing import TYPE_CHECKING, Final
 
-from govsoc.classification.check_vectors import mod11_2_check_bytes, mod11_2_may_pass
+from govsoc.classification.check_vectors import mod11_2_check_bytes
 from govsoc.classification.checksums import resident_id_ok
 from govsoc.classification.cn_codes import PROVINCE_CODES
 from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
@@ -260,11 +260,9 @@ class ResidentIdRecognizer(Recognizer):
             return super().validate_many(candidates)  # a subclass judges by its own rule
         return _why_id18_many(candidates)
 
-    def screen(self, candidates: list[str]) -> list[bool] | None:
-        """The MOD 11-2 check character of every candidate at once (validate requires it)."""
-        if type(self).validate is not ResidentIdRecognizer.validate:
-            return None  # a subclass judges by its own rule
-        return mod11_2_may_pass(candidates)
+    # no screen: validate_many tests MOD 11-2 itself, in numpy, with the region and date; a
+    # screen before it computed the check character of every candidate twice (F15bc: a table's
+    # ID numbers are mostly real, so the screen kept nearly all of them)
 
 
 _PERMITS: Final = {"81": "HK residence permit", "82": "Macau residence permit", "83": "Taiwan residence permit"}

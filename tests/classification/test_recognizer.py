@@ -289,6 +289,38 @@ def _id_rows() -> list[str]:
     return rows
 
 
+def test_id_numbers_are_judged_with_one_check_computation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """F15bc: the joined scan screened a chunk's new ID numbers by MOD 11-2 (numpy) and then
+    judged the kept ones by validate_many, which computes MOD 11-2 again: on 73b8afd3 two check
+    computations a judgement, one now. The hits are scan()'s, for real numbers (70 %) and wrong
+    check characters alike."""
+    import random
+
+    from govsoc.classification import check_vectors
+    from govsoc.classification.recognizers import identity
+
+    computed: list[int] = []
+    real = check_vectors.mod11_2_check_bytes
+
+    def counted(body: object) -> object:
+        computed.append(len(body))  # type: ignore[arg-type]
+        return real(body)  # type: ignore[arg-type]
+
+    rng = random.Random(16)
+    values = []
+    for _ in range(2000):
+        body = f"{rng.choice(['110105', '330102', '440305'])}{rng.randrange(1950, 2020)}0{rng.randrange(1, 10)}1" \
+               f"{rng.randrange(1, 10)}{rng.randrange(1000):03d}"
+        values.append(_with_check(body) if rng.random() < 0.7 else body + rng.choice("0123456789X"))
+    scanner = Scanner(("cn_resident_id",))
+    expected = [(i, scanner.scan(v)) for i, v in enumerate(values) if scanner.scan(v)]
+    monkeypatch.setattr(check_vectors, "mod11_2_check_bytes", counted)
+    monkeypatch.setattr(identity, "mod11_2_check_bytes", counted)
+    found = list(Scanner(("cn_resident_id",)).scan_many(values))
+    assert found == expected and len(found) > 1000
+    assert computed == [len(set(values))], computed
+
+
 def test_id_numbers_judged_together_as_validate_judges_each() -> None:
     """ResidentIdRecognizer.validate_many (numpy: region, calendar date, not in the future,
     MOD 11-2, under 14) answers every candidate as validate does, reason included."""
