@@ -84,7 +84,8 @@ from govsoc.classification.masking import mask
 from govsoc.classification.pinyin_names import PERSON_HEADINGS, column_name_value
 from govsoc.classification.placeholders import is_placeholder
 from govsoc.classification.recognizer import Match, Recognizer, masked_text, normalize
-from govsoc.classification.recognizers.identity import DOCUMENTS, MINOR
+from govsoc.classification.recognizers.documents import DOCUMENTS
+from govsoc.classification.recognizers.identity import MINOR
 from govsoc.classification.recognizers.sensitive import PEOPLE_ONLY, about_people
 from govsoc.classification.record_names import AMBIGUOUS, ORDER_WORDS, records
 from govsoc.classification.role_names import NAME_SHARE, is_role_heading, name_share

@@ -3,7 +3,7 @@ classification; R15x-2, after R15t-3; F15h).
 
 A 台湾居民来往大陆通行证 (台胞证) number is 8 digits (+ 2 renewal digits): no letter, no check
 character. Under its own heading (台胞证号, twtxz) that is enough. Under a heading naming any
-document (证件号码, 证照号码, zjhm: recognizers.identity._ANY_DOCUMENT) the same 8 digits may be a
+document (证件号码, 证照号码, zjhm: recognizers.documents._ANY_DOCUMENT) the same 8 digits may be a
 business licence or permit number (证照号码 of a company register), a staff number (2023xxxx), a
 date (yyyymmdd) or a sequence number, and read as permits they made a G1 column G3 and a table G4.
 

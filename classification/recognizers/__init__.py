@@ -1,6 +1,6 @@
 """The built-in recognizers (stage: classification). Importing this package registers them.
 
-Each module holds one family (identity documents, organisations, finance, contact, network,
+Each module holds one family (identity documents, travel documents, organisations, finance, contact, network,
 vehicles, locations, personal attributes, ages, social insurance, values already masked, the 2017
 foreign permanent resident card); see ``recognizers.ids()`` in
 :mod:`govsoc.classification.recognizer` for every id.
@@ -11,6 +11,7 @@ from __future__ import annotations
 from govsoc.classification.recognizers import (  # noqa: F401  (imported for registration)
     age,
     contact,
+    documents,
     finance,
     identity,
     location,
