@@ -6,10 +6,14 @@ store (the default, no server) and Elasticsearch (``pip install govsoc[es]``).
 
 from __future__ import annotations
 
-from govsoc.core.config import Config, es_credentials
+from typing import TYPE_CHECKING
+
 from govsoc.core.errors import ConfigError
 from govsoc.store.base import Bucket, Query, Store, WriteReceipt
 from govsoc.store.sqlite import SqliteStore
+
+if TYPE_CHECKING:
+    from govsoc.core.config import Config
 
 __all__ = ["Bucket", "Query", "SqliteStore", "Store", "WriteReceipt", "open_store"]
 
@@ -18,6 +22,10 @@ def open_store(config: Config) -> Store:
     """The store the configuration selects: SQLite by default, Elasticsearch when configured."""
     if config.backend == "sqlite":
         return SqliteStore(config.sqlite_path)
+    # imported here: the SQLite writer process imports this package and needs no configuration
+    # (pydantic and YAML cost it a fifth of a second of CPU at every start, issue 11)
+    from govsoc.core.config import es_credentials
+
     try:
         from govsoc.store.elasticsearch import ElasticsearchStore
     except ImportError as e:
