@@ -330,6 +330,9 @@ class Pipeline:
         and failures are counted in ``counts`` (default: the summary). A live source's tick (None)
         passes through with no events."""
         tally: ReadCounts | IngestSummary = summary if counts is None else counts
+        # Whether _finish adds nothing to an unflagged, lossless record's events (one test a run,
+        # not one a line): such a record's one event is finished here, without a call a line.
+        plain = self.inventory is None and not self.enrichers and not context.host
         for record in records:
             if record is None:
                 yield None, []
@@ -356,7 +359,11 @@ class Pipeline:
                 defect = ParseError(f"the {parser.dataset} parser failed on this record ({type(e).__name__}: "
                                     f"{' '.join(str(e).split())[:200]}): a defect of govsoc, kept unparsed")
                 parsed = [self._failed(record, parser, defect, context, summary, tally)]
-            finished = [self._finish(event, record, index, context.host) for index, event in enumerate(parsed)]
+            if plain and len(parsed) == 1 and not record.flags and record.charset == "auto" and (
+                    "event.original" not in (event := parsed[0]).fields or decodes_without_loss(record.data)):
+                finished = [event.with_id(record.event_id())]  # _finish's "nothing to add"
+            else:
+                finished = [self._finish(event, record, index, context.host) for index, event in enumerate(parsed)]
             tally.events += len(finished)
             yield record, finished
 
@@ -372,9 +379,7 @@ class Pipeline:
         lossless = lossless and "garbled" not in record.flags  # its exact bytes kept beside the escaped text
         if not record.flags and lossless and self.inventory is None and not self.enrichers and not host \
                 and record.charset == "auto":
-            # nothing to add
-            return Event(id=record.event_id(index), timestamp=event.timestamp, dataset=event.dataset,
-                         fields=event.fields)
+            return event.with_id(record.event_id(index))  # nothing to add (as Pipeline.events does inline)
         fields: dict[str, Any] = dict(event.fields)
         if host and not fields.get("host.name"):
             fields["host.name"] = host  # before the inventory reads it

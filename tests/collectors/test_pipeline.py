@@ -479,3 +479,31 @@ def test_a_batch_of_long_lines_ends_at_its_bytes_not_only_its_count(tmp_path: Pa
     tracemalloc.stop()
     assert summary.receipt.created == 600 and sqlite_store.count(Query()) == 600
     assert peak < 64 << 20, peak
+
+
+def test_a_parsed_event_is_given_its_id_without_being_checked_again(tmp_path: Path, pipeline: Pipeline,
+                                                                       sqlite_store: SqliteStore,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pipeline gives a parser's event its id (Event.with_id), and its constructor's checks,
+    passed when the parser made it, do not run again for every line (issue 11: one Event built
+    and checked per line, not two); what is stored is the same: every line's event, by its id."""
+    made = 0
+    build = Event.__init__
+
+    def counted(self: Event, **given: object) -> None:
+        nonlocal made
+        made += 1
+        build(self, **given)  # type: ignore[arg-type]
+
+    log = tmp_path / "auth.log"
+    # 50 lines whose text keeps every byte, and one whose bytes neither UTF-8 nor GB18030 reads
+    log.write_bytes(lines(0, 50) + b"Dec 10 08:00:00 LabSZ sshd[9]: Failed password for a\xff\xfe from 10.1.1.1 "
+                                   b"port 22 ssh2\n")
+    monkeypatch.setattr(Event, "__init__", counted)
+    assert ingest(pipeline, log) == (51, 0)
+    # the parser's, one a line; the last line's event gains govsoc.original_base64: a new Event, built
+    assert made == 52
+    stored = {event.get("event.original"): event for event in sqlite_store.search(Query())}
+    assert set(stored) >= {sshd(n).decode().rstrip("\n") for n in range(50)}
+    assert [name for name, event in stored.items() if "govsoc.original_base64" in event.fields] == [
+        "Dec 10 08:00:00 LabSZ sshd[9]: Failed password for a\ufffd\ufffd from 10.1.1.1 port 22 ssh2"]
