@@ -183,9 +183,21 @@ def _widen(fd: int) -> None:
 
 
 def _write(fd: int, payload: bytes) -> None:
-    data = memoryview(_LENGTH.pack(len(payload)) + payload)
-    while data:
-        data = data[os.write(fd, data):]
+    """The payload's length, then the payload, handed to writev as two buffers (POSIX): a chunk's
+    pickle is about a megabyte, and joined to its length it was copied into a new buffer of its
+    size, allocated (its pages faulted in) and freed again for every chunk (issue 11)."""
+    parts: list[bytes | memoryview] = [_LENGTH.pack(len(payload)), memoryview(payload)]
+    if _writev is None:  # one buffer where writev is missing (Windows)
+        parts = [memoryview(b"".join(parts))]
+    while parts:
+        done = _writev(fd, parts) if _writev is not None else os.write(fd, parts[0])
+        while parts and done >= len(parts[0]):
+            done -= len(parts.pop(0))
+        if done:  # the pipe took part of a buffer
+            parts[0] = parts[0][done:]
+
+
+_writev = getattr(os, "writev", None)
 
 
 def _read_exactly(fd: int, size: int) -> bytes:

@@ -409,3 +409,54 @@ def test_the_writer_process_imports_no_configuration() -> None:
              "print(sorted(m for m in sys.modules if m in ('pydantic', 'yaml', 'govsoc.core.config')))")
     shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == "[]"
+
+
+def test_a_message_is_sent_without_a_copy_of_it() -> None:
+    """A chunk's pickle (about a megabyte) goes into the pipe as it is, its length before it: not
+    copied into a new buffer of its size first (issue 11: an allocation whose pages fault in, per
+    chunk). The reader gets the length and every byte, whatever the pipe takes at a time."""
+    import tracemalloc
+
+    from govsoc.store import sqlite_writer
+
+    payload = bytes(range(256)) * 16_384  # 4 MiB: more than a pipe holds, so writes are partial
+    read_fd, write_fd = os.pipe()
+    received = bytearray(4 + len(payload))  # read into in place: the reader allocates nothing traced
+
+    def read() -> None:
+        view, at = memoryview(received), 0
+        while at < len(received):
+            at += os.readv(read_fd, [view[at:]])
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    tracemalloc.start()
+    try:
+        sqlite_writer._write(write_fd, payload)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        reader.join()
+        os.close(read_fd)
+        os.close(write_fd)
+    assert received == len(payload).to_bytes(4, "big") + payload
+    assert peak < len(payload) // 4  # 73b8afd3: the length and the payload joined, a copy of 4 MiB
+
+
+def test_a_message_arrives_whole_without_writev(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where os.writev is missing (Windows) the length and payload go as one buffer: the same bytes."""
+    from govsoc.store import sqlite_writer
+
+    monkeypatch.setattr(sqlite_writer, "_writev", None)
+    payload = bytes(range(256)) * 4_096  # 1 MiB
+    read_fd, write_fd = os.pipe()
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(sqlite_writer._read_exactly(read_fd, 4 + len(payload))))
+    reader.start()
+    try:
+        sqlite_writer._write(write_fd, payload)
+    finally:
+        reader.join()
+        os.close(read_fd)
+        os.close(write_fd)
+    assert got == [len(payload).to_bytes(4, "big") + payload]
