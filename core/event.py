@@ -101,8 +101,8 @@ class Event:
                  fields: Mapping[str, Any] | None = None) -> None:
         # Written out rather than generated: a frozen dataclass's __init__ sets each attribute
         # through object.__setattr__ and then calls __post_init__; the slots' own setters here
-        # cost a quarter less, and every event is built twice (by its parser, then with its id by
-        # the ingest pipeline). The checks are __post_init__'s.
+        # cost a quarter less, and every parsed event passes here (the pipeline then gives it its
+        # id with :meth:`with_id`, without these checks again). The checks are __post_init__'s.
         if timestamp.tzinfo is None:
             raise ValueError(f"event {id}: timestamp must be timezone-aware")
         if fields is None:

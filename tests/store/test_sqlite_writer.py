@@ -460,3 +460,35 @@ def test_a_message_arrives_whole_without_writev(monkeypatch: pytest.MonkeyPatch)
         os.close(read_fd)
         os.close(write_fd)
     assert got == [len(payload).to_bytes(4, "big") + payload]
+
+
+@pytest.mark.parametrize("call", ["writev", "write"])
+def test_a_message_arrives_whole_however_little_each_write_takes(monkeypatch: pytest.MonkeyPatch, call: str) -> None:
+    """A pipe may take any part of what it is given (a signal, a full pipe): here each call takes
+    1-7 bytes, so writes end inside the length, across its end and inside the payload. Every byte
+    arrives once and in order (R11bd-1: the pipe tests above never saw a partial write)."""
+    import random
+
+    from govsoc.store import sqlite_writer
+
+    payload = bytes(range(256)) * 8 + b"the end"
+    chooser, sent = random.Random(11), bytearray()
+
+    def take(buffers: list[bytes | memoryview]) -> int:
+        assert len(sent) < 4 + len(payload), "more bytes sent than the message holds"
+        want, taken = chooser.randint(1, 7), 0
+        for buffer in buffers:
+            part = bytes(buffer[:want - taken])
+            sent.extend(part)
+            taken += len(part)
+            if taken == want:
+                break
+        return taken
+
+    if call == "writev":
+        monkeypatch.setattr(sqlite_writer, "_writev", lambda _fd, buffers: take(buffers))
+    else:
+        monkeypatch.setattr(sqlite_writer, "_writev", None)
+        monkeypatch.setattr(sqlite_writer.os, "write", lambda _fd, buffer: take([buffer]))
+    sqlite_writer._write(-1, payload)
+    assert bytes(sent) == len(payload).to_bytes(4, "big") + payload
