@@ -6,7 +6,6 @@ codes) and fail their check character. These functions compute the check of all 
 few numpy operations, the algorithms of :mod:`govsoc.classification.checksums`:
 
 - :func:`luhn_may_pass` (ISO/IEC 7812, bank cards),
-- :func:`mod11_2_may_pass` (GB 11643 ISO 7064 MOD 11-2, resident ID numbers),
 - :func:`mod31_may_pass` (GB 32100 unified social credit codes).
 
 :func:`uscc_ok_many` is exact, not a screen: ``checksums.uscc_ok`` of every candidate (the MOD 31
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["luhn_may_pass", "mod11_2_may_pass", "mod11_2_check_bytes", "mod31_may_pass", "uscc_ok_many"]
+__all__ = ["luhn_may_pass", "mod11_2_check_bytes", "mod31_may_pass", "uscc_ok_many"]
 
 _CARD_WIDTH: Final = 19
 _RIC_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -71,24 +70,10 @@ def luhn_may_pass(candidates: list[str]) -> list[bool]:
     return ((total % 10 == 0) | ~judged).tolist()  # type: ignore[no-any-return]
 
 
-def mod11_2_may_pass(candidates: list[str]) -> list[bool]:
-    """False where ``checksums.resident_id_ok`` is False for sure: 18 ASCII characters, the first
-    17 digits, and a last character that is not their MOD 11-2 check character."""
-    import numpy as np
-
-    if not candidates:
-        return []
-    rows, exact = _matrix(candidates, 18, right=False)
-    body = rows[:, :17] - np.uint8(48)
-    is_digits = (body <= 9).all(axis=1)
-    expected = mod11_2_check_bytes(body)
-    judged = exact & is_digits
-    return ((expected == rows[:, 17]) | ~judged).tolist()  # type: ignore[no-any-return]
-
-
 def mod11_2_check_bytes(body: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.uint8]:
     """The GB 11643 MOD 11-2 check character, as an ASCII byte, of every row of 17 digit values
-    (rows holding anything but 0-9 give a byte that means nothing)."""
+    (rows holding anything but 0-9 give a byte that means nothing): the resident ID recognizer's
+    ``validate_many`` compares it with each candidate's last character, with its region and date."""
     import numpy as np
 
     total = body.astype(np.int64) @ np.array(_RIC_WEIGHTS, dtype=np.int64)

@@ -17,9 +17,9 @@ each time as a list of its own. Two ranges of repeats:
   meet whatever the column's period); where fewer than one sampled value in two (seen through
   the probe: :data:`_WORTH`) was met, nothing is kept or looked up; it is taken up after two
   chunks in a row were (chunks flipping between repeats and new values: R15as's shapes.py
-  flip). The probes of the two chunks before are read together (F15bc): a column of 12,996
-  values (the table bench's) takes 41 % of a chunk from the chunk before and the rest from the
-  one before it, and the chunk before's probe alone never took it up (every value met, every
+  flip). The probes of the two chunks before are read together: a column repeating at a
+  distance of one to two chunks takes part of a chunk from the chunk before and the rest from
+  the one before it, which the chunk before's probe alone never took up (every value met, every
   chunk scanned); the first look-up after a take-up only the older probe made possible keeps
   the table whatever it finds (it holds one chunk, the values met came from two). A column of distinct values
   (orders, phones, IDs: R15an's perf2.py), or one repeating less than half of the chunk before
@@ -93,8 +93,8 @@ class Repeats:
         #: Values of the chunk before, a 16th of them; None while the table is kept.
         self.probe: frozenset[str] | None = frozenset()
         #: The probe of the chunk before that one: a column repeating at a distance of one to two
-        #: chunks (the table bench's 12,996 values) takes up to 59 % of a chunk from two chunks
-        #: back, which the chunk before's probe alone never sees (F15bc).
+        #: chunks takes much of a chunk from two chunks back, which the chunk before's probe alone
+        #: never sees.
         self.older: frozenset[str] = frozenset()
         #: Whether the chunk before also repeated the one before it (the probe's check passed).
         self.passed = False

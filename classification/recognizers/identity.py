@@ -260,8 +260,8 @@ class ResidentIdRecognizer(Recognizer):
         return _why_id18_many(candidates)
 
     # no screen: validate_many tests MOD 11-2 itself, in numpy, with the region and date; a
-    # screen before it computed the check character of every candidate twice (F15bc: a table's
-    # ID numbers are mostly real, so the screen kept nearly all of them)
+    # screen before it would compute the check character of every candidate twice, and a
+    # table's ID numbers are mostly real, so it would keep nearly all of them
 
 
 _PERMITS: Final = {"81": "HK residence permit", "82": "Macau residence permit", "83": "Taiwan residence permit"}
