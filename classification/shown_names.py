@@ -12,7 +12,14 @@ from dataclasses import replace
 from govsoc.classification.columns import ColumnClassifier, ColumnDecision
 from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.identifier_names import mask_person_names
-from govsoc.classification.sources.base import QUOTED, Skipped, TableSample, decoded_name, name_notice
+from govsoc.classification.sources.base import (
+    QUOTED,
+    Skipped,
+    TableSample,
+    decoded_name,
+    name_notice,
+    unmarked,
+)
 from govsoc.core.errors import Location
 
 __all__ = ["ShownNames", "clauses_shown"]
@@ -46,7 +53,8 @@ class ShownNames:
     def shown(self, name: str) -> str:
         """``name`` with what a recognizer finds in it masked."""
         if name not in self._shown:
-            self._shown[name] = self.classifier.shown_name(mask_free_text(name))
+            # a name's isolate marks dropped (RRR15bu-1): none reaches JSON, the terminal or a report
+            self._shown[name] = self.classifier.shown_name(mask_free_text(unmarked(name)))
         return self._shown[name]
 
     def place(self, name: str) -> str:
@@ -98,7 +106,9 @@ class ShownNames:
         its ': ', "wifi密码: Hunter2Pass!" stayed in clear in the reason the location hid it in (RRR15bs-1)."""
         where = skipped.location
         parts = _QUOTED.split(skipped.reason)  # odd: the names quoted
-        reason = "".join(self.place(part) if i % 2 else clauses_shown(part, self.place) if part else part
+        # a mark left in the prose pairs with nothing (quoted() escapes a name's own): dropped
+        reason = "".join(self.place(part) if i % 2 else clauses_shown(unmarked(part), self.place)
+                         if part else part
                          for i, part in enumerate(parts))
         return replace(skipped, reason=reason,
                        location=replace(where, path=self.place(where.path) if where.path else where.path,

@@ -12,7 +12,7 @@ from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.key_sketch import KeySketch
 from govsoc.core.errors import Location
 
-__all__ = ["TableSample", "Reference", "Source", "Skipped", "quoted", "QUOTED", "printable_name", "named",
+__all__ = ["TableSample", "Reference", "Source", "Skipped", "quoted", "QUOTED", "unmarked", "printable_name", "named",
            "escaped_name", "RENAMED", "NOT_UTF8", "decoded_name", "name_notice", "READ_AS_GB18030"]
 
 #: The reason listed for a name printable_name changed.
@@ -111,8 +111,23 @@ QUOTED: Final = ("\u2068", "\u2069")
 def quoted(name: str) -> str:
     """``name`` (a folder, sheet, schema) marked as a name where a skip reason is built: the inventory
     shows it whole as it shows a location (shown_names.ShownNames.skip), before the prose around it
-    is masked clause by clause, so that "wifi密码: Hunter2Pass!" is never cut at its ': ' (RRR15bs-1)."""
-    return f"{QUOTED[0]}{name}{QUOTED[1]}"
+    is masked clause by clause, so that "wifi密码: Hunter2Pass!" is never cut at its ': ' (RRR15bs-1).
+    The name's own isolate marks are dropped (:func:`unmarked`): a Linux folder name may hold U+2069,
+    which closed the quote early and left "password:\\u2069 Hunter2Pass!" in clear (RRR15bu-1)."""
+    return f"{QUOTED[0]}{unmarked(name)}{QUOTED[1]}"
+
+
+#: The isolate marks (UAX #9: LRI, RLI, FSI, PDI), QUOTED's among them.
+_ISOLATES: Final = re.compile(r"[\u2066-\u2069]")
+
+
+def unmarked(name: str) -> str:
+    """``name`` without its isolate marks U+2066..U+2069, which no one sees where a name is shown
+    (the text reads the same without them) but which reorder what follows (CVE-2021-42574), would
+    close or open a quoted name, and, kept or written as an escape, stand between a label and its
+    value for the masking ("password:\\u2069 Hunter2Pass!"). The name's keys are made from its bytes
+    (escaped_name), so two names that differ only by marks stay two."""
+    return _ISOLATES.sub("", name)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -56,3 +56,51 @@ def test_a_folder_behind_a_link_loop_keeps_its_label_and_value_masked(tmp_path: 
     loops = [s for s in inventory.skipped if "a folder already read" in s.reason]
     assert loops, inventory.skipped
     assert SECRET not in json.dumps(inventory.to_dict(), ensure_ascii=False)
+
+
+#: The isolate marks U+2066..U+2069 (LRI, RLI, FSI, PDI): quoted() brackets a name with FSI..PDI.
+MARKS = ("\u2066", "\u2067", "\u2068", "\u2069")
+FSI, PDI = "\u2068", "\u2069"
+
+
+@pytest.mark.parametrize("name", [
+    f"wifi密码: {PDI}Hunter2Pass!",       # a PDI of its own closed the quote before the value
+    f"wifi密码{PDI}: Hunter2Pass!",       # ... or after the label
+    f"password:{PDI} Hunter2Pass!",       # the prose left 'Hunter2Pass!' after a clause it could not cut
+    f"x{PDI}{FSI}wifi密码: Hunter2Pass!",  # a closing and an opening mark: the name's own marks lost
+    f"wifi密码: Hunter2Pass!{FSI}",       # an opening mark left unpaired in the reason
+    "\u2066wifi密码: \u2067Hunter2Pass!",  # LRI and RLI, isolates of the same family
+])
+def test_a_name_holding_isolate_marks_cannot_close_its_quote(name: str) -> None:
+    # RRR15bu-1: a Linux folder name may hold any character but '/' and NUL, the marks too
+    names = ShownNames(ColumnClassifier())
+    path = f"/srv/{name}"
+    skipped = Skipped(location=Location(path=path),
+                      reason=f"a link to {quoted(path)}, a folder already read: not read again")
+    shown = names.skip(skipped)
+    assert SECRET not in shown.reason, shown.reason
+    assert not any(m in shown.reason or m in (shown.location.path or "") for m in MARKS), ascii(shown)
+    # the name is shown as its location shows it (its marks, invisible, dropped in both)
+    assert shown.reason == f"a link to {shown.location.path}, a folder already read: not read again", ascii(shown)
+
+
+def test_an_unpaired_mark_in_the_prose_is_dropped() -> None:
+    names = ShownNames(ColumnClassifier())
+    reason = f"schema {quoted('hr')}: this user may not use it{PDI}: {FSI}its 3 tables not classified"
+    assert names.skip(Skipped(location=Location(path="db"), reason=reason)).reason == \
+        "schema hr: this user may not use it: its 3 tables not classified"
+
+
+@pytest.mark.parametrize("name", [f"wifi密码: {PDI}Hunter2Pass!", f"password:{PDI} Hunter2Pass!",
+                                  f"x{PDI}{FSI}wifi密码: Hunter2Pass!"])
+def test_no_isolate_mark_reaches_the_saved_inventory(tmp_path: Path, name: str) -> None:
+    folder = tmp_path / "src" / name
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.csv").write_text("姓名,手机号\n张伟,13800138000\n李娜,13900139000\n", encoding="utf-8")
+    (folder / "sub" / "loop").symlink_to(folder)
+    source = open_source(str(tmp_path / "src"))
+    inventory = build_inventory(source.tables(), source=source.name, scheme=load_scheme("gbt43697"), sample_size=100)
+    saved = json.dumps(inventory.to_dict(), ensure_ascii=False)
+    assert [s for s in inventory.skipped if "a folder already read" in s.reason], inventory.skipped
+    assert SECRET not in saved
+    assert not any(m in saved for m in MARKS), [s.reason for s in inventory.skipped]
