@@ -224,14 +224,19 @@ def grade_table(dataset: str, decisions: Sequence[ColumnDecision], scheme: Schem
     as_if = _rolled(dataset, [replace(d, status="tagged") if d.status == "suspected" else d for d in decisions],
                     scheme, rows)
     # the holders under 14 a suspected column counts (an ID number's date of birth, its check failing)
-    # make it a children's table pending review, at a level it had already too (RRR15bs-2)
-    minors = [f for f in as_if.minors_fields if f not in rolled.minors_fields]
-    if rank(as_if.level) <= rank(rolled.level) and not minors:
+    # make it a children's table pending review where the first pass found none (RRR15bs-2); where
+    # it found some and the level is the same, nothing depends on the suspected column (RRR15bu-3)
+    first_found_none = not rolled.minors_fields and bool(as_if.minors_fields)
+    if rank(as_if.level) <= rank(rolled.level) and not first_found_none:
         return rolled
-    basis = (f"{as_if.label} pending review (就高从严, GB/T 43697-2024): suspected {', '.join(doubted)} counted"
-             f" until reviewed, {as_if.basis}; without them {rolled.label}" + (", no holders under 14" * bool(minors)))
+    without = f"without them {rolled.label}" + (", no holders under 14" if first_found_none else "")
+    pending = f"pending review (就高从严, GB/T 43697-2024): suspected {', '.join(doubted)} counted until reviewed"
+    basis = f"{as_if.label} {pending}, {as_if.basis}; {without}"
+    # the 重要数据 review follows the fields counted, as the level does (RRR15bu-4)
+    reason = f"{as_if.important_reason} ({pending})" if as_if.important_candidate else ""
     return replace(rolled, level=as_if.level, label=as_if.label, basis=basis, minors_fields=as_if.minors_fields,
-                   sensitive_pi_fields=as_if.sensitive_pi_fields, minors_share=as_if.minors_share)
+                   sensitive_pi_fields=as_if.sensitive_pi_fields, minors_share=as_if.minors_share,
+                   important_candidate=as_if.important_candidate, important_reason=reason)
 
 
 def _rolled(dataset: str, decisions: Sequence[ColumnDecision], scheme: Scheme, rows: int | None) -> TableGrade:

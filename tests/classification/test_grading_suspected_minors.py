@@ -90,3 +90,40 @@ def test_a_childrens_roster_with_failing_check_characters_reads_as_one(tmp_path:
     assert table.level == "G4" and "pending review" in table.basis, table.basis
     # the pupils' names are a child's PI: sensitive, 4级 (they read 2级, an adult's name)
     assert fields["学生姓名"].level == "G4" and fields["学生姓名"].pipl_sensitive, fields["学生姓名"]
+
+
+def test_a_table_whose_valid_id_column_holds_children_is_not_said_to_hold_none() -> None:
+    # RRR15bu-3: 学生身份证号 valid (tagged, 40 children) beside a suspected 同行儿童身份证号 of children:
+    # the level (4级) and the minors verdict hold without the suspected column, so neither "pending
+    # review" nor "without them ..., no holders under 14" is true of it
+    decisions = [_decision("姓名", "cn_person_name"), _decision("学生身份证号", "cn_resident_id", minors=40),
+                 _decision("同行儿童身份证号", "cn_resident_id", "suspected", 40)]
+    table = grade_table("t", decisions, load_scheme("gbt43697"))
+    assert table.level == "G4" and "学生身份证号" in table.minors_fields, table
+    assert "no holders under 14" not in table.basis, table.basis
+    assert "pending review" not in table.basis, table.basis
+
+
+@pytest.mark.parametrize("first_pass_minors, said", [
+    (0, True),    # the suspected column alone holds the children: "without them ..., no holders under 14"
+    (3, False),   # the tagged column holds 3 (4级 without the suspected one): the sentence would be false
+])
+def test_no_holders_under_14_is_said_only_when_the_first_pass_found_none(tmp_path: Path, first_pass_minors: int,
+                                                                        said: bool) -> None:
+    # under local3 the bank card is 三级: the suspected children's ID column raises the level to 四级 either way
+    decisions = [_decision("学生姓名", "cn_person_name", minors=first_pass_minors),
+                 _decision("身份证号", "cn_resident_id", "suspected", 40), _decision("银行卡号", "cn_bank_card")]
+    table = grade_table("t", decisions, _local3(tmp_path))
+    assert table.level == "G4" and "holders under 14 in" in table.basis, table.basis
+    assert ("no holders under 14" in table.basis) is said, table.basis
+    assert ("pending review" in table.basis) is said, table.basis
+
+
+def test_the_pending_review_level_carries_the_review_for_important_data() -> None:
+    # RRR15bu-4: a 2,000,000-row children's roster whose ID check characters fail lists sensitive fields
+    # (PIPL art. 28) at the scale of GB/T 43697 Annex G (important_review_rows 1,000,000): review it
+    decisions = [_decision("学生姓名", "cn_person_name"), _decision("身份证号", "cn_resident_id", "suspected", 40)]
+    table = grade_table("t", decisions, load_scheme("gbt43697"), rows=2_000_000)
+    assert table.sensitive_pi_fields and table.minors_fields == ("身份证号",), table
+    assert table.important_candidate, table
+    assert "2,000,000 rows" in table.important_reason and "pending review" in table.important_reason, table
