@@ -107,7 +107,8 @@ class ShownNames:
         where = skipped.location
         parts = _QUOTED.split(skipped.reason)  # odd: the names quoted
         # a mark left in the prose pairs with nothing (quoted() escapes a name's own): dropped
-        reason = "".join(self.place(part) if i % 2 else clauses_shown(unmarked(part), self.place)
+        # a quoted name is decoded as the location is (a GBK folder name: RRR15bu-2)
+        reason = "".join(self.place(decoded_name(part)) if i % 2 else clauses_shown(unmarked(part), self.place)
                          if part else part
                          for i, part in enumerate(parts))
         return replace(skipped, reason=reason,

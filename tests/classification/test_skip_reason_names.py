@@ -8,6 +8,7 @@ separators and are no phone numbers (RRR15bs-4)."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,23 @@ def test_no_isolate_mark_reaches_the_saved_inventory(tmp_path: Path, name: str) 
     assert [s for s in inventory.skipped if "a folder already read" in s.reason], inventory.skipped
     assert SECRET not in saved
     assert not any(m in saved for m in MARKS), [s.reason for s in inventory.skipped]
+
+
+def test_a_gbk_named_folder_behind_a_link_loop_is_decoded_and_masked(tmp_path: Path) -> None:
+    # RRR15bu-2: a folder from a Windows share named in GBK: the quoted name reached the masking as
+    # surrogate-escaped bytes (密码 unread) and the JSON reason as lone surrogates
+    src = tmp_path / "src"
+    src.mkdir()
+    folder = os.path.join(bytes(src), f"wifi密码: {SECRET}".encode("gbk"))
+    os.makedirs(os.path.join(folder, b"sub"))
+    with open(os.path.join(folder, b"a.csv"), "w", encoding="utf-8") as f:
+        f.write("姓名,手机号\n张伟,13800138000\n李娜,13900139000\n")
+    os.symlink(folder, os.path.join(folder, b"sub", b"loop"))
+    source = open_source(str(src))
+    inventory = build_inventory(source.tables(), source=source.name, scheme=load_scheme("gbt43697"), sample_size=100)
+    loops = [s.reason for s in inventory.skipped if "a folder already read" in s.reason]
+    assert loops, inventory.skipped
+    saved = json.dumps(inventory.to_dict(), ensure_ascii=False)
+    assert SECRET not in saved, loops
+    assert not any("\ud800" <= c <= "\udfff" for c in saved), ascii(loops)
+    assert "wifi密码" in loops[0], loops
