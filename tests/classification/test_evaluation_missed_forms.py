@@ -27,3 +27,12 @@ def test_the_labelled_coordinates_are_all_taken(seed: int) -> None:
     items = [i for i in labelled_values(seed=seed, per_type=400) if i.label in ("gps", "gps_dms")]
     assert len(items) >= 1200
     assert missed_forms(SCANNER, items) == {}
+
+
+@pytest.mark.parametrize("context, missed", [
+    (True, {}),                       # under a gps column the recognizer takes a latitude alone (gps_context)
+    (False, {"gps": {"北纬9.9": 1}}),  # with no column saying so it is a parallel, no place: missed
+])
+def test_missed_forms_scan_with_the_items_context(context: bool, missed: dict[str, dict[str, int]]) -> None:
+    # RRR15bu-5 (M10): an item labelled with context is scanned with it, as the evaluation scores it
+    assert missed_forms(SCANNER, [Labelled("北纬39.904214", "gps", context)]) == missed

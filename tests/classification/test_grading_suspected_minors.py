@@ -16,6 +16,8 @@ from govsoc.classification.column_sample import ColumnSample
 from govsoc.classification.columns import ColumnClassifier, ColumnDecision
 from govsoc.classification.grading import Scheme, grade_table, load_scheme
 from govsoc.classification.inventory import build_inventory
+from govsoc.classification.lone_checks import minors_by_birth_date
+from govsoc.classification.recognizers.identity import ResidentIdRecognizer
 from govsoc.classification.sources import open_source
 
 NAMES = ["张伟", "李娜", "王芳", "刘洋", "陈静", "杨磊", "赵敏", "黄强"]
@@ -127,3 +129,37 @@ def test_the_pending_review_level_carries_the_review_for_important_data() -> Non
     assert table.sensitive_pi_fields and table.minors_fields == ("身份证号",), table
     assert table.important_candidate, table
     assert "2,000,000 rows" in table.important_reason and "pending review" in table.important_reason, table
+
+
+def test_a_suspected_only_childrens_table_tells_the_share_its_column_counts() -> None:
+    # RRR15bu-5 (M3): 2 children among 40 holders, their numbers' checks failing: the field note says
+    # "(2 of 40 sampled)", the share of the pending-review pass, not the first pass's (0 of 0)
+    decisions = [_decision("姓名", "cn_person_name"), _decision("身份证号", "cn_resident_id", "suspected", 2)]
+    assert grade_table("t", decisions, load_scheme("gbt43697")).minors_share == (2, 40)
+
+
+def test_the_share_told_is_the_minors_column_counting_most() -> None:
+    # RRR15bu-5 (M4): two columns of children's numbers, 3 and 30 of 40 sampled: the table holds at least 30
+    decisions = [_decision("本人身份证号", "cn_resident_id", minors=3),
+                 _decision("子女身份证号", "cn_resident_id", minors=30)]
+    assert grade_table("t", decisions, load_scheme("gbt43697")).minors_share == (30, 40)
+
+
+class _AnyCandidate(ResidentIdRecognizer):
+    """A recognizer whose candidates are every 18-character run of a value (the real one already
+    drops a region or date no holder has): what minors_by_birth_date itself asks of a number is seen."""
+
+    def candidates(self, value: str) -> list[str]:  # type: ignore[override]
+        return [value[i:i + 18] for i in range(len(value) - 17)]
+
+
+@pytest.mark.parametrize("value, minors", [
+    (_wrong_check(f"110105{date.today().year - 8}0101001"), 1),  # Beijing, a child's date: counted
+    (_wrong_check(f"990105{date.today().year - 8}0101001"), 0),  # region 99 is no province's (GB/T 2260)
+    (_wrong_check(f"110105{date.today().year - 8}1301001"), 0),  # month 13: no date of birth
+    (f"110105{date.today().year - 8}0101001" + "A", 0),         # 'A' is no check character: no ID's shape
+    (f"1101-05{date.today().year - 8}0101001" + "0", 0),         # no 6-8-4 grouping: no ID's shape
+])
+def test_minors_are_counted_only_in_numbers_of_an_id_shape_region_and_date(value: str, minors: int) -> None:
+    # RRR15bu-5 (M5, M6): GB 11643-1999 §4: a region code, a date of birth, a sequence, a check character
+    assert minors_by_birth_date(_AnyCandidate(), [value]) == minors
