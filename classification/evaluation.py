@@ -31,8 +31,10 @@ from govsoc.classification.evaluation_forms import (
     ADDED_COLUMNS,
     ADDED_NEGATIVE_COLUMNS,
     ADDED_OFFSET,
+    LONE_OFFSET,
     added_makers,
     added_negatives,
+    lone_latitude_makers,
     order_number_11,
 )
 from govsoc.classification.evaluation_makers import (
@@ -106,6 +108,9 @@ def labelled_values(seed: int = 15, per_type: int = 400) -> list[Labelled]:
         items.extend(Labelled(make(), label, context) for _ in range(per_type))
     for note, make_negative in added_negatives(added).items():
         items.extend(Labelled(make_negative(), None, False, note) for _ in range(per_type))
+    lone = random.Random(seed + LONE_OFFSET)  # a latitude alone, under a column saying coordinates (RRR15bu-6)
+    for label, make in lone_latitude_makers(lone).items():
+        items.extend(Labelled(make(), label, True) for _ in range(per_type // 5))
     return items
 
 

@@ -16,10 +16,13 @@ from typing import Final
 
 from govsoc.classification.country_codes import FOREIGN_ALPHA3
 
-__all__ = ["added_makers", "added_negatives", "ADDED_COLUMNS", "ADDED_NEGATIVE_COLUMNS", "ADDED_OFFSET"]
+__all__ = ["added_makers", "lone_latitude_makers", "LONE_OFFSET", "added_negatives",
+           "ADDED_COLUMNS", "ADDED_NEGATIVE_COLUMNS", "ADDED_OFFSET"]
 
 #: The seed offset of these values' random source.
 ADDED_OFFSET: Final = 53
+#: The seed offset of the lone latitudes' random source (lone_latitude_makers).
+LONE_OFFSET: Final = 61
 _NATIONS: Final = sorted(FOREIGN_ALPHA3)
 
 
@@ -55,6 +58,21 @@ def added_makers(rng: random.Random) -> dict[str, tuple[bool, Callable[[], str]]
 
     return {"cn_foreign_permanent_resident_id_2017": (True, resident_2017), "gps": (False, hemispheres),
             "gps_dms": (False, dms)}
+
+
+def lone_latitude_makers(rng: random.Random) -> dict[str, Callable[[], str]]:
+    """Label -> maker of a latitude alone (北纬25.265933, 北纬44度6分54秒): a parallel, no position by
+    itself, which a column saying coordinates makes one; drawn as positives scanned with the label's
+    context (the recognizers take them there, gps_context), so the table still measures the form
+    added_makers now draws with its 东经 (RRR15bu-6)."""
+    def decimal() -> str:
+        return f"北纬{rng.uniform(18.2, 53.5):.6f}"
+
+    def dms() -> str:
+        a, b, c = _dms(rng, rng.uniform(18.2, 53.5))
+        return f"北纬{a}度{b}分{int(c)}秒"
+
+    return {"gps": decimal, "gps_dms": dms}
 
 
 def added_negatives(rng: random.Random) -> dict[str, Callable[[], str]]:

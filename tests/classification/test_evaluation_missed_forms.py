@@ -36,3 +36,16 @@ def test_the_labelled_coordinates_are_all_taken(seed: int) -> None:
 def test_missed_forms_scan_with_the_items_context(context: bool, missed: dict[str, dict[str, int]]) -> None:
     # RRR15bu-5 (M10): an item labelled with context is scanned with it, as the evaluation scores it
     assert missed_forms(SCANNER, [Labelled("北纬39.904214", "gps", context)]) == missed
+
+
+@pytest.mark.parametrize("seed", [15, 16])
+def test_lone_latitudes_stay_measured_as_positives_under_a_coordinate_column(seed: int) -> None:
+    # RRR15bu-6: a latitude alone is no position by itself, but a column saying coordinates makes it
+    # one (gps_context); the set keeps that form, scanned with context, so the table still measures it
+    items = labelled_values(seed=seed, per_type=400)
+    lone = [i for i in items if i.label in ("gps", "gps_dms") and "北纬" in i.value and "东经" not in i.value]
+    assert {i.label for i in lone} == {"gps", "gps_dms"}, lone[:3]
+    assert len(lone) >= 100 and all(i.context for i in lone), lone[:3]
+    assert missed_forms(SCANNER, lone) == {}
+    # the same values scanned bare are all missed: a parallel, no place
+    assert sum(missed_forms(SCANNER, [Labelled(i.value, i.label, False) for i in lone]).get("gps", {}).values()) > 0
