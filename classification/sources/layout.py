@@ -46,7 +46,7 @@ from typing import Final
 from govsoc.classification.sources.skips import Skips
 
 __all__ = ["Width", "HEAD_ROWS", "HEADING_ENDS", "LABEL", "NAME_LIMIT", "VACANT", "find_header", "heading_row",
-           "other_shape", "short_record", "split_head", "KNOWN_NAMES", "DIGIT"]
+           "other_shape", "short_record", "split_head", "KNOWN_NAMES"]
 
 #: Rows read before the header is looked for (title rows, the header, the first data rows): a
 #: 统计报表's title and 填表说明 run past ten lines (R15e-6).
@@ -73,7 +73,7 @@ _BRACKETED: Final = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[
 # how a heading ends before its instruction (证件号（必填）, 身份证；); a note's words do not
 _NAME_ENDS: Final = (*HEADING_ENDS, "件号", "身份证", "年月", "邮箱")
 # a digit anywhere: no column name holds one
-DIGIT: Final = re.compile(r"\d")
+_DIGIT: Final = re.compile(r"\d")
 # a control character inside a cell: a line break (Alt+Enter), a tab, ESC
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -208,7 +208,7 @@ def heading_row(cells: list[str], has_value: Callable[[str], bool], names_column
     R15f-8)."""
     filled = [cell for cell in cells if cell]
     if len(filled) < 2 or cells[:len(filled)] != filled or any(
-            len(cell) > NAME_LIMIT or DIGIT.search(cell) for cell in filled):
+            len(cell) > NAME_LIMIT or _DIGIT.search(cell) for cell in filled):
         return False
     named = 0
     for i, cell in enumerate(filled):
@@ -229,13 +229,13 @@ def other_shape(cells: list[str], above: list[str] | None, below: Callable[[], l
     R15h-5) says nothing of its column: a vacant post over another is no header."""
     filled = [cell for cell in cells if cell]
     if above is None or len(filled) < 2 or cells[:len(filled)] != filled or any(
-            len(cell) > _SHORT or DIGIT.search(cell) or has_value(cell) or hits(cell, i)
+            len(cell) > _SHORT or _DIGIT.search(cell) or has_value(cell) or hits(cell, i)
             for i, cell in enumerate(filled)):
         return False
-    words = [bool(cell.strip()) and not VACANT.fullmatch(cell.strip()) and not DIGIT.search(cell)
+    words = [bool(cell.strip()) and not VACANT.fullmatch(cell.strip()) and not _DIGIT.search(cell)
              for cell in above]
     after = below()
-    return after is not None and any(DIGIT.search(cell) and (i >= len(words) or words[i])
+    return after is not None and any(_DIGIT.search(cell) and (i >= len(words) or words[i])
                                      for i, cell in enumerate(after))
 
 

@@ -5,14 +5,18 @@ a field per row, its name in the first cell, a record per column (a roster paste
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from itertools import zip_longest
 from typing import Final
 
 from govsoc.classification.role_names import is_role_heading
-from govsoc.classification.sources.layout import DIGIT, KNOWN_NAMES, NAME_LIMIT
+from govsoc.classification.sources.layout import KNOWN_NAMES, NAME_LIMIT
 
 __all__ = ["SIDEWAYS", "sideways"]
+
+#: A digit anywhere: no field name holds one.
+_DIGIT: Final = re.compile(r"\d")
 
 #: What is said of a table drawn sideways, read turned back (sideways: R15g-11).
 SIDEWAYS: Final = ("a table drawn sideways (a field per row, its name in the first cell; a record per column): "
@@ -36,7 +40,7 @@ def sideways(head: list[list[str]], names_column: Callable[[str], bool],
     if len(rows) == 2 and fits is not None:
         return _two_rows(rows, names_column, fits)
     if len(rows) < KNOWN_NAMES or any(len(row) < 3 or not row[0] or len(row[0]) > NAME_LIMIT
-                                      or DIGIT.search(row[0]) for row in rows):
+                                      or _DIGIT.search(row[0]) for row in rows):
         return None
     if sum(1 for cell in rows[0][1:] if cell and _field_name(cell, names_column)) >= 2:
         return None
