@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["is_common_word", "is_place_or_body", "dictionary_list"]
+__all__ = ["is_common_word", "dictionary_list"]
 
 #: jieba's part-of-speech tags of proper nouns: person names nr (Chinese), nrt (transliterated), nrfg (a name as a
 #: term); places ns, organisations nt, other proper nouns nz.
@@ -108,17 +108,3 @@ _words: Final = dictionary_list(lambda word, tag: 2 <= len(word) <= 4 and not ta
 def is_common_word(token: str) -> bool:
     """Whether jieba's dictionary lists ``token`` (2-4 Chinese characters) as a word that is no proper noun."""
     return token in _words()
-
-
-#: The places, organisations and other proper nouns (ns, nt, nz) of two to four characters of dict.txt: 华山, 江南, 高山
-#: (ns), 万达 (nz). A name of its own before 的 + a label has no role word to vouch for it, so none of these is
-#: read as one there (RRR15bv-2); after a label they stay names (江建国, 高洋 are tagged ns).
-_places: Final = dictionary_list(lambda word, tag: 2 <= len(word) <= 4 and tag in ("ns", "nt", "nz"),
-                                 "place and organisation names", "a place before 的 + a label may be masked",
-                                 "to tell places from names")
-
-
-def is_place_or_body(token: str) -> bool:
-    """Whether jieba's dictionary tags ``token`` (2-4 Chinese characters) as a place, an organisation or another
-    proper noun that is no person's name (ns, nt, nz)."""
-    return token in _places()

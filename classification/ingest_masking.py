@@ -14,8 +14,8 @@ and only those masking before storage may take (RRR15av: a first attempt ran it 
 - no account (``user=``, ``for X from``, ``sudo: X :``) and no name in Latin letters: brute-force,
   spraying and login-after-failures rules group and count by the account (``zhangwei`` and
   ``zhaoli`` both masked ``z**`` merged; RRR15av-1/-2; ``用户名：张伟`` is an account too); a name
-  is masked at ingest in Chinese characters after its key or label (``xm=``, ``姓名：``, ``联系人``) or before
-  的 + a label of its data (李洋的手机号是…) only, an address after a person's address label only (住址, 户籍, ``dz=``);
+  is masked at ingest in Chinese characters after its key or label (``xm=``, ``姓名：``, ``联系人``)
+  only, an address after a person's address label only (住址, 户籍, ``dz=``; not 服务器地址, 机房);
 - no number inside a host name or a hexadecimal word: ``195-154-37-122.rev.example.eu`` is a
   reverse-DNS name, not a phone number (RRR15av-3), a digest's digits are none (RRR15av-5);
 - the hits stay in their own field: only the ingest scan's validated numbers are carried to the
@@ -34,7 +34,6 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Final
 
-from govsoc.classification.data_holders import holder_windows
 from govsoc.classification.free_text import FreeTextMasker
 from govsoc.classification.invisible import placed, visible
 from govsoc.classification.percent import percent_decoded, plain_signs
@@ -85,8 +84,9 @@ _SHAPES: Final = {
 _LATIN_SEP = r"[\"']?(?:[ \t]*(?:no\.?|number|#))?[ \t:：=#]*[\"']?"
 _HAN_SEP = r"[\"']?(?:号码|号)?[ \t:：=#]*[\"']?"
 #: What may not stand before a kind's Latin key: ``address`` after an English word and a blank,
-#: a '.' or a '-' ("Server address:", "listen address=", ip.address=, X-Real-Addr:, node.addr=, server-address=)
-#: is a server's, a node's or a site's, not a person's; only a whole key is one (address=, RRR15bj-4, RRR15bk-4).
+#: a '.' or a '-' ("Server address:", "listen address=", ip.address=, X-Real-Addr:, node.addr=,
+#: server-address=) is a server's, a node's or a site's, not a person's; only a whole key is one
+#: (address=, "address":; RRR15bj-4, RRR15bk-4).
 _LATIN_BEFORE: Final = {"address": r"(?<![a-z][ \t.\-])"}
 
 
@@ -103,7 +103,8 @@ def _key_regex() -> re.Pattern[str]:
     return re.compile(rf"(?=[{first}])(?:{'|'.join(kinds)})")
 
 
-#: Literals first (a look-ahead on the first letters: one test rejects most positions): ns a character (RRR15bc-1).
+#: Literals first (a look-ahead on the first letters: one test rejects most positions), so that a
+#: search costs a few ns a character (RRR15bc-1).
 _KEYED: Final = _key_regex()
 #: How many keys of a text are read, and how many key searches its candidates cost at most
 #: (RRR15be-2: 400 keys in a 4 KB line were 400 masker calls; RRR15bj-3: 64 keyed passports made a
@@ -127,7 +128,8 @@ _DIGIT: Final = ord("0")
 _BY_KEY: Final = {"passport": ("cn_passport",), "id": ("cn_resident_id_15",), "phone": ("cn_landline",)}
 #: How far a keyed value is read after its key or label (a window: key, value, up to a separator).
 _WINDOW: Final = 256
-#: Where an unquoted value ends: a blank, '&', ';', '|', ',', '，', a quote, or the next ``key=`` (RRR15bk-3).
+#: Where an unquoted value ends: a blank, '&', ';', '|', ',', '，', a quote, or the next ``key=``
+#: run on to it (xm=王芳,id=..., RRR15bk-3); a quoted value ends at its closing quote.
 _VALUE_END: Final = re.compile(r"[\s&;|,，\"']|(?<![0-9A-Za-z_.\-])[A-Za-z_][0-9A-Za-z_.\-]*=")
 #: An address names a place: a province, city, district, county, town, road, street, lane or a number
 #: (号); 未填写, 无, 不详, 机房三楼 after 住址 are not addresses (RRR15bc-2).
@@ -246,12 +248,12 @@ class IngestMasker:
     def _windows(self, text: str) -> list[tuple[int, int, int, str, str]]:
         """(start, value start, end, the key as the masker reads it, its kind) of each key of _KEYED in ``text``
         with its value: from the key (or its opening quote: "xm":"王芳", RRR15be-3) to the value's
-        own end (its closing quote, or _VALUE_END; at most _WINDOW characters on). The key is read in the keys'
-        view (_FOLD); the masker reads the key with its value, so the key gives the value its context (as a
-        column name does in classify); only hits inside the value are taken (RRR15bk-3)."""
+        own end (its closing quote, or _VALUE_END; at most _WINDOW characters on). The key is
+        read in the keys' view (_FOLD); the masker reads
+        the key with its value, so the key gives the value its context (as a column name does in
+        classify); only hits inside the value are taken (RRR15bk-3)."""
         low = text.translate(_FOLD).lower()
         out: list[tuple[int, int, int, str, str]] = []
-        cut_before = self.lines_cut
         for count, m in enumerate(_KEYED.finditer(low)):
             if count == KEYS_READ:
                 self.lines_cut += 1
@@ -265,9 +267,7 @@ class IngestMasker:
                 stop = _VALUE_END.search(text, value, value + _WINDOW)
                 end = stop.start() if stop else min(len(text), value + _WINDOW)
             out.append((start, value, end, low[start:value], str(m.lastgroup)))
-        holders, cut = holder_windows(text, KEYS_READ - len(out), _VALUE_END, _WINDOW)  # counted with the keys
-        self.lines_cut += cut and self.lines_cut == cut_before  # a line once (RRR15bv-1)
-        return out + [(at, at, end, "", "holder") for at, end in holders]  # a key of no characters (RRR15bp-8)
+        return out
 
 
 def _latin_words(keys: Sequence[str]) -> tuple[str, ...]:

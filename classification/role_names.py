@@ -19,9 +19,6 @@ database column comments write the same without the colon, and in two more ways:
   ``王五的妻子``: R15f-32): kin words and roles (KIN_AND_ROLES) as the headings above, a name of its
   own (or after 致/关于) before 同志/先生/女士/老师 or 的 + a kin word; these only when
   identifier_names.is_person_name takes the run (no word: 高中老师, 全体同志, 村民来信);
-- **before 的 and a label of its data** (``李洋的手机号是…``, ``张伟的邮箱``: RRR15bp-8): a name of its own
-  before 的 + 手机/电话/身份证/住址/地址/银行卡/邮箱 (_DATA_LABELS), when is_person_name takes the run and
-  the dictionary lists no word of it (公司的电话, 原来的手机号, 张家口的地址 are left);
 - **as an example** (``姓名，如王小明``, ``例：王小明``, ``如：王小明、李四``, ``e.g. 王小明``): what a
   column comment gives after 如/例/例如/比如/示例/e.g.; every name of the list.
 
@@ -45,7 +42,6 @@ from typing import Final
 
 from govsoc.classification.cn_codes import ADDRESS_REGIONS, ADDRESS_UNITS, COMPOUND_SURNAMES
 from govsoc.classification.common_words import is_common_word
-from govsoc.classification.data_holders import LETTER_OPENERS, data_holders
 from govsoc.classification.han import HAN
 from govsoc.classification.identifier_names import ROLE_LEADS, is_person_name
 from govsoc.classification.invisible import INVISIBLE
@@ -134,7 +130,6 @@ _REMARK_WORDS: Final = (
 _TITLE: Final = r"(?:同志|先生|女士|老师|的(?:" + "|".join(KIN_AND_ROLES[:18]) + "))"
 #: What may stand before a name with a title: no Chinese character, or 致/关于/的/给 (a letter's, a file's).
 _NAME_THEN_TITLE: Final = re.compile(f"(?:(?<!{_HAN})|(?<=致)|(?<=给)|(?<=关于))(?=({_HAN}{{2,4}}?){_TITLE})")
-_LETTER_OPENERS: Final = LETTER_OPENERS
 #: Verbs of a diagnosis after a name of its own.
 _DIAGNOSIS: Final = r"(?:被|经)?(?:诊断|确诊|患有|罹患|感染)"
 #: Role words that end a heading of PersonNameRecognizer.CONTEXT_EXCEPT (名 of 用户名, if one is listed).
@@ -200,12 +195,6 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
     for m in _NAME_THEN_TITLE.finditer(text):
         if is_person_name(m.group(1)):  # 高中老师, 全体同志: words
             yield from _judged(text, m.start(1), m.end(1), names, "before a title or kin word")
-    held: dict[str, list[Match]] = {}  # each name before 的 + a label judged once a text (RRR15bv-1)
-    for start, end in data_holders(text):
-        token = text[start:end]
-        if token not in held:
-            held[token] = list(_judged(token, 0, end - start, names, "before 的 and a label of personal data"))
-        yield from (dataclasses.replace(hit, start=start, end=end) for hit in held[token])
     for m in _EXAMPLE.finditer(text):
         yield from _examples(text, m.end(), names)
 

@@ -264,17 +264,6 @@ def test_escapes_that_change_no_answer_cost_no_decoding(line: str) -> None:
 
 
 
-@pytest.mark.parametrize("unit", ["a张伟的手机", "张伟的手机,", "x张伟的手机13800138000"])
-def test_names_before_de_and_a_label_cost_what_a_plain_line_costs(unit: str) -> None:
-    # RRR15bv-1: each name before 的 + a label opened a window of 256 characters, none counted against KEYS_READ,
-    # and the name check ran once a window covering it: 4 KB of a张伟的手机 cost 2.9 s an event (base 2.6 ms);
-    # relative to the same line with 之 for 的 (no holder at all)
-    line = (unit * 1000)[:4096]
-    plain = line.replace("的", "之")
-    held = _best(lambda: TAGGER.enrich({"message": line}, MASKED), n=2)
-    assert held < 4 * _best(lambda: TAGGER.enrich({"message": plain}, MASKED), n=2)
-
-
 @pytest.mark.parametrize("field", FIELDS)
 @pytest.mark.parametrize("raw", [b"\xff%26%25", b"GET /a?x=1 \xfe\xff body%20ok",
                                  b"upload \x80 a%2Fb phone=13800138000"])
