@@ -106,7 +106,7 @@ class ShownNames:
         its ': ', "wifi密码: Hunter2Pass!" stayed in clear in the reason the location hid it in (RRR15bs-1)."""
         where = skipped.location
         parts = _QUOTED.split(skipped.reason)  # odd: the names quoted
-        # a mark left in the prose pairs with nothing (quoted() escapes a name's own): dropped
+        # a mark left in the prose pairs with nothing (quoted() drops a name's own): dropped
         # a quoted name is decoded as the location is (a GBK folder name: RRR15bu-2)
         reason = "".join(self.place(decoded_name(part)) if i % 2 else clauses_shown(unmarked(part), self.place)
                          if part else part
