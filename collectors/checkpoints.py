@@ -37,7 +37,14 @@ from govsoc.collectors.files.identity import (
     view_tail_digest,
 )
 from govsoc.collectors.files.padding import written_head
-from govsoc.collectors.files.read_past import content_tails, copy_read_past, copy_unchanged, earlier_of, read_digest
+from govsoc.collectors.files.read_past import (
+    content_tails,
+    copy_read_past,
+    copy_unchanged,
+    earlier_of,
+    read_digest,
+    told_by_trailer,
+)
 from govsoc.core.errors import ConfigError, GovsocError, Location
 from govsoc.core.event import make_id
 
@@ -638,7 +645,11 @@ class CheckpointStore:
         to its requests); then those with more digests held than contradicted (copies ending alike, banner,
         request, banner, differ at the request: the plain copies were swapped). Still several: the evidence
         cannot tell, the newest of those read the least is taken (read again rather than lost), counted in
-        ``ambiguous`` and said through ``notice``."""
+        ``ambiguous`` and said through ``notice``. First, a gzip copy whose trailer states one checkpoint's read
+        (its CRC-32 and length: read_past.told_by_trailer) is that checkpoint's, not decompressed (RRR11ba-1)."""
+        told = told_by_trailer(consistent, view)
+        if told is not None:  # the copy's trailer states the content read: no decompression
+            return [told]
         digests = {c.identity: ((c.offset, read_digest(c.tail, c.kept, c.offset)), *earlier_of(c.kept))
                    for c in consistent}
         offsets = {offset for pairs in digests.values() for offset, _ in pairs}

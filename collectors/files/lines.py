@@ -98,6 +98,20 @@ class ReadStats:
     #: The last chunks read, (content position, bytes), newest last: the bytes really read, for
     #: checkpoint tail digests after the file changed under the reader (rotation, copytruncate).
     chunks: tuple[tuple[int, bytes], ...] = ()
+    #: (content position, zlib.crc32 of the content before it), newest last: at the read's start when its
+    #: CRC is known (set before the read: collectors.files.tracker), then at each chunk's end, one crc32
+    #: a chunk (collectors.files.read_past: a gzip copy told by its trailer, not decompressed).
+    crcs: tuple[tuple[int, int], ...] = ()
+
+    def crc(self, offset: int) -> int | None:
+        """The CRC-32 of the content before ``offset``, or None when not known (or its bytes no longer held)."""
+        for position, crc in reversed(self.crcs):
+            if position == offset:
+                return crc
+            if position < offset:
+                chunk = next((c for base, c in self.chunks if base == position and base + len(c) >= offset), None)
+                return None if chunk is None else zlib.crc32(chunk[:offset - position], crc)
+        return None
 
     def tail(self, offset: int) -> bytes | None:
         """The up to TAIL_BYTES bytes read before ``offset``, or None when no longer held."""
@@ -319,6 +333,8 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
             break  # maybe read from the new content: not used
         pos, size = 0, len(chunk)
         stats.chunks, stats.read_to = (*_kept(stats.chunks), (base, chunk)), base + size
+        if stats.crcs and stats.crcs[-1][0] == base:  # per chunk, not per line: the hot path stays as it was
+            stats.crcs = (*stats.crcs[-_KEPT_CHUNKS:], (base + size, zlib.crc32(chunk, stats.crcs[-1][1])))
         clean, marks = not chunk.translate(None, TEXT_BYTES), grid.marks(chunk, base)
         while pos < size:
             if line.data is None:

@@ -17,11 +17,13 @@ from govsoc.collectors.files.identity import FileView, fingerprint, read_tail_di
 from govsoc.collectors.files.lines import ReadStats
 from govsoc.collectors.files.read_past import (
     copy_unchanged,
+    crc_of,
     earlier_of,
     moved_on,
     read_digest,
     with_content_tail,
     with_copy,
+    with_crc,
     with_earlier,
 )
 from govsoc.collectors.summary import Delivery, IngestSummary
@@ -52,6 +54,10 @@ class FileTracker:
         #: or from byte 0 its first position past it; one a read, not one a batch (RR11al-2)
         self._anchor = self._matched
         self._resent_before = checkpoint.sent
+        # the CRC-32 of the content before the read's start, when known: the reader goes on with it per chunk
+        crc = 0 if not checkpoint.offset else crc_of(checkpoint.kept, checkpoint.offset)
+        if crc is not None:
+            stats.crcs = ((checkpoint.offset, crc),)
 
     def skip_known_partial(self, records: Iterator[RawRecord]) -> Iterator[RawRecord]:
         """Records, less a partial line that was already stored as it is now."""
@@ -177,6 +183,7 @@ class FileTracker:
         kept = checkpoint.kept
         if view.compressed:  # its end-of-read digest, of the content read (else the one matched at the look)
             kept = with_content_tail(kept, checkpoint.offset, self._content_tail(checkpoint.offset))
+        kept = with_crc(kept, checkpoint.offset, self.stats.crc(checkpoint.offset))
         earlier = moved_on(earlier_of(kept), *self._anchor, checkpoint.offset)
         if not self._anchor[0] and tail is not None:
             self._anchor = (checkpoint.offset, tail)
