@@ -221,6 +221,11 @@ def still_elsewhere(checkpoint: Checkpointed, view: FileView) -> bool:
             # the log's checkpoint and the log was read again whole)
             if rotation_age(Path(checkpoint.path), view.path) is not None:
                 return True
+            # under another log's rotated names (app2.log.1.gz, app1.log's file still at app1.log): that log's
+            # file, whatever first bytes they share (RRR11ba-3: rotated while stopped, app2's newest copy took
+            # app1.log's checkpoint read to their banner's end, 20 lines lost, 20 twice, nothing said)
+            if (home := live_of(view.path)) is not None and home.name != log_path(checkpoint).name:
+                return True
             # logrotate's compress (and gzip -k) leaves both for a while: a copy is the same file (R11 F8)
             try:
                 return not (view.compressed and compressed_copy(view, original, checkpoint.offset))

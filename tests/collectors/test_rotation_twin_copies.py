@@ -148,3 +148,48 @@ def test_a_copy_two_logs_checkpoints_match_alike_is_counted_and_said(tmp_path: P
                        f"{end}, {logs / 'app2.log'} at {end}): taken for {logs / 'app2.log'}'s at {end}, the newest "
                        "of those read the least (its lines may be stored twice, not lost)")
     assert collections.Counter(originals(sqlite_store)) == collections.Counter(BANNER * 2)  # each read once
+
+
+@pytest.mark.parametrize("delay", [
+    False,  # compress: app2.log.1.gz taken by app1.log's checkpoint read to its banner's end (20 lost, 20 twice)
+    True,   # delaycompress: the same through app2.log.2.gz (20 lost, 20 twice)
+])
+def test_copies_made_while_stopped_are_not_taken_by_the_other_logs_checkpoint(
+        tmp_path: Path, sqlite_store: SqliteStore, delay: bool) -> None:
+    """Read once, then rotated 3 times while govsoc was stopped (R11ba's cases.py). In the run after, app1.log,
+    its banner alone, is read first (a new checkpoint at its banner's end); app2's newest copy, the banner and
+    its requests, shows that checkpoint's digest (the banner both logs write) and was taken for app1.log's file:
+    app2's banner not read, app1's read twice, nothing said (RRR11ba-3). A compressed file under another log's
+    rotated names is that log's, not a copy of the file still at this checkpoint's path."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    written: collections.Counter[tuple[str, str]] = collections.Counter()
+    number = 0
+
+    def run() -> None:  # a one-shot run: a new process's follower, one poll
+        Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state"), [str(logs / "*.log*")],
+                 lambda _path: IngestOptions()).poll()
+
+    def put(name: str, lines: list[str]) -> None:
+        with (logs / f"{name}.log").open("a") as out:
+            out.write("".join(f"{line}\n" for line in lines))
+        written.update((name, line) for line in lines)
+
+    def requests(name: str) -> list[str]:
+        nonlocal number
+        number += 5
+        return [f"{name} request {number - 5 + k} handled" for k in range(5)]
+
+    for name in NAMES:
+        put(name, [*BANNER, *requests(name)])
+    run()
+    for _rotation in range(3):  # stopped: each log rotated 3 times, 4 kept: every line is still there
+        for name in NAMES:
+            put(name, requests(name))
+            copytruncate(logs / f"{name}.log", compress=True, delay=delay)
+            put(name, BANNER)
+    run()
+    run()
+    got = collections.Counter((Path(str(e.get("log.file.path"))).name.split(".")[0], str(e.get("event.original")))
+                              for e in sqlite_store.search(Query()))
+    assert (sorted(written - got), sorted(got - written)) == ([], [])  # per log: none lost, none twice
