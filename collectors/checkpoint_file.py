@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
@@ -202,8 +202,9 @@ def _renamed(checkpoint: Checkpointed) -> Path | None:
     return None
 
 
-def still_elsewhere(checkpoint: Checkpointed, view: FileView) -> bool:
+def still_elsewhere(checkpoint: Checkpointed, view: FileView, a_log_read: Callable[[Path], bool]) -> bool:
     """Whether the file a checkpoint was made for is still there, as another file than ``view``.
+    ``a_log_read`` tells whether a log (a live path) is one whose files this run's checkpoints are of.
 
     Then ``view`` only shares its first bytes (a short file whose whole content is the start of
     another, logs of one format with the same header lines) and is a file of its own: taking it
@@ -223,8 +224,12 @@ def still_elsewhere(checkpoint: Checkpointed, view: FileView) -> bool:
                 return True
             # under another log's rotated names (app2.log.1.gz, app1.log's file still at app1.log): that log's
             # file, whatever first bytes they share (RRR11ba-3: rotated while stopped, app2's newest copy took
-            # app1.log's checkpoint read to their banner's end, 20 lines lost, 20 twice, nothing said)
-            if (home := live_of(view.path)) is not None and home.name != log_path(checkpoint).name:
+            # app1.log's checkpoint read to their banner's end, 20 lines lost, 20 twice, nothing said); only
+            # when that log is one read (a checkpoint of it): a copy made by hand or a backup job under a name
+            # of no log read (app-archive.log.1.gz, app.log.old.1.gz) is still a copy (RRR11be-3: read again
+            # whole, 25 lines twice)
+            home = live_of(view.path)
+            if home is not None and home.name != log_path(checkpoint).name and a_log_read(home):
                 return True
             # logrotate's compress (and gzip -k) leaves both for a while: a copy is the same file (R11 F8)
             try:

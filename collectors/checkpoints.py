@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from govsoc.collectors.checkpoint_file import left_where_read, still_elsewhere
+from govsoc.collectors.checkpoint_file import left_where_read, log_path, still_elsewhere
 from govsoc.collectors.files.discover import live_of
 from govsoc.collectors.files.identity import (
     FINGERPRINT_BYTES,
@@ -617,7 +617,7 @@ class CheckpointStore:
         same_inode = [c for c in candidates if (c.device, c.inode) == own]
         others = [c for c in candidates if (c.device, c.inode) != own]
         for group in (same_inode, others):
-            consistent = [c for c in group if _consistent(c, view) and not still_elsewhere(c, view)]
+            consistent = [c for c in group if _consistent(c, view) and not still_elsewhere(c, view, self._a_log_read)]
             # compared by content: a plain file's digests are a few preads; a compressed one is decompressed
             # once, only where several are consistent or it is not the checkpoint's own file
             if len(consistent) > 1 or (consistent and (not view.compressed or group is others)):
@@ -625,6 +625,13 @@ class CheckpointStore:
             if consistent:
                 return consistent[-1]
         return None
+
+    def _a_log_read(self, log: Path) -> bool:
+        """Whether one of the checkpoints is of ``log`` (a live path): its file last read at it or at one of
+        its rotated names (checkpoint_file.log_path)."""
+        with self._pending_lock:
+            pending = list(self._pending.values())
+        return any(log_path(c) == log for c in (*self._all_written(), *pending))
 
     def _by_content(self, consistent: list[Checkpoint], view: FileView) -> list[Checkpoint]:
         """Of the checkpoints ``view``'s file is consistent with, those whose read its content shows best.
