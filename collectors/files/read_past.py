@@ -238,13 +238,13 @@ def _tails(pieces: Iterable[bytes], offsets: Iterable[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     position, last, wanted = 0, b"", sorted(offsets)
     for piece in pieces:
-        if not wanted:
-            break
         window, position = last + piece, position + len(piece)
         for offset in [o for o in wanted if o <= position]:
             end = len(window) - (position - offset)
             found[offset] = fingerprint(window[max(0, end - TAIL_BYTES, end - offset):end])
         wanted, last = [o for o in wanted if o > position], window[-TAIL_BYTES:]
+        if not wanted:
+            break
     return found
 
 
@@ -310,7 +310,7 @@ def one_member_tails(view: FileView, offsets: frozenset[int]) -> dict[int, str] 
                 verdict = None
     except OSError:
         return None
-    if len(_VERDICTS) >= _VERDICTS_KEPT:
-        del _VERDICTS[next(iter(_VERDICTS))]
+    if len(_VERDICTS) >= _VERDICTS_KEPT:  # the oldest dropped (pop: another thread may have dropped it)
+        _VERDICTS.pop(next(iter(_VERDICTS), ()), None)
     _VERDICTS[key] = verdict
     return verdict

@@ -21,6 +21,7 @@ import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.collectors.files import read_past
+from govsoc.collectors.files.identity import TAIL_BYTES, fingerprint, look
 from govsoc.collectors.files.lines import ReadStats, read_lines
 from govsoc.collectors.follow import Follower
 from govsoc.store.sqlite import SqliteStore
@@ -224,3 +225,24 @@ def test_a_gzip_copy_under_the_name_of_no_log_read_is_a_copy(tmp_path: Path, sql
     run()
     got, expected = collections.Counter(originals(sqlite_store)), collections.Counter(gen1.decode().splitlines())
     assert (sorted(expected - got), sorted(got - expected)) == ([], [])
+
+
+def test_content_tails_and_the_one_pass_read_no_further_than_asked_and_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = b"".join(b"line %d of a log\n" % k for k in range(200_000))
+    one, two = tmp_path / "one.gz", tmp_path / "two.gz"
+    one.write_bytes(gzip.compress(content))
+    two.write_bytes(gzip.compress(content[:100]) + gzip.compress(content[100:]))  # cat a.gz b.gz
+    views = {one: look(one), two: look(two)}
+    counted = _counting(monkeypatch)
+    tails = read_past.content_tails(views[one], {100})
+    assert tails == {100: fingerprint(content[max(0, 100 - TAIL_BYTES):100])}
+    assert counted[0] <= 1 << 14  # one piece (identity's _COMPARE_BYTES), not the next: the offset is in it
+    offsets = frozenset({100, len(content)})
+    expected = {offset: fingerprint(content[max(0, offset - TAIL_BYTES):offset]) for offset in offsets}
+    counted[0] = 0
+    assert read_past.one_member_tails(views[one], offsets) == expected
+    assert counted[0] == len(content)
+    assert read_past.one_member_tails(views[one], offsets) == expected
+    assert counted[0] == len(content)  # the verdict kept for the same copy: not decompressed again
+    assert read_past.one_member_tails(views[two], offsets) is None  # two members: the trailer is the last's
