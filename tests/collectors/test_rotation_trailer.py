@@ -246,3 +246,25 @@ def test_content_tails_and_the_one_pass_read_no_further_than_asked_and_once(
     assert read_past.one_member_tails(views[one], offsets) == expected
     assert counted[0] == len(content)  # the verdict kept for the same copy: not decompressed again
     assert read_past.one_member_tails(views[two], offsets) is None  # two members: the trailer is the last's
+
+
+def test_a_log_read_over_several_runs_keeps_its_crc_and_its_copy_is_decompressed_once(
+        tmp_path: Path, sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each run (a --follow poll, a resumed one-shot) starts a read at the checkpoint's position with the CRC
+    kept there (R11be M4: seeded with 0 at any offset, the copy of a log read in several runs was compared by
+    its content, decompressed twice, as on f93e975f)."""
+    logs, run, written = _setting(tmp_path, sqlite_store)
+    run()
+    more = [f"app request {k} handled later, in a run of its own" for k in range(3)]
+    for line in more:
+        with (logs / "app.log").open("a") as out:
+            out.write(f"{line}\n")
+        written.append(line)
+        run()
+    copytruncate(logs / "app.log", compress=True, delay=False)
+    size = len(gzip.decompress((logs / "app.log.1.gz").read_bytes()))
+    counted = _counting(monkeypatch)
+    run()
+    assert size < counted[0] < size + 64 * 1024  # once (one pass), its trailer naming its checkpoint
+    got, expected = collections.Counter(originals(sqlite_store)), collections.Counter(written)
+    assert (sorted(expected - got), sorted(got - expected)) == ([], [])
