@@ -653,7 +653,8 @@ class CheckpointStore:
         request, banner, differ at the request: the plain copies were swapped). Still several: the evidence
         cannot tell, the newest of those read the least is taken (read again rather than lost), counted in
         ``ambiguous`` and said through ``notice``. First, a gzip copy whose trailer states one checkpoint's read
-        (its CRC-32 and length: read_past.told_by_trailer) is that checkpoint's, not decompressed (RRR11ba-1)."""
+        (its CRC-32 and length) and whose one member has that read's digests is that checkpoint's, in one
+        decompression kept for the copy (read_past.told_by_trailer; RRR11ba-1, RRR11be-1/-2)."""
         told = told_by_trailer(consistent, view)
         if told is not None:  # the copy's trailer states the content read: no decompression
             return [told]

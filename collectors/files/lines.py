@@ -100,7 +100,7 @@ class ReadStats:
     chunks: tuple[tuple[int, bytes], ...] = ()
     #: (content position, zlib.crc32 of the content before it), newest last: at the read's start when its
     #: CRC is known (set before the read: collectors.files.tracker), then at each chunk's end, one crc32
-    #: a chunk (collectors.files.read_past: a gzip copy told by its trailer, not decompressed).
+    #: a chunk (collectors.files.read_past: a gzip copy named by its trailer, checked in one pass).
     crcs: tuple[tuple[int, int], ...] = ()
 
     def crc(self, offset: int) -> int | None:

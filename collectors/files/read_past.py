@@ -83,8 +83,8 @@ COPY = "copy"
 #: read_before), never with gzip content, so at a compressed copy it stays None; kept here instead.
 CONTENT_TAIL = "content_tail"
 #: The key of the CRC-32 of the content read before the position: [position, zlib.crc32]. A gzip copy whose
-#: trailer (CRC-32 and length of its content) states the same is that content, told without decompressing it
-#: (RRR11ba-1: the run after a rotation decompressed each new copy whole, about 3 s per 150 MB).
+#: trailer (CRC-32 and length of its last member) states the same names that checkpoint, then checked in one
+#: pass (told_by_trailer; RRR11ba-1: the run after a rotation decompressed each new copy about twice).
 CRC = "crc"
 
 
