@@ -227,9 +227,10 @@ def still_elsewhere(checkpoint: Checkpointed, view: FileView, a_log_read: Callab
             # app1.log's checkpoint read to their banner's end, 20 lines lost, 20 twice, nothing said); only
             # when that log is one read (a checkpoint of it): a copy made by hand or a backup job under a name
             # of no log read (app-archive.log.1.gz, app.log.old.1.gz) is still a copy (RRR11be-3: read again
-            # whole, 25 lines twice)
+            # whole, 25 lines twice); its path, not its name: a/app.log and b/app.log are two logs (RRR11bf-1:
+            # b's copy took a's checkpoint, 20 lost, 20 twice)
             home = live_of(view.path)
-            if home is not None and home.name != log_path(checkpoint).name and a_log_read(home):
+            if home is not None and home != log_path(checkpoint) and a_log_read(home):
                 return True
             # logrotate's compress (and gzip -k) leaves both for a while: a copy is the same file (R11 F8)
             try:

@@ -150,28 +150,38 @@ def test_a_copy_two_logs_checkpoints_match_alike_is_counted_and_said(tmp_path: P
     assert collections.Counter(originals(sqlite_store)) == collections.Counter(BANNER * 2)  # each read once
 
 
+#: Two logs opening with one banner: in one folder (app1.log, app2.log), or of one name in two folders
+#: (a/app.log, b/app.log: two instances of one service; RRR11bf-1: the guard compared the logs' names only,
+#: 20 lost, 20 twice).
+LAYOUTS = {"one folder": ("app1.log", "app2.log"), "two folders": ("a/app.log", "b/app.log")}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
 @pytest.mark.parametrize("delay", [
     False,  # compress: app2.log.1.gz taken by app1.log's checkpoint read to its banner's end (20 lost, 20 twice)
     True,   # delaycompress: the same through app2.log.2.gz (20 lost, 20 twice)
 ])
 def test_copies_made_while_stopped_are_not_taken_by_the_other_logs_checkpoint(
-        tmp_path: Path, sqlite_store: SqliteStore, delay: bool) -> None:
+        tmp_path: Path, sqlite_store: SqliteStore, delay: bool, layout: str) -> None:
     """Read once, then rotated 3 times while govsoc was stopped (R11ba's cases.py). In the run after, app1.log,
     its banner alone, is read first (a new checkpoint at its banner's end); app2's newest copy, the banner and
     its requests, shows that checkpoint's digest (the banner both logs write) and was taken for app1.log's file:
     app2's banner not read, app1's read twice, nothing said (RRR11ba-3). A compressed file under another log's
-    rotated names is that log's, not a copy of the file still at this checkpoint's path."""
+    rotated names is that log's, not a copy of the file still at this checkpoint's path; and so under the same
+    name in another folder (a/app.log, b/app.log: RRR11bf-1)."""
     logs = tmp_path / "logs"
-    logs.mkdir()
+    names = LAYOUTS[layout]
+    for name in names:
+        (logs / name).parent.mkdir(parents=True, exist_ok=True)
     written: collections.Counter[tuple[str, str]] = collections.Counter()
     number = 0
 
     def run() -> None:  # a one-shot run: a new process's follower, one poll
-        Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state"), [str(logs / "*.log*")],
+        Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state"), [str(logs / "*.log*"), str(logs / "*/*.log*")],
                  lambda _path: IngestOptions()).poll()
 
     def put(name: str, lines: list[str]) -> None:
-        with (logs / f"{name}.log").open("a") as out:
+        with (logs / name).open("a") as out:
             out.write("".join(f"{line}\n" for line in lines))
         written.update((name, line) for line in lines)
 
@@ -180,16 +190,22 @@ def test_copies_made_while_stopped_are_not_taken_by_the_other_logs_checkpoint(
         number += 5
         return [f"{name} request {number - 5 + k} handled" for k in range(5)]
 
-    for name in NAMES:
+    for name in names:
         put(name, [*BANNER, *requests(name)])
     run()
     for _rotation in range(3):  # stopped: each log rotated 3 times, 4 kept: every line is still there
-        for name in NAMES:
+        for name in names:
             put(name, requests(name))
-            copytruncate(logs / f"{name}.log", compress=True, delay=delay)
+            copytruncate(logs / name, compress=True, delay=delay)
             put(name, BANNER)
     run()
     run()
-    got = collections.Counter((Path(str(e.get("log.file.path"))).name.split(".")[0], str(e.get("event.original")))
+
+    def log_of(path: Path) -> str:  # the log a file was read as: its live name, under its folder
+        live = path.relative_to(logs).as_posix()
+        return next(name for name in names if live == name or live.startswith(f"{name}."))
+
+    got = collections.Counter((log_of(Path(str(e.get("log.file.path")))), str(e.get("event.original")))
                               for e in sqlite_store.search(Query()))
-    assert (sorted(written - got), sorted(got - written)) == ([], [])  # per log: none lost, none twice
+    lost, twice = written - got, got - written
+    assert (sorted(lost), sorted(twice)) == ([], []), (lost.total(), twice.total())  # per log: none lost, none twice
