@@ -14,6 +14,8 @@ import collections
 import gzip
 import io
 import json
+import os
+import tracemalloc
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -131,11 +133,13 @@ def test_the_crc_at_each_line_end_is_that_of_the_content_before_it(chunk_size: i
     assert stats.crc(5) == (zlib.crc32(content[:5]) if chunk_size > len(content) else None)
 
 
-def _forged(data: bytes, crc: int) -> bytes:
-    """``data`` with bit 0 of some of the digits of its last line flipped (digits stay digits) so that its CRC-32
-    is ``crc``: CRC-32 is linear over GF(2), one solve of 32 equations (what anyone writing a log may do)."""
-    start, zero = data.rfind(b"\n", 0, len(data) - 1) + 1, zlib.crc32(bytes(len(data)))
-    positions = [i for i in range(start, len(data)) if data[i] in b"0123456789"]
+def _forged(data: bytes, crc: int, within: tuple[int, int] | None = None) -> bytes:
+    """``data`` with bit 0 of some of the digits of its last line (or of ``data[within[0]:within[1]]``) flipped
+    (digits stay digits) so that its CRC-32 is ``crc``: CRC-32 is linear over GF(2), one solve of 32 equations
+    (what anyone writing a log may do)."""
+    start, end = within or (data.rfind(b"\n", 0, len(data) - 1) + 1, len(data))
+    zero = zlib.crc32(bytes(len(data)))
+    positions = [i for i in range(start, end) if data[i] in b"0123456789"]
     basis: dict[int, tuple[int, int]] = {}  # pivot bit -> (CRC difference, the set of positions as a mask)
     for j, i in enumerate(positions):
         one = bytearray(len(data))
@@ -270,3 +274,84 @@ def test_a_log_read_over_several_runs_keeps_its_crc_and_its_copy_is_decompressed
     assert size < counted[0] < size + 64 * 1024  # once (one pass), its trailer naming its checkpoint
     got, expected = collections.Counter(originals(sqlite_store)), collections.Counter(written)
     assert (sorted(expected - got), sorted(got - expected)) == ([], [])
+
+
+def test_a_generation_differing_before_an_earlier_read_position_is_not_taken(
+        tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    """app.log read in two runs (an earlier position P1, then its end), rotated with compress while stopped; then a
+    generation of the read one's length, with its last 64 bytes and its CRC-32 (digits flipped between P1 and the
+    end's window), but one digit before P1 changed, rotated likewise. Only the digest kept at P1 tells it from the
+    read: compared with the final one alone (RRR11bf-3, mutant N5) its 30 lines were taken as read, lost."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log = logs / "app.log"
+
+    def run() -> None:
+        Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state"), [str(logs / "*.log*")],
+                 lambda _path: IngestOptions()).poll()
+    log.write_bytes(_text([*BANNER, *_requests(0)]))
+    run()
+    p1 = log.stat().st_size
+    with log.open("ab") as out:
+        out.write(_text(_requests(5)))
+    run()
+    gen1 = log.read_bytes()
+    copytruncate(log, compress=True, delay=False)
+    changed = bytearray(gen1)
+    changed[p1 - 2] ^= 1  # the last digit of the line before P1: inside the window P1's digest covers
+    gen2 = _forged(bytes(changed), zlib.crc32(gen1), (p1 + 100, len(gen1) - TAIL_BYTES - 6))
+    assert (len(gen2), gen2[-TAIL_BYTES:], zlib.crc32(gen2)) == (len(gen1), gen1[-TAIL_BYTES:], zlib.crc32(gen1))
+    log.write_bytes(gen2)
+    copytruncate(log, compress=True, delay=False)
+    log.write_bytes(_text(BANNER))
+    run()
+    run()
+    written = [*gen1.decode().splitlines(), *gen2.decode().splitlines(), *BANNER]
+    got, expected = collections.Counter(originals(sqlite_store)), collections.Counter(written)
+    lost = expected - got
+    assert sorted(lost) == [], lost.total()  # none lost
+
+
+def test_the_one_pass_over_a_gzip_bomb_holds_pieces_not_the_content(tmp_path: Path) -> None:
+    """A 64 MiB run of newlines gzips to some 64 KB, read in one read of _PIECE bytes: decompressed without an
+    output bound (RRR11bf-3, mutant N8; 3.1 GB peak for 2 GiB) it is one 64 MiB piece. The pass's memory stays
+    within a few pieces (tracemalloc's peak: the bytes objects zlib makes and _tails joins)."""
+    content = b"\n" * (64 << 20)
+    bomb = tmp_path / "bomb.log.1.gz"
+    bomb.write_bytes(gzip.compress(content, compresslevel=9))
+    assert bomb.stat().st_size < read_past._PIECE
+    view = look(bomb)
+    del content
+    tracemalloc.start()
+    try:
+        tails = read_past.one_member_tails(view, frozenset({64 << 20}))
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert tails == {64 << 20: fingerprint(b"\n" * TAIL_BYTES)}
+    assert peak < 8 * read_past._PIECE, peak
+
+
+def test_a_copy_rewritten_in_place_with_its_times_put_back_is_not_given_the_old_verdict(tmp_path: Path) -> None:
+    """A copy rewritten in place to another content of the same compressed size, its times put back (touch -r):
+    the change time moves all the same (set by the kernel at each write), so the kept verdict is not the new
+    content's. Keyed without size and times (RRR11bf-3, mutant N3), the first content's digests came back."""
+    def member(content: bytes, pad: int) -> bytes:  # one gzip member, FNAME of ``pad`` bytes (RFC 1952 2.3.1)
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        body = packer.compress(content) + packer.flush()
+        return (b"\x1f\x8b\x08\x08\0\0\0\0\0\x03" + b"n" * pad + b"\0" + body
+                + zlib.crc32(content).to_bytes(4, "little") + len(content).to_bytes(4, "little"))
+    first = _text(_requests(0))
+    second = first[:-40] + first[-40:].replace(b"0", b"1")
+    one, two = member(first, 1), member(second, 1)
+    one, two = member(first, 1 + max(0, len(two) - len(one))), member(second, 1 + max(0, len(one) - len(two)))
+    assert len(one) == len(two) and len(first) == len(second)
+    copy = tmp_path / "app.log.1.gz"
+    copy.write_bytes(one)
+    offsets = frozenset({len(first)})
+    assert read_past.one_member_tails(look(copy), offsets) == {len(first): fingerprint(first[-TAIL_BYTES:])}
+    before = copy.stat()
+    with copy.open("r+b") as out:
+        out.write(two)
+    os.utime(copy, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert read_past.one_member_tails(look(copy), offsets) == {len(second): fingerprint(second[-TAIL_BYTES:])}
