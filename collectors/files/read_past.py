@@ -196,7 +196,7 @@ def told_by_trailer(consistent: list[_R], view: FileView) -> _R | None:
     # trailer is the last member's alone (RRR11be-1). What tells a read is the SHA-256 digests it kept (2^-128
     # to forge, as content_tails' comparison), here of one whole member whose length is the trailer's.
     digests = ((told[0].offset, read_digest(told[0].tail, told[0].kept, told[0].offset)), *earlier_of(told[0].kept))
-    tails = one_member_tails(view, frozenset(offset for offset, _ in digests))
+    tails = one_member_tails(view, frozenset(offset for offset, _ in digests), told[0].offset)
     if tails is None or any(digest is None or tails.get(offset) != digest for offset, digest in digests):
         return None
     return told[0]
@@ -283,16 +283,24 @@ _VERDICTS: dict[tuple[Any, ...], dict[int, str] | None] = {}
 _VERDICTS_KEPT = 256
 
 
-def one_member_tails(view: FileView, offsets: frozenset[int]) -> dict[int, str] | None:
+def whole_read(counted: int, length: int) -> bool:
+    """Whether a member's content, ``counted`` bytes by the one pass, is as long as the read that ended at
+    ``length``: exactly, not modulo 2**32 as its trailer's ISIZE states it (RFC 1952 2.3.1; RRR11bf-5: a member
+    of 4 GiB + 100 bytes states 100 and was taken for a read of 100 bytes)."""
+    return counted == length
+
+
+def one_member_tails(view: FileView, offsets: frozenset[int], length: int) -> dict[int, str] | None:
     """content_tails() of the gzip file ``view`` shows when it is one whole member whose content is
-    ``view.size`` long (its trailer's ISIZE), in one streaming decompression keeping nothing but the
-    last TAIL_BYTES; None when it is not (several members, cut, damaged) or another file is at the path."""
+    ``length`` bytes long (whole_read), in one streaming decompression keeping nothing but the
+    last TAIL_BYTES; None when it is not (several members, cut, damaged, another length) or another file
+    is at the path."""
     try:
         with open_bytes(view.path) as stream:
             st = os.fstat(stream.fileno())
             if (st.st_dev, st.st_ino) != (view.device, view.inode):
                 return None
-            key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, offsets)
+            key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, offsets, length)
             if key in _VERDICTS:
                 return _VERDICTS[key]
             counted = [0]
@@ -305,7 +313,7 @@ def one_member_tails(view: FileView, offsets: frozenset[int]) -> dict[int, str] 
             try:
                 # an offset past any content: read to the end, where the member's end is checked
                 tails = _tails(counting(one_member_pieces(stream)), [*offsets, 1 << 62])
-                verdict: dict[int, str] | None = tails if counted[0] % (1 << 32) == view.size else None
+                verdict: dict[int, str] | None = tails if whole_read(counted[0], length) else None
             except _NotOneMember:
                 verdict = None
     except OSError:

@@ -247,11 +247,12 @@ def test_content_tails_and_the_one_pass_read_no_further_than_asked_and_once(
     offsets = frozenset({100, len(content)})
     expected = {offset: fingerprint(content[max(0, offset - TAIL_BYTES):offset]) for offset in offsets}
     counted[0] = 0
-    assert read_past.one_member_tails(views[one], offsets) == expected
+    assert read_past.one_member_tails(views[one], offsets, len(content)) == expected
     assert counted[0] == len(content)
-    assert read_past.one_member_tails(views[one], offsets) == expected
+    assert read_past.one_member_tails(views[one], offsets, len(content)) == expected
     assert counted[0] == len(content)  # the verdict kept for the same copy: not decompressed again
-    assert read_past.one_member_tails(views[two], offsets) is None  # two members: the trailer is the last's
+    two_members = read_past.one_member_tails(views[two], offsets, len(content))
+    assert two_members is None  # two members: the trailer is the last's
 
 
 def test_a_log_read_over_several_runs_keeps_its_crc_and_its_copy_is_decompressed_once(
@@ -324,7 +325,7 @@ def test_the_one_pass_over_a_gzip_bomb_holds_pieces_not_the_content(tmp_path: Pa
     del content
     tracemalloc.start()
     try:
-        tails = read_past.one_member_tails(view, frozenset({64 << 20}))
+        tails = read_past.one_member_tails(view, frozenset({64 << 20}), 64 << 20)
         _now, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -349,9 +350,20 @@ def test_a_copy_rewritten_in_place_with_its_times_put_back_is_not_given_the_old_
     copy = tmp_path / "app.log.1.gz"
     copy.write_bytes(one)
     offsets = frozenset({len(first)})
-    assert read_past.one_member_tails(look(copy), offsets) == {len(first): fingerprint(first[-TAIL_BYTES:])}
+    assert read_past.one_member_tails(look(copy), offsets, len(first)) == {len(first): fingerprint(first[-TAIL_BYTES:])}
     before = copy.stat()
     with copy.open("r+b") as out:
         out.write(two)
     os.utime(copy, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert read_past.one_member_tails(look(copy), offsets) == {len(second): fingerprint(second[-TAIL_BYTES:])}
+    rewritten = read_past.one_member_tails(look(copy), offsets, len(first))
+    assert rewritten == {len(second): fingerprint(second[-TAIL_BYTES:])}
+
+
+def test_the_one_pass_takes_a_member_only_of_the_reads_very_length() -> None:
+    """ISIZE is the content's length modulo 2**32 (RFC 1952 2.3.1): a member of 4 GiB + 100 bytes states 100. The one
+    pass counts the true length; compared modulo 2**32 (RRR11bf-5) such a member was taken for a read of 100 bytes."""
+    assert read_past.whole_read(100, 100)
+    assert read_past.whole_read((1 << 32) + 100, (1 << 32) + 100)
+    assert not read_past.whole_read((1 << 32) + 100, 100)
+    assert not read_past.whole_read(100, (1 << 32) + 100)
+    assert not read_past.whole_read(99, 100)
