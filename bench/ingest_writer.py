@@ -10,8 +10,9 @@ on what SqliteStore.write would send the writer process (chunks of Unstored even
 same commit points), kept in a temporary file; then the chunks are replayed through
 SqliteStore.insert_unstored in this process, under relaxed_gc as the writer child runs them,
 into a new store. Per 100,000 events it prints user and system CPU, the INSERT's share (the
-transaction at each commit, checkpoints included) and the bytes handed to write() (/proc/self/io,
-Linux). ``--pragma`` runs statements on the store's connection first, for A/Bs in one process.
+connection's executemany calls and COMMITs, checkpoints included: TimedConnection) and the bytes
+handed to write() (/proc/self/io, Linux). ``--pragma`` runs statements on the store's connection
+first, for A/Bs in one process.
 
 P11c (2026-12-01, load 8-13): 1,000,000 lines, as main 974ac6f: user 52.1 + sys 4.7 us an event;
 the INSERT 13.3 -> 28.7 us and the bytes written 644 -> 7,386 an event from the first to the
@@ -30,6 +31,7 @@ import argparse
 import os
 import pickle
 import resource
+import sqlite3
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -93,23 +95,45 @@ def _usage() -> tuple[float, float, int]:
     return own.ru_utime, own.ru_stime, written
 
 
+class TimedConnection:
+    """The store's connection with the CPU of its executemany calls (the INSERTs) and its
+    COMMITs (checkpoints included) added up in ``used`` [user, system]: insert_unstored inserts
+    each chunk as it comes and commits at the last (P11j), so a wrapper around the held-rows
+    insert of earlier versions measured nothing (it read 0)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.used = [0.0, 0.0]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.db, name)
+
+    def _timed(self, run: Any, *args: Any) -> Any:
+        before = _usage()
+        try:
+            return run(*args)
+        finally:
+            after = _usage()
+            self.used[0] += after[0] - before[0]
+            self.used[1] += after[1] - before[1]
+
+    def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
+        return self._timed(self.db.executemany, sql, rows)  # type: ignore[no-any-return]
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        if sql == "COMMIT":
+            return self._timed(self.db.execute, sql)  # type: ignore[no-any-return]
+        return self.db.execute(sql, *args)
+
+
 def replay(captured: IO[bytes], folder: Path, pragmas: list[str]) -> None:
     """Insert the captured messages into a new store in ``folder`` and print the figures."""
     store = SqliteStore(folder / "events.db", writer_process=False)
     for pragma in pragmas:
         store._db.execute(pragma)
-    inserting = [0.0, 0.0]
-    insert_held = store._insert_held
-
-    def timed(held: Any) -> WriteReceipt:
-        before = _usage()
-        receipt = insert_held(held)
-        after = _usage()
-        inserting[0] += after[0] - before[0]
-        inserting[1] += after[1] - before[1]
-        return receipt
-
-    store._insert_held = timed  # type: ignore[method-assign]
+    timed = TimedConnection(store._db)
+    inserting = timed.used
+    store._db = timed  # type: ignore[assignment]
     events, began = 0, time.perf_counter()
     marks = [(0, *_usage(), 0.0, 0.0)]
     with relaxed_gc():
@@ -120,6 +144,7 @@ def replay(captured: IO[bytes], folder: Path, pragmas: list[str]) -> None:
                 user, system, written = _usage()
                 marks.append((events, user, system, written, inserting[0], inserting[1]))
     wall = time.perf_counter() - began
+    store._db = timed.db
     store.close()
     for (n0, u0, s0, w0, iu0, is0), (n1, u1, s1, w1, iu1, is1) in zip(marks, marks[1:], strict=False):
         k = (n1 - n0) / 1e6
