@@ -277,7 +277,7 @@ def one_member_pieces(stream: BinaryIO) -> Iterator[bytes]:
         raise _NotOneMember
 
 
-#: one_member_tails' verdicts by the file's device, inode, size, times and the offsets asked: a copy
+#: one_member_tails' verdicts by the file's device, inode, size, times, trailer and the offsets asked: a copy
 #: is decompressed once, not at each look while it stays (oldest dropped past _VERDICTS_KEPT).
 _VERDICTS: dict[tuple[Any, ...], dict[int, str] | None] = {}
 _VERDICTS_KEPT = 256
@@ -300,7 +300,11 @@ def one_member_tails(view: FileView, offsets: frozenset[int], length: int) -> di
             st = os.fstat(stream.fileno())
             if (st.st_dev, st.st_ino) != (view.device, view.inode):
                 return None
-            key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, offsets, length)
+            # The trailer (the member's CRC-32 and ISIZE) too: times are as coarse as the kernel's clock
+            # tick, so a copy rewritten, or a new one made in a freed inode, within one tick has the same
+            # size and times; only its content's trailer then tells it from the file of the kept verdict.
+            trailer = os.pread(stream.fileno(), 8, max(0, st.st_size - 8))
+            key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, trailer, offsets, length)
             if key in _VERDICTS:
                 return _VERDICTS[key]
             counted = [0]
