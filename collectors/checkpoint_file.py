@@ -17,7 +17,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import BinaryIO, Protocol
 
 from govsoc.collectors.files.discover import (
     live_of,
@@ -29,7 +29,7 @@ from govsoc.collectors.files.discover import (
 )
 from govsoc.collectors.files.identity import FileView, compressed_copy, copy_extent
 from govsoc.collectors.files.read_before import ReadBefore, holds_read
-from govsoc.collectors.files.read_past import read_digest
+from govsoc.collectors.files.read_past import ReadPosition, read_digest
 from govsoc.core.errors import ParseError
 
 __all__ = ["ROTATED_AWAY", "Checkpointed", "log_path", "newer_holding", "own_file", "rotations_home", "still_at_path",
@@ -40,7 +40,7 @@ __all__ = ["ROTATED_AWAY", "Checkpointed", "log_path", "newer_holding", "own_fil
 ROTATED_AWAY = " (rotated away)"
 
 
-class Checkpointed(Protocol):
+class Checkpointed(ReadPosition, Protocol):
     """What this module reads of a checkpoint: a collectors.checkpoints.Checkpoint (that module imports this one)."""
 
     @property
@@ -57,12 +57,6 @@ class Checkpointed(Protocol):
     def fingerprint(self) -> str: ...
     @property
     def fingerprint_bytes(self) -> int: ...
-    @property
-    def offset(self) -> int: ...
-    @property
-    def kept(self) -> dict[str, Any] | None: ...
-    @property
-    def tail(self) -> str | None: ...
 
 
 @contextlib.contextmanager

@@ -53,8 +53,9 @@ from govsoc.collectors.files.identity import (
 )
 
 
-class _Read(Protocol):
-    """What of a checkpoint tells a read: its position and what it keeps (collectors.checkpoints.Checkpoint)."""
+class ReadPosition(Protocol):
+    """What of a checkpoint tells a read: its position and what it keeps (collectors.checkpoints.Checkpoint;
+    collectors.checkpoint_file.Checkpointed is this and more)."""
 
     @property
     def offset(self) -> int: ...
@@ -64,7 +65,7 @@ class _Read(Protocol):
     def tail(self) -> str | None: ...
 
 
-_R = TypeVar("_R", bound=_Read)
+_R = TypeVar("_R", bound=ReadPosition)
 
 #: The bytes of a gzip file read, and of its content made, at a time by one_member_pieces.
 _PIECE = 1 << 20
