@@ -656,7 +656,7 @@ class CheckpointStore:
         (its CRC-32 and length) and whose one member has that read's digests is that checkpoint's, in one
         decompression kept for the copy (read_past.told_by_trailer; RRR11ba-1, RRR11be-1/-2)."""
         told = told_by_trailer(consistent, view)
-        if told is not None:  # the copy's trailer states the content read: no decompression
+        if told is not None:  # its trailer and its one member's digests state that read (decompressed once, kept)
             return [told]
         digests = {c.identity: ((c.offset, read_digest(c.tail, c.kept, c.offset)), *earlier_of(c.kept))
                    for c in consistent}
