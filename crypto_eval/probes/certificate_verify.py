@@ -16,9 +16,10 @@ import hashlib
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
 
 from govsoc.collectors.protocols.tls_names import scheme_name
+from govsoc.collectors.protocols.x509 import is_dsa_key
 from govsoc.crypto_eval import sm2
 
 __all__ = ["verify_certificate_verify", "verify_server_signature", "Verdict", "SM2SIG_SM3", "raw_signature",
@@ -73,11 +74,10 @@ class _Mismatch(Exception):
 def _key_kind(key: object) -> str:
     """A public key's algorithm as notes name it (RSA, EC, Ed25519, Ed448, DSA)."""
     for kind, name in ((rsa.RSAPublicKey, "RSA"), (ec.EllipticCurvePublicKey, "EC"),
-                       (ed25519.Ed25519PublicKey, "Ed25519"), (ed448.Ed448PublicKey, "Ed448"),
-                       (dsa.DSAPublicKey, "DSA")):
+                       (ed25519.Ed25519PublicKey, "Ed25519"), (ed448.Ed448PublicKey, "Ed448")):
         if isinstance(key, kind):
             return name
-    return type(key).__name__
+    return "DSA" if is_dsa_key(key) else type(key).__name__
 
 
 def _verify_legacy(key: object, signature: bytes, content: bytes) -> bool:

@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from govsoc.collectors.protocols import ssh
+from govsoc.collectors.protocols.x509 import is_dsa_key
 from govsoc.core.errors import ParseError
 from govsoc.crypto_eval.algorithms import Assessment, classify_ssh
 from govsoc.crypto_eval.probes.connection import exchange
@@ -118,7 +119,7 @@ def _key_size(key: object) -> tuple[str, int]:
         return "ec", key.curve.key_size
     if isinstance(key, ed25519.Ed25519PublicKey):
         return "ed25519", 256
-    if isinstance(key, dsa.DSAPublicKey):
+    if is_dsa_key(key):
         return "dsa", key.key_size
     return type(key).__name__, 0
 

@@ -63,3 +63,24 @@ def test_arbitrary_bytes_raise_only_parse_error(data: bytes) -> None:
         parse_certificate(data)
     except ParseError:
         pass
+
+
+def test_dsa_keys_are_named_without_cryptographys_deprecation_warning() -> None:
+    # cryptography 51 deprecates DSA and warns at each use of dsa.DSAPublicKey; the tests turn warnings into
+    # errors, and the probes' key naming met the name for every key it named (an RSA key's mismatch raised it).
+    import warnings
+
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
+    from cryptography.utils import CryptographyDeprecationWarning
+
+    from govsoc.collectors.protocols.x509 import is_dsa_key
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        dsa_key = dsa.generate_private_key(1024).public_key()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert is_dsa_key(dsa_key)
+        assert not is_dsa_key(rsa.generate_private_key(65537, 2048).public_key())
+        assert not is_dsa_key(ec.generate_private_key(ec.SECP256R1()).public_key())
+        assert not is_dsa_key(object())
