@@ -57,13 +57,12 @@ __all__ = ["SCHEMA_VERSION", "SqliteStore", "field_sql", "micros", "sql_literal"
 _PROCESS_MIN = 2000
 _CHUNK = 2500
 _TRANSACTION = 20_000
-#: One chunk in _BUILT_HERE of a large write is built into rows in this process (coerced, split,
-#: its remaining fields in JSON: sqlite_rows.rows_of) and sent as rows, the others as events,
-#: built by the child. The child did all of it and was the slower of the two (issue 11, 200,000
-#: sshd lines: 29 us of CPU a line here, 39 in the child, 15 parsing alone); a chunk sent as rows
-#: also pickles and unpickles faster than its events' dicts (2.2 + 1.4 us an event against 2.8 +
-#: 4.9), so the two processes' sum falls too.
-_BUILT_HERE = 2
+#: Some chunks of a large write are built into rows in this process (coerced, split, their
+#: remaining fields in JSON: sqlite_rows.rows_of) and sent as rows, the others as events, built by
+#: the child: as many as keep the two processes' CPU even (sqlite_writer.Balance). The child did
+#: all of it and was the slower of the two (issue 11, 200,000 sshd lines: 29 us of CPU a line
+#: here, 39 in the child, 15 parsing alone); a chunk sent as rows also pickles and unpickles
+#: faster than its events' dicts (2.2 + 1.4 us an event against 2.8 + 4.9).
 #: WAL pages between checkpoints (of 4 KiB: 256 MiB), and the WAL's file size kept after one
 #: (see SqliteStore.__init__).
 _CHECKPOINT_PAGES = 65_536
@@ -182,11 +181,11 @@ class SqliteStore(SqliteSchema, SqliteInserts, SqliteReads, SqliteAlerts, Sqlite
                     continue
                 if len(chunk) >= _CHUNK:
                     open_rows += len(chunk)
-                    self._send(writer, chunk, ingested, commit=open_rows >= _TRANSACTION, here=_built_here(sent))
+                    self._send(writer, chunk, ingested, commit=open_rows >= _TRANSACTION, here=writer.balance.here(sent))
                     open_rows = 0 if open_rows >= _TRANSACTION else open_rows
                     chunk, sent = [], sent + 1
             if chunk or open_rows:
-                self._send(writer, chunk, ingested, commit=True, here=_built_here(sent))
+                self._send(writer, chunk, ingested, commit=True, here=writer.balance.here(sent))
             receipt = writer.wait()
         except BaseException:
             # A child that ended, or one that holds chunks of this write uncommitted (the write
@@ -200,7 +199,7 @@ class SqliteStore(SqliteSchema, SqliteInserts, SqliteReads, SqliteAlerts, Sqlite
     @staticmethod
     def _send(writer: WriterProcess, chunk: list[Unstored], ingested: str, *, commit: bool, here: bool) -> None:
         """Send a chunk of a large write to the writer process: as it is, or, ``here``, as the
-        rows built in this process (every other chunk: see _BUILT_HERE)."""
+        rows built in this process (as many as keep the two even: sqlite_writer.Balance)."""
         if here:
             rows, refused = rows_of(chunk, ingested)
             writer.send(rows, ingested=ingested, commit=commit, refused=refused)
@@ -357,7 +356,3 @@ class SqliteStore(SqliteSchema, SqliteInserts, SqliteReads, SqliteAlerts, Sqlite
             ahead.close()
         self._db.close()
 
-
-def _built_here(sent: int) -> bool:
-    """Whether the chunk after ``sent`` chunks of a large write is built here (see _BUILT_HERE)."""
-    return sent % _BUILT_HERE == _BUILT_HERE - 1

@@ -24,10 +24,11 @@ Protocol, over the child's stdin and a private copy of its stdout: each message 
 big-endian length and a pickle. Parent -> child: ``(chunk, ingested, commit, refused)``, a list
 of events (govsoc.store.sqlite_rows.Unstored), the write's ``event.ingested``, whether to insert
 the chunk with those held since the last commit, and None; or, for a chunk whose rows the parent
-built (see govsoc.store.sqlite._BUILT_HERE), those rows (Prepared, not deflated: the dictionaries
+built (see :class:`Balance`), those rows (Prepared, not deflated: the dictionaries
 are the child's) and the (event id, why) of the chunk's events it refused. Child -> parent, one per commit:
-``(WriteReceipt, None)`` or ``(None, "the error")`` (a failure drops the rest of that
-transaction's chunks). Both ends are the same interpreter and trust each other.
+``(WriteReceipt, None, cpu)`` or ``(None, "the error", cpu)`` (a failure drops the rest of that
+transaction's chunks), ``cpu`` the child's CPU seconds so far (user + system: what :class:`Balance`
+weighs). Both ends are the same interpreter and trust each other.
 
 The child's own failures travel as those answers, in words, never as a traceback on the
 terminal the two share (R11j-3: a full disk printed three): a store it cannot open (its first
@@ -43,6 +44,7 @@ import signal
 import struct
 import subprocess
 import sys
+import time
 import weakref
 from pathlib import Path
 from typing import Any
@@ -51,7 +53,7 @@ from govsoc.core.errors import Location, StoreError
 from govsoc.core.gcpolicy import relaxed_gc
 from govsoc.core.sink import WriteReceipt
 
-__all__ = ["WriterProcess", "main"]
+__all__ = ["Balance", "WriterProcess", "main"]
 
 _LENGTH = struct.Struct(">I")
 #: The child's program (not ``-m``: the store package imports this module before runpy would run it).
@@ -59,6 +61,45 @@ _CHILD = "import sys; from govsoc.store.sqlite_writer import main; sys.exit(main
 #: A whole chunk fits the pipe, so the parent's write never waits for the child's read (which
 #: would cost a GIL hand-over per pipe-full while the parser thread runs).
 _PIPE_BYTES = 1 << 20
+
+
+class Balance:
+    """Which chunks of a large write the parent builds into rows itself (the child builds the
+    others): a share in eighths, moved one eighth at a time so that the two processes' CPU stays
+    even. Whichever of the two is busier sets the write's pace (each has one core at most: the
+    parent's parser and delivery threads share a GIL), so the busier one sheds work to the other.
+
+    A fixed share could not serve: which side leads depends on the machine and on the store's
+    size. At half the chunks (the earlier fixed _BUILT_HERE = 2) one machine measured 30 us a
+    line in the parent and 28 in the child, another 56 and 42 (issue 11, bench.ingest, idle), and
+    the child's part grows with the store (its indexes: 30 -> 50 us an event over 1,000,000)."""
+
+    #: The share's unit: the chunks of a write are built here in runs of this many.
+    EIGHTHS = 8
+    #: A difference in CPU below this fraction of the lower side moves nothing (noise).
+    SLACK = 0.05
+
+    def __init__(self, share: int = EIGHTHS // 2) -> None:
+        self.share = share
+        #: (the parent's CPU seconds, the child's) when the share was last weighed.
+        self._mark: tuple[float, float] | None = None
+
+    def here(self, sent: int) -> bool:
+        """Whether the chunk after ``sent`` chunks of a write is built here: ``share`` chunks in
+        each EIGHTHS, spread evenly (at half, every other chunk from the second)."""
+        return (sent + 1) * self.share // self.EIGHTHS > sent * self.share // self.EIGHTHS
+
+    def weigh(self, child_cpu: float, parent_cpu: float | None = None) -> None:
+        """Move the share by one eighth toward the side with CPU to spare, from the two
+        processes' CPU since the last call (``parent_cpu``: this process's CPU seconds now)."""
+        parent_cpu = time.process_time() if parent_cpu is None else parent_cpu
+        if self._mark is not None:
+            parent, child = parent_cpu - self._mark[0], child_cpu - self._mark[1]
+            if parent > child * (1 + self.SLACK) and self.share > 0:
+                self.share -= 1
+            elif child > parent * (1 + self.SLACK) and self.share < self.EIGHTHS:
+                self.share += 1
+        self._mark = (parent_cpu, child_cpu)
 
 
 class WriterProcess:
@@ -77,6 +118,8 @@ class WriterProcess:
         self._open = 0
         #: A pipe to the child failed (it ended, or its answers cannot be trusted any more).
         self._broken = False
+        #: Which chunks of a write are built here (weighed at each wait()).
+        self.balance = Balance()
         self._finalizer = weakref.finalize(self, _end, self._process)
 
     @property
@@ -106,11 +149,11 @@ class WriterProcess:
     def wait(self) -> WriteReceipt:
         """Wait until every transaction sent is committed: what they stored. StoreError when
         the child failed on one (the others are answered first) or ended."""
-        receipt, failure = WriteReceipt(), None
+        receipt, failure, cpu = WriteReceipt(), None, None
         while self._sent:
             size = self._sent[0]
             try:
-                stored, error = _read(self._in)
+                stored, error, cpu = _read(self._in)
             except (OSError, EOFError) as e:
                 self._sent.clear()
                 raise self._ended(e) from e
@@ -120,6 +163,8 @@ class WriterProcess:
             else:
                 receipt += WriteReceipt(created=stored.created, duplicates=size - stored.created - len(stored.rejected),
                                         rejected=stored.rejected)
+        if cpu is not None:
+            self.balance.weigh(cpu)
         if failure is not None:
             raise StoreError(failure, location=Location(path=str(self.path)))
         return receipt
@@ -250,8 +295,9 @@ def main(argv: list[str] | None = None) -> int:
                         failure = e.message
                         store.discard_held()
                 if commit:
+                    used = os.times()
                     answer = (stored, None) if failure is None else (None, failure)
-                    _write(answers, pickle.dumps(answer))
+                    _write(answers, pickle.dumps((*answer, used.user + used.system)))
                     failure = None
     finally:
         if store is not None:

@@ -90,8 +90,10 @@ def test_a_large_write_stores_in_the_writer_process_what_a_write_here_stores(tmp
 def test_the_parent_builds_the_rows_of_every_other_chunk_and_both_halves_store_the_same(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Issue 11: the writer process spent 39 us an event against the parser's 15 (rows built
-    # there, after a pickle of each event's dict each way); half the chunks are built where the
-    # events are, and sent as rows. What is stored, counted and refused stays that of a write here.
+    # there, after a pickle of each event's dict each way); some chunks are built where the
+    # events are, and sent as rows: half of them in a new writer's first write (then as many as
+    # keep the two processes even: test_sqlite_writer_balance). What is stored, counted and
+    # refused stays that of a write here.
     built_here: list[int] = []
     rows_of = sqlite_module.rows_of
 

@@ -1,0 +1,96 @@
+"""Which chunks of a large SQLite write the parent builds into rows (govsoc.store.sqlite_writer.Balance):
+a share moved by the two processes' CPU, so that neither sets the pace alone (issue 11's ingest
+speed), with what is stored unchanged whoever builds the rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govsoc.store import sqlite as sqlite_module
+from govsoc.store import sqlite_writer
+from govsoc.store.sqlite import _CHUNK, SqliteStore
+from govsoc.store.sqlite_writer import Balance
+from tests.store.test_sqlite_writer import documents, events, storable
+
+
+@pytest.mark.parametrize(("share", "built"), [
+    (4, [1, 3, 5, 7, 9, 11, 13, 15]),  # half: every other chunk from the second (the earlier fixed rule)
+    (0, []),  # none: the child builds every chunk
+    (8, list(range(16))),  # all: the child only deflates and inserts
+    (2, [3, 7, 11, 15]),  # a quarter, spread evenly
+    (3, [2, 5, 7, 10, 13, 15]),  # three eighths: never two in a row
+])
+def test_a_share_builds_that_many_chunks_in_each_eight_spread_evenly(share: int, built: list[int]) -> None:
+    balance = Balance(share)
+    assert [sent for sent in range(16) if balance.here(sent)] == built
+
+
+@pytest.mark.parametrize(("parent", "child", "after"), [
+    (10.0, 5.0, 3),  # the parent busier: it builds fewer
+    (5.0, 10.0, 5),  # the child busier: the parent builds more
+    (10.0, 9.8, 4),  # within the slack: unchanged
+    (9.8, 10.0, 4),
+])
+def test_the_share_moves_an_eighth_toward_the_side_with_cpu_to_spare(parent: float, child: float, after: int) -> None:
+    balance = Balance(4)
+    balance.weigh(child_cpu=100.0, parent_cpu=50.0)  # the first weighing only marks
+    assert balance.share == 4
+    balance.weigh(child_cpu=100.0 + child, parent_cpu=50.0 + parent)
+    assert balance.share == after
+
+
+def test_the_share_stays_within_none_and_all() -> None:
+    low, high = Balance(0), Balance(8)
+    for n in range(3):
+        low.weigh(child_cpu=float(n), parent_cpu=10.0 * n)  # the parent always busier
+        high.weigh(child_cpu=10.0 * n, parent_cpu=float(n))  # the child always busier
+    assert (low.share, high.share) == (0, 8)
+    assert not any(low.here(sent) for sent in range(16)) and all(high.here(sent) for sent in range(16))
+
+
+def _spied(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    built: list[int] = []
+    rows_of = sqlite_module.rows_of
+
+    def spy(chunk: Any, ingested: str) -> Any:
+        built.append(len(chunk))
+        return rows_of(chunk, ingested)
+
+    monkeypatch.setattr(sqlite_module, "rows_of", spy)
+    return built
+
+
+@pytest.mark.parametrize("parent_busier", [True, False])
+def test_a_real_writer_moves_the_work_to_the_side_with_cpu_to_spare(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parent_busier: bool) -> None:
+    # The child's answers carry its real CPU seconds. This process is made to look busier
+    # (an hour of CPU a write) or idle (none): after the first write, which only marks where
+    # the two stand, the share falls to none built here, or rises to all, one eighth a write,
+    # and what is stored stays what a write here stores.
+    clock = [0.0]
+
+    def cpu() -> float:
+        clock[0] += 3600.0 if parent_busier else 0.0
+        return clock[0]
+
+    monkeypatch.setattr(sqlite_writer.time, "process_time", cpu)
+    built = _spied(monkeypatch)
+    batch = events(8 * _CHUNK)  # eight chunks a write
+    child, here = SqliteStore(tmp_path / "child.db"), SqliteStore(tmp_path / "here.db", writer_process=False)
+    try:
+        shares = []
+        for _ in range(7):
+            built.clear()
+            receipt = child.write(batch)
+            shares.append(len(built))
+            assert child._writer is not None
+        assert shares == ([4, 4, 3, 2, 1, 0, 0] if parent_busier else [4, 4, 5, 6, 7, 8, 8])
+        assert (receipt.created, receipt.duplicates) == (0, storable(batch))  # stored by the first write
+        here.write(batch)
+        assert documents(child) == documents(here)
+    finally:
+        child.close()
+        here.close()
