@@ -181,7 +181,8 @@ class SqliteStore(SqliteSchema, SqliteInserts, SqliteReads, SqliteAlerts, Sqlite
                     continue
                 if len(chunk) >= _CHUNK:
                     open_rows += len(chunk)
-                    self._send(writer, chunk, ingested, commit=open_rows >= _TRANSACTION, here=writer.balance.here(sent))
+                    self._send(writer, chunk, ingested, commit=open_rows >= _TRANSACTION,
+                               here=writer.balance.here(sent))
                     open_rows = 0 if open_rows >= _TRANSACTION else open_rows
                     chunk, sent = [], sent + 1
             if chunk or open_rows:

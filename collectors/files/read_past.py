@@ -135,29 +135,38 @@ def _state(view: FileView) -> list[Any]:
 def with_content_tail(kept: dict[str, Any] | None, offset: int, tail: str | None) -> dict[str, Any] | None:
     """``kept`` recording ``tail``, the digest of the content bytes before ``offset`` of a compressed file
     (None: none known, the entry dropped), its other keys kept."""
-    entry = None if tail is None else [offset, tail]
-    if (kept or {}).get(CONTENT_TAIL) == entry:
-        return kept
-    rest = {key: value for key, value in (kept or {}).items() if key != CONTENT_TAIL}
-    return rest if entry is None else {**rest, CONTENT_TAIL: entry}
+    return _with_entry(kept, CONTENT_TAIL, offset, tail)
 
 
 def crc_of(kept: dict[str, Any] | None, offset: int) -> int | None:
     """The CRC-32 of the content before ``offset`` that ``kept`` records at that very position (with_crc), or None."""
-    entry = (kept or {}).get(CRC)
-    if isinstance(entry, list) and len(entry) == 2 and entry[0] == offset and isinstance(entry[1], int):
-        return entry[1]
-    return None
+    crc = _entry_at(kept, CRC, offset, int)
+    return crc if isinstance(crc, int) else None
 
 
 def with_crc(kept: dict[str, Any] | None, offset: int, crc: int | None) -> dict[str, Any] | None:
     """``kept`` recording ``crc``, the CRC-32 of the content before ``offset`` (None: not known, the entry
     dropped), its other keys kept."""
-    entry = None if crc is None else [offset, crc]
-    if (kept or {}).get(CRC) == entry:
+    return _with_entry(kept, CRC, offset, crc)
+
+
+def _with_entry(kept: dict[str, Any] | None, key: str, offset: int, value: str | int | None) -> dict[str, Any] | None:
+    """``kept`` with ``[offset, value]`` under ``key`` (None: the entry dropped), its other keys kept; ``kept``
+    itself when that is what it holds already."""
+    entry = None if value is None else [offset, value]
+    if (kept or {}).get(key) == entry:
         return kept
-    rest = {key: value for key, value in (kept or {}).items() if key != CRC}
-    return rest if entry is None else {**rest, CRC: entry}
+    rest = {name: held for name, held in (kept or {}).items() if name != key}
+    return rest if entry is None else {**rest, key: entry}
+
+
+def _entry_at(kept: dict[str, Any] | None, key: str, offset: int, kind: type) -> object:
+    """The value ``kept`` records under ``key`` at that very ``offset`` (_with_entry), when it is a ``kind``;
+    else None (another position, an entry of another shape: a checkpoint of another version)."""
+    entry = (kept or {}).get(key)
+    if isinstance(entry, list) and len(entry) == 2 and entry[0] == offset and isinstance(entry[1], kind):
+        return entry[1]
+    return None
 
 
 def trailer_of(view: FileView) -> tuple[int, int] | None:
@@ -208,10 +217,8 @@ def read_digest(tail: str | None, kept: dict[str, Any] | None, offset: int) -> s
     the one ``kept`` records at that very position (a compressed file's, with_content_tail), else None."""
     if tail is not None:
         return tail
-    entry = (kept or {}).get(CONTENT_TAIL)
-    if isinstance(entry, list) and len(entry) == 2 and entry[0] == offset and isinstance(entry[1], str):
-        return entry[1]
-    return None
+    digest = _entry_at(kept, CONTENT_TAIL, offset, str)
+    return digest if isinstance(digest, str) else None
 
 
 def copy_read_past(earlier: Earlier, view: FileView, read: tuple[int, int]) -> bool:
