@@ -5,7 +5,7 @@ the connection: coercing its values, building its row (the JSON of the remaining
 deflated document), SQLite's B-tree and index updates. A thread cannot share that work with the
 parser, so a large write is handed to a child process (:func:`main`, started with the store's
 path) that owns a second connection to the same file: the caller sends the events as they are
-(govsoc.store.sqlite_rows.Unstored), a chunk at a time, and every other chunk as the rows it
+(govsoc.store.sqlite_rows.Unstored), a chunk at a time, and some chunks as the rows it
 built of them (the balance of the two processes, issue 11); the child coerces, splits and
 deflates each chunk of events as it comes (coerce_parts, split_row, then the store's packing;
 a chunk of rows is only deflated) and inserts the chunks in transactions of several chunks
