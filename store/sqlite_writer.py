@@ -153,11 +153,14 @@ class WriterProcess:
         while self._sent:
             size = self._sent[0]
             try:
-                stored, error, cpu = _read(self._in)
+                # (stored, error, cpu); a child started from govsoc files replaced by an earlier
+                # version while this process ran answers without its CPU: nothing is weighed
+                stored, error, *used = _read(self._in)
             except (OSError, EOFError) as e:
                 self._sent.clear()
                 raise self._ended(e) from e
             self._sent.pop(0)
+            cpu = used[0] if used else cpu
             if error is not None:
                 failure = failure or error
             else:
