@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import chain, repeat
 from typing import Any, Final
 
 import orjson
@@ -178,37 +181,72 @@ def row_of(event: Unstored, ingested: str) -> Prepared:
 
 def rows_of(events: Sequence[Unstored], ingested: str) -> tuple[list[Prepared], list[tuple[str, str]]]:
     """The rows of many events (each :func:`row_of`'s), in order, and (event id, why) of those
-    that cannot be stored. The events of each shape are checked together, in one call of its
-    plan's check (a check an event was a tenth of what the writer process spent on one, issue
-    11); when a value of one of them would change, each of them is checked alone."""
-    by_plan: dict[int, tuple[_RowPlan, list[int]]] = {}
-    plans: list[_RowPlan | None] = []
-    for event in events:
-        given = event[3]
-        plan = _plan((tuple(given), tuple(map(type, given.values()))))
-        plans.append(plan)
-        if plan is not None:
-            same = by_plan.get(id(plan))
-            if same is None:  # not setdefault: its default would be made for every event
-                same = by_plan[id(plan)] = (plan, [])
-            same[1].append(len(plans) - 1)
-    planned = [False] * len(plans)
-    for plan, places in by_plan.values():
-        if plan.unchanged([events[place][3] for place in places]):
-            for place in places:
-                planned[place] = True
+    that cannot be stored. The events whose fields have the same names are taken together: when
+    their values' types are alike too (a shape), its plan checks them in one call and builds
+    their rows column by column (:meth:`_RowPlan.rows`: a tuple of names and one of types made
+    and hashed for every event, and a call of plan.row for each, were a third of rows_of's time,
+    issue 11); when a value of one of them would change, each of them is checked alone."""
+    out: list[Any] = [None] * len(events)
+    refused: dict[int, str] = {}
+    for places in _places_by_names(events):
+        alike = [events[place] for place in places]
+        built = _rows_alike(alike, ingested)
+        if built is None:
+            _rows_one_by_one(alike, ingested, places, out, refused)
         else:
-            for place in places:
-                planned[place] = plan.unchanged((events[place][3],))
-    rows: list[Prepared] = []
-    rejected: list[tuple[str, str]] = []
-    for event, plan, fast in zip(events, plans, planned, strict=True):
+            for place, row in zip(places, built, strict=True):
+                out[place] = row
+    if not refused:
+        return out, []
+    return ([row for place, row in enumerate(out) if place not in refused],
+            [(events[place][0], why) for place, why in sorted(refused.items())])
+
+
+def _places_by_names(events: Sequence[Unstored]) -> Iterator[list[int]]:
+    """The places of the events whose fields have the same names, in order, group by group."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for place, names in enumerate(map(tuple, map(_FIELDS, events))):
+        same = groups.get(names)
+        if same is None:  # not setdefault: its default would be made for every event
+            same = groups[names] = []
+        same.append(place)
+    return iter(groups.values())
+
+
+_FIELDS: Final = operator.itemgetter(3)
+
+
+def _rows_alike(events: list[Unstored], ingested: str) -> list[Prepared] | None:
+    """The rows of events whose fields have the same names, in order, when their values' types
+    are alike too and none is refused; None: take them one by one (:func:`_rows_one_by_one`)."""
+    first = events[0][3]
+    try:  # a field value may be of any type, a mapping not a dict (then one by one)
+        values = list(chain.from_iterable(map(dict.values, map(_FIELDS, events))))
+    except TypeError:
+        return None
+    types = tuple(map(type, first.values()))
+    if len(events) > 1 and list(map(type, values)) != list(types) * len(events):
+        return None
+    plan = _plan((tuple(first), types))
+    if plan is None:
+        return None
+    if not plan.unchanged(list(map(_FIELDS, events))):
+        return None  # one by one, each checked alone
+    try:
+        return plan.rows(events, values, ingested)
+    except (TypeError, ValueError):  # some event is refused: one by one names it
+        return None
+
+
+def _rows_one_by_one(events: list[Unstored], ingested: str, places: list[int], out: list[Any],
+                     refused: dict[int, str]) -> None:
+    """Each event's row (:func:`row_of`'s) at its place in ``out``, or why it is refused in
+    ``refused``."""
+    for place, event in zip(places, events, strict=True):
         try:
-            rows.append(plan.row(event, ingested) if fast and plan is not None
-                        else split_row(coerce_parts(event, ingested)))
+            out[place] = row_of(event, ingested)
         except (TypeError, ValueError) as e:
-            rejected.append((event[0], f"not storable: {e}"))
-    return rows, rejected
+            refused[place] = f"not storable: {e}"
 
 
 def _plan(shape: tuple[tuple[str, ...], tuple[type, ...]]) -> _RowPlan | None:
@@ -226,11 +264,12 @@ class _RowPlan:
     """How the events of one shape become rows when coercion leaves them unchanged (see
     :func:`row_of`): the same columns, remaining fields and order as split_fields gives."""
 
-    __slots__ = ("floatless", "hot", "lists", "mask", "message", "names", "original", "taken", "unchanged")
+    __slots__ = ("floatless", "hot", "hot_at", "lists", "mask", "message", "names", "original", "places", "taken",
+                 "unchanged")
 
     def __init__(self, unchanged: Callable[[Sequence[Mapping[str, Any]]], bool], *, original: bool, message: bool,
                  hot: tuple[str, ...], mask: int, rest: tuple[str, ...], taken: tuple[str, ...], lists: str,
-                 floatless: bool) -> None:
+                 floatless: bool, shape: tuple[str, ...]) -> None:
         self.unchanged = unchanged
         self.original, self.message = original, message
         self.hot = values_at(hot)
@@ -244,6 +283,11 @@ class _RowPlan:
         self.lists = lists
         #: No remaining field is a float: orjson's text needs no second look (see _document).
         self.floatless = floatless
+        #: (the shape's width, the places of event.original and message among its fields (-1:
+        #: none)): an event's value is at place + width * its place in a chunk's values (rows).
+        at = {name: place for place, name in enumerate(shape)}
+        self.places = (len(shape), at.get("event.original", -1), at.get("message", -1))
+        self.hot_at = tuple(at[name] for name in hot)
 
     @classmethod
     def make(cls, names: tuple[str, ...], types: tuple[type, ...]) -> _RowPlan | None:
@@ -268,7 +312,7 @@ class _RowPlan:
         return cls(unchanged, original="event.original" in kinds, message="message" in kinds, hot=hot, mask=mask,
                    rest=rest, taken=tuple(name for name in names if name in taken),
                    lists="|" + "|".join(listed) + "|" if listed else "",
-                   floatless=all(kinds[name] is not float for name in rest))
+                   floatless=all(kinds[name] is not float for name in rest), shape=names)
 
     def row(self, event: Unstored, ingested: str) -> Prepared:
         """The row of an event of this shape that coercion leaves unchanged."""
@@ -287,11 +331,55 @@ class _RowPlan:
                 _document(fields, floatless=self.floatless), self.names)
 
 
+    def rows(self, events: list[Unstored], values: list[Any], ingested: str) -> list[Prepared]:
+        """The rows of events of this shape that coercion leaves unchanged, each :meth:`row`'s,
+        made column by column: ``values`` are theirs, event after event, each in its shape's
+        order (so a field's values are a slice). TypeError or ValueError when one is refused."""
+        width, original_at, message_at = self.places
+        count = len(events)
+        ids, times, datasets, given = zip(*events, strict=True)
+        originals = values[original_at::width] if original_at >= 0 else [None] * count
+        lists = self.lists
+        if message_at >= 0:
+            heads = [(original, *_message_parts(original, message), lists)
+                     for original, message in zip(originals, values[message_at::width], strict=True)]
+        else:
+            heads = [(original, None, None, None, lists) for original in originals]
+        hot = (list(zip(*(values[at::width] for at in self.hot_at), strict=True)) if self.hot_at
+               else [()] * count)
+        return list(zip(_id_keys(ids), times, map(clean_text, datasets), heads, repeat(self.mask, count), hot,
+                        self._documents(given, ingested), repeat(self.names, count), strict=True))
+
+    def _documents(self, given: tuple[dict[str, Any], ...], ingested: str) -> list[bytes]:
+        """The remaining fields' JSON of each of the events' fields (as :meth:`row` makes it)."""
+        documents = []
+        taken, floatless = self.taken, self.floatless
+        for fields in given:
+            fields = fields.copy()
+            for name in taken:
+                del fields[name]
+            fields[_INGESTED] = ingested
+            documents.append(_document(fields, floatless=floatless))
+        return documents
+
 _INGESTED: Final = "event.ingested"
 _SPECIAL_NAMES: Final = ("event.original", "message")
 _MAX_PLANS: Final = 10_000
 #: (field names, value types) -> the plan of that shape (None: the general path).
 _PLANS: dict[tuple[tuple[str, ...], tuple[type, ...]], _RowPlan | None] = {}
+
+
+def _id_keys(ids: tuple[str, ...]) -> list[bytes | str]:
+    """Each event id's key (id_key(clean_text(event_id))): when every one is 32 hex digits, one
+    match and one fromhex for all of them (one each was a tenth of a planned row's time)."""
+    joined = "".join(ids)
+    if len(joined) == 32 * len(ids) and set(map(len, ids)) == {32} and _HEX.fullmatch(joined):
+        raw = bytes.fromhex(joined)
+        return [raw[at:at + 16] for at in range(0, len(raw), 16)]
+    return [id_key(clean_text(event_id)) for event_id in ids]
+
+
+_HEX: Final = re.compile("[0-9a-f]*")
 
 
 def split_row(coerced: Coerced) -> Prepared:
