@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import json
 import operator
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
 from typing import Any, Final
@@ -23,11 +22,13 @@ import orjson
 from govsoc.core.coercion import clean_text, coerce_fields
 from govsoc.core.ecs import ARRAYS, HOT
 from govsoc.core.event import Event
-from govsoc.core.unchanged_check import unchanged_all_check, values_at
+from govsoc.core.unchanged_check import unchanged_all_check, unchanged_columns_check, values_at
+from govsoc.store.nesting import check_nesting, nesting_pairs
 from govsoc.store.sqlite_layout import (
     Prepared,
     bound_columns,
     id_key,
+    id_keys,
     list_names,
     list_values,
     micros,
@@ -230,7 +231,7 @@ def _rows_alike(events: list[Unstored], ingested: str) -> list[Prepared] | None:
     plan = _plan((tuple(first), types))
     if plan is None:
         return None
-    if not plan.unchanged(list(map(_FIELDS, events))):
+    if not plan.columns(values):
         return None  # one by one, each checked alone
     try:
         return plan.rows(events, values, ingested)
@@ -264,13 +265,16 @@ class _RowPlan:
     """How the events of one shape become rows when coercion leaves them unchanged (see
     :func:`row_of`): the same columns, remaining fields and order as split_fields gives."""
 
-    __slots__ = ("floatless", "hot", "hot_at", "lists", "mask", "message", "names", "original", "places", "taken",
-                 "unchanged")
+    __slots__ = ("columns", "floatless", "hot", "hot_at", "lists", "mask", "message", "names", "original", "places",
+                 "taken", "unchanged")
 
-    def __init__(self, unchanged: Callable[[Sequence[Mapping[str, Any]]], bool], *, original: bool, message: bool,
+    def __init__(self, unchanged: Callable[[Sequence[Mapping[str, Any]]], bool],
+                 columns: Callable[[list[Any]], bool], *, original: bool, message: bool,
                  hot: tuple[str, ...], mask: int, rest: tuple[str, ...], taken: tuple[str, ...], lists: str,
                  floatless: bool, shape: tuple[str, ...]) -> None:
         self.unchanged = unchanged
+        #: The same check of many events given as their values (rows_of: see :meth:`rows`).
+        self.columns = columns
         self.original, self.message = original, message
         self.hot = values_at(hot)
         self.mask = mask
@@ -296,7 +300,8 @@ class _RowPlan:
         event.original or message is not text, or a column field's value is not a number or a
         text."""
         unchanged = unchanged_all_check(names, types)
-        if unchanged is None or _INGESTED in names or _nesting_pairs((*names, _INGESTED)):
+        columns = unchanged_columns_check(names, types)
+        if unchanged is None or columns is None or _INGESTED in names or nesting_pairs((*names, _INGESTED)):
             return None
         kinds = dict(zip(names, types, strict=True))
         if any(kinds.get(name, str) is not str for name in _SPECIAL_NAMES):
@@ -309,8 +314,8 @@ class _RowPlan:
         rest = tuple(name for name in names if name not in taken)
         # list_names of the remaining fields: each list holds texts only (unchanged_all_check)
         listed = [name for name in rest if kinds[name] is list and name not in ARRAYS]
-        return cls(unchanged, original="event.original" in kinds, message="message" in kinds, hot=hot, mask=mask,
-                   rest=rest, taken=tuple(name for name in names if name in taken),
+        return cls(unchanged, columns, original="event.original" in kinds, message="message" in kinds, hot=hot,
+                   mask=mask, rest=rest, taken=tuple(name for name in names if name in taken),
                    lists="|" + "|".join(listed) + "|" if listed else "",
                    floatless=all(kinds[name] is not float for name in rest), shape=names)
 
@@ -347,18 +352,24 @@ class _RowPlan:
             heads = [(original, None, None, None, lists) for original in originals]
         hot = (list(zip(*(values[at::width] for at in self.hot_at), strict=True)) if self.hot_at
                else [()] * count)
-        return list(zip(_id_keys(ids), times, map(clean_text, datasets), heads, repeat(self.mask, count), hot,
+        return list(zip(id_keys(ids), times, map(clean_text, datasets), heads, repeat(self.mask, count), hot,
                         self._documents(given, ingested), repeat(self.names, count), strict=True))
 
     def _documents(self, given: tuple[dict[str, Any], ...], ingested: str) -> list[bytes]:
         """The remaining fields' JSON of each of the events' fields (as :meth:`row` makes it)."""
         documents = []
-        taken, floatless = self.taken, self.floatless
+        taken, floatless, dumps = self.taken, self.floatless, orjson.dumps
         for fields in given:
             fields = fields.copy()
             for name in taken:
                 del fields[name]
             fields[_INGESTED] = ingested
+            if floatless:  # _document's, without a call of it for each event
+                try:
+                    documents.append(dumps(fields))
+                    continue
+                except orjson.JSONEncodeError:
+                    pass
             documents.append(_document(fields, floatless=floatless))
         return documents
 
@@ -369,52 +380,8 @@ _MAX_PLANS: Final = 10_000
 _PLANS: dict[tuple[tuple[str, ...], tuple[type, ...]], _RowPlan | None] = {}
 
 
-def _id_keys(ids: tuple[str, ...]) -> list[bytes | str]:
-    """Each event id's key (id_key(clean_text(event_id))): when every one is 32 hex digits, one
-    match and one fromhex for all of them (one each was a tenth of a planned row's time)."""
-    joined = "".join(ids)
-    if len(joined) == 32 * len(ids) and set(map(len, ids)) == {32} and _HEX.fullmatch(joined):
-        raw = bytes.fromhex(joined)
-        return [raw[at:at + 16] for at in range(0, len(raw), 16)]
-    return [id_key(clean_text(event_id)) for event_id in ids]
-
-
-_HEX: Final = re.compile("[0-9a-f]*")
-
-
 def split_row(coerced: Coerced) -> Prepared:
     """The second half of :func:`prepare`: a coerced event split into its row (its fields are
     consumed); TypeError when a value has no JSON form."""
     key, ts, dataset, fields = coerced
     return (key, ts, dataset, *split_fields(fields))
-
-
-def check_nesting(fields: Mapping[str, Any]) -> None:
-    """ValueError when a field lies under another field's non-object value (``a`` = 1 beside
-    ``a.b``): the nested ECS document, and Elasticsearch, cannot hold both."""
-    for name, parent in _nesting_pairs(tuple(fields)):
-        if not isinstance(fields[parent], dict):
-            raise ValueError(f"field {name!r} nests under the value of {parent.rpartition('.')[2]!r}")
-
-
-def _nesting_pairs(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(field, parent field) of every field of ``names`` below another one of them."""
-    pairs = _NESTING.get(names)
-    if pairs is None:
-        if len(_NESTING) > 10_000:  # hostile input with ever new field names: stay bounded
-            _NESTING.clear()
-        present = set(names)
-        pairs = _NESTING[names] = tuple(
-            (name, parent) for name in names if "." in name
-            for parent in _parents(name) if parent in present)
-    return pairs
-
-
-def _parents(name: str) -> Iterator[str]:
-    parts = name.split(".")
-    for cut in range(1, len(parts)):
-        yield ".".join(parts[:cut])
-
-
-#: Field-name tuple -> (field, parent field) pairs of that shape, worked out once per shape.
-_NESTING: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}

@@ -11,11 +11,13 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from govsoc.core.coercion import clean_text
 from govsoc.core.ecs import HOT
 from govsoc.core.event import Event
 from govsoc.store import sqlite_rows
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
+from govsoc.store.sqlite_layout import id_key, id_keys
 from govsoc.store.sqlite_rows import Unstored, coerce_parts, row_of, rows_of, split_row
 
 INGESTED = "2026-03-04T12:00:00.000000Z"
@@ -138,21 +140,26 @@ def test_a_chunk_is_checked_once_a_shape(tmp_path: Path) -> None:
                   (tuple(other), tuple(map(type, other.values())))):
         plan = sqlite_rows._PLANS[shape]
         assert plan is not None
-        saved[shape] = check = plan.unchanged
+        saved[shape] = checks = plan.unchanged, plan.columns
 
-        def counted(*args: Any, _check: Any = check) -> bool:
+        def counted(*args: Any, _check: Any = checks[0]) -> bool:
             calls.append(1)
             return bool(_check(*args))
 
-        plan.unchanged = counted
+        def counted_columns(*args: Any, _check: Any = checks[1]) -> bool:  # the check of a chunk's values
+            calls.append(1)
+            return bool(_check(*args))
+
+        plan.unchanged, plan.columns = counted, counted_columns
     store = SqliteStore(tmp_path / "events.db", writer_process=False)
     try:
         store.insert_unstored(chunk[:1250], ingested=INGESTED, commit=False)
         receipt = store.insert_unstored(chunk[1250:], ingested=INGESTED, commit=True)
     finally:
         store.close()
-        for shape, check in saved.items():
+        for shape, (check, columns) in saved.items():
             sqlite_rows._PLANS[shape].unchanged = check  # type: ignore[union-attr]
+            sqlite_rows._PLANS[shape].columns = columns  # type: ignore[union-attr]
     assert receipt is not None and receipt.created == 2500 and not receipt.rejected
     # chunk 1: one call for the shape of the changed event (it fails: 625 calls, one an
     # event, the changed one's shape differs in no name or type), one for the other shape;
@@ -231,3 +238,73 @@ def test_a_write_binds_no_value_that_sqlite3_adapts(tmp_path: Path) -> None:
                         ("blob", "null", "null", "integer", "blob")]
     finally:
         store.close()
+
+
+_IDS = st.sampled_from([
+    "0123456789abcdef0123456789abcdef",       # hex: a 16-byte key
+    "0123456789ABCDEF0123456789ABCDEF",       # upper case: kept as text
+    "0123456789abcdef0123456789abcdeg",       # 32 long, not hex
+    "0123456789abcdef0123456789abcde",        # 31 long
+    "0123456789abcdef0123456789abcdef0",      # 33 long: with a 31-long one, 64 hex digits in all
+    "0123456789abcdef 123456789abcdef",       # fromhex would skip the space
+    "名前0123456789abcdef0123456789abcd",    # not ASCII
+    "a\x00b", ""])
+
+
+@st.composite
+def _chunk(draw: st.DrawFn) -> list[Unstored]:
+    """Events of a few field-name lists each, values drawn anew (so one list of names may come
+    with several shapes), ordinary ones most of the time, ids of every kind."""
+    named = draw(st.lists(st.lists(_NAMES | st.sampled_from(sorted(ORDINARY)), unique=True, max_size=8),
+                          min_size=1, max_size=3))
+    events: list[Unstored] = []
+    for n in range(draw(st.integers(min_value=1, max_value=20))):
+        names = draw(st.sampled_from(named))
+        fields = {name: ORDINARY[name] if name in ORDINARY and draw(st.booleans()) else draw(_VALUES)
+                  for name in names}
+        event_id = f"{n:032x}" if draw(st.booleans()) else draw(_IDS)
+        events.append((event_id, 1_772_625_600_000_000 + n, draw(st.sampled_from(["linux.auth", "a\x00b"])), fields))
+    return events
+
+
+@given(_chunk())
+def test_the_rows_of_events_of_alike_names_are_each_events_row(events: list[Unstored]) -> None:
+    # rows_of builds the rows of the events whose fields have the same names together, column
+    # by column, when their types are alike too (one fromhex for all their ids): each event gets
+    # the very row coercion and split give it, in order, and each refused event is named once.
+    expected = [_general(event) for event in events]
+    rows, rejected = rows_of(events, INGESTED)
+    assert rows == [row for row in expected if not isinstance(row, type)]
+    assert [type(row[0]) for row in rows] == [type(row[0]) for row in expected if not isinstance(row, type)]
+    assert [event_id for event_id, _ in rejected] == [
+        event[0] for event, row in zip(events, expected, strict=True) if isinstance(row, type)]
+
+
+def test_a_chunk_looks_up_a_shapes_plan_once(monkeypatch: Any) -> None:
+    # A chunk's events are taken by their fields' names: one tuple of names an event, and a
+    # shape's plan looked up once for all its events. The old code made a tuple of names and
+    # one of types for every event, looked its plan up, and called plan.row for each: a third
+    # of rows_of's time (issue 11, F11aq). The rows are still coercion and split's, in order.
+    looked: list[Any] = []
+    real = sqlite_rows._plan
+
+    def counted(shape: Any) -> Any:
+        looked.append(shape)
+        return real(shape)
+
+    monkeypatch.setattr(sqlite_rows, "_plan", counted)
+    other = {**ORDINARY, "process.pid": 8, "event.kind": "event"}
+    events: list[Unstored] = [(f"{n:032x}", 1_772_625_600_000_000 + n, "linux.auth",
+                               dict(ORDINARY if n % 2 else other)) for n in range(2500)]
+    rows, rejected = rows_of(events, INGESTED)
+    assert rows == [split_row(coerce_parts(event, INGESTED)) for event in events] and not rejected
+    assert len(looked) == 2
+
+
+@given(st.lists(_IDS | st.integers(min_value=0, max_value=2**128 - 1).map("{:032x}".format), min_size=1, max_size=6))
+def test_the_keys_of_many_ids_are_each_ids_key(ids: list[str]) -> None:
+    # id_keys takes a chunk's ids at once (one fromhex when every one is 32 hex digits): each
+    # key is id_key's, a 31- and a 33-long id side by side included (64 hex digits in all).
+    assert id_keys(ids) == [id_key(clean_text(event_id)) for event_id in ids]
+    assert id_keys(["0123456789abcdef0123456789abcde", "0123456789abcdef0123456789abcdef0"]) == [
+        "0123456789abcdef0123456789abcde", "0123456789abcdef0123456789abcdef0"]
