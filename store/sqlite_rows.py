@@ -345,9 +345,12 @@ class _RowPlan:
         ids, times, datasets, given = zip(*events, strict=True)
         originals = values[original_at::width] if original_at >= 0 else [None] * count
         lists = self.lists
-        if message_at >= 0:
-            heads = [(original, *_message_parts(original, message), lists)
+        if message_at >= 0 and original_at >= 0:  # most often the message ends the original: no call
+            heads = [(original, len(original) - len(message) + 1, None, None, lists) if original.endswith(message)
+                     else (original, *_message_parts(original, message), lists)
                      for original, message in zip(originals, values[message_at::width], strict=True)]
+        elif message_at >= 0:
+            heads = [(None, *_message_parts(None, message), lists) for message in values[message_at::width]]
         else:
             heads = [(original, None, None, None, lists) for original in originals]
         hot = (list(zip(*(values[at::width] for at in self.hot_at), strict=True)) if self.hot_at
