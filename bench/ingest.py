@@ -250,6 +250,15 @@ runnable), 200,000 lines.
   parent now leads by 5-8 us a line, so 1 chunk in 3 would balance them (about -2.6 us the
   parent, +2.8 the child: not measured). The target needs about 5 us a line less CPU on each
   side as well; it stays MISSED at this load.
+
+F11aq (2026-12-06 13:30-14:15, load 6-12 throughout): store.sqlite_rows.rows_of takes a chunk's
+events by field names: one check, one plan look-up and the rows column by column per shape, one
+fromhex for a group's ids. rows_of over 40,000 captured sshd events (the same rows, digest equal):
+callgrind 63,897 -> 46,064 instructions an event (-28 %); CPU best of 5 at load 5-7 8.7-9.6 ->
+6.7-7.0 us. The writer's replay of 20,000 events under callgrind: 7,109 -> 6,699 M instructions.
+200,000 lines interleaved, CPU us/line parsing, ingest process + writer: base 42, 79 + 52; 43,
+72 + 48; 33, 71 + 47; F11aq 32, 59 + 42; 33, 65 + 46; 32, 63 + 44 (parse-only of the same code
+swings 32-43 at this load: the expected -1.5 to -2 us a line on each side is within it).
 """
 
 from __future__ import annotations
