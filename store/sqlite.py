@@ -57,12 +57,12 @@ __all__ = ["SCHEMA_VERSION", "SqliteStore", "field_sql", "micros", "sql_literal"
 _PROCESS_MIN = 2000
 _CHUNK = 2500
 _TRANSACTION = 20_000
-#: Some chunks of a large write are built into rows in this process (coerced, split, their
+#: Some chunks of a large write may be built into rows in this process (coerced, split, their
 #: remaining fields in JSON: sqlite_rows.rows_of) and sent as rows, the others as events, built by
-#: the child: as many as keep the two processes' CPU even (sqlite_writer.Balance). The child did
-#: all of it and was the slower of the two (issue 11, 200,000 sshd lines: 29 us of CPU a line
-#: here, 39 in the child, 15 parsing alone); a chunk sent as rows also pickles and unpickles
-#: faster than its events' dicts (2.2 + 1.4 us an event against 2.8 + 4.9).
+#: the child: as many as the busier of the two processes sheds to the other (sqlite_writer.Balance;
+#: from none to all, depending on the machine). When the child built every chunk it was the
+#: slower of the two on one machine (issue 11, 200,000 sshd lines: 29 us of CPU a line here, 39 in
+#: the child, 15 parsing alone); on another the parent is the slower even then.
 #: WAL pages between checkpoints (of 4 KiB: 256 MiB), and the WAL's file size kept after one
 #: (see SqliteStore.__init__).
 _CHECKPOINT_PAGES = 65_536
@@ -171,7 +171,7 @@ class SqliteStore(SqliteSchema, SqliteInserts, SqliteReads, SqliteAlerts, Sqlite
             return self._write_here(events)
         receipt, chunk, rejected = WriteReceipt(), [], []
         ingested = format_timestamp(datetime.now(UTC))
-        open_rows = sent = 0  # events sent since the last commit, chunks sent
+        open_rows = 0  # events sent since the last commit
         try:
             for event in events:
                 try:
@@ -182,11 +182,11 @@ class SqliteStore(SqliteSchema, SqliteInserts, SqliteReads, SqliteAlerts, Sqlite
                 if len(chunk) >= _CHUNK:
                     open_rows += len(chunk)
                     self._send(writer, chunk, ingested, commit=open_rows >= _TRANSACTION,
-                               here=writer.balance.here(sent))
+                               here=writer.balance.here())
                     open_rows = 0 if open_rows >= _TRANSACTION else open_rows
-                    chunk, sent = [], sent + 1
+                    chunk = []
             if chunk or open_rows:
-                self._send(writer, chunk, ingested, commit=True, here=writer.balance.here(sent))
+                self._send(writer, chunk, ingested, commit=True, here=writer.balance.here())
             receipt = writer.wait()
         except BaseException:
             # A child that ended, or one that holds chunks of this write uncommitted (the write

@@ -64,30 +64,45 @@ _PIPE_BYTES = 1 << 20
 
 
 class Balance:
-    """Which chunks of a large write the parent builds into rows itself (the child builds the
-    others): a share in eighths, moved one eighth at a time so that the two processes' CPU stays
-    even. Whichever of the two is busier sets the write's pace (each has one core at most: the
-    parent's parser and delivery threads share a GIL), so the busier one sheds work to the other.
+    """Which chunks of large writes the parent builds into rows itself (the child builds the
+    others): a share in eighths, moved one eighth at a time toward the process with CPU to
+    spare, down to none or up to all. Whichever of the two is busier sets the write's pace (each
+    has one core at most: the parent's parser and delivery threads share a GIL), so the busier
+    one sheds work to the other.
 
     A fixed share could not serve: which side leads depends on the machine and on the store's
     size. At half the chunks (the earlier fixed _BUILT_HERE = 2) one machine measured 30 us a
-    line in the parent and 28 in the child, another 56 and 42 (issue 11, bench.ingest, idle), and
-    the child's part grows with the store (its indexes: 30 -> 50 us an event over 1,000,000)."""
+    line in the parent and 28 in the child (session 46), another 56 and 42 (2026-12-06, idle;
+    R11bi: 62-73 and 44-52 under load), and the child's part grows with the store (its indexes:
+    30 -> 50 us an event over 1,000,000). Where the parent leads even at none built here (the
+    machine of 2026-12-06), the share stays at none: the rows a chunk moves cost the child more
+    than they cost the parent (R11bi: -4 us a line here, +7 there), so the sum of the two does
+    not fall, only the larger of them, which sets the pace.
 
-    #: The share's unit: the chunks of a write are built here in runs of this many.
+    The parent's side is its whole process's CPU: other work it does between writes (a daemon's
+    jobs) competes with the write for its GIL as the parser does, and moves rows to the child
+    too. After a source's last batch the parser is idle and the share climbs a little; the next
+    source brings it back within a few writes."""
+
+    #: The share's unit: chunks are built here in runs of this many.
     EIGHTHS = 8
     #: A difference in CPU below this fraction of the lower side moves nothing (noise).
     SLACK = 0.05
 
     def __init__(self, share: int = EIGHTHS // 2) -> None:
         self.share = share
+        #: Chunks asked about so far (here()), counted across writes: writes of one or two
+        #: chunks would otherwise each start the pattern again and round small shares to none
+        #: (R11bi-4).
+        self._asked = 0
         #: (the parent's CPU seconds, the child's) when the share was last weighed.
         self._mark: tuple[float, float] | None = None
 
-    def here(self, sent: int) -> bool:
-        """Whether the chunk after ``sent`` chunks of a write is built here: ``share`` chunks in
-        each EIGHTHS, spread evenly (at half, every other chunk from the second)."""
-        return (sent + 1) * self.share // self.EIGHTHS > sent * self.share // self.EIGHTHS
+    def here(self) -> bool:
+        """Whether the next chunk is built here: ``share`` chunks in each EIGHTHS, spread
+        evenly (at half, every other chunk from the second)."""
+        asked, self._asked = self._asked, self._asked + 1
+        return (asked + 1) * self.share // self.EIGHTHS > asked * self.share // self.EIGHTHS
 
     def weigh(self, child_cpu: float, parent_cpu: float | None = None) -> None:
         """Move the share by one eighth toward the side with CPU to spare, from the two
