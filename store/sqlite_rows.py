@@ -189,14 +189,22 @@ def rows_of(events: Sequence[Unstored], ingested: str) -> tuple[list[Prepared], 
     issue 11); when a value of one of them would change, each of them is checked alone."""
     out: list[Any] = [None] * len(events)
     refused: dict[int, str] = {}
-    for places in _places_by_names(events):
-        alike = [events[place] for place in places]
-        built = _rows_alike(alike, ingested)
-        if built is None:
-            _rows_one_by_one(alike, ingested, places, out, refused)
-        else:
-            for place, row in zip(places, built, strict=True):
-                out[place] = row
+    for named in _places_by_names(events):
+        # one group; when it fails as one, again by its values' types too (R11bj-1: one event
+        # with a value of another type sent its whole group one by one)
+        groups = [named]
+        built = _rows_alike([events[place] for place in named], ingested)
+        if built is None and len(named) > 1:
+            groups = _places_by_types(events, named)
+        for places in groups:
+            alike = [events[place] for place in places]
+            if len(groups) > 1:
+                built = _rows_alike(alike, ingested)
+            if built is None:
+                _rows_one_by_one(alike, ingested, places, out, refused)
+            else:
+                for place, row in zip(places, built, strict=True):
+                    out[place] = row
     if not refused:
         return out, []
     return ([row for place, row in enumerate(out) if place not in refused],
@@ -212,6 +220,18 @@ def _places_by_names(events: Sequence[Unstored]) -> Iterator[list[int]]:
             same = groups[names] = []
         same.append(place)
     return iter(groups.values())
+
+
+def _places_by_types(events: Sequence[Unstored], places: list[int]) -> list[list[int]]:
+    """``places`` (events of the same field names) split by their values' types, in order."""
+    groups: dict[tuple[type, ...], list[int]] = {}
+    for place in places:
+        types = tuple(map(type, events[place][3].values()))
+        same = groups.get(types)
+        if same is None:
+            same = groups[types] = []
+        same.append(place)
+    return list(groups.values())
 
 
 _FIELDS: Final = operator.itemgetter(3)
