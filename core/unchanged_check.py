@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from govsoc.core.coercion import FAST_KIND, IP_KIND, IPV4, LONG_KIND, LONG_MAX, LONG_MIN, TEXTUAL
@@ -71,33 +71,11 @@ def unchanged_all_check(names: tuple[str, ...],
     quads = values_at(by_code.get(KEPT_IF_IPV4, ()))
     text_lists = values_at(by_code.get(KEPT_IF_TEXTS, ()))
     quad_lists = values_at(by_code.get(KEPT_IF_IPV4S, ()))
-    quad_lines = _IPV4_LINES.fullmatch
     chain = itertools.chain.from_iterable
 
     def check(many: Sequence[Mapping[str, Any]]) -> bool:
-        numbers = list(chain(map(longs, many)))
-        if numbers and (min(numbers) < LONG_MIN or max(numbers) > LONG_MAX):
-            return False
-        lists = list(chain(map(text_lists, many)))
-        if not all(lists):  # an empty list is dropped
-            return False
-        elements = list(chain(lists))
-        if set(map(type, elements)) - _STR:
-            return False
-        text = "".join(chain(map(texts, many))) + "".join(elements)
-        if not text.isascii() or "\x00" in text:
-            return False
-        address_lists = list(chain(map(quad_lists, many)))
-        if not all(address_lists):
-            return False
-        addresses = [*chain(map(quads, many)), *chain(address_lists)]
-        if not addresses:
-            return True
-        if set(map(type, addresses)) - _STR:
-            return False
-        # one match for all: each is a dotted quad when the lines are and none holds a newline
-        text = "\n".join(addresses)
-        return quad_lines(text) is not None and text.count("\n") == len(addresses) - 1
+        return _kept(list(chain(map(longs, many))), list(chain(map(text_lists, many))), chain(map(texts, many)),
+                     list(chain(map(quad_lists, many))), chain(map(quads, many)))
 
     return check
 
@@ -124,34 +102,39 @@ def unchanged_columns_check(names: tuple[str, ...], types: tuple[type, ...]) -> 
 
     texts, longs, quads, text_lists, quad_lists = (
         at(code) for code in (KEPT_IF_TEXT, KEPT_IF_LONG, KEPT_IF_IPV4, KEPT_IF_TEXTS, KEPT_IF_IPV4S))
-    quad_lines = _IPV4_LINES.fullmatch
-    chain = itertools.chain.from_iterable
 
     def check(values: list[Any]) -> bool:
-        numbers = longs(values)
-        if numbers and (min(numbers) < LONG_MIN or max(numbers) > LONG_MAX):
-            return False
-        lists = text_lists(values)
-        if not all(lists):  # an empty list is dropped
-            return False
-        elements = list(chain(lists))
-        if set(map(type, elements)) - _STR:
-            return False
-        text = "".join(texts(values)) + "".join(elements)
-        if not text.isascii() or "\x00" in text:
-            return False
-        address_lists = quad_lists(values)
-        if not all(address_lists):
-            return False
-        addresses = [*quads(values), *chain(address_lists)]
-        if not addresses:
-            return True
-        if set(map(type, addresses)) - _STR:
-            return False
-        text = "\n".join(addresses)
-        return quad_lines(text) is not None and text.count("\n") == len(addresses) - 1
+        return _kept(longs(values), text_lists(values), texts(values), quad_lists(values), quads(values))
 
     return check
+
+
+def _kept(numbers: list[Any], lists: list[Any], texts: Iterable[str], address_lists: list[Any],
+          quads: Iterable[Any]) -> bool:
+    """The tests both checks make, of every event's values alike (their fields' values gathered by
+    kind): longs in range, lists of texts not empty and of texts only, texts ASCII without a NUL,
+    address lists not empty, addresses dotted quads (one match for all: each is one when the
+    lines are and none holds a newline)."""
+    if numbers and (min(numbers) < LONG_MIN or max(numbers) > LONG_MAX):
+        return False
+    if not all(lists):  # an empty list is dropped
+        return False
+    chain = itertools.chain.from_iterable
+    elements = list(chain(lists))
+    if set(map(type, elements)) - _STR:
+        return False
+    text = "".join(texts) + "".join(elements)
+    if not text.isascii() or "\x00" in text:
+        return False
+    if not all(address_lists):
+        return False
+    addresses = [*quads, *chain(address_lists)]
+    if not addresses:
+        return True
+    if set(map(type, addresses)) - _STR:
+        return False
+    text = "\n".join(addresses)
+    return _IPV4_LINES.fullmatch(text) is not None and text.count("\n") == len(addresses) - 1
 
 
 _STR: Final = frozenset({str})
