@@ -87,6 +87,19 @@ def test_a_large_write_stores_in_the_writer_process_what_a_write_here_stores(tmp
         here.close()
 
 
+def spied_rows_of(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the chunks whose rows this process builds (sqlite.rows_of), as they are built."""
+    built: list[int] = []
+    rows_of = sqlite_module.rows_of
+
+    def spy(chunk: Any, ingested: str) -> Any:
+        built.append(len(chunk))
+        return rows_of(chunk, ingested)
+
+    monkeypatch.setattr(sqlite_module, "rows_of", spy)
+    return built
+
+
 def test_the_parent_builds_the_rows_of_every_other_chunk_and_both_halves_store_the_same(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Issue 11: the writer process spent 39 us an event against the parser's 15 (rows built
@@ -94,14 +107,7 @@ def test_the_parent_builds_the_rows_of_every_other_chunk_and_both_halves_store_t
     # events are, and sent as rows: half of them in a new writer's first write (then as many as
     # keep the two processes even: test_sqlite_writer_balance). What is stored, counted and
     # refused stays that of a write here.
-    built_here: list[int] = []
-    rows_of = sqlite_module.rows_of
-
-    def spy(chunk: Any, ingested: str) -> Any:
-        built_here.append(len(chunk))
-        return rows_of(chunk, ingested)
-
-    monkeypatch.setattr(sqlite_module, "rows_of", spy)
+    built_here = spied_rows_of(monkeypatch)
     batch = events(4 * _CHUNK + 100)  # five chunks, every 500th event refused
     child, here = SqliteStore(tmp_path / "child.db"), SqliteStore(tmp_path / "here.db", writer_process=False)
     try:

@@ -13,11 +13,10 @@ import pytest
 
 from govsoc.core.errors import StoreError
 from govsoc.core.sink import WriteReceipt
-from govsoc.store import sqlite as sqlite_module
 from govsoc.store import sqlite_writer
 from govsoc.store.sqlite import _CHUNK, _TRANSACTION, SqliteStore
 from govsoc.store.sqlite_writer import Balance, WriterProcess
-from tests.store.test_sqlite_writer import documents, events, storable
+from tests.store.test_sqlite_writer import documents, events, spied_rows_of, storable
 
 
 @pytest.mark.parametrize(("share", "built"), [
@@ -63,18 +62,6 @@ def test_the_share_stays_within_none_and_all() -> None:
     assert not any(low.here() for _ in range(16)) and all(high.here() for _ in range(16))
 
 
-def _spied(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    built: list[int] = []
-    rows_of = sqlite_module.rows_of
-
-    def spy(chunk: Any, ingested: str) -> Any:
-        built.append(len(chunk))
-        return rows_of(chunk, ingested)
-
-    monkeypatch.setattr(sqlite_module, "rows_of", spy)
-    return built
-
-
 @pytest.mark.parametrize("parent_busier", [True, False])
 def test_a_real_writer_moves_the_work_to_the_side_with_cpu_to_spare(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parent_busier: bool) -> None:
@@ -89,7 +76,7 @@ def test_a_real_writer_moves_the_work_to_the_side_with_cpu_to_spare(
         return clock[0]
 
     monkeypatch.setattr(sqlite_writer.time, "process_time", cpu)
-    built = _spied(monkeypatch)
+    built = spied_rows_of(monkeypatch)
     child, here = SqliteStore(tmp_path / "child.db"), SqliteStore(tmp_path / "here.db", writer_process=False)
     try:
         shares = []
