@@ -200,7 +200,7 @@ class SqliteStore(SqliteSchema, SqliteInserts, SqliteReads, SqliteAlerts, Sqlite
     @staticmethod
     def _send(writer: WriterProcess, chunk: list[Unstored], ingested: str, *, commit: bool, here: bool) -> None:
         """Send a chunk of a large write to the writer process: as it is, or, ``here``, as the
-        rows built in this process (as many as keep the two even: sqlite_writer.Balance)."""
+        rows built in this process (the share sqlite_writer.Balance sets)."""
         if here:
             rows, refused = rows_of(chunk, ingested)
             writer.send(rows, ingested=ingested, commit=commit, refused=refused)
