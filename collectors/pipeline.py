@@ -7,8 +7,8 @@ carries one), given their ids (source identity, position, record digest, index w
 record), enriched from the inventory and delivered in batches. A batch goes to the store; when
 the store is unreachable it goes to the durable spool (collectors.spool), and when the spool is
 full file sources wait and network sources count what they drop. Only then does the source's
-checkpoint advance (collectors.checkpoints), so a crash at any point re-reads at most one batch,
-which the store keeps once because the ids are the same.
+checkpoint advance (collectors.checkpoints), so a crash at any point re-reads only the batches in
+flight (collectors.ahead: at most three), which the store keeps once because the ids are the same.
 
 Files (collectors.files) are read from their checkpoint: an unchanged file costs one look at
 its first bytes; a rotated or compressed file keeps its identity; an unterminated last line is
@@ -72,7 +72,7 @@ from govsoc.core.enrichment import Enricher
 from govsoc.core.errors import ConfigError, GovsocError, Location, ParseError, StoreError
 from govsoc.core.event import Event
 from govsoc.core.gcpolicy import relaxed_gc
-from govsoc.core.sink import EventSink, WriteReceipt
+from govsoc.core.sink import EventSink, WriteReceipt, Written, begin_write
 
 if TYPE_CHECKING:
     from govsoc.core.inventory import Inventory
@@ -242,15 +242,47 @@ class Pipeline:
         identity: the drain credits it; ``verify``: their lookup failed, spooled marked, never
         written as they are: collectors.unverified); when the spool is full, wait for the store
         (file sources: a batch larger than the room spooled in parts) or drop and count them."""
+        return self._deliver(events, on_full, source, verify, _UNTRIED)
+
+    def begin_delivery(self, events: list[Event], on_full: Literal["wait", "drop"], source: str | None, *,
+                       verify: bool = False) -> Callable[[], Delivery] | Delivery:
+        """:meth:`deliver`, its store write begun here (core.sink.begin_write): the callable
+        returned waits for the store's commit and does the rest; a Delivery when nothing is
+        left to wait for (nothing to write, the store down or writing at once)."""
+        if not events or verify:
+            return self.deliver(events, on_full, source, verify=verify)
+        begun = self._begin(events)
+        if begun is None or isinstance(begun, Written):
+            return self._deliver(events, on_full, source, verify, begun)
+        return functools.partial(self._deliver, events, on_full, source, verify, begun)
+
+    def _begin(self, events: list[Event]) -> Callable[[], WriteReceipt] | None:
+        """After a drain of the spool, a write of ``events`` begun, or None: the store not tried
+        (its back-off runs) or failed at once (it went down)."""
+        self.drain()
+        if not self._store_usable():
+            return None
+        try:
+            return begin_write(self.sink, events)
+        except StoreError as e:
+            self._went_down(e, say=False)
+            return None
+
+    def _deliver(self, events: list[Event], on_full: Literal["wait", "drop"], source: str | None, verify: bool,
+                 begun: Callable[[], WriteReceipt] | None | object) -> Delivery:
+        """:meth:`deliver`, with its first write begun already (or tried: None) unless _UNTRIED."""
         receipt, pending = WriteReceipt(), events
         held: tuple[str, ...] = ()  # ids spooled (in parts when the batch is larger than the room)
         full_since: float | None = None
         said_full = False
         while pending:
-            self.drain()
-            if self._store_usable() and not verify:
+            write = None if verify else begun if begun is not _UNTRIED else self._begin(pending)
+            begun = _UNTRIED
+            if verify:
+                self.drain()
+            if callable(write):
                 try:
-                    written = self.sink.write(pending)
+                    written = write()
                 except StoreError as e:
                     self._went_down(e, say=False)
                 else:
@@ -434,6 +466,7 @@ class Pipeline:
             held = 0  # bytes of the batch's records (batch_bytes)
             for record, finished in self.events(source.records(), parser, context, summary, read):
                 if record is None:  # a live source's tick: nothing new came, deliver what waited
+                    ahead.catch_up()  # and acknowledge a batch whose commit was waited for later
                     if flush_seconds is not None and batch and time.monotonic() - begun >= flush_seconds:
                         ahead.submit(functools.partial(settle, batch, where, last, counts=read.snapshot()),
                                      overlap=False)
@@ -464,16 +497,36 @@ class Pipeline:
                 summary: IngestSummary, on_full: Literal["wait", "drop"],
                 acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None,
                 delivering: Callable[[RawRecord | None, list[Event]], Collection[str] | None] | None,
-                counts: tuple[int, int, int]) -> None:
-        summary.records, summary.events, summary.parse_failures = counts
+                counts: tuple[int, int, int]) -> Callable[[], None] | None:
+        """Deliver a batch and acknowledge it; when the store took it to commit later, only begin:
+        what is returned waits for the commit and acknowledges (collectors.ahead runs it after
+        the next batch's write has begun)."""
         stored = delivering(last, batch) if delivering is not None else None
         if isinstance(stored, Unverified):  # the store down at the lookup (R11x-3)
-            delivery = self.deliver(batch, on_full, summary.identity, verify=True)
+            delivered = self.begin_delivery(batch, on_full, summary.identity, verify=True)
         elif stored:  # stored by a run killed before its checkpoint (FileTracker._stored): not again
-            delivery = self.deliver([e for e in batch if e.id not in stored], on_full, summary.identity)
-            delivery = replace(delivery, receipt=delivery.receipt + WriteReceipt(duplicates=len(stored)))
+            delivered = self.begin_delivery([e for e in batch if e.id not in stored], on_full, summary.identity)
         else:
-            delivery = self.deliver(batch, on_full, summary.identity)
+            delivered = self.begin_delivery(batch, on_full, summary.identity)
+        again = len(stored) if stored and not isinstance(stored, Unverified) else 0
+        rest = functools.partial(self._settled, delivered, again, batch, where, last, summary=summary,
+                                 acknowledged=acknowledged, counts=counts)
+        if isinstance(delivered, Delivery):
+            rest()
+            return None
+        return rest
+
+    def _settled(self, delivered: Callable[[], Delivery] | Delivery, again: int, batch: list[Event],
+                 where: dict[str, RawRecord], last: RawRecord | None, *, summary: IngestSummary,
+                 acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None,
+                 counts: tuple[int, int, int]) -> None:
+        """A batch's delivery done (``again`` of its events found stored already): counted,
+        its refusals written, acknowledged. The counts read up to the batch are taken only now,
+        with its acknowledgement: the next batch may have been begun meanwhile."""
+        delivery = delivered if isinstance(delivered, Delivery) else delivered()
+        if again:
+            delivery = replace(delivery, receipt=delivery.receipt + WriteReceipt(duplicates=again))
+        summary.records, summary.events, summary.parse_failures = counts
         summary.receipt += delivery.receipt
         summary.spooled += delivery.spooled
         summary.dropped += delivery.dropped
@@ -684,6 +737,8 @@ class ReadCounts:
 #: short file, a receiver's trickle) inline, where a thread hand-over would cost more than it
 #: saves (and an in-process SQLite insert would trade the GIL with the parser row by row).
 _OVERLAP_MIN = 1000
+#: Pipeline._deliver: no write begun yet for the batch.
+_UNTRIED = object()
 #: Records' bytes after which a batch is delivered whatever its count (Pipeline.run): 8 MiB of
 #: lines make some 25-30 MiB of events; 20,000 sshd lines (~2.2 MB) stay one batch.
 BATCH_BYTES = 8 << 20

@@ -6,7 +6,7 @@ pipeline writes to any EventSink, and every govsoc.store.Store is one.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -49,3 +49,29 @@ class EventSink(Protocol):
     def refresh(self) -> None:
         """Make the writes so far visible to searches."""
         ...
+
+
+class Written:
+    """A write already committed, as a write begun is (see :func:`begin_write`): calling it
+    returns its receipt."""
+
+    __slots__ = ("receipt",)
+
+    def __init__(self, receipt: WriteReceipt) -> None:
+        self.receipt = receipt
+
+    def __call__(self) -> WriteReceipt:
+        return self.receipt
+
+
+def begin_write(sink: object, events: list[Event]) -> Callable[[], WriteReceipt]:
+    """Start writing ``events`` to ``sink``: the callable returned waits for the write's commit
+    and returns its receipt, raising what ``write`` would. A sink that can hand a write over and
+    be asked for its commit later has ``begin_write`` (the SQLite store: its writer process goes
+    on with the next write meanwhile); any other writes now, and its receipt is a Written."""
+    begin = getattr(sink, "begin_write", None)
+    if begin is not None:
+        started: Callable[[], WriteReceipt] = begin(events)
+        return started
+    written: WriteReceipt = sink.write(events)  # type: ignore[attr-defined]
+    return Written(written)

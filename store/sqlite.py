@@ -15,10 +15,11 @@ event reads and aggregations (sqlite_search), alerts (sqlite_alerts) and engine 
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import time
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from govsoc.core.ecs import NUMERIC_TYPES, field_type
 from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import Event, format_timestamp
 from govsoc.core.results import FILE_MODE, make_folder
+from govsoc.core.sink import Written
 from govsoc.store import deleted
 from govsoc.store.base import Query, Scalar, WriteReceipt, week_start
 from govsoc.store.registry import stores
@@ -165,13 +167,24 @@ class SqliteStore(SqliteSchema, SqliteInserts, SqliteReads, SqliteAlerts, Sqlite
         hands it the events a chunk at a time; the child coerces, splits and deflates each chunk
         and inserts them in transactions of _TRANSACTION rows. Either way it returns once every
         row is committed."""
+        return self.begin_write(events)()
+
+    def begin_write(self, events: Iterable[Event]) -> Callable[[], WriteReceipt]:
+        """:meth:`write`, returning once a large write is handed to the writer process: the
+        callable returned waits for its commit and returns its receipt (or raises what write
+        would). A write begun after it may be handed over before that wait: the child then goes
+        on with it while this process takes the first one's answer (issue 11: the ingest
+        pipeline's next batch no longer waits for the previous one's commit and checkpoint).
+        A small write is done here at once (core.sink.Written)."""
         events = events if isinstance(events, list) else list(events)
         writer = self._writer_for(len(events))
         if writer is None:
-            return self._write_here(events)
-        receipt, chunk, rejected = WriteReceipt(), [], []
+            return Written(self._write_here(events))
+        chunk: list[Unstored] = []
+        rejected: list[tuple[str, str]] = []
         ingested = format_timestamp(datetime.now(UTC))
         open_rows = 0  # events sent since the last commit
+        first = writer.transactions  # this write's transactions are numbered after it
         try:
             for event in events:
                 try:
@@ -187,15 +200,27 @@ class SqliteStore(SqliteSchema, SqliteInserts, SqliteReads, SqliteAlerts, Sqlite
                     chunk = []
             if chunk or open_rows:
                 self._send(writer, chunk, ingested, commit=True, here=writer.balance.here())
-            receipt = writer.wait()
         except BaseException:
-            # A child that ended, or one that holds chunks of this write uncommitted (the write
-            # stopped half-way), is ended: the next large write starts a new one. One that
-            # answered every transaction (it failed one: a full disk) is kept.
-            if not writer.in_step():
-                self._stop_writer()
+            self._drop_writer_astray(writer)
             raise
-        return receipt + WriteReceipt(rejected=tuple(rejected))
+        return functools.partial(self._committed, writer, first, writer.transactions,
+                                 WriteReceipt(rejected=tuple(rejected)))
+
+    def _committed(self, writer: WriterProcess, after: int, through: int, refused: WriteReceipt) -> WriteReceipt:
+        """The receipt of a write begun by :meth:`begin_write`, once the child committed its
+        transactions (numbered ``after`` + 1 to ``through``)."""
+        try:
+            return writer.wait(after, through) + refused
+        except BaseException:
+            self._drop_writer_astray(writer)
+            raise
+
+    def _drop_writer_astray(self, writer: WriterProcess) -> None:
+        """After a write failed or stopped: a child that ended, or one that holds chunks of a
+        write that stopped half-way, is ended (the next large write starts a new one). One that
+        answered (it failed a transaction: a full disk) is kept."""
+        if writer is self._writer and not writer.in_step():
+            self._stop_writer()
 
     @staticmethod
     def _send(writer: WriterProcess, chunk: list[Unstored], ingested: str, *, commit: bool, here: bool) -> None:

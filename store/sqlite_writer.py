@@ -46,6 +46,7 @@ import subprocess
 import sys
 import time
 import weakref
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -127,10 +128,15 @@ class WriterProcess:
         assert self._process.stdin is not None and self._process.stdout is not None
         self._out, self._in = self._process.stdin.fileno(), self._process.stdout.fileno()
         _widen(self._out)
-        #: Rows of each transaction sent and not answered yet, in order, and rows sent since
-        #: the last commit.
-        self._sent: list[int] = []
+        #: Each transaction sent and not answered yet, in order: (its number, its rows); the rows
+        #: sent since the last commit; transactions sent so far (numbered from 1); answers read
+        #: and not yet claimed by the write they belong to (a write begun after another may be
+        #: answered while that one's wait reads: SqliteStore.begin_write).
+        self._sent: deque[tuple[int, int]] = deque()
         self._open = 0
+        self.transactions = 0
+        self._answered: dict[int, WriteReceipt | str] = {}
+        self._claimed = 0  # the highest transaction number a wait asked for
         #: A pipe to the child failed (it ended, or its answers cannot be trusted any more).
         self._broken = False
         #: Which chunks of a write are built here (weighed at each wait()).
@@ -158,15 +164,22 @@ class WriterProcess:
             raise self._ended(e) from e
         self._open += len(rows) + len(refused or ())
         if commit:
-            self._sent.append(self._open)
+            self.transactions += 1
+            self._sent.append((self.transactions, self._open))
             self._open = 0
 
-    def wait(self) -> WriteReceipt:
-        """Wait until every transaction sent is committed: what they stored. StoreError when
-        the child failed on one (the others are answered first) or ended."""
-        receipt, failure, cpu = WriteReceipt(), None, None
-        while self._sent:
-            size = self._sent[0]
+    def wait(self, after: int | None = None, through: int | None = None) -> WriteReceipt:
+        """Wait until the transactions numbered ``after`` + 1 to ``through`` are committed (by
+        default those after the last claimed, to the last sent): what they stored. StoreError
+        when the child failed on one of them (the others are answered first) or ended. Answers
+        of other transactions read meanwhile are kept for their own wait (those of a write
+        that stopped half-way, never waited for, stay: a few receipts a failure)."""
+        after = self._claimed if after is None else after
+        through = self.transactions if through is None else through
+        self._claimed = max(self._claimed, through)
+        cpu = None
+        while self._sent and self._sent[0][0] <= through:
+            number, size = self._sent[0]
             try:
                 # (stored, error, cpu); a child started from govsoc files replaced by an earlier
                 # version while this process ran answers without its CPU: nothing is weighed
@@ -174,23 +187,30 @@ class WriterProcess:
             except (OSError, EOFError) as e:
                 self._sent.clear()
                 raise self._ended(e) from e
-            self._sent.pop(0)
+            self._sent.popleft()
             cpu = used[0] if used else cpu
-            if error is not None:
-                failure = failure or error
-            else:
-                receipt += WriteReceipt(created=stored.created, duplicates=size - stored.created - len(stored.rejected),
-                                        rejected=stored.rejected)
+            self._answered[number] = error if error is not None else WriteReceipt(
+                created=stored.created, duplicates=size - stored.created - len(stored.rejected),
+                rejected=stored.rejected)
         if cpu is not None:
             self.balance.weigh(cpu)
+        receipt, failure = WriteReceipt(), None
+        for number in range(after + 1, through + 1):
+            answer = self._answered.pop(number, None)
+            if answer is None:  # neither answered nor awaited: the pipe failed at another wait
+                raise self._ended(EOFError("its answer was lost with the pipe"))
+            if isinstance(answer, str):
+                failure = failure or answer
+            else:
+                receipt += answer
         if failure is not None:
             raise StoreError(failure, location=Location(path=str(self.path)))
         return receipt
 
     def in_step(self) -> bool:
-        """Whether the child runs and has answered every chunk sent (none is held for a
-        commit that was not sent)."""
-        return not self._broken and not self._sent and not self._open and self.alive()
+        """Whether the child runs and holds no chunk of a write that stopped half-way (every
+        chunk sent was sent with or before a commit: the child will answer each)."""
+        return not self._broken and not self._open and self.alive()
 
     def _ended(self, cause: BaseException) -> StoreError:
         self._broken = True

@@ -26,7 +26,7 @@ from govsoc.core.config import Config
 from govsoc.core.enrichment import Enricher
 from govsoc.core.errors import ConfigError, ParseError
 from govsoc.core.event import Event
-from govsoc.core.sink import WriteReceipt
+from govsoc.core.sink import WriteReceipt, begin_write
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -78,6 +78,10 @@ class _StoreOnUse:
     def write(self, events: Iterable[Event]) -> WriteReceipt:
         """Write through the store, opening it first."""
         return self._app.store.write(events)
+
+    def begin_write(self, events: list[Event]) -> Callable[[], WriteReceipt]:
+        """Begin a write through the store (core.sink.begin_write), opening it first."""
+        return begin_write(self._app.store, events)
 
     def delete(self, ids: Collection[str]) -> int:
         """Delete through the store, opening it first."""

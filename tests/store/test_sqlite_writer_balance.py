@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +127,9 @@ def test_an_answer_without_the_childs_cpu_is_taken_and_nothing_weighed(tmp_path:
             sqlite_writer._write(write, pickle.dumps(answer))
         os.close(write)
         writer = WriterProcess.__new__(WriterProcess)  # no child: its answers are in the pipe
-        writer._in, writer._sent, writer._broken, writer.path = read, [5] * len(answers), False, tmp_path / "x.db"
+        writer._in, writer._broken, writer.path = read, False, tmp_path / "x.db"
+        writer._sent, writer.transactions = deque((n, 5) for n in range(1, len(answers) + 1)), len(answers)
+        writer._answered, writer._claimed = {}, 0
         writer.balance = Balance()
         return writer
 
