@@ -179,6 +179,9 @@ class WriterProcess:
         self._claimed = max(self._claimed, through)
         cpu = None
         while self._sent and self._sent[0][0] <= through:
+            if self._broken:  # closed: what it did not answer is lost with its pipe
+                self._sent.clear()
+                raise self._ended(EOFError("the writer process was closed"))
             number, size = self._sent[0]
             try:
                 # (stored, error, cpu); a child started from govsoc files replaced by an earlier
@@ -218,7 +221,10 @@ class WriterProcess:
                           location=Location(path=str(self.path)))
 
     def close(self) -> None:
-        """Close the child's input and wait for it to finish (it commits what it holds)."""
+        """Close the child's input and wait for it to finish (it commits what it holds). A
+        write begun before and waited for after fails (its pipe's descriptor may be another
+        writer's by then: never read again)."""
+        self._broken = True
         self._finalizer()
 
 

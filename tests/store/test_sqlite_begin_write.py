@@ -21,7 +21,7 @@ from govsoc.core.sink import WriteReceipt, Written
 from govsoc.store import sqlite_writer
 from govsoc.store.sqlite import SqliteStore
 from govsoc.store.sqlite_writer import Balance, WriterProcess
-from tests.store.test_sqlite_writer import LARGE, documents, events, storable
+from tests.store.test_sqlite_writer import LARGE, _kill, documents, events, storable
 
 
 def _stored(path: Path) -> int:
@@ -108,3 +108,25 @@ def test_a_lost_pipe_fails_every_write_still_waited_for(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="writer process ended"):  # never an empty receipt
         writer.wait(2, 3)
     assert writer.wait(0, 1) == WriteReceipt(created=5)
+
+
+def test_a_write_waited_for_after_its_writer_was_replaced_fails_and_takes_no_other_answer(tmp_path: Path) -> None:
+    # Its writer killed after it was handed over, the next write starts a new writer (whose pipes
+    # may take the old ones' descriptor numbers): the first write's wait must fail (it is sent
+    # again: stored once by id), never read the new writer's answer as its own.
+    first, second = events(LARGE), events(LARGE, start=LARGE)
+    store = SqliteStore(tmp_path / "replaced.db")
+    try:
+        wait_first = store.begin_write(first)
+        old = store.writer_pid
+        assert old is not None
+        _kill(store, old)
+        wait_second = store.begin_write(second)
+        assert store.writer_pid not in (None, old)
+        with pytest.raises(StoreError, match="writer process"):
+            wait_first()
+        assert wait_second().created == storable(second)
+        store.write(first)  # sent again, as the pipeline's spool would
+        assert _stored(store.path) == storable(first) + storable(second)
+    finally:
+        store.close()
