@@ -264,6 +264,7 @@ swings 32-43 at this load: the expected -1.5 to -2 us a line on each side is wit
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import random
 import re
@@ -271,7 +272,7 @@ import resource
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -281,7 +282,7 @@ from govsoc.collectors.base import ParseContext, parsers
 from govsoc.collectors.files.lines import LineFileSource
 from govsoc.collectors.pipeline import ingest_file
 from govsoc.core.event import Event, format_timestamp
-from govsoc.core.sink import WriteReceipt
+from govsoc.core.sink import WriteReceipt, begin_write
 from govsoc.store.base import Query, Store
 from govsoc.store.sqlite import SqliteStore
 
@@ -339,9 +340,17 @@ class TimedSink:
         self._began, self._cpu = time.perf_counter(), time.process_time()
 
     def write(self, events: Iterable[Event]) -> WriteReceipt:
-        batch = list(events)
-        receipt: WriteReceipt = self.store.write(batch)
-        total = self.marks[-1][0] + len(batch)
+        return self.begin_write(list(events))()
+
+    def begin_write(self, events: list[Event]) -> Callable[[], WriteReceipt]:
+        """The store's write begun (core.sink.begin_write: the SQLite store takes the next
+        batch before the previous one's commit is waited for), its marks taken at the commit."""
+        begun = begin_write(self.store, events)
+        return functools.partial(self._committed, begun, len(events))
+
+    def _committed(self, begun: Callable[[], WriteReceipt], count: int) -> WriteReceipt:
+        receipt = begun()
+        total = self.marks[-1][0] + count
         self.marks.append((total, time.perf_counter() - self._began))
         self.cpu_marks.append((total, time.process_time() - self._cpu))
         cpu, written = _writer_usage(getattr(self.store, "writer_pid", None))

@@ -98,7 +98,7 @@ class IngestOptions:
     #: write of this size in one transaction. 20,000, not 10,000: the random-keyed indexes of a
     #: large SQLite store change some page per row of a transaction, so twice the rows change
     #: fewer pages per row (at 1,000,000 events 4,749 instead of 7,386 bytes written an event,
-    #: P11d 2), for a batch of some 37 MB of events held (two while the next is parsed).
+    #: P11d 2), for a batch of some 37 MB of events held (up to four alive while the next is parsed: collectors.ahead).
     batch_size: int = 20_000
     #: The machine the file was written on (ParseContext.host): host.name of events without one.
     host: str | None = None
@@ -269,14 +269,14 @@ class Pipeline:
             return None
 
     def _deliver(self, events: list[Event], on_full: Literal["wait", "drop"], source: str | None, verify: bool,
-                 begun: Callable[[], WriteReceipt] | None | object) -> Delivery:
+                 begun: Callable[[], WriteReceipt] | _Untried | None) -> Delivery:
         """:meth:`deliver`, with its first write begun already (or tried: None) unless _UNTRIED."""
         receipt, pending = WriteReceipt(), events
         held: tuple[str, ...] = ()  # ids spooled (in parts when the batch is larger than the room)
         full_since: float | None = None
         said_full = False
         while pending:
-            write = None if verify else begun if begun is not _UNTRIED else self._begin(pending)
+            write = None if verify else self._begin(pending) if isinstance(begun, _Untried) else begun
             begun = _UNTRIED
             if verify:
                 self.drain()
@@ -459,8 +459,8 @@ class Pipeline:
         read = ReadCounts(summary.records, summary.events, summary.parse_failures)
         settle = functools.partial(self._settle, summary=summary, on_full=on_full, acknowledged=acknowledged,
                                    delivering=delivering)
-        # Up to three batches of events are alive at a time (collectors.ahead): the cycle collector runs less
-        # often meanwhile.
+        # Up to four batches of events are alive at a time (collectors.ahead: one whose commit is waited
+        # for, one handed over, one queued, one parsed): the cycle collector runs less often meanwhile.
         with relaxed_gc(), self.stop.noting(summary), Ahead(self.stop.check) as ahead:
             begun = 0.0  # when the batch's first event came (flush_seconds)
             held = 0  # bytes of the batch's records (batch_bytes)
@@ -737,8 +737,13 @@ class ReadCounts:
 #: short file, a receiver's trickle) inline, where a thread hand-over would cost more than it
 #: saves (and an in-process SQLite insert would trade the GIL with the parser row by row).
 _OVERLAP_MIN = 1000
-#: Pipeline._deliver: no write begun yet for the batch.
-_UNTRIED = object()
+
+
+class _Untried:
+    """Pipeline._deliver's mark: no write begun yet for the batch."""
+
+
+_UNTRIED = _Untried()
 #: Records' bytes after which a batch is delivered whatever its count (Pipeline.run): 8 MiB of
 #: lines make some 25-30 MiB of events; 20,000 sshd lines (~2.2 MB) stay one batch.
 BATCH_BYTES = 8 << 20

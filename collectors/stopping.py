@@ -28,15 +28,12 @@ no handler of a file's errors (``except Exception``, ParseError, StoreError) tak
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from govsoc.core.sink import WriteReceipt, begin_write
-
 if TYPE_CHECKING:
     from govsoc.collectors.summary import IngestSummary
-    from govsoc.core.event import Event
 
 __all__ = ["STOPPED_NOTE", "StopRequest", "Stopped"]
 
@@ -119,11 +116,6 @@ class _Guarded:
     def write(self, *args: Any, **kwargs: Any) -> Any:
         self._stop.check()
         return self._sink.write(*args, **kwargs)
-
-    def begin_write(self, events: list[Event]) -> Callable[[], WriteReceipt]:
-        """A write begun (core.sink.begin_write), looked at like :meth:`write`."""
-        self._stop.check()
-        return begin_write(self._sink, events)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._sink, name)

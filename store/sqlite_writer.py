@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 import struct
 import subprocess
@@ -136,7 +137,6 @@ class WriterProcess:
         self._open = 0
         self.transactions = 0
         self._answered: dict[int, WriteReceipt | str] = {}
-        self._claimed = 0  # the highest transaction number a wait asked for
         #: A pipe to the child failed (it ended, or its answers cannot be trusted any more).
         self._broken = False
         #: Which chunks of a write are built here (weighed at each wait()).
@@ -168,33 +168,23 @@ class WriterProcess:
             self._sent.append((self.transactions, self._open))
             self._open = 0
 
-    def wait(self, after: int | None = None, through: int | None = None) -> WriteReceipt:
+    def wait(self, after: int = 0, through: int | None = None) -> WriteReceipt:
         """Wait until the transactions numbered ``after`` + 1 to ``through`` are committed (by
-        default those after the last claimed, to the last sent): what they stored. StoreError
+        default every one sent): what they stored. StoreError
         when the child failed on one of them (the others are answered first) or ended. Answers
         of other transactions read meanwhile are kept for their own wait (those of a write
         that stopped half-way, never waited for, stay: a few receipts a failure)."""
-        after = self._claimed if after is None else after
         through = self.transactions if through is None else through
-        self._claimed = max(self._claimed, through)
         cpu = None
         while self._sent and self._sent[0][0] <= through:
             if self._broken:  # closed: what it did not answer is lost with its pipe
                 self._sent.clear()
                 raise self._ended(EOFError("the writer process was closed"))
-            number, size = self._sent[0]
             try:
-                # (stored, error, cpu); a child started from govsoc files replaced by an earlier
-                # version while this process ran answers without its CPU: nothing is weighed
-                stored, error, *used = _read(self._in)
+                cpu = self._take_answer() or cpu
             except (OSError, EOFError) as e:
                 self._sent.clear()
                 raise self._ended(e) from e
-            self._sent.popleft()
-            cpu = used[0] if used else cpu
-            self._answered[number] = error if error is not None else WriteReceipt(
-                created=stored.created, duplicates=size - stored.created - len(stored.rejected),
-                rejected=stored.rejected)
         if cpu is not None:
             self.balance.weigh(cpu)
         receipt, failure = WriteReceipt(), None
@@ -210,6 +200,17 @@ class WriterProcess:
             raise StoreError(failure, location=Location(path=str(self.path)))
         return receipt
 
+    def _take_answer(self) -> float | None:
+        """Read the answer to the oldest transaction not answered: kept for its wait; the
+        child's CPU seconds, when it says them."""
+        # (stored, error, cpu); a child started from govsoc files replaced by an earlier
+        # version while this process ran answers without its CPU: nothing is weighed
+        stored, error, *used = _read(self._in)
+        number, size = self._sent.popleft()
+        self._answered[number] = error if error is not None else WriteReceipt(
+            created=stored.created, duplicates=size - stored.created - len(stored.rejected), rejected=stored.rejected)
+        return float(used[0]) if used else None
+
     def in_step(self) -> bool:
         """Whether the child runs and holds no chunk of a write that stopped half-way (every
         chunk sent was sent with or before a commit: the child will answer each)."""
@@ -224,7 +225,19 @@ class WriterProcess:
         """Close the child's input and wait for it to finish (it commits what it holds). A
         write begun before and waited for after fails (its pipe's descriptor may be another
         writer's by then: never read again)."""
+        if not self._broken and self._process.stdin is not None:
+            # the child's answers to what it committed before its input closed are taken first,
+            # so that a write handed over before the close still gets its own (R11bk-5); a child
+            # that says nothing for a minute is ended by _end as before
+            try:
+                self._process.stdin.close()
+                deadline = time.monotonic() + 60
+                while self._sent and select.select([self._in], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                    self._take_answer()
+            except (OSError, EOFError, ValueError):
+                pass
         self._broken = True
+        self._sent.clear()
         self._finalizer()
 
 

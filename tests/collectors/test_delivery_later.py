@@ -6,7 +6,8 @@ that failed; a stop waits for the batch handed over."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection, Iterable
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -58,15 +59,18 @@ def run(tmp_path: Path, batches: int, sink: BegunSink, log: list[tuple[str, int]
     if stop is not None:
         pipeline.stop = stop
     context = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime(2025, 12, 31, tzinfo=UTC))
-    acked = 0
+    acked = taken = 0
+    summary = IngestSummary(source="later")
 
     def ack(last: RawRecord | None, delivery: Delivery, batch: list[Event]) -> None:
-        nonlocal acked
+        nonlocal acked, taken
         acked += 1
+        taken += len(batch)
         log.append(("ack", acked))
         assert delivery.receipt.created == len(batch)
+        # the counts a checkpoint takes are the batch's own: not the next one's, read meanwhile
+        assert summary.records == summary.events == taken
 
-    summary = IngestSummary(source="later")
     pipeline.run(Lines(batches * BATCH), parsers.get("linux.auth")(), context, summary, batch_size=BATCH,
                  acknowledged=ack)
     return summary
@@ -138,3 +142,41 @@ def test_ahead_runs_a_kept_rest_when_the_caller_fails() -> None:
         ahead.submit(lambda: done.set, overlap=True)
         raise KeyError("the parser failed")
     assert done.is_set()
+
+
+def test_ahead_runs_the_rest_of_the_step_before_one_that_failed() -> None:
+    # the batch handed over before a failed step is committed and acknowledged, not left
+    order: list[str] = []
+
+    def failing() -> None:
+        raise KeyError("the next batch failed")
+
+    with pytest.raises(KeyError), Ahead() as ahead:
+        ahead.submit(lambda: lambda: order.append("rest 1"), overlap=True)
+        ahead.submit(failing, overlap=True)
+    assert order == ["rest 1"]
+
+
+class Ticking(Lines):
+    """A live source: BATCH records, then ticks (None) until the batch is acknowledged, or 200."""
+
+    def __init__(self, acked: threading.Event) -> None:
+        super().__init__(BATCH)
+        self.acked, self.ticks = acked, 0
+
+    def records(self) -> Iterator[RawRecord | None]:  # type: ignore[override]
+        yield from super().records()
+        while not self.acked.is_set() and self.ticks < 200:
+            self.ticks += 1
+            yield None
+            time.sleep(0.01)
+
+
+def test_a_live_sources_tick_acknowledges_a_batch_handed_over_without_waiting_for_the_next(tmp_path: Path) -> None:
+    acked, log = threading.Event(), []
+    pipeline = Pipeline(BegunSink(log), data_dir=tmp_path / "state")
+    context = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime(2025, 12, 31, tzinfo=UTC))
+    source = Ticking(acked)
+    pipeline.run(source, parsers.get("linux.auth")(), context, IngestSummary(source="ticks"),  # type: ignore[arg-type]
+                 batch_size=BATCH, flush_seconds=60.0, acknowledged=lambda *_: acked.set())
+    assert source.ticks < 200  # acknowledged at a tick, not only when the source ended
