@@ -177,9 +177,6 @@ class WriterProcess:
         through = self.transactions if through is None else through
         cpu = None
         while self._sent and self._sent[0][0] <= through:
-            if self._broken:  # closed: what it did not answer is lost with its pipe
-                self._sent.clear()
-                raise self._ended(EOFError("the writer process was closed"))
             try:
                 cpu = self._take_answer() or cpu
             except (OSError, EOFError) as e:
@@ -223,8 +220,9 @@ class WriterProcess:
 
     def close(self) -> None:
         """Close the child's input and wait for it to finish (it commits what it holds). A
-        write begun before and waited for after fails (its pipe's descriptor may be another
-        writer's by then: never read again)."""
+        write begun before and waited for after gets the answer the child gave before it
+        ended, else fails: the pipe is never read again (its descriptor may be another
+        writer's by then: R11bk-1)."""
         if not self._broken and self._process.stdin is not None:
             # the child's answers to what it committed before its input closed are taken first,
             # so that a write handed over before the close still gets its own (R11bk-5); a child
