@@ -124,8 +124,10 @@ class FileTracker:
         crash_point("batch-stored")  # taken, not yet recorded: read again by the next run (R11v-1)
         checkpoint, taken = self.checkpoint, {}
         if last is not None:
-            batch_ids = {e.id for e in batch}
             partial, superseded = checkpoint.partial, checkpoint.superseded
+            # the batch's ids tell what a copy noted ahead became: none noted, none looked at
+            # (a set of 20,000 ids a batch was 0.6 us a line of the ingest process, F11at)
+            batch_ids = {e.id for e in batch} if partial is not None or checkpoint.pending else frozenset()
             if (partial is not None and last.offset >= partial.offset) or any(
                     last.offset >= note.offset for note in checkpoint.pending):
                 crash_point("completed-stored")
