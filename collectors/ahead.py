@@ -74,11 +74,7 @@ class Ahead:
             self._failed = True
             self._run_rest()  # the batch before it was handed over: acknowledged once committed
             raise
-        try:
-            self._run_rest()
-        except BaseException:
-            self._failed = True
-            raise
+        self._run_rest()
         self._rest = rest
 
     def _run_rest(self) -> None:

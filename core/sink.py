@@ -64,7 +64,7 @@ class Written:
         return self.receipt
 
 
-def begin_write(sink: object, events: list[Event]) -> Callable[[], WriteReceipt]:
+def begin_write(sink: EventSink, events: list[Event]) -> Callable[[], WriteReceipt]:
     """Start writing ``events`` to ``sink``: the callable returned waits for the write's commit
     and returns its receipt, raising what ``write`` would. A sink that can hand a write over and
     be asked for its commit later has ``begin_write`` (the SQLite store: its writer process goes
@@ -75,5 +75,4 @@ def begin_write(sink: object, events: list[Event]) -> Callable[[], WriteReceipt]
     if getattr(type(sink), "begin_write", None) is not None:
         started: Callable[[], WriteReceipt] = sink.begin_write(events)  # type: ignore[attr-defined]
         return started
-    written: WriteReceipt = sink.write(events)  # type: ignore[attr-defined]
-    return Written(written)
+    return Written(sink.write(events))
