@@ -170,15 +170,16 @@ class WriterProcess:
 
     def wait(self, after: int = 0, through: int | None = None) -> WriteReceipt:
         """Wait until the transactions numbered ``after`` + 1 to ``through`` are committed (by
-        default every one sent): what they stored. StoreError
-        when the child failed on one of them (the others are answered first) or ended. Answers
-        of other transactions read meanwhile are kept for their own wait (those of a write
-        that stopped half-way, never waited for, stay: a few receipts a failure)."""
+        default every one sent): what they stored. StoreError when the child failed on one of
+        them (the others are answered first) or ended. Answers of other transactions read
+        meanwhile are kept for their own wait (those of a write that stopped half-way, never
+        waited for, stay: a few receipts a failure)."""
         through = self.transactions if through is None else through
         cpu = None
         while self._sent and self._sent[0][0] <= through:
             try:
-                cpu = self._take_answer() or cpu
+                said = self._take_answer()
+                cpu = said if said is not None else cpu  # 0.0 is a CPU figure too, as before
             except (OSError, EOFError) as e:
                 self._sent.clear()
                 raise self._ended(e) from e
