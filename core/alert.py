@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -33,13 +33,15 @@ from govsoc.core.evidence import Evidence, _builder
 LEVELS = ("informational", "low", "medium", "high", "critical")
 #: Triage states, in the order an alert usually moves through them.
 STATUSES = ("open", "acknowledged", "closed", "false_positive")
+#: The states in which an analyst is done with an alert: new evidence opens it again (keep_triage).
+DONE = ("closed", "false_positive")
 #: How many ids of a suppressed window's newest matches its alert keeps (:attr:`Alert.matched`):
 #: the partial copy of an unterminated last line, which a delete must find the window by, is
 #: among the newest matches of its window unless this many came after it before the line was
 #: completed; each costs an event read per count and ~40 bytes in the alert.
 MATCHED_LIMIT = 100
-__all__ = ["LEVELS", "MATCHED_LIMIT", "STATUSES", "Alert", "AlertReceipt", "Note", "TriageChange", "document_json",
-           "keep_triage", "match_alert_of"]
+__all__ = ["DONE", "LEVELS", "MATCHED_LIMIT", "STATUSES", "Alert", "AlertReceipt", "Note", "TriageChange",
+           "document_json", "keep_triage", "match_alert_of", "reopened", "unseen"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,7 +73,10 @@ class Alert:
     count (a suppressed window judged again, else None): of two passes counting the same window,
     the one with the later ticket wins (R12e E4), whatever the two hosts' clocks say (R12f G1). ``matched`` holds the
     ids of a suppressed window's newest matches (up to :data:`MATCHED_LIMIT`; ``event_ids`` holds
-    its first alone): a delete of one of them finds the window (:attr:`rests_on`).
+    its first alone): a delete of one of them finds the window (:attr:`rests_on`). ``judged`` is
+    what the analyst saw when they closed it or marked it a false positive: its event count and
+    suppression count then (None while it is not so marked, and on alerts closed before it was
+    kept); a pass that brings more opens it again (:func:`keep_triage`).
     """
 
     id: str
@@ -94,6 +99,7 @@ class Alert:
     suppressed: int = 0
     counted: int | None = None
     matched: tuple[str, ...] = ()
+    judged: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -113,9 +119,9 @@ class Alert:
     def with_triage_of(self, stored: Alert) -> Alert:
         """This alert's detection fields with ``stored``'s triage fields: what a store keeps when
         a pass finds an alert it holds already. The suppression count never goes down (a later
-        pass may count fewer matches once retention dropped some), nor does its count ticket."""
-        return replace(self, status=stored.status, assignee=stored.assignee, notes=stored.notes,
-                       suppressed=max(self.suppressed, stored.suppressed), counted=_later(self.counted, stored.counted))
+        pass may count fewer matches once retention dropped some), nor does its count ticket; a
+        closed alert this one adds to is opened again (:func:`keep_triage`, which this is)."""
+        return Alert.from_document(keep_triage(self.to_document(), stored.to_document()))
 
     def to_document(self) -> dict[str, Any]:
         """The JSON document that stores keep (flat keys, times in ISO 8601 UTC). Its keys come
@@ -123,7 +129,7 @@ class Alert:
         start = format_timestamp(self.start)
         # A match alert's times and its evidence's are one moment: formatted once.
         end = start if self.end == self.start else format_timestamp(self.end)
-        doc = {
+        doc: dict[str, Any] = {
             "alert.id": self.id,
             "alert.status": self.status,
             "alert.assignee": self.assignee,
@@ -149,6 +155,8 @@ class Alert:
             doc["alert.matched"] = list(self.matched)
         if self.counted is not None:  # only then: the documents of other alerts stay as they were
             doc["alert.count_ticket"] = self.counted
+        if self.judged is not None:  # only then, as above
+            doc["alert.judged"] = list(self.judged)
         return doc
 
     def to_json(self) -> str:
@@ -180,6 +188,7 @@ class Alert:
             suppressed=int(doc.get("alert.suppressed") or 0),
             counted=_counted(doc),
             matched=tuple(str(i) for i in doc.get("alert.matched") or ()),
+            judged=_judged(doc),
         )
 
 
@@ -198,7 +207,7 @@ def match_alert_of(alert_id: str, event: Event, context: Mapping[str, Any], rule
         id=alert_id, rule_id=rule["rule_id"], rule_title=rule["rule_title"], level=rule["level"], kind="match",
         start=at, end=at, event_ids=(event.id,), author=rule["author"], references=rule["references"],
         tags=rule["tags"], group={}, context=context, evidence=(Evidence.of(event),), status="open",
-        assignee=None, notes=(), suppressed=0, counted=None, matched=())
+        assignee=None, notes=(), suppressed=0, counted=None, matched=(), judged=None)
     return alert
 
 
@@ -219,16 +228,64 @@ _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 def keep_triage(incoming: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
     """:meth:`Alert.with_triage_of` on stored documents: ``incoming``'s detection fields with
-    ``stored``'s triage fields, without building either alert (stores upsert many at once)."""
+    ``stored``'s triage fields, without building either alert (stores upsert many at once).
+
+    An alert the analyst closed or marked a false positive is opened again when the pass brings
+    what they did not see (:func:`unseen`): the attack went on after their judgement (more
+    failures of the same burst, a success after them), and a closed alert that silently took it
+    in would show nothing open (R49a-4). Its notes say why, after the analyst's. Elastic's
+    suppression raises a new alert after a closed one instead; here a burst keeps its one alert
+    (its id is the rule, the group and the burst's first event), so it is opened again."""
     doc = dict(incoming)
-    for key in ("alert.status", "alert.assignee", "alert.notes"):
+    for key in ("alert.status", "alert.assignee", "alert.notes", "alert.judged"):
         if key in stored:
             doc[key] = stored[key]
     doc["alert.suppressed"] = max(int(incoming.get("alert.suppressed") or 0), int(stored.get("alert.suppressed") or 0))
     counted = _later(_counted(incoming), _counted(stored))
     if counted is not None:
         doc["alert.count_ticket"] = counted
+    status = doc.get("alert.status")
+    if status in DONE and (news := unseen(incoming, stored)):
+        note = Note(author="govsoc", time=datetime.now(UTC), text=f"reopened: {news} after it was marked {status}")
+        doc["alert.status"] = "open"
+        doc["alert.notes"] = [*(doc.get("alert.notes") or ()), note.to_document()]
+        doc.pop("alert.judged", None)
     return doc
+
+
+def unseen(incoming: Mapping[str, Any], stored: Mapping[str, Any]) -> str:
+    """What a pass's document of an alert holds beyond what its analyst judged, said for a note
+    ("3 new events", "2 more suppressed matches"), or "" when nothing: more events or a higher
+    suppression count than when they closed it (``alert.judged``). Counts, not ids: a line cut
+    short that was judged and then completed is the same line under another id, and the trim of
+    its deleted copy (govsoc.store.withdraw) must not make it new. An alert closed before judged
+    was kept is compared by its stored ids and count."""
+    judged = _judged(stored)
+    ids = incoming.get("event.ids") or ()
+    if judged is None:
+        had = {*(stored.get("event.ids") or ()), *(stored.get("alert.matched") or ())}
+        events = len({i for i in ids if i not in had})
+        before = int(stored.get("alert.suppressed") or 0)
+    else:
+        events, before = len(ids) - judged[0], judged[1]
+    more = int(incoming.get("alert.suppressed") or 0) - before
+    said = [f"{events} new event{'s' if events > 1 else ''}" if events > 0 else "",
+            f"{more} more suppressed match{'es' if more > 1 else ''}" if more > 0 else ""]
+    return " and ".join(part for part in said if part)
+
+
+def _judged(doc: Mapping[str, Any]) -> tuple[int, int] | None:
+    """A stored document's ``alert.judged`` (event count, suppression count), None when absent
+    or not two whole numbers (any writer of the alerts index can change a document)."""
+    judged = doc.get("alert.judged")
+    if isinstance(judged, list) and len(judged) == 2 and all(type(n) is int for n in judged):
+        return judged[0], judged[1]
+    return None
+
+
+def reopened(doc: Mapping[str, Any], stored: Mapping[str, Any]) -> bool:
+    """Whether :func:`keep_triage` opened the stored alert again (a receipt counts it)."""
+    return stored.get("alert.status") in DONE and doc.get("alert.status") == "open"
 
 
 def _counted(doc: Mapping[str, Any]) -> int | None:
@@ -254,14 +311,18 @@ class AlertReceipt:
     updated: int = 0
     unchanged: int = 0
     rejected: tuple[tuple[str, str], ...] = ()
+    #: Of the updated, those an analyst had closed that the update opened again (keep_triage).
+    reopened: int = 0
 
     def __add__(self, other: AlertReceipt) -> AlertReceipt:
         return AlertReceipt(self.created + other.created, self.updated + other.updated,
-                            self.unchanged + other.unchanged, self.rejected + other.rejected)
+                            self.unchanged + other.unchanged, self.rejected + other.rejected,
+                            self.reopened + other.reopened)
 
     def line(self) -> str:
-        """``3 new, 1 updated, 7 unchanged`` (and the refusals, when any)."""
+        """``3 new, 1 updated, 7 unchanged`` (and those reopened and refused, when any)."""
         text = f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged"
+        text += f", {self.reopened} closed reopened by new evidence" if self.reopened else ""
         return text + (f", {len(self.rejected)} refused" if self.rejected else "")
 
 
@@ -298,7 +359,18 @@ class TriageChange:
             notes=alert.notes + ((self.note,) if self.note is not None else ()),
             suppressed=self._suppressed(alert),
             counted=_later(alert.counted, self.counted) if self.recount is not None else alert.counted,
+            judged=self._judged(alert),
         )
+
+    def _judged(self, alert: Alert) -> tuple[int, int] | None:
+        """What the analyst saw when this change closes the alert (or marks it a false positive);
+        kept by other changes to a closed alert, dropped when it is opened again."""
+        status = self.status or alert.status
+        if status not in DONE:
+            return None
+        if self.status is None or alert.status in DONE and alert.judged is not None:
+            return alert.judged  # a note, an assignee, a recount, or closed again: judged as it was
+        return alert.event_count, self._suppressed(alert)
 
     def _suppressed(self, alert: Alert) -> int:
         """The count the change leaves: the recount, unless the stored one is newer."""

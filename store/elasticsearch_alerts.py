@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
-from govsoc.core.alert import Alert, AlertReceipt, TriageChange, keep_triage
+from govsoc.core.alert import Alert, AlertReceipt, TriageChange, keep_triage, reopened
 from govsoc.core.errors import StoreError
 from govsoc.core.event import format_timestamp
 from govsoc.store.elasticsearch_bulk import BULK_THREADS, BulkWrites
@@ -117,6 +117,7 @@ class AlertIndex(EventSearch, BulkWrites):
             stored.update(self._stored_alerts([a.id for a in batch[start:start + PAGE]]))
         actions: list[dict[str, Any]] = []
         unchanged = 0
+        opening: set[str] = set()  # ids whose update opens a closed alert again (counted once written)
         for alert in batch:
             hit = stored.get(alert.id)
             if hit is None:
@@ -131,7 +132,9 @@ class AlertIndex(EventSearch, BulkWrites):
                 continue
             actions.append({"_op_type": "index", "_index": self.alerts_index, "_id": alert.id, "_source": doc,
                             "if_seq_no": hit["_seq_no"], "if_primary_term": hit["_primary_term"]})
-        created = updated = 0
+            if reopened(doc, hit["_source"]):
+                opening.add(alert.id)
+        created = updated = opened = 0
         conflicted: list[str] = []
         rejected: list[tuple[str, str]] = []
         creates = all(a["_op_type"] == "create" for a in actions)
@@ -140,12 +143,13 @@ class AlertIndex(EventSearch, BulkWrites):
             if ok:
                 created += op == "create"
                 updated += op == "index"
+                opened += op == "index" and str(result.get("_id")) in opening
             elif result.get("status") == 409 or overloaded_item(result):  # both go round again
                 conflicted.append(str(result.get("_id")))
             else:
                 rejected.append((str(result.get("_id")), item_reason(result)))
         return AlertReceipt(created=created, updated=updated, unchanged=unchanged,
-                            rejected=tuple(rejected)), conflicted
+                            rejected=tuple(rejected), reopened=opened), conflicted
 
     def alert(self, alert_id: str) -> Alert | None:
         """The stored alert with this id, or None."""

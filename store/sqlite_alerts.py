@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
-from govsoc.core.alert import Alert, AlertReceipt, TriageChange, document_json, keep_triage
+from govsoc.core.alert import Alert, AlertReceipt, TriageChange, document_json, keep_triage, reopened
 from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import format_timestamp
 from govsoc.store.sqlite_connection import SqliteConnection
@@ -72,7 +72,7 @@ class SqliteAlerts(SqliteConnection):
             raise StoreError(f"alert write failed: {e}", location=Location(path=str(self.path))) from e
 
     def _upsert_transaction(self, batch: list[Alert]) -> AlertReceipt:
-        created = updated = unchanged = 0
+        created = updated = unchanged = opened = 0
         with self._transaction():
             ids = sorted({a.id for a in batch})
             stored: dict[str, str] = {}
@@ -92,7 +92,8 @@ class SqliteAlerts(SqliteConnection):
                     added.extend((event_id, alert.id) for event_id in alert.rests_on)
                     continue
                 before = json.loads(old)
-                doc = document_json(keep_triage(alert.to_document(), before))
+                kept = keep_triage(alert.to_document(), before)
+                doc = document_json(kept)
                 # Compared as values, not as text: rows written before keys came in the
                 # document's order (sorted) are equal documents too.
                 if json.loads(doc) == before:
@@ -101,6 +102,7 @@ class SqliteAlerts(SqliteConnection):
                     self._db.execute("UPDATE alerts SET rule_id = ?, ts = ?, doc = ? WHERE id = ?",
                                      (alert.rule_id, micros(alert.start), doc, alert.id))
                     updated += 1
+                    opened += reopened(kept, before)
                     was = {*(before.get("event.ids") or ()), *(before.get("alert.matched") or ())}
                     added.extend((event_id, alert.id) for event_id in set(alert.rests_on) - was)
                     removed.extend((event_id, alert.id) for event_id in was.difference(alert.rests_on))
@@ -110,7 +112,7 @@ class SqliteAlerts(SqliteConnection):
             self._db.executemany("DELETE FROM alert_events WHERE event_id = ? AND alert_id = ?", removed)
             # in key order: each index page is changed once, not once per row (random event ids)
             self._db.executemany("INSERT OR IGNORE INTO alert_events VALUES (?, ?)", sorted(added))
-        return AlertReceipt(created=created, updated=updated, unchanged=unchanged)
+        return AlertReceipt(created=created, updated=updated, unchanged=unchanged, reopened=opened)
 
     def alert(self, alert_id: str) -> Alert | None:
         """The stored alert with this id, or None."""

@@ -127,6 +127,28 @@ def test_triage_is_kept_when_detection_runs_again(govsoc: Run) -> None:
     assert code == 0 and re.search(rf"{incident}: open, assignee analyst2, 2 notes", out)
 
 
+def test_a_false_positive_burst_that_goes_on_is_open_again(govsoc: Run, home: Path) -> None:
+    # Seen (R49a-4): the burst marked a false positive took in the attack's continuation (more
+    # failures from the same address within the burst) and stayed a false positive: nothing open.
+    incident = str(listed(govsoc, "--rule", BRUTE_FORCE)[0]["alert.id"])
+    assert govsoc("alerts", "false-positive", incident, "-m", "admin mistyped the password")[0] == 0
+    code, out, _ = govsoc("detect", "--from", "2000-01-01")  # the same events: judged, stays so
+    assert code == 0 and "reopened" not in out
+    assert listed(govsoc, "--rule", BRUTE_FORCE)[0]["alert.status"] == "false_positive"
+    more = [f"Dec 10 07:00:{n:02d} portal-web-01 sshd[24200]: Failed password for root from 203.0.113.9 "
+            f"port {4000 + n} ssh2" for n in range(10, 40)]
+    with (home / "auth.log").open("a", encoding="utf-8") as log:
+        log.write("\n".join(more) + "\n")
+    assert govsoc("ingest", str(home / "auth.log"))[0] == 0
+    code, out, _ = govsoc("detect")
+    assert code == 0 and "1 closed reopened by new evidence" in out
+    (alert,) = listed(govsoc, "--rule", BRUTE_FORCE)
+    assert (alert["alert.id"], alert["alert.status"], alert["event.count"]) == (incident, "open", 36)
+    notes = alert["alert.notes"]
+    assert isinstance(notes, list) and [n["author"] for n in notes] == [notes[0]["author"], "govsoc"]
+    assert notes[1]["message"] == "reopened: 30 new events after it was marked false_positive"
+
+
 def test_alerts_outlive_their_events_and_have_their_own_retention(govsoc: Run) -> None:
     # before: retention deleted events and kept alerts that pointed at nothing, without a word
     incident = str(listed(govsoc, "--rule", BRUTE_FORCE)[0]["alert.id"])

@@ -198,6 +198,44 @@ def test_alert_upsert_replaces_detection_fields_and_keeps_triage(store: Store) -
     assert store.alert(third.id) == replace(third, end=T0 + timedelta(hours=3))
 
 
+def test_a_closed_alert_that_a_pass_adds_to_is_opened_again(store: Store) -> None:
+    # Seen (R49a-4): an analyst marked a brute-force burst a false positive after 6 failures; the
+    # attack went on in the same burst (30 more, then a success) and the pass folded them into
+    # the closed alert: nothing open, no word. Now new evidence opens it again, with a note.
+    first, second, third = sample_alerts()
+    store.write_alerts([first, second, third])
+    judged = Note(author="analyst1", time=T0 + timedelta(hours=1), text="admin mistyped the password")
+    store.update_alert(first.id, TriageChange(status="false_positive", note=judged))
+    store.update_alert(second.id, TriageChange(status="closed"))
+    store.update_alert(third.id, TriageChange(status="acknowledged"))
+    grown = [replace(alert, end=alert.end + timedelta(minutes=5), event_ids=alert.event_ids + (make_id("test", 3),))
+             for alert in (first, second, third)]
+    receipt = store.write_alerts(grown)
+    assert receipt == AlertReceipt(updated=3, reopened=2)
+    assert "2 closed reopened by new evidence" in receipt.line()
+    opened = store.alert(first.id)
+    assert opened is not None and opened.status == "open" and opened.event_ids == grown[0].event_ids
+    assert opened.notes[0] == judged and len(opened.notes) == 2
+    assert (opened.notes[1].author, opened.notes[1].text) == (
+        "govsoc", "reopened: 1 new event after it was marked false_positive")
+    closed = store.alert(second.id)
+    assert closed is not None and closed.status == "open" and "marked closed" in closed.notes[-1].text
+    acknowledged = store.alert(third.id)  # worked on, not done: it stays as the analyst left it
+    assert acknowledged is not None and (acknowledged.status, acknowledged.notes) == ("acknowledged", ())
+    # the same evidence again opens nothing: the analyst closes it again and it stays closed
+    store.update_alert(first.id, TriageChange(status="closed"))
+    assert store.write_alerts(grown[:1]) == AlertReceipt(unchanged=1)
+    assert store.alert(first.id).status == "closed"  # type: ignore[union-attr]
+    # fewer events (a deleted copy trimmed off) is no new evidence either
+    assert store.write_alerts([first]) == AlertReceipt(updated=1)
+    assert store.alert(first.id).status == "closed"  # type: ignore[union-attr]
+    # a suppressed window that counted more matches after it was closed is opened again
+    store.write_alerts([replace(first, suppressed=4)])
+    window = store.alert(first.id)
+    assert window is not None and window.status == "open"
+    assert window.notes[-1].text == "reopened: 4 more suppressed matches after it was marked closed"
+
+
 def test_alert_retention_is_apart_from_event_retention(store: Store) -> None:
     alerts = sample_alerts()  # last events at T0 + 1, 2 and 3 minutes
     store.write(sample())
