@@ -9,8 +9,9 @@ author be shown wherever matches are shown: the author travels with every alert.
 Fields fall in two families. *Detection* fields (times, event ids, evidence, context, the rule's
 attributes) are what a detection pass computes; a later pass that finds the same alert again
 replaces them. *Triage* fields (status, assignee, notes, the suppression count) are what analysts
-and suppression accumulate; a later pass keeps them (:meth:`Alert.with_triage_of`). Stores upsert
-by id with exactly that rule and answer with an :class:`AlertReceipt`.
+and suppression accumulate; a later pass keeps them (:meth:`Alert.with_triage_of`), except that a
+closed alert the pass adds to is opened again (:func:`keep_triage`). Stores upsert by id with
+exactly that rule and answer with an :class:`AlertReceipt`.
 
 The evidence snapshot (govsoc.core.evidence) keeps up to EVIDENCE_LIMIT events' key fields and raw
 lines inside the alert, so that an alert stays understandable after event retention has dropped
