@@ -9,12 +9,20 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-#: C0 controls except tab and newline, DEL, the C1 controls, and the Unicode bidirectional controls
+#: C0 controls except tab and newline, DEL, the C1 controls, and every Unicode format character
+#: (category Cf) with the line and paragraph separators (Zl, Zp): the bidirectional controls
 #: (U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069: "Trojan Source", CVE-2021-42574), which reorder
-#: what follows them on the screen: shown, never sent to the terminal.
+#: what follows them on the screen; the invisible ones, zero-width space and joiners, word joiner,
+#: soft hyphen, BOM, tag characters (U+E0000 block), which make "ro<U+200B>ot" look like "root"
+#: (R49a-5); U+2028/U+2029, which some terminals take as a line break: shown, never sent to the
+#: terminal. The list is Unicode 14.0's (Python 3.11's unicodedata; a test holds the two equal): a
+#: class written out, as building it from unicodedata costs a third of a second at each start.
 #: Surrogates too: a file name that is not UTF-8 (a GBK name) is decoded with surrogateescape, each
 #: undecodable byte becoming U+DC80-U+DCFF, shown as that byte (``\xc8``), never written raw.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e"
+    r"\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\U000110bd"
+    r"\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
 #: What else must not break a one-line cell: line breaks (also U+2028/U+2029) and tabs.
 _BREAKS = re.compile(r"[\t\n\u2028\u2029]")
 
@@ -23,11 +31,12 @@ def _escape(m: re.Match[str]) -> str:
     code = ord(m.group())
     if 0xDC80 <= code <= 0xDCFF:  # surrogateescape's undecodable byte
         return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def printable(text: str) -> str:
-    """``text`` with terminal control characters written as ``\\xNN`` (``\\uNNNN`` above U+00FF)."""
+    """``text`` with terminal control characters written as ``\\xNN`` (``\\uNNNN`` above U+00FF,
+    ``\\UNNNNNNNN`` above U+FFFF)."""
     return _CONTROL.sub(_escape, text)
 
 
@@ -42,7 +51,16 @@ def terminal_json(text: str) -> str:
     shows written as JSON escapes (``\\u009b``) instead: the document reads back the same, and a
     C1 control (U+009B is CSI to a terminal) or a bidirectional override in a value, which
     json.dumps leaves as it is, never reaches the terminal raw. Line breaks between members stay."""
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _CONTROL.sub(_json_escape, text)
+
+
+def _json_escape(m: re.Match[str]) -> str:
+    """A character as a JSON escape: beyond U+FFFF as its UTF-16 surrogate pair (RFC 8259 §7)."""
+    code = ord(m.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def json_for_terminal(value: Any, *, default: Callable[[Any], Any] | None = None) -> str:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from govsoc.cli.output import CELL_LIMIT, printable, shown
+from govsoc.cli.terminal import terminal_json
 
 SSHD = "Dec 10 07:{m:02d}:{s:02d} LabSZ sshd[24200]: {text}\n"
 
@@ -86,10 +88,29 @@ def test_a_5_mb_line_is_one_cut_cell_with_a_note(govsoc: Run, tmp_path: Path) ->
     ("c1\x9bm", "c1\\x9bm"),                 # C1 CSI is an escape too
     ("tab\tand\nnewline", "tab\tand\nnewline"),  # layout characters stay
     ("登录失败", "登录失败"),                    # CJK untouched
+    # R49a-5: invisible format characters made "ro<U+200B>ot" look like "root" on the screen
+    ("ro\u200bot", "ro\\u200bot"),             # zero-width space
+    ("adm\u2060in", "adm\\u2060in"),           # word joiner
+    ("ev\u00adil", "ev\\xadil"),                # soft hyphen
+    ("x\u2028Dec 10 fake", "x\\u2028Dec 10 fake"),  # a line separator some terminals break on
+    ("\ufeffroot", "\\ufeffroot"),              # BOM / zero-width no-break space
+    ("tag\U000e0041", "tag\\U000e0041"),        # a tag character (hidden ASCII)
 ])
 def test_printable(value: str, expected: str) -> None:
     assert printable(value) == expected
     assert shown(value).plain == expected
+
+
+def test_every_format_character_is_shown_escaped() -> None:
+    # the written-out class of cli.terminal against the Unicode database: every format character
+    # (Cf) and line or paragraph separator (Zl, Zp) is escaped, in text and in JSON, and JSON
+    # reads back the same text (characters beyond U+FFFF as surrogate pairs)
+    hidden = "".join(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cf", "Zl", "Zp"))
+    assert len(hidden) > 150
+    assert all(ch not in printable(hidden) for ch in hidden)
+    text = json.dumps({"v": hidden}, ensure_ascii=False)
+    assert all(ch not in terminal_json(text) for ch in hidden)
+    assert json.loads(terminal_json(text)) == {"v": hidden}
 
 
 def test_html_report_escapes_log_text(govsoc: Run, tmp_path: Path) -> None:
