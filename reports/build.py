@@ -31,8 +31,8 @@ from govsoc.reports.signing import SigningKey
 from govsoc.reports.situation import build_situation
 from govsoc.store.base import Store
 
-__all__ = ["KINDS", "PERIOD_STATUS", "UNMASKED_MARK", "UNSIGNED", "build", "inventory_systems", "mark_unsigned",
-           "report_name", "rule_coverage", "with_period_status", "write"]
+__all__ = ["KINDS", "PERIOD_STATUS", "UNMASKED_MARK", "UNSIGNED", "build", "file_stamp", "inventory_systems",
+           "mark_unsigned", "report_name", "rule_coverage", "with_period_status", "write"]
 
 KINDS: Final = ("situation", "compliance", "alerts")
 #: What a report of a period not over when it was made says on its cover (Period.status).
@@ -126,13 +126,14 @@ def _period_name(document: Document) -> str:
         return document.kind
     start, end = datetime.fromisoformat(document.period_start), datetime.fromisoformat(document.period_end)
     if start.time() != time() or end.time() != time():
-        return f"{document.kind}-{_stamp(start)}--{_stamp(end)}"
+        return f"{document.kind}-{file_stamp(start)}--{file_stamp(end)}"
     first = start.date().isoformat()
     last = (end - timedelta(microseconds=1)).date().isoformat()
     return f"{document.kind}-{first}" if last <= first else f"{document.kind}-{first}--{last}"
 
 
-def _stamp(at: datetime) -> str:
+def file_stamp(at: datetime) -> str:
+    """A local time as a file name shows it: to the minute, or the second when it has one."""
     # local time without ':' (not allowed in Windows file names) or the offset (the report says it)
     return at.strftime("%Y-%m-%dT%H%M%S" if at.second or at.microsecond else "%Y-%m-%dT%H%M")
 

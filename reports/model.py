@@ -112,9 +112,13 @@ def _alert_table(rows: list[AlertRow], t: dict[str, str]) -> Table:
 
 def build_report(alerts: Iterable[Alert], *, store: str, lang: str = "zh", masked: bool = True,
                  timezone: str = "Asia/Shanghai", title: str | None = None,
-                 now: datetime | None = None) -> AlertReport:
+                 now: datetime | None = None, start: datetime | None = None,
+                 end: datetime | None = None) -> AlertReport:
     """The report of ``alerts``: correlations first (incidents), then single matches, newest first.
-    Times are ISO 8601 in ``timezone`` with their offset, readable by people and machines."""
+    Times are ISO 8601 in ``timezone`` with their offset, readable by people and machines. Its
+    period is the one asked (``start``, ``end``: the list's bounds), a side not asked the alerts'
+    span: a list of December that found none says December, not "none — none", and one of
+    November says the month, not the minutes its alerts took (R49a-6)."""
     zone = ZoneInfo(timezone)
     items = sorted(alerts, key=lambda a: (a.start, a.id), reverse=True)
     levels = Counter(a.level for a in items)
@@ -126,8 +130,8 @@ def build_report(alerts: Iterable[Alert], *, store: str, lang: str = "zh", maske
         timezone=timezone,
         generated=_local(now or datetime.now(UTC), zone),
         store=store,
-        period_start=_local(items[-1].start, zone) if items else None,
-        period_end=_local(max(a.end for a in items), zone) if items else None,
+        period_start=_local(start, zone) if start else _local(items[-1].start, zone) if items else None,
+        period_end=_local(end, zone) if end else _local(max(a.end for a in items), zone) if items else None,
         masked=masked,
         by_level={level: levels.get(level, 0) for level in reversed(LEVELS)},
         by_rule=sorted(((r, a, n) for (r, a), n in rules.items()), key=lambda x: (-x[2], x[0])),

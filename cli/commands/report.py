@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -23,7 +24,7 @@ from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.timeargs import TIME
 from govsoc.reports import build_report, renderers
-from govsoc.reports.build import KINDS, UNMASKED_MARK, build, inventory_systems, mark_unsigned, write
+from govsoc.reports.build import KINDS, UNMASKED_MARK, build, file_stamp, inventory_systems, mark_unsigned, write
 from govsoc.reports.period import PERIODS, Period, period_bounds
 from govsoc.reports.publish import publish
 from govsoc.reports.reissue import late_note, load_record, period_counts, save_record
@@ -52,15 +53,27 @@ def write_alert_list(app: AppContext, output: Path | None, folder: Path | None, 
     unsigned, and marked so)."""
     report = as_document(build_report(app.store.alerts(start=start, end=end), store=app.store.kind,
                                       lang=lang or app.config.reports.lang, masked=not unmasked,
-                                      timezone=app.config.reports.timezone))
+                                      timezone=app.config.reports.timezone, start=start, end=end))
     shown = report if key else mark_unsigned(report)
     files = []
     for fmt in formats:
         renderer = renderers.get(fmt)()
-        stem = "alerts" if not unmasked else f"alerts{UNMASKED_MARK}"  # never in the masked list's place
+        stem = _list_name(start, end, app.config.reports.timezone) + ("" if not unmasked else UNMASKED_MARK)
         target = output or (folder or app.config.report_dir) / f"{stem}{renderer.suffix}"
         files.append((target, renderer.render(shown)))
     return publish(files, key)
+
+
+def _list_name(start: datetime | None, end: datetime | None, timezone: str) -> str:
+    """The file name stem of an alert list: ``alerts`` for every stored alert, with its bounds
+    (local time, to the minute or second, as a period report's) when --from or --to gave them,
+    ``alerts-2026-11-01T0000--2026-12-01T0000``, ``alerts-from-…``, ``alerts-until-…``: the name is
+    signed, so a list of another span no longer verifies in this one's place, nor replaces it (R49a-6)."""
+    zone = ZoneInfo(timezone)
+    shown = [None if at is None else file_stamp(at.astimezone(zone)) for at in (start, end)]
+    if shown[0] and shown[1]:
+        return f"alerts-{shown[0]}--{shown[1]}"
+    return f"alerts-from-{shown[0]}" if shown[0] else f"alerts-until-{shown[1]}" if shown[1] else "alerts"
 
 
 def _chosen_period(kind: str, period: str | None, at: datetime | None, start: datetime | None,

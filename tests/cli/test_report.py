@@ -154,6 +154,29 @@ def test_the_alert_list_writes_every_format_into_the_folder(govsoc_home: Path, t
     assert all(Path(p).parent == folder for p in out.split())
 
 
+def test_a_bounded_alert_list_is_named_and_shown_by_its_bounds(govsoc_home: Path, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # R49a-6: every alert list was alerts.<format>, whatever --from/--to asked, and its cover
+    # showed its alerts' span (none: "无 — 无"): November's signed list verified in December's
+    # place, and each run replaced the last one
+    folder = tmp_path / "lists"
+    months = (("--from", "2026-11-01T00:00:00+08:00", "--to", "2026-12-01T00:00:00+08:00"),
+              ("--from", "2026-12-01T00:00:00+08:00", "--to", "2027-01-01T00:00:00+08:00"))
+    names = []
+    for bounds in months:
+        code, out, err = run(capsys, "report", "alerts", *bounds, "--format", "json", "--folder", str(folder),
+                             "--unsigned")
+        assert code == 0, err
+        names.append(Path(out.split()[0]).name)
+    assert names == ["alerts-2026-11-01T0000--2026-12-01T0000.json", "alerts-2026-12-01T0000--2027-01-01T0000.json"]
+    december = json.loads((folder / names[1]).read_text(encoding="utf-8"))
+    assert december["period"]["start"] == "2026-12-01T00:00:00+08:00"
+    assert december["period"]["end"] == "2027-01-01T00:00:00+08:00"
+    code, out, err = run(capsys, "report", "alerts", "--from", "2026-11-29T09:30:15+08:00", "--format", "json",
+                         "--folder", str(folder), "--unsigned")
+    assert code == 0 and Path(out.split()[0]).name == "alerts-from-2026-11-29T093015.json", err
+
+
 def test_an_inverted_period_is_told_in_the_times_given(govsoc_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "report", "situation", "--from", "2026-11-29T10:00", "--to", "2026-11-29T09:00",
                        "--unsigned")
