@@ -114,27 +114,33 @@ def _hits(store: Store, corr: Correlation, natives: Mapping[str, str], chunk: Se
     matches under its id)."""
     lo = shift(min(groups[k].first for k in chunk), -2 * corr.span)
     hi = shift(max(groups[k].last for k in chunk), corr.span + _TICK)
-    # Narrow by the first group field in the store; the rest is checked per group.
-    narrow = tuple(sorted({k[0] for k in chunk}, key=repr)) \
-        if corr.group_by and all(isinstance(k[0], str | int | float) for k in chunk) else None
-    return {ref.id: ref_hits(store, corr, position, natives, (0, narrow) if narrow else None, lo, hi, until, horizon)
+    # Narrowed in the store by every group field whose values in the chunk are plain (each the
+    # chunk's values of it: a superset of its groups, each checked per group after). By the first
+    # field alone, a chunk of (source.ip, user.name) groups ordered by time held nearly every
+    # address and read every event of the span, once a chunk: 20 chunks, 20 times the events
+    # (R49a-8: 40,000 sshd failures of one day, 250 addresses and 5,000 accounts, 80 s).
+    narrow = tuple((at, tuple(sorted({k[at] for k in chunk}, key=repr))) for at in range(len(corr.group_by))
+                   if all(isinstance(k[at], str | int | float) for k in chunk))
+    return {ref.id: ref_hits(store, corr, position, natives, narrow, lo, hi, until, horizon)
             for position, ref in enumerate(corr.refs)}
 
 
 def ref_hits(store: Store, corr: Correlation, position: int, natives: Mapping[str, str],
-             narrow: tuple[int, tuple[Any, ...]] | None, lo: datetime, hi: datetime, until: str | None,
+             narrow: Sequence[tuple[int, tuple[Any, ...]]], lo: datetime, hi: datetime, until: str | None,
              horizon: datetime | None) -> list[Any]:
-    """The events of ``corr``'s ``position``-th rule in [lo, hi), whose ``narrow[0]``-th group
-    field is one of ``narrow[1]``. For an inner correlation: its matches timed in [lo, hi),
-    from its own rules' events over [lo - 3 x its timespan, hi + its timespan] (a burst whose
-    match falls in [lo, hi) first fired in a window opened after lo - timespan, and a burst
-    reaching further back has a fired window opened in the timespan before that one)."""
+    """The events of ``corr``'s ``position``-th rule in [lo, hi), whose group fields are each
+    one of their values in ``narrow`` (group field position, values). For an inner correlation:
+    its matches timed in [lo, hi), from its own rules' events over [lo - 3 x its timespan,
+    hi + its timespan] (a burst whose match falls in [lo, hi) first fired in a window opened
+    after lo - timespan, and a burst reaching further back has a fired window opened in the
+    timespan before that one)."""
     ref = corr.refs[position]
     if ref.inner is None:
-        terms = {ref.group_fields[narrow[0]]: narrow[1]} if narrow else {}
+        terms = {ref.group_fields[at]: values for at, values in narrow}
         return list(store.search(Query(native=natives[ref.id], start=lo, end=hi, terms=terms, until=until)))
     inner = ref.inner
-    inner_narrow = (inner.group_by.index(ref.group_fields[narrow[0]]), narrow[1]) if narrow else None
+    inner_narrow = [(inner.group_by.index(ref.group_fields[at]), values) for at, values in narrow
+                    if ref.group_fields[at] in inner.group_by]
     start, end = lo - 3 * inner.span, hi + inner.span
     hits = {r.id: ref_hits(store, inner, i, natives, inner_narrow, start, end, until, horizon)
             for i, r in enumerate(inner.refs)}
