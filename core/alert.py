@@ -369,8 +369,11 @@ class TriageChange:
         status = self.status or alert.status
         if status not in DONE:
             return None
-        if self.status is None or alert.status in DONE and alert.judged is not None:
-            return alert.judged  # a note, an assignee, a recount, or closed again: judged as it was
+        if alert.status in DONE:  # a note, an assignee, a recount, or closed again: judged as it was,
+            # and an alert closed before judged was kept, as it is now, before this change's uncount:
+            # the trim of a deleted partial copy writes its note so first (govsoc.store.withdraw), and
+            # the completed line is then no new evidence (R49b-1)
+            return alert.judged if alert.judged is not None else (alert.event_count, alert.suppressed)
         return alert.event_count, self._suppressed(alert)
 
     def _suppressed(self, alert: Alert) -> int:

@@ -95,6 +95,11 @@ def test_a_5_mb_line_is_one_cut_cell_with_a_note(govsoc: Run, tmp_path: Path) ->
     ("x\u2028Dec 10 fake", "x\\u2028Dec 10 fake"),  # a line separator some terminals break on
     ("\ufeffroot", "\\ufeffroot"),              # BOM / zero-width no-break space
     ("tag\U000e0041", "tag\\U000e0041"),        # a tag character (hidden ASCII)
+    # R49b-6: the other invisible code points (Default_Ignorable, blank letters)
+    ("ro\u034fot", "ro\\u034fot"),             # combining grapheme joiner
+    ("ro\u3164ot", "ro\\u3164ot"),             # Hangul filler
+    ("ro\u2800ot", "ro\\u2800ot"),             # braille blank
+    ("ro\ufe0fot", "ro\\ufe0fot"),             # a variation selector
 ])
 def test_printable(value: str, expected: str) -> None:
     assert printable(value) == expected
@@ -102,9 +107,10 @@ def test_printable(value: str, expected: str) -> None:
 
 
 def test_every_format_character_is_shown_escaped() -> None:
-    # the written-out class of cli.terminal against the Unicode database: every format character
-    # (Cf) and line or paragraph separator (Zl, Zp) is escaped, in text and in JSON, and JSON
-    # reads back the same text (characters beyond U+FFFF as surrogate pairs)
+    # the written-out class of cli.terminal against the running Python's Unicode database: every
+    # format character (Cf) and line or paragraph separator (Zl, Zp) is escaped, in text and in
+    # JSON, and JSON reads back the same text (characters beyond U+FFFF as surrogate pairs); the
+    # class is Unicode 15.1's, a superset of 3.11's 14.0 (R49b-3)
     hidden = "".join(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cf", "Zl", "Zp"))
     assert len(hidden) > 150
     assert all(ch not in printable(hidden) for ch in hidden)

@@ -236,6 +236,29 @@ def test_a_closed_alert_that_a_pass_adds_to_is_opened_again(store: Store) -> Non
     assert window.notes[-1].text == "reopened: 4 more suppressed matches after it was marked closed"
 
 
+def test_an_alert_closed_before_judged_was_kept_is_compared_by_its_ids(store: Store) -> None:
+    # R49b-2: every alert closed by govsoc before this change has no alert.judged (written here as
+    # an alert stored closed, which writes none): new ids open it, its own ids do not, and the
+    # first change govsoc makes to it (the note of a trimmed partial copy) records what it holds
+    # then, before the change's uncount, so the completed line is no new evidence (R49b-1)
+    first, second, _ = sample_alerts()
+    closed = [replace(first, status="closed"), replace(second, status="false_positive", suppressed=2)]
+    store.write_alerts(closed)
+    assert all(a is not None and a.judged is None for a in map(store.alert, (first.id, second.id)))
+    assert store.write_alerts(closed) == AlertReceipt(unchanged=2)
+    grown = replace(first, event_ids=first.event_ids + (make_id("test", 3),))
+    assert store.write_alerts([grown]) == AlertReceipt(updated=1, reopened=1)
+    assert store.alert(first.id).status == "open"  # type: ignore[union-attr]
+    # the window: its copy's match uncounted with a govsoc note, then counted again as the line
+    store.update_alert(second.id, TriageChange(uncount=1, note=Note(
+        author="govsoc", time=T0, text="the event ... was the partial copy of an unterminated last line")))
+    trimmed = store.alert(second.id)
+    assert trimmed is not None and (trimmed.status, trimmed.suppressed, trimmed.judged) == ("false_positive", 1, (2, 2))
+    assert store.write_alerts([replace(second, suppressed=2)]) == AlertReceipt(updated=1)
+    assert store.alert(second.id).status == "false_positive"  # type: ignore[union-attr]
+    assert store.write_alerts([replace(second, suppressed=3)]) == AlertReceipt(updated=1, reopened=1)
+
+
 def test_alert_retention_is_apart_from_event_retention(store: Store) -> None:
     alerts = sample_alerts()  # last events at T0 + 1, 2 and 3 minutes
     store.write(sample())
