@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from govsoc.core.alert import Alert, AlertReceipt, Note, TriageChange
+from govsoc.core.alert import DONE, Alert, AlertReceipt, Note, TriageChange
 
 __all__ = ["AlertStore", "stands_for_window", "trimmed", "untouched", "withdraw", "withdraw_resting"]
 
@@ -51,7 +51,7 @@ def withdraw_resting(store: AlertStore, alert: Alert, gone: set[str]) -> None:
         "it is no longer counted here, and the next pass judges the window again without it"
         if window else "the complete event is judged on its own"))
     if not any(n.author == "govsoc" and said in n.text for n in alert.notes):  # not said before
-        if window or alert.status in ("closed", "false_positive"):
+        if window or alert.status in DONE:
             # a note only: a window keeps its status until judged again; an alert the analyst
             # already closed stays as they left it, but says why its event is gone (V12 F3). A
             # suppressed window counts the copy no more (the next pass counts it again).
@@ -88,7 +88,7 @@ def withdraw(store: AlertStore, alerts: Sequence[Alert], why: str) -> None:
     had the events as they are now would never have raised it; one an analyst worked on is kept,
     closed, with a govsoc note saying ``why``, so the triage is not lost."""
     for alert in alerts:
-        if not untouched(alert) and alert.status not in ("closed", "false_positive"):
+        if not untouched(alert) and alert.status not in DONE:
             store.update_alert(alert.id, TriageChange(status="closed", note=Note(
                 author="govsoc", time=datetime.now(UTC), text=why)))
     store.delete_alerts([a.id for a in alerts if untouched(a)])
