@@ -142,6 +142,13 @@ class Store(metaclass=ABCMeta):
         """The ``size`` most frequent values of ``field`` among matching events, most frequent
         first (ties by value); events lacking the field are not counted."""
 
+    def has_field(self, name: str) -> bool:
+        """Whether some stored event holds a value of the field ``name``: the names a query may
+        use beyond the ECS table (govsoc.core.ecs), which the CLI checks so that a misspelt
+        name is refused rather than answered "0" (R49a-3). This default asks :meth:`aggregate`;
+        the stores answer it more cheaply."""
+        return bool(self.aggregate(Query(), name, size=1))
+
     @abstractmethod
     def groups(self, query: Query, field: str, *, size: int = 10, total: str | None = None, span: bool = False,
                target: Target = "events") -> list[Group]:
