@@ -1,9 +1,10 @@
 """The Store contract: what every event store (SQLite, Elasticsearch) offers the other stages.
 
-Writes are idempotent (the event id is the key), queries are half-open time ranges plus exact
-field terms, full text over ``message`` and an optional native condition (SQL for SQLite, Lucene
-query_string for Elasticsearch) that govsoc.rules backends produce from Sigma rules. Counting and
-aggregation happen inside the store, never by pulling every event into Python.
+Writes are idempotent (the event id is the key), queries are half-open time ranges plus exact field
+terms, full text over ``message`` and the raw record (where Sigma keywords search) and an optional
+native condition (SQL for SQLite, Lucene query_string for Elasticsearch) that govsoc.rules backends
+produce from Sigma rules. Counting and aggregation happen inside the store, never by pulling every
+event into Python.
 """
 
 from __future__ import annotations
