@@ -8,8 +8,6 @@ or a field some stored event holds; any other is refused with the closest known 
 
 from __future__ import annotations
 
-import difflib
-
 import click
 
 from govsoc.core.ecs import FIELDS
@@ -23,6 +21,8 @@ def check_field(store: Store, name: str, option: str) -> None:
     """Refuse (a usage error, exit 2) a field name that is neither known nor held by any event."""
     if name in FIELDS or name in _ALWAYS or store.has_field(name):
         return
+    import difflib  # only for a name refused: most runs never need it
+
     close = difflib.get_close_matches(name, [*FIELDS, *_ALWAYS], n=1)
     hint = f" (did you mean {close[0]}?)" if close else ""
     raise click.UsageError(f"{option}: unknown field '{name}'{hint}: neither an ECS field govsoc knows "
