@@ -20,7 +20,7 @@ import click
 
 from govsoc.cli.context import AppContext
 from govsoc.cli.terminal import printable
-from govsoc.core.errors import ConfigError, GovsocError
+from govsoc.core.errors import ConfigError, ConfigErrors, GovsocError
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -120,6 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _report(error: BaseException, verbose: bool, prefix: str = "") -> None:
     if verbose:
         traceback.print_exception(error, file=sys.stderr)
+    if isinstance(error, ConfigErrors):  # each error of the file on a line of its own
+        for each in error.errors:
+            _error(prefix + str(each))
+        return
     _error(prefix + (str(error) if isinstance(error, GovsocError) else f"{type(error).__name__}: {error}"))
 
 

@@ -10,7 +10,7 @@ out and where to read it whole (a 5 MB line is one cell, not 50,000 terminal lin
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,11 +32,14 @@ CELL_LIMIT = 500
 def shown(value: Any, limit: int = CELL_LIMIT, *, whole: str = "--format json") -> Text:
     """A value as safe terminal text: no markup, no control characters, at most ``limit``
     characters plus a note of what was cut and ``whole``, where to read it all."""
-    text = as_text(value)
+    # a Text value keeps its style (a summary dimmed as not being the data itself); its plain
+    # text is escaped and cut as any other value's
+    style = value.style if isinstance(value, Text) else ""
+    text = value.plain if isinstance(value, Text) else as_text(value)
     if len(text) > limit:
         note = f" … [{len(text) - limit:,} more characters; {whole} shows all]"
-        return Text(printable(text[:limit])) + Text(note, style="dim")
-    return Text(printable(text))
+        return Text(printable(text[:limit]), style=style) + Text(note, style="dim")
+    return Text(printable(text), style=style)
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -47,15 +50,21 @@ def console(*, stderr: bool = False) -> Console:
 
 
 def emit(rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]], fmt: str, *,
-         title: str | None = None) -> int:
-    """Print rows; returns how many were printed."""
+         title: str | None = None, unbroken: Collection[str] = ()) -> int:
+    """Print rows; returns how many were printed. The columns whose keys are in ``unbroken``
+    are never folded nor cut (ids a user copies into the next command: R49a-7); the others
+    give way to them."""
     items = list(rows)
     if fmt == "json":
         click.echo(json_for_terminal(items, default=str))
         return len(items)
     table = Table(title=Text(title) if title else None, show_lines=False, header_style="bold")
-    for _, header in columns:
-        table.add_column(Text(header), overflow="fold")
+    for key, header in columns:
+        if key in unbroken:
+            widest = max([len(header), *(len(as_text(item.get(key))) for item in items)])
+            table.add_column(Text(header), no_wrap=True, min_width=widest)
+        else:
+            table.add_column(Text(header), overflow="fold")
     for item in items:
         table.add_row(*(shown(item.get(key)) for key, _ in columns))
     console().print(table)

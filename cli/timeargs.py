@@ -49,3 +49,11 @@ def _display_zone(ctx: click.Context | None) -> ZoneInfo:
 
 
 TIME = TimeParam()
+
+
+def check_span(start: datetime | None, end: datetime | None) -> None:
+    """Refuse (a usage error, exit 2) a --from at or after --to: such a span holds nothing, and
+    its "0" read as "none happened" (R49a-3). Both are shown as given, with their offsets."""
+    if start is not None and end is not None and start >= end:
+        raise click.UsageError(f"--from {start.isoformat()} is not before --to {end.isoformat()}: "
+                               "the span holds no time")

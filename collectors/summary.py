@@ -96,7 +96,9 @@ class IngestSummary:
             return f"{self.source}: unchanged since the last run (checkpoint at {self.unit} {self.offset})"
         where = f" -> {self.rejects_path}" if self.rejects_path else ""
         spooled = f", {self.spooled} spooled until the store answers" if self.spooled else ""
-        parts = [f"{self.source}: {self.records} records, {self.receipt.accepted} accepted "
+        # accepted counts the spooled events too, as the run's closing line does (the spool
+        # drains them into the store): the two lines said different numbers (R49a-7)
+        parts = [f"{self.source}: {self.records} records, {self.receipt.accepted + self.spooled} accepted "
                  f"({self.receipt.created} new, {self.receipt.duplicates} already stored{spooled}), "
                  f"{self.parse_failures} unparsed kept as pipeline_error events, {self.rejected} rejected{where}"]
         notes = [(self.unreadable, "records unreadable (damaged), skipped"),

@@ -68,7 +68,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from govsoc.core.collector_settings import CollectorSettings, ReceiverSettings, TlsSettings, known_zone
-from govsoc.core.errors import ConfigError, Location
+from govsoc.core.errors import ConfigError, ConfigErrors, Location
 from govsoc.core.schedule import ScheduleSettings
 from govsoc.core.yamlfile import Positions, load_yaml, locate_validation_error
 
@@ -228,11 +228,10 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     try:
         config = Config.model_validate(data)
     except ValidationError as e:
-        first = e.errors()[0]
-        where = locate_validation_error(path, positions, first) if path else Location(
-            field=".".join(str(k) for k in first["loc"]))
-        more = f" (+{e.error_count() - 1} more)" if e.error_count() > 1 else ""
-        raise ConfigError(f"{first['msg']}{more}", location=where) from e
+        errors = [ConfigError(error["msg"], location=locate_validation_error(path, positions, error) if path
+                              else Location(field=".".join(str(k) for k in error["loc"])))
+                  for error in e.errors()]
+        raise (errors[0] if len(errors) == 1 else ConfigErrors(errors)) from e
     if path is not None:
         config = _resolve_relative(config, path.parent)
     return _apply_env(config, env)

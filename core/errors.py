@@ -4,6 +4,7 @@ Every error a user can meet is a GovsocError that knows where it happened::
 
     GovsocError(msg, *, location)          root; str() is "<location> <msg>"
     ├── ConfigError     govsoc.yaml, inventory.yaml, environment, command-line usage
+    │   └── ConfigErrors        every error of one file at once, each with its own location
     ├── ParseError      a record a parser could not understand (file:line, field)
     ├── RuleError       a Sigma rule that does not load, validate or convert
     ├── StoreError      the event store refused, is unreachable or is misconfigured
@@ -14,11 +15,13 @@ Every error a user can meet is a GovsocError that knows where it happened::
     └── ReportError     a report could not be rendered, signed or verified
 
 Bulk work (ingesting a file, loading a rule folder) collects these, counts them and goes on;
-the CLI prints one of them as one line on stderr and exits 2 for ConfigError.
+the CLI prints one of them as one line on stderr (ConfigErrors: one line each) and exits 2 for
+ConfigError.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -60,6 +63,22 @@ class GovsocError(Exception):
 
 class ConfigError(GovsocError):
     """Invalid configuration, inventory, environment or command-line usage."""
+
+
+class ConfigErrors(ConfigError):
+    """Several errors of one configuration file, found together (pydantic validates every key):
+    all of them are shown, one a line, each with its file and line, so that fixing the first does
+    not reveal the next only on the next run (R49a-7). Its own message and location are the
+    first error's."""
+
+    def __init__(self, errors: Sequence[ConfigError]) -> None:
+        if not errors:
+            raise ValueError("ConfigErrors needs at least one error")
+        super().__init__(errors[0].message, location=errors[0].location)
+        self.errors: tuple[ConfigError, ...] = tuple(errors)
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
 
 
 class ParseError(GovsocError):

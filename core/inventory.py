@@ -66,7 +66,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from govsoc.core.errors import ConfigError, Location
+from govsoc.core.errors import ConfigError, ConfigErrors, Location
 from govsoc.core.inventory_model import SM_PROTOCOLS, InventoryModel
 from govsoc.core.trust_anchors import drop_unusable_anchors
 from govsoc.core.yamlfile import LocatedValueError, Positions, load_yaml, locate, locate_validation_error
@@ -139,11 +139,13 @@ class Inventory:
             return cls(InventoryModel.model_validate(data or {}, context={"base": path.parent}), path=path,
                        positions=positions, rejected=rejected)
         except ValidationError as e:
-            first = e.errors()[0]
-            cause = first.get("ctx", {}).get("error")
-            if isinstance(cause, LocatedValueError):  # its key is below the model that raised it
-                first = {**first, "loc": tuple(first["loc"]) + cause.loc, "msg": str(cause)}
-            raise ConfigError(first["msg"], location=locate_validation_error(path, positions, first)) from e
+            errors = []
+            for error in e.errors():  # every one, each where it is (R49a-7)
+                cause = error.get("ctx", {}).get("error")
+                if isinstance(cause, LocatedValueError):  # its key is below the model that raised it
+                    error = {**error, "loc": tuple(error["loc"]) + cause.loc, "msg": str(cause)}
+                errors.append(ConfigError(error["msg"], location=locate_validation_error(path, positions, error)))
+            raise (errors[0] if len(errors) == 1 else ConfigErrors(errors)) from e
 
     def locate(self, key: tuple[str | int, ...]) -> Location:
         """Where a key path of the inventory is (file:line:column and the field), for errors that

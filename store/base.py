@@ -1,9 +1,10 @@
 """The Store contract: what every event store (SQLite, Elasticsearch) offers the other stages.
 
-Writes are idempotent (the event id is the key), queries are half-open time ranges plus exact
-field terms, full text over ``message`` and an optional native condition (SQL for SQLite, Lucene
-query_string for Elasticsearch) that govsoc.rules backends produce from Sigma rules. Counting and
-aggregation happen inside the store, never by pulling every event into Python.
+Writes are idempotent (the event id is the key), queries are half-open time ranges plus exact field
+terms, full text over ``message`` and the raw record (where Sigma keywords search) and an optional
+native condition (SQL for SQLite, Lucene query_string for Elasticsearch) that govsoc.rules backends
+produce from Sigma rules. Counting and aggregation happen inside the store, never by pulling every
+event into Python.
 """
 
 from __future__ import annotations
@@ -141,6 +142,13 @@ class Store(metaclass=ABCMeta):
     def aggregate(self, query: Query, field: str, size: int = 10) -> list[Bucket]:
         """The ``size`` most frequent values of ``field`` among matching events, most frequent
         first (ties by value); events lacking the field are not counted."""
+
+    def has_field(self, name: str) -> bool:
+        """Whether some stored event holds a value of the field ``name``: the names a query may
+        use beyond the ECS table (govsoc.core.ecs), which the CLI checks so that a misspelt
+        name is refused rather than answered "0" (R49a-3). This default asks :meth:`aggregate`;
+        the stores answer it more cheaply."""
+        return bool(self.aggregate(Query(), name, size=1))
 
     @abstractmethod
     def groups(self, query: Query, field: str, *, size: int = 10, total: str | None = None, span: bool = False,

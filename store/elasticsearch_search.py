@@ -12,6 +12,7 @@ from typing import Any
 
 from elasticsearch import ApiError, TransportError
 
+from govsoc.core.caseless import fold
 from govsoc.core.errors import StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
 from govsoc.store.base import Query
@@ -19,7 +20,14 @@ from govsoc.store.elasticsearch_check import IGNORED, Check
 from govsoc.store.elasticsearch_client import ElasticsearchBase
 from govsoc.store.elasticsearch_errors import error_reason
 from govsoc.store.elasticsearch_many import FIRST_PAGE, FirstPages, page_body
-from govsoc.store.elasticsearch_query import GRAMS_FIELD, decode_native, too_long, without_grams
+from govsoc.store.elasticsearch_query import (
+    GRAMS_FIELD,
+    SEARCH_SPAN,
+    SEARCH_TEXT_FIELD,
+    decode_native,
+    too_long,
+    without_grams,
+)
 
 PAGE = 5000
 #: How far back an incremental read reaches before its ``after`` position: longer than a bulk
@@ -72,8 +80,7 @@ class EventSearch(ElasticsearchBase):
                 raise StoreError(f"Query.exclude {name}: a value longer than the keyword limit")
             must_not.append({"terms": {name: list(values)}})
         if query.text:
-            pattern = "*" + re.sub(r"([*?\\])", r"\\\1", query.text) + "*"
-            filters.append({"wildcard": {"message.caseless": {"value": pattern, "case_insensitive": True}}})
+            filters.append(_text_filter(query.text))
         if ignored is True:
             filters.append(IGNORED)
         elif ignored is False:
@@ -212,6 +219,14 @@ class EventSearch(ElasticsearchBase):
                 except (ApiError, TransportError):  # it expires by itself; nothing is lost
                     pass
 
+    def has_field(self, name: str) -> bool:
+        """Whether the events indices map the field (a field some event held: govsoc maps no
+        field it was not sent, beyond the ECS table's, through its dynamic templates)."""
+        answer = self._call(lambda: self.client.field_caps(index=self.events_pattern, fields=name,
+                                                           allow_no_indices=True, ignore_unavailable=True),
+                            "cannot list fields")
+        return name in answer.get("fields", {})
+
     def count(self, query: Query) -> int:
         """How many events match."""
         check = Check.of(query)
@@ -231,6 +246,18 @@ class EventSearch(ElasticsearchBase):
                                                       allow_no_indices=True, ignore_unavailable=True),
                             "count failed")
         return int(answer["count"])
+
+
+def _text_filter(text: str) -> dict[str, Any]:
+    """``Query.text`` where a Sigma keyword is searched (rules/backends/lucene.py): the folded
+    phrase in a piece of the message and the raw record (SEARCH_TEXT_FIELD), caselessly, so that
+    `govsoc events --text` and a keyword rule agree (R49a-2). A phrase longer than the pieces
+    overlap by could lie across two of them and be missed: refused rather than answered wrong."""
+    if len(text) > SEARCH_SPAN:
+        raise StoreError(f"a text search of {len(text):,} characters: the Elasticsearch store finds "
+                         f"at most {SEARCH_SPAN:,} (search a part of it)")
+    pattern = "*" + re.sub(r"([*?\\])", r"\\\1", fold(text)) + "*"
+    return {"wildcard": {SEARCH_TEXT_FIELD: {"value": pattern, "case_insensitive": True}}}
 
 
 def _event_sort(query: Query) -> list[tuple[str, str]]:

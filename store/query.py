@@ -22,8 +22,11 @@ class Query:
     it may equal (any of them; all fields must match); a multi-valued field matches when any
     element does. ``exclude`` maps a field to values it must not hold (no element of a list
     may equal one; an event without the field passes): a flow count leaves out a flow's later
-    transaction events (``event.type: protocol``) so. ``text`` is a phrase searched in
-    ``message``. ``native`` is a condition in the store's own query language. Results come in time order, then by id.
+    transaction events (``event.type: protocol``) so. ``text`` is a phrase found, caselessly,
+    where a Sigma keyword is: in ``message`` or the raw record (``event.original``, a JSON
+    record's escapes decoded), so that web and Kubernetes audit events, which have no message,
+    are found too (R49a-2). ``native`` is a condition in the store's own query language.
+    Results come in time order, then by id.
 
     ``after`` (exclusive) and ``until`` (inclusive) bound the events by the order the store
     received them, not by event time: they are opaque positions from :meth:`Store.position`, so

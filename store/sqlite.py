@@ -5,7 +5,8 @@ field is a compressed document, and nothing is stored twice (the layout, schema 
 described in govsoc.store.sqlite_layout; older files are upgraded when opened,
 govsoc.store.sqlite_migrate). Fields outside the columns are read through SQL functions that
 give ECS arrays "any element matches" semantics, the same as Elasticsearch. Text search
-(``Query.text``) is a caseless substring match over ``message``, scanned natively.
+(``Query.text``) is a caseless substring match over ``message`` or the raw record, as a Sigma
+keyword's (govsoc.store.sqlite_query.keyword_sql), scanned natively first.
 
 The store is assembled here from its parts, one module each: the connection and its write
 transactions (sqlite_connection), the schema on open (sqlite_schema), inserts (sqlite_insert),

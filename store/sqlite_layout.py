@@ -59,7 +59,7 @@ Indexes: ``id`` (unique), ``(ts, dataset)``, partial indexes over the address co
 ecs.INDEXED (:data:`PLAIN_INDEXED`; rows without the field cost nothing), and the rule backends'
 key indexes over its keyword columns (govsoc.store.sqlite_query_indexes.QUERY_INDEXES). There is no
 full-text index (the trigram index cost twice the raw text): ``Query.text`` scans ``message``
-natively with a fold-safe prefilter (see SqliteStore._where).
+and the raw record natively with a fold-safe prefilter, as a Sigma keyword does (see SqliteStore._where).
 
 Rows are built by govsoc.store.sqlite_rows (the write half: coercion, splitting, the INSERT),
 deflated and read back by govsoc.store.sqlite_codec (RowCodec, the SQL functions above).

@@ -4,7 +4,6 @@ keyset, counts, aggregations (store/sqlite_aggs.py) and the delete count read wi
 from __future__ import annotations
 
 import contextlib
-import functools
 import re
 import secrets
 import sqlite3
@@ -30,26 +29,14 @@ from govsoc.store.sqlite_batch import search_many
 from govsoc.store.sqlite_codec import register_layout_functions
 from govsoc.store.sqlite_connection import SqliteConnection
 from govsoc.store.sqlite_functions import register_functions
-from govsoc.store.sqlite_layout import ID_TEXT, MESSAGE, ORIGINAL, SELECT, id_key, micros
-from govsoc.store.sqlite_query import fold_sql, terms_sql
+from govsoc.store.sqlite_layout import ID_TEXT, SELECT, id_key, micros
+from govsoc.store.sqlite_query import Wildcard, field_expression, keyword_sql, present_sql, terms_sql
 from govsoc.store.sqlite_regexp import query_error
 
 #: Ingest ranges up to this many events are read by seq (see SqliteStore._where).
 _NARROW_RANGE = 100_000
 #: Rows per page of a search (one read statement each).
 _PAGE = 2000
-
-
-@functools.cache
-def _ascii_folding() -> str:
-    """Non-ASCII code points whose fold is ASCII (U+0130 -> i, U+212A KELVIN SIGN -> k): a text
-    holding one may match a folded ASCII phrase that lower() (ASCII only) cannot find in it.
-    Worked out on first use (a pass over every code point: half a second of every process that
-    imports the store, the ingest writer's included, when done at import)."""
-    return "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000 and fold(chr(c)).isascii())
-
-
-_ASCII_RUN = re.compile("[\x00-\x7f]+")
 
 
 def fresh_count() -> str:
@@ -200,6 +187,14 @@ class SqliteReads(SqliteConnection):
         (govsoc.store.sqlite_batch)."""
         return search_many(self, queries)
 
+    def has_field(self, name: str) -> bool:
+        """Whether some event holds the field: its column, or a document whose codec's shape may
+        name it (present_sql, so most rows are never decoded), read until the first that does."""
+        present = present_sql(name)
+        where = f"{present} AND " if present else ""
+        sql = f"SELECT 1 FROM events WHERE {where}{field_expression(name)} IS NOT NULL LIMIT 1"
+        return self._execute(sql, []).fetchone() is not None
+
     def count(self, query: Query) -> int:
         """How many events match."""
         where, params = self._where(query)
@@ -258,20 +253,8 @@ def _seq(position: str) -> int:
 
 
 def _text_sql(text: str) -> tuple[str, list[Any]]:
-    """``Query.text`` as SQL: ``message`` contains the phrase, caselessly (govsoc.core.caseless).
-
-    The exact test folds every candidate in Python; a native prefilter picks the candidates
-    first and provably keeps every match: the folded phrase's longest ASCII run must be in the
-    ASCII-lowered message (fold maps each code point to one code point, and an ASCII one only
-    from ASCII or from the few code points of _ascii_folding(), which admit a message on their own).
-    The prefilter reads the text that holds the message (its own column, or event.original, of
-    which it is then a part), so that no message is cut out of a row that fails it.
-    """
-    folded = fold(text)
-    exact = f"instr({fold_sql(MESSAGE)}, ?) > 0"
-    run = max(_ASCII_RUN.findall(folded), key=len, default="")
-    if not run:
-        return exact, [folded]
-    holder = f"coalesce(message_text, {ORIGINAL})"
-    return (f"(instr(lower({holder}), ?) > 0 OR {holder} GLOB ?) AND {exact}",
-            [run.lower(), f"*[{_ascii_folding()}]*", folded])
+    """``Query.text`` as SQL: the phrase found where a Sigma keyword is (keyword_sql: the message
+    or the raw record, caselessly by govsoc.core.caseless, a JSON record's escapes decoded), so
+    that `govsoc events --text` and a keyword rule agree (R49a-2). The phrase is literal: it is
+    one pattern without wildcards, whose native prefilter comes first."""
+    return keyword_sql(re.escape(fold(text)), [[Wildcard.MANY, text, Wildcard.MANY]]), []

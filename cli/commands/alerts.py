@@ -23,8 +23,8 @@ from rich.text import Text
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.output import FORMAT_OPTION, as_text, console, emit, local_time, printable, shown
-from govsoc.cli.terminal import json_for_terminal
-from govsoc.cli.timeargs import TIME
+from govsoc.cli.terminal import json_for_terminal, one_line
+from govsoc.cli.timeargs import TIME, check_span
 from govsoc.core.alert import LEVELS, STATUSES, Alert, Note, TriageChange
 from govsoc.core.errors import StoreError
 from govsoc.rules import BUILTIN_PACKS, load_rules
@@ -118,6 +118,7 @@ def alerts(ctx: click.Context, rule: str | None, start: datetime | None, end: da
     """
     if ctx.invoked_subcommand is not None:
         return
+    check_span(start, end)
     app: AppContext = ctx.obj
     found = select(app, rule=rule, start=start, end=end, level=level, statuses=statuses, assignee=assignee,
                    oldest_first=oldest_first)
@@ -139,9 +140,10 @@ def alerts(ctx: click.Context, rule: str | None, start: datetime | None, end: da
              "assignee": a.assignee, "author": a.author, "id": a.id} for a in selection.shown]
     order = "oldest" if oldest_first else "newest"
     emit(rows, ALERT_COLUMNS, fmt, title=f"alerts: {len(rows):,} of {selection.total:,}, {order} first "
-                                         f"(times in {zone})")
+                                         f"(times in {zone})", unbroken=("id",))
     if selection.total == 0 and rule:
-        click.echo(f"no alert of a rule with id, title or name {printable(rule)!r}", err=True)
+        # escaped once: repr() of the escaped text doubled each backslash (R49a-7)
+        click.echo(f"no alert of a rule with id, title or name '{one_line(rule)}'", err=True)
 
 
 def _emit_groups(found: Iterator[Alert], group_by: str, limit: int, fmt: str, zone: str) -> None:
@@ -174,6 +176,7 @@ def controls_command(app: AppContext, start: datetime | None, end: datetime | No
     """Alerts per 等保 2.0 control and 密评 item (the djbh./mipin. tags of their rules), counted
     in the store: what a compliance report shows as findings per control. Alerts closed as false
     positives (`govsoc alerts false-positive`) are not counted."""
+    check_span(start, end)
     zone = app.config.reports.timezone
     found = findings_per_control(app.store, start, end)
     rows = [{"label": f.label, "tag": f"{f.namespace}.{f.control}", "alerts": f.alerts, "text": f.text or "",
@@ -210,8 +213,10 @@ def find_alert(app: AppContext, wanted: str) -> Alert:
         if len(candidates) == 1:
             return candidates[0]
         if candidates:
-            raise click.UsageError(f"{len(candidates)} alerts start with {wanted!r}; give more of the id")
-    raise StoreError(f"no alert {printable(wanted)!r}; list them with `govsoc alerts`")
+            raise click.UsageError(f"{len(candidates)} alerts start with '{one_line(wanted)}'; give more of the id")
+    # The id as typed, escaped once (the CLI's error line shows control characters; repr() of the
+    # escaped text doubled each backslash: R49a-7).
+    raise StoreError(f"no alert '{one_line(wanted)}'; list them with `govsoc alerts`")
 
 
 @alerts.command()

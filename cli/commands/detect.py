@@ -20,7 +20,7 @@ import click
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.progress import progress
-from govsoc.cli.timeargs import TIME
+from govsoc.cli.timeargs import TIME, check_span
 from govsoc.rules import BUILTIN_PACKS, DetectionSummary, load_rules
 from govsoc.rules import detect as run_pass
 from govsoc.rules.suppress import apply_configured
@@ -95,6 +95,7 @@ def detect(app: AppContext, paths: tuple[Path, ...], no_builtin: bool, start: da
     \b
     Exit status: 0 every rule ran; 3 the pass ran but some rules failed
     (listed on stderr); 1 failure; 2 usage or configuration error."""
+    check_span(start, end)
     summary = run_detect(app, paths, not no_builtin, start, end)
     echo_detection(summary)
     return EXIT_RULES_FAILED if summary.failed else 0

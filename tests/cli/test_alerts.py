@@ -202,3 +202,26 @@ def test_alerts_silent_lists_sources_that_stopped(govsoc: Run) -> None:
 def test_subcommand_help(govsoc: Run, sub: str) -> None:
     code, out, _ = govsoc("alerts", sub, "--help")
     assert code == 0 and out.startswith(f"Usage: govsoc alerts {sub}")
+
+
+def test_the_table_never_folds_an_id(govsoc: Run) -> None:
+    # R49a-7: at 180-200 columns the id column folded a 32-character id over two lines, and a
+    # copied id was cut; each id listed must stand whole on its row
+    ids = [str(a["alert.id"]) for a in listed(govsoc)]
+    code, out, _ = govsoc("alerts")
+    assert code == 0 and ids
+    rows = [line for line in out.splitlines() if "│" in line]
+    assert all(any(alert_id in row for row in rows) for alert_id in ids), out
+
+
+@pytest.mark.parametrize("args", [("show",), ("close",), ("note", )])
+def test_an_unknown_id_is_echoed_escaped_once(govsoc: Run, args: tuple[str, ...]) -> None:
+    code, _, err = govsoc("alerts", *args, "\x1b[2Jab", *(["text"] if args == ("note",) else []))
+    assert code == 1
+    assert "no alert '\\x1b[2Jab'" in err and "\\\\x1b" not in err and "\x1b" not in err  # was '\\\\x1b[2Jab'
+
+
+def test_an_unknown_rule_is_echoed_escaped_once(govsoc: Run) -> None:
+    code, _, err = govsoc("alerts", "--rule", "no\x1bsuch")
+    assert code == 0
+    assert "name 'no\\x1bsuch'" in err and "\\\\x1b" not in err

@@ -81,6 +81,9 @@ def test_a_store_that_cannot_be_opened_sends_the_run_to_the_spool(govsoc: Run, t
     code, out, err = govsoc("ingest", str(log))
     assert code == 0, err
     assert "50 spooled until the store answers" in out and "store unavailable" in err
+    # the file's line counts the spooled events as accepted, as the closing line does (R49a-7:
+    # "50 records, 0 accepted (... 50 spooled ...)" above "50 accepted")
+    assert f"{log}: 50 records, 50 accepted (0 new, 0 already stored, 50 spooled until the store answers)" in out
     spool = json.loads(govsoc("status", "--format", "json")[1])["spool"]
     assert spool["pending_bytes"] > 0 and spool["drained_events"] == 0
     assert out.splitlines()[-1] == (f"50 accepted, 0 rejected → nothing to keep; {spool['pending_bytes']} bytes of "

@@ -163,3 +163,16 @@ def test_enrich_agency_links_and_required_crypto(tmp_path: Path, source: str, de
 def test_enrich_zone_kinds(inventory: Inventory) -> None:
     found = inventory.enrich({"source.ip": "203.0.113.9", "destination.ip": "10.1.2.3"})
     assert (found["govsoc.source_zone_kind"], found["govsoc.zone_kind"]) == ("internet", "extranet")
+
+
+def test_every_error_of_the_file_is_named_with_its_line(tmp_path: Path) -> None:
+    # R49a-7: two errors gave the first alone; the second showed only once the first was fixed
+    path = tmp_path / "inventory.yaml"
+    two = INVENTORY.replace("level: 3\n    addresses: [10.20.1.0/24]", "level: 9\n    addresses: [10.20.1.0/24]")
+    path.write_text(two.replace("    level: 2\n", "    level: 0\n"), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        Inventory.load(path)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(f"{path}:10:12 systems.0.level: ") and "less than or equal to 5" in lines[0]
+    assert lines[1].startswith(f"{path}:20:12 systems.2.level: ") and "greater than or equal to 1" in lines[1]

@@ -1,0 +1,29 @@
+"""Field names an analyst types (`govsoc events --where/--top`), checked before the store is asked.
+
+A store answers a condition on a field no event holds with nothing, so a misspelt name
+(``sourceip``, ``src.ip``) read as a confident "0" or an empty table (R49a-3). A name is taken
+when it is an ECS field govsoc knows (govsoc.core.ecs.FIELDS: also when today's data lacks it)
+or a field some stored event holds; any other is refused with the closest known names.
+"""
+
+from __future__ import annotations
+
+import click
+
+from govsoc.core.ecs import FIELDS
+from govsoc.store import Store
+
+#: Names every event has besides the ECS table's (Event's own attributes).
+_ALWAYS: frozenset[str] = frozenset({"@timestamp", "event.id", "event.dataset"})
+
+
+def check_field(store: Store, name: str, option: str) -> None:
+    """Refuse (a usage error, exit 2) a field name that is neither known nor held by any event."""
+    if name in FIELDS or name in _ALWAYS or store.has_field(name):
+        return
+    import difflib  # only for a name refused: most runs never need it
+
+    close = difflib.get_close_matches(name, [*FIELDS, *_ALWAYS], n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise click.UsageError(f"{option}: unknown field '{name}'{hint}: neither an ECS field govsoc knows "
+                           "nor a field of any stored event")
