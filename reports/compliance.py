@@ -47,6 +47,9 @@ __all__ = ["STALE_AFTER", "Saved", "build_compliance", "compliance_blocks", "com
 
 #: A 密评 result older than this at the period's end is due again (evaluated once a year).
 STALE_AFTER = timedelta(days=365)
+#: The lowest 等保 level the yearly 密评 rule covers (商用密码应用安全性评估管理办法 art. 10: 等保三级
+#: and above at least once a year; nothing is set down here for the levels below).
+YEARLY_LEVEL = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,11 +231,15 @@ def mipin_recommendations(saved: Saved, t: dict[str, str]) -> list[Finding]:
         names = [t["system_units"].format(system=r.get("system"), n=r.get("missing_evidence")) for r in incomplete]
         items.append(Finding(level="medium", title=t["rec_mipin_incomplete"].format(n=len(names), names=_names(names)),
                              advice=t["rec_mipin_incomplete_text"]))
-    if saved.never:
-        # the higher levels first: 第三级 and above must be evaluated
-        names = [n for n, _ in sorted(saved.never.items(), key=lambda kv: (-kv[1], kv[0]))]
-        items.append(Finding(level="medium", title=t["rec_never_evaluated"].format(n=len(names), names=_names(names)),
-                             advice=t["rec_never_evaluated_text"]))
+    # the higher levels first. 第三级 and above are evaluated at least once a year; the systems
+    # below have a sentence of their own, which that rule does not cover (R49a-9: level-2 systems
+    # were listed under it)
+    never = sorted(saved.never.items(), key=lambda kv: (-kv[1], kv[0]))
+    for level, key, names in (("medium", "rec_never_evaluated", [n for n, lv in never if lv >= YEARLY_LEVEL]),
+                              ("low", "rec_never_evaluated_low", [n for n, lv in never if lv < YEARLY_LEVEL])):
+        if names:
+            items.append(Finding(level=level, title=t[key].format(n=len(names), names=_names(names)),
+                                 advice=t[f"{key}_text"]))
     return items
 
 

@@ -133,7 +133,7 @@ def _collection_blocks(data_dir: Path | None, period: Period, t: dict[str, str],
     heard = Table(caption=t["receivers"], columns=(t["source"], t["transport"], t["listen"], t["received"],
                                                    t["unit"], t["records_decoded"], t["events_stored"],
                                                    t["rejected"], t["updated"]),
-                  rows=tuple((str(r.get("name", "")), str(r.get("transport", "")), str(r.get("listen", "")),
+                  rows=tuple((str(r.get("name", "")), str(r.get("transport", "")), _listening_on(r),
                               int(r["counters"].get("received", 0)),
                               t.get(f"unit_{r.get('unit') or 'message'}", str(r.get("unit"))),
                               int(r["counters"].get("records", 0)),
@@ -142,3 +142,11 @@ def _collection_blocks(data_dir: Path | None, period: Period, t: dict[str, str],
                               period.local_text(r.get("updated"))) for r in receivers[:_ROWS]),
                   total=len(receivers))
     return files, heard
+
+
+def _listening_on(saved: dict[str, Any]) -> str:
+    """Where a receiver listened: the address its socket was bound to, as `govsoc status` shows
+    it, else (never bound) the configured one. A configured port 0 asks the system for a free
+    port: the report listed the demo's receivers at 127.0.0.1:0 while the demo printed the ports
+    they were bound to (R49a-9)."""
+    return str(saved.get("address") or saved.get("listen", ""))

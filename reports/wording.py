@@ -268,12 +268,23 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
                        "No log has been collected: the MLPS log audit cannot be judged"),
     "rec_no_sources_text": ("使用 govsoc ingest 导入日志文件，或在配置中启用 syslog 接收。",
                             "Import log files with govsoc ingest, or enable the syslog receivers."),
-    "rec_never_evaluated": ("资产清单中 {n} 个系统从未进行密评（{names}）",
-                            "{n} systems of the asset inventory were never evaluated for CCA ({names})"),
+    "rec_never_evaluated": ("资产清单中 {n} 个第三级及以上系统从未进行密评（{names}）",
+                            "{n} systems of level 3 and above in the asset inventory were never evaluated for CCA "
+                            "({names})"),
     "rec_never_evaluated_text": ("运行 govsoc crypto-eval --system 名称 评估这些系统；"
                                  "第三级及以上系统每年至少评估一次。",
                                  "Run govsoc crypto-eval --system NAME on them; systems of level 3 and above are "
                                  "evaluated at least once a year."),
+    # no evaluation period is set down here for levels 1 and 2 (shared/reference/crypto-eval.md
+    # names the yearly rule for level 3 and above only): the text says the rule does not cover
+    # them, and names no period of its own (R49a-9)
+    "rec_never_evaluated_low": ("资产清单中 {n} 个第三级以下系统尚无密评结果（{names}）",
+                                "{n} systems below level 3 in the asset inventory have no CCA result ({names})"),
+    "rec_never_evaluated_low_text": ("“第三级及以上系统每年至少评估一次”的要求不适用于这些系统。govsoc crypto-eval "
+                                     "--system 名称 按第三级要求评分，其结论不是这些系统的密评结论，仅供参考。",
+                                     "The rule that systems of level 3 and above are evaluated at least once a year "
+                                     "does not cover them. govsoc crypto-eval --system NAME scores them against "
+                                     "level 3: its verdict is for reference only, not their CCA conclusion."),
     "rec_no_mipin": ("尚无密评结果，密码应用无从判定", "No CCA result yet: cryptography use cannot be judged"),
     "rec_no_mipin_text": ("运行 govsoc crypto-eval 评估资产清单中的信息系统。",
                           "Run govsoc crypto-eval on the systems of the asset inventory."),
