@@ -71,8 +71,12 @@ class Saved:
         return bool(self.mipin or self.later or self.never)
 
     def stale(self, result: dict[str, Any], end: datetime) -> bool:
-        """Whether ``result`` was made over a year before ``end``: 第三级 systems are evaluated
-        at least once a year (商用密码应用安全性评估管理办法, 2023, art. 13)."""
+        """Whether ``result`` was made over a year before ``end`` for a system the yearly rule covers
+        (:data:`YEARLY_LEVEL` and above, or of no level said): below it the report says that rule does
+        not apply (R50b-3: a level-2 result was also marked due again)."""
+        level = result.get("level")
+        if isinstance(level, int) and level < YEARLY_LEVEL:
+            return False
         at = _evaluated(result)
         return at is not None and at < end - STALE_AFTER
 

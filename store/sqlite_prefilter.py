@@ -21,7 +21,8 @@ Why each builder is a superset:
   or one of the few non-ASCII code points whose fold is ASCII (:data:`ASCII_FOLD_SOURCES`: İ and
   the Kelvin sign K, computed from ``fold`` by the tests over every code point). So the pattern
   keeps each folded ASCII literal character except those (``i``, ``k`` become ``_``), and a
-  non-ASCII literal character becomes ``_`` too (one code point folds to one code point).
+  non-ASCII literal character becomes ``_`` too (one code point folds to one code point), except
+  where no other code point folds to it (:data:`UNFOLDED_BLOCKS`: Chinese text).
 * **Case-sensitive text** (``|cased``), :func:`glob_sql`: ``GLOB`` is exact on characters, so
   the pattern is the literal with ``*``, ``?`` and ``[`` escaped as one-character classes.
 * **Equality and prefix on an indexed field** (:func:`key_index_sql`): an expression index on
@@ -78,6 +79,15 @@ _KEY_TABLE: Final[dict[int, str]] = {**{ord(c): c.lower() for c in "ABCDEFGHIJKL
                                      **{ord(k): v for k, v in ASCII_FOLDS.items()}}
 
 _LIKE_SPECIAL: Final[frozenset[str]] = frozenset("%_\\")
+#: Blocks of characters without case that no other code point folds into (a test checks it over every
+#: code point): CJK ideographs (Ext. A and the unified block), kana, Hangul syllables, CJK punctuation.
+#: A LIKE pattern keeps them as they are (SQLite compares non-ASCII exactly); every other non-ASCII
+#: character is ``_`` (R50c-2: a Chinese phrase's pattern was all ``_``, every row a candidate).
+UNFOLDED_BLOCKS: Final[tuple[tuple[int, int], ...]] = (
+    (0x3000, 0x303F), (0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3))
+#: SQLite's longest LIKE or GLOB pattern, in bytes (SQLITE_MAX_LIKE_PATTERN_LENGTH): a longer one fails
+#: the query ("LIKE or GLOB pattern too complex", R50c-1), so it is no prefilter; the exact check stays.
+MAX_PATTERN_BYTES: Final[int] = 50_000
 _GLOB_SPECIAL: Final[frozenset[str]] = frozenset("*?[")
 _MAPPED_V4: Final[tuple[str, str]] = ("::ffff:", "::ffff;")  # ';' follows ':' in code point order
 
@@ -119,7 +129,9 @@ def like_sql(expr: str, pattern: Pattern, *, real_safe: bool = True) -> str | No
             out.append("_")
         else:
             for char in str(part):
-                if not char.isascii() or char in ASCII_FOLD_SOURCES:
+                if not char.isascii() and _unfolded(char):
+                    out.append(char)
+                elif not char.isascii() or char in ASCII_FOLD_SOURCES:
                     out.append("_")
                 elif char in _LIKE_SPECIAL:
                     out.append("\\" + char)
@@ -128,10 +140,16 @@ def like_sql(expr: str, pattern: Pattern, *, real_safe: bool = True) -> str | No
     text = "".join(out)
     if text.strip("%") == "" and "%" in text:
         return None
-    if "\x00" in text:
+    if "\x00" in text or len(text.encode("utf-8", "surrogatepass")) > MAX_PATTERN_BYTES:
         return None
     sql = f"{expr} LIKE {sql_string(text)} ESCAPE '\\'"
     return sql if real_safe else f"({sql} OR typeof({expr}) = 'real')"
+
+
+def _unfolded(char: str) -> bool:
+    """Whether ``char`` lies in :data:`UNFOLDED_BLOCKS`: it is its own and only fold."""
+    point = ord(char)
+    return any(low <= point <= high for low, high in UNFOLDED_BLOCKS)
 
 
 def glob_sql(expr: str, pattern: Pattern, *, real_safe: bool = True) -> str | None:
@@ -144,7 +162,8 @@ def glob_sql(expr: str, pattern: Pattern, *, real_safe: bool = True) -> str | No
         else:
             out.extend(f"[{c}]" if c in _GLOB_SPECIAL else c for c in part)
     text = "".join(out)
-    if (text.strip("*") == "" and "*" in text) or "\x00" in text:
+    if (text.strip("*") == "" and "*" in text) or "\x00" in text \
+            or len(text.encode("utf-8", "surrogatepass")) > MAX_PATTERN_BYTES:
         return None
     sql = f"{expr} GLOB {sql_string(text)}"
     return sql if real_safe else f"({sql} OR typeof({expr}) = 'real')"

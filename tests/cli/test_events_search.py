@@ -164,3 +164,4 @@ def test_top_of_a_field_only_the_store_holds(ingested: tuple[str, ...], govsoc: 
 def test_alerts_refuse_an_empty_span(home: Path) -> None:
     assert main(["alerts", "--from", "2026-12-11", "--to", "2026-12-10"]) == 2
     assert main(["alerts", "controls", "--from", "2026-12-11", "--to", "2026-12-11"]) == 2
+    assert main(["detect", "--from", "2026-12-11", "--to", "2026-12-10"]) == 2  # R50c-4: untested

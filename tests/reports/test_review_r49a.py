@@ -73,3 +73,18 @@ def test_the_yearly_mipin_rule_is_said_of_level_3_and_above_only(tmp_path: Path,
     assert ("不适用于这些系统" if lang == "zh" else "does not cover them") in found[low]
     assert not any(name in title for title in found if title not in (high, low)
                    for name in ("协同办公系统", "内部网站", "一网通办门户"))
+
+
+def test_a_level_two_result_over_a_year_old_is_not_said_due_again() -> None:
+    # R50b-3: the report told level-2 systems the yearly rule does not cover them and marked their result
+    # of 13 months ago "（距本期结束已超过一年，应重新评估）"
+    from datetime import UTC, datetime
+
+    from govsoc.reports.compliance import Saved
+    end = datetime(2026, 12, 1, tzinfo=UTC)
+    old = "2025-11-01T00:00:00+00:00"
+    saved = Saved()
+    assert not saved.stale({"level": 2, "evaluated_at": old}, end)
+    assert saved.stale({"level": 3, "evaluated_at": old}, end)
+    assert saved.stale({"evaluated_at": old}, end)
+    assert not saved.stale({"level": 3, "evaluated_at": "2026-06-01T00:00:00+00:00"}, end)

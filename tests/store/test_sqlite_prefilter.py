@@ -330,3 +330,45 @@ def test_a_keyword_prefilter_passes_only_escaped_records_holding_its_written_run
         assert store.count(Query(native=pre)) == 1
         # a keyword with nothing an encoder keeps as written: every escaped record is a candidate
         assert store.count(Query(native=str(keyword_prefilter_sql([[Wildcard.MANY, "登录", Wildcard.MANY]])))) == 2
+
+
+def test_no_other_code_point_folds_into_the_blocks_a_like_pattern_keeps() -> None:
+    # R50c-2: the LIKE prefilter keeps CJK characters as they are; that is a superset only while no other
+    # code point folds to one of them, and each folds to itself (checked over every code point)
+    from govsoc.store.sqlite_prefilter import UNFOLDED_BLOCKS
+
+    def kept(point: int) -> bool:
+        return any(low <= point <= high for low, high in UNFOLDED_BLOCKS)
+
+    for point in range(0x110000):
+        if 0xD800 <= point <= 0xDFFF:
+            continue
+        folded = fold(chr(point))
+        if kept(point):
+            assert folded == chr(point), hex(point)
+        else:
+            assert not any(kept(ord(c)) for c in folded), hex(point)
+
+
+def test_a_chinese_phrase_is_a_literal_of_the_like_pattern_and_a_long_one_no_pattern() -> None:
+    # R50c-2: '登录' gave LIKE '%__%' (every row a candidate, 60 % slower than before the keyword SQL);
+    # R50c-1: a pattern over SQLite's 50,000 bytes failed the query ("LIKE or GLOB pattern too complex")
+    from govsoc.store.sqlite_prefilter import Wildcard, glob_sql, like_sql
+    assert like_sql("m", [Wildcard.MANY, "用户登录失败", Wildcard.MANY]) == "m LIKE '%用户登录失败%' ESCAPE '\\'"
+    assert like_sql("m", [Wildcard.MANY, "über", Wildcard.MANY]) == "m LIKE '%_ber%' ESCAPE '\\'"
+    assert like_sql("m", [Wildcard.MANY, "a" * 60_000, Wildcard.MANY]) is None
+    assert glob_sql("m", [Wildcard.MANY, "登" * 17_000, Wildcard.MANY]) is None
+    assert like_sql("m", [Wildcard.MANY, "a" * 40_000, Wildcard.MANY]) is not None
+
+
+@pytest.mark.parametrize(("message", "text", "found"), [
+    ("用户 管理员 登录失败 from 10.1.2.3", "登录失败", True),
+    ("用户 管理员 登录成功 from 10.1.2.3", "登录失败", False),
+    ("GET /search?q=" + "A" * 70_000, "a" * 60_000, True),  # R50c-1: 'LIKE or GLOB pattern too complex'
+    ("GET /search?q=" + "A" * 70_000, "b" * 60_000, False),
+])
+def test_text_search_of_chinese_and_of_a_very_long_phrase(sqlite_store: SqliteStore, message: str, text: str,
+                                                           found: bool) -> None:
+    sqlite_store.write([Event(id=make_id("long", message), timestamp=datetime(2026, 3, 4, tzinfo=UTC), dataset="t",
+                              fields={"event.original": "Mar  4 10:00:00 host app: " + message, "message": message})])
+    assert sqlite_store.count(Query(text=text)) == (1 if found else 0)
