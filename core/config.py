@@ -231,7 +231,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         errors = [ConfigError(error["msg"], location=locate_validation_error(path, positions, error) if path
                               else Location(field=".".join(str(k) for k in error["loc"])))
                   for error in e.errors()]
-        raise (errors[0] if len(errors) == 1 else ConfigErrors(errors)) from e
+        raise ConfigErrors.of(errors) from e
     if path is not None:
         config = _resolve_relative(config, path.parent)
     return _apply_env(config, env)

@@ -80,6 +80,11 @@ class ConfigErrors(ConfigError):
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
 
+    @staticmethod
+    def of(errors: Sequence[ConfigError]) -> ConfigError:
+        """What a file's validation raises: its one error as it is, or all of them together."""
+        return errors[0] if len(errors) == 1 else ConfigErrors(errors)
+
 
 class ParseError(GovsocError):
     """A record that a parser could not turn into an event."""

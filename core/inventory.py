@@ -145,7 +145,7 @@ class Inventory:
                 if isinstance(cause, LocatedValueError):  # its key is below the model that raised it
                     error = {**error, "loc": tuple(error["loc"]) + cause.loc, "msg": str(cause)}
                 errors.append(ConfigError(error["msg"], location=locate_validation_error(path, positions, error)))
-            raise (errors[0] if len(errors) == 1 else ConfigErrors(errors)) from e
+            raise ConfigErrors.of(errors) from e
 
     def locate(self, key: tuple[str | int, ...]) -> Location:
         """Where a key path of the inventory is (file:line:column and the field), for errors that
