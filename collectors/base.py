@@ -9,7 +9,9 @@ calls at the end of a source and on a time-out.
 
 Event ids are given by the pipeline, not the parser (see :meth:`RawRecord.event_id`): the source
 identity, the record's position and a digest of the record's bytes, plus the event's index
-within the record when one record yields several events.
+within the record when one record yields several events. A parser whose records carry their own
+identity (:func:`keeps_own_ids`: Kubernetes audit, CloudTrail, Huawei Cloud CTS) gives its events
+ids derived from it (:meth:`RawRecord.own_event_id`), which the pipeline keeps.
 """
 
 from __future__ import annotations
@@ -161,6 +163,23 @@ class RawRecord:
         digest.update(text.encode("utf-8"))
         return digest.hexdigest()[:32]
 
+    def own_event_id(self, dataset: str, own: tuple[object, ...], index: int = 0) -> str:
+        """The id of the ``index``-th event of this record, a record of ``dataset`` that carries
+        its own identity ``own`` (a Kubernetes audit event's auditID and stage, a CloudTrail
+        eventID): derived from the dataset and that identity alone, so the same record read from
+        any path, copy or source is one event and stored once (R49a-1). :meth:`event_id` when a
+        part of ``own`` is not a non-empty string (a producer that left it out), and for an
+        unterminated last line: its partial copy must not take the completed line's id (V12 F10),
+        which then replaces it (collectors.files.tracker)."""
+        if "partial" in self.flags or not all(isinstance(part, str) and part for part in own):
+            return self.event_id(index)
+        # "own" keeps these texts apart from event_id's (a key, an offset, a digest); \x1f, as there,
+        # cannot be part of a JSON string's value unescaped, so parts do not run into each other.
+        text = "\x1f".join(("own", dataset, *(str(part) for part in own)))
+        digest = _SHA256.copy()
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()[:32]
+
 
 class Utf8Record(RawRecord):
     """A record of a source set to ``charset: utf-8``: read as "auto" is (UTF-8, else GB18030),
@@ -257,6 +276,14 @@ class Parser(Protocol):
     def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
         """The events in ``record``; raises ParseError when it does not understand it."""
         ...
+
+
+def keeps_own_ids(parser: object) -> bool:
+    """Whether ``parser``'s events carry their final ids: a parser of records that carry their own
+    identity gives each event :meth:`RawRecord.own_event_id` (or :meth:`RawRecord.event_id` where
+    the record lacks one) and says so with a class attribute ``own_ids = True``; the pipeline then
+    keeps those ids instead of giving positional ones."""
+    return getattr(parser, "own_ids", False) is True
 
 
 @runtime_checkable

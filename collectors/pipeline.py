@@ -44,6 +44,7 @@ from govsoc.collectors.base import (
     Source,
     charset_for,
     content_charset,
+    keeps_own_ids,
     parsers,
     path_text,
 )
@@ -365,6 +366,9 @@ class Pipeline:
         # Whether _finish adds nothing to an unflagged, lossless record's events (one test a run,
         # not one a line): such a record's one event is finished here, without a call a line.
         plain = self.inventory is None and not self.enrichers and not context.host
+        # A parser of records with their own identity gives the final ids (a record's auditID, eventID):
+        # the positional ones would store the same record once per path it came by (R49a-1).
+        own = keeps_own_ids(parser)
         for record in records:
             if record is None:
                 yield None, []
@@ -393,9 +397,10 @@ class Pipeline:
                 parsed = [self._failed(record, parser, defect, context, summary, tally)]
             if plain and len(parsed) == 1 and not record.flags and record.charset == "auto" and (
                     "event.original" not in (event := parsed[0]).fields or decodes_without_loss(record.data)):
-                finished = [event.with_id(record.event_id())]  # _finish's "nothing to add"
+                finished = [event if own else event.with_id(record.event_id())]  # _finish's "nothing to add"
             else:
-                finished = [self._finish(event, record, index, context.host) for index, event in enumerate(parsed)]
+                finished = [self._finish(event, record, index, context.host, own=own)
+                            for index, event in enumerate(parsed)]
             tally.events += len(finished)
             yield record, finished
 
@@ -406,12 +411,16 @@ class Pipeline:
             summary.first_failures.append(f"{record_place(record, record.origin)}: {error.message}")
         return failure_event(record, parser, error, context)
 
-    def _finish(self, event: Event, record: RawRecord, index: int, host: str | None = None) -> Event:
+    def _finish(self, event: Event, record: RawRecord, index: int, host: str | None = None, *,
+                own: bool = False) -> Event:
+        """``event`` (the ``index``-th of ``record``) with its id, flags and enrichment; its id is
+        the parser's when ``own`` (collectors.base.keeps_own_ids), else the positional one."""
+        event_id = event.id if own else record.event_id(index)
         lossless = "event.original" not in event.fields or decodes_without_loss(record.data)
         lossless = lossless and "garbled" not in record.flags  # its exact bytes kept beside the escaped text
         if not record.flags and lossless and self.inventory is None and not self.enrichers and not host \
                 and record.charset == "auto":
-            return event.with_id(record.event_id(index))  # nothing to add (as Pipeline.events does inline)
+            return event.with_id(event_id)  # nothing to add (as Pipeline.events does inline)
         fields: dict[str, Any] = dict(event.fields)
         if host and not fields.get("host.name"):
             fields["host.name"] = host  # before the inventory reads it
@@ -427,7 +436,7 @@ class Pipeline:
             fields.update(self.inventory.enrich(fields))
         for enricher in self.enrichers:
             fields.update(enricher.enrich(fields, record.origin))
-        return Event(id=record.event_id(index), timestamp=event.timestamp, dataset=event.dataset, fields=fields)
+        return Event(id=event_id, timestamp=event.timestamp, dataset=event.dataset, fields=fields)
 
     def run(self, source: Source | LiveSource, parser: Parser, context: ParseContext, summary: IngestSummary, *,
             batch_size: int = 5000, on_full: Literal["wait", "drop"] = "wait",

@@ -76,6 +76,8 @@ def _timestamp(doc: dict[str, Any]) -> datetime:
     return parse_timestamp(str(doc["eventTime"]))
 
 
+# No ``identity``: reference 13.2 maps eventId to event.id but does not say it is unique to a record
+# (CloudTrail's and CTS's ids are documented as such), so ActionTrail keeps positional ids (R49a-1).
 ACTIONTRAIL = TrailFormat(prefix="alibaba.actiontrail.", marker="eventId", batch_keys=(), fields=FIELDS,
                           address="sourceIpAddress", timestamp=_timestamp, extra=_extra,
                           provider="Alibaba Cloud ActionTrail")

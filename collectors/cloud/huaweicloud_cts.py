@@ -95,7 +95,9 @@ def _timestamp(doc: dict[str, Any]) -> datetime:
 
 
 CTS = TrailFormat(prefix="huaweicloud.cts.", marker="trace_id", batch_keys=("traces",), fields=FIELDS,
-                  address="source_ip", timestamp=_timestamp, extra=_extra, provider="Huawei Cloud CTS")
+                  address="source_ip", timestamp=_timestamp, extra=_extra, provider="Huawei Cloud CTS",
+                  # "trace_id: 标识事件的ID，由系统生成的UUID" (CTS v3 API, event structure; reference 13.3)
+                  identity="trace_id")
 
 
 @parsers.register("huaweicloud.cts")

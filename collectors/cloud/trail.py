@@ -35,6 +35,10 @@ class TrailFormat:
     timestamp: Callable[[dict[str, Any]], datetime]
     extra: Callable[[dict[str, Any], dict[str, Any]], None]
     provider: str
+    #: The key of the record's own id when the provider documents it as unique to the record
+    #: (CloudTrail's eventID, CTS's trace_id, a UUID each): the event id derives from it, so a
+    #: record delivered twice, or read from a copy, is one event (R49a-1). None: positional ids.
+    identity: str | None = None
 
 
 def trail_events(trail: TrailFormat, dataset: str, record: RawRecord, context: ParseContext) -> Iterator[Event]:
@@ -53,7 +57,8 @@ def trail_events(trail: TrailFormat, dataset: str, record: RawRecord, context: P
         fields["event.original"] = text
         if record.file_path:
             fields["log.file.path"] = record.file_path_text
-        yield Event(id=record.event_id(index), timestamp=when, dataset=dataset, fields=fields)
+        own = record.own_event_id(dataset, (doc.get(trail.identity),), index) if trail.identity else None
+        yield Event(id=own or record.event_id(index), timestamp=when, dataset=dataset, fields=fields)
 
 
 class TrailParser:
@@ -61,6 +66,9 @@ class TrailParser:
 
     dataset: str
     trail: TrailFormat
+    #: Its events' ids are final (collectors.base.keeps_own_ids): the record's own where its trail
+    #: names one (TrailFormat.identity), else the positional one the pipeline would give.
+    own_ids = True
 
     def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
         """One event per trail record of the line (a batch line gives several)."""

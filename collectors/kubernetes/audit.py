@@ -50,6 +50,10 @@ class KubernetesAuditParser:
 
     dataset = "kubernetes.audit"
     keep_objects = False
+    #: Its events' ids are final (collectors.base.keeps_own_ids): auditID and stage, as reference
+    #: 12 says (one request, one event per stage), so a record read from a copy, a rotated name or
+    #: a second folder is the same event (R49a-1).
+    own_ids = True
 
     def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
         """One event per audit event (per stage); ParseError when the line holds none."""
@@ -68,7 +72,8 @@ class KubernetesAuditParser:
             fields["event.original"] = text
             if record.file_path:
                 fields["log.file.path"] = record.file_path_text
-            yield Event(id=record.event_id(index), timestamp=when, dataset=self.dataset, fields=fields)
+            own = record.own_event_id(self.dataset, (doc.get("auditID"), doc.get("stage")), index)
+            yield Event(id=own, timestamp=when, dataset=self.dataset, fields=fields)
 
     def _fields(self, doc: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = pod_facts(doc.get("requestObject"))
