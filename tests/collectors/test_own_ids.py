@@ -194,3 +194,18 @@ def test_own_ids_follow_the_record_not_its_place() -> None:
     assert one.own_event_id("kubernetes.audit", (None, "ResponseComplete"), 2) == one.event_id(2)
     # ActionTrail's eventId is not documented as unique (reference 13.2): its ids stay positional
     assert ActionTrailParser.trail.identity is None
+
+
+def test_two_records_under_one_id_are_one_event_counted_already_stored(tmp_path: Path, store: Store) -> None:
+    # deliberately different (README, "Nothing lost, nothing twice"): a producer that writes two
+    # records under one auditID and stage (here a verb apart, in one batch of the store) gives one
+    # event, the first; the second is counted with the copies, "already stored"
+    log = tmp_path / "audit.log"
+    log.write_text(line(audit(3, "ResponseComplete")) + line(audit(3, "ResponseComplete", {"verb": "delete"}))
+                   + line(audit(4, "ResponseComplete")), encoding="utf-8")
+    pipeline = Pipeline(store, data_dir=tmp_path / "state")
+    summary = pipeline.ingest_file(log, IngestOptions(parser="kubernetes.audit"))
+    pipeline.drain()
+    assert (summary.records, summary.receipt.created, summary.receipt.duplicates) == (3, 2, 1)
+    store.refresh()
+    assert sorted(str(e.get("event.action")) for e in store.search(Query())) == ["get", "get"]
