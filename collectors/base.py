@@ -173,9 +173,10 @@ class RawRecord:
         which then replaces it (collectors.files.tracker)."""
         if "partial" in self.flags or not all(isinstance(part, str) and part for part in own):
             return self.event_id(index)
-        # "own" keeps these texts apart from event_id's (a key, an offset, a digest); \x1f, as there,
-        # cannot be part of a JSON string's value unescaped, so parts do not run into each other.
-        text = "\x1f".join(("own", dataset, *(str(part) for part in own)))
+        # "own" keeps these texts apart from event_id's (a key, an offset, a digest); each part is
+        # written with its length, as a JSON value may hold \x1f (escaped): ("a\x1fb", "c") and
+        # ("a", "b\x1fc") stay two ids.
+        text = "".join((f"own\x1f{dataset}", *(f"\x1f{len(part)}:{part}" for part in own if isinstance(part, str))))
         digest = _SHA256.copy()
         digest.update(text.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()[:32]

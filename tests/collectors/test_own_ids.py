@@ -209,3 +209,10 @@ def test_two_records_under_one_id_are_one_event_counted_already_stored(tmp_path:
     assert (summary.records, summary.receipt.created, summary.receipt.duplicates) == (3, 2, 1)
     store.refresh()
     assert sorted(str(e.get("event.action")) for e in store.search(Query())) == ["get", "get"]
+
+
+def test_own_id_parts_do_not_run_into_each_other() -> None:
+    # an auditID may hold \x1f (JSON "\u001f"): the parts' boundary is not a character they can hold
+    record = RawRecord(data=b"x", origin="file:///a", offset=0)
+    assert record.own_event_id("kubernetes.audit", ("a\x1fb", "c")) != \
+        record.own_event_id("kubernetes.audit", ("a", "b\x1fc"))
