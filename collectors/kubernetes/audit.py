@@ -51,8 +51,9 @@ class KubernetesAuditParser:
     dataset = "kubernetes.audit"
     keep_objects = False
     #: Its events' ids are final (collectors.base.keeps_own_ids): auditID and stage, as reference
-    #: 12 says (one request, one event per stage), so a record read from a copy, a rotated name or
-    #: a second folder is the same event (R49a-1).
+    #: 12 says (one request, one event per stage), with what the API server itself records of the
+    #: request (:data:`FACTS`), so a record read from a copy, a rotated name or a second folder is
+    #: the same event (R49a-1).
     own_ids = True
 
     def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
@@ -72,7 +73,7 @@ class KubernetesAuditParser:
             fields["event.original"] = text
             if record.file_path:
                 fields["log.file.path"] = record.file_path_text
-            own = record.own_event_id(self.dataset, (doc.get("auditID"), doc.get("stage")), index)
+            own = record.own_event_id(self.dataset, (doc.get("auditID"), doc.get("stage"), _facts(doc)), index)
             yield Event(id=own, timestamp=when, dataset=self.dataset, fields=fields)
 
     def _fields(self, doc: dict[str, Any]) -> dict[str, Any]:
@@ -97,6 +98,21 @@ class KubernetesAuditParser:
         out.update(_categories(doc))
         out.update({"orchestrator.type": "kubernetes", "event.module": "kubernetes", "event.kind": "event"})
         return out
+
+
+#: What the API server records of a request beside its auditID, in an event's own id. The auditID
+#: alone is not the record's: kube-apiserver keeps a client's Audit-ID header as it is
+#: (k8s.io/apiserver withAuditInit), and an aggregated API server logs the aggregator's, so two
+#: requests (a `get pods`, then a `get secrets` under the same header) were one event, the Secret
+#: read never stored nor alerted on (R51b-1). The server's own times are in it: no client sets them.
+FACTS = ("requestReceivedTimestamp", "stageTimestamp", "verb", "requestURI", "user", "impersonatedUser",
+         "sourceIPs", "objectRef", "responseStatus")
+
+
+def _facts(doc: dict[str, Any]) -> str:
+    """The record's :data:`FACTS` as one text, the same for a copy of the record however its JSON is
+    spaced or ordered."""
+    return json.dumps([doc.get(key) for key in FACTS], sort_keys=True, ensure_ascii=False, default=str)
 
 
 def pod_facts(request: object) -> dict[str, Any]:

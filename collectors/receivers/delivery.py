@@ -23,7 +23,9 @@ number they were given, and the next start parses and stores them first (``repla
 
 "Nothing twice" for a network stream: syslog carries no message id and TCP syslog no
 acknowledgement, so two identical messages are two events (a device that logs the same line
-twice did the thing twice) and cannot be told from a retransmission. What govsoc guarantees is
+twice did the thing twice) and cannot be told from a retransmission; except a record that carries
+its own identity (a Kubernetes audit event, a CloudTrail or CTS record received as a message:
+collectors.base.keeps_own_ids), which is one event however often it arrives. What govsoc guarantees is
 that a message it accepted is stored at most once however often its batch is retried or
 replayed from the spool (the id travels with the event), and is stored at least once unless the
 process is killed while it sits in memory (at most one queue and one batch; SIGTERM flushes

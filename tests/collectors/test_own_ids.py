@@ -196,19 +196,38 @@ def test_own_ids_follow_the_record_not_its_place() -> None:
     assert ActionTrailParser.trail.identity is None
 
 
-def test_two_records_under_one_id_are_one_event_counted_already_stored(tmp_path: Path, store: Store) -> None:
-    # deliberately different (README, "Nothing lost, nothing twice"): a producer that writes two
-    # records under one auditID and stage (here a verb apart, in one batch of the store) gives one
-    # event, the first; the second is counted with the copies, "already stored"
+def test_two_requests_under_one_audit_id_are_two_events(tmp_path: Path, store: Store) -> None:
+    # R51b-1: kube-apiserver keeps a client's Audit-ID header as the auditID, so a client sent its
+    # `get pods` request's id again with a `get secrets`: under auditID + stage alone the Secret
+    # read was "already stored", never stored nor alerted on. The server's times, verb, URI, user,
+    # addresses, object and status are in the id too: two requests, two events; the copy, one
     log = tmp_path / "audit.log"
-    log.write_text(line(audit(3, "ResponseComplete")) + line(audit(3, "ResponseComplete", {"verb": "delete"}))
-                   + line(audit(4, "ResponseComplete")), encoding="utf-8")
+    pods = audit(3, "ResponseComplete", {"requestURI": "/api/v1/namespaces/prod/pods/web-0",
+                                         "objectRef": {"resource": "pods", "namespace": "prod", "name": "web-0"}})
+    secret = audit(3, "ResponseComplete", {"stageTimestamp": "2026-11-04T08:05:03.000000Z",
+                                           "requestReceivedTimestamp": "2026-11-04T08:05:03.000000Z"})
+    log.write_text(line(pods) + line(secret) + json.dumps(secret, indent=1).replace("\n", "") + "\n",
+                   encoding="utf-8")
     pipeline = Pipeline(store, data_dir=tmp_path / "state")
     summary = pipeline.ingest_file(log, IngestOptions(parser="kubernetes.audit"))
     pipeline.drain()
     assert (summary.records, summary.receipt.created, summary.receipt.duplicates) == (3, 2, 1)
     store.refresh()
-    assert sorted(str(e.get("event.action")) for e in store.search(Query())) == ["get", "get"]
+    assert sorted(str(e.get("kubernetes.audit.objectRef.resource")) for e in store.search(Query())) == \
+        ["pods", "secrets"]
+
+
+@pytest.mark.parametrize("changes", [{"auditID": "req-\ud800"}, {"stage": "Response\udfffComplete"}])
+def test_an_own_id_holding_a_lone_surrogate_is_an_id(tmp_path: Path, sqlite_store: Store,
+                                                      changes: dict[str, Any]) -> None:
+    # R51b-2: JSON's "\ud800" is a lone surrogate once parsed; the id's text is hashed all the same
+    # (not a pipeline_error), and a copy of the record is the same event
+    log = tmp_path / "audit.log"
+    text = json.dumps(audit(1, "ResponseComplete", changes)) + "\n"
+    log.write_text(text + text, encoding="utf-8")
+    ingest(Pipeline(sqlite_store, data_dir=tmp_path / "state"), log, "kubernetes.audit")
+    assert sqlite_store.count(Query(terms={"event.kind": ("pipeline_error",)})) == 0
+    assert sqlite_store.count(Query()) == 1
 
 
 def test_own_id_parts_do_not_run_into_each_other() -> None:
