@@ -165,7 +165,7 @@ class RawRecord:
 
     def own_event_id(self, dataset: str, own: tuple[object, ...], index: int = 0) -> str:
         """The id of the ``index``-th event of this record, a record of ``dataset`` that carries
-        its own identity ``own`` (a Kubernetes audit event's auditID and stage, a CloudTrail
+        its own identity ``own`` (a Kubernetes audit event's auditID, stage and facts, a CloudTrail
         eventID): derived from the dataset and that identity alone, so the same record read from
         any path, copy or source is one event and stored once (R49a-1). :meth:`event_id` when a
         part of ``own`` is not a non-empty string (a producer that left it out), and for an

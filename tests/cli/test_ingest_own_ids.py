@@ -1,5 +1,5 @@
 """`govsoc ingest` of the same Kubernetes audit records by three paths (R49a-1 f1b): a record that
-carries its own identity (auditID + stage) is one event, and the copies say "already stored"."""
+carries its own identity (auditID + stage + the server's facts) is one event, and the copies say "already stored"."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Records that carry their own identity are stored once, whatever path brings them (R49a-1).
 
-A Kubernetes audit event is known by auditID + stage (reference log-formats.md 12), a CloudTrail
+A Kubernetes audit event is known by auditID + stage (reference log-formats.md 12) with the API
+server's facts of the request (collectors.kubernetes.audit.FACTS), a CloudTrail
 record by its eventID and a Huawei Cloud CTS trace by its trace_id (13.1, 13.3): read from a copy
 at another path, a rotated copy read before the log or a second folder, the same record is the
 same event, on SQLite and on Elasticsearch (where ids are apart per week's index: the index comes

@@ -1,5 +1,5 @@
 """A kill -9 between the store's commit and the checkpoint stores nothing twice when the records
-carry their own ids (Kubernetes audit: auditID + stage), and a partial last line's copy, stored
+carry their own ids (Kubernetes audit: auditID + stage + the server's facts), and a partial last line's copy, stored
 under a positional id, is still replaced by the completed record (collectors.files.tracker)."""
 
 from __future__ import annotations
