@@ -1,0 +1,76 @@
+"""A compressed copy made in an inode freed by an older copy whose checkpoint still names it (issue 11).
+
+test_rotation_twin_copies' delaycompress case stored, once in a few hundred CI runs, a fragment of a line
+('dled', the end of "app1 request 14 handled") as an event of its own. Its copies: round 0's plain copy
+app1.log.1 took round 0's checkpoint (1,355 bytes read: requests 0-4, 23 bytes a line) and its inode; a
+rotation later it was compressed (app1.log.2.gz, a new inode) and unlinked, and the file system gave its
+inode to a file made later: a later round's app1.log.2.gz, 1,360 bytes of content (requests 10-14, 24
+bytes a line). Checkpoints are not told when an inode is freed: round 0's still named it. Matched first by
+device and inode, a compressed file's content was never compared with that checkpoint (its length only:
+1,360 >= 1,355), so the new copy was read from 1,355, 4 bytes before its last line's end.
+
+Which inode a new file gets is up to the file system (ext4 hands a freed one to the next file made, here
+or in any process); the test makes it certain by writing the new copy's gzip bytes into the old copy's
+inode (kept aside instead of unlinked), then renaming it under the new copy's name."""
+
+from __future__ import annotations
+
+import collections
+import gzip
+import os
+from pathlib import Path
+
+from govsoc.collectors import IngestOptions, Pipeline
+from govsoc.collectors.follow import Follower
+from govsoc.store.sqlite import SqliteStore
+from tests.collectors.test_rotation_copy import originals
+from tests.collectors.test_rotation_twin_copies import BANNER
+
+
+def test_a_compressed_copy_in_a_freed_inode_is_not_read_from_the_old_copys_position(
+        tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    logs, freed = tmp_path / "logs", tmp_path / "freed"
+    logs.mkdir()
+    log = logs / "app.log"
+    written: list[str] = []
+
+    def run() -> None:  # a one-shot run: a new process's follower, one poll
+        Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state"), [str(logs / "*.log")],
+                 lambda _path: IngestOptions()).poll()
+
+    def put(lines: list[str]) -> None:
+        with log.open("a") as out:
+            out.write("".join(f"{line}\n" for line in lines))
+        written.extend(lines)
+
+    def rotate(into: Path | None) -> None:
+        """copytruncate + delaycompress keeping 4: the previous copy compressed, into the inode ``into``
+        (a freed one given again) when given, else into a new file; the plain one kept aside (its inode
+        not freed yet, so that the test decides who gets it) at ``freed``."""
+        for age in (3, 2):
+            if (logs / f"app.log.{age}.gz").exists():
+                os.rename(logs / f"app.log.{age}.gz", logs / f"app.log.{age + 1}.gz")
+        if (logs / "app.log.1").exists():
+            packed = gzip.compress((logs / "app.log.1").read_bytes())
+            target = into if into is not None else logs / "app.log.2.gz.new"
+            with target.open("r+b" if into is not None else "wb") as out:
+                out.truncate(0)
+                out.write(packed)
+            os.rename(target, logs / "app.log.2.gz")
+            if into is None:
+                os.rename(logs / "app.log.1", freed)  # the old copy's inode, kept for the next rotation
+            else:
+                (logs / "app.log.1").unlink()
+        (logs / "app.log.1").write_bytes(log.read_bytes())
+        with log.open("r+b") as out:
+            out.truncate(0)
+
+    for round_, into in enumerate([None, None, freed, None]):
+        put(BANNER)
+        run()
+        put([f"app request {10 * round_ + k} handled" for k in range(5)])  # 0-4, 10-14: lines longer
+        run()
+        rotate(into)
+    run()
+    got, expected = collections.Counter(originals(sqlite_store)), collections.Counter(written)
+    assert (sorted(expected - got), sorted(got - expected)) == ([], [])  # none lost, none twice, no fragment
