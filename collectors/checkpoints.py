@@ -44,6 +44,7 @@ from govsoc.collectors.files.read_past import (
     earlier_of,
     read_digest,
     told_by_trailer,
+    trailer_states_read,
 )
 from govsoc.core.errors import ConfigError, GovsocError, Location
 from govsoc.core.event import make_id
@@ -619,8 +620,10 @@ class CheckpointStore:
         for group in (same_inode, others):
             consistent = [c for c in group if _consistent(c, view) and not still_elsewhere(c, view, self._a_log_read)]
             # compared by content: a plain file's digests are a few preads; a compressed one is decompressed
-            # once, only where several are consistent or it is not the checkpoint's own file
-            if len(consistent) > 1 or (consistent and (not view.compressed or group is others)):
+            # once, only where several are consistent or it is not the checkpoint's own file: its inode and
+            # a trailer stating the checkpoint's read (an inode alone may be a freed one given again)
+            own_read = len(consistent) == 1 and group is same_inode and trailer_states_read(consistent[0], view)
+            if consistent and not (view.compressed and own_read):
                 consistent = self._by_content(consistent, view)
             if consistent:
                 return consistent[-1]
