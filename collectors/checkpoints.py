@@ -620,9 +620,11 @@ class CheckpointStore:
         for group in (same_inode, others):
             consistent = [c for c in group if _consistent(c, view) and not still_elsewhere(c, view, self._a_log_read)]
             # compared by content: a plain file's digests are a few preads; a compressed one is decompressed
-            # once, only where several are consistent or it is not the checkpoint's own file: its inode and
-            # a trailer stating the checkpoint's read (an inode alone may be a freed one given again)
-            own_read = len(consistent) == 1 and group is same_inode and trailer_states_read(consistent[0], view)
+            # once, only where several are consistent or it is not the checkpoint's own file: its inode and a
+            # trailer stating the checkpoint's read, or the state of the copy it read past (an inode alone
+            # may be a freed one given again to a later copy)
+            own_read = len(consistent) == 1 and group is same_inode and (
+                trailer_states_read(consistent[0], view) or copy_unchanged(consistent[0].kept, view))
             if consistent and not (view.compressed and own_read):
                 consistent = self._by_content(consistent, view)
             if consistent:
