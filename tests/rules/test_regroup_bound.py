@@ -1,0 +1,79 @@
+"""A correlation pass holds a bounded number of events at once, however many groups fall into
+one chunk (govsoc.rules.regroup: a chunk whose read the store counts above READ_BOUND events is
+judged in parts), and raises the alerts it raised reading them all at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+import govsoc.rules.regroup as regroup
+from govsoc.core.event import Event, make_id
+from govsoc.rules import detect, load_rules
+from govsoc.rules.correlate import correlate
+from govsoc.store.base import Query, Store
+
+T0 = datetime(2026, 11, 27, tzinfo=UTC)
+RULES = """
+title: ssh failure
+id: 8e1d0c2a-0000-4000-8000-000000000011
+name: ssh_failure
+logsource: {product: linux, service: sshd}
+detection: {sel: {event.action: ssh_login, event.outcome: failure}, condition: sel}
+level: low
+---
+title: failures from one source
+id: 8e1d0c2a-0000-4000-8000-000000000012
+correlation: {type: event_count, rules: [ssh_failure], group-by: [source.ip], timespan: 10m,
+              condition: {gte: 6}, generate: true}
+level: high
+"""
+ADDRESSES, EVENTS, BOUND = 25, 1_200, 100  # 25 groups of 48 events: one chunk of 1,200
+
+
+def failure(n: int) -> Event:
+    # Every 6 s over two hours, each address every 150 s (at most 5 in a timespan: no burst);
+    # addresses 10-24 have three of theirs moved together past the hour: one burst each.
+    ip = f"203.0.113.{n % ADDRESSES}"
+    at = T0 + timedelta(seconds=n * 6)
+    if n % ADDRESSES >= 10 and 600 <= n < 675:
+        at = T0 + timedelta(seconds=3600 + n % ADDRESSES + (n - 600) // ADDRESSES)
+    return Event(id=make_id("bound", n), timestamp=at, dataset="linux.auth",
+                 fields={"event.module": "linux", "process.name": "sshd", "event.action": "ssh_login",
+                         "event.outcome": "failure", "source.ip": ip, "user.name": "root",
+                         "message": f"Failed password for root from {ip}"})
+
+
+def test_a_one_chunk_correlation_holds_a_bounded_number_of_events(tmp_path: Path, store: Store,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # Seen (R49a-8, F12d): a correlation by source.ip over 250 addresses is one chunk of groups,
+    # and its one read held every event of a day (40,000 sshd failures: 109 MiB of events, 267 MB
+    # peak RSS; 200,000: ~1 GB). Here a bound of 100 events over 1,200 in one chunk.
+    (tmp_path / "rules.yml").write_text(RULES, encoding="utf-8")
+    rules = load_rules([tmp_path / "rules.yml"])
+    assert rules.errors == []
+    events = [failure(n) for n in range(EVENTS)]
+    store.write(events)
+    store.refresh()
+    monkeypatch.setattr(regroup, "READ_BOUND", BOUND)
+    held: list[int] = []  # events each store read handed over (one rule: a read per chunk)
+    search = store.search
+
+    def counted(query: Query) -> Iterator[Event]:
+        held.append(0)
+        for event in search(query):
+            held[-1] += 1
+            yield event
+
+    monkeypatch.setattr(store, "search", counted)
+    detect(store, rules)
+    assert max(held) <= BOUND + 1, held  # before: one read of all 1,200; a read stops past the bound
+    # The same alerts as judging every group over all its events at once (the in-memory
+    # correlation, no store and no chunks): 15 groups with a burst, none for the other 10.
+    expected = {(a.id, a.event_ids) for a in correlate(rules.correlations[0], {str(rules.rules[0].id): events})}
+    stored = {(a.id, a.event_ids) for a in store.alerts(rule_id=str(rules.correlations[0].id))}
+    assert len(expected) == ADDRESSES - 10
+    assert stored == expected
