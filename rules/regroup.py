@@ -6,13 +6,14 @@ A pass hands over, per correlation, the groups its new hits fell in with the eve
 [first - 2 x timespan, last + timespan] (one timespan back for the windows that reach the new
 hits, another for the "quiet period" test of upper-bound conditions, see govsoc.rules.windows),
 read from the store in chunks of groups of at most READ_BOUND events (a group alone is read
-whole), so memory follows the chunk and never the store. A burst that the new hits extended, at
-either end, may start before what was read; it is matched with the stored alert of the same rule
-and group that it overlaps, and that alert is updated under its own id (events joined, times
-widened, triage kept by the store's upsert). ``detect --from`` that cuts into a burst lands in
-the same alert the same way. An upper-bound condition (not monotone) can stop holding when a
-late event falls in a window it was judged on: a stored alert that no burst holds any more is
-withdrawn (:func:`withdraw`).
+whole), so memory follows the chunk and never the store; the parts of a chunk that passed the
+bound are asked of the store together, so that SQLite reads their range in one scan. A burst
+that the new hits extended, at either end, may start before what was read; it is matched with
+the stored alert of the same rule and group that it overlaps, and that alert is updated under
+its own id (events joined, times widened, triage kept by the store's upsert). ``detect --from``
+that cuts into a burst lands in the same alert the same way. An upper-bound condition (not
+monotone) can stop holding when a late event falls in a window it was judged on: a stored alert
+that no burst holds any more is withdrawn (:func:`withdraw`).
 An inner correlation (chaining) is evaluated afresh from its rules' stored events around the
 window read, never from alerts stored by earlier passes, so its matches are neither counted
 twice nor missed across passes.
