@@ -4,14 +4,16 @@ event-time windows, and update the one alert of a burst instead of adding a seco
 A pass hands over, per correlation, the groups its new hits fell in with the event-time span
 [first, last] of those hits. Each group is judged again over the referenced rules' events in
 [first - 2 x timespan, last + timespan] (one timespan back for the windows that reach the new
-hits, another for the "quiet period" test of upper-bound conditions, see
-govsoc.rules.windows), read from the store in chunks of groups, so memory follows the chunk and
-never the store. A burst that the new hits extended, at either end, may start before what was
-read; it is matched with the stored alert of the same rule and group that it overlaps, and
-that alert is updated under its own id (events joined, times widened, triage kept by the store's
-upsert). ``detect --from`` that cuts into a burst lands in the same alert the same way. An
-upper-bound condition (not monotone) can stop holding when a late event falls in a window it was
-judged on: a stored alert that no burst holds any more is withdrawn (:func:`withdraw`).
+hits, another for the "quiet period" test of upper-bound conditions, see govsoc.rules.windows),
+read from the store in chunks of groups of at most READ_BOUND events (a group alone is read
+whole), so memory follows the chunk and never the store; the parts of a chunk that passed the
+bound are asked of the store together, so that SQLite reads their range in one scan. A burst
+that the new hits extended, at either end, may start before what was read; it is matched with
+the stored alert of the same rule and group that it overlaps, and that alert is updated under
+its own id (events joined, times widened, triage kept by the store's upsert). ``detect --from``
+that cuts into a burst lands in the same alert the same way. An upper-bound condition (not
+monotone) can stop holding when a late event falls in a window it was judged on: a stored alert
+that no burst holds any more is withdrawn (:func:`withdraw`).
 An inner correlation (chaining) is evaluated afresh from its rules' stored events around the
 window read, never from alerts stored by earlier passes, so its matches are neither counted
 twice nor missed across passes.
@@ -20,7 +22,8 @@ twice nor missed across passes.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -33,6 +36,9 @@ from govsoc.store.withdraw import withdraw as withdraw_alerts
 
 #: Groups judged per round of queries.
 CHUNK = 256
+#: Events one round's reads may hold; a round over more is judged in parts of its groups (about
+#: 3 KB an event with its item: some 30 MB).
+READ_BOUND = 10_000
 #: How far before the events read a stored alert of the same burst may start and still be found:
 #: a burst that has lasted longer than this without a pause gets a second alert.
 LOOKBACK = timedelta(days=7)
@@ -76,21 +82,86 @@ def reevaluate(store: Store, corr: Correlation, natives: Mapping[str, str], grou
     lo = shift(min(s.first for s in groups.values()), -2 * span)
     hi = shift(max(s.last for s in groups.values()), span)
     stored = _stored_alerts(store, corr, shift(lo, -LOOKBACK), shift(hi, _TICK))
+    step = CHUNK
     for begin in range(0, len(keys), CHUNK):
-        chunk = keys[begin:begin + CHUNK]
-        items = corr.items_by_group(_hits(store, corr, natives, chunk, groups, until, horizon), horizon)
-        for key in chunk:
-            found = groups[key]
-            window = [i for i in items.get(key, ())
-                      if shift(found.first, -2 * span) <= i.timestamp <= shift(found.last, span)]
-            alerts = list(corr.group_alerts(key, window, horizon))
-            group_stored = stored.get(_group_id(corr.group_dict(key)), [])
-            claims = _claims(alerts, group_stored)
-            for alert, claimed in zip(alerts, claims, strict=True):
-                if alert.start <= found.last and alert.end >= found.first:
-                    yield _joined(alert, claimed)
-            if not corr.monotone:
-                yield from _unmet(corr, found, group_stored, claims, horizon)
+        step = yield from _chunk(store, corr, natives, keys[begin:begin + CHUNK], groups, stored, until, horizon,
+                                 step)
+
+
+def _chunk(store: Store, corr: Correlation, natives: Mapping[str, str], chunk: Sequence[Key],
+           groups: Mapping[Key, Span], stored: Mapping[str, list[Alert]], until: str | None, horizon: datetime,
+           step: int) -> Generator[Joined, None, int]:
+    """The alerts of a chunk's groups, judged in parts of ``step`` groups; returns the step the
+    next chunk starts with (a read over READ_BOUND makes it smaller: :func:`_step`).
+    Every part reads over the chunk's whole range [lo, hi), as the chunk read at once would,
+    so that the parts' reads differ only in their groups' values and a store that runs many
+    queries in one scan (SQLite, ``search_batch`` None) reads the range once for all of them
+    (govsoc.store.sqlite_batch); read one after the other, each part walked the whole range
+    again (F12d: 200,000 sshd failures of a day in 42 parts, +34 % CPU for the pass)."""
+    lo, hi = _range(corr, chunk, groups)
+    done, bounded = 0, True
+    while done < len(chunk):
+        parts = [chunk[at:at + step] for at in range(done, len(chunk), step)]
+        budget = _Budget(None, _planned(store, corr, natives, parts, lo, hi, until))
+        for part in parts:
+            budget.left = READ_BOUND if bounded and len(part) > 1 else None
+            hits = _hits(store, corr, natives, part, lo, hi, until, horizon, budget)
+            if hits is None:  # more than READ_BOUND events: the rest in parts of fewer groups
+                size = _read_size(store, corr, natives, _narrow(corr, part), lo, hi, until)
+                step = _step(part, size)
+                if 2 * _read_size(store, corr, natives, _narrow(corr, part[:step]), lo, hi, until) > size:
+                    # Fewer groups do not make the read smaller (a value every group holds: an
+                    # address in every group's host.ip list, R52b-1): split, each part would read
+                    # the range again (2,485 reads and 42 s of CPU where one read took 1 s). The
+                    # rest is read at once, unbounded, as a chunk was before parts.
+                    bounded, step = False, len(chunk) - done
+                break
+            yield from _judged(corr, part, groups, stored, hits, horizon)
+            del hits  # before the next part is read: one part's events at a time
+            done += len(part)
+    return step if bounded else len(chunk)
+
+
+def _planned(store: Store, corr: Correlation, natives: Mapping[str, str], parts: Sequence[Sequence[Key]],
+             lo: datetime, hi: datetime, until: str | None) -> deque[tuple[Query, Iterator[Event]]] | None:
+    """The reads of every part, in the order :func:`ref_hits` asks them, from one
+    ``search_many`` call (its iterators read their events only when taken); None (each read
+    asked when needed) for a single part, or a store that searches each query apart."""
+    if len(parts) == 1 or store.search_batch is not None:
+        return None
+    queries = [q for part in parts for q in _queries(corr, natives, _narrow(corr, part), lo, hi, until)]
+    return deque(zip(queries, store.search_many(queries), strict=True))
+
+
+def _judged(corr: Correlation, chunk: Sequence[Key], groups: Mapping[Key, Span], stored: Mapping[str, list[Alert]],
+            hits: Mapping[str, list[Any]], horizon: datetime) -> Iterator[Joined]:
+    """The alerts of the chunk's groups, from the hits read for them."""
+    span = corr.span
+    items = corr.items_by_group(hits, horizon)
+    for key in chunk:
+        found = groups[key]
+        window = [i for i in items.get(key, ())
+                  if shift(found.first, -2 * span) <= i.timestamp <= shift(found.last, span)]
+        alerts = list(corr.group_alerts(key, window, horizon))
+        group_stored = stored.get(_group_id(corr.group_dict(key)), [])
+        claims = _claims(alerts, group_stored)
+        for alert, claimed in zip(alerts, claims, strict=True):
+            if alert.start <= found.last and alert.end >= found.first:
+                yield _joined(alert, claimed)
+        if not corr.monotone:
+            yield from _unmet(corr, found, group_stored, claims, horizon)
+
+
+def _step(chunk: Sequence[Key], size: int) -> int:
+    """How many groups a chunk takes after ``chunk``'s read passed READ_BOUND: as many as evenly
+    spread events fill half the bound with (a chunk still over it is cut again when read), half
+    of ``chunk`` at most. A group alone is never cut (its window is judged whole).
+    Seen (R49a-8, F12d): a correlation by source.ip over 250 addresses is one chunk, whose read
+    held a day's events at once (40,000 sshd failures: 109 MiB of events, 267 MB peak RSS;
+    200,000: 931 MB). Counted only here, where a read was too large: a count costs the store
+    about half a read (F12d: counting every chunk before reading it, 200,000 lines took 195 s
+    of CPU, 85 s before). ``size``: the events ``chunk``'s read holds (counted)."""
+    return max(1, min(len(chunk) // 2, len(chunk) * READ_BOUND // (2 * max(size, 1))))
 
 
 def _unmet(corr: Correlation, found: Span, stored: Sequence[Alert], claims: Sequence[Sequence[Alert]],
@@ -108,41 +179,144 @@ def _unmet(corr: Correlation, found: Span, stored: Sequence[Alert], claims: Sequ
             yield Joined(old, withdrawn=True)
 
 
-def _hits(store: Store, corr: Correlation, natives: Mapping[str, str], chunk: Sequence[Key],
-          groups: Mapping[Key, Span], until: str | None, horizon: datetime | None = None) -> dict[str, list[Any]]:
-    """The referenced rules' events of the chunk's groups, by rule id (an inner correlation's
-    matches under its id)."""
-    lo = shift(min(groups[k].first for k in chunk), -2 * corr.span)
-    hi = shift(max(groups[k].last for k in chunk), corr.span + _TICK)
+def _range(corr: Correlation, chunk: Sequence[Key], groups: Mapping[Key, Span]) -> tuple[datetime, datetime]:
+    """The event-time range [lo, hi) a read of the chunk's groups covers: their windows."""
+    return shift(min(groups[k].first for k in chunk), -2 * corr.span), \
+        shift(max(groups[k].last for k in chunk), corr.span + _TICK)
+
+
+def _narrow(corr: Correlation, chunk: Sequence[Key]) -> tuple[tuple[int, tuple[Any, ...]], ...]:
+    """The narrowing of a read of ``chunk``'s groups (see :func:`ref_hits`)."""
     # Narrowed in the store by every group field whose values in the chunk are plain (each the
     # chunk's values of it: a superset of its groups, each checked per group after). By the first
     # field alone, a chunk of (source.ip, user.name) groups ordered by time held nearly every
     # address and read every event of the span, once a chunk: 20 chunks, 20 times the events
     # (R49a-8: 40,000 sshd failures of one day, 250 addresses and 5,000 accounts, 80 s).
-    narrow = tuple((at, tuple(sorted({k[at] for k in chunk}, key=repr))) for at in range(len(corr.group_by))
-                   if all(isinstance(k[at], str | int | float) for k in chunk))
-    return {ref.id: ref_hits(store, corr, position, natives, narrow, lo, hi, until, horizon)
-            for position, ref in enumerate(corr.refs)}
+    # A list-valued field (host.ip, related.user: its key a tuple) narrows by its elements: a
+    # read by one matches an event holding it among others (R52b-1: not narrowed, every part of a
+    # split chunk read the whole range). An empty list or a missing value does not narrow.
+    narrowed = []
+    for at in range(len(corr.group_by)):
+        values: set[Any] = set()
+        for key in chunk:
+            value = key[at]
+            elements = value if isinstance(value, tuple | list) and value else (value,)
+            if not all(isinstance(v, str | int | float) for v in elements):
+                break
+            values.update(elements)
+        else:
+            narrowed.append((at, tuple(sorted(values, key=repr))))
+    return tuple(narrowed)
+
+
+def _hits(store: Store, corr: Correlation, natives: Mapping[str, str], part: Sequence[Key], lo: datetime,
+          hi: datetime, until: str | None, horizon: datetime, budget: _Budget) -> dict[str, list[Any]] | None:
+    """The referenced rules' events of the part's groups in [lo, hi), by rule id (an inner
+    correlation's matches under its id); None as soon as they pass the budget's events."""
+    narrow = _narrow(corr, part)
+    try:
+        return {ref.id: ref_hits(store, corr, position, natives, narrow, lo, hi, until, horizon, budget)
+                for position, ref in enumerate(corr.refs)}
+    except _Overflow:
+        return None
+
+
+class _Overflow(Exception):
+    """A bounded read passed its bound (never leaves this module)."""
+
+
+class _Budget:
+    """How many more events a part's reads may hold (None: no bound), and the reads planned for
+    it (:func:`_planned`; None: each asked of the store when needed)."""
+
+    __slots__ = ("left", "planned")
+
+    def __init__(self, left: int | None, planned: deque[tuple[Query, Iterator[Event]]] | None = None) -> None:
+        self.left = left
+        self.planned = planned
+
+    def search(self, store: Store, query: Query) -> Iterator[Event]:
+        """The events of ``query``: the next planned read, which was asked for this query."""
+        if self.planned is None:
+            return store.search(query)
+        asked, found = self.planned.popleft()
+        if asked != query:  # a part would be given another query's events (R52b-5: never under -O either)
+            raise RuntimeError("the parts' reads were planned in another order than ref_hits asks them")
+        return found
+
+    def read(self, found: Iterator[Event]) -> list[Event]:
+        """The events of one store read, taken from the budget; _Overflow past it (the read is
+        closed then: an Elasticsearch scroll is let go at once)."""
+        if self.left is None:
+            return list(found)
+        events: list[Event] = []
+        try:
+            for event in found:
+                self.left -= 1
+                if self.left < 0:
+                    raise _Overflow
+                events.append(event)
+        finally:
+            close = getattr(found, "close", None)
+            if callable(close):
+                close()
+        return events
+
+
+def _read_size(store: Store, corr: Correlation, natives: Mapping[str, str],
+               narrow: Sequence[tuple[int, tuple[Any, ...]]], lo: datetime, hi: datetime, until: str | None) -> int:
+    """How many events :func:`ref_hits` reads for every rule of ``corr`` (an event matched by
+    two rules is read twice), counted by the store without reading them."""
+    return sum(store.count(query) for query in _queries(corr, natives, narrow, lo, hi, until))
+
+
+def _queries(corr: Correlation, natives: Mapping[str, str], narrow: Sequence[tuple[int, tuple[Any, ...]]],
+             lo: datetime, hi: datetime, until: str | None) -> list[Query]:
+    """The store queries :func:`ref_hits` asks for every rule of ``corr``, in its order."""
+    found: list[Query] = []
+    for position, ref in enumerate(corr.refs):
+        if ref.inner is None:
+            found.append(_query(corr, position, natives, narrow, lo, hi, until))
+        else:
+            found.extend(_queries(ref.inner, natives, *_inner_reach(corr, position, narrow, lo, hi), until))
+    return found
+
+
+def _query(corr: Correlation, position: int, natives: Mapping[str, str],
+           narrow: Sequence[tuple[int, tuple[Any, ...]]], lo: datetime, hi: datetime, until: str | None) -> Query:
+    """The store query of ``corr``'s ``position``-th rule (a base rule) over [lo, hi), narrowed."""
+    ref = corr.refs[position]
+    terms = {ref.group_fields[at]: values for at, values in narrow}
+    return Query(native=natives[ref.id], start=lo, end=hi, terms=terms, until=until)
+
+
+def _inner_reach(corr: Correlation, position: int, narrow: Sequence[tuple[int, tuple[Any, ...]]], lo: datetime,
+                 hi: datetime) -> tuple[list[tuple[int, tuple[Any, ...]]], datetime, datetime]:
+    """What the inner correlation at ``position`` reads for its matches in [lo, hi): the
+    narrowing by the group fields it shares, and its rules' wider range (see :func:`ref_hits`)."""
+    inner = corr.refs[position].inner
+    assert inner is not None
+    fields = corr.refs[position].group_fields
+    inner_narrow = [(inner.group_by.index(fields[at]), values) for at, values in narrow
+                    if fields[at] in inner.group_by]
+    return inner_narrow, lo - 3 * inner.span, hi + inner.span
 
 
 def ref_hits(store: Store, corr: Correlation, position: int, natives: Mapping[str, str],
              narrow: Sequence[tuple[int, tuple[Any, ...]]], lo: datetime, hi: datetime, until: str | None,
-             horizon: datetime | None) -> list[Any]:
+             horizon: datetime | None, budget: _Budget | None = None) -> list[Any]:
     """The events of ``corr``'s ``position``-th rule in [lo, hi), whose group fields are each
     one of their values in ``narrow`` (group field position, values). For an inner correlation:
     its matches timed in [lo, hi), from its own rules' events over [lo - 3 x its timespan,
     hi + its timespan] (a burst whose match falls in [lo, hi) first fired in a window opened
     after lo - timespan, and a burst reaching further back has a fired window opened in the
-    timespan before that one)."""
-    ref = corr.refs[position]
-    if ref.inner is None:
-        terms = {ref.group_fields[at]: values for at, values in narrow}
-        return list(store.search(Query(native=natives[ref.id], start=lo, end=hi, terms=terms, until=until)))
-    inner = ref.inner
-    inner_narrow = [(inner.group_by.index(ref.group_fields[at]), values) for at, values in narrow
-                    if ref.group_fields[at] in inner.group_by]
-    start, end = lo - 3 * inner.span, hi + inner.span
-    hits = {r.id: ref_hits(store, inner, i, natives, inner_narrow, start, end, until, horizon)
+    timespan before that one). Its store reads are taken from ``budget`` (see :func:`_hits`)."""
+    inner = corr.refs[position].inner
+    budget = budget or _Budget(None)
+    if inner is None:
+        return budget.read(budget.search(store, _query(corr, position, natives, narrow, lo, hi, until)))
+    inner_narrow, start, end = _inner_reach(corr, position, narrow, lo, hi)
+    hits = {r.id: ref_hits(store, inner, i, natives, inner_narrow, start, end, until, horizon, budget)
             for i, r in enumerate(inner.refs)}
     found = inner.items_by_group(hits, horizon)
     return [m for key in sorted(found, key=repr) for m in inner.matches(key, found[key], horizon)

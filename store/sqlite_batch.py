@@ -45,6 +45,7 @@ from govsoc.store.sqlite_ahead import Execute, ReadAhead
 from govsoc.store.sqlite_conjuncts import calls_python, conjuncts
 from govsoc.store.sqlite_layout import ID_TEXT
 from govsoc.store.sqlite_prefilter import all_sql, any_sql, sql_string
+from govsoc.store.sqlite_query import terms_sql
 from govsoc.store.sqlite_regexp import query_error
 
 
@@ -81,6 +82,7 @@ _NARROWING = re.compile(r"^(?:SEARCH events USING (?:COVERING )?INDEX (?!events_
 
 def search_many(store: SqliteStore, queries: Sequence[Query]) -> list[Iterator[Event]]:
     """The events of each query, one iterator per query (see the module docstring)."""
+    queries = [_terms_inside(query) for query in queries]
     units: dict[int, _Alone | _Combined] = {}
     positions: dict[int, int] = {}  # a combined query's place in its statement
     groups: dict[tuple[str, tuple[object, ...]], list[int]] = {}
@@ -166,6 +168,20 @@ class _Alone:
         except Exception:  # noqa: BLE001 - read again on the store's connection, which reports it
             return None
         return rows if deletes == self.store.deletes() else None
+
+
+def _terms_inside(query: Query) -> Query:
+    """``query`` with its ``terms`` written into its native condition, where SqliteReads._where
+    would AND them (the same clauses: meaning unchanged), so that queries differing only in them
+    share one scan and each tests its own terms in its flag. A correlation whose groups are read
+    in parts (govsoc.rules.regroup) asks one query per part, each narrowed to its groups'
+    values: read alone, each walked the whole time range again (F12d: 200,000 sshd failures of
+    a day in 40 parts, +34 % CPU for the pass). ``event.id`` terms (bound parameters, the id
+    index) stay where they are."""
+    if not query.terms or not query.native or "event.id" in query.terms:
+        return query
+    clauses = [terms_sql(name, values) if values else "0" for name, values in sorted(query.terms.items())]
+    return replace(query, terms={}, native=all_sql([*clauses, f"({query.native})"]))
 
 
 def _shared_signature(query: Query, counts: dict[str, int]) -> tuple[str, ...]:
