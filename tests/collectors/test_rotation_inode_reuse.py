@@ -27,26 +27,31 @@ from tests.collectors.test_rotation_copy import originals
 from tests.collectors.test_rotation_twin_copies import BANNER
 
 
-def test_a_compressed_copy_in_a_freed_inode_is_not_read_from_the_old_copys_position(
-        tmp_path: Path, sqlite_store: SqliteStore) -> None:
-    logs, freed = tmp_path / "logs", tmp_path / "freed"
-    logs.mkdir()
-    log = logs / "app.log"
-    written: list[str] = []
+class _OneLog:
+    """app.log in ``folder``/logs, read by one-shot runs and rotated by copytruncate + delaycompress
+    keeping 4, each copy's inode chosen by the test (freed: the old plain copy kept aside here)."""
 
-    def run() -> None:  # a one-shot run: a new process's follower, one poll
-        Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state"), [str(logs / "*.log")],
+    def __init__(self, folder: Path, store: SqliteStore) -> None:
+        self.folder, self.store, self.logs, self.freed = folder, store, folder / "logs", folder / "freed"
+        self.logs.mkdir()
+        self.log = self.logs / "app.log"
+        self.written: list[str] = []
+
+    def run(self) -> None:
+        """A one-shot run: a new process's follower, one poll."""
+        Follower(Pipeline(self.store, data_dir=self.folder / "state"), [str(self.logs / "*.log")],
                  lambda _path: IngestOptions()).poll()
 
-    def put(lines: list[str]) -> None:
-        with log.open("a") as out:
+    def put(self, lines: list[str]) -> None:
+        with self.log.open("a") as out:
             out.write("".join(f"{line}\n" for line in lines))
-        written.extend(lines)
+        self.written.extend(lines)
 
-    def rotate(into: Path | None) -> None:
+    def rotate(self, into: Path | None) -> None:
         """copytruncate + delaycompress keeping 4: the previous copy compressed, into the inode ``into``
         (a freed one given again) when given, else into a new file; the plain one kept aside (its inode
         not freed yet, so that the test decides who gets it) at ``freed``."""
+        logs = self.logs
         for age in (3, 2):
             if (logs / f"app.log.{age}.gz").exists():
                 os.rename(logs / f"app.log.{age}.gz", logs / f"app.log.{age + 1}.gz")
@@ -58,22 +63,30 @@ def test_a_compressed_copy_in_a_freed_inode_is_not_read_from_the_old_copys_posit
                 out.write(packed)
             os.rename(target, logs / "app.log.2.gz")
             if into is None:
-                os.rename(logs / "app.log.1", freed)  # the old copy's inode, kept for the next rotation
+                os.rename(logs / "app.log.1", self.freed)  # the old copy's inode, kept for the next rotation
             else:
                 (logs / "app.log.1").unlink()
-        (logs / "app.log.1").write_bytes(log.read_bytes())
-        with log.open("r+b") as out:
+        (logs / "app.log.1").write_bytes(self.log.read_bytes())
+        with self.log.open("r+b") as out:
             out.truncate(0)
 
-    for round_, into in enumerate([None, None, freed, None]):
-        put(BANNER)
-        run()
-        put([f"app request {10 * round_ + k} handled" for k in range(5)])  # 0-4, 10-14: lines longer
-        run()
-        rotate(into)
-    run()
-    got, expected = collections.Counter(originals(sqlite_store)), collections.Counter(written)
-    assert (sorted(expected - got), sorted(got - expected)) == ([], [])  # none lost, none twice, no fragment
+    def check(self) -> None:
+        """None lost, none twice, no fragment."""
+        got, expected = collections.Counter(originals(self.store)), collections.Counter(self.written)
+        assert (sorted(expected - got), sorted(got - expected)) == ([], [])
+
+
+def test_a_compressed_copy_in_a_freed_inode_is_not_read_from_the_old_copys_position(
+        tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    app = _OneLog(tmp_path, sqlite_store)
+    for round_, into in enumerate([None, None, app.freed, None]):
+        app.put(BANNER)
+        app.run()
+        app.put([f"app request {10 * round_ + k} handled" for k in range(5)])  # 0-4, 10-14: lines longer
+        app.run()
+        app.rotate(into)
+    app.run()
+    app.check()
 
 
 def test_a_same_length_copy_never_read_in_a_freed_inode_is_read_whole(tmp_path: Path,
@@ -82,52 +95,16 @@ def test_a_same_length_copy_never_read_in_a_freed_inode_is_read_whole(tmp_path: 
     # the copy compressed into the freed inode was never read and is as long as the old copy's position, so its
     # length cannot tell it; only the CRC-32 the checkpoint kept does. On 96a1010d the banner and five requests
     # (25 lines) were taken as read and lost, silently; with the trailer's length alone compared, the same.
-    logs, freed = tmp_path / "logs", tmp_path / "freed"
-    logs.mkdir()
-    log = logs / "app.log"
-    written: list[str] = []
-
-    def run() -> None:  # a one-shot run: a new process's follower, one poll
-        Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state"), [str(logs / "*.log")],
-                 lambda _path: IngestOptions()).poll()
-
-    def put(lines: list[str]) -> None:
-        with log.open("a") as out:
-            out.write("".join(f"{line}\n" for line in lines))
-        written.extend(lines)
-
-    def rotate(into: Path | None) -> None:
-        """copytruncate + delaycompress keeping 4: the previous copy compressed, into the inode ``into``
-        (a freed one given again) when given, else into a new file; the plain one kept aside (its inode
-        not freed yet, so that the test decides who gets it) at ``freed``."""
-        for age in (3, 2):
-            if (logs / f"app.log.{age}.gz").exists():
-                os.rename(logs / f"app.log.{age}.gz", logs / f"app.log.{age + 1}.gz")
-        if (logs / "app.log.1").exists():
-            packed = gzip.compress((logs / "app.log.1").read_bytes())
-            target = into if into is not None else logs / "app.log.2.gz.new"
-            with target.open("r+b" if into is not None else "wb") as out:
-                out.truncate(0)
-                out.write(packed)
-            os.rename(target, logs / "app.log.2.gz")
-            if into is None:
-                os.rename(logs / "app.log.1", freed)  # the old copy's inode, kept for the next rotation
-            else:
-                (logs / "app.log.1").unlink()
-        (logs / "app.log.1").write_bytes(log.read_bytes())
-        with log.open("r+b") as out:
-            out.truncate(0)
-
+    app = _OneLog(tmp_path, sqlite_store)
     # round 0 read whole; round 1's requests (same length) never read before its copy is compressed into
     # round 0's copy's inode (freed), a one-shot run less often than rotations
-    for round_, into, second_run in [(0, None, True), (1, None, False), (2, freed, False)]:
-        put(BANNER)
+    for round_, into, second_run in [(0, None, True), (1, None, False), (2, app.freed, False)]:
+        app.put(BANNER)
         if round_ < 2:
-            run()
-        put([f"app request {chr(97 + 5 * round_ + k)} handled" for k in range(5)])  # same length every round
+            app.run()
+        app.put([f"app request {chr(97 + 5 * round_ + k)} handled" for k in range(5)])  # same length every round
         if second_run:
-            run()
-        rotate(into)
-    run()
-    got, expected = collections.Counter(originals(sqlite_store)), collections.Counter(written)
-    assert (sorted(expected - got), sorted(got - expected)) == ([], [])  # none lost, none twice, no fragment
+            app.run()
+        app.rotate(into)
+    app.run()
+    app.check()
