@@ -623,9 +623,9 @@ class CheckpointStore:
             # once, only where several are consistent or it is not the checkpoint's own file: its inode and a
             # trailer stating the checkpoint's read, or the state of the copy it read past (an inode alone
             # may be a freed one given again to a later copy)
-            own_read = len(consistent) == 1 and group is same_inode and (
+            own_read = view.compressed and len(consistent) == 1 and group is same_inode and (
                 trailer_states_read(consistent[0], view) or copy_unchanged(consistent[0].kept, view))
-            if consistent and not (view.compressed and own_read):
+            if consistent and not own_read:
                 consistent = self._by_content(consistent, view)
             if consistent:
                 return consistent[-1]

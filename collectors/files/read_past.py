@@ -38,7 +38,6 @@ another file, which a new change time tells.
 from __future__ import annotations
 
 import os
-import stat
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
@@ -270,23 +269,27 @@ _TAILS: dict[tuple[Any, ...], dict[int, str]] = {}
 
 
 def _gzip_state(view: FileView, offsets: set[int]) -> tuple[Any, ...] | None:
-    """The key of a gzip file's digests in _TAILS: its state now (ctime moves with every write and rename,
-    never back; the trailer tells apart two files that took one inode within a tick at one size), or None
-    when it cannot be opened as a regular file by its name (not kept then)."""
+    """The key of a gzip file's digests in _TAILS: the state of the file ``view`` shows (_file_state) and the
+    offsets asked, or None when another file is at the path now (its digests are not that file's) or it
+    cannot be opened."""
     try:
-        fd = os.open(view.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with open_bytes(view.path) as stream:
+            state = _file_state(stream, view)
     except OSError:
         return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            return None
-        trailer = os.pread(fd, 8, max(0, st.st_size - 8))
-    except OSError:
+    return None if state is None else (*state, frozenset(offsets))
+
+
+def _file_state(stream: BinaryIO, view: FileView) -> tuple[Any, ...] | None:
+    """What tells the gzip file open in ``stream`` unchanged: device, inode, size, times and its trailer, or
+    None when it is not the file ``view`` shows. The trailer (the member's CRC-32 and ISIZE) too: times are as
+    coarse as the kernel's clock tick, so a copy rewritten, or a new one made in a freed inode, within one tick
+    has the same size and times; only its content's trailer then tells it from the file of a kept verdict."""
+    st = os.fstat(stream.fileno())
+    if (st.st_dev, st.st_ino) != (view.device, view.inode):
         return None
-    finally:
-        os.close(fd)
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, trailer, frozenset(offsets)
+    trailer = os.pread(stream.fileno(), 8, max(0, st.st_size - 8))
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, trailer
 
 
 def _tails(pieces: Iterable[bytes], offsets: Iterable[int]) -> dict[int, str]:
@@ -354,14 +357,10 @@ def one_member_tails(view: FileView, offsets: frozenset[int], length: int) -> di
     is at the path."""
     try:
         with open_bytes(view.path) as stream:
-            st = os.fstat(stream.fileno())
-            if (st.st_dev, st.st_ino) != (view.device, view.inode):
+            state = _file_state(stream, view)
+            if state is None:
                 return None
-            # The trailer (the member's CRC-32 and ISIZE) too: times are as coarse as the kernel's clock
-            # tick, so a copy rewritten, or a new one made in a freed inode, within one tick has the same
-            # size and times; only its content's trailer then tells it from the file of the kept verdict.
-            trailer = os.pread(stream.fileno(), 8, max(0, st.st_size - 8))
-            key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, trailer, offsets, length)
+            key = (*state, offsets, length)
             if key in _VERDICTS:
                 return _VERDICTS[key]
             counted = [0]

@@ -14,7 +14,7 @@ import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.collectors.files.identity import look
-from govsoc.collectors.files.read_past import copy_unchanged, with_copy
+from govsoc.collectors.files.read_past import content_tails, copy_unchanged, with_copy
 from govsoc.collectors.follow import Follower
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
@@ -183,3 +183,15 @@ def test_a_gzip_file_its_trailer_cannot_tell_is_decompressed_once_while_it_stays
         follower.poll()
     assert decompressed.bytes < len(body)  # less than one decompression of the copy for 3 polls
     assert sqlite_store.count(Query()) == 20_000  # each line once
+
+
+def test_the_digests_kept_of_a_gzip_file_are_those_of_the_file_read(tmp_path: Path) -> None:
+    # The hook's read of _TAILS: the digests of a view whose file another replaced at the path since (none: the
+    # file read is not the one viewed) were kept under the new file's state, and its own look then got none.
+    path, other = tmp_path / "auth.log.2.gz", tmp_path / "other.gz"
+    path.write_bytes(gzip.compress(b"first file\n" * 100))
+    old = look(path)
+    other.write_bytes(gzip.compress(b"second file\n" * 100))
+    other.rename(path)  # another inode at the path
+    assert content_tails(old, {110}) == {}  # the viewed file is gone: nothing of it
+    assert content_tails(look(path), {110}) == content_tails(look(path), {110}) != {}
