@@ -43,6 +43,7 @@ from govsoc.core.event import Event, format_timestamp, parse_timestamp, shift
 from govsoc.core.gcpolicy import relaxed_gc
 from govsoc.rules.alert_writer import AlertWriter
 from govsoc.rules.backends import backend_for
+from govsoc.rules.burst_alerts import retire, withdraw
 from govsoc.rules.conversions import ConversionCache
 from govsoc.rules.correlate import Correlation, compile_correlation
 from govsoc.rules.detection_summary import DetectionSummary as DetectionSummary
@@ -50,7 +51,7 @@ from govsoc.rules.loader import RuleSet
 from govsoc.rules.pass_rules import PassRules, _Plan
 from govsoc.rules.pass_rules import match_alert as match_alert
 from govsoc.rules.pipeline import rule_source_status
-from govsoc.rules.regroup import Key, Span, reevaluate, retire, withdraw
+from govsoc.rules.regroup import Key, Span, reevaluate
 from govsoc.rules.state import RuleState
 from govsoc.store.base import Store
 

@@ -13,7 +13,7 @@ the stored alert of the same rule and group that it overlaps, and that alert is 
 its own id (events joined, times widened, triage kept by the store's upsert). ``detect --from``
 that cuts into a burst lands in the same alert the same way. An upper-bound condition (not
 monotone) can stop holding when a late event falls in a window it was judged on: a stored alert
-that no burst holds any more is withdrawn (:func:`withdraw`).
+that no burst holds any more is withdrawn (govsoc.rules.burst_alerts.withdraw).
 An inner correlation (chaining) is evaluated afresh from its rules' stored events around the
 window read, never from alerts stored by earlier passes, so its matches are neither counted
 twice nor missed across passes.
@@ -24,15 +24,15 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Generator, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from govsoc.core.alert import Alert, Note, TriageChange
+from govsoc.core.alert import Alert
 from govsoc.core.event import Event, shift
+from govsoc.rules.burst_alerts import Joined, burst_claims, joined
 from govsoc.rules.correlate import Correlation, Path
 from govsoc.store.base import Query, Store
-from govsoc.store.withdraw import withdraw as withdraw_alerts
 
 #: Groups judged per round of queries.
 CHUNK = 256
@@ -58,18 +58,6 @@ class Span:
         """Take one more hit's time in."""
         self.first = min(self.first, when)
         self.last = max(self.last, when)
-
-
-@dataclass(frozen=True, slots=True)
-class Joined:
-    """A burst's alert (new, or a stored one updated under its id) and the other stored alerts
-    of the same rule and group that it now covers: bursts stored apart that a late event joined
-    into one. Those are retired, so that one burst keeps one alert. With ``withdrawn``, ``alert``
-    is a stored alert whose burst no longer meets the condition (see :func:`withdraw`)."""
-
-    alert: Alert
-    absorbed: tuple[Alert, ...] = ()
-    withdrawn: bool = False
 
 
 def reevaluate(store: Store, corr: Correlation, natives: Mapping[str, str], groups: Mapping[Key, Span], *,
@@ -144,10 +132,10 @@ def _judged(corr: Correlation, chunk: Sequence[Key], groups: Mapping[Key, Span],
                   if shift(found.first, -2 * span) <= i.timestamp <= shift(found.last, span)]
         alerts = list(corr.group_alerts(key, window, horizon))
         group_stored = stored.get(_group_id(corr.group_dict(key)), [])
-        claims = _claims(alerts, group_stored)
+        claims = burst_claims(alerts, group_stored)
         for alert, claimed in zip(alerts, claims, strict=True):
             if alert.start <= found.last and alert.end >= found.first:
-                yield _joined(alert, claimed)
+                yield joined(alert, claimed)
         if not corr.monotone:
             yield from _unmet(corr, found, group_stored, claims, horizon)
 
@@ -349,83 +337,3 @@ def _stored_alerts(store: Store, corr: Correlation, start: datetime, end: dateti
 def _group_id(group: Mapping[str, Any]) -> str:
     # Stored groups come back from JSON (tuples as lists): compare in that form.
     return json.dumps(dict(group), sort_keys=True, default=list)
-
-
-def _claims(alerts: Sequence[Alert], stored: Sequence[Alert]) -> list[list[Alert]]:
-    """For each of a group's bursts, the stored alerts that are the same burst: each stored
-    alert overlapping some burst belongs to one burst only, the one holding most of its events
-    (then the longest overlap, then the first). Several bursts may overlap one stored alert in
-    time: the alert of a chained correlation spans the events behind its matches, which reach
-    back a timespan before them, so two bursts kept apart in match time can share events; a
-    stored burst is only ever grown or joined by late events, never split, so it lies wholly in
-    the burst that now holds it, and shares fewer events with the others."""
-    claims: list[list[Alert]] = [[] for _ in alerts]
-    for old in stored:
-        held = set(old.event_ids)
-        best: tuple[int, timedelta, int] | None = None
-        for n, alert in enumerate(alerts):
-            if alert.start > old.end or alert.end < old.start:
-                continue
-            rank = (len(held.intersection(alert.event_ids)),
-                    min(alert.end, old.end) - max(alert.start, old.start), -n)
-            best = rank if best is None or rank > best else best
-        if best is not None:
-            claims[-best[2]].append(old)
-    return claims
-
-
-def _joined(alert: Alert, stored: list[Alert]) -> Joined:
-    """``alert`` under the id of the stored alert of the same burst, with its events joined, and
-    the other stored alerts it covers (to be retired)."""
-    overlapping = [a for a in stored if a.start <= alert.end and a.end >= alert.start]
-    if not overlapping:
-        return Joined(alert)
-    # The alert an analyst worked on keeps its id, status, assignee and notes (R12 F11); else the
-    # first. The others' triage goes to it when they are retired (:func:`retire`).
-    keep = min(overlapping, key=lambda a: (not _triaged(a), a.start, a.id))
-    first = min(overlapping, key=lambda a: (a.start, a.id))
-    ids = list(alert.event_ids)
-    seen = set(ids)
-    for other in overlapping:
-        extra = [i for i in other.event_ids if i not in seen]
-        seen.update(extra)
-        ids = extra + ids if other.start < alert.start else ids + extra
-    earlier = first.start < alert.start
-    merged = replace(alert, id=keep.id, start=min(first.start, alert.start),
-                     end=max(alert.end, *(a.end for a in overlapping)),
-                     event_ids=tuple(ids), evidence=first.evidence if earlier else alert.evidence)
-    return Joined(merged, tuple(a for a in overlapping if a.id != keep.id))
-
-
-def _triaged(alert: Alert) -> bool:
-    """Whether an analyst has worked on the alert (a status, an assignee or a note)."""
-    return alert.status != "open" or bool(alert.assignee) or bool(alert.notes)
-
-
-def withdraw(store: Store, alerts: Sequence[Alert]) -> None:
-    """Withdraw stored alerts whose burst no longer meets the condition (:func:`_unmet`), as
-    govsoc.store.withdraw.withdraw does (an analyst's triage kept, closed, with a note)."""
-    withdraw_alerts(store, alerts, "withdrawn: a late event reached the window this alert was judged on, and the "
-                                   "correlation's condition no longer holds")
-
-
-def retire(store: Store, absorbed: Sequence[tuple[str, Alert]]) -> None:
-    """Retire stored alerts that another alert of the same burst now covers (written first, so
-    their events are never out of every alert). What analysts did on a retired alert is kept,
-    as it is stored now (an analyst may have acted since the pass read it): its notes are added
-    to the alert that covers it, with their authors and times, then a note that names it, its
-    status and assignee; an alert that covers it untouched takes its status and assignee too."""
-    for keep_id, snapshot in absorbed:
-        alert = store.alert(snapshot.id) or snapshot
-        if not _triaged(alert):
-            continue
-        keeper = store.alert(keep_id)
-        adopt = keeper is not None and not _triaged(keeper)
-        for note in alert.notes:
-            store.update_alert(keep_id, TriageChange(note=note))
-        text = (f"merged alert {alert.id} into this one (a late event joined the two bursts); it was "
-                f"{alert.status}, assignee {alert.assignee or 'none'}")
-        store.update_alert(keep_id, TriageChange(
-            status=alert.status if adopt else None, assignee=alert.assignee if adopt else None,
-            note=Note(author="govsoc", time=datetime.now(UTC), text=text)))
-    store.delete_alerts(alert.id for _, alert in absorbed)
