@@ -235,6 +235,7 @@ class PassRules(PassRejudge):
                         self.new_groups[consumer][key] = span = Span(event.timestamp, event.timestamp)
                     span.widen(event.timestamp - margin)
                     span.widen(event.timestamp + margin)
+                    span.hits += 1  # what the group's read holds at least (regroup sizes its parts by it)
             if len(batch) >= self.batch:
                 self._buffer(batch)
                 batch = []
