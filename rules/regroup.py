@@ -5,17 +5,19 @@ A pass hands over, per correlation, the groups its new hits fell in with the eve
 [first, last] of those hits. Each group is judged again over the referenced rules' events in
 [first - 2 x timespan, last + timespan] (one timespan back for the windows that reach the new
 hits, another for the "quiet period" test of upper-bound conditions, see govsoc.rules.windows),
-read from the store in chunks of groups of at most READ_BOUND events (a group alone is read
-whole), so memory follows the chunk and never the store. A chunk whose new hits (counted by the
-pass) already pass the bound is judged in parts sized from them before anything is read; one
-whose read passes it is stopped, counted, and judged in parts then. The parts of a chunk are
-asked of the store together, so that SQLite reads their range in one scan. A burst
-that the new hits extended, at either end, may start before what was read; it is matched with
-the stored alert of the same rule and group that it overlaps, and that alert is updated under
-its own id (events joined, times widened, triage kept by the store's upsert). ``detect --from``
-that cuts into a burst lands in the same alert the same way. An upper-bound condition (not
-monotone) can stop holding when a late event falls in a window it was judged on: a stored alert
-that no burst holds any more is withdrawn (govsoc.rules.burst_alerts.withdraw).
+read from the store in chunks of groups of at most READ_BOUND events, so memory follows the
+chunk and never the store; but a group alone is read whole, however many events it holds (its
+window is judged whole): memory then follows that group, and the pass logs it at WARNING, once
+per pass and rule. A chunk whose new hits (counted by the pass) already pass the bound is
+judged in parts sized from them before anything is read; one whose read passes it is stopped,
+counted, and judged in parts then. The parts of a chunk are asked of the store together, so
+that SQLite reads their range in one scan. A burst that the new hits extended, at either end,
+may start before what was read; it is matched with the stored alert of the same rule and group
+that it overlaps, and that alert is updated under its own id (events joined, times widened,
+triage kept by the store's upsert). ``detect --from`` that cuts into a burst lands in the same
+alert the same way. An upper-bound condition (not monotone) can stop holding when a late event
+falls in a window it was judged on: a stored alert that no burst holds any more is withdrawn
+(govsoc.rules.burst_alerts.withdraw).
 An inner correlation (chaining) is evaluated afresh from its rules' stored events around the
 window read, never from alerts stored by earlier passes, so its matches are neither counted
 twice nor missed across passes.
@@ -24,6 +26,7 @@ twice nor missed across passes.
 from __future__ import annotations
 
 import json
+import logging
 from collections import deque
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,7 +42,8 @@ from govsoc.store.base import Query, Store
 #: Groups judged per round of queries.
 CHUNK = 256
 #: Events one round's reads may hold; a round over more is judged in parts of its groups (about
-#: 3 KB an event with its item: some 30 MB).
+#: 3 KB an event with its item: some 30 MB). SQLite reads parts matching 2,000 events or fewer
+#: at once (govsoc.store.sqlite_batch._TOGETHER): a bound below that is not held there.
 READ_BOUND = 10_000
 #: How far before the events read a stored alert of the same burst may start and still be found:
 #: a burst that has lasted longer than this without a pause gets a second alert.
@@ -47,6 +51,7 @@ LOOKBACK = timedelta(days=7)
 _TICK = timedelta(microseconds=1)
 
 Key = tuple[Any, ...]
+_log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -74,15 +79,15 @@ def reevaluate(store: Store, corr: Correlation, natives: Mapping[str, str], grou
     lo = shift(min(s.first for s in groups.values()), -2 * span)
     hi = shift(max(s.last for s in groups.values()), span)
     stored = _stored_alerts(store, corr, shift(lo, -LOOKBACK), shift(hi, _TICK))
-    step = CHUNK
+    step, told = CHUNK, [False]
     for begin in range(0, len(keys), CHUNK):
         step = yield from _chunk(store, corr, natives, keys[begin:begin + CHUNK], groups, stored, until, horizon,
-                                 step)
+                                 step, told)
 
 
 def _chunk(store: Store, corr: Correlation, natives: Mapping[str, str], chunk: Sequence[Key],
            groups: Mapping[Key, Span], stored: Mapping[str, list[Alert]], until: str | None, horizon: datetime,
-           step: int) -> Generator[Joined, None, int]:
+           step: int, told: list[bool]) -> Generator[Joined, None, int]:
     """The alerts of a chunk's groups, judged in parts of ``step`` groups; returns the step the
     next chunk starts with (a read over READ_BOUND makes it smaller: :func:`_step`).
     Every part reads over the chunk's whole range [lo, hi), as the chunk read at once would,
@@ -105,8 +110,13 @@ def _chunk(store: Store, corr: Correlation, natives: Mapping[str, str], chunk: S
         parts = [chunk[at:at + step] for at in range(done, len(chunk), step)]
         budget = _Budget(None, _planned(store, corr, natives, parts, lo, hi, until))
         for part in parts:
-            budget.left = READ_BOUND if bounded and len(part) > 1 else None
+            budget.left, budget.taken = (READ_BOUND if bounded and len(part) > 1 else None), 0
             hits = _hits(store, corr, natives, part, lo, hi, until, horizon, budget)
+            if len(part) == 1 and budget.taken > READ_BOUND and not told[0]:
+                told[0] = True  # once a pass and rule: the bound is not kept, by design (R52b-4)
+                _log.warning("correlation %r (%s): one group held %d events, more than READ_BOUND (%d): read "
+                             "whole, its window is judged whole", corr.meta.title, corr.meta.id, budget.taken,
+                             READ_BOUND)
             if hits is None:  # more than READ_BOUND events: the rest in parts of fewer groups
                 size = _read_size(store, corr, natives, _narrow(corr, part), lo, hi, until)
                 step = carried = _step(part, size)
@@ -232,14 +242,15 @@ class _Overflow(Exception):
 
 
 class _Budget:
-    """How many more events a part's reads may hold (None: no bound), and the reads planned for
-    it (:func:`_planned`; None: each asked of the store when needed)."""
+    """How many more events a part's reads may hold (None: no bound), how many they took, and the
+    reads planned for it (:func:`_planned`; None: each asked of the store when needed)."""
 
-    __slots__ = ("left", "planned")
+    __slots__ = ("left", "planned", "taken")
 
     def __init__(self, left: int | None, planned: deque[tuple[Query, Iterator[Event]]] | None = None) -> None:
         self.left = left
         self.planned = planned
+        self.taken = 0
 
     def search(self, store: Store, query: Query) -> Iterator[Event]:
         """The events of ``query``: the next planned read, which was asked for this query."""
@@ -254,11 +265,14 @@ class _Budget:
         """The events of one store read, taken from the budget; _Overflow past it (the read is
         closed then: an Elasticsearch scroll is let go at once)."""
         if self.left is None:
-            return list(found)
+            whole = list(found)
+            self.taken += len(whole)
+            return whole
         events: list[Event] = []
         try:
             for event in found:
                 self.left -= 1
+                self.taken += 1
                 if self.left < 0:
                     raise _Overflow
                 events.append(event)

@@ -4,8 +4,10 @@ judged in parts), and raises the alerts it raised reading them all at once."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -221,3 +223,37 @@ def test_a_chunk_of_list_valued_groups_is_split_without_reading_its_range_per_gr
     stored = {(a.id, a.event_ids) for a in store.alerts(rule_id=str(rules.correlations[0].id))}
     assert len(expected) == ADDRESSES - 10
     assert stored == expected
+
+
+TWO_RULES = RULES + """---
+title: many failures from one source
+id: 8e1d0c2a-0000-4000-8000-000000000013
+correlation: {type: event_count, rules: [ssh_failure], group-by: [source.ip], timespan: 10m,
+              condition: {gte: 100}, generate: true}
+level: high
+"""
+
+
+def test_a_group_alone_past_the_bound_is_read_whole_and_said_once_a_pass_and_rule(
+        tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # R52b-4: one group is never cut (its window is judged whole), so its read holds all its
+    # events, past READ_BOUND; nothing said so. Here two addresses of 150 and 170 events and
+    # eight of 10 under a bound of 100: each correlation says it once, naming the first group's count.
+    (tmp_path / "rules.yml").write_text(TWO_RULES, encoding="utf-8")
+    rules = load_rules([tmp_path / "rules.yml"])
+    assert rules.errors == []
+    sizes = {"198.51.100.1": 150, "198.51.100.2": 170, **{f"192.0.2.{n}": 10 for n in range(8)}}
+    events = [replace(failure(0), id=make_id("alone", ip, n), timestamp=T0 + timedelta(seconds=n + 1000 * rank),
+                      fields={**failure(0).fields, "source.ip": ip})
+              for rank, (ip, size) in enumerate(sizes.items()) for n in range(size)]
+    store.write(events)
+    store.refresh()
+    monkeypatch.setattr(regroup, "READ_BOUND", BOUND)
+    with caplog.at_level(logging.WARNING, logger="govsoc.rules.regroup"):
+        detect(store, rules)
+    said = [r.getMessage() for r in caplog.records if r.name == "govsoc.rules.regroup"]
+    assert len(said) == 2, said  # before: nothing
+    for title, message in zip(["failures from one source", "many failures from one source"], sorted(said),
+                              strict=True):
+        assert message.startswith(f"correlation '{title}'") and " 150 events" in message, message
+    assert {str(c.id) for c in rules.correlations} <= {a.rule_id for a in store.alerts()}  # both judged them
