@@ -114,7 +114,7 @@ def _chunk(store: Store, corr: Correlation, natives: Mapping[str, str], chunk: S
             hits = _hits(store, corr, natives, part, lo, hi, until, horizon, budget)
             if len(part) == 1 and budget.taken > READ_BOUND and not told[0]:
                 told[0] = True  # once a pass and rule: the bound is not kept, by design (R52b-4)
-                _log.warning("correlation %r (%s): one group held %d events, more than READ_BOUND (%d): read "
+                _log.warning("correlation %r (%s): one group alone read %d hits, more than READ_BOUND (%d): read "
                              "whole, its window is judged whole", corr.meta.title, corr.meta.id, budget.taken,
                              READ_BOUND)
             if hits is None:  # more than READ_BOUND events: the rest in parts of fewer groups

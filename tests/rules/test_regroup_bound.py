@@ -255,5 +255,5 @@ def test_a_group_alone_past_the_bound_is_read_whole_and_said_once_a_pass_and_rul
     assert len(said) == 2, said  # before: nothing
     for title, message in zip(["failures from one source", "many failures from one source"], sorted(said),
                               strict=True):
-        assert message.startswith(f"correlation '{title}'") and " 150 events" in message, message
+        assert message.startswith(f"correlation '{title}'") and " read 150 hits" in message, message
     assert {str(c.id) for c in rules.correlations} <= {a.rule_id for a in store.alerts()}  # both judged them
