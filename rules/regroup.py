@@ -7,17 +7,18 @@ A pass hands over, per correlation, the groups its new hits fell in with the eve
 hits, another for the "quiet period" test of upper-bound conditions, see govsoc.rules.windows),
 read from the store in chunks of groups of at most READ_BOUND events, so memory follows the
 chunk and never the store; but a group alone is read whole, however many events it holds (its
-window is judged whole): memory then follows that group, and the pass logs it at WARNING, once
-per pass and rule. A chunk whose new hits (counted by the pass) already pass the bound is
-judged in parts sized from them before anything is read; one whose read passes it is stopped,
-counted, and judged in parts then. The parts of a chunk are asked of the store together, so
-that SQLite reads their range in one scan. A burst that the new hits extended, at either end,
-may start before what was read; it is matched with the stored alert of the same rule and group
-that it overlaps, and that alert is updated under its own id (events joined, times widened,
-triage kept by the store's upsert). ``detect --from`` that cuts into a burst lands in the same
-alert the same way. An upper-bound condition (not monotone) can stop holding when a late event
-falls in a window it was judged on: a stored alert that no burst holds any more is withdrawn
-(govsoc.rules.burst_alerts.withdraw).
+window is judged whole), and so are the groups of a chunk that fewer of them would not read less
+of (a value every group holds, R52b-1): memory then follows those, and the pass says so at
+WARNING, once per pass and rule (how many groups, the largest). A chunk whose new hits (counted
+by the pass) already pass the bound is judged in parts sized from them before anything is read;
+one whose read passes it is stopped, counted, and judged in parts then. The parts of a chunk are
+asked of the store together, so that SQLite reads their range in one scan. A burst that the new
+hits extended, at either end, may start before what was read; it is matched with the stored
+alert of the same rule and group that it overlaps, and that alert is updated under its own id
+(events joined, times widened, triage kept by the store's upsert). ``detect --from`` that cuts
+into a burst lands in the same alert the same way. An upper-bound condition (not monotone) can
+stop holding when a late event falls in a window it was judged on: a stored alert that no burst
+holds any more is withdrawn (govsoc.rules.burst_alerts.withdraw).
 An inner correlation (chaining) is evaluated afresh from its rules' stored events around the
 window read, never from alerts stored by earlier passes, so its matches are neither counted
 twice nor missed across passes.
@@ -79,15 +80,16 @@ def reevaluate(store: Store, corr: Correlation, natives: Mapping[str, str], grou
     lo = shift(min(s.first for s in groups.values()), -2 * span)
     hi = shift(max(s.last for s in groups.values()), span)
     stored = _stored_alerts(store, corr, shift(lo, -LOOKBACK), shift(hi, _TICK))
-    step, told = CHUNK, [False]
+    step, over = CHUNK, _Over()
     for begin in range(0, len(keys), CHUNK):
         step = yield from _chunk(store, corr, natives, keys[begin:begin + CHUNK], groups, stored, until, horizon,
-                                 step, told)
+                                 step, over)
+    over.say(corr)
 
 
 def _chunk(store: Store, corr: Correlation, natives: Mapping[str, str], chunk: Sequence[Key],
            groups: Mapping[Key, Span], stored: Mapping[str, list[Alert]], until: str | None, horizon: datetime,
-           step: int, told: list[bool]) -> Generator[Joined, None, int]:
+           step: int, over: _Over) -> Generator[Joined, None, int]:
     """The alerts of a chunk's groups, judged in parts of ``step`` groups; returns the step the
     next chunk starts with (a read over READ_BOUND makes it smaller: :func:`_step`).
     Every part reads over the chunk's whole range [lo, hi), as the chunk read at once would,
@@ -112,25 +114,57 @@ def _chunk(store: Store, corr: Correlation, natives: Mapping[str, str], chunk: S
         for part in parts:
             budget.left, budget.taken = (READ_BOUND if bounded and len(part) > 1 else None), 0
             hits = _hits(store, corr, natives, part, lo, hi, until, horizon, budget)
-            if len(part) == 1 and budget.taken > READ_BOUND and not told[0]:
-                told[0] = True  # once a pass and rule: the bound is not kept, by design (R52b-4)
-                _log.warning("correlation %r (%s): one group alone read %d hits, more than READ_BOUND (%d): read "
-                             "whole, its window is judged whole", corr.meta.title, corr.meta.id, budget.taken,
-                             READ_BOUND)
+            if len(part) == 1 and budget.taken > READ_BOUND:  # the bound is not kept, by design (R52b-4)
+                over.alone(part[0], budget.taken)
             if hits is None:  # more than READ_BOUND events: the rest in parts of fewer groups
                 size = _read_size(store, corr, natives, _narrow(corr, part), lo, hi, until)
                 step = carried = _step(part, size)
-                if 2 * _read_size(store, corr, natives, _narrow(corr, part[:step]), lo, hi, until) > size:
-                    # Fewer groups do not make the read smaller (a value every group holds: an
-                    # address in every group's host.ip list, R52b-1): split, each part would read
-                    # the range again (2,485 reads and 42 s of CPU where one read took 1 s). The
-                    # rest is read at once, unbounded, as a chunk was before parts.
+                if 2 * _read_size(store, corr, natives, _narrow(corr, part[:step]), lo, hi, until) > size and \
+                        2 * _read_size(store, corr, natives, _narrow(corr, part[step:]), lo, hi, until) > size:
+                    # Fewer groups do not make the read smaller, whichever they are (a value every
+                    # group holds: an address in every group's host.ip list, R52b-1): split, each
+                    # part would read the range again (2,485 reads and 42 s of CPU where one read
+                    # took 1 s). The rest is read at once, unbounded, as a chunk was before parts.
+                    # Only when both halves hold most of it: one large group in the first half
+                    # alone (a gateway busy since midnight, first in the order) let the rest of
+                    # the chunk be read at once too (R53a-1: 162,000 events in one read).
                     bounded, step = False, len(chunk) - done
+                    over.unbounded += len(chunk) - done
                 break
             yield from _judged(corr, part, groups, stored, hits, horizon)
             del hits  # before the next part is read: one part's events at a time
             done += len(part)
     return carried if bounded else len(chunk)
+
+
+@dataclass
+class _Over:
+    """What a pass read past READ_BOUND for one correlation, said once at its end (R52b-4; R53a-2:
+    the first such group was named, not the largest): the groups read alone past it, the largest
+    of them, and the groups read at once, unbounded, because fewer did not read less."""
+
+    groups: int = 0
+    largest: tuple[int, Key] | None = None
+    unbounded: int = 0
+
+    def alone(self, key: Key, taken: int) -> None:
+        """A group read alone whose window held ``taken`` matches, more than READ_BOUND."""
+        self.groups += 1
+        if self.largest is None or taken > self.largest[0]:
+            self.largest = (taken, key)
+
+    def say(self, corr: Correlation) -> None:
+        """The WARNING of the pass for this correlation, when anything passed the bound."""
+        if self.largest is not None:
+            taken, key = self.largest
+            group = ", ".join(f"{k}={v}" for k, v in corr.group_dict(key).items())
+            _log.warning("correlation %r (%s): %d group(s) read whole past READ_BOUND (%d matches), as a "
+                         "group's window is judged whole; the largest, %s, held %d", corr.meta.title,
+                         corr.meta.id, self.groups, READ_BOUND, group, taken)
+        if self.unbounded:
+            _log.warning("correlation %r (%s): %d groups read at once past READ_BOUND (%d matches): fewer of "
+                         "them did not read fewer (a value they all hold)", corr.meta.title, corr.meta.id,
+                         self.unbounded, READ_BOUND)
 
 
 def _planned(store: Store, corr: Correlation, natives: Mapping[str, str], parts: Sequence[Sequence[Key]],

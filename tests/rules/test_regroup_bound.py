@@ -159,6 +159,14 @@ def test_a_chunk_past_the_bound_is_split_before_anything_is_read(tmp_path: Path,
 
     monkeypatch.setattr(store, "search", searched)
     monkeypatch.setattr(store, "count", counted)
+    parts: list[int] = []  # the groups of each part judged
+    hits = regroup._hits
+
+    def part_hits(*args: Any) -> Any:
+        parts.append(len(args[3]))
+        return hits(*args)
+
+    monkeypatch.setattr(regroup, "_hits", part_hits)
     events_at = getattr(store, "events_at", None)
     if events_at is not None:  # SQLite: the parts' matches read by sequence number
         def handed_at(seqs: Any) -> Any:
@@ -170,6 +178,9 @@ def test_a_chunk_past_the_bound_is_split_before_anything_is_read(tmp_path: Path,
     detect(store, rules)
     # Before: the first read's 1,001 events thrown away, the chunk and a first part counted.
     assert (handed[0], counts[0]) == (EVENTS, 0)
+    # 25 groups of 100 hits against a bound of 1,000: parts that fill half of it, 5 groups each
+    # (R53a-3: a split to one group a part, each read alone, went unnoticed)
+    assert parts == [5] * 5, parts
     expected = {(a.id, a.event_ids) for a in correlate(rules.correlations[0], {str(rules.rules[0].id): events})}
     stored = {(a.id, a.event_ids) for a in store.alerts(rule_id=str(rules.correlations[0].id))}
     assert len(expected) == ADDRESSES - 10
@@ -238,7 +249,8 @@ def test_a_group_alone_past_the_bound_is_read_whole_and_said_once_a_pass_and_rul
         tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     # R52b-4: one group is never cut (its window is judged whole), so its read holds all its
     # events, past READ_BOUND; nothing said so. Here two addresses of 150 and 170 events and
-    # eight of 10 under a bound of 100: each correlation says it once, naming the first group's count.
+    # eight of 10 under a bound of 100: each correlation says it once, at the end of its pass, with
+    # how many groups and the largest (R53a-2: the first was named, 150, not the largest, 170).
     (tmp_path / "rules.yml").write_text(TWO_RULES, encoding="utf-8")
     rules = load_rules([tmp_path / "rules.yml"])
     assert rules.errors == []
@@ -255,5 +267,43 @@ def test_a_group_alone_past_the_bound_is_read_whole_and_said_once_a_pass_and_rul
     assert len(said) == 2, said  # before: nothing
     for title, message in zip(["failures from one source", "many failures from one source"], sorted(said),
                               strict=True):
-        assert message.startswith(f"correlation '{title}'") and " read 150 hits" in message, message
+        assert message.startswith(f"correlation '{title}'") and ": 2 group(s) read whole" in message, message
+        assert message.endswith("the largest, source.ip=198.51.100.2, held 170"), message
     assert {str(c.id) for c in rules.correlations} <= {a.rule_id for a in store.alerts()}  # both judged them
+
+
+def test_one_large_group_first_does_not_let_the_rest_of_its_chunk_be_read_at_once(
+        tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # R53a-1: a group far past the bound first in its chunk (a gateway busy since midnight) made
+    # the first half of a split read most of the chunk, taken for "fewer groups do not read
+    # less" (R52b-1's shared value): the rest of the chunk, 255 groups, was read at once with
+    # it (162,000 events in one read). Here 300 events of one address, then 30 of 10 each.
+    (tmp_path / "rules.yml").write_text(RULES, encoding="utf-8")
+    rules = load_rules([tmp_path / "rules.yml"])
+    sizes = {"198.51.100.1": 300, **{f"192.0.2.{n}": 10 for n in range(30)}}
+    events = [replace(failure(0), id=make_id("first", ip, n), timestamp=T0 + timedelta(seconds=n + 400 * rank),
+                      fields={**failure(0).fields, "source.ip": ip})
+              for rank, (ip, size) in enumerate(sizes.items()) for n in range(size)]
+    store.write(events)
+    store.refresh()
+    monkeypatch.setattr(regroup, "READ_BOUND", BOUND)
+    parts: list[tuple[int, int]] = []  # (groups, matches handed over) of each part judged
+    hits = regroup._hits
+
+    def part_hits(*args: Any) -> Any:
+        found = hits(*args)
+        parts.append((len(args[3]), -1 if found is None else sum(map(len, found.values()))))
+        return found
+
+    monkeypatch.setattr(regroup, "_hits", part_hits)
+    with caplog.at_level(logging.WARNING, logger="govsoc.rules.regroup"):
+        detect(store, rules)
+    read = [(groups, held) for groups, held in parts if held >= 0]
+    assert (1, 300) in read, parts  # the large group alone, read whole (and said)
+    assert sum(groups for groups, _ in read) == len(sizes), parts  # every group judged once
+    assert all(held <= BOUND for groups, held in read if groups > 1), parts  # before: 31 groups, 600
+    said = [r.getMessage() for r in caplog.records if r.name == "govsoc.rules.regroup"]
+    assert len(said) == 1 and said[0].endswith("source.ip=198.51.100.1, held 300"), said
+    expected = {(a.id, a.event_ids) for a in correlate(rules.correlations[0], {str(rules.rules[0].id): events})}
+    stored = {(a.id, a.event_ids) for a in store.alerts(rule_id=str(rules.correlations[0].id))}
+    assert expected and stored == expected
