@@ -30,6 +30,10 @@ from govsoc.store.elasticsearch_query import (
 )
 
 PAGE = 5000
+#: Mapping types of fields that hold no values of their own (has_field).
+_OBJECTS = frozenset({"object", "nested"})
+#: Fields the events mapping has for searching, never in a document (_source excludes them).
+_SEARCH_ONLY = frozenset({SEARCH_TEXT_FIELD, GRAMS_FIELD})
 #: How far back an incremental read reaches before its ``after`` position: longer than a bulk
 #: request stays in flight plus the refresh interval (1 s), and than the clock skew between the
 #: hosts that write and the host that detects.
@@ -220,12 +224,25 @@ class EventSearch(ElasticsearchBase):
                     pass
 
     def has_field(self, name: str) -> bool:
-        """Whether the events indices map the field (a field some event held: govsoc maps no
-        field it was not sent, beyond the ECS table's, through its dynamic templates)."""
-        answer = self._call(lambda: self.client.field_caps(index=self.events_pattern, fields=name,
+        """Whether the events indices map the field as one that holds values (a field some event
+        held: govsoc maps no field it was not sent, beyond the ECS table's, through its dynamic
+        templates). Not what the mapping has beside the events' own fields, which the SQLite store
+        has no name for (R50c-5): an object (the parent of fields), a search sub-field of a field
+        (``message.caseless``, ``user.name.caseless``) and the fields kept for searching only."""
+        if name in _SEARCH_ONLY:
+            return False
+        parent = name.rpartition(".")[0]
+        asked = [name, parent] if parent else [name]
+        answer = self._call(lambda: self.client.field_caps(index=self.events_pattern, fields=asked,
                                                            allow_no_indices=True, ignore_unavailable=True),
                             "cannot list fields")
-        return name in answer.get("fields", {})
+        fields = answer.get("fields", {})
+
+        def holds_values(field: str) -> bool:
+            return any(kind not in _OBJECTS for kind in fields.get(field, {}))
+
+        # a field under a field that holds values is one of its sub-fields (a multi-field)
+        return holds_values(name) and not (parent and holds_values(parent))
 
     def count(self, query: Query) -> int:
         """How many events match."""

@@ -29,8 +29,8 @@ from govsoc.store.sqlite_batch import search_many
 from govsoc.store.sqlite_codec import register_layout_functions
 from govsoc.store.sqlite_connection import SqliteConnection
 from govsoc.store.sqlite_functions import register_functions
-from govsoc.store.sqlite_layout import ID_TEXT, SELECT, id_key, micros
-from govsoc.store.sqlite_query import Wildcard, field_expression, keyword_sql, present_sql, terms_sql
+from govsoc.store.sqlite_layout import ID_TEXT, JSON_FUNCTION, SELECT, field_call, id_key, micros
+from govsoc.store.sqlite_query import Wildcard, column_sql, keyword_sql, present_sql, terms_sql
 from govsoc.store.sqlite_regexp import query_error
 
 #: Ingest ranges up to this many events are read by seq (see SqliteStore._where).
@@ -188,11 +188,17 @@ class SqliteReads(SqliteConnection):
         return search_many(self, queries)
 
     def has_field(self, name: str) -> bool:
-        """Whether some event holds the field: its column, or a document whose codec's shape may
-        name it (present_sql, so most rows are never decoded), read until the first that does."""
+        """Whether some event holds a value under the field: its column, or a document whose
+        codec's shape may name it (present_sql, so most rows are never decoded), read until the
+        first that does. An object (the parent of fields, such as ``kubernetes.audit``) holds no
+        value of its own: a condition on it answered a silent 0 where Elasticsearch refused the
+        name (R50c-5)."""
         present = present_sql(name)
         where = f"{present} AND " if present else ""
-        sql = f"SELECT 1 FROM events WHERE {where}{field_expression(name)} IS NOT NULL LIMIT 1"
+        column = column_sql(name)
+        holds = (f"{column} IS NOT NULL" if column is not None
+                 else f"json_type({field_call(JSON_FUNCTION, name)}) NOT IN ('object', 'null')")
+        sql = f"SELECT 1 FROM events WHERE {where}{holds} LIMIT 1"
         return self._execute(sql, []).fetchone() is not None
 
     def count(self, query: Query) -> int:
