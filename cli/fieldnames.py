@@ -23,7 +23,9 @@ def check_field(store: Store, name: str, option: str) -> None:
         return
     import difflib  # only for a name refused: most runs never need it
 
-    close = difflib.get_close_matches(name, [*FIELDS, *_ALWAYS], n=1)
+    # the stored names too: a device's or a source's own fields (sangfor.action), R50c-6
+    close = difflib.get_close_matches(name, sorted({*FIELDS, *_ALWAYS, *store.field_names()}), n=1)
     hint = f" (did you mean {close[0]}?)" if close else ""
     raise click.UsageError(f"{option}: unknown field '{name}'{hint}: neither an ECS field govsoc knows "
                            "nor a field of any stored event")
+

@@ -237,12 +237,17 @@ class EventSearch(ElasticsearchBase):
                                                            allow_no_indices=True, ignore_unavailable=True),
                             "cannot list fields")
         fields = answer.get("fields", {})
-
-        def holds_values(field: str) -> bool:
-            return any(kind not in _OBJECTS for kind in fields.get(field, {}))
-
         # a field under a field that holds values is one of its sub-fields (a multi-field)
-        return holds_values(name) and not (parent and holds_values(parent))
+        return _holds_values(fields, name) and not (parent and _holds_values(fields, parent))
+
+    def field_names(self) -> list[str]:
+        """The fields the events indices map that hold values (as :meth:`has_field` takes them)."""
+        answer = self._call(lambda: self.client.field_caps(index=self.events_pattern, fields="*",
+                                                           allow_no_indices=True, ignore_unavailable=True),
+                            "cannot list fields")
+        fields = answer.get("fields", {})
+        return sorted(name for name in fields if not name.startswith("_") and name not in _SEARCH_ONLY
+                      and _holds_values(fields, name) and not _holds_values(fields, name.rpartition(".")[0]))
 
     def count(self, query: Query) -> int:
         """How many events match."""
@@ -263,6 +268,12 @@ class EventSearch(ElasticsearchBase):
                                                       allow_no_indices=True, ignore_unavailable=True),
                             "count failed")
         return int(answer["count"])
+
+
+def _holds_values(fields: dict[str, Any], name: str) -> bool:
+    """Whether field_caps' ``fields`` map ``name`` as a field of values in some index (a type
+    other than an object's)."""
+    return any(kind not in _OBJECTS for kind in fields.get(name, {}))
 
 
 def _text_filter(text: str) -> dict[str, Any]:

@@ -201,6 +201,11 @@ class SqliteReads(SqliteConnection):
         sql = f"SELECT 1 FROM events WHERE {where}{holds} LIMIT 1"
         return self._execute(sql, []).fetchone() is not None
 
+    def field_names(self) -> list[str]:
+        """The names of the stored documents' shapes (each codec's ``names``, |name|name|)."""
+        rows = self._execute("SELECT names FROM codecs WHERE names IS NOT NULL", []).fetchall()
+        return sorted({name for (names,) in rows for name in str(names).split("|") if name})
+
     def count(self, query: Query) -> int:
         """How many events match."""
         where, params = self._where(query)
