@@ -13,6 +13,7 @@ from typing import Any
 from elasticsearch import ApiError, TransportError
 
 from govsoc.core.caseless import fold
+from govsoc.core.coercion import clean_text
 from govsoc.core.errors import StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
 from govsoc.store.base import Query
@@ -280,7 +281,9 @@ def _text_filter(text: str) -> dict[str, Any]:
     """``Query.text`` where a Sigma keyword is searched (rules/backends/lucene.py): the folded
     phrase in a piece of the message and the raw record (SEARCH_TEXT_FIELD), caselessly, so that
     `govsoc events --text` and a keyword rule agree (R49a-2). A phrase longer than the pieces
-    overlap by could lie across two of them and be missed: refused rather than answered wrong."""
+    overlap by could lie across two of them and be missed: refused rather than answered wrong. A
+    NUL is looked for as stores keep it (coercion.clean_text: U+FFFD, R50c-8)."""
+    text = clean_text(text)
     if len(text) > SEARCH_SPAN:
         raise StoreError(f"a text search of {len(text):,} characters: the Elasticsearch store finds "
                          f"at most {SEARCH_SPAN:,} (search a part of it)")

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from govsoc.core.caseless import fold
+from govsoc.core.coercion import clean_text
 from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import Event
 from govsoc.store import deleted
@@ -267,5 +268,7 @@ def _text_sql(text: str) -> tuple[str, list[Any]]:
     """``Query.text`` as SQL: the phrase found where a Sigma keyword is (keyword_sql: the message
     or the raw record, caselessly by govsoc.core.caseless, a JSON record's escapes decoded), so
     that `govsoc events --text` and a keyword rule agree (R49a-2). The phrase is literal: it is
-    one pattern without wildcards, whose native prefilter comes first."""
+    one pattern without wildcards, whose native prefilter comes first. A NUL is looked for as
+    stores keep it (coercion.clean_text: U+FFFD; SQL text cannot hold a NUL, R50c-8)."""
+    text = clean_text(text)
     return keyword_sql(re.escape(fold(text)), [[Wildcard.MANY, text, Wildcard.MANY]]), []
