@@ -35,6 +35,8 @@ PAGE = 5000
 _OBJECTS = frozenset({"object", "nested"})
 #: Fields the events mapping has for searching, never in a document (_source excludes them).
 _SEARCH_ONLY = frozenset({SEARCH_TEXT_FIELD, GRAMS_FIELD})
+#: The names of the sub-fields govsoc's mappings give fields (store/elasticsearch_mappings.py).
+_MULTI_FIELDS = frozenset({"caseless", "exact"})
 #: How far back an incremental read reaches before its ``after`` position: longer than a bulk
 #: request stays in flight plus the refresh interval (1 s), and than the clock skew between the
 #: hosts that write and the host that detects.
@@ -232,14 +234,13 @@ class EventSearch(ElasticsearchBase):
         (``message.caseless``, ``user.name.caseless``) and the fields kept for searching only."""
         if name in _SEARCH_ONLY:
             return False
-        parent = name.rpartition(".")[0]
+        parent, _, last = name.rpartition(".")
         asked = [name, parent] if parent else [name]
         answer = self._call(lambda: self.client.field_caps(index=self.events_pattern, fields=asked,
                                                            allow_no_indices=True, ignore_unavailable=True),
                             "cannot list fields")
         fields = answer.get("fields", {})
-        # a field under a field that holds values is one of its sub-fields (a multi-field)
-        return _holds_values(fields, name) and not (parent and _holds_values(fields, parent))
+        return _holds_values(fields, name) and not _sub_field(fields, parent, last)
 
     def field_names(self) -> list[str]:
         """The fields the events indices map that hold values (as :meth:`has_field` takes them)."""
@@ -248,7 +249,7 @@ class EventSearch(ElasticsearchBase):
                             "cannot list fields")
         fields = answer.get("fields", {})
         return sorted(name for name in fields if not name.startswith("_") and name not in _SEARCH_ONLY
-                      and _holds_values(fields, name) and not _holds_values(fields, name.rpartition(".")[0]))
+                      and _holds_values(fields, name) and not _sub_field(fields, *name.rpartition(".")[::2]))
 
     def count(self, query: Query) -> int:
         """How many events match."""
@@ -275,6 +276,14 @@ def _holds_values(fields: dict[str, Any], name: str) -> bool:
     """Whether field_caps' ``fields`` map ``name`` as a field of values in some index (a type
     other than an object's)."""
     return any(kind not in _OBJECTS for kind in fields.get(name, {}))
+
+
+def _sub_field(fields: dict[str, Any], parent: str, last: str) -> bool:
+    """Whether ``parent.last`` is one of the search sub-fields govsoc's mappings give a field of
+    values (a multi-field: ``message.caseless``, ``message.exact``), not a field of events: by its
+    name, as the parent may hold values in one index and be the object of ``last`` in another
+    (R53c-2: a device field that is a scalar one week and an object the next)."""
+    return last in _MULTI_FIELDS and _holds_values(fields, parent)
 
 
 def _text_filter(text: str) -> dict[str, Any]:

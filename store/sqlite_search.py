@@ -31,7 +31,7 @@ from govsoc.store.sqlite_codec import register_layout_functions
 from govsoc.store.sqlite_connection import SqliteConnection
 from govsoc.store.sqlite_functions import register_functions
 from govsoc.store.sqlite_layout import ID_TEXT, JSON_FUNCTION, SELECT, field_call, id_key, micros
-from govsoc.store.sqlite_query import Wildcard, column_sql, keyword_sql, present_sql, terms_sql
+from govsoc.store.sqlite_query import Wildcard, column_sql, keyword_sql, shaped_sql, terms_sql
 from govsoc.store.sqlite_regexp import query_error
 
 #: Ingest ranges up to this many events are read by seq (see SqliteStore._where).
@@ -189,17 +189,21 @@ class SqliteReads(SqliteConnection):
         return search_many(self, queries)
 
     def has_field(self, name: str) -> bool:
-        """Whether some event holds a value under the field: its column, or a document whose
-        codec's shape may name it (present_sql, so most rows are never decoded), read until the
-        first that does. An object (the parent of fields, such as ``kubernetes.audit``) holds no
-        value of its own: a condition on it answered a silent 0 where Elasticsearch refused the
-        name (R50c-5)."""
-        present = present_sql(name)
-        where = f"{present} AND " if present else ""
+        """Whether some event holds a value under the field, as Elasticsearch indexes one: its
+        column, or in a document a value that is not an object, or a list with an element that is
+        neither an object nor empty (R50c-5: an object's name, ``kubernetes.audit``, answered a
+        silent 0 where Elasticsearch refused it; R53c-3: a list of objects, ``dns.answers``). Only
+        the rows whose codec's shape names the field or a parent of it are read, till the first
+        that holds one (R53c-1: an object's name read every row below it): a name with nothing
+        but fields below it costs the codecs' catalogue."""
         column = column_sql(name)
-        holds = (f"{column} IS NOT NULL" if column is not None
-                 else f"json_type({field_call(JSON_FUNCTION, name)}) NOT IN ('object', 'null')")
-        sql = f"SELECT 1 FROM events WHERE {where}{holds} LIMIT 1"
+        if column is not None:
+            sql = f"SELECT 1 FROM events WHERE {column} IS NOT NULL LIMIT 1"
+        else:
+            value = field_call(JSON_FUNCTION, name)
+            scalar = "e.type NOT IN ('object', 'array', 'null')"
+            sql = (f"SELECT 1 FROM events WHERE {shaped_sql(name, below=False)} AND json_type({value}) <> 'object' "
+                   f"AND EXISTS (SELECT 1 FROM json_each({value}) AS e WHERE {scalar}) LIMIT 1")
         return self._execute(sql, []).fetchone() is not None
 
     def field_names(self) -> list[str]:
