@@ -23,7 +23,12 @@ def check_field(store: Store, name: str, option: str) -> None:
         return
     import difflib  # only for a name refused: most runs never need it
 
-    close = difflib.get_close_matches(name, [*FIELDS, *_ALWAYS], n=1)
+    # the stored names too: a device's or a source's own fields (sangfor.action), R50c-6; one the
+    # catalogue names but that holds no value (only empty lists: R53c-4) is not offered, nor the
+    # name itself
+    known = {*FIELDS, *_ALWAYS}
+    close = [c for c in difflib.get_close_matches(name, sorted({*known, *store.field_names()} - {name}), n=3)
+             if c in known or store.has_field(c)][:1]
     hint = f" (did you mean {close[0]}?)" if close else ""
     raise click.UsageError(f"{option}: unknown field '{name}'{hint}: neither an ECS field govsoc knows "
                            "nor a field of any stored event")

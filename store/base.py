@@ -150,6 +150,12 @@ class Store(metaclass=ABCMeta):
         the stores answer it more cheaply."""
         return bool(self.aggregate(Query(), name, size=1))
 
+    def field_names(self) -> list[str]:
+        """Names of fields stored events hold beyond the ECS table's, for a hint to an analyst
+        who misspelt one (R50c-6: a device's ``sangfor.actoin`` was refused without naming the
+        stored ``sangfor.action``); what a store cannot list cheaply it may leave out."""
+        return []
+
     @abstractmethod
     def groups(self, query: Query, field: str, *, size: int = 10, total: str | None = None, span: bool = False,
                target: Target = "events") -> list[Group]:

@@ -13,6 +13,7 @@ from typing import Any
 from elasticsearch import ApiError, TransportError
 
 from govsoc.core.caseless import fold
+from govsoc.core.coercion import clean_text
 from govsoc.core.errors import StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
 from govsoc.store.base import Query
@@ -30,6 +31,12 @@ from govsoc.store.elasticsearch_query import (
 )
 
 PAGE = 5000
+#: Mapping types of fields that hold no values of their own (has_field).
+_OBJECTS = frozenset({"object", "nested"})
+#: Fields the events mapping has for searching, never in a document (_source excludes them).
+_SEARCH_ONLY = frozenset({SEARCH_TEXT_FIELD, GRAMS_FIELD})
+#: The names of the sub-fields govsoc's mappings give fields (store/elasticsearch_mappings.py).
+_MULTI_FIELDS = frozenset({"caseless", "exact"})
 #: How far back an incremental read reaches before its ``after`` position: longer than a bulk
 #: request stays in flight plus the refresh interval (1 s), and than the clock skew between the
 #: hosts that write and the host that detects.
@@ -220,12 +227,29 @@ class EventSearch(ElasticsearchBase):
                     pass
 
     def has_field(self, name: str) -> bool:
-        """Whether the events indices map the field (a field some event held: govsoc maps no
-        field it was not sent, beyond the ECS table's, through its dynamic templates)."""
-        answer = self._call(lambda: self.client.field_caps(index=self.events_pattern, fields=name,
+        """Whether the events indices map the field as one that holds values (a field some event
+        held: govsoc maps no field it was not sent, beyond the ECS table's, through its dynamic
+        templates). Not what the mapping has beside the events' own fields, which the SQLite store
+        has no name for (R50c-5): an object (the parent of fields), a search sub-field of a field
+        (``message.caseless``, ``user.name.caseless``) and the fields kept for searching only."""
+        if name in _SEARCH_ONLY:
+            return False
+        parent, _, last = name.rpartition(".")
+        asked = [name, parent] if parent else [name]
+        answer = self._call(lambda: self.client.field_caps(index=self.events_pattern, fields=asked,
                                                            allow_no_indices=True, ignore_unavailable=True),
                             "cannot list fields")
-        return name in answer.get("fields", {})
+        fields = answer.get("fields", {})
+        return _holds_values(fields, name) and not _sub_field(fields, parent, last)
+
+    def field_names(self) -> list[str]:
+        """The fields the events indices map that hold values (as :meth:`has_field` takes them)."""
+        answer = self._call(lambda: self.client.field_caps(index=self.events_pattern, fields="*",
+                                                           allow_no_indices=True, ignore_unavailable=True),
+                            "cannot list fields")
+        fields = answer.get("fields", {})
+        return sorted(name for name in fields if not name.startswith("_") and name not in _SEARCH_ONLY
+                      and _holds_values(fields, name) and not _sub_field(fields, *name.rpartition(".")[::2]))
 
     def count(self, query: Query) -> int:
         """How many events match."""
@@ -248,11 +272,27 @@ class EventSearch(ElasticsearchBase):
         return int(answer["count"])
 
 
+def _holds_values(fields: dict[str, Any], name: str) -> bool:
+    """Whether field_caps' ``fields`` map ``name`` as a field of values in some index (a type
+    other than an object's)."""
+    return any(kind not in _OBJECTS for kind in fields.get(name, {}))
+
+
+def _sub_field(fields: dict[str, Any], parent: str, last: str) -> bool:
+    """Whether ``parent.last`` is one of the search sub-fields govsoc's mappings give a field of
+    values (a multi-field: ``message.caseless``, ``message.exact``), not a field of events: by its
+    name, as the parent may hold values in one index and be the object of ``last`` in another
+    (R53c-2: a device field that is a scalar one week and an object the next)."""
+    return last in _MULTI_FIELDS and _holds_values(fields, parent)
+
+
 def _text_filter(text: str) -> dict[str, Any]:
     """``Query.text`` where a Sigma keyword is searched (rules/backends/lucene.py): the folded
     phrase in a piece of the message and the raw record (SEARCH_TEXT_FIELD), caselessly, so that
     `govsoc events --text` and a keyword rule agree (R49a-2). A phrase longer than the pieces
-    overlap by could lie across two of them and be missed: refused rather than answered wrong."""
+    overlap by could lie across two of them and be missed: refused rather than answered wrong. A
+    NUL is looked for as stores keep it (coercion.clean_text: U+FFFD, R50c-8)."""
+    text = clean_text(text)
     if len(text) > SEARCH_SPAN:
         raise StoreError(f"a text search of {len(text):,} characters: the Elasticsearch store finds "
                          f"at most {SEARCH_SPAN:,} (search a part of it)")

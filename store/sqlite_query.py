@@ -149,9 +149,17 @@ def present_sql(field: str) -> str | None:
     Windows rule on a store without Windows events) reads no document at all."""
     if column_sql(field) is not None or column_fields_under(field):
         return None  # (an object with column fields below it, such as source, is rebuilt from them)
+    return shaped_sql(field, below=True)
+
+
+def shaped_sql(field: str, *, below: bool) -> str:
+    """The rows deflated against a codec whose shape names ``field`` or one of its parent objects
+    (``below``: or a field below it), or against one whose shape is unknown: :func:`present_sql`'s
+    superset, and without ``below`` the rows that may hold a value at ``field`` itself (an object
+    there is made of the fields below it: Store.has_field asks for values, not objects)."""
     parts = field.split(".")
     keys = [sql_string("|" + ".".join(parts[:cut]) + "|") for cut in range(1, len(parts) + 1)]
-    named = " OR ".join(f"instr(names, {key}) > 0" for key in [*keys, sql_string(f"|{field}.")])
+    named = " OR ".join(f"instr(names, {key}) > 0" for key in [*keys, *([sql_string(f"|{field}.")] if below else [])])
     return (f"(events.codec IN (SELECT id FROM codecs WHERE names IS NULL OR {named}) "
             f"OR (events.codec IS NULL AND events.doc IS NOT NULL))")
 

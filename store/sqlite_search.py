@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from govsoc.core.caseless import fold
+from govsoc.core.coercion import clean_text
 from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import Event
 from govsoc.store import deleted
@@ -29,8 +30,8 @@ from govsoc.store.sqlite_batch import search_many
 from govsoc.store.sqlite_codec import register_layout_functions
 from govsoc.store.sqlite_connection import SqliteConnection
 from govsoc.store.sqlite_functions import register_functions
-from govsoc.store.sqlite_layout import ID_TEXT, SELECT, id_key, micros
-from govsoc.store.sqlite_query import Wildcard, field_expression, keyword_sql, present_sql, terms_sql
+from govsoc.store.sqlite_layout import ID_TEXT, JSON_FUNCTION, SELECT, field_call, id_key, micros
+from govsoc.store.sqlite_query import Wildcard, column_sql, keyword_sql, shaped_sql, terms_sql
 from govsoc.store.sqlite_regexp import query_error
 
 #: Ingest ranges up to this many events are read by seq (see SqliteStore._where).
@@ -188,12 +189,27 @@ class SqliteReads(SqliteConnection):
         return search_many(self, queries)
 
     def has_field(self, name: str) -> bool:
-        """Whether some event holds the field: its column, or a document whose codec's shape may
-        name it (present_sql, so most rows are never decoded), read until the first that does."""
-        present = present_sql(name)
-        where = f"{present} AND " if present else ""
-        sql = f"SELECT 1 FROM events WHERE {where}{field_expression(name)} IS NOT NULL LIMIT 1"
+        """Whether some event holds a value under the field, as Elasticsearch indexes one: its
+        column, or in a document a value that is not an object, or a list with an element that is
+        neither an object nor empty (R50c-5: an object's name, ``kubernetes.audit``, answered a
+        silent 0 where Elasticsearch refused it; R53c-3: a list of objects, ``dns.answers``). Only
+        the rows whose codec's shape names the field or a parent of it are read, till the first
+        that holds one (R53c-1: an object's name read every row below it): a name with nothing
+        but fields below it costs the codecs' catalogue."""
+        column = column_sql(name)
+        if column is not None:
+            sql = f"SELECT 1 FROM events WHERE {column} IS NOT NULL LIMIT 1"
+        else:
+            value = field_call(JSON_FUNCTION, name)
+            scalar = "e.type NOT IN ('object', 'array', 'null')"
+            sql = (f"SELECT 1 FROM events WHERE {shaped_sql(name, below=False)} AND json_type({value}) <> 'object' "
+                   f"AND EXISTS (SELECT 1 FROM json_each({value}) AS e WHERE {scalar}) LIMIT 1")
         return self._execute(sql, []).fetchone() is not None
+
+    def field_names(self) -> list[str]:
+        """The names of the stored documents' shapes (each codec's ``names``, |name|name|)."""
+        rows = self._execute("SELECT names FROM codecs WHERE names IS NOT NULL", []).fetchall()
+        return sorted({name for (names,) in rows for name in str(names).split("|") if name})
 
     def count(self, query: Query) -> int:
         """How many events match."""
@@ -256,5 +272,7 @@ def _text_sql(text: str) -> tuple[str, list[Any]]:
     """``Query.text`` as SQL: the phrase found where a Sigma keyword is (keyword_sql: the message
     or the raw record, caselessly by govsoc.core.caseless, a JSON record's escapes decoded), so
     that `govsoc events --text` and a keyword rule agree (R49a-2). The phrase is literal: it is
-    one pattern without wildcards, whose native prefilter comes first."""
+    one pattern without wildcards, whose native prefilter comes first. A NUL is looked for as
+    stores keep it (coercion.clean_text: U+FFFD; SQL text cannot hold a NUL, R50c-8)."""
+    text = clean_text(text)
     return keyword_sql(re.escape(fold(text)), [[Wildcard.MANY, text, Wildcard.MANY]]), []

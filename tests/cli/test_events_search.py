@@ -132,6 +132,18 @@ def test_message_column_says_what_an_event_without_a_message_was(ingested: tuple
     (("--where", "sourceip=203.0.113.7"), "--where: unknown field 'sourceip' (did you mean source.ip?)"),
     (("--where", "source_ip=203.0.113.7"), "--where: unknown field 'source_ip' (did you mean source.ip?)"),
     (("--top", "src.ip"), "--top: unknown field 'src.ip' (did you mean source.ip?)"),
+    # R50c-5: names no event holds a value under, which each store answered otherwise (SQLite a
+    # silent 0, Elasticsearch 0 from its own fields): an object's name, a search sub-field of the
+    # Elasticsearch mapping, a field it keeps for searching only
+    (("--where", "kubernetes.audit=x"), "--where: unknown field 'kubernetes.audit'"),
+    (("--where", "kubernetes=x"), "--where: unknown field 'kubernetes'"),
+    (("--top", "kubernetes.audit"), "--top: unknown field 'kubernetes.audit'"),
+    (("--where", "message.caseless=x"), "--where: unknown field 'message.caseless'"),
+    (("--where", "user.name.caseless=x"), "--where: unknown field 'user.name.caseless'"),
+    (("--where", "govsoc.search_text=x"), "--where: unknown field 'govsoc.search_text'"),
+    # R50c-6: the hint names a field the store holds, not only the ECS table's
+    (("--where", "kubernetes.audit.verbs=get"),
+     "unknown field 'kubernetes.audit.verbs' (did you mean kubernetes.audit.verb?)"),
     # a start at or after the end: both named as given, with the display zone's offset
     (("--from", "2026-12-11", "--to", "2026-12-10"),
      "--from 2026-12-11T00:00:00+08:00 is not before --to 2026-12-10T00:00:00+08:00"),

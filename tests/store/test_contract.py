@@ -112,6 +112,15 @@ def test_full_text_over_message(store: Store, text: str, expected: set[int]) -> 
     assert {e.id for e in store.search(Query(text=text))} == {make_id("test", n) for n in expected}
 
 
+def test_a_nul_in_the_phrase_is_what_the_store_keeps_of_a_nul(store: Store) -> None:
+    """A NUL is stored as U+FFFD (coercion.clean_text): a phrase holding one finds the event that
+    held it, on both stores (R50c-8: SQLite raised "the query contains a null character")."""
+    store.write([event(7, T0, message="login\x00root failed"), event(8, T0, message="login root failed")])
+    store.refresh()
+    assert {e.id for e in store.search(Query(text="LOGIN\x00root"))} == {make_id("test", 7)}
+    assert store.count(Query(text="\x00")) == 1
+
+
 def test_count_and_aggregate_by_field(store: Store) -> None:
     store.write(sample())
     store.refresh()
