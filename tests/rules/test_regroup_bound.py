@@ -53,6 +53,14 @@ def failure(n: int) -> Event:
                          "message": f"Failed password for root from {ip}"})
 
 
+def _by_address(sizes: dict[str, int], tag: str, *, apart: int) -> list[Event]:
+    """``failure`` events from each address of ``sizes``, as many as it says, one a second, the
+    addresses ``apart`` seconds after each other."""
+    return [replace(failure(0), id=make_id(tag, ip, n), timestamp=T0 + timedelta(seconds=n + apart * rank),
+                    fields={**failure(0).fields, "source.ip": ip})
+            for rank, (ip, size) in enumerate(sizes.items()) for n in range(size)]
+
+
 def _as_judged_at_once(store: Store, rules: Any, events: list[Event]) -> int:
     """That the store holds the first correlation's alerts as judging every group over all its
     events at once gives (the in-memory correlation: no store, no chunks); how many there are."""
@@ -252,9 +260,7 @@ def test_a_group_alone_past_the_bound_is_read_whole_and_said_once_a_pass_and_rul
     rules = load_rules([tmp_path / "rules.yml"])
     assert rules.errors == []
     sizes = {"198.51.100.1": 150, "198.51.100.2": 170, **{f"192.0.2.{n}": 10 for n in range(8)}}
-    events = [replace(failure(0), id=make_id("alone", ip, n), timestamp=T0 + timedelta(seconds=n + 1000 * rank),
-                      fields={**failure(0).fields, "source.ip": ip})
-              for rank, (ip, size) in enumerate(sizes.items()) for n in range(size)]
+    events = _by_address(sizes, "alone", apart=1000)
     store.write(events)
     store.refresh()
     monkeypatch.setattr(regroup, "READ_BOUND", BOUND)
@@ -278,9 +284,7 @@ def test_one_large_group_first_does_not_let_the_rest_of_its_chunk_be_read_at_onc
     (tmp_path / "rules.yml").write_text(RULES, encoding="utf-8")
     rules = load_rules([tmp_path / "rules.yml"])
     sizes = {"198.51.100.1": 300, **{f"192.0.2.{n}": 10 for n in range(30)}}
-    events = [replace(failure(0), id=make_id("first", ip, n), timestamp=T0 + timedelta(seconds=n + 400 * rank),
-                      fields={**failure(0).fields, "source.ip": ip})
-              for rank, (ip, size) in enumerate(sizes.items()) for n in range(size)]
+    events = _by_address(sizes, "first", apart=400)
     store.write(events)
     store.refresh()
     monkeypatch.setattr(regroup, "READ_BOUND", BOUND)
