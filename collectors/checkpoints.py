@@ -44,8 +44,8 @@ from govsoc.collectors.files.read_past import (
     earlier_of,
     read_digest,
     told_by_trailer,
-    trailer_states_read,
 )
+from govsoc.collectors.files.read_state import state_holds, told_whole
 from govsoc.core.errors import ConfigError, GovsocError, Location
 from govsoc.core.event import make_id
 
@@ -620,11 +620,12 @@ class CheckpointStore:
         for group in (same_inode, others):
             consistent = [c for c in group if _consistent(c, view) and not still_elsewhere(c, view, self._a_log_read)]
             # compared by content: a plain file's digests are a few preads; a compressed one is decompressed
-            # once, only where several are consistent or it is not the checkpoint's own file: its inode and a
-            # trailer stating the checkpoint's read, or the state of the copy it read past (an inode alone
-            # may be a freed one given again to a later copy)
-            own_read = view.compressed and len(consistent) == 1 and group is same_inode and (
-                trailer_states_read(consistent[0], view) or copy_unchanged(consistent[0].kept, view))
+            # once, only where several are consistent or it is not, as stored, the file the checkpoint's read
+            # ended at the end of (read_state) or the copy it read past (an inode alone may be a freed one
+            # given again to a later copy; a trailer is the last member's alone: R52a-3, R53b)
+            only = consistent[0] if len(consistent) == 1 else None
+            own_read = view.compressed and only is not None and group is same_inode and (
+                state_holds(only.kept, view, only.read_to) or copy_unchanged(only.kept, view))
             if consistent and not own_read:
                 consistent = self._by_content(consistent, view)
             if consistent:
@@ -662,6 +663,7 @@ class CheckpointStore:
         decompression kept for the copy (read_past.told_by_trailer; RRR11ba-1, RRR11be-1/-2)."""
         told = told_by_trailer(consistent, view)
         if told is not None:  # its trailer and its one member's digests state that read (decompressed once, kept)
+            told_whole(view, told.offset)  # this look: read to its end, not decompressed again (read_state)
             return [told]
         digests = {c.identity: ((c.offset, read_digest(c.tail, c.kept, c.offset)), *earlier_of(c.kept))
                    for c in consistent}
@@ -833,6 +835,8 @@ def _check_kinds(checkpoint: Checkpoint) -> None:
             raise TypeError(f"{item.name}: {value!r} is not a whole number")
         if kind.startswith("str") and not isinstance(value, str):
             raise TypeError(f"{item.name}: {value!r} is not text")
+        if kind.startswith("dict") and not isinstance(value, dict):  # kept: each reader takes it as one (R53d-4)
+            raise TypeError(f"{item.name}: {value!r} is not an object")
 
 
 def _consistent(checkpoint: Checkpoint, view: FileView) -> bool:

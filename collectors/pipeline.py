@@ -55,11 +55,12 @@ from govsoc.collectors.failures import GARBLED, GARBLED_CUT, decodes_without_los
 from govsoc.collectors.failures import failure_event as failure_event  # its home before collectors.failures
 from govsoc.collectors.files.binary import BINARY_RULE
 from govsoc.collectors.files.held import HeldFiles
-from govsoc.collectors.files.identity import RENAMED_OVER, FileView, look, open_content, same_file
+from govsoc.collectors.files.identity import RENAMED_OVER, FileView, look, open_content, same_file, stored_read
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
 from govsoc.collectors.files.padding import padding_written
 from govsoc.collectors.files.paths import PathRecords
 from govsoc.collectors.files.read_before import ReadBefore
+from govsoc.collectors.files.read_state import with_told_state
 from govsoc.collectors.files.readable import parser_reads
 from govsoc.collectors.files.tracker import FileTracker, RecordFileTracker, unchanged
 from govsoc.collectors.registration import registered
@@ -663,7 +664,8 @@ class Pipeline:
         summary.identity, summary.offset = checkpoint.identity, checkpoint.offset
         if unchanged(view, checkpoint) and not padding_written(view, checkpoint.offset, checkpoint.padding):
             summary.unchanged = True
-            hinted = replace(checkpoint, path=str(view.path), size=view.size, device=view.device, inode=view.inode)
+            hinted = replace(checkpoint, path=str(view.path), size=view.size, device=view.device, inode=view.inode,
+                             kept=with_told_state(checkpoint.kept, view, checkpoint.read_to))
             if hinted != checkpoint:  # renamed or moved: keep the hints current (a save costs two fsyncs)
                 self.checkpoints.save(hinted)
             self._delete_superseded(checkpoint)
@@ -694,7 +696,7 @@ class Pipeline:
                                  record_type=RECORD_TYPES[charset])
             self.run(_Filtered(tracker.skip_known_partial(records)), parser, context, summary,
                      batch_size=options.batch_size, acknowledged=tracker.acknowledged, delivering=tracker.delivering)
-            tracker.finish(end=stream.tell() if view.compressed else view.size)
+            tracker.finish(end=stream.tell() if view.compressed else view.size, raw=stored_read(stream))
         summary.truncated, summary.nul_bytes_skipped, summary.waiting = (stats.truncated, stats.nul_bytes_skipped,
                                                                          stats.waiting)
         summary.read_error = stats.error

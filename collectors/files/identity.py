@@ -15,6 +15,7 @@ import hashlib
 import os
 import stat
 import struct
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,6 +57,10 @@ class FileView:
     mtime: float
     #: The inode's change time: set by every write, rename and utime, never back (R11i-6).
     ctime: float = 0.0
+    #: The raw file's state at the look, exact (collectors.files.read_state): its size as stored
+    #: (a gzip file's compressed bytes, not its trailer's length), modification and change times
+    #: in nanoseconds, and when the look was made (time.time_ns()); None where no look made it.
+    raw: tuple[int, int, int, int] | None = None
 
     def prefix_fingerprint(self, length: int) -> str | None:
         """The fingerprint of the first ``length`` content bytes, or None when shorter."""
@@ -198,6 +203,7 @@ def look(path: Path) -> FileView:
     in gave its size 0 to the log's first bytes, "truncated", and the log was read again from 0
     under a new identity)."""
     with open_content(path) as stream:
+        seen = time.time_ns()  # before the stat: a change made after it has a later change time
         st = os.fstat(_raw_fd(stream))
         compressed = isinstance(stream, gzip.GzipFile)
         try:
@@ -206,12 +212,21 @@ def look(path: Path) -> FileView:
             raise ParseError(f"cannot read: {e}", location=Location(path=str(path))) from e
         size: int | None = _gzip_size(_raw_fd(stream), st.st_size) if compressed else st.st_size
     return FileView(path=path, head=head, size=size, compressed=compressed, device=st.st_dev,
-                    inode=st.st_ino, mtime=st.st_mtime, ctime=st.st_ctime)
+                    inode=st.st_ino, mtime=st.st_mtime, ctime=st.st_ctime,
+                    raw=(st.st_size, st.st_mtime_ns, st.st_ctime_ns, seen))
 
 
 def _raw_fd(stream: BinaryIO) -> int:
     """The descriptor under an open_content() stream (for gzip, the compressed file's)."""
     return stream.myfileobj.fileno() if isinstance(stream, gzip.GzipFile) else stream.fileno()
+
+
+def stored_read(stream: BinaryIO) -> tuple[int, int] | None:
+    """For an open_content() stream of gzip content: the descriptor of the stored (compressed) bytes and how
+    many of them the decompression went through; None for a plain file."""
+    if not isinstance(stream, gzip.GzipFile):
+        return None
+    return stream.myfileobj.fileno(), stream.myfileobj.tell()
 
 
 def same_file(stream: BinaryIO, view: FileView) -> bool:

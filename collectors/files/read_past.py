@@ -188,18 +188,6 @@ def trailer_of(view: FileView) -> tuple[int, int] | None:
     return crc, size
 
 
-def trailer_states_read(checkpoint: ReadPosition, view: FileView) -> bool:
-    """Whether the gzip file ``view`` shows ends in a trailer stating the checkpoint's read: the CRC-32 it
-    kept of the content before its position (crc_of) and that position as length (ISIZE), in one pread.
-    Device and inode alone do not tell a compressed file is still the one a checkpoint read: the file system
-    gives a freed inode to the next file made, and a copy compressed a rotation later took, by that inode, the
-    checkpoint of a copy deleted since, its content never compared (_consistent: its length only), and was
-    read from that checkpoint's position, in the middle of a line (issue 11: 'dled', a line's end, stored
-    as a line of its own)."""
-    crc = crc_of(checkpoint.kept, checkpoint.offset)
-    return crc is not None and trailer_of(view) == (crc, checkpoint.offset % (1 << 32))
-
-
 def told_by_trailer(consistent: list[_R], view: FileView) -> _R | None:
     """Of the checkpoints a gzip file is consistent with, the one whose read it is a copy of, in one
     decompression (one_member_tails, its verdict kept for the copy): the only one read to the trailer's length

@@ -26,6 +26,7 @@ from govsoc.collectors.files.read_past import (
     with_crc,
     with_earlier,
 )
+from govsoc.collectors.files.read_state import state_holds, with_read_state
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.core.crashpoint import crash_point
 from govsoc.core.event import Event, make_id
@@ -174,7 +175,7 @@ class FileTracker:
                                         dropped=delivery.dropped)
         checkpoint = self._hinted(checkpoint.counted(**taken))
         # read to the end the file had when looked at: may be written with the next files' (grouped)
-        self.checkpoint = self.checkpoints.save(checkpoint, can_wait=unchanged(self.view, checkpoint))
+        self.checkpoint = self.checkpoints.save(checkpoint, can_wait=_read_to_size(self.view, checkpoint))
 
     def _hinted(self, checkpoint: Checkpoint) -> Checkpoint:
         view = self.view
@@ -212,10 +213,11 @@ class FileTracker:
             return matched
         return None if self.fd is None else read_tail_digest(self.fd, offset)
 
-    def finish(self, end: int | None = None) -> None:
+    def finish(self, end: int | None = None, raw: tuple[int, int] | None = None) -> None:
         """At the end of the file (its content ending at ``end``): past trailing blank lines, and the
         reader's counters; a file ending before the read's start is a copy read past (read_past): its
-        state is kept, and while it shows the same it is unchanged."""
+        state is kept, and while it shows the same it is unchanged. A compressed file's ``raw``: the
+        descriptor of its stored bytes and how many of them the read went through (read_state)."""
         checkpoint, stats = self.checkpoint, self.stats
         start = self._matched[0]
         copy = self.view if end is not None and end < start == checkpoint.offset else None
@@ -231,8 +233,12 @@ class FileTracker:
         checkpoint = self._hinted(checkpoint.counted(truncated=self.stats.truncated, garbled=self.stats.garbled,
                                                      nul_bytes_skipped=self.stats.nul_bytes_skipped,
                                                      nul_runs=self.stats.nul_runs, torn_lines=self.stats.torn_lines))
+        if raw is not None and end is not None:
+            whole = stats.error is None and stats.damage is None
+            checkpoint = replace(checkpoint, kept=with_read_state(
+                checkpoint.kept, self.view, raw[0], raw[1], checkpoint.read_to if whole else -1, end))
         if checkpoint != self.checkpoint:  # the last batch's save often says it all already
-            self.checkpoint = self.checkpoints.save(checkpoint, can_wait=unchanged(self.view, checkpoint))
+            self.checkpoint = self.checkpoints.save(checkpoint, can_wait=_read_to_size(self.view, checkpoint))
         self.summary.offset = self.checkpoint.offset
 
 
@@ -251,15 +257,26 @@ def _partial(record: RawRecord, batch: list[Event]) -> Partial:
 
 
 def unchanged(view: FileView, checkpoint: Checkpoint) -> bool:
-    """Whether nothing was added to the file since its checkpoint (costs no read): its size is the
-    position read to, or it is the copy read past that the checkpoint found shorter (read_past)."""
+    """Whether nothing was added to the file since its checkpoint (costs no read): a plain file's size is
+    the position read to; a compressed file is as stored when its read ended at its end (read_state: its
+    trailer's length is the last member's alone, R53b); or it is the copy read past that the checkpoint
+    found shorter (read_past)."""
     if view.size is None:
         return False
     if copy_unchanged(checkpoint.kept, view):
         return True
-    if view.compressed and checkpoint.partial is None:
-        return view.size == checkpoint.read_to % (1 << 32)
+    if view.compressed:
+        return state_holds(checkpoint.kept, view, checkpoint.read_to)
     return view.size == checkpoint.read_to
+
+
+def _read_to_size(view: FileView, checkpoint: Checkpoint) -> bool:
+    """Whether the read came to the size the file showed at the look (a gzip file's trailer's length): the
+    checkpoint may then be written with the next files' (CheckpointStore.grouped). A hint of timing only,
+    never that nothing is left to read (unchanged)."""
+    if view.compressed:
+        return view.size == checkpoint.read_to % (1 << 32)
+    return unchanged(view, checkpoint)
 
 
 class RecordFileTracker:

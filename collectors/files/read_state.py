@@ -1,0 +1,124 @@
+"""Whether a compressed file is still, byte for byte, the file a read took to its end (issue 11).
+
+A gzip file's own size tells nothing of its content: the trailer (RFC 1952 2.3.1) states the CRC-32 and
+length of its LAST member only, and a file may hold many (RFC 1952 2.2: "a gzip file consists of a series of
+members"). Taken as read when that length was the position read to, a member of the read's length appended
+in place was never read (R53b-1: 25 lines lost), nor `cat read.gz new.gz read.gz` written over it (45 lines),
+and every new BGZF file (bgzip: its last member is the empty end-of-file block, length 0) or any gzip file
+ending in an empty member was never read at all, its checkpoint at position 0 (R53b-2: 0 of 3,000 lines
+stored, nothing said). Its trailer stating the read's CRC-32 (R52a-3) is no proof either: the trailer is the
+last member's, and CRC-32 is linear, made to any value by a few chosen bytes.
+
+Nor its device and inode: the file system gives a freed inode to the next file made (a copy compressed a
+rotation later took a deleted copy's checkpoint by it and was read from the middle of a line, 'dled').
+
+What does tell it, without decompressing: the raw file as stored, unchanged since the read went through it
+to its end. Every write to a file sets its change time (ctime) to the clock's now, and nothing sets it back
+(utime sets it too); so the state kept when a read ended (device, inode, the stored size, the modification
+and change times in nanoseconds, and the position read to) is the file's as long as a look shows the same.
+Kept only when the read went through the very bytes of that state: the size looked at is the one the read
+came to the end of, and the file showed the same before the read (the look) and after it (an fstat).
+
+And only when the change time is older than the look by more than RACY_NS (git's "racy clean", racy-git.txt):
+the clock a file system stamps times with is coarse (Linux: the timer tick, 1 to 10 ms; whole seconds on ext4
+with 128-byte inodes, some NFS; two seconds for FAT's modification time), so a write within the tick of the
+look, of the same size, leaves every time as it was (R53d-1: 5 lines lost on ext4 -I 128 with a same-size
+rewrite in the read's second). A file changed so recently is decompressed at the next look instead, and its
+state kept by the first read after that.
+
+A gzip copy that CheckpointStore.match took for a checkpoint's read by its one member (read_past.told_by_trailer:
+one whole member as long as the read, with the read's digests: the evidence a plain file's own size and tail
+digest give) is, for that look, read to its end as well (told_whole): not decompressed a second time by a read that
+finds nothing (the copy logrotate just compressed), and its state kept when not too recent.
+
+Kept in the checkpoint's ``kept`` dict (key READ_STATE), as read_past keeps its entries: a version that does
+not know it keeps it as it is, and one that finds none (a checkpoint of an older version) reads the file,
+which costs one decompression and finds nothing new, and keeps the state then.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from govsoc.collectors.files.identity import FileView
+
+#: The key of the raw state of a compressed file read to its end, in a checkpoint's ``kept`` dict.
+READ_STATE = "read_state"
+#: How much older than the look a file's change time must be for its state to be kept: more than the
+#: coarsest clock a file system stamps with (FAT's two seconds), so that a write after the state was taken
+#: cannot leave the time unchanged.
+RACY_NS = 2_000_000_000
+
+
+#: The looks (device, inode, FileView.raw) at whose gzip file match found a read to its end, each with that
+#: read's position (told_whole); a few, the oldest dropped: a look is asked about just after its match.
+_TOLD: dict[tuple[int, int, tuple[int, int, int, int]], int] = {}
+_TOLD_KEPT = 256
+
+
+def state_holds(kept: dict[str, Any] | None, view: FileView, position: int) -> bool:
+    """Whether the file ``view`` shows is, as stored, the one whose read to ``position`` ended at its end:
+    the state kept then (with_read_state), at that very position, is the one looked at now; or, at this
+    very look, match found it to be that read whole (told_whole)."""
+    if view.raw is None:
+        return False
+    return (kept or {}).get(READ_STATE) == _state(view, position) or _TOLD.get(_look(view)) == position
+
+
+def told_whole(view: FileView, position: int) -> None:
+    """The gzip file of this look is, by its content, a read to ``position`` whole (read_past.told_by_trailer)."""
+    if view.raw is None:
+        return
+    if len(_TOLD) >= _TOLD_KEPT:  # the oldest dropped (pop: another thread may have dropped it)
+        _TOLD.pop(next(iter(_TOLD), (0, 0, (0, 0, 0, 0))), None)
+    _TOLD[_look(view)] = position
+
+
+def with_told_state(kept: dict[str, Any] | None, view: FileView, position: int) -> dict[str, Any] | None:
+    """``kept`` recording the state of this look, when match told it a read to ``position`` whole (told_whole) and its
+    change time is not too recent to tell (RACY_NS); else ``kept`` as it is."""
+    if view.raw is None or _TOLD.get(_look(view)) != position or not _settled(view.raw):
+        return kept
+    return {**(kept or {}), READ_STATE: _state(view, position)}
+
+
+def _look(view: FileView) -> tuple[int, int, tuple[int, int, int, int]]:
+    assert view.raw is not None
+    return view.device, view.inode, view.raw
+
+
+def _settled(raw: tuple[int, int, int, int]) -> bool:
+    """Whether a file's change time is older than its look by more than RACY_NS (racy clean)."""
+    return raw[2] < raw[3] - RACY_NS
+
+
+def with_read_state(kept: dict[str, Any] | None, view: FileView, fd: int, raw_read: int, position: int,
+                    end: int) -> dict[str, Any] | None:
+    """``kept`` recording the raw state of the compressed file ``view`` shows, read through its descriptor
+    ``fd`` to the end of its content (``end``) and of its stored bytes (``raw_read`` of them), the checkpoint's
+    read now ending at ``position``; without a state (the entry dropped) where the read did not go to that
+    end, the file changed since the look, or too recently to tell (RACY_NS). Its other keys are kept."""
+    state = None
+    if view.raw is not None and position == end:
+        size, mtime_ns, ctime_ns, _ = view.raw
+        try:
+            st = os.fstat(fd)
+        except OSError:
+            st = None
+        same = st is not None and (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) == (
+            view.device, view.inode, size, mtime_ns, ctime_ns)
+        if same and raw_read == size and _settled(view.raw):
+            state = _state(view, position)
+    if (kept or {}).get(READ_STATE) == state:
+        return kept
+    rest = {key: value for key, value in (kept or {}).items() if key != READ_STATE}
+    return rest if state is None else {**rest, READ_STATE: state}
+
+
+def _state(view: FileView, position: int) -> list[int] | None:
+    """The state kept (a JSON list): device, inode, stored size, modification and change times, position."""
+    if view.raw is None:
+        return None
+    size, mtime_ns, ctime_ns, _ = view.raw
+    return [view.device, view.inode, size, mtime_ns, ctime_ns, position]
