@@ -13,8 +13,14 @@ from pathlib import Path
 
 from govsoc.collectors.files import read_state
 from govsoc.collectors.files.identity import FileView, look
-from govsoc.collectors.files.read_state import READ_STATE, RACY_NS, state_holds, told_whole, with_read_state
-from govsoc.collectors.files.read_state import with_told_state as told_state
+from govsoc.collectors.files.read_state import (
+    RACY_NS,
+    READ_STATE,
+    state_holds,
+    told_whole,
+    with_read_state,
+    with_told_state,
+)
 
 CONTENT = b"".join(b"Dec 10 07:00:%02d web1 sshd[%05d]: Failed password for u%05d\n" % (k % 60, k, k)
                    for k in range(200))
@@ -112,10 +118,10 @@ def test_a_verdict_of_match_holds_for_its_own_look_only(tmp_path: Path) -> None:
     assert state_holds(None, settled, end) and state_holds(None, recent, end)
     assert not state_holds(None, settled, end + 1)
     assert not state_holds(None, _looked(path, 4), end)
-    assert told_state(None, recent, end) is None
-    kept = told_state({"earlier": []}, settled, end)
+    assert with_told_state(None, recent, end) is None
+    kept = with_told_state({"earlier": []}, settled, end)
     assert kept is not None and kept["earlier"] == [] and state_holds(kept, _looked(path, 5), end)
-    assert told_state(None, _looked(path, 6), end) is None  # never told at that look
+    assert with_told_state(None, _looked(path, 6), end) is None  # never told at that look
 
 
 def test_the_verdicts_kept_are_bounded(tmp_path: Path) -> None:
