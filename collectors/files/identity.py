@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from govsoc.collectors.files.folder import Denied, acl_of, forbidden, who
 from govsoc.core.errors import Location, ParseError
@@ -44,6 +44,17 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
+class RawState(NamedTuple):
+    """A stored file's state at a look (collectors.files.read_state): its size as stored (a gzip file's
+    compressed bytes, not its trailer's length), its modification and change times in nanoseconds, and when
+    the look was made (time.time_ns(), before its fstat)."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    seen_ns: int
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FileView:
     """What one look at a file shows: its first bytes, content size and hints."""
@@ -57,10 +68,8 @@ class FileView:
     mtime: float
     #: The inode's change time: set by every write, rename and utime, never back (R11i-6).
     ctime: float = 0.0
-    #: The raw file's state at the look, exact (collectors.files.read_state): its size as stored
-    #: (a gzip file's compressed bytes, not its trailer's length), modification and change times
-    #: in nanoseconds, and when the look was made (time.time_ns()); None where no look made it.
-    raw: tuple[int, int, int, int] | None = None
+    #: The stored file's state at the look, exact (collectors.files.read_state); None where no look made it.
+    raw: RawState | None = None
 
     def prefix_fingerprint(self, length: int) -> str | None:
         """The fingerprint of the first ``length`` content bytes, or None when shorter."""
@@ -213,7 +222,7 @@ def look(path: Path) -> FileView:
         size: int | None = _gzip_size(_raw_fd(stream), st.st_size) if compressed else st.st_size
     return FileView(path=path, head=head, size=size, compressed=compressed, device=st.st_dev,
                     inode=st.st_ino, mtime=st.st_mtime, ctime=st.st_ctime,
-                    raw=(st.st_size, st.st_mtime_ns, st.st_ctime_ns, seen))
+                    raw=RawState(st.st_size, st.st_mtime_ns, st.st_ctime_ns, seen))
 
 
 def _raw_fd(stream: BinaryIO) -> int:

@@ -51,6 +51,7 @@ from govsoc.collectors.files.identity import (
     open_bytes,
     view_tail_digest,
 )
+from govsoc.collectors.files.read_state import keep_settled, now_ns
 
 
 class ReadPosition(Protocol):
@@ -237,14 +238,12 @@ def content_tails(view: FileView, offsets: set[int]) -> dict[int, str]:
     decompression up to the last of them (a copy still compressed: as far as it is written)."""
     if not view.compressed:
         return {offset: digest for offset in offsets if (digest := view_tail_digest(view, offset)) is not None}
-    key = _gzip_state(view, offsets)
+    since, key = now_ns(), _gzip_state(view, offsets)
     if key is not None and key in _TAILS:
         return dict(_TAILS[key])
     tails = _tails(content_pieces(view), offsets)  # identity's reading of gzip content: as far as it reads
     if key is not None and _gzip_state(view, offsets) == key:  # unchanged while it was read
-        if len(_TAILS) >= _VERDICTS_KEPT:  # the oldest dropped (pop: another thread may have dropped it)
-            _TAILS.pop(next(iter(_TAILS), ()), None)
-        _TAILS[key] = tails
+        keep_settled(_TAILS, key, tails, key[4], since)
     return dict(tails)
 
 
@@ -326,9 +325,8 @@ def one_member_pieces(stream: BinaryIO) -> Iterator[bytes]:
 
 
 #: one_member_tails' verdicts by the file's device, inode, size, times, trailer and the offsets asked: a copy
-#: is decompressed once, not at each look while it stays (oldest dropped past _VERDICTS_KEPT).
+#: is decompressed once, not at each look while it stays (read_state.keep_settled: not one changed too recently).
 _VERDICTS: dict[tuple[Any, ...], dict[int, str] | None] = {}
-_VERDICTS_KEPT = 256
 
 
 def whole_read(counted: int, length: int) -> bool:
@@ -343,6 +341,7 @@ def one_member_tails(view: FileView, offsets: frozenset[int], length: int) -> di
     ``length`` bytes long (whole_read), in one streaming decompression keeping nothing but the
     last TAIL_BYTES; None when it is not (several members, cut, damaged, another length) or another file
     is at the path."""
+    since = now_ns()
     try:
         with open_bytes(view.path) as stream:
             state = _file_state(stream, view)
@@ -366,7 +365,5 @@ def one_member_tails(view: FileView, offsets: frozenset[int], length: int) -> di
                 verdict = None
     except OSError:
         return None
-    if len(_VERDICTS) >= _VERDICTS_KEPT:  # the oldest dropped (pop: another thread may have dropped it)
-        _VERDICTS.pop(next(iter(_VERDICTS), ()), None)
-    _VERDICTS[key] = verdict
+    keep_settled(_VERDICTS, key, verdict, key[4], since)
     return verdict

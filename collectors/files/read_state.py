@@ -24,7 +24,12 @@ the clock a file system stamps times with is coarse (Linux: the timer tick, 1 to
 with 128-byte inodes, some NFS; two seconds for FAT's modification time), so a write within the tick of the
 look, of the same size, leaves every time as it was (R53d-1: 5 lines lost on ext4 -I 128 with a same-size
 rewrite in the read's second). A file changed so recently is decompressed at the next look instead, and its
-state kept by the first read after that.
+state kept by the first read after that. The same holds for what read_past keeps of a decompression (its
+digests, its one-member verdict): kept only for a file whose change time was older than the decompression by
+RACY_NS (keep_settled; R54a-2: a verdict of the file's own second, served again after a same-size rewrite in
+that second, was taken for a read whole and its state kept). A limit: the change time is the file system's
+clock and the look's time this machine's; a network file system's server whose clock is behind by more than
+RACY_NS keeps a file recent for that long (decompressed at each look), and one ahead of it shortens the guard.
 
 A gzip copy that CheckpointStore.match took for a checkpoint's read by its one member (read_past.told_by_trailer:
 one whole member as long as the read, with the read's digests: the evidence a plain file's own size and tail
@@ -39,9 +44,10 @@ which costs one decompression and finds nothing new, and keeps the state then.
 from __future__ import annotations
 
 import os
-from typing import Any
+import time
+from typing import Any, TypeVar
 
-from govsoc.collectors.files.identity import FileView
+from govsoc.collectors.files.identity import FileView, RawState
 
 #: The key of the raw state of a compressed file read to its end, in a checkpoint's ``kept`` dict.
 READ_STATE = "read_state"
@@ -50,75 +56,98 @@ READ_STATE = "read_state"
 #: cannot leave the time unchanged.
 RACY_NS = 2_000_000_000
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 #: The looks (device, inode, FileView.raw) at whose gzip file match found a read to its end, each with that
 #: read's position (told_whole); a few, the oldest dropped: a look is asked about just after its match.
-_TOLD: dict[tuple[int, int, tuple[int, int, int, int]], int] = {}
-_TOLD_KEPT = 256
+_TOLD: dict[tuple[int, int, RawState], int] = {}
+#: How many entries each in-process record of a look or a decompression keeps (keep_bounded).
+KEPT = 256
 
 
 def state_holds(kept: dict[str, Any] | None, view: FileView, position: int) -> bool:
     """Whether the file ``view`` shows is, as stored, the one whose read to ``position`` ended at its end:
     the state kept then (with_read_state), at that very position, is the one looked at now; or, at this
     very look, match found it to be that read whole (told_whole)."""
-    if view.raw is None:
+    look = _look(view)
+    if look is None:
         return False
-    return (kept or {}).get(READ_STATE) == _state(view, position) or _TOLD.get(_look(view)) == position
+    return (kept or {}).get(READ_STATE) == _recorded(view, position) or _TOLD.get(look) == position
 
 
 def told_whole(view: FileView, position: int) -> None:
     """The gzip file of this look is, by its content, a read to ``position`` whole (read_past.told_by_trailer)."""
-    if view.raw is None:
-        return
-    if len(_TOLD) >= _TOLD_KEPT:  # the oldest dropped (pop: another thread may have dropped it)
-        _TOLD.pop(next(iter(_TOLD), (0, 0, (0, 0, 0, 0))), None)
-    _TOLD[_look(view)] = position
+    look = _look(view)
+    if look is not None:
+        keep_bounded(_TOLD, look, position)
 
 
 def with_told_state(kept: dict[str, Any] | None, view: FileView, position: int) -> dict[str, Any] | None:
     """``kept`` recording the state of this look, when match told it a read to ``position`` whole (told_whole) and its
     change time is not too recent to tell (RACY_NS); else ``kept`` as it is."""
-    if view.raw is None or _TOLD.get(_look(view)) != position or not _settled(view.raw):
+    look = _look(view)
+    if look is None or _TOLD.get(look) != position or not settled(look[2].ctime_ns, look[2].seen_ns):
         return kept
-    return {**(kept or {}), READ_STATE: _state(view, position)}
+    return {**(kept or {}), READ_STATE: _recorded(view, position)}
 
 
-def _look(view: FileView) -> tuple[int, int, tuple[int, int, int, int]]:
-    assert view.raw is not None
-    return view.device, view.inode, view.raw
-
-
-def _settled(raw: tuple[int, int, int, int]) -> bool:
-    """Whether a file's change time is older than its look by more than RACY_NS (racy clean)."""
-    return raw[2] < raw[3] - RACY_NS
-
-
-def with_read_state(kept: dict[str, Any] | None, view: FileView, fd: int, raw_read: int, position: int,
-                    end: int) -> dict[str, Any] | None:
-    """``kept`` recording the raw state of the compressed file ``view`` shows, read through its descriptor
-    ``fd`` to the end of its content (``end``) and of its stored bytes (``raw_read`` of them), the checkpoint's
-    read now ending at ``position``; without a state (the entry dropped) where the read did not go to that
-    end, the file changed since the look, or too recently to tell (RACY_NS). Its other keys are kept."""
+def with_read_state(kept: dict[str, Any] | None, view: FileView, *, fd: int, stored_read: int, position: int,
+                    end: int, whole: bool) -> dict[str, Any] | None:
+    """``kept`` recording the raw state of the compressed file ``view`` shows, read through its descriptor ``fd``
+    to the end of its content (``end``, ``whole``: without a read error or damage) and of its stored bytes
+    (``stored_read`` of them), the checkpoint's read now ending at ``position``; without a state (the entry
+    dropped) where the read did not go to both ends, the file changed since the look, or too recently to tell
+    (RACY_NS). Its other keys are kept."""
     state = None
-    if view.raw is not None and position == end:
-        size, mtime_ns, ctime_ns, _ = view.raw
+    raw = view.raw
+    if raw is not None and whole and position == end and stored_read == raw.size and settled(raw.ctime_ns,
+                                                                                            raw.seen_ns):
         try:
             st = os.fstat(fd)
         except OSError:
             st = None
-        same = st is not None and (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) == (
-            view.device, view.inode, size, mtime_ns, ctime_ns)
-        if same and raw_read == size and _settled(view.raw):
-            state = _state(view, position)
+        if st is not None and (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) == (
+                view.device, view.inode, raw.size, raw.mtime_ns, raw.ctime_ns):
+            state = _recorded(view, position)
     if (kept or {}).get(READ_STATE) == state:
         return kept
     rest = {key: value for key, value in (kept or {}).items() if key != READ_STATE}
     return rest if state is None else {**rest, READ_STATE: state}
 
 
-def _state(view: FileView, position: int) -> list[int] | None:
+def settled(ctime_ns: int, at_ns: int) -> bool:
+    """Whether a change time is older than the moment ``at_ns`` by more than RACY_NS (racy clean)."""
+    return ctime_ns < at_ns - RACY_NS
+
+
+def keep_settled(cache: dict[_K, _V], key: _K, value: _V, ctime_ns: int, since_ns: int) -> None:
+    """Keep what a decompression that started at ``since_ns`` (time.time_ns(), before its fstat) found of a
+    file of change time ``ctime_ns``, only when that file was settled then: a file changed within RACY_NS may
+    change again, to the same size and times, and must be decompressed again (R54a-2)."""
+    if settled(ctime_ns, since_ns):
+        keep_bounded(cache, key, value)
+
+
+def keep_bounded(cache: dict[_K, _V], key: _K, value: _V) -> None:
+    """``cache[key] = value``, the oldest entry dropped past KEPT (pop: another thread may have dropped it)."""
+    if len(cache) >= KEPT and key not in cache:
+        first = next(iter(cache), None)
+        if first is not None:
+            cache.pop(first, None)
+    cache[key] = value
+
+
+def now_ns() -> int:
+    """The moment a look or a decompression starts, before its fstat (the clock RACY_NS is counted on)."""
+    return time.time_ns()
+
+
+def _look(view: FileView) -> tuple[int, int, RawState] | None:
+    return None if view.raw is None else (view.device, view.inode, view.raw)
+
+
+def _recorded(view: FileView, position: int) -> list[int] | None:
     """The state kept (a JSON list): device, inode, stored size, modification and change times, position."""
-    if view.raw is None:
-        return None
-    size, mtime_ns, ctime_ns, _ = view.raw
-    return [view.device, view.inode, size, mtime_ns, ctime_ns, position]
+    raw = view.raw
+    return None if raw is None else [view.device, view.inode, raw.size, raw.mtime_ns, raw.ctime_ns, position]

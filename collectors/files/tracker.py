@@ -234,9 +234,9 @@ class FileTracker:
                                                      nul_bytes_skipped=self.stats.nul_bytes_skipped,
                                                      nul_runs=self.stats.nul_runs, torn_lines=self.stats.torn_lines))
         if raw is not None and end is not None:
-            whole = stats.error is None and stats.damage is None
             checkpoint = replace(checkpoint, kept=with_read_state(
-                checkpoint.kept, self.view, raw[0], raw[1], checkpoint.read_to if whole else -1, end))
+                checkpoint.kept, self.view, fd=raw[0], stored_read=raw[1], position=checkpoint.read_to, end=end,
+                whole=stats.error is None and stats.damage is None))
         if checkpoint != self.checkpoint:  # the last batch's save often says it all already
             self.checkpoint = self.checkpoints.save(checkpoint, can_wait=_read_to_size(self.view, checkpoint))
         self.summary.offset = self.checkpoint.offset

@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
-from govsoc.collectors.files import read_past
+from govsoc.collectors.files import read_past, read_state
 from govsoc.collectors.files.identity import TAIL_BYTES, fingerprint, look
 from govsoc.collectors.files.lines import ReadStats, read_lines
 from govsoc.collectors.follow import Follower
@@ -35,6 +35,12 @@ from tests.collectors.test_rotation_twin_copies import BANNER, copytruncate
 
 #: Lines enough for several of the reader's 1 MiB chunks: the CRC is carried from chunk to chunk.
 LINES = 30_000
+
+
+def settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files taken as settled as soon as written (RACY_NS below zero): a test of what a look costs once a file
+    stays as it is; one changed within RACY_NS is decompressed again at each look (R54a-2)."""
+    monkeypatch.setattr(read_state, "RACY_NS", -10**12)
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -80,6 +86,7 @@ def test_a_gzip_copy_of_what_was_read_is_decompressed_once(tmp_path: Path, sqlit
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """The copy's trailer (CRC-32, ISIZE) names the checkpoint; its content is then checked in one pass (one
     member, the read's SHA-256 digests), never again at later looks."""
+    settled_at_once(monkeypatch)
     logs, run, written = _setting(tmp_path, sqlite_store)
     run()
     copytruncate(logs / "app.log", compress=True, delay=False)
@@ -236,6 +243,7 @@ def test_a_gzip_copy_under_the_name_of_no_log_read_is_a_copy(tmp_path: Path, sql
 
 def test_content_tails_and_the_one_pass_read_no_further_than_asked_and_once(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settled_at_once(monkeypatch)
     content = b"".join(b"line %d of a log\n" % k for k in range(200_000))
     one, two = tmp_path / "one.gz", tmp_path / "two.gz"
     one.write_bytes(gzip.compress(content))
@@ -261,6 +269,7 @@ def test_a_log_read_over_several_runs_keeps_its_crc_and_its_copy_is_decompressed
     """Each run (a --follow poll, a resumed one-shot) starts a read at the checkpoint's position with the CRC
     kept there (R11be M4: seeded with 0 at any offset, the copy of a log read in several runs was compared by
     its content, decompressed twice, as on f93e975f)."""
+    settled_at_once(monkeypatch)
     logs, run, written = _setting(tmp_path, sqlite_store)
     run()
     more = [f"app request {k} handled later, in a run of its own" for k in range(3)]

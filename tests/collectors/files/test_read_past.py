@@ -20,6 +20,7 @@ from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
 from tests.collectors.test_rotation import write
 from tests.collectors.test_rotation_copy import numbers, originals, put_in_place, truncate
+from tests.collectors.test_rotation_trailer import settled_at_once
 
 
 def follower_of(folder: Path, store: SqliteStore, pattern: str, batch_size: int = 20_000) -> Follower:
@@ -169,6 +170,7 @@ def test_a_gzip_file_its_trailer_cannot_tell_is_decompressed_once_while_it_stays
     # R52a-2: a .gz on its checkpoint's inode is compared by content unless its trailer states the read; with a
     # checkpoint kept without a CRC (an older govsoc's) it was decompressed at every poll while it stayed: ten
     # of 20,000 lines, 161 ms of CPU a poll against 28. Its digests are kept by the file's state.
+    settled_at_once(monkeypatch)
     body = "".join(f"Dec  7 06:00:00 host sshd[{k}]: line {k} of the copy\n" for k in range(20_000))
     (tmp_path / "app.log.1.gz").write_bytes(gzip.compress(body.encode()))
     follower_of(tmp_path, sqlite_store, "*.gz").poll()
