@@ -36,6 +36,13 @@ one whole member as long as the read, with the read's digests: the evidence a pl
 digest give) is, for that look, read to its end as well (told_whole): not decompressed a second time by a read that
 finds nothing (the copy logrotate just compressed), and its state kept when not too recent.
 
+A rename, a chmod or a new link sets the change time too: each rotation (app.log.2.gz to app.log.3.gz) made
+every generation look changed, and each was decompressed again (R54a-3: 56 MB inflated for 20 generations,
+against 0.65 MB before). So the state keeps the SHA-256 of the stored bytes as well, taken when it is kept: a
+file whose device, inode, stored size and modification time are the state's, its change time alone moved, is
+the file read when its stored bytes have that digest (one sequential read of the compressed bytes, no
+inflation; its new state kept once settled).
+
 Kept in the checkpoint's ``kept`` dict (key READ_STATE), as read_past keeps its entries: a version that does
 not know it keeps it as it is, and one that finds none (a checkpoint of an older version) reads the file,
 which costs one decompression and finds nothing new, and keeps the state then.
@@ -43,11 +50,12 @@ which costs one decompression and finds nothing new, and keeps the state then.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from typing import Any, TypeVar
 
-from govsoc.collectors.files.identity import FileView, RawState
+from govsoc.collectors.files.identity import FileView, RawState, open_bytes
 
 #: The key of the raw state of a compressed file read to its end, in a checkpoint's ``kept`` dict.
 READ_STATE = "read_state"
@@ -62,18 +70,34 @@ _V = TypeVar("_V")
 #: The looks (device, inode, FileView.raw) at whose gzip file match found a read to its end, each with that
 #: read's position (told_whole); a few, the oldest dropped: a look is asked about just after its match.
 _TOLD: dict[tuple[int, int, RawState], int] = {}
+#: What a kept state holds, in order (_recorded).
+_FIELDS = ("device", "inode", "size", "mtime_ns", "ctime_ns", "position", "sha256")
+#: The stored bytes read at a time for their digest.
+_PIECE = 1 << 20
 #: How many entries each in-process record of a look or a decompression keeps (keep_bounded).
 KEPT = 256
 
 
 def state_holds(kept: dict[str, Any] | None, view: FileView, position: int) -> bool:
     """Whether the file ``view`` shows is, as stored, the one whose read to ``position`` ended at its end:
-    the state kept then (with_read_state), at that very position, is the one looked at now; or, at this
-    very look, match found it to be that read whole (told_whole)."""
+    the state kept then (with_read_state), at that very position, is the one looked at now, or only its change
+    time moved and its stored bytes have the digest kept (told for this look then); or, at this very look,
+    match found it to be that read whole (told_whole)."""
     look = _look(view)
     if look is None:
         return False
-    return (kept or {}).get(READ_STATE) == _recorded(view, position) or _TOLD.get(look) == position
+    if _TOLD.get(look) == position:
+        return True
+    state, now = (kept or {}).get(READ_STATE), _recorded(view, position, None)
+    if not isinstance(state, list) or len(state) != len(_FIELDS) or now is None:
+        return False
+    if state[:-1] == now[:-1]:
+        return True
+    moved = [name for name, was, shown in zip(_FIELDS[:-1], state[:-1], now[:-1], strict=True) if was != shown]
+    if moved != ["ctime_ns"] or not isinstance(state[-1], str) or stored_digest(view) != state[-1]:
+        return False
+    told_whole(view, position)  # its new state is kept once settled (with_told_state)
+    return True
 
 
 def told_whole(view: FileView, position: int) -> None:
@@ -84,12 +108,13 @@ def told_whole(view: FileView, position: int) -> None:
 
 
 def with_told_state(kept: dict[str, Any] | None, view: FileView, position: int) -> dict[str, Any] | None:
-    """``kept`` recording the state of this look, when match told it a read to ``position`` whole (told_whole) and its
+    """``kept`` recording the state of this look, when it was told a read to ``position`` whole (told_whole) and its
     change time is not too recent to tell (RACY_NS); else ``kept`` as it is."""
     look = _look(view)
     if look is None or _TOLD.get(look) != position or not settled(look[2].ctime_ns, look[2].seen_ns):
         return kept
-    return {**(kept or {}), READ_STATE: _recorded(view, position)}
+    state = _recorded(view, position, stored_digest(view))
+    return kept if state is None or state[-1] is None else {**(kept or {}), READ_STATE: state}
 
 
 def with_read_state(kept: dict[str, Any] | None, view: FileView, *, fd: int, stored_read: int, position: int,
@@ -103,17 +128,46 @@ def with_read_state(kept: dict[str, Any] | None, view: FileView, *, fd: int, sto
     raw = view.raw
     if raw is not None and whole and position == end and stored_read == raw.size and settled(raw.ctime_ns,
                                                                                             raw.seen_ns):
-        try:
-            st = os.fstat(fd)
-        except OSError:
-            st = None
-        if st is not None and (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) == (
-                view.device, view.inode, raw.size, raw.mtime_ns, raw.ctime_ns):
-            state = _recorded(view, position)
+        state = _recorded(view, position, _digest_of(fd, view))
+        state = None if state is None or state[-1] is None else state
     if (kept or {}).get(READ_STATE) == state:
         return kept
     rest = {key: value for key, value in (kept or {}).items() if key != READ_STATE}
     return rest if state is None else {**rest, READ_STATE: state}
+
+
+def stored_digest(view: FileView) -> str | None:
+    """The SHA-256 of the stored bytes of the file ``view`` shows, when it is still as looked at (the same
+    device, inode, size and times before and after they are read); else None."""
+    try:
+        with open_bytes(view.path) as stream:
+            return _digest_of(stream.fileno(), view)
+    except OSError:
+        return None
+
+
+def _digest_of(fd: int, view: FileView) -> str | None:
+    """stored_digest() of the file open at ``fd`` (read by pread: its position is not moved)."""
+    raw = view.raw
+    if raw is None or not _as_looked(fd, view):
+        return None
+    digest, at = hashlib.sha256(), 0
+    # hashlib.file_digest would read from the descriptor's position, which a gzip reader may hold
+    while at < raw.size and (piece := os.pread(fd, min(_PIECE, raw.size - at), at)):
+        digest.update(piece)
+        at += len(piece)
+    return digest.hexdigest() if at == raw.size and _as_looked(fd, view) else None
+
+
+def _as_looked(fd: int, view: FileView) -> bool:
+    """Whether the file open at ``fd`` shows the device, inode, size and times ``view`` was looked at with."""
+    raw = view.raw
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return False
+    return raw is not None and (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) == (
+        view.device, view.inode, raw.size, raw.mtime_ns, raw.ctime_ns)
 
 
 def settled(ctime_ns: int, at_ns: int) -> bool:
@@ -147,7 +201,8 @@ def _look(view: FileView) -> tuple[int, int, RawState] | None:
     return None if view.raw is None else (view.device, view.inode, view.raw)
 
 
-def _recorded(view: FileView, position: int) -> list[int] | None:
-    """The state kept (a JSON list): device, inode, stored size, modification and change times, position."""
+def _recorded(view: FileView, position: int, digest: str | None) -> list[Any] | None:
+    """The state kept (a JSON list, _FIELDS): device, inode, stored size, modification and change times, the
+    position read to, the digest of the stored bytes."""
     raw = view.raw
-    return None if raw is None else [view.device, view.inode, raw.size, raw.mtime_ns, raw.ctime_ns, position]
+    return None if raw is None else [view.device, view.inode, raw.size, raw.mtime_ns, raw.ctime_ns, position, digest]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,7 +96,7 @@ def test_no_state_when_the_file_changed_after_the_look(tmp_path: Path) -> None:
     with _stored(path) as fd:
         assert _kept(None, view, fd, size, end) is None
     assert view.raw is not None
-    kept = {READ_STATE: [view.device, view.inode, *view.raw[:3], end]}
+    kept = {READ_STATE: [view.device, view.inode, *view.raw[:3], end, "0" * 64]}
     assert state_holds(kept, view, end) and not state_holds(kept, look(path), end)  # not after the append
 
 
@@ -186,3 +187,44 @@ def test_an_unchanged_file_of_several_members_is_not_decompressed_again(
         again = pipeline.ingest_file(path, IngestOptions())
         assert again.unchanged and again.events == 0
     assert counted[0] <= 2 * 16_384, counted  # at most the looks' heads (identity.SNIFF_BYTES a look)
+
+
+def test_a_file_renamed_since_its_read_is_told_by_its_stored_bytes(tmp_path: Path) -> None:
+    """R54a-3: a rename (each rotation's shift: app.log.1.gz to app.log.2.gz) sets the change time: the state's
+    digest of the stored bytes tells the file unchanged, without inflating it. Rewritten to the same size with
+    its modification time put back, the change time moved too, but the digest tells it apart."""
+    path = _gz(tmp_path)
+    view, size, end = _looked(path, 3), path.stat().st_size, len(CONTENT)
+    with _stored(path) as fd:
+        kept = _kept(None, view, fd, size, end)
+    assert kept is not None
+    shifted = path.with_name("app.log.2.gz")
+    path.rename(shifted)
+    renamed = _looked(shifted, 3)
+    assert renamed.raw is not None and view.raw is not None and renamed.raw.ctime_ns != view.raw.ctime_ns
+    assert state_holds(kept, renamed, end)
+    assert not state_holds(kept, renamed, end - 1)
+    assert with_told_state(kept, renamed, end) == {READ_STATE: [*kept[READ_STATE][:4], renamed.raw.ctime_ns,
+                                                                *kept[READ_STATE][5:]]}  # type: ignore[index]
+    before, other = shifted.stat(), bytearray(shifted.read_bytes())
+    other[-9] ^= 1
+    with shifted.open("r+b") as out:
+        out.write(other)
+    os.utime(shifted, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert not state_holds(kept, _looked(shifted, 3), end)
+
+
+def test_a_rotation_that_renames_each_generation_inflates_none(tmp_path: Path, sqlite_store: SqliteStore,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """R54a-3, a whole run: read, each .gz shifted one name on, read again: none decompressed, nothing twice."""
+    settled_at_once(monkeypatch)
+    for n in (1, 2, 3):
+        (tmp_path / f"app.log.{n}.gz").write_bytes(member(sshd(n * 1_000, 1_000)))
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    assert sum(pipeline.ingest_file(tmp_path / f"app.log.{n}.gz", IngestOptions()).events for n in (1, 2, 3)) == 3_000
+    for n in (3, 2, 1):
+        (tmp_path / f"app.log.{n}.gz").rename(tmp_path / f"app.log.{n + 1}.gz")
+    counted = _counting(monkeypatch)
+    again = [pipeline.ingest_file(tmp_path / f"app.log.{n}.gz", IngestOptions()) for n in (2, 3, 4)]
+    assert all(summary.unchanged and summary.events == 0 for summary in again), again
+    assert counted[0] <= 3 * 2 * 8_192, counted  # the looks' heads only
