@@ -51,7 +51,7 @@ from govsoc.collectors.files.identity import (
     open_bytes,
     view_tail_digest,
 )
-from govsoc.collectors.files.read_state import keep_settled, now_ns
+from govsoc.collectors.files.settled import keep_settled, now_ns
 
 
 class ReadPosition(Protocol):
@@ -325,7 +325,7 @@ def one_member_pieces(stream: BinaryIO) -> Iterator[bytes]:
 
 
 #: one_member_tails' verdicts by the file's device, inode, size, times, trailer and the offsets asked: a copy
-#: is decompressed once, not at each look while it stays (read_state.keep_settled: not one changed too recently).
+#: is decompressed once, not at each look while it stays (settled.keep_settled: not one changed too recently).
 _VERDICTS: dict[tuple[Any, ...], dict[int, str] | None] = {}
 
 

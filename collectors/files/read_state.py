@@ -19,17 +19,12 @@ and change times in nanoseconds, and the position read to) is the file's as long
 Kept only when the read went through the very bytes of that state: the size looked at is the one the read
 came to the end of, and the file showed the same before the read (the look) and after it (an fstat).
 
-And only when the change time is older than the look by more than RACY_NS (git's "racy clean", racy-git.txt):
-the clock a file system stamps times with is coarse (Linux: the timer tick, 1 to 10 ms; whole seconds on ext4
-with 128-byte inodes, some NFS; two seconds for FAT's modification time), so a write within the tick of the
-look, of the same size, leaves every time as it was (R53d-1: 5 lines lost on ext4 -I 128 with a same-size
-rewrite in the read's second). A file changed so recently is decompressed at the next look instead, and its
-state kept by the first read after that. The same holds for what read_past keeps of a decompression (its
-digests, its one-member verdict): kept only for a file whose change time was older than the decompression by
-RACY_NS (keep_settled; R54a-2: a verdict of the file's own second, served again after a same-size rewrite in
-that second, was taken for a read whole and its state kept). A limit: the change time is the file system's
-clock and the look's time this machine's; a network file system's server whose clock is behind by more than
-RACY_NS keeps a file recent for that long (decompressed at each look), and one ahead of it shortens the guard.
+And only when the change time is older than the look by more than RACY_NS (collectors.files.settled, git's
+"racy clean"): a same-size rewrite within a coarse clock's tick of the look leaves every time as it was
+(R53d-1: 5 lines lost on ext4 -I 128 with a rewrite in the read's second). A file changed so recently is
+decompressed at the next look instead, and its state kept by the first read after that. The same holds for
+what read_past keeps of a decompression (its digests, its one-member verdict; R54a-2: a verdict of the
+file's own second, served again after a same-size rewrite in that second, was taken for a read whole).
 
 A gzip copy that CheckpointStore.match took for a checkpoint's read by its one member (read_past.told_by_trailer:
 one whole member as long as the read, with the read's digests: the evidence a plain file's own size and tail
@@ -52,21 +47,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
-from typing import Any, TypeVar
+from typing import Any
 
 from govsoc.collectors.files.identity import FileView, RawState, open_bytes
+from govsoc.collectors.files.settled import keep_bounded, keep_settled, now_ns, settled
 
 #: The key of the raw state of a compressed file read to its end, in a checkpoint's ``kept`` dict.
 READ_STATE = "read_state"
-#: How much older than the look a file's change time must be for its state to be kept: more than the
-#: coarsest clock a file system stamps with (FAT's two seconds), so that a write after the state was taken
-#: cannot leave the time unchanged.
-RACY_NS = 2_000_000_000
-
-_K = TypeVar("_K")
-_V = TypeVar("_V")
-
 #: The looks (device, inode, FileView.raw) at whose gzip file match found a read to its end, each with that
 #: read's position (told_whole); a few, the oldest dropped: a look is asked about just after its match.
 _TOLD: dict[tuple[int, int, RawState], int] = {}
@@ -74,8 +61,8 @@ _TOLD: dict[tuple[int, int, RawState], int] = {}
 _FIELDS = ("device", "inode", "size", "mtime_ns", "ctime_ns", "position", "sha256")
 #: The stored bytes read at a time for their digest.
 _PIECE = 1 << 20
-#: How many entries each in-process record of a look or a decompression keeps (keep_bounded).
-KEPT = 256
+#: The digests of stored bytes taken in this process, by device, inode, size and times (kept once settled).
+_DIGESTS: dict[tuple[int, int, RawState], str] = {}
 
 
 def state_holds(kept: dict[str, Any] | None, view: FileView, position: int) -> bool:
@@ -147,16 +134,32 @@ def stored_digest(view: FileView) -> str | None:
 
 
 def _digest_of(fd: int, view: FileView) -> str | None:
-    """stored_digest() of the file open at ``fd`` (read by pread: its position is not moved)."""
-    raw = view.raw
-    if raw is None or not _as_looked(fd, view):
+    """stored_digest() of the file open at ``fd`` (read by pread: its position is not moved), taken once a
+    process for a settled file (R54b-1: each look after a rotation's rename hashed every generation again)."""
+    look = _look(view)
+    if look is None:
         return None
+    key = (look[0], look[1], look[2]._replace(seen_ns=0))
+    if key in _DIGESTS:
+        return _DIGESTS[key]
+    since = now_ns()
+    if not _as_looked(fd, view):
+        return None
+    digest = hashed(fd, look[2].size)
+    if digest is None or not _as_looked(fd, view):  # changed while it was read: not the bytes looked at
+        return None
+    keep_settled(_DIGESTS, key, digest, look[2].ctime_ns, since)
+    return digest
+
+
+def hashed(fd: int, size: int) -> str | None:
+    """The SHA-256 of the first ``size`` bytes of the file open at ``fd``, or None when it holds fewer. By pread:
+    hashlib.file_digest would read from the descriptor's position, which a gzip reader may hold."""
     digest, at = hashlib.sha256(), 0
-    # hashlib.file_digest would read from the descriptor's position, which a gzip reader may hold
-    while at < raw.size and (piece := os.pread(fd, min(_PIECE, raw.size - at), at)):
+    while at < size and (piece := os.pread(fd, min(_PIECE, size - at), at)):
         digest.update(piece)
         at += len(piece)
-    return digest.hexdigest() if at == raw.size and _as_looked(fd, view) else None
+    return digest.hexdigest() if at == size else None
 
 
 def _as_looked(fd: int, view: FileView) -> bool:
@@ -168,33 +171,6 @@ def _as_looked(fd: int, view: FileView) -> bool:
         return False
     return raw is not None and (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) == (
         view.device, view.inode, raw.size, raw.mtime_ns, raw.ctime_ns)
-
-
-def settled(ctime_ns: int, at_ns: int) -> bool:
-    """Whether a change time is older than the moment ``at_ns`` by more than RACY_NS (racy clean)."""
-    return ctime_ns < at_ns - RACY_NS
-
-
-def keep_settled(cache: dict[_K, _V], key: _K, value: _V, ctime_ns: int, since_ns: int) -> None:
-    """Keep what a decompression that started at ``since_ns`` (time.time_ns(), before its fstat) found of a
-    file of change time ``ctime_ns``, only when that file was settled then: a file changed within RACY_NS may
-    change again, to the same size and times, and must be decompressed again (R54a-2)."""
-    if settled(ctime_ns, since_ns):
-        keep_bounded(cache, key, value)
-
-
-def keep_bounded(cache: dict[_K, _V], key: _K, value: _V) -> None:
-    """``cache[key] = value``, the oldest entry dropped past KEPT (pop: another thread may have dropped it)."""
-    if len(cache) >= KEPT and key not in cache:
-        first = next(iter(cache), None)
-        if first is not None:
-            cache.pop(first, None)
-    cache[key] = value
-
-
-def now_ns() -> int:
-    """The moment a look or a decompression starts, before its fstat (the clock RACY_NS is counted on)."""
-    return time.time_ns()
 
 
 def _look(view: FileView) -> tuple[int, int, RawState] | None:

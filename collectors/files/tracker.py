@@ -257,10 +257,10 @@ def _partial(record: RawRecord, batch: list[Event]) -> Partial:
 
 
 def unchanged(view: FileView, checkpoint: Checkpoint) -> bool:
-    """Whether nothing was added to the file since its checkpoint (costs no read): a plain file's size is
-    the position read to; a compressed file is as stored when its read ended at its end (read_state: its
-    trailer's length is the last member's alone, R53b); or it is the copy read past that the checkpoint
-    found shorter (read_past)."""
+    """Whether nothing was added to the file since its checkpoint: a plain file's size is the position read
+    to; a compressed file is as stored when its read ended at its end (read_state: its trailer's length is the
+    last member's alone, R53b; no read, or one of its stored bytes when only its change time moved); or it is
+    the copy read past that the checkpoint found shorter (read_past)."""
     if view.size is None:
         return False
     if copy_unchanged(checkpoint.kept, view):

@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
-from govsoc.collectors.files import read_past, read_state
+from govsoc.collectors.files import read_past, settled
 from govsoc.collectors.files.identity import TAIL_BYTES, fingerprint, look
 from govsoc.collectors.files.lines import ReadStats, read_lines
 from govsoc.collectors.follow import Follower
@@ -40,7 +40,7 @@ LINES = 30_000
 def settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files taken as settled as soon as written (RACY_NS below zero): a test of what a look costs once a file
     stays as it is; one changed within RACY_NS is decompressed again at each look (R54a-2)."""
-    monkeypatch.setattr(read_state, "RACY_NS", -10**12)
+    monkeypatch.setattr(settled, "RACY_NS", -10**12)
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:

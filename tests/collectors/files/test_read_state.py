@@ -17,16 +17,16 @@ from pathlib import Path
 import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
-from govsoc.collectors.files import read_past, read_state
+from govsoc.collectors.files import read_past, read_state, settled
 from govsoc.collectors.files.identity import FileView, look
 from govsoc.collectors.files.read_state import (
-    RACY_NS,
     READ_STATE,
     state_holds,
     told_whole,
     with_read_state,
     with_told_state,
 )
+from govsoc.collectors.files.settled import RACY_NS
 from govsoc.store.sqlite import SqliteStore
 from tests.collectors.test_rotation_last_member import BGZF_EOF, bgzf, member, sshd
 from tests.collectors.test_rotation_trailer import _counting, settled_at_once
@@ -142,10 +142,10 @@ def test_a_verdict_of_match_holds_for_its_own_look_only(tmp_path: Path) -> None:
 
 def test_the_verdicts_kept_are_bounded(tmp_path: Path) -> None:
     path = _gz(tmp_path)
-    for k in range(read_state.KEPT + 10):
+    for k in range(settled.KEPT + 10):
         told_whole(_looked(path, 10 + k), k)
-    assert len(read_state._TOLD) == read_state.KEPT
-    assert state_holds(None, _looked(path, 10 + read_state.KEPT + 9), read_state.KEPT + 9)
+    assert len(read_state._TOLD) == settled.KEPT
+    assert state_holds(None, _looked(path, 10 + settled.KEPT + 9), settled.KEPT + 9)
     assert not state_holds(None, _looked(path, 10), 0)  # the oldest dropped
 
 
@@ -216,15 +216,48 @@ def test_a_file_renamed_since_its_read_is_told_by_its_stored_bytes(tmp_path: Pat
 
 def test_a_rotation_that_renames_each_generation_inflates_none(tmp_path: Path, sqlite_store: SqliteStore,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    """R54a-3, a whole run: read, each .gz shifted one name on, read again: none decompressed, nothing twice."""
+    """R54a-3, whole runs: read, each .gz shifted one name on, read again: none decompressed, nothing twice; each
+    generation's stored bytes hashed once (R54b-1: 7 to 11 times a file), its new state kept (a later process
+    hashes nothing), and hashed once again at the next shift."""
     settled_at_once(monkeypatch)
     for n in (1, 2, 3):
         (tmp_path / f"app.log.{n}.gz").write_bytes(member(sshd(n * 1_000, 1_000)))
     pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
     assert sum(pipeline.ingest_file(tmp_path / f"app.log.{n}.gz", IngestOptions()).events for n in (1, 2, 3)) == 3_000
-    for n in (3, 2, 1):
-        (tmp_path / f"app.log.{n}.gz").rename(tmp_path / f"app.log.{n + 1}.gz")
+    hashes: list[int] = []
+    hashed = read_state.hashed
+    monkeypatch.setattr(read_state, "hashed", lambda fd, size: hashes.append(size) or hashed(fd, size))
     counted = _counting(monkeypatch)
-    again = [pipeline.ingest_file(tmp_path / f"app.log.{n}.gz", IngestOptions()) for n in (2, 3, 4)]
-    assert all(summary.unchanged and summary.events == 0 for summary in again), again
-    assert counted[0] <= 3 * 2 * 8_192, counted  # the looks' heads only
+    for shift in (1, 2):
+        for n in (3, 2, 1):
+            (tmp_path / f"app.log.{n + shift - 1}.gz").rename(tmp_path / f"app.log.{n + shift}.gz")
+        hashes.clear()
+        for _process in range(2):  # a later process: no digest, no verdict of this one
+            read_state._DIGESTS.clear()
+            read_state._TOLD.clear()
+            pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+            again = [pipeline.ingest_file(tmp_path / f"app.log.{n + shift}.gz", IngestOptions()) for n in (1, 2, 3)]
+            assert all(summary.unchanged and summary.events == 0 for summary in again), again
+        assert len(hashes) == 3, hashes  # once a generation, by the first process
+    assert counted[0] <= 2 * 2 * 3 * 8_192, counted  # the looks' heads only
+
+
+def test_a_file_rewritten_while_its_stored_bytes_are_hashed_keeps_no_state(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """R54b-2: rewritten to the same size, its modification time put back, while the digest is taken: the digest
+    is of other bytes than the read's, and only the change time tells (an fstat after the hash)."""
+    path = _gz(tmp_path)
+    view, size, end = _looked(path, 3), path.stat().st_size, len(CONTENT)
+    hashed = read_state.hashed
+
+    def rewritten_first(fd: int, length: int) -> str | None:
+        before, other = path.stat(), bytearray(path.read_bytes())
+        other[-9] ^= 1
+        with path.open("r+b") as out:
+            out.write(other)
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        return hashed(fd, length)
+
+    monkeypatch.setattr(read_state, "hashed", rewritten_first)
+    with _stored(path) as fd:
+        assert _kept(None, view, fd, size, end) is None
