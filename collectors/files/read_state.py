@@ -100,8 +100,8 @@ def with_told_state(kept: dict[str, Any] | None, view: FileView, position: int) 
     look = _look(view)
     if look is None or _TOLD.get(look) != position or not settled(look[2].ctime_ns, look[2].seen_ns):
         return kept
-    state = _recorded(view, position, stored_digest(view))
-    return kept if state is None or state[-1] is None else {**(kept or {}), READ_STATE: state}
+    digest = stored_digest(view)
+    return kept if digest is None else {**(kept or {}), READ_STATE: _recorded(view, position, digest)}
 
 
 def with_read_state(kept: dict[str, Any] | None, view: FileView, *, fd: int, stored_read: int, position: int,
@@ -111,12 +111,11 @@ def with_read_state(kept: dict[str, Any] | None, view: FileView, *, fd: int, sto
     (``stored_read`` of them), the checkpoint's read now ending at ``position``; without a state (the entry
     dropped) where the read did not go to both ends, the file changed since the look, or too recently to tell
     (RACY_NS). Its other keys are kept."""
-    state = None
-    raw = view.raw
+    state, raw = None, view.raw
     if raw is not None and whole and position == end and stored_read == raw.size and settled(raw.ctime_ns,
                                                                                             raw.seen_ns):
-        state = _recorded(view, position, _digest_of(fd, view))
-        state = None if state is None or state[-1] is None else state
+        digest = _digest_of(fd, view)
+        state = None if digest is None else _recorded(view, position, digest)
     if (kept or {}).get(READ_STATE) == state:
         return kept
     rest = {key: value for key, value in (kept or {}).items() if key != READ_STATE}
