@@ -40,6 +40,7 @@ from govsoc.collectors.files.discover import (
 from govsoc.collectors.files.folder import Denied, LinkRefused, Resolved, link_chain, open_folder, resolve
 from govsoc.collectors.files.identity import FileView, from_held, in_folder, look, no_links, open_bytes
 from govsoc.collectors.files.paths import Kind, path_kind
+from govsoc.collectors.files.read_state import read_whole_as_stored
 from govsoc.collectors.generations import Siblings, with_generations_between
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
 from govsoc.collectors.stopping import Stopped, StopRequest
@@ -576,8 +577,9 @@ def _known(pipeline: Pipeline, view: FileView, options: IngestOptions) -> Checkp
 def _read_whole(checkpoint: Checkpoint) -> bool:
     """Whether the checkpoint's file was read to the size it had when last looked at (an
     unterminated last line stored as partial included; for gzip content, the trailer's size
-    modulo 2**32)."""
-    return checkpoint.size is not None and checkpoint.size in (checkpoint.read_to, checkpoint.read_to % (1 << 32))
+    modulo 2**32, or its state kept as read to its end: a BGZF file's trailer states 0)."""
+    return (checkpoint.size is not None and checkpoint.size in (checkpoint.read_to, checkpoint.read_to % (1 << 32))
+            or read_whole_as_stored(checkpoint.kept, checkpoint.read_to))
 
 
 def _finish(pipeline: Pipeline, rotated: Path, options: IngestOptions,

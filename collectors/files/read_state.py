@@ -87,6 +87,13 @@ def state_holds(kept: dict[str, Any] | None, view: FileView, position: int) -> b
     return True
 
 
+def read_whole_as_stored(kept: dict[str, Any] | None, position: int) -> bool:
+    """Whether ``kept`` holds the state of a compressed file read to its end at ``position`` (with_read_state):
+    read whole, whatever its last member's length (a BGZF file's last member is empty)."""
+    state = (kept or {}).get(READ_STATE)
+    return isinstance(state, list) and len(state) == len(_FIELDS) and state[_FIELDS.index("position")] == position
+
+
 def told_whole(view: FileView, position: int) -> None:
     """The gzip file of this look is, by its content, a read to ``position`` whole (read_past.told_by_trailer)."""
     look = _look(view)

@@ -20,10 +20,11 @@ from typing import Any
 import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
-from govsoc.collectors.follow import Follower
+from govsoc.collectors.follow import Follower, finish_predecessors
 from govsoc.store.sqlite import SqliteStore
 from tests.collectors.test_rotation import govsoc, new_in, stored
 from tests.collectors.test_rotation_copy import originals
+from tests.collectors.test_rotation_trailer import settled_at_once
 
 #: bgzip's end-of-file block (SAM/BAM format specification 4.1.2): an empty member with the BC extra field.
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
@@ -253,3 +254,28 @@ def test_a_checkpoint_whose_kept_is_no_object_stops_no_run(tmp_path: Path, logs:
     assert_stored(stored(home), written)
     assert ingest(home, log, gz) == 0
     assert_stored(stored(home), written)
+
+
+def test_a_bgzf_generation_deleted_after_it_was_read_to_its_end_is_not_said_lost(
+        tmp_path: Path, logs: Path, sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """R11j-5's case with a BGZF generation: a glob follows auth.log.1.gz, read to its end, then `rotate 1` deletes
+    it. Its trailer states 0 (the end-of-file block), never the position read to: it was said "lines written to it
+    after byte N were not read" and counted refused, none lost; its kept state (read_state) tells it read whole."""
+    settled_at_once(monkeypatch)
+    log, generation = logs / "auth.log", logs / "auth.log.1.gz"
+    notices: list[str] = []
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state", notice=notices.append)
+    generation.write_bytes(bgzf(sshd(0, 100)))
+    assert pipeline.ingest_file(generation, IngestOptions()).receipt.created == 100
+    log.write_bytes(text(sshd(100, 10)))
+    pipeline.ingest_file(log)
+    generation.unlink()  # rotate 1 with compress: the oldest goes, the live file is compressed in its place
+    generation.write_bytes(bgzf(sshd(100, 10)))
+    log.unlink()
+    log.write_bytes(text(sshd(200, 10)))
+    for path in (generation, log, generation):  # a glob's paths, and the next poll
+        finish_predecessors(pipeline, path, IngestOptions())
+    said = [n for n in notices if "were not read" in n]
+    assert said == [], notices
+    record = pipeline.paths.get(generation)
+    assert (record.refused if record is not None else 0) == 0
