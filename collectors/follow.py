@@ -577,8 +577,9 @@ def _known(pipeline: Pipeline, view: FileView, options: IngestOptions) -> Checkp
 def _read_whole(checkpoint: Checkpoint) -> bool:
     """Whether the checkpoint's file was read to the size it had when last looked at (an
     unterminated last line stored as partial included; for gzip content, the trailer's size
-    modulo 2**32, or its state kept as read to its end: a BGZF file's trailer states 0)."""
-    return (checkpoint.size is not None and checkpoint.size in (checkpoint.read_to, checkpoint.read_to % (1 << 32))
+    modulo 2**32), or a compressed file's last read went through its stored bytes to their end
+    (read_state.read_whole_as_stored: a BGZF file's trailer states 0)."""
+    return ((checkpoint.size is not None and checkpoint.size in (checkpoint.read_to, checkpoint.read_to % (1 << 32)))
             or read_whole_as_stored(checkpoint.kept, checkpoint.read_to))
 
 

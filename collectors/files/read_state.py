@@ -54,6 +54,10 @@ from govsoc.collectors.files.settled import keep_bounded, keep_settled, now_ns, 
 
 #: The key of the raw state of a compressed file read to its end, in a checkpoint's ``kept`` dict.
 READ_STATE = "read_state"
+#: The key of the position a read of a compressed file ended at when it went through its stored bytes to their
+#: end, kept whether or not the file is settled: it says the read was whole then, not that the file is unchanged
+#: (R54c-1: a BGZF generation read within 2 s of its compression, then deleted, was said lost).
+READ_END = "read_end"
 #: The looks (device, inode, FileView.raw) at whose gzip file match found a read to its end, each with that
 #: read's position (told_whole); a few, the oldest dropped: a look is asked about just after its match.
 _TOLD: dict[tuple[int, int, RawState], int] = {}
@@ -88,10 +92,10 @@ def state_holds(kept: dict[str, Any] | None, view: FileView, position: int) -> b
 
 
 def read_whole_as_stored(kept: dict[str, Any] | None, position: int) -> bool:
-    """Whether ``kept`` holds the state of a compressed file read to its end at ``position`` (with_read_state):
-    read whole, whatever its last member's length (a BGZF file's last member is empty)."""
-    state = (kept or {}).get(READ_STATE)
-    return isinstance(state, list) and len(state) == len(_FIELDS) and state[_FIELDS.index("position")] == position
+    """Whether the last read of a compressed file went through its stored bytes to their end, ending at
+    ``position`` (READ_END, with_read_state): read whole as it was then, whatever its last member's length (a
+    BGZF file's last member is empty) and however recently it had changed."""
+    return (kept or {}).get(READ_END) == position
 
 
 def told_whole(view: FileView, position: int) -> None:
@@ -115,18 +119,20 @@ def with_read_state(kept: dict[str, Any] | None, view: FileView, *, fd: int, sto
                     end: int, whole: bool) -> dict[str, Any] | None:
     """``kept`` recording the raw state of the compressed file ``view`` shows, read through its descriptor ``fd``
     to the end of its content (``end``, ``whole``: without a read error or damage) and of its stored bytes
-    (``stored_read`` of them), the checkpoint's read now ending at ``position``; without a state (the entry
-    dropped) where the read did not go to both ends, the file changed since the look, or too recently to tell
-    (RACY_NS). Its other keys are kept."""
+    (``stored_read`` of them), the checkpoint's read now ending at ``position``, and that position (READ_END);
+    without a state (the entry dropped) where the read did not go to both ends, the file changed since the
+    look, or too recently to tell (RACY_NS); without READ_END where the read did not go to both ends. Its
+    other keys are kept."""
     state, raw = None, view.raw
-    if raw is not None and whole and position == end and stored_read == raw.size and settled(raw.ctime_ns,
-                                                                                            raw.seen_ns):
+    reached = raw is not None and whole and position == end and stored_read == raw.size
+    if reached and raw is not None and settled(raw.ctime_ns, raw.seen_ns):
         digest = _digest_of(fd, view)
         state = None if digest is None else _recorded(view, position, digest)
-    if (kept or {}).get(READ_STATE) == state:
+    entries = {READ_STATE: state, READ_END: position if reached else None}
+    if all((kept or {}).get(key) == value for key, value in entries.items()):
         return kept
-    rest = {key: value for key, value in (kept or {}).items() if key != READ_STATE}
-    return rest if state is None else {**rest, READ_STATE: state}
+    rest = {key: value for key, value in (kept or {}).items() if key not in entries}
+    return {**rest, **{key: value for key, value in entries.items() if value is not None}}
 
 
 def stored_digest(view: FileView) -> str | None:

@@ -78,9 +78,9 @@ def test_no_state_for_a_read_short_of_either_end(tmp_path: Path) -> None:
     path = _gz(tmp_path)
     view, size, end = _looked(path, 3), path.stat().st_size, len(CONTENT)
     with _stored(path) as fd:
-        assert _kept(None, view, fd, size - 1, end) is None
-        assert _kept(None, view, fd, size, end - 10) is None
-        assert _kept(None, view, fd, size, end, whole=False) is None
+        assert _kept(None, view, fd, size - 1, end) is None  # nor its end (READ_END)
+        assert _kept(None, view, fd, size, end - 10) is None  # nor its end (READ_END)
+        assert _kept(None, view, fd, size, end, whole=False) is None  # nor its end (READ_END)
         kept = _kept(None, view, fd, size, end)
         # a read that ends short drops the state an earlier read kept
         assert _kept(kept, view, fd, size, end - 10) == {}
@@ -94,7 +94,7 @@ def test_no_state_when_the_file_changed_after_the_look(tmp_path: Path) -> None:
         out.write(gzip.compress(b"more\n", mtime=0))
     size = path.stat().st_size
     with _stored(path) as fd:
-        assert _kept(None, view, fd, size, end) is None
+        assert READ_STATE not in (_kept(None, view, fd, size, end) or {})
     assert view.raw is not None
     kept = {READ_STATE: [view.device, view.inode, *view.raw[:3], end, "0" * 64]}
     assert state_holds(kept, view, end) and not state_holds(kept, look(path), end)  # not after the append
@@ -109,7 +109,7 @@ def test_no_state_when_the_file_was_rewritten_after_the_look_to_the_same_size(tm
     with path.open("r+b") as out:
         out.write(other)
     with _stored(path) as fd:
-        assert _kept(None, view, fd, size, end) is None
+        assert READ_STATE not in (_kept(None, view, fd, size, end) or {})
 
 
 def test_no_state_for_a_change_too_recent_to_tell(tmp_path: Path) -> None:
@@ -118,8 +118,8 @@ def test_no_state_for_a_change_too_recent_to_tell(tmp_path: Path) -> None:
     path = _gz(tmp_path)
     size, end = path.stat().st_size, len(CONTENT)
     with _stored(path) as fd:
-        assert _kept(None, _looked(path, RACY_NS / 1e9 - 0.5), fd, size, end) is None
-        assert _kept(None, _looked(path, RACY_NS / 1e9), fd, size, end) is None
+        assert READ_STATE not in (_kept(None, _looked(path, RACY_NS / 1e9 - 0.5), fd, size, end) or {})
+        assert READ_STATE not in (_kept(None, _looked(path, RACY_NS / 1e9), fd, size, end) or {})
         assert _kept(None, _looked(path, RACY_NS / 1e9 + 0.5), fd, size, end) is not None
 
 
@@ -204,8 +204,8 @@ def test_a_file_renamed_since_its_read_is_told_by_its_stored_bytes(tmp_path: Pat
     assert renamed.raw is not None and view.raw is not None and renamed.raw.ctime_ns != view.raw.ctime_ns
     assert state_holds(kept, renamed, end)
     assert not state_holds(kept, renamed, end - 1)
-    assert with_told_state(kept, renamed, end) == {READ_STATE: [*kept[READ_STATE][:4], renamed.raw.ctime_ns,
-                                                                *kept[READ_STATE][5:]]}  # type: ignore[index]
+    assert with_told_state(kept, renamed, end) == {**kept, READ_STATE: [
+        *kept[READ_STATE][:4], renamed.raw.ctime_ns, *kept[READ_STATE][5:]]}  # type: ignore[index]
     before, other = shifted.stat(), bytearray(shifted.read_bytes())
     other[-9] ^= 1
     with shifted.open("r+b") as out:
@@ -260,4 +260,18 @@ def test_a_file_rewritten_while_its_stored_bytes_are_hashed_keeps_no_state(tmp_p
 
     monkeypatch.setattr(read_state, "hashed", rewritten_first)
     with _stored(path) as fd:
-        assert _kept(None, view, fd, size, end) is None
+        assert READ_STATE not in (_kept(None, view, fd, size, end) or {})
+
+
+def test_a_read_through_both_ends_is_kept_as_such_even_when_too_recent_to_keep_a_state(tmp_path: Path) -> None:
+    """READ_END says the read was whole then (a deleted generation is not said lost, R54c-1), kept whatever the
+    file's age; it names its position: a read that ended elsewhere since is not that read (R54c-2)."""
+    path = _gz(tmp_path)
+    size, end = path.stat().st_size, len(CONTENT)
+    with _stored(path) as fd:
+        recent = _kept(None, _looked(path, 1), fd, size, end)
+        short = _kept(recent, _looked(path, 1), fd, size, end - 10)
+    assert recent == {read_state.READ_END: end}
+    assert read_state.read_whole_as_stored(recent, end)
+    assert not read_state.read_whole_as_stored(recent, end - 10) and not read_state.read_whole_as_stored(None, end)
+    assert short == {} and not read_state.read_whole_as_stored(short, end - 10)
