@@ -34,7 +34,7 @@ from govsoc.store.sqlite_layout import (
 __all__ = ["RowCodec", "decode_document", "register_layout_functions"]
 
 #: Deflate parameters: a 2 KiB window (the dictionary never needs more), a small hash table.
-_WBITS, _LEVEL, _MEMLEVEL = -11, 6, 4
+_WBITS, _LEVEL, _MEMLEVEL = -11, 1, 4
 #: A dictionary is one document of a shape, at most this long; a shape gets a new one when a
 #: batch has this many documents of it (a dictionary costs its size once, and a fresh one knows
 #: the batch's ingest time and file), at most so many new ones a batch; cached dictionaries.
