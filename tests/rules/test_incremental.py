@@ -270,6 +270,25 @@ def test_merged_bursts_keep_every_analysts_triage(store: Store, rules: RuleSet) 
     assert "false_positive" in kept.notes[2].text
 
 
+@pytest.mark.parametrize(("other", "said"), [("closed", "1 new event"), ("false_positive", "1 new event"),
+                                           ("acknowledged", "4 new events"), ("open", "4 new events")])
+def test_a_closed_burst_that_absorbs_another_counts_new_only_what_no_analyst_judged(
+        store: Store, rules: RuleSet, other: str, said: str) -> None:
+    # Seen (R49b-7): two closed bursts of 3 joined by one late event were reopened with "4 new
+    # events": the other burst's 3, which an analyst had judged too, counted as new. New is what
+    # no analyst judged: the late event, and the other burst's events only while it is not done.
+    first, second = two_stored_bursts(store, rules)
+    store.update_alert(first[0], TriageChange(status="closed", note=Note(author="analyst", time=T0, text="seen")))
+    store.update_alert(second[0], TriageChange(status=other))
+    write(store, [failure(4.5)])
+    detect(store, rules)
+    assert [b[0] for b in bursts(store)] == [first[0]]
+    kept = store.alert(first[0])
+    assert kept is not None and kept.status == "open" and kept.event_count == 7
+    reopen = [n.text for n in kept.notes if n.text.startswith("reopened: ")]
+    assert reopen == [f"reopened: {said} after it was marked closed"]
+
+
 def test_a_partial_last_line_is_detected_then_replaced_by_its_completed_line(store: Store, rules: RuleSet) -> None:
     # README "Unterminated last line": a one-shot ingest stores the line cut short flagged partial,
     # and detection judges it (it may never be completed); then the completed line is stored and
