@@ -101,12 +101,13 @@ class Alert:
     counted: int | None = None
     matched: tuple[str, ...] = ()
     judged: tuple[int, int] | None = None
-    #: Of ``event_ids``, how many an analyst judged on other alerts of the same burst that this
-    #: one absorbed (closed or marked false positive, and retired once it is written:
-    #: govsoc.rules.burst_alerts.joined) and that this one's stored alert did not hold: not new
-    #: to the analyst when this closed alert is opened again (R49b-7). A pass's count, never
-    #: stored (:meth:`to_document` leaves it out; the stores hand it to :func:`keep_triage`).
-    seen: int = 0
+    #: The events an analyst judged on other alerts of the same burst that this one absorbed
+    #: (closed or marked false positive when the pass read them; retired once this is written:
+    #: govsoc.rules.burst_alerts.joined): not new to the analyst when this closed alert is opened
+    #: again (R49b-7; :func:`unseen`). A pass's knowledge, never stored (:meth:`to_document` leaves
+    #: it out; the stores hand it to :func:`keep_triage`) nor compared. An analyst who changes an
+    #: absorbed alert's status while the pass runs is not seen by that pass's note (R56a-2).
+    judged_elsewhere: frozenset[str] = field(default=frozenset(), compare=False)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -128,7 +129,8 @@ class Alert:
         a pass finds an alert it holds already. The suppression count never goes down (a later
         pass may count fewer matches once retention dropped some), nor does its count ticket; a
         closed alert this one adds to is opened again (:func:`keep_triage`, which this is)."""
-        return Alert.from_document(keep_triage(self.to_document(), stored.to_document(), seen=self.seen))
+        return Alert.from_document(keep_triage(self.to_document(), stored.to_document(),
+                                                judged_elsewhere=self.judged_elsewhere))
 
     def to_document(self) -> dict[str, Any]:
         """The JSON document that stores keep (flat keys, times in ISO 8601 UTC). Its keys come
@@ -214,7 +216,8 @@ def match_alert_of(alert_id: str, event: Event, context: Mapping[str, Any], rule
         id=alert_id, rule_id=rule["rule_id"], rule_title=rule["rule_title"], level=rule["level"], kind="match",
         start=at, end=at, event_ids=(event.id,), author=rule["author"], references=rule["references"],
         tags=rule["tags"], group={}, context=context, evidence=(Evidence.of(event),), status="open",
-        assignee=None, notes=(), suppressed=0, counted=None, matched=(), judged=None, seen=0)
+        assignee=None, notes=(), suppressed=0, counted=None, matched=(), judged=None,
+        judged_elsewhere=frozenset())
     return alert
 
 
@@ -233,7 +236,8 @@ def document_json(doc: Mapping[str, Any]) -> str:
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def keep_triage(incoming: Mapping[str, Any], stored: Mapping[str, Any], *, seen: int = 0) -> dict[str, Any]:
+def keep_triage(incoming: Mapping[str, Any], stored: Mapping[str, Any], *,
+                judged_elsewhere: frozenset[str] = frozenset()) -> dict[str, Any]:
     """:meth:`Alert.with_triage_of` on stored documents: ``incoming``'s detection fields with
     ``stored``'s triage fields, without building either alert (stores upsert many at once).
 
@@ -243,7 +247,7 @@ def keep_triage(incoming: Mapping[str, Any], stored: Mapping[str, Any], *, seen:
     in would show nothing open (R49a-4). Its notes say why, after the analyst's. Elastic's
     suppression raises a new alert after a closed one instead; here a burst keeps its one alert
     (its id is the rule, the group and the burst's first event), so it is opened again.
-    ``seen``: :attr:`Alert.seen` of the incoming alert."""
+    ``judged_elsewhere``: :attr:`Alert.judged_elsewhere` of the incoming alert."""
     doc = dict(incoming)
     for key in ("alert.status", "alert.assignee", "alert.notes", "alert.judged"):
         if key in stored:
@@ -253,7 +257,7 @@ def keep_triage(incoming: Mapping[str, Any], stored: Mapping[str, Any], *, seen:
     if counted is not None:
         doc["alert.count_ticket"] = counted
     status = doc.get("alert.status")
-    if status in DONE and (news := unseen(incoming, stored, seen=seen)):
+    if status in DONE and (news := unseen(incoming, stored, judged_elsewhere=judged_elsewhere)):
         note = Note(author="govsoc", time=datetime.now(UTC), text=f"reopened: {news} after it was marked {status}")
         doc["alert.status"] = "open"
         doc["alert.notes"] = [*(doc.get("alert.notes") or ()), note.to_document()]
@@ -261,23 +265,31 @@ def keep_triage(incoming: Mapping[str, Any], stored: Mapping[str, Any], *, seen:
     return doc
 
 
-def unseen(incoming: Mapping[str, Any], stored: Mapping[str, Any], *, seen: int = 0) -> str:
+def unseen(incoming: Mapping[str, Any], stored: Mapping[str, Any], *,
+           judged_elsewhere: frozenset[str] = frozenset()) -> str:
     """What a pass's document of an alert holds beyond what its analyst judged, said for a note
     ("3 new events", "2 more suppressed matches"), or "" when nothing: more events or a higher
     suppression count than when they closed it (``alert.judged``). Counts, not ids: a line cut
     short that was judged and then completed is the same line under another id, and the trim of
     its deleted copy (govsoc.store.withdraw) must not make it new. An alert closed before judged
-    was kept is compared by its stored ids and count. ``seen`` of the incoming events were judged on
-    alerts this one absorbed (:attr:`Alert.seen`): not new either."""
+    was kept is compared by its stored ids and count.
+
+    Events judged on alerts this one absorbed (``judged_elsewhere``) are not new either (R49b-7),
+    but never make the count fall below the events that neither this alert's stored ids nor
+    theirs hold (R56a-1: a judged copy trimmed from this alert left its count one above its ids,
+    and the absorbed alert's events then cancelled a new attack event)."""
     judged = _judged(stored)
     ids = incoming.get("event.ids") or ()
     if judged is None:
-        had = {*(stored.get("event.ids") or ()), *(stored.get("alert.matched") or ())}
+        had = {*(stored.get("event.ids") or ()), *(stored.get("alert.matched") or ()), *judged_elsewhere}
         events = len({i for i in ids if i not in had})
         before = int(stored.get("alert.suppressed") or 0)
     else:
         events, before = len(ids) - judged[0], judged[1]
-    events -= seen
+        if judged_elsewhere:
+            held = set(stored.get("event.ids") or ())
+            fresh = {i for i in ids if i not in held}
+            events = max(events - len(fresh & judged_elsewhere), len(fresh - judged_elsewhere))
     more = int(incoming.get("alert.suppressed") or 0) - before
     said = [f"{events} new event{'s' if events > 1 else ''}" if events > 0 else "",
             f"{more} more suppressed match{'es' if more > 1 else ''}" if more > 0 else ""]

@@ -68,16 +68,14 @@ def joined(alert: Alert, stored: list[Alert]) -> Joined:
         seen.update(extra)
         ids = extra + ids if other.start < alert.start else ids + extra
     earlier = first.start < alert.start
-    # Events the absorbed alerts held that the kept one did not, on those an analyst is done
-    # with: judged already, so not "new" when the kept alert, closed, is opened again (R49b-7).
-    # Counted once each (a chained correlation's bursts can share events), among the merged ones.
-    kept_ids = set(keep.event_ids)
-    judged = {i for other in overlapping if other.id != keep.id and other.status in DONE
-              for i in other.event_ids if i not in kept_ids}
+    # The events of absorbed alerts an analyst is done with: judged already, so not "new" when
+    # the kept alert, closed, is opened again (R49b-7; core.alert.unseen).
+    judged = frozenset(i for other in overlapping if other.id != keep.id and other.status in DONE
+                       for i in other.event_ids)
     merged = replace(alert, id=keep.id, start=min(first.start, alert.start),
                      end=max(alert.end, *(a.end for a in overlapping)),
                      event_ids=tuple(ids), evidence=first.evidence if earlier else alert.evidence,
-                     seen=sum(1 for i in ids if i in judged))
+                     judged_elsewhere=judged)
     return Joined(merged, tuple(a for a in overlapping if a.id != keep.id))
 
 

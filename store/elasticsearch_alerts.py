@@ -126,7 +126,8 @@ class AlertIndex(EventSearch, BulkWrites):
                 actions.append({"_op_type": "create", "_index": self.alerts_index, "_id": alert.id,
                                 "_source": alert.to_json()})
                 continue
-            doc = json.loads(json.dumps(keep_triage(alert.to_document(), hit["_source"], seen=alert.seen)))
+            doc = json.loads(json.dumps(keep_triage(alert.to_document(), hit["_source"],
+                                                   judged_elsewhere=alert.judged_elsewhere)))
             if doc == hit["_source"]:
                 unchanged += 1
                 continue

@@ -92,7 +92,7 @@ class SqliteAlerts(SqliteConnection):
                     added.extend((event_id, alert.id) for event_id in alert.rests_on)
                     continue
                 before = json.loads(old)
-                kept = keep_triage(alert.to_document(), before, seen=alert.seen)
+                kept = keep_triage(alert.to_document(), before, judged_elsewhere=alert.judged_elsewhere)
                 doc = document_json(kept)
                 # Compared as values, not as text: rows written before keys came in the
                 # document's order (sorted) are equal documents too.

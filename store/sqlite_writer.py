@@ -321,8 +321,9 @@ def _read(fd: int) -> Any:
 
 #: How a pickle of protocol 2 or later opens (its PROTO opcode). A marshal opens with its outer
 #: object's type code (a tuple's, "(" or ")", with or without the 0x80 of a referenced object),
-#: never this byte: the two tell themselves apart without a byte of their own, and a child started
-#: from files of an earlier version than its parent's still reads what it understands (pickles).
+#: never this byte: the two tell themselves apart without a byte of their own. (A child started
+#: from files of an earlier version than its parent's, a downgrade while govsoc runs, reads
+#: pickles only: it ends at a marshal chunk, which its parent takes as a child that died.)
 _PICKLED = b"\x80"
 
 
@@ -330,8 +331,11 @@ def _dumps(message: Any) -> bytes:
     """A chunk for the child: marshal's form (chunks of plain tuples, dicts, lists, strings and
     numbers: 1.6 us an event to write and 2.0 to read against pickle's 2.3 and 2.5, issue 11), or
     pickle's when marshal cannot hold a value (an object of another class, a subclass: marshal
-    takes exact types only). A bytearray, which marshal gives back as bytes, is no value an event
-    can store either way (it is refused as not JSON: its reason then says bytes)."""
+    takes exact types only). A bytes-like value (bytearray, memoryview, array, a bytes subclass),
+    which marshal gives back as bytes, is no value an event can store either way: it is refused
+    as not JSON, its reason then saying bytes where the in-process path names its own type (and a
+    memoryview, which pickle cannot take at all, is that one event's refusal, not the write's:
+    R56a-3)."""
     try:
         payload = marshal.dumps(message, 4)
     except ValueError:

@@ -289,6 +289,25 @@ def test_a_closed_burst_that_absorbs_another_counts_new_only_what_no_analyst_jud
     assert reopen == [f"reopened: {said} after it was marked closed"]
 
 
+def test_a_trimmed_closed_burst_that_absorbs_a_judged_one_still_opens_for_its_new_event(
+        store: Store, rules: RuleSet) -> None:
+    # Seen (R56a-1): an event of the kept, closed burst deleted (its id trimmed from the alert, its
+    # judged count left at 3), then a late failure joining it with another closed burst: the
+    # other's 3 judged events and the trimmed one cancelled the late failure, and the alert
+    # stayed closed with a new attack event in it. Never fewer than the events no alert held.
+    first, second = two_stored_bursts(store, rules)
+    for alert_id in (first[0], second[0]):
+        store.update_alert(alert_id, TriageChange(status="closed"))
+    store.delete([failure(0.5).id])
+    store.refresh()
+    write(store, [failure(4.5)])
+    detect(store, rules)
+    kept = store.alert(first[0])
+    assert kept is not None and kept.status == "open" and kept.event_count == 6
+    assert [n.text for n in kept.notes if n.text.startswith("reopened: ")] == [
+        "reopened: 1 new event after it was marked closed"]
+
+
 def test_a_partial_last_line_is_detected_then_replaced_by_its_completed_line(store: Store, rules: RuleSet) -> None:
     # README "Unterminated last line": a one-shot ingest stores the line cut short flagged partial,
     # and detection judges it (it may never be completed); then the completed line is stored and
