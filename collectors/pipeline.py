@@ -458,13 +458,16 @@ class Pipeline:
         or the source's next tick (a LiveSource yields None when nothing came for a while),
         however small it is.
 
-        Batches ramp up and down (issue 11): the first has _FIRST_BATCH events at most and each
-        next one twice as many, up to ``batch_size``, so that the store starts on the source
-        while the parser reads on; and with ``source_end`` (the offset a file source ends at), a
-        batch ends once its records' bytes reach what remains after it (down to _TAIL_BYTES), so
-        that the store's work left when the parser reaches the end is a small batch, not two
-        whole ones (1.3 s of a 16 s ingest of 400,000 lines was the store finishing while the
-        parser stood idle). Which batch a record falls in changes no id, count or checkpoint."""
+        A large file's batches ramp up and down (issue 11; ``source_end``, the offset a file
+        source ends at, at least _RAMP_BYTES past its first record): the first has _FIRST_BATCH
+        events at most and each next one twice as many, up to ``batch_size``, so that the store
+        starts on the file while the parser reads on; and a batch ends once its records' bytes
+        reach what remains after it (down to _TAIL_BYTES), so that the store's work left when the
+        parser reaches the end is a small batch, not two whole ones (1.3 s of a 16 s ingest of
+        400,000 lines was the store finishing while the parser stood idle). A smaller source is
+        not ramped: each batch is a transaction, and on a large store each costs some page of
+        every random-keyed index per row (a 20,000-line file stays one commit). Which batch a
+        record falls in changes no id, count or checkpoint."""
         # A batch also ends at BATCH_BYTES of records read: counted in events only, 20,000 lines
         # of 4 KiB held 629 MB (R1115p R3); memory stays bounded whatever the lines' length.
         batch_bytes = BATCH_BYTES if batch_bytes is None else batch_bytes
@@ -483,7 +486,8 @@ class Pipeline:
         with relaxed_gc(), self.stop.noting(summary), Ahead(self.stop.check) as ahead:
             begun = 0.0  # when the batch's first event came (flush_seconds)
             held = 0  # bytes of the batch's records (batch_bytes)
-            limit = min(batch_size, _FIRST_BATCH)  # this batch's count (the ramp up)
+            limit = batch_size  # this batch's count (less while a large file ramps up)
+            ramp: bool | None = None  # whether the source ramps (told at its first record)
             for record, finished in self.events(source.records(), parser, context, summary, read):
                 if record is None:  # a live source's tick: nothing new came, deliver what waited
                     ahead.catch_up()  # and acknowledge a batch whose commit was waited for later
@@ -492,6 +496,9 @@ class Pipeline:
                                      overlap=False)
                         batch, where, held, last = [], {}, 0, None
                     continue
+                if ramp is None:
+                    ramp = source_end is not None and source_end - record.offset >= _RAMP_BYTES
+                    limit = min(batch_size, _FIRST_BATCH) if ramp else batch_size
                 if flush_seconds is not None and not batch:
                     begun = time.monotonic()
                 batch.extend(finished)
@@ -501,7 +508,7 @@ class Pipeline:
                 held += len(record.data)
                 if len(batch) >= limit or held >= batch_bytes or (
                         flush_seconds is not None and batch and time.monotonic() - begun >= flush_seconds) or (
-                        source_end is not None and record.end is not None and held >= _TAIL_BYTES
+                        ramp and source_end is not None and record.end is not None and held >= _TAIL_BYTES
                         and 0 < source_end - record.end <= held):  # the ramp down (not past a grown file's end)
                     ahead.submit(functools.partial(settle, batch, where, last, counts=read.snapshot()),
                                  overlap=len(batch) >= _OVERLAP_MIN)
@@ -762,9 +769,11 @@ class ReadCounts:
 #: short file, a receiver's trickle) inline, where a thread hand-over would cost more than it
 #: saves (and an in-process SQLite insert would trade the GIL with the parser row by row).
 _OVERLAP_MIN = 1000
-#: The ramp of Pipeline.run: its first batch's events at most (then twice as many each batch,
-#: up to the batch size), and the bytes under which a batch is not ended early near a file's end
-#: (some 2,400 sshd lines: a commit each costs the store some 20 ms).
+#: The ramp of Pipeline.run: the bytes a file must hold past its first record to ramp (some
+#: 300,000 sshd lines: its few more commits are a small part of its ingest), the first batch's
+#: events at most (then twice as many each batch, up to the batch size), and the bytes under which
+#: a batch is not ended early near the file's end (some 2,400 sshd lines).
+_RAMP_BYTES = 32 << 20
 _FIRST_BATCH = 2500
 _TAIL_BYTES = 256 << 10
 

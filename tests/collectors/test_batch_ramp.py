@@ -10,6 +10,9 @@ from itertools import accumulate
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from govsoc.collectors import pipeline as pipeline_module
 from govsoc.collectors.base import ParseContext, RawRecord, parsers
 from govsoc.collectors.pipeline import _FIRST_BATCH, _TAIL_BYTES, IngestOptions, Pipeline, _Filtered
 from govsoc.collectors.summary import IngestSummary
@@ -47,6 +50,13 @@ def _log(path: Path, lines: int) -> bytes:
     return text.encode()
 
 
+@pytest.fixture
+def ramped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files of 1 MiB and more ramp (32 MiB in use: these tests' files are smaller)."""
+    monkeypatch.setattr(pipeline_module, "_RAMP_BYTES", 1 << 20)
+
+
+@pytest.mark.usefixtures("ramped")
 def test_batches_ramp_up_and_down_and_store_every_line_once(tmp_path: Path) -> None:
     log = tmp_path / "auth.log"
     data = _log(log, 60_000)  # ~6 MB: several whole batches between the two ramps
@@ -92,6 +102,7 @@ class Plain:
         pass
 
 
+@pytest.mark.usefixtures("ramped")
 def test_lines_past_the_size_at_open_are_batched_as_ever(tmp_path: Path) -> None:
     """The ramp down knows the size the file had when it was opened: lines past it (the file
     grew while read) are no reason to end each batch at the floor."""
@@ -102,11 +113,23 @@ def test_lines_past_the_size_at_open_are_batched_as_ever(tmp_path: Path) -> None
     pipeline = Pipeline(sink, data_dir=tmp_path / "data")
     context = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime(2025, 12, 31, tzinfo=UTC))
     pipeline.run(_Filtered(iter(records)), parsers.get("linux.auth")(), context, IngestSummary("test://grown"),
-                 batch_size=1000, source_end=1500 * width)
+                 batch_size=1000, source_end=2500 * width)  # 1.5 MB: ramped (``ramped``)
     sizes = [size for size in sink.sizes if size]
     assert sum(sizes) == 6000
     ends = list(accumulate(sizes))
-    past = [size for size, end in zip(sizes, ends, strict=True) if end - size >= 1500][:-1]
+    past = [size for size, end in zip(sizes, ends, strict=True) if end - size >= 2500][:-1]
     assert past and set(past) == {1000}, sizes  # the batch size, not the floor's ~437 lines
-    before = [size for size, end in zip(sizes, ends, strict=True) if end <= 1500]
-    assert before and before[0] < 1000, sizes  # the ramp down did cut before the size at open
+    before = [size for size, end in zip(sizes, ends, strict=True) if 1000 < end <= 2500]
+    assert before and max(before) < 1000, sizes  # the ramp down did cut before the size at open
+
+
+def test_a_file_under_the_ramp_size_is_read_in_whole_batches(tmp_path: Path) -> None:
+    """A file under _RAMP_BYTES is not ramped: each batch is a commit, and a store's random-keyed
+    indexes cost some page a row a commit (tests/store/test_sqlite_writer.py: 20,000 lines, one)."""
+    log = tmp_path / "auth.log"
+    _log(log, 30_000)  # ~3 MB
+    store = SqliteStore(tmp_path / "events.db")
+    sink = Sizes(store)
+    Pipeline(sink, data_dir=tmp_path / "data").ingest_file(log, IngestOptions(parser="linux.auth", batch_size=8000))
+    assert [size for size in sink.sizes if size] == [8000, 8000, 8000, 6000]
+    store.close()
