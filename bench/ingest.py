@@ -13,8 +13,7 @@ store sees realistic variety rather than 2,000 lines repeated. Figures:
   SqliteStore, beside parse-only (the same file through the same line source and parser, events
   built and dropped; run before and after the ingest, the mean of the two); the rate over the
   first and last 100,000 lines (does it fall as the store grows?); and the store's size beside
-  the log's. Targets: >= 0.5x parse-only, last within 20 %
-  of first, size <= 4x the log.
+  the log's. Targets: >= 0.5x parse-only, last within 20 % of first, size <= 4x the log.
 * Elasticsearch: docs/s of the same entry point into an ElasticsearchStore, beside the client's
   own helpers.bulk of the very documents govsoc sends, into the same index names under another
   prefix. Target: >= 0.7x.

@@ -28,8 +28,8 @@ commit, and None; or, for a chunk whose rows the parent built (see :class:`Balan
 (Prepared, not deflated: the dictionaries are the child's) and the (event id, why) of the
 chunk's events it refused. Child -> parent, one per commit: ``(WriteReceipt, None, cpu)`` or
 ``(None, "the error", cpu)`` (a failure drops the rest of that transaction's chunks), ``cpu``
-the child's CPU seconds so far (user + system: what :class:`Balance`
-weighs). Both ends are the same interpreter and trust each other.
+the child's CPU seconds so far (user + system: what :class:`Balance` weighs). Both ends are the
+same interpreter and trust each other.
 
 The child's own failures travel as those answers, in words, never as a traceback on the
 terminal the two share (R11j-3: a full disk printed three): a store it cannot open (its first
