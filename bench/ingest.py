@@ -362,8 +362,8 @@ class TimedSink:
     def refresh(self) -> None:
         self.store.refresh()
 
-    def delete(self, ids: Any) -> int:  # the pipeline's partial-line replacement, when it needs it
-        return int(self.store.delete(ids))
+    def delete(self, ids: Any, *, replaced_by: Any = None) -> int:  # the pipeline's partial-line replacement
+        return int(self.store.delete(ids, replaced_by=replaced_by))
 
     def window_rate(self, first: bool, cpu: bool = False) -> float:
         """Events/s over the first (or last) WINDOW events written."""

@@ -72,7 +72,7 @@ class CaptureSink:
     def refresh(self) -> None:
         pass
 
-    def delete(self, ids: Any) -> int:
+    def delete(self, ids: Any, *, replaced_by: Any = None) -> int:
         return 0
 
 

@@ -127,6 +127,9 @@ class Checkpoint:
     sent: int = 0
     #: Event ids of completed partial lines whose deletion the store has not yet acknowledged.
     superseded: tuple[str, ...] = ()
+    #: For those, the ids of the events their completed lines gave (copy id -> ids), handed to
+    #: Store.delete: an analyst's judgement of the copy holds for them (core.alert.unseen, R56b-1).
+    replaced_by: dict[str, list[str]] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     #: For a record file (EVTX; fingerprint RECORD_FILE): the file's state when it was last read
     #: to its end (equal now: unchanged). Its offset is the last record's position, ``tail``

@@ -441,7 +441,7 @@ class Pipeline:
 
     def run(self, source: Source | LiveSource, parser: Parser, context: ParseContext, summary: IngestSummary, *,
             batch_size: int = 5000, on_full: Literal["wait", "drop"] = "wait",
-            acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None = None,
+            acknowledged: Callable[[RawRecord | None, Delivery, list[Event], dict[str, RawRecord]], None] | None = None,
             flush_seconds: float | None = None, batch_bytes: int | None = None,
             delivering: Callable[[RawRecord | None, list[Event]], Collection[str] | None] | None = None,
             source_end: int | None = None) -> None:
@@ -525,7 +525,7 @@ class Pipeline:
 
     def _settle(self, batch: list[Event], where: dict[str, RawRecord], last: RawRecord | None, *,
                 summary: IngestSummary, on_full: Literal["wait", "drop"],
-                acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None,
+                acknowledged: Callable[[RawRecord | None, Delivery, list[Event], dict[str, RawRecord]], None] | None,
                 delivering: Callable[[RawRecord | None, list[Event]], Collection[str] | None] | None,
                 counts: tuple[int, int, int]) -> Callable[[], None] | None:
         """Deliver a batch and acknowledge it; when the store took it to commit later, only begin:
@@ -548,7 +548,7 @@ class Pipeline:
 
     def _settled(self, delivered: Callable[[], Delivery] | Delivery, again: int, batch: list[Event],
                  where: dict[str, RawRecord], last: RawRecord | None, *, summary: IngestSummary,
-                 acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None,
+                 acknowledged: Callable[[RawRecord | None, Delivery, list[Event], dict[str, RawRecord]], None] | None,
                  counts: tuple[int, int, int]) -> None:
         """A batch's delivery done (``again`` of its events found stored already): counted,
         its refusals written, acknowledged. The counts read up to the batch are taken only now,
@@ -565,7 +565,7 @@ class Pipeline:
             for event_id, reason in delivery.receipt.rejected[:max(0, 5 - len(summary.first_rejects))]:
                 summary.first_rejects.append(f"{record_place(where.get(event_id), summary.source)}: {reason}")
         if acknowledged is not None:
-            acknowledged(last, delivery, batch)
+            acknowledged(last, delivery, batch, where)
 
     def _write_rejects(self, source: str, batch: list[Event], where: dict[str, RawRecord],
                        receipt: WriteReceipt) -> Path:
@@ -743,12 +743,15 @@ class Pipeline:
             return
         crash_point("superseded-recorded")
         try:
-            self.sink.delete(checkpoint.superseded)
+            self.sink.delete(checkpoint.superseded, replaced_by={
+                copy: [i for i in ids if isinstance(i, str)] for copy, ids in checkpoint.replaced_by.items()
+                if copy in checkpoint.superseded and isinstance(ids, list)})
         except StoreError as e:
             self._went_down(e)
             return
         crash_point("superseded-deleted")
-        self.checkpoints.save(replace(self.checkpoints.get(checkpoint.identity) or checkpoint, superseded=()))
+        self.checkpoints.save(replace(self.checkpoints.get(checkpoint.identity) or checkpoint, superseded=(),
+                                      replaced_by={}))
         self.refresh()
 
 

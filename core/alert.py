@@ -77,7 +77,11 @@ class Alert:
     its first alone): a delete of one of them finds the window (:attr:`rests_on`). ``judged`` is
     what the analyst saw when they closed it or marked it a false positive: its event count and
     suppression count then (None while it is not so marked, and on alerts closed before it was
-    kept); a pass that brings more opens it again (:func:`keep_triage`).
+    kept); a pass that brings more opens it again (:func:`keep_triage`). ``judged_copies`` are the
+    partial copies of lines this alert held when it was judged, trimmed since (their lines were
+    completed: govsoc.store.withdraw), each with the ids of the events its completed line gave:
+    the completed line is not new when it comes back to this alert, and the copy no longer counts
+    among the judged events when it does not (R56b-1).
     """
 
     id: str
@@ -101,6 +105,7 @@ class Alert:
     counted: int | None = None
     matched: tuple[str, ...] = ()
     judged: tuple[int, int] | None = None
+    judged_copies: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: The events an analyst judged on other alerts of the same burst that this one absorbed
     #: (closed or marked false positive when the pass read them; retired once this is written:
     #: govsoc.rules.burst_alerts.joined): not new to the analyst when this closed alert is opened
@@ -166,6 +171,8 @@ class Alert:
             doc["alert.count_ticket"] = self.counted
         if self.judged is not None:  # only then, as above
             doc["alert.judged"] = list(self.judged)
+        if self.judged_copies:  # only then, as above; [copy, completed ids...] each
+            doc["alert.judged_copies"] = [[copy, *completed] for copy, completed in self.judged_copies]
         return doc
 
     def to_json(self) -> str:
@@ -198,6 +205,7 @@ class Alert:
             counted=_counted(doc),
             matched=tuple(str(i) for i in doc.get("alert.matched") or ()),
             judged=_judged(doc),
+            judged_copies=judged_copies(doc),
         )
 
 
@@ -216,7 +224,7 @@ def match_alert_of(alert_id: str, event: Event, context: Mapping[str, Any], rule
         id=alert_id, rule_id=rule["rule_id"], rule_title=rule["rule_title"], level=rule["level"], kind="match",
         start=at, end=at, event_ids=(event.id,), author=rule["author"], references=rule["references"],
         tags=rule["tags"], group={}, context=context, evidence=(Evidence.of(event),), status="open",
-        assignee=None, notes=(), suppressed=0, counted=None, matched=(), judged=None,
+        assignee=None, notes=(), suppressed=0, counted=None, matched=(), judged=None, judged_copies=(),
         judged_elsewhere=frozenset())
     return alert
 
@@ -247,21 +255,27 @@ def keep_triage(incoming: Mapping[str, Any], stored: Mapping[str, Any], *,
     in would show nothing open (R49a-4). Its notes say why, after the analyst's. Elastic's
     suppression raises a new alert after a closed one instead; here a burst keeps its one alert
     (its id is the rule, the group and the burst's first event), so it is opened again.
-    ``judged_elsewhere``: :attr:`Alert.judged_elsewhere` of the incoming alert."""
+    ``judged_elsewhere``: :attr:`Alert.judged_elsewhere` of the incoming alert. The judged copies
+    of both documents are kept (the trim of a copy brings its own: govsoc.store.withdraw)."""
     doc = dict(incoming)
     for key in ("alert.status", "alert.assignee", "alert.notes", "alert.judged"):
         if key in stored:
             doc[key] = stored[key]
+    copies = _joined_copies(judged_copies(stored), judged_copies(incoming))
+    doc.pop("alert.judged_copies", None)
+    if copies:
+        doc["alert.judged_copies"] = [[copy, *completed] for copy, completed in copies]
     doc["alert.suppressed"] = max(int(incoming.get("alert.suppressed") or 0), int(stored.get("alert.suppressed") or 0))
     counted = _later(_counted(incoming), _counted(stored))
     if counted is not None:
         doc["alert.count_ticket"] = counted
     status = doc.get("alert.status")
-    if status in DONE and (news := unseen(incoming, stored, judged_elsewhere=judged_elsewhere)):
+    if status in DONE and (news := unseen(doc, stored, judged_elsewhere=judged_elsewhere)):
         note = Note(author="govsoc", time=datetime.now(UTC), text=f"reopened: {news} after it was marked {status}")
         doc["alert.status"] = "open"
         doc["alert.notes"] = [*(doc.get("alert.notes") or ()), note.to_document()]
         doc.pop("alert.judged", None)
+        doc.pop("alert.judged_copies", None)
     return doc
 
 
@@ -274,26 +288,52 @@ def unseen(incoming: Mapping[str, Any], stored: Mapping[str, Any], *,
     its deleted copy (govsoc.store.withdraw) must not make it new. An alert closed before judged
     was kept is compared by its stored ids and count.
 
-    Events judged on alerts this one absorbed (``judged_elsewhere``) are not new either (R49b-7),
-    but never make the count fall below the events that neither this alert's stored ids nor
-    theirs hold (R56a-1: a judged copy trimmed from this alert left its count one above its ids,
-    and the absorbed alert's events then cancelled a new attack event)."""
+    The judged copies (:attr:`Alert.judged_copies`, of ``incoming``: the stored ones and any a
+    trim brings) say what became of such a line: a copy whose completed line is not among the
+    events no longer counts as judged (R56b-1: it went to another group, and a new failure took
+    its place unseen), and a completed line is never new. Events judged on alerts this one
+    absorbed (``judged_elsewhere``) are not new either (R49b-7). Whatever the counts say, the
+    events that neither this alert's stored ids, nor its judged copies' lines, nor the absorbed
+    alerts held are new (R56a-1, R56b-1)."""
     judged = _judged(stored)
     ids = incoming.get("event.ids") or ()
+    copies = judged_copies(incoming) or judged_copies(stored)
+    completed = {i for _, lines in copies for i in lines}
     if judged is None:
-        had = {*(stored.get("event.ids") or ()), *(stored.get("alert.matched") or ()), *judged_elsewhere}
+        had = {*(stored.get("event.ids") or ()), *(stored.get("alert.matched") or ()), *judged_elsewhere, *completed}
         events = len({i for i in ids if i not in had})
         before = int(stored.get("alert.suppressed") or 0)
     else:
-        events, before = len(ids) - judged[0], judged[1]
-        if judged_elsewhere:
-            held = set(stored.get("event.ids") or ())
-            fresh = {i for i in ids if i not in held}
-            events = max(events - len(fresh & judged_elsewhere), len(fresh - judged_elsewhere))
+        present = set(ids)
+        gone = sum(1 for _, lines in copies if not present.intersection(lines))
+        held = set(stored.get("event.ids") or ())
+        fresh = {i for i in ids if i not in held}
+        events = max(len(ids) - judged[0] + gone - len(fresh & judged_elsewhere),
+                     len(fresh - judged_elsewhere - completed))
+        before = judged[1]
     more = int(incoming.get("alert.suppressed") or 0) - before
     said = [f"{events} new event{'s' if events > 1 else ''}" if events > 0 else "",
             f"{more} more suppressed match{'es' if more > 1 else ''}" if more > 0 else ""]
     return " and ".join(part for part in said if part)
+
+
+def judged_copies(doc: Mapping[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A stored document's ``alert.judged_copies`` as (copy, completed ids) pairs; what is not a
+    list of lists of text is left out (any writer of the alerts index can change a document)."""
+    found = doc.get("alert.judged_copies")
+    if not isinstance(found, list):
+        return ()
+    return tuple((item[0], tuple(item[1:])) for item in found
+                 if isinstance(item, list) and item and all(isinstance(i, str) for i in item))
+
+
+def _joined_copies(*parts: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Judged copies of several documents, one entry a copy with every completed id found for it."""
+    joined: dict[str, dict[str, None]] = {}
+    for part in parts:
+        for copy, completed in part:
+            joined.setdefault(copy, {}).update(dict.fromkeys(completed))
+    return tuple((copy, tuple(completed)) for copy, completed in joined.items())
 
 
 def _judged(doc: Mapping[str, Any]) -> tuple[int, int] | None:
@@ -382,6 +422,8 @@ class TriageChange:
             suppressed=self._suppressed(alert),
             counted=_later(alert.counted, self.counted) if self.recount is not None else alert.counted,
             judged=self._judged(alert),
+            # a judgement's copies stay with it (a note, an assignee, closed again); a new one has none
+            judged_copies=alert.judged_copies if (self.status or alert.status) in DONE and alert.status in DONE else (),
         )
 
     def _judged(self, alert: Alert) -> tuple[int, int] | None:

@@ -6,7 +6,7 @@ pipeline writes to any EventSink, and every govsoc.store.Store is one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -41,9 +41,9 @@ class EventSink(Protocol):
         """Store events; ids already stored count as duplicates."""
         ...
 
-    def delete(self, ids: Collection[str]) -> int:
+    def delete(self, ids: Collection[str], *, replaced_by: Mapping[str, Sequence[str]] | None = None) -> int:
         """Remove the events with these ids (an unterminated line replaced by its completed
-        form); returns how many were there."""
+        form, whose events ``replaced_by`` names by copy); returns how many were there."""
         ...
 
     def refresh(self) -> None:

@@ -70,8 +70,10 @@ def joined(alert: Alert, stored: list[Alert]) -> Joined:
     earlier = first.start < alert.start
     # The events of absorbed alerts an analyst is done with: judged already, so not "new" when
     # the kept alert, closed, is opened again (R49b-7; core.alert.unseen).
+    # the events of absorbed alerts an analyst is done with, and the completed lines of the copies
+    # they judged (Alert.judged_copies: R56b-2's N3)
     judged = frozenset(i for other in overlapping if other.id != keep.id and other.status in DONE
-                       for i in other.event_ids)
+                       for i in (*other.event_ids, *(c for _, lines in other.judged_copies for c in lines)))
     merged = replace(alert, id=keep.id, start=min(first.start, alert.start),
                      end=max(alert.end, *(a.end for a in overlapping)),
                      event_ids=tuple(ids), evidence=first.evidence if earlier else alert.evidence,

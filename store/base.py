@@ -66,13 +66,15 @@ class Store(metaclass=ABCMeta):
         """Store events; an event whose id is already stored is counted as a duplicate."""
 
     @abstractmethod
-    def delete(self, ids: Collection[str]) -> int:
+    def delete(self, ids: Collection[str], *, replaced_by: Mapping[str, Sequence[str]] | None = None) -> int:
         """Remove the events with these ids; returns how many were stored. The ingest pipeline
-        uses it when a completed line replaces the partial copy a one-shot run stored. The
+        uses it when a completed line replaces the partial copy a one-shot run stored, and says
+        by ``replaced_by`` which events the completed line gave (copy id -> their ids). The
         alerts raised on them are withdrawn (:meth:`withdraw_alerts_on`). An implementation
         calls :func:`govsoc.store.deleted.record` with the ids before deleting them."""
 
-    def withdraw_alerts_on(self, event_ids: Collection[str]) -> None:
+    def withdraw_alerts_on(self, event_ids: Collection[str],
+                           replaced_by: Mapping[str, Sequence[str]] | None = None) -> None:
         """Withdraw the alerts that rest on deleted events: the partial copy of a line (or a
         provisional record) that its completed form replaced, which detection judges on its own
         (one line, one live alert; R12c F3). A match alert is withdrawn as govsoc.store.withdraw.withdraw does.
@@ -92,7 +94,7 @@ class Store(metaclass=ABCMeta):
         # which finds what it left, judges the windows still, and says each thing once (R12d N2).
         rejudge.record(self, [rejudge.entry_of(a) for a in found if stands_for_window(a, gone)])
         for alert in found:
-            withdraw_resting(self, alert, gone)
+            withdraw_resting(self, alert, gone, replaced_by)
 
     def deletes(self) -> str | None:
         """A mark that changes whenever :meth:`delete` removes events (None: none yet; a store

@@ -32,7 +32,7 @@ import dataclasses
 import re
 import threading
 import uuid
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -111,7 +111,7 @@ class ElasticsearchStore(AlertIndex, EngineState, IndexTemplates):
         #: Events indices created before GRAMS_FIELD (see _find_older).
         self._older: list[str] = self._find_older()
 
-    def delete(self, ids: Collection[str]) -> int:
+    def delete(self, ids: Collection[str], *, replaced_by: Mapping[str, Sequence[str]] | None = None) -> int:
         """Remove events by id, wherever their index: find them, then bulk-delete (the minimal
         distribution has no _delete_by_query)."""
         wanted = list(ids)
@@ -128,7 +128,7 @@ class ElasticsearchStore(AlertIndex, EngineState, IndexTemplates):
             # found by the withdrawal below, once the alerts written so far are searchable.
             self.put_state(_DELETES, {"mark": uuid.uuid4().hex})
             self._alerts_dirty = True
-        self.withdraw_alerts_on(wanted)
+        self.withdraw_alerts_on(wanted, replaced_by)
         return removed
 
     def stored_ids(self, ids: Collection[str]) -> set[str]:

@@ -20,7 +20,7 @@ import functools
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -258,7 +258,7 @@ class SqliteStore(SqliteSchema, SqliteInserts, SqliteReads, SqliteAlerts, Sqlite
             writer, self._writer = self._writer, None
             writer.close()
 
-    def delete(self, ids: Collection[str]) -> int:
+    def delete(self, ids: Collection[str], *, replaced_by: Mapping[str, Sequence[str]] | None = None) -> int:
         """Remove events by id."""
         wanted = [id_key(i) for i in ids]
         deleted.record(self, ids)  # before the mark (R12e E3: told from retention's deletes)
@@ -283,7 +283,7 @@ class SqliteStore(SqliteSchema, SqliteInserts, SqliteReads, SqliteAlerts, Sqlite
             removed = self._retrying(attempt)
         except sqlite3.Error as e:
             raise StoreError(f"delete failed: {e}", location=Location(path=str(self.path))) from e
-        self.withdraw_alerts_on(ids)
+        self.withdraw_alerts_on(ids, replaced_by)
         return removed
 
     def delete_before(self, cutoff: datetime, *, dry_run: bool = False) -> int:

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
@@ -38,8 +38,10 @@ def stands_for_window(alert: Alert, gone: set[str]) -> bool:
     return bool(alert.group)
 
 
-def withdraw_resting(store: AlertStore, alert: Alert, gone: set[str]) -> None:
-    """Store.withdraw_alerts_on for one alert resting on the deleted events ``gone``."""
+def withdraw_resting(store: AlertStore, alert: Alert, gone: set[str],
+                     replaced_by: Mapping[str, Sequence[str]] | None = None) -> None:
+    """Store.withdraw_alerts_on for one alert resting on the deleted events ``gone``, which the
+    events ``replaced_by`` names replaced (a copy's completed line; none known: none)."""
     window = stands_for_window(alert, gone)
     if window and untouched(alert):
         store.delete_alerts([alert.id])  # judged again by the next pass (govsoc.store.rejudge)
@@ -65,7 +67,14 @@ def withdraw_resting(store: AlertStore, alert: Alert, gone: set[str]) -> None:
         # ids with the burst it finds, so an id kept here would count the line twice, copy and
         # completed line (V12 F2). Triage kept by the upsert. Written after the note: a retry
         # finds the alert still resting on the copy until both are done.
-        store.write_alerts([trimmed(alert, gone)])
+        kept = trimmed(alert, gone)
+        if alert.status in DONE:
+            # What became of each copy the analyst judged: the next pass tells a completed line
+            # come back from a new event by it (core.alert.unseen; R56b-1).
+            found = replaced_by or {}
+            copies = tuple((copy, tuple(found.get(copy, ()))) for copy in alert.event_ids if copy in gone)
+            kept = replace(kept, judged_copies=(*alert.judged_copies, *copies))
+        store.write_alerts([kept])
 
 
 def trimmed(alert: Alert, gone: set[str]) -> Alert:

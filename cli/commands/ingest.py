@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,9 +83,9 @@ class _StoreOnUse:
         """Begin a write through the store (core.sink.begin_write), opening it first."""
         return begin_write(self._app.store, events)
 
-    def delete(self, ids: Collection[str]) -> int:
+    def delete(self, ids: Collection[str], *, replaced_by: Mapping[str, Sequence[str]] | None = None) -> int:
         """Delete through the store, opening it first."""
-        return self._app.store.delete(ids)
+        return self._app.store.delete(ids, replaced_by=replaced_by)
 
     def refresh(self) -> None:
         """Refresh the store, opening it first."""

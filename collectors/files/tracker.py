@@ -7,7 +7,7 @@ own, simpler tracker: its position is the last acknowledged record's id."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -120,12 +120,14 @@ class FileTracker:
             self.checkpoint = self.checkpoints.save(replace(self.checkpoint, sent=end))
         return stored
 
-    def acknowledged(self, last: RawRecord | None, delivery: Delivery, batch: list[Event]) -> None:
-        """The batch ending with ``last`` is in the store or the spool: move the checkpoint."""
+    def acknowledged(self, last: RawRecord | None, delivery: Delivery, batch: list[Event],
+                     where: Mapping[str, RawRecord] | None = None) -> None:
+        """The batch ending with ``last`` (``where``: the record of each of its events) is in the
+        store or the spool: move the checkpoint."""
         crash_point("batch-stored")  # taken, not yet recorded: read again by the next run (R11v-1)
         checkpoint, taken = self.checkpoint, {}
         if last is not None:
-            partial, superseded = checkpoint.partial, checkpoint.superseded
+            partial, superseded, replaced = checkpoint.partial, checkpoint.superseded, checkpoint.replaced_by
             # the batch's ids tell what a copy noted ahead became: none noted, none looked at
             # (a set of 20,000 ids a batch was 0.6 us a line of the ingest process, F11at)
             batch_ids = {e.id for e in batch} if partial is not None or checkpoint.pending else frozenset()
@@ -140,12 +142,14 @@ class FileTracker:
             passed = [note for note in checkpoint.pending if last.offset >= note.offset]
             superseded = (*superseded, *dict.fromkeys(i for note in passed for i in note.ids
                                                       if i not in batch_ids and i not in superseded))
+            replaced = _replaced(replaced, [(note, batch_ids) for note in passed], where)
             pending = tuple(note for note in checkpoint.pending if note not in passed)
             if partial is not None and last.offset >= partial.offset:
                 # The partial line's position was read again, now complete (or grown): its
                 # stored copy goes, unless the completed line has the very same bytes (and id).
                 gone = tuple(i for i in partial.ids if i not in batch_ids)
                 superseded = (*superseded, *gone)
+                replaced = _replaced(replaced, [(partial, batch_ids)], where)
                 self.summary.replaced_partial += 1
                 # Its counts are taken back: the completed line is counted in this batch, and a
                 # kept id comes back as a duplicate of itself (R11e F6: status said 12 of 11).
@@ -164,7 +168,7 @@ class FileTracker:
                 # a torn line's physical line goes on after its padding: not yet counted
                 offset, line = last.end or last.offset, (last.line or 0) - ("torn" in last.flags)
             checkpoint = replace(checkpoint, offset=offset, line=line, padding=0, partial=partial, pending=pending,
-                                 superseded=superseded)
+                                 superseded=superseded, replaced_by=replaced)
         summary = self.summary
         now = (summary.records, summary.events, summary.parse_failures)
         records, events, failures = (a - b for a, b in zip(now, self._counted, strict=True))
@@ -240,6 +244,21 @@ class FileTracker:
         if checkpoint != self.checkpoint:  # the last batch's save often says it all already
             self.checkpoint = self.checkpoints.save(checkpoint, can_wait=_read_to_size(self.view, checkpoint))
         self.summary.offset = self.checkpoint.offset
+
+
+def _replaced(replaced: dict[str, list[str]], notes: list[tuple[Partial, Collection[str]]],
+              where: Mapping[str, RawRecord] | None) -> dict[str, list[str]]:
+    """``replaced`` (Checkpoint.replaced_by) with the copies of ``notes`` (each with the ids of
+    the batch that read its position again) that the read superseded: each with the ids of the
+    events the batch's record at its position gave (``where``: each event's record; none when a
+    kill came between the copy and its line, or the caller does not say)."""
+    found = dict(replaced)
+    for note, batch_ids in notes:
+        completed = [i for i, record in (where or {}).items() if record.offset == note.offset and i not in note.ids]
+        for copy in note.ids:
+            if copy not in batch_ids:
+                found[copy] = list(dict.fromkeys((*found.get(copy, ()), *completed)))
+    return found
 
 
 def _partial(record: RawRecord, batch: list[Event]) -> Partial:
@@ -329,7 +348,8 @@ class RecordFileTracker:
             self.checkpoint = self.checkpoints.save(replace(
                 self.checkpoint, provisional=(*self.checkpoint.provisional, *dict.fromkeys(added))))
 
-    def acknowledged(self, last: RawRecord | None, delivery: Delivery, batch: list[Event]) -> None:
+    def acknowledged(self, last: RawRecord | None, delivery: Delivery, batch: list[Event],
+                     where: Mapping[str, RawRecord] | None = None) -> None:
         """The batch ending with ``last`` is in the store or the spool: move the checkpoint."""
         checkpoint = self.checkpoint
         if last is not None:

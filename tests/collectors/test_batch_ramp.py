@@ -37,7 +37,7 @@ class Sizes:
         self.sizes.append(len(events))
         return begin_write(self.store, events)
 
-    def delete(self, ids: Collection[str]) -> int:
+    def delete(self, ids: Collection[str], *, replaced_by: object = None) -> int:
         return int(self.store.delete(ids))
 
     def refresh(self) -> None:
@@ -95,7 +95,7 @@ class Plain:
         self.sizes.append(len(batch))
         return WriteReceipt(created=len(batch))
 
-    def delete(self, ids: Collection[str]) -> int:
+    def delete(self, ids: Collection[str], *, replaced_by: object = None) -> int:
         return 0
 
     def refresh(self) -> None:

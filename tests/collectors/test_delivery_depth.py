@@ -51,7 +51,7 @@ class HeldSink:
                 raise RuntimeError("the store broke")
         return WriteReceipt(created=len(batch))
 
-    def delete(self, ids: Collection[str]) -> int:
+    def delete(self, ids: Collection[str], *, replaced_by: object = None) -> int:
         return 0
 
     def refresh(self) -> None:
@@ -62,7 +62,7 @@ def run(tmp_path: Path, source: Lines, sink: HeldSink, acknowledged: list[int]) 
     pipeline = Pipeline(sink, data_dir=tmp_path / "state")
     context = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime(2025, 12, 31, tzinfo=UTC))
 
-    def ack(last: RawRecord | None, delivery: Delivery, batch: list[Event]) -> None:
+    def ack(last: RawRecord | None, delivery: Delivery, batch: list[Event], where: object = None) -> None:
         acknowledged.append(len(batch))
 
     def go() -> None:

@@ -46,7 +46,7 @@ class BegunSink:
     def write(self, events: Iterable[Event]) -> WriteReceipt:
         return self.begin_write(list(events))()
 
-    def delete(self, ids: Collection[str]) -> int:
+    def delete(self, ids: Collection[str], *, replaced_by: object = None) -> int:
         return 0
 
     def refresh(self) -> None:
@@ -62,7 +62,7 @@ def run(tmp_path: Path, batches: int, sink: BegunSink, log: list[tuple[str, int]
     acked = taken = 0
     summary = IngestSummary(source="later")
 
-    def ack(last: RawRecord | None, delivery: Delivery, batch: list[Event]) -> None:
+    def ack(last: RawRecord | None, delivery: Delivery, batch: list[Event], where: object = None) -> None:
         nonlocal acked, taken
         acked += 1
         taken += len(batch)

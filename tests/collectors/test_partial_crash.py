@@ -383,3 +383,45 @@ def test_follow_killed_after_a_rotated_files_partial_copy_is_stored(run: Run) ->
     stored = run.stored()
     assert set(stored) == expected_ids(rotated) | expected_ids(run.log)
     assert not [i for i, flags in stored.items() if "partial" in flags]
+
+
+@pytest.mark.parametrize("point", ["completed-stored", "superseded-recorded"])
+def test_a_judged_copy_deleted_by_the_run_after_a_kill_is_said_replaced(run: Run, tmp_path: Path, point: str) -> None:
+    # R56b-1: a closed burst keeps, for the partial copy it was judged with, the events of its
+    # completed line (Alert.judged_copies), which Store.delete is told. Killed after the
+    # completed line was stored, or after the checkpoint named the copy to delete, the next run
+    # deletes it and still says what replaced it.
+    from govsoc.core.alert import TriageChange
+    from govsoc.rules import detect
+    from tests.rules.test_incremental import BURST_ID, RULES, ruleset, sshd_at
+
+    rules = ruleset(tmp_path, RULES)
+    last = sshd_at(180)
+    run.log.write_bytes(sshd_at(0) + sshd_at(60) + sshd_at(120) + last[:-5])
+    run.ingest(None, "--year", "2026", "--timezone", "UTC")
+    store = run.opened()
+    try:
+        store.refresh()
+        detect(store, rules)
+        (burst,) = store.alerts(rule_id=BURST_ID)
+        assert burst.event_count == 4
+        store.update_alert(burst.id, TriageChange(status="closed"))
+        copy = next(e.id for e in store.search(Query()) if "partial" in (e.get("govsoc.flags") or []))
+    finally:
+        store.close()
+    run.append(last[-5:])
+    run.ingest(point, "--year", "2026", "--timezone", "UTC")
+    run.ingest(None, "--year", "2026", "--timezone", "UTC")
+    store = run.opened()
+    try:
+        store.refresh()
+        stored = {e.id: e for e in store.search(Query())}
+        assert copy not in stored and len(stored) == 4
+        (completed,) = [i for i, e in stored.items() if e.timestamp == burst.end]
+        kept = store.alert(burst.id)
+        assert kept is not None and kept.status == "closed" and kept.judged_copies == ((copy, (completed,)),)
+        detect(store, rules)  # the completed line comes back to the burst: not new
+        kept = store.alert(burst.id)
+        assert kept is not None and kept.status == "closed" and kept.event_count == 4
+    finally:
+        store.close()

@@ -41,7 +41,7 @@ class Collecting:
         self.events.extend(batch)
         return WriteReceipt(created=len(batch))
 
-    def delete(self, ids: object) -> int:
+    def delete(self, ids: object, *, replaced_by: object = None) -> int:
         return 0
 
     def refresh(self) -> None:

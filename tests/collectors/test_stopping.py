@@ -66,7 +66,7 @@ class _Down:
     def write(self, events: object) -> WriteReceipt:
         raise StoreError("connection refused")
 
-    def delete(self, ids: object) -> int:
+    def delete(self, ids: object, *, replaced_by: object = None) -> int:
         raise StoreError("connection refused")
 
     def refresh(self) -> None:
@@ -102,7 +102,7 @@ class _Stopping:
         self.stop.event.set()
         return WriteReceipt(created=len(events))
 
-    def delete(self, ids: object) -> int:
+    def delete(self, ids: object, *, replaced_by: object = None) -> int:
         return 0
 
     def refresh(self) -> None:

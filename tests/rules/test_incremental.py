@@ -418,3 +418,103 @@ def test_a_burst_whose_last_line_was_completed_counts_each_line_once(tmp_path: P
     if triaged:
         assert burst.id == burst_id and burst.status == triaged and burst.notes[0].text == "looked at it"
         assert burst.notes[-1].author == "govsoc" and "partial copy" in burst.notes[-1].text
+
+
+def sshd_at(seconds: int, ip: str = "198.51.100.7", host: str = "web1") -> bytes:
+    """A failed login line ``seconds`` after T0 (08:00 on 2 March) from ``ip`` on ``host``."""
+    at = T0 + timedelta(seconds=seconds)
+    return (f"Mar  2 {at:%H:%M:%S} {host} sshd[{100 + seconds % 900}]: Failed password for root from {ip} "
+            f"port {5000 + seconds % 1000} ssh2\n").encode()
+
+
+def test_a_closed_burst_whose_judged_copy_became_another_groups_line_opens_for_a_new_failure(
+        tmp_path: Path, each_store: Store, rules: RuleSet) -> None:
+    # Seen (R56b-1): a burst of 4 failures from 198.51.100.7 whose last line was cut right after
+    # the address; the analyst closed it (judged: 4 events). The line was completed as from
+    # 198.51.100.77, another group: its copy left the alert (3 ids, judged still 4). A fifth
+    # failure from .7 then joined the burst, and "4 events, judged 4" left it closed with a new
+    # attack event in it, without a word. What the copy became is kept with the judgement, and
+    # the completed line of another group frees its place: the new failure opens the alert.
+    store = each_store
+    log = tmp_path / "auth.log"
+    pipeline = Pipeline(store, data_dir=tmp_path / "state")
+    options = IngestOptions(year=2026, timezone="UTC")
+    last = sshd_at(180, ip="198.51.100.77")
+    cut = last.index(b"198.51.100.7") + len("198.51.100.7")
+    log.write_bytes(sshd_at(0) + sshd_at(60) + sshd_at(120) + last[:cut])
+    assert pipeline.ingest_file(log, options).partial == 1
+    store.refresh()
+    detect(store, rules)
+    ((burst_id, _, _, count),) = bursts(store)
+    assert count == 4
+    copy = next(e.id for e in store.search(Query()) if "partial" in (e.get("govsoc.flags") or []))
+    store.update_alert(burst_id, TriageChange(status="closed"))
+    with log.open("ab") as out:
+        out.write(last[cut:])
+    assert pipeline.ingest_file(log, options).replaced_partial == 1
+    store.refresh()
+    detect(store, rules)
+    (completed,) = [e.id for e in store.search(Query(terms={"source.ip": ("198.51.100.77",)}))]
+    burst = store.alert(burst_id)
+    assert burst is not None and burst.status == "closed" and burst.event_count == 3
+    assert burst.judged_copies == ((copy, (completed,)),)  # what Store.delete was told the copy became
+    with log.open("ab") as out:
+        out.write(sshd_at(200))
+    pipeline.ingest_file(log, options)
+    store.refresh()
+    detect(store, rules)
+    burst = store.alert(burst_id)
+    assert burst is not None and burst.status == "open" and burst.event_count == 4
+    assert [n.text for n in burst.notes if n.text.startswith("reopened: ")] == [
+        "reopened: 1 new event after it was marked closed"]
+
+
+def test_a_closed_burst_that_lost_an_event_opens_for_a_new_failure(store: Store, rules: RuleSet) -> None:
+    # Seen (R56b N1): one of a closed burst's events deleted (its alert trimmed to 2 ids, judged
+    # 3), then a new failure in the burst: 3 events against 3 judged left it closed.
+    write(store, [failure(0), failure(0.5), failure(1)])
+    detect(store, rules)
+    ((burst_id, _, _, _),) = bursts(store)
+    store.update_alert(burst_id, TriageChange(status="closed"))
+    store.delete([failure(0.5).id])
+    store.refresh()
+    write(store, [failure(2)])
+    detect(store, rules)
+    burst = store.alert(burst_id)
+    assert burst is not None and burst.status == "open" and burst.event_count == 3
+    assert [n.text for n in burst.notes if n.text.startswith("reopened: ")] == [
+        "reopened: 1 new event after it was marked closed"]
+
+
+def test_a_judged_line_completed_in_the_pass_that_merges_bursts_is_not_new(
+        tmp_path: Path, each_store: Store, rules: RuleSet) -> None:
+    # Seen (R56b-2): one address, two hosts. web1's burst (4 lines, the last cut after the
+    # address) and web2's, 7 minutes later, both closed. web1's line is completed and web1 logs
+    # one more failure that joins the two bursts, before the next pass: "2 new events" for the
+    # one failure, the completed line counted as new. It is the line the analyst judged.
+    store = each_store
+    web1, web2 = tmp_path / "web1.log", tmp_path / "web2.log"
+    pipeline = Pipeline(store, data_dir=tmp_path / "state")
+    options = IngestOptions(year=2026, timezone="UTC")
+    last = sshd_at(180)
+    cut = last.index(b"198.51.100.7") + len("198.51.100.7")
+    web1.write_bytes(sshd_at(0) + sshd_at(60) + sshd_at(120) + last[:cut])
+    web2.write_bytes(b"".join(sshd_at(s, host="web2") for s in (600, 630, 660)))
+    assert pipeline.ingest_file(web1, options).partial == 1
+    pipeline.ingest_file(web2, options)
+    store.refresh()
+    detect(store, rules)
+    assert sorted(b[3] for b in bursts(store)) == [3, 4]
+    first, second = (b[0] for b in sorted(bursts(store), key=lambda b: b[1]))
+    for alert_id in (first, second):
+        store.update_alert(alert_id, TriageChange(status="closed"))
+    with web1.open("ab") as out:
+        out.write(last[cut:] + sshd_at(390))
+    assert pipeline.ingest_file(web1, options).replaced_partial == 1
+    store.refresh()
+    detect(store, rules)
+    ((kept_id, _, _, count),) = bursts(store)
+    kept = store.alert(kept_id)
+    assert kept_id == first and count == 8 and kept is not None and kept.status == "open"
+    assert [n.text for n in kept.notes if n.text.startswith("reopened: ")] == [
+        "reopened: 1 new event after it was marked closed"]

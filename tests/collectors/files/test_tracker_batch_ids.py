@@ -36,8 +36,8 @@ def watched(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each batch FileTracker.acknowledged is given is walked as a _Watched (the walks acknowledged makes)."""
     acknowledged = FileTracker.acknowledged
 
-    def spied(self: FileTracker, last: Any, delivery: Any, batch: list[Event]) -> None:
-        acknowledged(self, last, delivery, _Watched(batch))
+    def spied(self: FileTracker, last: Any, delivery: Any, batch: list[Event], where: Any = None) -> None:
+        acknowledged(self, last, delivery, _Watched(batch), where)
 
     _Watched.walks = 0
     monkeypatch.setattr(FileTracker, "acknowledged", spied)

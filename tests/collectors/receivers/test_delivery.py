@@ -46,7 +46,7 @@ class _Nowhere:
     def write(self, events: object) -> object:
         raise AssertionError("not used")
 
-    def delete(self, ids: object) -> int:
+    def delete(self, ids: object, *, replaced_by: object = None) -> int:
         raise AssertionError("not used")
 
     def refresh(self) -> None:

@@ -179,7 +179,7 @@ class Outage:
         self.writes += 1
         return receipt  # type: ignore[no-any-return]
 
-    def delete(self, ids: object) -> int:
+    def delete(self, ids: object, *, replaced_by: object = None) -> int:
         return self.store.delete(ids)  # type: ignore[no-any-return]
 
     def refresh(self) -> None:
