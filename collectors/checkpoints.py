@@ -177,6 +177,14 @@ class Checkpoint:
         data["pending"] = tuple(_partial(note) for note in data.get("pending", ()))
         data["superseded"] = tuple(data.get("superseded", ()))
         data["provisional"] = tuple(data.get("provisional", ()))
+        # what a damaged (hand-edited) file holds in place of ids is left out, as an earlier
+        # version's checkpoint names none (a copy not named: core.alert.unseen); no counters, none
+        # counted yet (a null once failed every later read of the file, R57a-5)
+        if data.get("counters") is None:
+            data["counters"] = {}
+        replaced = data.get("replaced_by")
+        data["replaced_by"] = {copy: [i for i in ids if isinstance(i, str)] for copy, ids in replaced.items()
+                               if isinstance(copy, str) and isinstance(ids, list)} if isinstance(replaced, dict) else {}
         return cls(partial=_partial(partial) if partial else None, **data)
 
 

@@ -743,9 +743,10 @@ class Pipeline:
             return
         crash_point("superseded-recorded")
         try:
+            # what each copy became, where the read found it; None: events it could not name (a
+            # capture's provisional flow, continued in a longer one: Store.delete)
             self.sink.delete(checkpoint.superseded, replaced_by={
-                copy: [i for i in ids if isinstance(i, str)] for copy, ids in checkpoint.replaced_by.items()
-                if copy in checkpoint.superseded and isinstance(ids, list)})
+                copy: checkpoint.replaced_by.get(copy) for copy in checkpoint.superseded})
         except StoreError as e:
             self._went_down(e)
             return

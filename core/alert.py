@@ -120,9 +120,11 @@ class Alert:
 
     @property
     def rests_on(self) -> tuple[str, ...]:
-        """Every event id the alert is found by when events are deleted: its events, and a
-        suppressed window's newest matches."""
-        return tuple(dict.fromkeys((*self.event_ids, *self.matched)))
+        """Every event id the alert is found by when events are deleted: its events, a
+        suppressed window's newest matches, and the completed lines of its judged copies (a
+        completed line may be a longer copy still, replaced in turn: :attr:`judged_copies`)."""
+        return tuple(dict.fromkeys((*self.event_ids, *self.matched,
+                                    *(i for _, lines in self.judged_copies for i in lines))))
 
     @property
     def event_count(self) -> int:
@@ -261,7 +263,7 @@ def keep_triage(incoming: Mapping[str, Any], stored: Mapping[str, Any], *,
     for key in ("alert.status", "alert.assignee", "alert.notes", "alert.judged"):
         if key in stored:
             doc[key] = stored[key]
-    copies = _joined_copies(judged_copies(stored), judged_copies(incoming))
+    copies = joined_copies(judged_copies(stored), judged_copies(incoming))
     doc.pop("alert.judged_copies", None)
     if copies:
         doc["alert.judged_copies"] = [[copy, *completed] for copy, completed in copies]
@@ -283,34 +285,42 @@ def unseen(incoming: Mapping[str, Any], stored: Mapping[str, Any], *,
            judged_elsewhere: frozenset[str] = frozenset()) -> str:
     """What a pass's document of an alert holds beyond what its analyst judged, said for a note
     ("3 new events", "2 more suppressed matches"), or "" when nothing: more events or a higher
-    suppression count than when they closed it (``alert.judged``). Counts, not ids: a line cut
-    short that was judged and then completed is the same line under another id, and the trim of
-    its deleted copy (govsoc.store.withdraw) must not make it new. An alert closed before judged
+    suppression count than when they closed it (``alert.judged``). An alert closed before judged
     was kept is compared by its stored ids and count.
 
-    The judged copies (:attr:`Alert.judged_copies`, of ``incoming``: the stored ones and any a
-    trim brings) say what became of such a line: a copy whose completed line is not among the
-    events no longer counts as judged (R56b-1: it went to another group, and a new failure took
-    its place unseen), and a completed line is never new. Events judged on alerts this one
+    A line cut short that was judged and then completed is the same line under another id: the
+    trim of its deleted copy (govsoc.store.withdraw) must not make it new (R49b-1). The judged
+    copies (:attr:`Alert.judged_copies`, of ``incoming``: the stored ones and any a trim brings)
+    say what each such line became: a completed line, and the copy itself (a pass that read it
+    before its delete), are never new, and a copy whose line is not among the events any more
+    (it went to another group) no longer counts as judged (R56b-1). A copy deleted without a word
+    of what replaced it (a capture's provisional flow, a trim by an earlier version) is taken to
+    come back: one fresh event each may be its replacement. Events judged on alerts this one
     absorbed (``judged_elsewhere``) are not new either (R49b-7). Whatever the counts say, the
-    events that neither this alert's stored ids, nor its judged copies' lines, nor the absorbed
-    alerts held are new (R56a-1, R56b-1)."""
+    events that none of these account for are new (R56a-1)."""
     judged = _judged(stored)
     ids = incoming.get("event.ids") or ()
     copies = judged_copies(incoming) or judged_copies(stored)
-    completed = {i for _, lines in copies for i in lines}
+    seen = {i for copy, lines in copies for i in (copy, *lines)}
     if judged is None:
-        had = {*(stored.get("event.ids") or ()), *(stored.get("alert.matched") or ()), *judged_elsewhere, *completed}
+        had = {*(stored.get("event.ids") or ()), *(stored.get("alert.matched") or ()), *judged_elsewhere, *seen}
         events = len({i for i in ids if i not in had})
         before = int(stored.get("alert.suppressed") or 0)
     else:
-        present = set(ids)
-        gone = sum(1 for _, lines in copies if not present.intersection(lines))
-        held = set(stored.get("event.ids") or ())
-        fresh = {i for i in ids if i not in held}
-        events = max(len(ids) - judged[0] + gone - len(fresh & judged_elsewhere),
-                     len(fresh - judged_elsewhere - completed))
+        matched = incoming.get("alert.matched") or ()
+        present = {*ids, *matched}
+        freed = sum(1 for copy, lines in copies if copy not in present and present.isdisjoint(lines))
         before = judged[1]
+        if incoming.get("event.kind") != "correlation":
+            # a suppressed window: its copies are matches, counted (not listed past MATCHED_LIMIT,
+            # where one not seen may be listed no more: taken to come back)
+            before -= freed if len(matched) < MATCHED_LIMIT else 0
+            freed = 0
+        held = set(stored.get("event.ids") or ())
+        fresh = set(ids) - held
+        unexplained = max(0, judged[0] - len(held) - len(copies))  # copies trimmed without a word
+        events = max(len(ids) - judged[0] + freed - len(fresh & judged_elsewhere),
+                     len(fresh - judged_elsewhere - seen) - unexplained)
     more = int(incoming.get("alert.suppressed") or 0) - before
     said = [f"{events} new event{'s' if events > 1 else ''}" if events > 0 else "",
             f"{more} more suppressed match{'es' if more > 1 else ''}" if more > 0 else ""]
@@ -327,8 +337,9 @@ def judged_copies(doc: Mapping[str, Any]) -> tuple[tuple[str, tuple[str, ...]], 
                  if isinstance(item, list) and item and all(isinstance(i, str) for i in item))
 
 
-def _joined_copies(*parts: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Judged copies of several documents, one entry a copy with every completed id found for it."""
+def joined_copies(*parts: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Judged copies of several documents (or alerts), one entry a copy with every completed id
+    found for it, in the order first seen."""
     joined: dict[str, dict[str, None]] = {}
     for part in parts:
         for copy, completed in part:

@@ -41,9 +41,10 @@ class EventSink(Protocol):
         """Store events; ids already stored count as duplicates."""
         ...
 
-    def delete(self, ids: Collection[str], *, replaced_by: Mapping[str, Sequence[str]] | None = None) -> int:
+    def delete(self, ids: Collection[str], *, replaced_by: Mapping[str, Sequence[str] | None] | None = None) -> int:
         """Remove the events with these ids (an unterminated line replaced by its completed
-        form, whose events ``replaced_by`` names by copy); returns how many were there."""
+        form, whose events ``replaced_by`` names by copy, None where it cannot name them; an id
+        it does not name was replaced by nothing: Store.delete); returns how many were there."""
         ...
 
     def refresh(self) -> None:

@@ -22,7 +22,7 @@ from govsoc.core.event import Event
 from govsoc.core.sink import WriteReceipt
 from govsoc.store import deleted, rejudge
 from govsoc.store.query import Bucket, Group, Query, Scalar, Target
-from govsoc.store.withdraw import stands_for_window, withdraw_resting
+from govsoc.store.withdraw import held, stands_for_window, withdraw_resting
 
 #: Event ids looked up per query (Store.stored_ids).
 _ID_CHUNK = 1000
@@ -66,15 +66,18 @@ class Store(metaclass=ABCMeta):
         """Store events; an event whose id is already stored is counted as a duplicate."""
 
     @abstractmethod
-    def delete(self, ids: Collection[str], *, replaced_by: Mapping[str, Sequence[str]] | None = None) -> int:
+    def delete(self, ids: Collection[str], *, replaced_by: Mapping[str, Sequence[str] | None] | None = None) -> int:
         """Remove the events with these ids; returns how many were stored. The ingest pipeline
         uses it when a completed line replaces the partial copy a one-shot run stored, and says
-        by ``replaced_by`` which events the completed line gave (copy id -> their ids). The
+        by ``replaced_by`` which events the completed line gave (copy id -> their ids), or None
+        for a copy replaced by events it cannot name (a capture's provisional flow, continued:
+        taken to come back to the alerts the copy was in, whose judgement of it stands,
+        core.alert.unseen). An id it does not name was replaced by nothing. The
         alerts raised on them are withdrawn (:meth:`withdraw_alerts_on`). An implementation
         calls :func:`govsoc.store.deleted.record` with the ids before deleting them."""
 
     def withdraw_alerts_on(self, event_ids: Collection[str],
-                           replaced_by: Mapping[str, Sequence[str]] | None = None) -> None:
+                           replaced_by: Mapping[str, Sequence[str] | None] | None = None) -> None:
         """Withdraw the alerts that rest on deleted events: the partial copy of a line (or a
         provisional record) that its completed form replaced, which detection judges on its own
         (one line, one live alert; R12c F3). A match alert is withdrawn as govsoc.store.withdraw.withdraw does.
@@ -88,11 +91,13 @@ class Store(metaclass=ABCMeta):
         gone = set(event_ids)
         if not gone:
             return
-        found = list(self.alerts(event_ids=tuple(gone)))
+        # (a row of an index may outlive what the alert rests on: an analyst's reopening drops its
+        # judged copies without the rows their completed lines had)
+        found = [a for a in self.alerts(event_ids=tuple(gone)) if gone.intersection(a.rests_on)]
         # Recorded first, and each alert settled by itself, its note before its other write: a
         # delete that fails midway is done again by the ingest's next run (checkpoint.superseded),
         # which finds what it left, judges the windows still, and says each thing once (R12d N2).
-        rejudge.record(self, [rejudge.entry_of(a) for a in found if stands_for_window(a, gone)])
+        rejudge.record(self, [rejudge.entry_of(a) for a in found if held(a, gone) and stands_for_window(a, gone)])
         for alert in found:
             withdraw_resting(self, alert, gone, replaced_by)
 
@@ -130,7 +135,9 @@ class Store(metaclass=ABCMeta):
             if removed is not None:
                 gone &= removed
         if gone:
-            self.withdraw_alerts_on(gone)
+            # what replaced them is not known here (the delete's own withdrawal was told, and
+            # recorded it on the alerts it found then): taken to come back, Store.delete
+            self.withdraw_alerts_on(gone, dict.fromkeys(gone))
 
     @abstractmethod
     def search(self, query: Query) -> Iterator[Event]:

@@ -111,7 +111,7 @@ class ElasticsearchStore(AlertIndex, EngineState, IndexTemplates):
         #: Events indices created before GRAMS_FIELD (see _find_older).
         self._older: list[str] = self._find_older()
 
-    def delete(self, ids: Collection[str], *, replaced_by: Mapping[str, Sequence[str]] | None = None) -> int:
+    def delete(self, ids: Collection[str], *, replaced_by: Mapping[str, Sequence[str] | None] | None = None) -> int:
         """Remove events by id, wherever their index: find them, then bulk-delete (the minimal
         distribution has no _delete_by_query)."""
         wanted = list(ids)

@@ -25,7 +25,8 @@ _TERMS_CHUNK = 10_000
 #: writers in lockstep (a pass and an analyst on one alert) stop conflicting with each other.
 _UPSERT_ROUNDS = 10
 #: The alert fields holding the event ids an alert is found by (Alert.rests_on).
-_RESTING_FIELDS = ("event.ids", "alert.matched", "alert.matched.keyword")
+_RESTING_FIELDS = ("event.ids", "alert.matched", "alert.matched.keyword", "alert.judged_copies",
+                   "alert.judged_copies.keyword")
 
 
 def backoff(round_: int) -> None:
@@ -202,9 +203,14 @@ class AlertIndex(EventSearch, BulkWrites):
         if bounds:
             filters.append({"range": {"@timestamp": bounds}})
         self.refresh_alerts()
+        asked = None if wanted is None else set(wanted)
         for source in self._scan(self.alerts_index, {"bool": {"filter": filters}},
                                  [("@timestamp", order), ("alert.id", order)], limit, snapshot=True):
-            yield Alert.from_document(source)
+            alert = Alert.from_document(source)
+            # alert.judged_copies holds the copies beside their completed lines: an alert is
+            # found by the lines alone (Alert.rests_on), as SQLite's alert_events rows find it
+            if asked is None or not asked.isdisjoint(alert.rests_on):
+                yield alert
 
     def refresh(self) -> None:
         """Make all writes searchable."""

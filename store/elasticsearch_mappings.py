@@ -93,6 +93,8 @@ ALERT_MAPPINGS: dict[str, Any] = {
             # alert.count_ticket (and b20b8a6's alert.counted) is read from _source only: left to
             # dynamic mapping (as on indices made before it), so no older index's mapping conflicts.
             "suppressed": {"type": "long"}, "matched": {"type": "keyword"},
+            # [copy, completed ids...] lists: every id a keyword (Alert.rests_on finds the alert by them)
+            "judged_copies": {"type": "keyword"},
             "notes": {"properties": {"author": {"type": "keyword"}, "@timestamp": {"type": "date_nanos"},
                                      "message": {"type": "text"}}},
             # Snapshots of events are read with the alert, never searched: raw lines may be long.

@@ -64,18 +64,22 @@ class IndexTemplates(ElasticsearchBase):
 
     def _add_alert_fields(self) -> None:
         """Give an alerts index made from an older template the searched fields added since
-        (alert.matched). One that a writer's document already mapped otherwise (dynamic text with
-        a .keyword sub-field) keeps it: the search asks that sub-field too (:meth:`alerts`); the
-        text field itself then finds an id by its tokens, which for govsoc's ids (make_id: one
-        lower-case hex token) is the id itself."""
-        try:
-            self.client.indices.put_mapping(index=self.alerts_index, properties={
-                "alert": {"properties": {"matched": ALERT_MAPPINGS["properties"]["alert"]["properties"]["matched"]}}})
-        except ApiError as e:
-            if e.meta.status not in (400, 404):  # 404: no alerts index yet; 400: mapped otherwise (kept)
+        (alert.matched, alert.judged_copies). One that a writer's document already mapped
+        otherwise (dynamic text with a .keyword sub-field) keeps it: the search asks that
+        sub-field too (:meth:`alerts`); the text field itself then finds an id by its tokens,
+        which for govsoc's ids (make_id: one lower-case hex token) is the id itself."""
+        fields = ALERT_MAPPINGS["properties"]["alert"]["properties"]
+        for name in ("matched", "judged_copies"):  # one at a time: one mapped otherwise keeps the other out
+            try:
+                self.client.indices.put_mapping(index=self.alerts_index,
+                                                properties={"alert": {"properties": {name: fields[name]}}})
+            except ApiError as e:
+                if e.meta.status == 404:  # no alerts index yet
+                    return
+                if e.meta.status != 400:  # 400: mapped otherwise (kept)
+                    raise StoreError(f"cannot add the new alert fields: {describe(e)}", location=self._where) from e
+            except TransportError as e:
                 raise StoreError(f"cannot add the new alert fields: {describe(e)}", location=self._where) from e
-        except TransportError as e:
-            raise StoreError(f"cannot add the new alert fields: {describe(e)}", location=self._where) from e
 
     def _upgrade_alerts_settings(self) -> None:
         """Give an alerts index made from an older template the refresh interval of this one

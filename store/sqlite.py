@@ -258,7 +258,7 @@ class SqliteStore(SqliteSchema, SqliteInserts, SqliteReads, SqliteAlerts, Sqlite
             writer, self._writer = self._writer, None
             writer.close()
 
-    def delete(self, ids: Collection[str], *, replaced_by: Mapping[str, Sequence[str]] | None = None) -> int:
+    def delete(self, ids: Collection[str], *, replaced_by: Mapping[str, Sequence[str] | None] | None = None) -> int:
         """Remove events by id."""
         wanted = [id_key(i) for i in ids]
         deleted.record(self, ids)  # before the mark (R12e E3: told from retention's deletes)

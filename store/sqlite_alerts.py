@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
-from govsoc.core.alert import Alert, AlertReceipt, TriageChange, document_json, keep_triage, reopened
+from govsoc.core.alert import Alert, AlertReceipt, TriageChange, document_json, judged_copies, keep_triage, reopened
 from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import format_timestamp
 from govsoc.store.sqlite_connection import SqliteConnection
@@ -103,7 +103,8 @@ class SqliteAlerts(SqliteConnection):
                                      (alert.rule_id, micros(alert.start), doc, alert.id))
                     updated += 1
                     opened += reopened(kept, before)
-                    was = {*(before.get("event.ids") or ()), *(before.get("alert.matched") or ())}
+                    was = {*(before.get("event.ids") or ()), *(before.get("alert.matched") or ()),
+                           *(i for _, lines in judged_copies(before) for i in lines)}
                     added.extend((event_id, alert.id) for event_id in set(alert.rests_on) - was)
                     removed.extend((event_id, alert.id) for event_id in was.difference(alert.rests_on))
             if new:  # the alerts not stored yet, in one statement

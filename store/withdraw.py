@@ -9,9 +9,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from govsoc.core.alert import DONE, Alert, AlertReceipt, Note, TriageChange
+from govsoc.core.alert import DONE, Alert, AlertReceipt, Note, TriageChange, joined_copies
 
-__all__ = ["AlertStore", "stands_for_window", "trimmed", "untouched", "withdraw", "withdraw_resting"]
+__all__ = ["AlertStore", "chained", "copies_of", "held", "stands_for_window", "trimmed", "untouched", "withdraw",
+           "withdraw_resting"]
 
 
 class AlertStore(Protocol):
@@ -21,6 +22,8 @@ class AlertStore(Protocol):
     def delete_alerts(self, ids: Iterable[str]) -> int: ...
 
     def update_alert(self, alert_id: str, change: TriageChange) -> Alert: ...
+
+    def alert(self, alert_id: str) -> Alert | None: ...
 
     def write_alerts(self, alerts: Iterable[Alert]) -> AlertReceipt: ...
 
@@ -39,9 +42,16 @@ def stands_for_window(alert: Alert, gone: set[str]) -> bool:
 
 
 def withdraw_resting(store: AlertStore, alert: Alert, gone: set[str],
-                     replaced_by: Mapping[str, Sequence[str]] | None = None) -> None:
+                     replaced_by: Mapping[str, Sequence[str] | None] | None = None) -> None:
     """Store.withdraw_alerts_on for one alert resting on the deleted events ``gone``, which the
-    events ``replaced_by`` names replaced (a copy's completed line; none known: none)."""
+    events ``replaced_by`` names replaced (a copy's completed line; None: events it cannot name,
+    Store.delete)."""
+    found = replaced_by or {}
+    if not held(alert, gone):
+        # Only the completed line of a copy it was judged with, itself a longer copy now replaced
+        # (a line completed over three runs): what the copy became is the line's new form.
+        store.write_alerts([replace(alert, judged_copies=chained(alert.judged_copies, gone, found))])
+        return
     window = stands_for_window(alert, gone)
     if window and untouched(alert):
         store.delete_alerts([alert.id])  # judged again by the next pass (govsoc.store.rejudge)
@@ -71,10 +81,42 @@ def withdraw_resting(store: AlertStore, alert: Alert, gone: set[str],
         if alert.status in DONE:
             # What became of each copy the analyst judged: the next pass tells a completed line
             # come back from a new event by it (core.alert.unseen; R56b-1).
-            found = replaced_by or {}
-            copies = tuple((copy, tuple(found.get(copy, ()))) for copy in alert.event_ids if copy in gone)
-            kept = replace(kept, judged_copies=(*alert.judged_copies, *copies))
+            kept = replace(kept, judged_copies=joined_copies(chained(alert.judged_copies, gone, found),
+                                                             copies_of(alert, gone, found)))
         store.write_alerts([kept])
+    elif window and alert.status in DONE and (copies := copies_of(alert, gone, found)):
+        # A closed suppressed window counts the copy no more (the uncount above): what became of
+        # it tells its completed line, counted again, from a new match (R57a-1). Written on the
+        # window as it is stored now, its count lowered.
+        current = store.alert(alert.id)
+        if current is not None:
+            store.write_alerts([replace(current, judged_copies=joined_copies(current.judged_copies, copies))])
+
+
+def copies_of(alert: Alert, gone: set[str], found: Mapping[str, Sequence[str] | None]
+              ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The judged copies (Alert.judged_copies) a delete of ``gone`` adds to a closed alert: each
+    of its events and matches deleted, with what replaced it. Not a copy replaced by events the
+    delete cannot name (None: taken to come back, as a capture's provisional flow does), nor one
+    that is itself the longer form of a judged copy (it stands for that one: :func:`chained`)."""
+    earlier = {i for _, lines in alert.judged_copies for i in lines}
+    return tuple((copy, tuple(found.get(copy) or ())) for copy in dict.fromkeys((*alert.event_ids, *alert.matched))
+                 if copy in gone and (copy not in found or found[copy] is not None) and copy not in earlier)
+
+
+def held(alert: Alert, gone: set[str]) -> bool:
+    """Whether an alert holds one of the deleted events ``gone`` as an event or a match (not
+    only as the completed line of a judged copy)."""
+    return not gone.isdisjoint(alert.event_ids) or not gone.isdisjoint(alert.matched)
+
+
+def chained(copies: tuple[tuple[str, tuple[str, ...]], ...], gone: set[str],
+            found: Mapping[str, Sequence[str] | None]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Judged copies (Alert.judged_copies) whose completed lines among ``gone`` were replaced in
+    turn: each also names what replaced them (``found``)."""
+    return tuple((copy, tuple(dict.fromkeys((*lines, *(i for line in lines if line in gone
+                                                         for i in found.get(line) or ())))))
+                 for copy, lines in copies)
 
 
 def trimmed(alert: Alert, gone: set[str]) -> Alert:

@@ -83,7 +83,7 @@ class _StoreOnUse:
         """Begin a write through the store (core.sink.begin_write), opening it first."""
         return begin_write(self._app.store, events)
 
-    def delete(self, ids: Collection[str], *, replaced_by: Mapping[str, Sequence[str]] | None = None) -> int:
+    def delete(self, ids: Collection[str], *, replaced_by: Mapping[str, Sequence[str] | None] | None = None) -> int:
         """Delete through the store, opening it first."""
         return self._app.store.delete(ids, replaced_by=replaced_by)
 

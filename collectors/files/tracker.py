@@ -251,12 +251,13 @@ def _replaced(replaced: dict[str, list[str]], notes: list[tuple[Partial, Collect
     """``replaced`` (Checkpoint.replaced_by) with the copies of ``notes`` (each with the ids of
     the batch that read its position again) that the read superseded: each with the ids of the
     events the batch's record at its position gave (``where``: each event's record; none when a
-    kill came between the copy and its line, or the caller does not say)."""
+    kill came between the copy and its line, or the caller does not say: then the copy is not
+    named, and its alerts take it to come back, core.alert.unseen)."""
     found = dict(replaced)
     for note, batch_ids in notes:
         completed = [i for i, record in (where or {}).items() if record.offset == note.offset and i not in note.ids]
         for copy in note.ids:
-            if copy not in batch_ids:
+            if copy not in batch_ids and completed:  # none found: not said (taken to come back)
                 found[copy] = list(dict.fromkeys((*found.get(copy, ()), *completed)))
     return found
 

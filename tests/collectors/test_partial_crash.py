@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -425,3 +426,24 @@ def test_a_judged_copy_deleted_by_the_run_after_a_kill_is_said_replaced(run: Run
         assert kept is not None and kept.status == "closed" and kept.event_count == 4
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("edit", [{"replaced_by": None}, {"replaced_by": {"COPY": None}},
+                                  {"replaced_by": {"COPY": [[1], 5, None]}}, {"replaced_by": [1]}, {"counters": None}])
+def test_a_hand_edited_replaced_by_neither_fails_the_ingest_nor_keeps_the_copy(run: Run, edit: dict[str, Any]) -> None:
+    # Seen (R57a-5): "replaced_by": null (or a copy's ids null, a number, a list) in the checkpoint
+    # of a file ending in a partial line made every later ingest of the file fail ("internal
+    # error: TypeError"), the copy kept beside its completed line; "counters": null the same.
+    # What is not a list of ids is left out; the copy is deleted.
+    run.log.write_bytes(HEAD + LAST[:25])
+    run.ingest()
+    (copy,) = [i for i, flags in run.stored().items() if "partial" in flags]
+    (checkpoint,) = [p for p in (run.home / "state" / "sources").glob("*.json")]
+    data = json.loads(checkpoint.read_text())
+    assert data["partial"]["ids"] == [copy]
+    data.update(json.loads(json.dumps(edit).replace("COPY", copy)))
+    checkpoint.write_text(json.dumps(data))
+    run.append(LAST[25:])
+    done = run.ingest()
+    assert "internal error" not in done.stderr
+    run.assert_every_line_once()

@@ -85,3 +85,32 @@ def test_an_alerts_index_older_writes_mapped_opens_and_finds_a_window_by_a_later
         assert [a.id for a in store.alerts(event_ids=["Later-Match ID/2"])] == [window.id]
     finally:
         first.drop_all()
+
+
+@pytest.mark.es
+def test_an_alerts_index_of_an_older_template_gains_the_judged_copies_field(es_env: dict[str, str]) -> None:
+    # An alerts index made before alert.judged_copies (and with alert.matched mapped otherwise by
+    # an older writer): the field is added as a keyword on the next open, and a closed alert is
+    # found by the completed line of a copy it was judged with (Alert.rests_on), which a delete
+    # of that line, a longer copy still, looks for.
+    settings = ElasticsearchSettings(url=es_env["GOVSOC_ES_URL"], index_prefix=f"govsoc-test-{uuid.uuid4().hex[:10]}",
+                                     number_of_replicas=0, ca_certs=es_env.get("GOVSOC_ES_CA"))
+    first = ElasticsearchStore(settings, credentials=es_credentials(es_env))
+    try:
+        first.client.indices.delete_index_template(name=first.alerts_index)
+        older = copy.deepcopy(ALERT_MAPPINGS)
+        del older["properties"]["alert"]["properties"]["matched"]
+        del older["properties"]["alert"]["properties"]["judged_copies"]
+        first.client.indices.create(index=first.alerts_index, mappings=older)
+        first.client.index(index=first.alerts_index, refresh=True, document={"alert.matched": ["Older-Writer ID"]})
+        store = ElasticsearchStore(settings, credentials=es_credentials(es_env))
+        mapping = store.client.indices.get_mapping(index=store.alerts_index)[store.alerts_index]["mappings"]
+        assert mapping["properties"]["alert"]["properties"]["judged_copies"] == {"type": "keyword"}
+        judged = replace(alert(5, "first-event"), kind="correlation", status="closed",
+                         judged_copies=(("Cut-Copy ID", ("Longer-Copy ID/2",)),))
+        store.write_alerts([judged])
+        store.refresh()
+        assert [a.id for a in store.alerts(event_ids=["Longer-Copy ID/2"])] == [judged.id]
+        assert list(store.alerts(event_ids=["Cut-Copy ID"])) == []  # no longer rests on the copy itself
+    finally:
+        first.drop_all()
