@@ -428,6 +428,55 @@ def sshd_at(seconds: int, ip: str = "198.51.100.7", host: str = "web1") -> bytes
             f"port {5000 + seconds % 1000} ssh2\n").encode()
 
 
+class CutLog:
+    """auth.log: three failures from 198.51.100.7 (08:00, 08:01, 08:02) and a fourth, from ``ip``
+    at 08:03, cut right after "198.51.100.7" (or ``tail`` bytes before its end), read by a
+    one-shot ingest (the cut line stored as a partial copy) and detected; then :meth:`closed`."""
+
+    def __init__(self, tmp_path: Path, store: Store, rules: RuleSet, ip: str = "198.51.100.7",
+                 tail: int | None = None) -> None:
+        self.store, self.rules, self.path = store, rules, tmp_path / "auth.log"
+        self.pipeline = Pipeline(store, data_dir=tmp_path / "state")
+        self.options = IngestOptions(year=2026, timezone="UTC")
+        self.last = sshd_at(180, ip=ip)
+        self.cut = len(self.last) - tail if tail else self.last.index(b"198.51.100.7") + len("198.51.100.7")
+        self.path.write_bytes(sshd_at(0) + sshd_at(60) + sshd_at(120))
+        assert self.add(self.last[:self.cut]).partial == 1
+        self.copy = next(e.id for e in store.search(Query()) if "partial" in (e.get("govsoc.flags") or []))
+
+    def add(self, data: bytes, *, passes: bool = True) -> Any:
+        """Append ``data``, ingest (its summary returned) and, with ``passes``, run a pass."""
+        with self.path.open("ab") as out:
+            out.write(data)
+        summary = self.pipeline.ingest_file(self.path, self.options)
+        self.store.refresh()
+        if passes:
+            detect(self.store, self.rules)
+        return summary
+
+    def complete(self, upto: int | None = None, *, passes: bool = True) -> None:
+        """Write the cut line's rest (up to ``upto`` bytes of the line): its copy replaced."""
+        assert self.add(self.last[self.cut:upto], passes=passes).replaced_partial == 1
+        self.cut = len(self.last) if upto is None else upto
+
+    def closed(self, rule_id: str = BURST_ID) -> str:
+        """Close the rule's one alert (what the analyst judged): its id."""
+        (alert,) = self.store.alerts(rule_id=rule_id)
+        self.store.update_alert(alert.id, TriageChange(status="closed"))
+        return alert.id
+
+    def reopened(self, alert_id: str) -> list[str]:
+        """The alert's reopen notes, asserting it is open."""
+        alert = self.store.alert(alert_id)
+        assert alert is not None and alert.status == "open"
+        return [n.text for n in alert.notes if n.text.startswith("reopened: ")]
+
+    def status(self, alert_id: str) -> tuple[str, int]:
+        alert = self.store.alert(alert_id)
+        assert alert is not None
+        return alert.status, alert.event_count
+
+
 def test_a_closed_burst_whose_judged_copy_became_another_groups_line_opens_for_a_new_failure(
         tmp_path: Path, each_store: Store, rules: RuleSet) -> None:
     # Seen (R56b-1): a burst of 4 failures from 198.51.100.7 whose last line was cut right after
@@ -436,38 +485,16 @@ def test_a_closed_burst_whose_judged_copy_became_another_groups_line_opens_for_a
     # failure from .7 then joined the burst, and "4 events, judged 4" left it closed with a new
     # attack event in it, without a word. What the copy became is kept with the judgement, and
     # the completed line of another group frees its place: the new failure opens the alert.
-    store = each_store
-    log = tmp_path / "auth.log"
-    pipeline = Pipeline(store, data_dir=tmp_path / "state")
-    options = IngestOptions(year=2026, timezone="UTC")
-    last = sshd_at(180, ip="198.51.100.77")
-    cut = last.index(b"198.51.100.7") + len("198.51.100.7")
-    log.write_bytes(sshd_at(0) + sshd_at(60) + sshd_at(120) + last[:cut])
-    assert pipeline.ingest_file(log, options).partial == 1
-    store.refresh()
-    detect(store, rules)
-    ((burst_id, _, _, count),) = bursts(store)
-    assert count == 4
-    copy = next(e.id for e in store.search(Query()) if "partial" in (e.get("govsoc.flags") or []))
-    store.update_alert(burst_id, TriageChange(status="closed"))
-    with log.open("ab") as out:
-        out.write(last[cut:])
-    assert pipeline.ingest_file(log, options).replaced_partial == 1
-    store.refresh()
-    detect(store, rules)
-    (completed,) = [e.id for e in store.search(Query(terms={"source.ip": ("198.51.100.77",)}))]
-    burst = store.alert(burst_id)
-    assert burst is not None and burst.status == "closed" and burst.event_count == 3
-    assert burst.judged_copies == ((copy, (completed,)),)  # what Store.delete was told the copy became
-    with log.open("ab") as out:
-        out.write(sshd_at(200))
-    pipeline.ingest_file(log, options)
-    store.refresh()
-    detect(store, rules)
-    burst = store.alert(burst_id)
-    assert burst is not None and burst.status == "open" and burst.event_count == 4
-    assert [n.text for n in burst.notes if n.text.startswith("reopened: ")] == [
-        "reopened: 1 new event after it was marked closed"]
+    log = CutLog(tmp_path, each_store, rules, ip="198.51.100.77")
+    burst_id = log.closed()
+    log.complete()
+    (completed,) = [e.id for e in each_store.search(Query(terms={"source.ip": ("198.51.100.77",)}))]
+    burst = each_store.alert(burst_id)
+    assert burst is not None and (burst.status, burst.event_count) == ("closed", 3)
+    assert burst.judged_copies == ((log.copy, (completed,)),)  # what Store.delete was told the copy became
+    log.add(sshd_at(200))
+    assert log.status(burst_id) == ("open", 4)
+    assert log.reopened(burst_id) == ["reopened: 1 new event after it was marked closed"]
 
 
 def test_a_closed_burst_that_lost_an_event_opens_for_a_new_failure(store: Store, rules: RuleSet) -> None:
@@ -529,42 +556,15 @@ def test_a_judged_line_completed_over_three_runs_is_the_line_the_analyst_judged(
     # and is completed only by a third run, with or without a pass between. The completed line
     # back in the burst (.7) is the line the analyst judged: the burst stays closed. Completed
     # as another group's (.77), it leaves the burst, and a new failure then opens it.
-    store = each_store
-    log = tmp_path / "auth.log"
-    pipeline = Pipeline(store, data_dir=tmp_path / "state")
-    options = IngestOptions(year=2026, timezone="UTC")
-    last = sshd_at(180, ip=ip)
-    cut = last.index(b"198.51.100.7") + len("198.51.100.7")
-    log.write_bytes(sshd_at(0) + sshd_at(60) + sshd_at(120) + last[:cut])
-    pipeline.ingest_file(log, options)
-    store.refresh()
-    detect(store, rules)
-    ((burst_id, _, _, count),) = bursts(store)
-    assert count == 4
-    store.update_alert(burst_id, TriageChange(status="closed"))
-    with log.open("ab") as out:
-        out.write(last[cut:cut + 6])
-    assert pipeline.ingest_file(log, options).replaced_partial == 1
-    if between:
-        store.refresh()
-        detect(store, rules)
-    with log.open("ab") as out:
-        out.write(last[cut + 6:])
-    assert pipeline.ingest_file(log, options).replaced_partial == 1
-    store.refresh()
-    detect(store, rules)
-    burst = store.alert(burst_id)
-    assert burst is not None and burst.status == "closed"
-    assert burst.event_count == (4 if ip == "198.51.100.7" else 3)
-    with log.open("ab") as out:
-        out.write(sshd_at(200))
-    pipeline.ingest_file(log, options)
-    store.refresh()
-    detect(store, rules)
-    burst = store.alert(burst_id)
-    assert burst is not None and burst.status == "open"
-    assert [n.text for n in burst.notes if n.text.startswith("reopened: ")] == [
-        "reopened: 1 new event after it was marked closed"]
+    log = CutLog(tmp_path, each_store, rules, ip=ip)
+    burst_id = log.closed()
+    log.complete(log.cut + 6, passes=between)
+    log.complete()
+    assert log.status(burst_id) == ("closed", 4 if ip == "198.51.100.7" else 3)
+    burst = each_store.alert(burst_id)  # said once, of the copy it held (not of the longer copy it never held)
+    assert burst is not None and [log.copy in n.text for n in burst.notes if "partial copy" in n.text] == [True]
+    log.add(sshd_at(200))
+    assert log.reopened(burst_id) == ["reopened: 1 new event after it was marked closed"]
 
 
 SUPPRESSED = f"""
@@ -584,36 +584,14 @@ def test_a_closed_suppressed_window_whose_judged_copy_went_elsewhere_opens_for_a
     # line cut after the address; completed as 198.51.100.77, the copy's match left the window
     # (counted 2), and a new failure from .7 brought it back to 3: closed, no note, a match no
     # analyst saw. Completed in the window's group, the line is the match the analyst judged.
-    store = each_store
-    rules = ruleset(tmp_path, SUPPRESSED)
-    log = tmp_path / "auth.log"
-    pipeline = Pipeline(store, data_dir=tmp_path / "state")
-    options = IngestOptions(year=2026, timezone="UTC")
-    last = sshd_at(180, ip=ip)
-    cut = last.index(b"198.51.100.7") + len("198.51.100.7")
-    log.write_bytes(sshd_at(0) + sshd_at(60) + sshd_at(120) + last[:cut])
-    pipeline.ingest_file(log, options)
-    store.refresh()
-    detect(store, rules)
-    (window,) = store.alerts(rule_id=FAIL_ID)
+    log = CutLog(tmp_path, each_store, ruleset(tmp_path, SUPPRESSED), ip=ip)
+    (window,) = each_store.alerts(rule_id=FAIL_ID)
     assert window.suppressed == 3
-    store.update_alert(window.id, TriageChange(status="closed"))
-    with log.open("ab") as out:
-        out.write(last[cut:])
-    assert pipeline.ingest_file(log, options).replaced_partial == 1
-    store.refresh()
-    detect(store, rules)
-    kept = store.alert(window.id)
-    assert kept is not None and kept.status == "closed"
-    with log.open("ab") as out:
-        out.write(sshd_at(200))
-    pipeline.ingest_file(log, options)
-    store.refresh()
-    detect(store, rules)
-    kept = store.alert(window.id)
-    assert kept is not None and kept.status == "open"
-    assert [n.text for n in kept.notes if n.text.startswith("reopened: ")] == [
-        "reopened: 1 more suppressed match after it was marked closed"]
+    log.closed(FAIL_ID)
+    log.complete()
+    assert log.status(window.id)[0] == "closed"
+    log.add(sshd_at(200))
+    assert log.reopened(window.id) == ["reopened: 1 more suppressed match after it was marked closed"]
 
 
 def test_a_pass_that_read_a_judged_copy_before_its_delete_finds_nothing_new(
@@ -622,26 +600,17 @@ def test_a_pass_that_read_a_judged_copy_before_its_delete_finds_nothing_new(
     # (deleting the copy, trimming the alert); the pass wrote its alert with the copy in it, which
     # counted as new: "reopened: 1 new event" with nothing new. The ingest runs inside the pass's
     # alert write here (the race, made certain).
-    log = tmp_path / "auth.log"
-    pipeline = Pipeline(store, data_dir=tmp_path / "state")
-    options = IngestOptions(year=2026, timezone="UTC")
-    last = sshd_at(180)
-    cut = last.index(b"198.51.100.7") + len("198.51.100.7")
-    log.write_bytes(sshd_at(0) + sshd_at(60) + sshd_at(120) + last[:cut])
-    pipeline.ingest_file(log, options)
-    store.refresh()
-    detect(store, rules)
-    ((burst_id, _, _, _),) = bursts(store)
-    store.update_alert(burst_id, TriageChange(status="closed"))
-    with log.open("ab") as out:
-        out.write(last[cut:])
+    log = CutLog(tmp_path, store, rules)
+    burst_id = log.closed()
+    with log.path.open("ab") as out:
+        out.write(log.last[log.cut:])
     write_alerts, raced = store.write_alerts, []
 
     def racing(alerts: Any) -> Any:
         alerts = list(alerts)
         if not raced and any(a.id == burst_id for a in alerts):
             raced.append(0)  # once (the ingest's own withdrawal writes alerts too)
-            raced[0] = pipeline.ingest_file(log, options).replaced_partial
+            raced[0] = log.pipeline.ingest_file(log.path, log.options).replaced_partial
             store.refresh()
         return write_alerts(alerts)
 
@@ -651,8 +620,7 @@ def test_a_pass_that_read_a_judged_copy_before_its_delete_finds_nothing_new(
     assert raced == [1]
     store.refresh()
     detect(store, rules)
-    burst = store.alert(burst_id)
-    assert burst is not None and burst.status == "closed" and burst.event_count == 4
+    assert log.status(burst_id) == ("closed", 4)
 
 
 def test_a_burst_trimmed_before_judged_copies_were_kept_stays_closed_for_its_completed_line(
@@ -660,38 +628,18 @@ def test_a_burst_trimmed_before_judged_copies_were_kept_stays_closed_for_its_com
     # Seen (R57a-4): an alert trimmed by the version before alert.judged_copies (judged 4, 3 ids,
     # no copies) reopened at the first pass of this one, for its own completed line. A copy
     # trimmed without a word of what replaced it is taken to come back; a new failure still opens it.
-    store = sqlite_store
-    log = tmp_path / "auth.log"
-    pipeline = Pipeline(store, data_dir=tmp_path / "state")
-    options = IngestOptions(year=2026, timezone="UTC")
-    last = sshd_at(180)
-    log.write_bytes(sshd_at(0) + sshd_at(60) + sshd_at(120) + last[:-5])
-    pipeline.ingest_file(log, options)
-    store.refresh()
-    detect(store, rules)
-    ((burst_id, _, _, _),) = bursts(store)
-    store.update_alert(burst_id, TriageChange(status="closed"))
-    with log.open("ab") as out:
-        out.write(last[-5:])
-    assert pipeline.ingest_file(log, options).replaced_partial == 1
-    with store._transaction():  # the document as the earlier version left it
-        store._db.execute("""UPDATE alerts SET doc = json_remove(doc, '$."alert.judged_copies"') WHERE id = ?""",
-                          (burst_id,))
-    trimmed = store.alert(burst_id)
+    log = CutLog(tmp_path, sqlite_store, rules, tail=5)
+    burst_id = log.closed()
+    log.complete(passes=False)
+    with sqlite_store._transaction():  # the document as the earlier version left it
+        sqlite_store._db.execute("""UPDATE alerts SET doc = json_remove(doc, '$."alert.judged_copies"')
+                                    WHERE id = ?""", (burst_id,))
+    trimmed = sqlite_store.alert(burst_id)
     assert trimmed is not None and (trimmed.event_count, trimmed.judged, trimmed.judged_copies) == (3, (4, 0), ())
-    store.refresh()
-    detect(store, rules)
-    burst = store.alert(burst_id)
-    assert burst is not None and burst.status == "closed" and burst.event_count == 4
-    with log.open("ab") as out:
-        out.write(sshd_at(200))
-    pipeline.ingest_file(log, options)
-    store.refresh()
-    detect(store, rules)
-    burst = store.alert(burst_id)
-    assert burst is not None and burst.status == "open"
-    assert [n.text for n in burst.notes if n.text.startswith("reopened: ")] == [
-        "reopened: 1 new event after it was marked closed"]
+    detect(sqlite_store, rules)
+    assert log.status(burst_id) == ("closed", 4)
+    log.add(sshd_at(200))
+    assert log.reopened(burst_id) == ["reopened: 1 new event after it was marked closed"]
 
 
 FLOWS = """
