@@ -127,9 +127,7 @@ class Checkpoint:
     sent: int = 0
     #: Event ids of completed partial lines whose deletion the store has not yet acknowledged.
     superseded: tuple[str, ...] = ()
-    #: For those, the ids of the events their completed lines gave (copy id -> ids), handed to
-    #: Store.delete: an analyst's judgement of the copy holds for them (core.alert.unseen, R56b-1).
-    replaced_by: dict[str, list[str]] = field(default_factory=dict)
+    #: (What their completed lines gave is in ``kept``: collectors.files.replaced.)
     counters: dict[str, int] = field(default_factory=dict)
     #: For a record file (EVTX; fingerprint RECORD_FILE): the file's state when it was last read
     #: to its end (equal now: unchanged). Its offset is the last record's position, ``tail``
@@ -177,14 +175,9 @@ class Checkpoint:
         data["pending"] = tuple(_partial(note) for note in data.get("pending", ()))
         data["superseded"] = tuple(data.get("superseded", ()))
         data["provisional"] = tuple(data.get("provisional", ()))
-        # what a damaged (hand-edited) file holds in place of ids is left out, as an earlier
-        # version's checkpoint names none (a copy not named: core.alert.unseen); no counters, none
-        # counted yet (a null once failed every later read of the file, R57a-5)
+        # no counters: none counted yet (a null failed every later read of the file, R57a-5)
         if data.get("counters") is None:
             data["counters"] = {}
-        replaced = data.get("replaced_by")
-        data["replaced_by"] = {copy: [i for i in ids if isinstance(i, str)] for copy, ids in replaced.items()
-                               if isinstance(copy, str) and isinstance(ids, list)} if isinstance(replaced, dict) else {}
         return cls(partial=_partial(partial) if partial else None, **data)
 
 

@@ -62,6 +62,7 @@ from govsoc.collectors.files.paths import PathRecords
 from govsoc.collectors.files.read_before import ReadBefore
 from govsoc.collectors.files.read_state import with_told_state
 from govsoc.collectors.files.readable import parser_reads
+from govsoc.collectors.files.replaced import replaced_of, with_replaced
 from govsoc.collectors.files.tracker import FileTracker, RecordFileTracker, unchanged
 from govsoc.collectors.registration import registered
 from govsoc.collectors.spool import DEFAULT_MAX_BYTES, DrainInterrupted, Spool
@@ -745,14 +746,15 @@ class Pipeline:
         try:
             # what each copy became, where the read found it; None: events it could not name (a
             # capture's provisional flow, continued in a longer one: Store.delete)
-            self.sink.delete(checkpoint.superseded, replaced_by={
-                copy: checkpoint.replaced_by.get(copy) for copy in checkpoint.superseded})
+            replaced = replaced_of(checkpoint.kept)
+            self.sink.delete(checkpoint.superseded,
+                             replaced_by={copy: replaced.get(copy) for copy in checkpoint.superseded})
         except StoreError as e:
             self._went_down(e)
             return
         crash_point("superseded-deleted")
-        self.checkpoints.save(replace(self.checkpoints.get(checkpoint.identity) or checkpoint, superseded=(),
-                                      replaced_by={}))
+        latest = self.checkpoints.get(checkpoint.identity) or checkpoint
+        self.checkpoints.save(replace(latest, superseded=(), kept=with_replaced(latest.kept, {})))
         self.refresh()
 
 

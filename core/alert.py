@@ -295,9 +295,10 @@ def unseen(incoming: Mapping[str, Any], stored: Mapping[str, Any], *,
     before its delete), are never new, and a copy whose line is not among the events any more
     (it went to another group) no longer counts as judged (R56b-1). A copy deleted without a word
     of what replaced it (a capture's provisional flow, a trim by an earlier version) is taken to
-    come back: one fresh event each may be its replacement. Events judged on alerts this one
-    absorbed (``judged_elsewhere``) are not new either (R49b-7). Whatever the counts say, the
-    events that none of these account for are new (R56a-1)."""
+    come back: one fresh event each may be its replacement (not in a merge, R57b-4). Events
+    judged on alerts this one absorbed (``judged_elsewhere``) are not new either (R49b-7).
+    Whatever the counts say, the events that none of these account for are new (R56a-1). A
+    suppressed window is compared by its counts, its judged copies being matches (R57a-1)."""
     judged = _judged(stored)
     ids = incoming.get("event.ids") or ()
     copies = judged_copies(incoming) or judged_copies(stored)
@@ -312,15 +313,19 @@ def unseen(incoming: Mapping[str, Any], stored: Mapping[str, Any], *,
         freed = sum(1 for copy, lines in copies if copy not in present and present.isdisjoint(lines))
         before = judged[1]
         if incoming.get("event.kind") != "correlation":
-            # a suppressed window: its copies are matches, counted (not listed past MATCHED_LIMIT,
-            # where one not seen may be listed no more: taken to come back)
-            before -= freed if len(matched) < MATCHED_LIMIT else 0
-            freed = 0
-        held = set(stored.get("event.ids") or ())
-        fresh = set(ids) - held
-        unexplained = max(0, judged[0] - len(held) - len(copies))  # copies trimmed without a word
-        events = max(len(ids) - judged[0] + freed - len(fresh & judged_elsewhere),
-                     len(fresh - judged_elsewhere - seen) - unexplained)
+            # A suppressed window: counts (its first match is no news when it changes: R57b-2).
+            # Its copies are matches; one whose line is not among its newest matches no longer
+            # counts as judged (past MATCHED_LIMIT a line come back may be listed no more: said
+            # new, never a new match left unsaid, R57b-1).
+            events, before = len(ids) - judged[0], before - freed
+        else:
+            held = set(stored.get("event.ids") or ())
+            fresh = set(ids) - held
+            # copies trimmed without a word; not in a merge, whose events are new whatever they
+            # are (R56a-1, R57b-4: the slack cancelled the event that joined two bursts)
+            unexplained = 0 if judged_elsewhere else max(0, judged[0] - len(held) - len(copies))
+            events = max(len(ids) - judged[0] + freed - len(fresh & judged_elsewhere),
+                         len(fresh - judged_elsewhere - seen) - unexplained)
     more = int(incoming.get("alert.suppressed") or 0) - before
     said = [f"{events} new event{'s' if events > 1 else ''}" if events > 0 else "",
             f"{more} more suppressed match{'es' if more > 1 else ''}" if more > 0 else ""]
@@ -418,6 +423,11 @@ class TriageChange:
     uncount: int = 0
     recount: int | None = None
     counted: int | None = None
+    #: govsoc's too: partial copies a delete took from a closed suppressed window, with what
+    #: replaced them (Alert.judged_copies), recorded with the uncount that took them off its count
+    #: and taken off its newest matches (so that a pass that counts a copy again, having read it
+    #: before its delete, lists it again: govsoc.store.withdraw)
+    copies: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUSES:
@@ -434,7 +444,10 @@ class TriageChange:
             counted=_later(alert.counted, self.counted) if self.recount is not None else alert.counted,
             judged=self._judged(alert),
             # a judgement's copies stay with it (a note, an assignee, closed again); a new one has none
-            judged_copies=alert.judged_copies if (self.status or alert.status) in DONE and alert.status in DONE else (),
+            judged_copies=joined_copies(alert.judged_copies, self.copies)
+            if (self.status or alert.status) in DONE and alert.status in DONE else (),
+            matched=tuple(i for i in alert.matched if i not in {c for c, _ in self.copies}) if self.copies
+            else alert.matched,
         )
 
     def _judged(self, alert: Alert) -> tuple[int, int] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Literal
 
@@ -103,10 +103,11 @@ class SqliteAlerts(SqliteConnection):
                                      (alert.rule_id, micros(alert.start), doc, alert.id))
                     updated += 1
                     opened += reopened(kept, before)
-                    was = {*(before.get("event.ids") or ()), *(before.get("alert.matched") or ()),
-                           *(i for _, lines in judged_copies(before) for i in lines)}
-                    added.extend((event_id, alert.id) for event_id in set(alert.rests_on) - was)
-                    removed.extend((event_id, alert.id) for event_id in was.difference(alert.rests_on))
+                    # the rows of what the written document rests on (its judged copies are the
+                    # stored ones, which the pass's alert lacks: R57b-5)
+                    was, now = _resting(before), _resting(kept)
+                    added.extend((event_id, alert.id) for event_id in now - was)
+                    removed.extend((event_id, alert.id) for event_id in was - now)
             if new:  # the alerts not stored yet, in one statement
                 created = len(new)
                 self._db.executemany("INSERT INTO alerts VALUES (?, ?, ?, ?)", new)
@@ -129,8 +130,16 @@ class SqliteAlerts(SqliteConnection):
                 if row is None:
                     raise StoreError(f"no alert {alert_id!r}; list them with `govsoc alerts`",
                                      location=Location(path=str(self.path)))
-                changed = change.apply(Alert.from_document(json.loads(row[0])))
+                before = json.loads(row[0])
+                changed = change.apply(Alert.from_document(before))
                 self._db.execute("UPDATE alerts SET doc = ? WHERE id = ?", (changed.to_json(), alert_id))
+                # govsoc's changes move what it rests on (a copy off a window's matches, its
+                # completed line in): its rows follow, as a pass's write's do
+                was, now = _resting(before), set(changed.rests_on)
+                self._db.executemany("DELETE FROM alert_events WHERE event_id = ? AND alert_id = ?",
+                                     [(i, alert_id) for i in was - now])
+                self._db.executemany("INSERT OR IGNORE INTO alert_events VALUES (?, ?)",
+                                     sorted((i, alert_id) for i in now - was))
             return changed
 
         try:
@@ -182,3 +191,9 @@ class SqliteAlerts(SqliteConnection):
         rows.sort(reverse=desc)
         for _, _, doc in rows[:limit]:
             yield Alert.from_document(json.loads(doc))
+
+
+def _resting(doc: Mapping[str, Any]) -> set[str]:
+    """Alert.rests_on of a stored document, without building the alert."""
+    return {*(doc.get("event.ids") or ()), *(doc.get("alert.matched") or ()),
+            *(i for _, lines in judged_copies(doc) for i in lines)}

@@ -23,8 +23,6 @@ class AlertStore(Protocol):
 
     def update_alert(self, alert_id: str, change: TriageChange) -> Alert: ...
 
-    def alert(self, alert_id: str) -> Alert | None: ...
-
     def write_alerts(self, alerts: Iterable[Alert]) -> AlertReceipt: ...
 
 
@@ -62,16 +60,24 @@ def withdraw_resting(store: AlertStore, alert: Alert, gone: set[str],
     text = (f"{said}, deleted when the line was completed; " + (
         "it is no longer counted here, and the next pass judges the window again without it"
         if window else "the complete event is judged on its own"))
+    counted = window and alert.kind != "correlation"  # a suppressed window: its copies are counted
+    copies = copies_of(alert, gone, found) if alert.status in DONE else ()
     if not any(n.author == "govsoc" and said in n.text for n in alert.notes):  # not said before
         if window or alert.status in DONE:
             # a note only: a window keeps its status until judged again; an alert the analyst
             # already closed stays as they left it, but says why its event is gone (V12 F3). A
-            # suppressed window counts the copy no more (the next pass counts it again).
+            # suppressed window counts the copy no more (the next pass counts it again); a closed
+            # one keeps what became of it, in the same write (R57a-1, R57b-6).
             store.update_alert(alert.id, TriageChange(
                 note=Note(author="govsoc", time=datetime.now(UTC), text=text),
-                uncount=len(resting) if window and alert.kind != "correlation" else 0))
+                uncount=len(resting) if counted else 0, copies=copies if counted else ()))
         else:
             withdraw(store, [alert], "withdrawn: " + text)
+    elif counted and alert.status in DONE and (again := [(c, lines) for c, lines in alert.judged_copies
+                                                         if c in resting]):
+        # Said and recorded before, the copy off its matches: a pass that read the copy before its
+        # delete wrote the window again, counting it (R57b-3). Taken off again.
+        store.update_alert(alert.id, TriageChange(uncount=len(again), copies=tuple(again)))
     if window and alert.kind == "correlation":
         # The deleted events leave the alert's ids (and snapshot): the next pass joins the stored
         # ids with the burst it finds, so an id kept here would count the line twice, copy and
@@ -81,16 +87,8 @@ def withdraw_resting(store: AlertStore, alert: Alert, gone: set[str],
         if alert.status in DONE:
             # What became of each copy the analyst judged: the next pass tells a completed line
             # come back from a new event by it (core.alert.unseen; R56b-1).
-            kept = replace(kept, judged_copies=joined_copies(chained(alert.judged_copies, gone, found),
-                                                             copies_of(alert, gone, found)))
+            kept = replace(kept, judged_copies=joined_copies(chained(alert.judged_copies, gone, found), copies))
         store.write_alerts([kept])
-    elif window and alert.status in DONE and (copies := copies_of(alert, gone, found)):
-        # A closed suppressed window counts the copy no more (the uncount above): what became of
-        # it tells its completed line, counted again, from a new match (R57a-1). Written on the
-        # window as it is stored now, its count lowered.
-        current = store.alert(alert.id)
-        if current is not None:
-            store.write_alerts([replace(current, judged_copies=joined_copies(current.judged_copies, copies))])
 
 
 def copies_of(alert: Alert, gone: set[str], found: Mapping[str, Sequence[str] | None]

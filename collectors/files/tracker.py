@@ -27,6 +27,7 @@ from govsoc.collectors.files.read_past import (
     with_earlier,
 )
 from govsoc.collectors.files.read_state import state_holds, with_read_state
+from govsoc.collectors.files.replaced import replaced_of, with_replaced
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.core.crashpoint import crash_point
 from govsoc.core.event import Event, make_id
@@ -127,7 +128,7 @@ class FileTracker:
         crash_point("batch-stored")  # taken, not yet recorded: read again by the next run (R11v-1)
         checkpoint, taken = self.checkpoint, {}
         if last is not None:
-            partial, superseded, replaced = checkpoint.partial, checkpoint.superseded, checkpoint.replaced_by
+            partial, superseded, replaced = checkpoint.partial, checkpoint.superseded, replaced_of(checkpoint.kept)
             # the batch's ids tell what a copy noted ahead became: none noted, none looked at
             # (a set of 20,000 ids a batch was 0.6 us a line of the ingest process, F11at)
             batch_ids = {e.id for e in batch} if partial is not None or checkpoint.pending else frozenset()
@@ -168,7 +169,7 @@ class FileTracker:
                 # a torn line's physical line goes on after its padding: not yet counted
                 offset, line = last.end or last.offset, (last.line or 0) - ("torn" in last.flags)
             checkpoint = replace(checkpoint, offset=offset, line=line, padding=0, partial=partial, pending=pending,
-                                 superseded=superseded, replaced_by=replaced)
+                                 superseded=superseded, kept=with_replaced(checkpoint.kept, replaced))
         summary = self.summary
         now = (summary.records, summary.events, summary.parse_failures)
         records, events, failures = (a - b for a, b in zip(now, self._counted, strict=True))
@@ -248,7 +249,7 @@ class FileTracker:
 
 def _replaced(replaced: dict[str, list[str]], notes: list[tuple[Partial, Collection[str]]],
               where: Mapping[str, RawRecord] | None) -> dict[str, list[str]]:
-    """``replaced`` (Checkpoint.replaced_by) with the copies of ``notes`` (each with the ids of
+    """``replaced`` (collectors.files.replaced) with the copies of ``notes`` (each with the ids of
     the batch that read its position again) that the read superseded: each with the ids of the
     events the batch's record at its position gave (``where``: each event's record; none when a
     kill came between the copy and its line, or the caller does not say: then the copy is not

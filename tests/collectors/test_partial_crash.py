@@ -428,8 +428,9 @@ def test_a_judged_copy_deleted_by_the_run_after_a_kill_is_said_replaced(run: Run
         store.close()
 
 
-@pytest.mark.parametrize("edit", [{"replaced_by": None}, {"replaced_by": {"COPY": None}},
-                                  {"replaced_by": {"COPY": [[1], 5, None]}}, {"replaced_by": [1]}, {"counters": None}])
+@pytest.mark.parametrize("edit", [{"kept": {"replaced_by": None}}, {"kept": {"replaced_by": {"COPY": None}}},
+                                  {"kept": {"replaced_by": {"COPY": [[1], 5, None]}}},
+                                  {"kept": {"replaced_by": [1]}}, {"counters": None}])
 def test_a_hand_edited_replaced_by_neither_fails_the_ingest_nor_keeps_the_copy(run: Run, edit: dict[str, Any]) -> None:
     # Seen (R57a-5): "replaced_by": null (or a copy's ids null, a number, a list) in the checkpoint
     # of a file ending in a partial line made every later ingest of the file fail ("internal
@@ -440,8 +441,9 @@ def test_a_hand_edited_replaced_by_neither_fails_the_ingest_nor_keeps_the_copy(r
     (copy,) = [i for i, flags in run.stored().items() if "partial" in flags]
     (checkpoint,) = [p for p in (run.home / "state" / "sources").glob("*.json")]
     data = json.loads(checkpoint.read_text())
-    assert data["partial"]["ids"] == [copy]
-    data.update(json.loads(json.dumps(edit).replace("COPY", copy)))
+    assert data["partial"]["ids"] == [copy] and not (data["kept"] or {}).get("replaced_by")
+    edit = json.loads(json.dumps(edit).replace("COPY", copy))
+    data.update({**edit, "kept": {**(data["kept"] or {}), **edit["kept"]}} if "kept" in edit else edit)
     checkpoint.write_text(json.dumps(data))
     run.append(LAST[25:])
     done = run.ingest()

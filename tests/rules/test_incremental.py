@@ -7,6 +7,7 @@ from __future__ import annotations
 import struct
 import time
 import tracemalloc
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
-from govsoc.core.alert import Note, TriageChange
+from govsoc.core.alert import MATCHED_LIMIT, Note, TriageChange
 from govsoc.core.event import Event, make_id
 from govsoc.rules import detect, load_rules
 from govsoc.rules.loader import RuleSet
@@ -290,16 +291,18 @@ def test_a_closed_burst_that_absorbs_another_counts_new_only_what_no_analyst_jud
     assert reopen == [f"reopened: {said} after it was marked closed"]
 
 
+@pytest.mark.parametrize("replaced", [False, True])
 def test_a_trimmed_closed_burst_that_absorbs_a_judged_one_still_opens_for_its_new_event(
-        store: Store, rules: RuleSet) -> None:
+        store: Store, rules: RuleSet, replaced: bool) -> None:
     # Seen (R56a-1): an event of the kept, closed burst deleted (its id trimmed from the alert, its
     # judged count left at 3), then a late failure joining it with another closed burst: the
     # other's 3 judged events and the trimmed one cancelled the late failure, and the alert
-    # stayed closed with a new attack event in it. Never fewer than the events no alert held.
+    # stayed closed with a new attack event in it. Never fewer than the events no alert held,
+    # also when the delete said the event was replaced by events it could not name (R57b-4).
     first, second = two_stored_bursts(store, rules)
     for alert_id in (first[0], second[0]):
         store.update_alert(alert_id, TriageChange(status="closed"))
-    store.delete([failure(0.5).id])
+    store.delete([failure(0.5).id], replaced_by={failure(0.5).id: None} if replaced else None)
     store.refresh()
     write(store, [failure(4.5)])
     detect(store, rules)
@@ -429,18 +432,19 @@ def sshd_at(seconds: int, ip: str = "198.51.100.7", host: str = "web1") -> bytes
 
 
 class CutLog:
-    """auth.log: three failures from 198.51.100.7 (08:00, 08:01, 08:02) and a fourth, from ``ip``
-    at 08:03, cut right after "198.51.100.7" (or ``tail`` bytes before its end), read by a
-    one-shot ingest (the cut line stored as a partial copy) and detected; then :meth:`closed`."""
+    """auth.log: failures from 198.51.100.7 (``before``: seconds after 08:00; three by default)
+    and one more, from ``ip`` at ``at``, cut right after "198.51.100.7" (or ``tail`` bytes before
+    its end), read by a one-shot ingest (the cut line stored as a partial copy) and detected;
+    then :meth:`closed`."""
 
     def __init__(self, tmp_path: Path, store: Store, rules: RuleSet, ip: str = "198.51.100.7",
-                 tail: int | None = None) -> None:
+                 tail: int | None = None, before: Sequence[int] = (0, 60, 120), at: int = 180) -> None:
         self.store, self.rules, self.path = store, rules, tmp_path / "auth.log"
         self.pipeline = Pipeline(store, data_dir=tmp_path / "state")
         self.options = IngestOptions(year=2026, timezone="UTC")
-        self.last = sshd_at(180, ip=ip)
+        self.last = sshd_at(at, ip=ip)
         self.cut = len(self.last) - tail if tail else self.last.index(b"198.51.100.7") + len("198.51.100.7")
-        self.path.write_bytes(sshd_at(0) + sshd_at(60) + sshd_at(120))
+        self.path.write_bytes(b"".join(sshd_at(second) for second in before))
         assert self.add(self.last[:self.cut]).partial == 1
         self.copy = next(e.id for e in store.search(Query()) if "partial" in (e.get("govsoc.flags") or []))
 
@@ -548,23 +552,27 @@ def test_a_judged_line_completed_in_the_pass_that_merges_bursts_is_not_new(
         "reopened: 1 new event after it was marked closed"]
 
 
+@pytest.mark.parametrize("kind", ["burst", "window"])
 @pytest.mark.parametrize("between", [False, True])
 @pytest.mark.parametrize("ip", ["198.51.100.7", "198.51.100.77"])
 def test_a_judged_line_completed_over_three_runs_is_the_line_the_analyst_judged(
-        tmp_path: Path, each_store: Store, rules: RuleSet, between: bool, ip: str) -> None:
-    # A closed burst judged with a line cut right after the address; the line grows (still cut)
-    # and is completed only by a third run, with or without a pass between. The completed line
-    # back in the burst (.7) is the line the analyst judged: the burst stays closed. Completed
-    # as another group's (.77), it leaves the burst, and a new failure then opens it.
-    log = CutLog(tmp_path, each_store, rules, ip=ip)
-    burst_id = log.closed()
-    log.complete(log.cut + 6, passes=between)
+        tmp_path: Path, each_store: Store, rules: RuleSet, between: bool, ip: str, kind: str) -> None:
+    # A closed burst (or suppressed window) judged with a line cut right after the address; the
+    # line grows (still cut) and is completed only by a third run, with or without a pass between
+    # (whose write of the window once dropped SQLite's rows of the longer copy: R57b-5). The
+    # completed line back in the burst (.7) is the line the analyst judged: it stays closed.
+    # Completed as another group's (.77), it leaves, and a new failure then opens it.
+    window = kind == "window"
+    log = CutLog(tmp_path, each_store, ruleset(tmp_path, SUPPRESSED) if window else rules, ip=ip)
+    alert_id = log.closed(FAIL_ID if window else BURST_ID)
+    log.complete(log.cut + 5, passes=between)
     log.complete()
-    assert log.status(burst_id) == ("closed", 4 if ip == "198.51.100.7" else 3)
-    burst = each_store.alert(burst_id)  # said once, of the copy it held (not of the longer copy it never held)
-    assert burst is not None and [log.copy in n.text for n in burst.notes if "partial copy" in n.text] == [True]
+    assert log.status(alert_id) == ("closed", 1 if window else 4 if ip == "198.51.100.7" else 3)
+    alert = each_store.alert(alert_id)  # said once, of the copy it held (not of the longer copy it never held)
+    assert alert is not None and [log.copy in n.text for n in alert.notes if "partial copy" in n.text] == [True]
     log.add(sshd_at(200))
-    assert log.reopened(burst_id) == ["reopened: 1 new event after it was marked closed"]
+    assert log.reopened(alert_id) == ["reopened: 1 more suppressed match after it was marked closed" if window
+                                      else "reopened: 1 new event after it was marked closed"]
 
 
 SUPPRESSED = f"""
@@ -594,14 +602,49 @@ def test_a_closed_suppressed_window_whose_judged_copy_went_elsewhere_opens_for_a
     assert log.reopened(window.id) == ["reopened: 1 more suppressed match after it was marked closed"]
 
 
+@pytest.mark.parametrize("matches", [5, 120])
+def test_a_closed_window_past_its_listed_matches_opens_for_a_new_match_after_its_copy_went_elsewhere(
+        tmp_path: Path, sqlite_store: SqliteStore, matches: int) -> None:
+    # Seen (R57b-1): past MATCHED_LIMIT (100) listed matches, a judged copy whose line went to
+    # another group was taken to have come back: a new match left the closed window closed.
+    log = CutLog(tmp_path, sqlite_store, ruleset(tmp_path, SUPPRESSED), ip="198.51.100.77",
+                 before=range(0, 20 * matches, 20), at=20 * matches)
+    (window,) = sqlite_store.alerts(rule_id=FAIL_ID)
+    assert (window.suppressed, len(window.matched)) == (matches, min(matches + 1, MATCHED_LIMIT))
+    log.closed(FAIL_ID)
+    log.complete()
+    assert log.status(window.id)[0] == "closed"
+    log.add(sshd_at(20 * matches + 30))
+    assert log.reopened(window.id) == ["reopened: 1 more suppressed match after it was marked closed"]
+
+
+def test_a_closed_window_whose_first_match_was_a_copy_gone_elsewhere_counts_matches_not_ids(
+        tmp_path: Path, store: Store) -> None:
+    # Seen (R57b-2): the judged copy was a window's first match and its line went to another
+    # group: the window's first match became the next one, which was said a "new event".
+    log = CutLog(tmp_path, store, ruleset(tmp_path, SUPPRESSED), ip="198.51.100.77", before=(60, 120), at=30)
+    (window,) = store.alerts(rule_id=FAIL_ID)
+    assert window.event_ids == (log.copy,)
+    log.closed(FAIL_ID)
+    log.complete()
+    assert log.status(window.id)[0] == "closed"
+    log.add(sshd_at(200))
+    assert log.reopened(window.id) == ["reopened: 1 more suppressed match after it was marked closed"]
+
+
+@pytest.mark.parametrize("kind", ["burst", "window"])
+@pytest.mark.parametrize("ip", ["198.51.100.7", "198.51.100.77"])
 def test_a_pass_that_read_a_judged_copy_before_its_delete_finds_nothing_new(
-        tmp_path: Path, store: Store, rules: RuleSet) -> None:
+        tmp_path: Path, store: Store, rules: RuleSet, kind: str, ip: str) -> None:
     # Seen (R57a-3): a pass read a closed burst's partial copy; an ingest then completed the line
     # (deleting the copy, trimming the alert); the pass wrote its alert with the copy in it, which
-    # counted as new: "reopened: 1 new event" with nothing new. The ingest runs inside the pass's
-    # alert write here (the race, made certain).
-    log = CutLog(tmp_path, store, rules)
-    burst_id = log.closed()
+    # counted as new: "reopened: 1 new event" with nothing new; for a suppressed window (R57b-3)
+    # the pass counted the copy again, and once its line had gone elsewhere "1 more suppressed
+    # match". The ingest runs inside the pass's alert write here (the race, made certain).
+    if kind == "window":
+        rules = ruleset(tmp_path, SUPPRESSED)
+    log = CutLog(tmp_path, store, rules, ip=ip)
+    burst_id = log.closed(BURST_ID if kind == "burst" else FAIL_ID)
     with log.path.open("ab") as out:
         out.write(log.last[log.cut:])
     write_alerts, raced = store.write_alerts, []
@@ -620,7 +663,10 @@ def test_a_pass_that_read_a_judged_copy_before_its_delete_finds_nothing_new(
     assert raced == [1]
     store.refresh()
     detect(store, rules)
-    assert log.status(burst_id) == ("closed", 4)
+    assert log.status(burst_id) == ("closed", 1 if kind == "window" else 4 if ip == "198.51.100.7" else 3)
+    log.add(sshd_at(200))
+    assert log.reopened(burst_id) == ["reopened: 1 new event after it was marked closed" if kind == "burst" else
+                                      "reopened: 1 more suppressed match after it was marked closed"]
 
 
 def test_a_burst_trimmed_before_judged_copies_were_kept_stays_closed_for_its_completed_line(
