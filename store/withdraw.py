@@ -73,11 +73,18 @@ def withdraw_resting(store: AlertStore, alert: Alert, gone: set[str],
                 uncount=len(resting) if counted else 0, copies=copies if counted else ()))
         else:
             withdraw(store, [alert], "withdrawn: " + text)
-    elif counted and alert.status in DONE and (again := [(c, lines) for c, lines in alert.judged_copies
-                                                         if c in resting]):
-        # Said and recorded before, the copy off its matches: a pass that read the copy before its
-        # delete wrote the window again, counting it (R57b-3). Taken off again.
-        store.update_alert(alert.id, TriageChange(uncount=len(again), copies=tuple(again)))
+    elif counted and alert.status in DONE:
+        # Said before. A copy recorded then was taken off the window's matches: listed again, a
+        # pass that read the copy before its delete wrote the window again, counting it (R57b-3):
+        # taken off again (a retried delete finds the window by its first match, never off its
+        # ids: not listed, not taken off twice, R57c-2). A copy named now and not recorded then
+        # (a racing pass's late withdrawal, which cannot name what replaced it, came first: R57c-1)
+        # is recorded, its uncount done then.
+        recorded = {c for c, _ in alert.judged_copies}
+        again = [(c, lines) for c, lines in alert.judged_copies if c in resting and c in alert.matched]
+        named = [(c, lines) for c, lines in copies if c not in recorded]
+        if again or named:
+            store.update_alert(alert.id, TriageChange(uncount=len(again), copies=(*again, *named)))
     if window and alert.kind == "correlation":
         # The deleted events leave the alert's ids (and snapshot): the next pass joins the stored
         # ids with the burst it finds, so an id kept here would count the line twice, copy and

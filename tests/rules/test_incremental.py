@@ -626,10 +626,41 @@ def test_a_closed_window_whose_first_match_was_a_copy_gone_elsewhere_counts_matc
     (window,) = store.alerts(rule_id=FAIL_ID)
     assert window.event_ids == (log.copy,)
     log.closed(FAIL_ID)
-    log.complete()
+    log.complete(passes=False)
+    # a delete retried (killed before its checkpoint said it was done) finds the window by its first
+    # match again: the copy is not taken off its count twice
+    counted = store.alert(window.id).suppressed  # type: ignore[union-attr]
+    store.delete([log.copy])
+    assert store.alert(window.id).suppressed == counted  # type: ignore[union-attr]
+    detect(store, log.rules)
     assert log.status(window.id)[0] == "closed"
     log.add(sshd_at(200))
     assert log.reopened(window.id) == ["reopened: 1 more suppressed match after it was marked closed"]
+
+
+def test_a_window_reached_first_by_a_racing_passs_withdrawal_still_records_its_copy(
+        tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    # Seen (R57c-1): a racing pass's late withdrawal (which cannot name what replaced the copy)
+    # reached a closed window before the delete's own: the delete then found its note said and
+    # recorded nothing, and a new match after the line went to another group was left unsaid.
+    store = sqlite_store
+    log = CutLog(tmp_path, store, ruleset(tmp_path, SUPPRESSED), ip="198.51.100.77")
+    window_id = log.closed(FAIL_ID)
+    own = store.withdraw_alerts_on
+
+    def late_first(ids: Any, replaced_by: Any = None) -> None:
+        own(set(ids), dict.fromkeys(ids))  # the pass's withdraw_alerts_on_vanished
+        own(ids, replaced_by)
+
+    store.withdraw_alerts_on = late_first  # type: ignore[method-assign]
+    log.complete(passes=False)
+    store.withdraw_alerts_on = own  # type: ignore[method-assign]
+    window = store.alert(window_id)
+    assert window is not None and [c for c, _ in window.judged_copies] == [log.copy]
+    detect(store, log.rules)
+    assert log.status(window_id)[0] == "closed"
+    log.add(sshd_at(200))
+    assert log.reopened(window_id) == ["reopened: 1 more suppressed match after it was marked closed"]
 
 
 @pytest.mark.parametrize("kind", ["burst", "window"])
