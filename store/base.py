@@ -91,8 +91,8 @@ class Store(metaclass=ABCMeta):
         gone = set(event_ids)
         if not gone:
             return
-        # (a row of an index may outlive what the alert rests on: an analyst's reopening drops its
-        # judged copies without the rows their completed lines had)
+        # (a store may find an alert by more than it rests on: Elasticsearch's alert.judged_copies
+        # holds the copies beside their completed lines)
         found = [a for a in self.alerts(event_ids=tuple(gone)) if gone.intersection(a.rests_on)]
         # Recorded first, and each alert settled by itself, its note before its other write: a
         # delete that fails midway is done again by the ingest's next run (checkpoint.superseded),
