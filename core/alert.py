@@ -435,6 +435,7 @@ class TriageChange:
 
     def apply(self, alert: Alert) -> Alert:
         """``alert`` with this change; detection fields untouched."""
+        copies = {copy for copy, _ in self.copies}
         return replace(
             alert,
             status=self.status or alert.status,
@@ -446,8 +447,7 @@ class TriageChange:
             # a judgement's copies stay with it (a note, an assignee, closed again); a new one has none
             judged_copies=joined_copies(alert.judged_copies, self.copies)
             if (self.status or alert.status) in DONE and alert.status in DONE else (),
-            matched=tuple(i for i in alert.matched if i not in {c for c, _ in self.copies}) if self.copies
-            else alert.matched,
+            matched=tuple(i for i in alert.matched if i not in copies) if copies else alert.matched,
         )
 
     def _judged(self, alert: Alert) -> tuple[int, int] | None:

@@ -68,10 +68,9 @@ def joined(alert: Alert, stored: list[Alert]) -> Joined:
         seen.update(extra)
         ids = extra + ids if other.start < alert.start else ids + extra
     earlier = first.start < alert.start
-    # The events of absorbed alerts an analyst is done with: judged already, so not "new" when
-    # the kept alert, closed, is opened again (R49b-7; core.alert.unseen).
-    # the events of absorbed alerts an analyst is done with, and the completed lines of the copies
-    # they judged (Alert.judged_copies: R56b-2's N3)
+    # The events of absorbed alerts an analyst is done with, and the completed lines of the copies
+    # they judged (Alert.judged_copies: R56b-2's N3): judged already, so not "new" when the kept
+    # alert, closed, is opened again (R49b-7; core.alert.unseen).
     judged = frozenset(i for other in overlapping if other.id != keep.id and other.status in DONE
                        for i in (*other.event_ids, *(c for _, lines in other.judged_copies for c in lines)))
     merged = replace(alert, id=keep.id, start=min(first.start, alert.start),

@@ -36,4 +36,4 @@ def with_replaced(kept: dict[str, Any] | None, replaced: dict[str, list[str]]) -
     rest = {key: value for key, value in (kept or {}).items() if key != REPLACED}
     if replaced:
         rest[REPLACED] = replaced
-    return rest or (None if kept is None else rest)
+    return None if kept is None and not rest else rest
