@@ -15,39 +15,41 @@ generation with a new identity.
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
-import json
 import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from govsoc.collectors.checkpoint_file import left_where_read, log_path, still_elsewhere
+from govsoc.collectors.atomic_file import NO_ROOM, NOT_WRITABLE, DiskFull, not_writable, replace_file, sync_folder
+from govsoc.collectors.checkpoint_file import log_path, still_elsewhere
+from govsoc.collectors.checkpoint_match import consistent_with, content_choice
+from govsoc.collectors.checkpoint_record import (
+    COUNTERS,
+    RECORD_FILE,
+    Checkpoint,
+    DamagedCheckpoint,
+    Partial,
+    checkpoint_bytes,
+    read_checkpoint,
+)
 from govsoc.collectors.files.discover import live_of
-from govsoc.collectors.files.identity import (
-    FINGERPRINT_BYTES,
-    FileView,
-    content_shorter,
-    fingerprint,
-    view_tail_digest,
-)
+from govsoc.collectors.files.identity import FINGERPRINT_BYTES, FileView, fingerprint
 from govsoc.collectors.files.padding import written_head
-from govsoc.collectors.files.read_past import (
-    content_tails,
-    copy_read_past,
-    copy_unchanged,
-    earlier_of,
-    read_digest,
-    told_by_trailer,
-)
-from govsoc.collectors.files.read_state import state_holds, told_whole
-from govsoc.core.errors import ConfigError, GovsocError, Location
+from govsoc.collectors.files.read_past import copy_unchanged
+from govsoc.collectors.files.read_state import state_holds
+from govsoc.core.errors import GovsocError, Location
 from govsoc.core.event import make_id
+
+#: Names kept here for their importers: a checkpoint's record (checkpoint_record), the state
+#: folder's atomic files (atomic_file).
+__all__ = ["COUNTERS", "DAMAGED_FOLDER", "GROUP_SECONDS", "GROUP_SIZE", "MAX_RECOVERED_GENERATION", "RACY_SECONDS",
+           "RECORD_FILE", "Checkpoint", "CheckpointStore", "DiskFull", "Partial", "lived", "not_writable",
+           "replace_file", "sync_folder"]
 
 #: A folder listing taken within this many seconds of the folder's modification time is not
 #: trusted to show every change (file system times are stamped in coarse ticks).
@@ -58,190 +60,6 @@ RACY_SECONDS = 1.0
 #: have skipped: the store keeps those records once).
 GROUP_SIZE = 256
 GROUP_SECONDS = 1.0
-
-#: The fingerprint of record-file checkpoints (EVTX): they are found by path, never by content.
-RECORD_FILE = "record-file"
-
-#: Counters kept per source, shown by `govsoc status`.
-COUNTERS = ("records", "events", "created", "duplicates", "rejected", "dropped", "spooled",
-            "parse_failures", "truncated", "nul_bytes_skipped", "nul_runs", "torn_lines", "binary", "garbled")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Partial:
-    """An unterminated last line that a one-shot run stored (flagged): its position, the digest
-    of its bytes and the ids of its events, deleted once the completed line is stored."""
-
-    offset: int
-    end: int
-    digest: str
-    ids: tuple[str, ...]
-    #: The copy is the cut last logged line of a run of garbage (collectors.files.lines): one
-    #: pipeline_error event, counted in ``garbled`` and ``parse_failures``, taken back when replaced.
-    garbled: bool = False
-    #: The copy is a line its parser did not understand (one pipeline_error event, counted in
-    #: ``parse_failures``, taken back when replaced: the completed line is counted again).
-    failed: bool = False
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Checkpoint:
-    """How far one source has been read and acknowledged."""
-
-    identity: str
-    fingerprint: str
-    fingerprint_bytes: int
-    path: str
-    offset: int = 0
-    line: int = 0
-    #: NUL padding after ``offset`` already read and counted (a crash's, at the end of the file):
-    #: the next read starts after it (collectors.files.lines); ``tail`` is still that of ``offset``.
-    padding: int = 0
-    tail: str | None = None
-    #: Binary content found in the file (what it is) at ``binary_at``, the start of the line it
-    #: begins in: the read stopped there (R11 F6). The file is judged again from there when it
-    #: grows, or when ``binary_rule`` is older than collectors.files.binary.BINARY_RULE (R11i-5).
-    binary: str | None = None
-    binary_at: int = 0
-    binary_rule: int = 0
-    size: int | None = None
-    device: int = 0
-    inode: int = 0
-    #: The device and inode of the file when it was last read under its log's own name, not a
-    #: rotated one (the log itself, before a rotation moved it away; 0: never): a new inode at that
-    #: name is a new log, not this file (checkpoint_file.still_elsewhere; R11u-2).
-    lived_device: int = 0
-    lived_inode: int = 0
-    parser: str = ""
-    updated: str = ""
-    partial: Partial | None = None
-    #: Partial lines written ahead (R11i-1): saved before the batch that holds one goes to the
-    #: store or the spool, so that a kill -9 after the store took it and before ``partial`` says
-    #: so still leaves its ids known. The line is read again from ``offset``; once the read passes
-    #: a note's position, the note's ids not stored again are superseded like ``partial``'s (when
-    #: the crash came before the store took the batch, their deletion deletes nothing).
-    pending: tuple[Partial, ...] = ()
-    #: Where the last batch handed to a store that keeps ids apart per index (Elasticsearch's
-    #: weeks) ends, saved before it goes (R11v-1): up to there, a run after a kill -9 between the
-    #: store's commit and the checkpoint asks the store which ids it has, wherever they are.
-    sent: int = 0
-    #: Event ids of completed partial lines whose deletion the store has not yet acknowledged.
-    superseded: tuple[str, ...] = ()
-    #: (What their completed lines gave is in ``kept``: collectors.files.replaced.)
-    counters: dict[str, int] = field(default_factory=dict)
-    #: For a record file (EVTX; fingerprint RECORD_FILE): the file's state when it was last read
-    #: to its end (equal now: unchanged). Its offset is the last record's position, ``tail``
-    #: that record's digest.
-    state: str | None = None
-    #: For a growing record file (a capture; collectors.base.GrowingSource): what its source
-    #: keeps to recognise it grown, the offset of its last final record, and the ids of the
-    #: provisional events stored after it (replaced when the file grows). For a line file, ``kept``
-    #: holds the read's earlier positions (collectors.files.read_past): a dict older versions keep as it is.
-    kept: dict[str, Any] | None = None
-    final: int = 0
-    provisional: tuple[str, ...] = ()
-
-    @property
-    def record_file(self) -> bool:
-        """Whether this is the checkpoint of a record file (EVTX), not of a line file."""
-        return self.fingerprint == RECORD_FILE
-
-    @property
-    def read_to(self) -> int:
-        """Where the content read ends: after a stored partial line, else after the padding."""
-        return self.partial.end if self.partial is not None else self.offset + self.padding
-
-    def counted(self, **more: int) -> Checkpoint:
-        """A copy with counters increased."""
-        merged = dict(self.counters)
-        for name, value in more.items():
-            if value:
-                merged[name] = merged.get(name, 0) + value
-        return replace(self, counters=merged)
-
-    def to_json(self) -> dict[str, Any]:
-        """The checkpoint as stored."""
-        data = asdict(self)
-        data["pending"] = [asdict(note) for note in self.pending]
-        data["superseded"] = list(self.superseded)
-        data["provisional"] = list(self.provisional)
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Checkpoint:
-        """The checkpoint from its stored form."""
-        data = dict(data)
-        partial = data.pop("partial", None)
-        data["pending"] = tuple(_partial(note) for note in data.get("pending", ()))
-        data["superseded"] = tuple(data.get("superseded", ()))
-        data["provisional"] = tuple(data.get("provisional", ()))
-        # no counters: none counted yet (a null failed every later read of the file, R57a-5)
-        if data.get("counters") is None:
-            data["counters"] = {}
-        return cls(partial=_partial(partial) if partial else None, **data)
-
-
-def _partial(data: dict[str, Any]) -> Partial:
-    """A Partial from its stored form."""
-    return Partial(offset=data["offset"], end=data["end"], digest=data["digest"], ids=tuple(data["ids"]),
-                   garbled=bool(data.get("garbled", False)), failed=bool(data.get("failed", False)))
-
-
-#: What a folder govsoc may not write answers (R11i-3): its permissions, a read-only mount.
-_NOT_WRITABLE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
-
-
-def not_writable(folder: Path, error: OSError) -> ConfigError:
-    """The configuration error of a state folder govsoc may not write in (R11i-3: "internal
-    error: OSError: [Errno 30] Read-only file system: .../registry.lock"): names the folder and
-    what is needed."""
-    return ConfigError(f"cannot write in the state folder ({error.strerror}): govsoc needs write permission there "
-                       "for its checkpoints and locks; give the user running govsoc write access to it, or set "
-                       "data_dir to a folder it may write", location=Location(path=str(folder)))
-
-
-#: What a full disk (or a user's exhausted quota) answers.
-_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT})
-
-
-class DiskFull(GovsocError):
-    """No room on the state folder's disk for a checkpoint (R11i-4). What was read before it is
-    in the store or the spool; the checkpoint stays behind it, so a later read once there is
-    room reads it again, and the store keeps it once (same ids). `govsoc ingest --follow` waits
-    and tries again; a one-shot run stops (exit 1)."""
-
-
-def replace_file(target: Path, data: bytes, what: str, *, durable: bool = True) -> None:
-    """Write ``data`` to a new file beside ``target``, fsync it and rename it over ``target``
-    (atomic: a kill -9 leaves the old file or the new one whole); :func:`sync_folder` then makes
-    the rename durable. Not ``durable``: not synced (seen by other processes, lost to a crash).
-    A full disk or a folder govsoc may not write is said as such, naming ``what`` was being
-    saved; ``target`` then stays as it was."""
-    temp = target.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        with temp.open("wb") as out:
-            out.write(data)
-            out.flush()
-            if durable:
-                os.fsync(out.fileno())
-        os.replace(temp, target)
-    except OSError as e:  # a full disk: the checkpoint stays as it was, behind what was stored
-        temp.unlink(missing_ok=True)
-        if e.errno in _NOT_WRITABLE:
-            raise not_writable(target.parent, e) from e
-        if e.errno in _NO_ROOM:
-            raise DiskFull(f"no room to save {what}: {e.strerror}", location=Location(path=str(target))) from e
-        raise GovsocError(f"cannot save {what}: {e.strerror}", location=Location(path=str(target))) from e
-
-
-def sync_folder(folder: Path) -> None:
-    """fsync a folder: the renames made in it are durable."""
-    directory = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
 
 #: Generations of one fingerprint tried when a damaged checkpoint's file is looked for.
 MAX_RECOVERED_GENERATION = 4
@@ -261,7 +79,7 @@ class CheckpointStore:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            if e.errno in _NOT_WRITABLE:
+            if e.errno in NOT_WRITABLE:
                 raise not_writable(self.folder, e) from e
             raise
         self.notice = notice or (lambda _message: None)
@@ -395,7 +213,7 @@ class CheckpointStore:
         """The checkpoint at ``path``, None when there is none or it was damaged (then moved
         aside and said); an OSError reading it (permissions, I/O) is still the run's error."""
         try:
-            return _read(path)
+            return read_checkpoint(path)
         except DamagedCheckpoint as e:
             aside = self.folder / DAMAGED_FOLDER / f"{path.name}.{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
             try:
@@ -538,7 +356,7 @@ class CheckpointStore:
         fsync the folder once, which makes the renames durable."""
         for checkpoint in checkpoints:
             target = self._file(checkpoint.identity)
-            replace_file(target, _checkpoint_bytes(checkpoint), "the checkpoint")
+            replace_file(target, checkpoint_bytes(checkpoint), "the checkpoint")
             self._parsed.pop(target.name, None)  # a quick second save may reuse the inode, time and size
         sync_folder(self.folder)
 
@@ -556,9 +374,9 @@ class CheckpointStore:
             try:
                 handle = (self.folder / f"{identity}.lock").open("a")
             except OSError as e:
-                if e.errno in _NOT_WRITABLE:
+                if e.errno in NOT_WRITABLE:
                     raise not_writable(self.folder, e) from e
-                if e.errno in _NO_ROOM:
+                if e.errno in NO_ROOM:
                     raise DiskFull(f"no room for a lock: {e.strerror}", location=Location(path=str(self.folder))) \
                         from e
                 raise
@@ -596,7 +414,7 @@ class CheckpointStore:
             if self._pending.get(checkpoint.identity) != checkpoint:
                 return
             target = self._file(checkpoint.identity)
-            replace_file(target, _checkpoint_bytes(checkpoint), "the checkpoint", durable=False)
+            replace_file(target, checkpoint_bytes(checkpoint), "the checkpoint", durable=False)
             self._parsed.pop(target.name, None)
             self._shown[checkpoint.identity] = _state_of(target)
 
@@ -617,12 +435,13 @@ class CheckpointStore:
         candidates = self.candidates(view)
         # the file's own checkpoint first, the others only without it: the same answer as judging
         # all, and a compressed file registered once is not counted through again at every look
-        # (_consistent), only while it matches none of its own
+        # (checkpoint_match.consistent_with), only while it matches none of its own
         own = (view.device, view.inode)
         same_inode = [c for c in candidates if (c.device, c.inode) == own]
         others = [c for c in candidates if (c.device, c.inode) != own]
         for group in (same_inode, others):
-            consistent = [c for c in group if _consistent(c, view) and not still_elsewhere(c, view, self._a_log_read)]
+            consistent = [c for c in group
+                          if consistent_with(c, view) and not still_elsewhere(c, view, self._a_log_read)]
             # compared by content: a plain file's digests are a few preads; a compressed one is decompressed
             # once, only where several are consistent or it is not, as stored, the file the checkpoint's read
             # ended at the end of (read_state) or the copy it read past (an inode alone may be a freed one
@@ -644,64 +463,19 @@ class CheckpointStore:
         return any(log_path(c) == log for c in (*self._all_written(), *pending))
 
     def _by_content(self, consistent: list[Checkpoint], view: FileView) -> list[Checkpoint]:
-        """Of the checkpoints ``view``'s file is consistent with, those whose read its content shows best.
-
-        A compressed file's content is not compared at a checkpoint's position (_consistent: its length
-        only, no decompression at every look), so two logs of one service opening with one banner each had
-        their copies taken by the other's checkpoint, the newer (F11af's lr_rounds.py N=2 compress, one-shot:
-        15 lines lost, 15 twice; delaycompress 10 lost, 35 twice); plain copies with the same last bytes
-        (banner, request, banner) were swapped between the logs. Here the content is compared, in one
-        decompression, with the digests each read kept: at the checkpoint's position (its end of read) and
-        at its earlier positions (read_past). A checkpoint one of whose digests up to its position the content
-        contradicts is not the file's (none left: a new file, read again rather than lost): a new plain copy
-        made under a freed inode (delaycompress: app1.log.1 compressed away, its inode given to the next
-        copy) was taken by the old copy's checkpoint, its banner end alike (F11ag's lr_rounds.py delaycompress
-        twin: 80 lost with the position's digest alone, 20 on 885ba47d). Then those whose digests the
-        content shows the farthest in win: a digest of the banner alone, at a read's first position, every
-        log of the service shows (F11ag: app2's checkpoint read to its banner's end took app1's copy, read
-        to its requests); then those with more digests held than contradicted (copies ending alike, banner,
-        request, banner, differ at the request: the plain copies were swapped). Still several: the evidence
-        cannot tell, the newest of those read the least is taken (read again rather than lost), counted in
-        ``ambiguous`` and said through ``notice``. First, a gzip copy whose trailer states one checkpoint's read
-        (its CRC-32 and length) and whose one member has that read's digests is that checkpoint's, in one
-        decompression kept for the copy (read_past.told_by_trailer; RRR11ba-1, RRR11be-1/-2)."""
-        told = told_by_trailer(consistent, view)
-        if told is not None:  # its trailer and its one member's digests state that read (decompressed once, kept)
-            told_whole(view, told.offset)  # this look: read to its end, not decompressed again (read_state)
-            return [told]
-        digests = {c.identity: ((c.offset, read_digest(c.tail, c.kept, c.offset)), *earlier_of(c.kept))
-                   for c in consistent}
-        offsets = {offset for pairs in digests.values() for offset, _ in pairs}
-        tails = content_tails(view, offsets)
-
-        def shown(c: Checkpoint) -> tuple[int, int]:
-            # how far the content shows what the read saw (its deepest digest held), then how many more of
-            # its digests the content holds than it contradicts
-            pairs = digests[c.identity]
-            held = [offset for offset, digest in pairs if digest is not None and tails.get(offset) == digest]
-            other = [offset for offset, digest in pairs if offset in tails and tails[offset] != digest]
-            return max(held, default=-1), len(held) - len(other)
-
-        def contradicted(c: Checkpoint) -> bool:  # content the read saw, up to its position, not there
-            return any(digest is not None and offset <= c.offset and offset in tails and tails[offset] != digest
-                       for offset, digest in digests[c.identity])
-
-        left = [c for c in consistent if not contradicted(c)]
-        if not left:
-            return []
-        best = max(shown(c) for c in left)
-        left = [c for c in left if shown(c) == best]
-        if len(left) > 1:
-            least = min(c.offset for c in left)
-            taken = [c for c in left if c.offset == least][-1]
+        """Of the checkpoints ``view``'s file is consistent with, those whose read its content shows
+        best (checkpoint_match.content_choice); several alike: the newest of those read the least,
+        counted in ``ambiguous`` and said through ``notice`` once a copy."""
+        left, alike = content_choice(consistent, view)
+        if alike:
+            taken = left[0]
             if (view.device, view.inode) not in self._ambiguous_copies:  # once a copy, however many looks
                 self._ambiguous_copies.add((view.device, view.inode))
                 self.ambiguous += 1
-                self.notice(f"{view.path}: its content matches {len(left)} checkpoints alike "
-                            f"({', '.join(f'{c.path} at {c.offset}' for c in left)}): taken for {taken.path}'s "
+                self.notice(f"{view.path}: its content matches {len(alike)} checkpoints alike "
+                            f"({', '.join(f'{c.path} at {c.offset}' for c in alike)}): taken for {taken.path}'s "
                             f"at {taken.offset}, the newest of those read the least (its lines may be stored "
                             "twice, not lost)")
-            left = [taken]
         return left
 
     def candidates(self, view: FileView) -> list[Checkpoint]:
@@ -762,14 +536,6 @@ def lived(checkpoint: Checkpoint, view: FileView) -> Checkpoint:
     return replace(checkpoint, lived_device=view.device, lived_inode=view.inode)
 
 
-def _checkpoint_bytes(checkpoint: Checkpoint) -> bytes:
-    """A checkpoint file's content: its JSON, UTF-8."""
-    try:
-        return json.dumps(checkpoint.to_json(), ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:  # a file name that is not UTF-8 (surrogateescape): JSON's \u escapes
-        return json.dumps(checkpoint.to_json()).encode("ascii")
-
-
 def _state_of(path: Path) -> tuple[int, int, int]:
     """A file's inode, size and modification time: whether it was written over since."""
     st = path.stat()
@@ -797,70 +563,3 @@ def _release(handle: Any) -> None:
         fcntl.flock(handle, fcntl.LOCK_UN)
     finally:
         handle.close()
-
-
-class DamagedCheckpoint(GovsocError):
-    """A checkpoint file whose content is not a checkpoint (``why`` says what is wrong)."""
-
-    def __init__(self, path: Path, why: str) -> None:
-        super().__init__(f"damaged checkpoint: {why}", location=Location(path=str(path)))
-        self.why = why
-
-
-def _read(path: Path) -> Checkpoint | None:
-    """The checkpoint stored at ``path``, None when there is none; GovsocError when it cannot be
-    read, DamagedCheckpoint when what is there is not a checkpoint."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as e:
-        raise GovsocError(f"unreadable checkpoint: {e.strerror}", location=Location(path=str(path))) from e
-    try:
-        parsed = json.loads(data.decode("utf-8"))
-        if not isinstance(parsed, dict):
-            raise TypeError(f"a JSON {type(parsed).__name__}, not an object")
-        checkpoint = Checkpoint.from_json(parsed)
-        _check_kinds(checkpoint)
-        return checkpoint
-    except (ValueError, TypeError, KeyError, AttributeError) as e:  # ValueError: bad UTF-8 too
-        raise DamagedCheckpoint(path, f"{type(e).__name__}: {e}") from e
-
-
-def _check_kinds(checkpoint: Checkpoint) -> None:
-    """TypeError when a field holds a value of another kind than its declared one (a number where
-    text is due, ...): such a checkpoint would fail later, far from its file."""
-    for item in fields(checkpoint):
-        value = getattr(checkpoint, item.name)
-        kind = str(item.type)
-        if value is None or item.name in ("partial", "pending", "superseded", "provisional", "counters"):
-            continue
-        if kind.startswith("int") and (not isinstance(value, int) or isinstance(value, bool)):
-            raise TypeError(f"{item.name}: {value!r} is not a whole number")
-        if kind.startswith("str") and not isinstance(value, str):
-            raise TypeError(f"{item.name}: {value!r} is not text")
-        if kind.startswith("dict") and not isinstance(value, dict):  # kept: each reader takes it as one (R53d-4)
-            raise TypeError(f"{item.name}: {value!r} is not an object")
-
-
-def _consistent(checkpoint: Checkpoint, view: FileView) -> bool:
-    """Whether the file still holds what was read up to the checkpoint's position. A compressed
-    file is not read to the position to compare its bytes there, but one holding fewer bytes (its
-    trailer's length, then its content counted) is not the file read: an unread generation that
-    logrotate compressed at once, opening with the log's banner, was "read" from the older one's
-    position past its end, none of its lines stored (R11p-8: 30 lost)."""
-    if copy_unchanged(checkpoint.kept, view):  # the copy read past, as it was when found so: no decompression
-        return True
-    if view.compressed and state_holds(checkpoint.kept, view, checkpoint.read_to):  # as stored when read whole:
-        return True  # no decompression (R54a-1: a BGZF file, whose last member is empty, was inflated every look)
-    read = (checkpoint.lived_device, checkpoint.lived_inode)  # shorter, a copy made before the read passed its end
-    earlier = earlier_of(checkpoint.kept)
-    if view.compressed:
-        return view.size is None or view.size >= checkpoint.offset or not content_shorter(view, checkpoint.offset) \
-            or (left_where_read(checkpoint, view) and copy_read_past(earlier, view, read))
-    if view.size is None:
-        return True
-    if view.size < checkpoint.offset:
-        return left_where_read(checkpoint, view) and copy_read_past(earlier, view, read)
-    # the tail of the file looked at, not of another one renamed over its path since (R11g G7)
-    return checkpoint.tail is None or view_tail_digest(view, checkpoint.offset) == checkpoint.tail

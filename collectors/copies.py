@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
+from govsoc.collectors.atomic_file import replace_file, sync_folder
 from govsoc.collectors.checkpoint_file import (
     newer_holding,
     own_file,
@@ -37,7 +38,7 @@ from govsoc.collectors.checkpoint_file import (
     the_checkpoints_file,
     written_path,
 )
-from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore, replace_file, sync_folder
+from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.files.discover import same_folder
 from govsoc.collectors.files.identity import FileView, content_end, copy_extent, read_tail_digest
 from govsoc.core.crashpoint import crash_point

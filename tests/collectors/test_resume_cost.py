@@ -31,19 +31,19 @@ def checkpoint_reads_per_file(pipeline: Pipeline, paths: list[Path], monkeypatch
     time, so that the machine's load cannot make it pass or fail."""
     time.sleep(RACY_SECONDS + 0.1)  # past the window in which a folder listing is not trusted
     reads = 0
-    real = checkpoints._read
+    real = checkpoints.read_checkpoint
 
     def counting(path: Path) -> Checkpoint | None:
         nonlocal reads
         reads += 1
         return real(path)
 
-    monkeypatch.setattr(checkpoints, "_read", counting)
+    monkeypatch.setattr(checkpoints, "read_checkpoint", counting)
     try:
         for path in paths:
             assert pipeline.ingest_file(path, IngestOptions()).unchanged
     finally:
-        monkeypatch.setattr(checkpoints, "_read", real)
+        monkeypatch.setattr(checkpoints, "read_checkpoint", real)
     return reads / len(paths)
 
 

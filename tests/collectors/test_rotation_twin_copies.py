@@ -2,7 +2,7 @@
 (+ compress, + delaycompress), done here in Python as logrotate does it, with a run after the banner and one
 after the requests (F11af's lr_rounds.py shape "banner", deterministic, no logrotate needed).
 
-A compressed copy's content is not compared at a checkpoint's position (checkpoints._consistent: its length
+A compressed copy's content is not compared at a checkpoint's position (checkpoint_match.consistent_with: its length
 only), so app1's copy app1.log.1.gz was consistent with app2's checkpoint too, the newer, and taken by it:
 app2's lines written later were taken as read (lost) and app1's copy read again (885ba47d, real logrotate:
 compress 15 lost 15 twice, delaycompress 10 lost 35 twice). Of several consistent checkpoints, the content is

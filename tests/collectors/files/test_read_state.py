@@ -174,7 +174,7 @@ def test_an_unchanged_file_of_several_members_is_not_decompressed_again(
         tmp_path: Path, sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch, made: object) -> None:
     """R54a-1: a file whose last member is shorter than the read (every BGZF file, whose last member is the empty
     end-of-file block; `cat a.gz b.gz`) was inflated at every look, its state kept but never asked before the
-    content was (checkpoints._consistent). Read once, settled: the next looks decompress nothing of it."""
+    content was (checkpoint_match.consistent_with). Read once, settled: the next looks decompress nothing of it."""
     settled_at_once(monkeypatch)
     path = tmp_path / "app.log.1.gz"
     lines = sshd(0, 2_000)
