@@ -20,12 +20,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from govsoc.collectors.base import RecordFileParser, parsers, path_text
-from govsoc.collectors.checkpoint_file import ROTATED_AWAY
-from govsoc.collectors.checkpoints import RACY_SECONDS, Checkpoint, DiskFull
-from govsoc.collectors.detect import record_format
+from govsoc.collectors.base import path_text
+from govsoc.collectors.checkpoints import DiskFull
 from govsoc.collectors.files.discover import (
-    Listings,
     configured_folder,
     expand,
     folder_link,
@@ -34,21 +31,26 @@ from govsoc.collectors.files.discover import (
     newer_generations,
     rotated_siblings,
     rotation_age,
-    rotation_family,
     written_order,
 )
 from govsoc.collectors.files.folder import Denied, LinkRefused, Resolved, link_chain, open_folder, resolve
-from govsoc.collectors.files.identity import FileView, from_held, in_folder, look, no_links, open_bytes
+from govsoc.collectors.files.identity import in_folder, look, no_links
 from govsoc.collectors.files.paths import Kind, path_kind
-from govsoc.collectors.files.read_state import read_whole_as_stored
-from govsoc.collectors.generations import Siblings, with_generations_between
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
+from govsoc.collectors.predecessors import (
+    finish_predecessors,
+    finish_rotated,
+    hold,
+    once,
+    read_whole,
+    rest_of_held,
+    stranger,
+)
 from govsoc.collectors.stopping import Stopped, StopRequest
 from govsoc.collectors.summary import IngestSummary
 from govsoc.core.errors import ParseError
 
-#: The rotated files of each path, from folder listings shared by the runs and polls of this process.
-_LISTINGS = Listings(RACY_SECONDS)
+__all__ = ["MAX_FULL_WAIT", "Follower", "admit", "finish_predecessors", "read_path"]
 
 #: Why a log path is not read through a link (identity.no_links): admit() found none there.
 _SWAPPED = "put in the file's place after it was checked: not read"
@@ -69,10 +71,10 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
         return _unresolved(pipeline, path, options, e)
     admitted = admit(pipeline, path, options, named=named)
     target, link_readers = admitted if admitted is not None else (None, frozenset[int]())
-    # a rotated file matched by a glob or found in a folder: its log's owner or root (see _finish)
+    # a rotated file matched by a glob or found in a folder: its log's owner or root (see finish_rotated)
     live = None if named else live_of(path)
     owners = pipeline.paths.owners(live) if live is not None else None
-    if target is not None and owners is not None and _stranger(pipeline, target, owners):
+    if target is not None and owners is not None and stranger(pipeline, target, owners):
         target = None
     switched = _switched(pipeline, path, target, options) if target is not None and target != path else []
     return [*switched, *_read_admitted(pipeline, path, (target, link_readers, owners), options, named=named,
@@ -122,7 +124,7 @@ def _read_admitted(pipeline: Pipeline, path: Path, admitted: tuple[Path | None, 
                 if target != path:
                     pipeline.paths.read_through(path, target)
                 if not options.final and live_of(path) is None:  # a live log, not a rotated name
-                    _hold(pipeline, path, target)
+                    hold(pipeline, path, target)
     except ParseError as e:
         if isinstance(e.__cause__, Denied):  # a file they may not read, in a folder they may pass
             return [*summaries, *_denied(pipeline, path, options, e.message)]
@@ -158,10 +160,10 @@ def _switched(pipeline: Pipeline, link: Path, target: Path, options: IngestOptio
         return read_path(pipeline, old, replace(options, final=True), named=True, fixed=old.parent)
     for checkpoint in read:
         held = pipeline.held.of(checkpoint.device, checkpoint.inode)
-        rest = _rest_of_held(pipeline, link, checkpoint, held, options) if held is not None else None
+        rest = rest_of_held(pipeline, link, checkpoint, held, options) if held is not None else None
         if rest is not None:
             return [rest]
-    for checkpoint in (c for c in read if not _read_whole(c)):
+    for checkpoint in (c for c in read if not read_whole(c)):
         pipeline.notice(f"{path_text(str(link))}: the file it was read as before ({path_text(before)}) is gone or "
                         f"replaced; lines written to it after byte {checkpoint.offset} were not read (follow the link "
                         "with --follow, which reads it to its end wherever it went)")
@@ -184,7 +186,7 @@ def _skipped(pipeline: Pipeline, link: Path, target: Path, options: IngestOption
     last = written_order(live, target)
     between = [f for f in newer_generations(live, before) if f != target and written_order(live, f) < last]
     owners = pipeline.paths.owners(target)
-    return [summary for f in between if (summary := _finish(pipeline, f, options, owners)) is not None]
+    return [summary for f in between if (summary := finish_rotated(pipeline, f, options, owners)) is not None]
 
 
 def _denied(pipeline: Pipeline, path: Path, options: IngestOptions, why: str) -> list[IngestSummary]:
@@ -192,7 +194,7 @@ def _denied(pipeline: Pipeline, path: Path, options: IngestOptions, why: str) ->
     once per process and counted in its record (`govsoc status`), as every refused link (V14-5: a
     poll a second said it 86,400 times a day, and `status` never showed it); the path's error in
     a one-shot run."""
-    if _once(pipeline, f"{path_text(str(path))}: {why}"):
+    if once(pipeline, f"{path_text(str(path))}: {why}"):
         pipeline.paths.refuse(path, why, "link")
     return [] if not options.final else [IngestSummary(source=path_text(str(path)), error=why)]
 
@@ -258,7 +260,7 @@ def _refuse_link(pipeline: Pipeline, path: Path, e: LinkRefused) -> None:
                "folder the configuration names: not read (name the file itself, or allow links with --symlinks or "
                "collectors.symlinks: true)")
         kind = "link"
-    if _once(pipeline, f"{path_text(str(path))}: {why}"):
+    if once(pipeline, f"{path_text(str(path))}: {why}"):
         pipeline.paths.refuse(path, why, kind)
 
 
@@ -291,7 +293,7 @@ def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *,
     kind = path_kind(path)
     if kind == "other":  # a FIFO or device put at the log's name (R11g G4): this path's refusal only
         why = "not a regular file (a FIFO, device, socket or folder): not read"
-        if _once(pipeline, f"{path_text(str(path))}: {why}"):
+        if once(pipeline, f"{path_text(str(path))}: {why}"):
             pipeline.paths.refuse(path, why, "other")
         return None
     if kind != "link":  # recorded by finish_predecessors, which reads its record first
@@ -320,9 +322,9 @@ def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *,
         why = f"a symbolic link to {shown}: not a regular file, not read"
     else:
         pipeline.paths.look(path, "link")
-        _once(pipeline, f"{path_text(str(path))}: a symbolic link, read as {shown}")
+        once(pipeline, f"{path_text(str(path))}: a symbolic link, read as {shown}")
         return target, readers
-    if _once(pipeline, f"{path_text(str(path))}: {why}"):
+    if once(pipeline, f"{path_text(str(path))}: {why}"):
         pipeline.paths.refuse(path, why, "file" if was_file else "link")
     return None
 
@@ -341,7 +343,7 @@ def _elsewhere(pipeline: Pipeline, path: Path, options: IngestOptions, via: Path
             return False  # (the resolution in read_path judges it again, and the walk opens what it judged)
         # moved by root or govsoc's user (`mv /var/log /data/log; ln -s /data/log /var/log`: V13 V7)
         pipeline.paths.moved(path, checked.links)
-        _once(pipeline, f"{path_text(str(path))}: its folder now leads to {path_text(checked.real)}, not to "
+        once(pipeline, f"{path_text(str(path))}: its folder now leads to {path_text(checked.real)}, not to "
                         f"{path_text(record.folder)}: read there (every symbolic link on the way is owned by root "
                         "or the user govsoc runs as)")
         return False
@@ -356,7 +358,7 @@ def _elsewhere(pipeline: Pipeline, path: Path, options: IngestOptions, via: Path
         kind = "link"
     else:
         return False
-    if _once(pipeline, f"{path_text(str(path))}: {why}"):
+    if once(pipeline, f"{path_text(str(path))}: {why}"):
         pipeline.paths.refuse(path, why, kind)
     return True
 
@@ -384,221 +386,6 @@ def _read_rotated(pipeline: Pipeline, path: Path) -> bool:
                if rotation_age(path, sibling) is not None)
 
 
-def _once(pipeline: Pipeline, message: str) -> bool:
-    """Say ``message`` unless this process said it already (a poll every second would repeat it)."""
-    if message in pipeline.said:
-        return False
-    pipeline.said.add(message)
-    pipeline.notice(message)
-    return True
-
-
-def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) -> list[IngestSummary]:
-    """Read to their end the files that were at ``path`` before its current one and were
-    rotated to a sibling name since, and the generations rotated between them and the current
-    one (a path rotated twice since it was read: ``auth.log.2``, then ``auth.log.1``), oldest
-    first, each once (R11e F5: the middle generation was skipped without a word).
-
-    When nothing read from the path is known any more (it was empty or missing at every look
-    so far, or its files were rotated away), the rotated files written after its first look are
-    read (R11f N5: a quiet log, empty when a daily run looked, then written and rotated before the
-    next run, was never read, silently)."""
-    path = path.absolute()
-    earlier = pipeline.paths.get(path)
-    # a checkpoint at the path: a file was read there before this record existed (an older data folder)
-    kind = path_kind(path)
-    pipeline.paths.look(path, "file" if pipeline.checkpoints.at_path(str(path)) else kind,
-                        _owner(path) if kind == "file" else None)
-    try:
-        view = look(path)
-    except ParseError:
-        view = None
-    # The file at the path now is known from here on (registered when new): rotated on before it
-    # is read (a rotation during this poll), the next poll finds it as a file read before.
-    current = _known(pipeline, view, options) if view is not None and view.head else None
-    previous = [c for c in pipeline.checkpoints.at_path(str(path))
-                if not c.record_file and (current is None or c.identity != current.identity)]
-    wanted = {c.identity for c in previous}
-    found: list[Path] = []
-    siblings = Siblings(path)
-    # beside it, or, for a rotated name, under the family's other names (the glob run visits
-    # auth.log.1 before auth.log.2.gz, where its file read before now is: R11e F2)
-    for sibling in (dict.fromkeys([*rotated_siblings(path), *rotation_family(path)]) if wanted
-                    else _LISTINGS.generations(path)):
-        aged = rotation_age(path, sibling) is not None
-        if not wanted and not aged:
-            continue
-        try:
-            sibling_view = _look(pipeline, sibling)
-        except ParseError:
-            continue
-        match = pipeline.checkpoints.match(sibling_view) if sibling_view.head else None
-        if match is not None and match.identity in wanted:
-            wanted.discard(match.identity)
-            found.append(sibling)
-        elif aged:
-            siblings.add(pipeline, sibling_view, match)
-    gone = [c for c in previous if c.identity in wanted]
-    moved: list[IngestSummary] = []
-    for checkpoint in gone:
-        held = pipeline.held.of(checkpoint.device, checkpoint.inode)
-        # a follower held it open: read to its end wherever it went (R11h R4, R11)
-        rest = _rest_of_held(pipeline, path, checkpoint, held, options) if held is not None else None
-        if rest is not None:
-            moved.append(rest)
-        else:
-            _said_gone(pipeline, path, checkpoint)
-        latest = pipeline.checkpoints.get(checkpoint.identity) or checkpoint
-        pipeline.checkpoints.save(replace(latest, path=f"{checkpoint.path}{ROTATED_AWAY}"))
-    listed = with_generations_between(pipeline, path, [*found, *siblings.resumed])
-    first_look = earlier.first_look_seconds if earlier is not None and not previous else None
-    path_read = current is not None and current.read_to > 0
-    unread = [f for f in siblings.unread(gone, first_look, path_read=path_read) if f not in listed]
-    for behind in siblings.behind:  # kept by its modification time: said and counted (R11i-6)
-        why = (f"not read as a generation of {path_text(str(path))}: modified before the path was first looked at, "
-               "changed after (history renamed by a rotation, or a writer or copy that keeps its time behind); "
-               "name it to read it")
-        if _once(pipeline, f"{path_text(str(behind))}: {why}"):
-            pipeline.paths.refuse(behind, why, "file")
-    aged_order = sorted([*(f for f in listed if rotation_age(path, f) is not None), *unread],
-                        key=lambda f: written_order(path, f))
-    to_read = [*(f for f in listed if rotation_age(path, f) is None), *aged_order]
-    owners = pipeline.paths.owners(path) if to_read else None
-    return [*moved,
-            *(summary for rotated in to_read if (summary := _finish(pipeline, rotated, options, owners)) is not None)]
-
-
-def _said_gone(pipeline: Pipeline, path: Path, checkpoint: Checkpoint) -> None:
-    """Say (and count in the path's record: `govsoc status`) that the file read before at ``path``
-    is gone from where the rotated files are looked for, when lines may have been lost: it was not
-    read to the size last seen, or it was last seen at the path itself, so it left the folder in one
-    step (logrotate ``olddir``, a re-pointed link: R11h R4, R11; or deleted, ``rotate 0``) and what
-    was written between the last read and its move is not known. Not said for a file last seen at a
-    rotated name and read whole there (R11e F2: deleted past ``rotate N``, nothing lost), whether
-    that name is beside ``path`` or ``path`` itself (R11j-5: a glob such as ``auth.log*`` follows
-    ``auth.log.1``, whose generation ``rotate N`` deletes once it moved on; each was said lost,
-    "lines written to it after byte N were not read", and counted refused, none being lost)."""
-    if _read_whole(checkpoint) and (checkpoint.path != str(path) or live_of(path) is not None):
-        return
-    why = (f"the file read before (checkpoint {checkpoint.identity[:12]}) is no longer at {path_text(path.name)} nor "
-           "beside it under a rotated name (moved to another folder, as by logrotate's olddir or a re-pointed link, "
-           f"or deleted); lines written to it after byte {checkpoint.offset} were not read (name the folder it was "
-           "moved to, or follow the path with --follow, which reads a moved file to its end)")
-    pipeline.notice(f"{path_text(str(path))}: {why}")
-    pipeline.paths.refuse(path, why, "file")
-
-
-def _hold(pipeline: Pipeline, path: Path, target: Path) -> None:
-    """Keep the file just read at ``target`` open (collectors.files.held) as the file of the
-    followed log path ``path`` (itself, or a link to ``target``), so that the next poll reads it to
-    its end wherever it was moved. Opened as it was read (relative to the checked folder, no link
-    where none may be)."""
-    try:
-        with open_bytes(target) as raw:
-            if stat.S_ISREG(os.fstat(raw.fileno()).st_mode):
-                pipeline.held.hold(pipeline.paths.key(path), os.dup(raw.fileno()))
-    except OSError:  # gone again since it was read: the next poll looks for it
-        pipeline.held.release(pipeline.paths.key(path))
-
-
-def _rest_of_held(pipeline: Pipeline, path: Path, checkpoint: Checkpoint, held: int,
-                  options: IngestOptions) -> IngestSummary | None:
-    """Read the file read before at ``path``, moved away since, to its end from the descriptor
-    held open (``held``, of that file's device and inode), then let it go. Its summary names
-    where it is now. None when the held file's content is not that file's any more (copytruncate
-    into another folder: the copy is elsewhere, the held inode truncated and written again)."""
-    old = Path(checkpoint.path)
-    try:
-        where = os.readlink(f"/proc/self/fd/{held}")
-    except OSError:
-        where = "?"
-    try:
-        with from_held(old, held):
-            view = look(old)
-            match = pipeline.checkpoints.match(view) if view.head else None
-            if match is None or match.identity != checkpoint.identity:
-                return None
-            with pipeline.stop.not_cut():  # its last reader: a stop waits for its end (R11ab-1)
-                summary = pipeline.ingest_file(old, replace(options, final=True))
-    except ParseError as e:
-        summary = IngestSummary(source=path_text(str(path)), error=e.message)
-    finally:
-        pipeline.held.release_file(held)
-    summary.source = f"{summary.source} (moved to {path_text(where)}, read from the file held open)"
-    return summary
-
-
-def _stranger(pipeline: Pipeline, rotated: Path, owners: frozenset[int]) -> bool:
-    """Whether the rotated file ``rotated`` is owned by someone not in ``owners`` (said once per
-    process and counted in its path record when it is)."""
-    uid = _owner(rotated)
-    if uid is None or uid in owners:
-        return False
-    why = (f"owned by user id {uid}, not by the log's owner or root (user ids {', '.join(map(str, sorted(owners)))}): "
-           "not read as a rotated file of the log (name it to read it)")
-    if _once(pipeline, f"{path_text(str(rotated))}: {why}"):
-        pipeline.paths.refuse(rotated, why, "file")
-    return True
-
-
-def _owner(path: Path) -> int | None:
-    """The user id owning ``path`` itself, or None when it cannot be seen."""
-    try:
-        return os.lstat(path).st_uid
-    except OSError:
-        return None
-
-
-def _look(pipeline: Pipeline, path: Path) -> FileView:
-    """look() at a rotated file, taken again only when its inode, size or time changed since the
-    last look in this process (a poll looks at every rotated file of each followed path)."""
-    try:
-        st = path.stat()
-    except OSError:
-        return look(path)  # which says what is wrong
-    state = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-    seen = pipeline.rotated_views.get(path)
-    if seen is not None and seen[0] == state:
-        return seen[1]
-    view = look(path)
-    pipeline.rotated_views[path] = (state, view)
-    return view
-
-
-def _known(pipeline: Pipeline, view: FileView, options: IngestOptions) -> Checkpoint | None:
-    """The checkpoint of the line file ``view`` shows, registered when new (not for a record
-    file such as EVTX, found by its path, nor binary content)."""
-    record_parser = options.parser or record_format(view)
-    if record_parser is not None and issubclass(parsers.get(record_parser), RecordFileParser):
-        return None
-    return pipeline.known(view, options)[0]
-
-
-def _read_whole(checkpoint: Checkpoint) -> bool:
-    """Whether the checkpoint's file was read to the size it had when last looked at (an
-    unterminated last line stored as partial included; for gzip content, the trailer's size
-    modulo 2**32), or a compressed file's last read went through its stored bytes to their end
-    (read_state.read_whole_as_stored: a BGZF file's trailer states 0)."""
-    return ((checkpoint.size is not None and checkpoint.size in (checkpoint.read_to, checkpoint.read_to % (1 << 32)))
-            or read_whole_as_stored(checkpoint.kept, checkpoint.read_to))
-
-
-def _finish(pipeline: Pipeline, rotated: Path, options: IngestOptions,
-            owners: frozenset[int] | None) -> IngestSummary | None:
-    """Read a rotated file to its end (nothing more will be written to it), unless it is owned
-    by another user than the log's owner or root (``owners``; None: not compared): logrotate
-    keeps the owner on what it renames, compresses or copies, so such a file was put beside the
-    log by someone else who may write the folder (forged lines in the log's name). Said once per
-    process, counted in the file's path record (`govsoc status`); named itself, it is read."""
-    if owners is not None and _stranger(pipeline, rotated, owners):
-        return None
-    try:
-        # found beside the log by name, not named: never read through a link, nor a file of
-        # another owner renamed over it after the check above (identity._open_raw checks the fd)
-        with no_links(owners=owners):
-            return pipeline.ingest_file(rotated, replace(options, final=True))
-    except ParseError as e:  # vanished since it was listed (rotated on, deleted): said, the rest go on
-        return IngestSummary(source=path_text(str(rotated)), error=e.message)
 
 
 #: The longest wait between two tries of a --follow whose state disk is full (R11i-4).

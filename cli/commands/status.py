@@ -229,7 +229,7 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
     lost = [{"pid": run.pid, "interface": run.interface, "started": run.started, "events_stored": run.events_stored,
              "last_stored": run.last_stored, "problem": run.text} for run in lost_runs(data_dir / "capture")]
     # links `govsoc ingest` refused at log paths (collectors.follow.admit; V12 F1, F7), and rotated
-    # files of another owner than the log's (collectors.follow._finish)
+    # files of another owner than the log's (collectors.predecessors.finish_rotated)
     refused = [{"path": r.path, "refused": r.refused, "reason": r.refusal}
                for r in PathRecords(data_dir / "state" / "paths").all() if r.refused]
     if fmt == "json":

@@ -19,6 +19,7 @@ import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.collectors import follow as follow_module
+from govsoc.collectors import predecessors as predecessors_module
 from govsoc.collectors.follow import Follower
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
@@ -240,7 +241,7 @@ def test_a_log_renamed_away_and_back_during_a_look_is_not_read_again(tmp_path: P
     side = tmp_path / "side.log"
     side.touch()
     write(log, 3, 2)
-    known = follow_module._known
+    known = predecessors_module._known
 
     def exchanged_while_known(pipeline: Pipeline, view: object, options: IngestOptions) -> object:
         if getattr(view, "path", None) != log:
@@ -250,7 +251,7 @@ def test_a_log_renamed_away_and_back_during_a_look_is_not_read_again(tmp_path: P
             return known(pipeline, view, options)  # type: ignore[arg-type]
         finally:
             exchange(log, side)  # and back
-    monkeypatch.setattr(follow_module, "_known", exchanged_while_known)
+    monkeypatch.setattr(predecessors_module, "_known", exchanged_while_known)
     follower.poll()
     monkeypatch.undo()
     follower.poll()
