@@ -92,6 +92,14 @@ MAX_WILDCARDS = 256
 #: Patterns in one OR (a rule's list of values) from which such a rule sends it as a superset.
 _LIST_PATTERNS = 16
 _WILDCARD = re.compile(r"(?<!\\)\*")
+#: What query_string's grammar takes for white space between terms (Lucene's classic query
+#: parser, _WHITESPACE): pySigma escapes the space alone, so a value holding a tab, a line feed, a
+#: carriage return or U+3000 (全角空格) was cut into several terms (R58b-1: missed alerts, and one
+#: leading a value matched every document of its log source). Escaped, each is a character.
+_QUERY_WHITESPACE = "\t\n\r\u3000"
+#: The grammar's operator words: a whole value spelled so (only |cased keeps its capitals) is
+#: escaped, else it is an operator and the query fails to parse (R58b-12).
+_OPERATOR_WORDS = frozenset({"AND", "OR", "NOT"})
 
 
 def folded(value: SigmaString) -> SigmaString:
@@ -108,6 +116,7 @@ class GovsocLuceneBackend(LuceneBackend):
     #: becomes ``NOT NOT _exists_:f`` under a NOT, which query_string refuses (HTTP 400), and in
     #: ``NOT _exists_:a OR NOT _exists_:b`` both clauses are MUST_NOT, i.e. an AND.
     field_not_exists_expression = "(*:* AND NOT _exists_:{field})"
+    add_escaped = LuceneBackend.add_escaped + _QUERY_WHITESPACE
     #: Convert what Lucene cannot express to a superset (see the module docstring) rather than fail.
     superset = False
     #: Whether a costly regexp may go as a looser one (the rule has an exact check to fall back on).
@@ -120,6 +129,10 @@ class GovsocLuceneBackend(LuceneBackend):
         super().__init__(*args, **kwargs)
         #: Fields of caseless regexps whose documents holding İ the exact check decides (_dotted_i).
         self.apart: set[str] = set()
+
+    def convert_value_str(self, s: SigmaString, state: Any) -> str:
+        converted: str = super().convert_value_str(s, state)
+        return "\\" + converted if converted in _OPERATOR_WORDS else converted
 
     def convert_condition_or(self, cond: ConditionOR, state: Any) -> Any:
         if self.bounded and sum(map(is_pattern, cond.args)) >= _LIST_PATTERNS:

@@ -39,6 +39,7 @@ from sigma.types import (
     SigmaNumber,
     SigmaRegularExpression,
     SigmaString,
+    SigmaTimestampPart,
 )
 
 from govsoc.core.coercion import MALFORMED
@@ -155,6 +156,10 @@ class GovsocSqliteBackend(sqliteBackend):
                               search_regex(value, caseless=False), caseless=False)
 
     def convert_condition_field_eq_val_num(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
+        if isinstance(cond.value, SigmaTimestampPart):  # a number, for pySigma's dispatch: |hour, |month ...
+            # the part of the date the value is, as pySigma's SQLite backend reads it (strftime: ISO 8601
+            # text, an offset taken to UTC; a text that is no date has none), R58b-3
+            return str(self.convert_condition_field_eq_val_timestamp_part(cond, state))
         field = self._array_field if cond.field == _ELEMENT else cond.field
         return number_eq_sql(self.escape_and_quote_field(cond.field), value_of(cond, SigmaNumber).number,
                              field=str(field))
@@ -306,7 +311,7 @@ class GovsocSqliteBackend(sqliteBackend):
             # (an address is matched caselessly, |cased or not: convert_condition_field_eq_val_str_case_sensitive)
             return text_prefilter_sql(field, expr, [pattern_of(value)],
                                       caseless=type(value) is SigmaString or field_type(field) == "ip")
-        if isinstance(value, SigmaNumber):
+        if isinstance(value, SigmaNumber) and not isinstance(value, SigmaTimestampPart):
             return number_eq_sql(expr, value.number, field=field)
         return None
 

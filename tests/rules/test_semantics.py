@@ -439,6 +439,40 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("zeek.dns.AA: false", {"zeek.dns.AA": True}, False),
     ("zeek.dns.AA: 'FALSE'", {"zeek.dns.AA": False}, True),
     ("zeek.dns.AA: 1", {"zeek.dns.AA": True}, False),
+    # -- white space inside a value is part of it (Spec: values are strings; R58b-1): a tab, a line
+    # feed, a carriage return and the ideographic space U+3000 (全角空格) are characters to match, never
+    # a separator between words (query_string's grammar splits terms on them unless escaped)
+    ("process.command_line: \"tab\\there\"", {"process.command_line": "tab\there"}, True),
+    ("process.command_line|contains: \"b\\th\"", {"process.command_line": "tab\there"}, True),
+    ("process.command_line|contains: \"line1\\nmid\"", {"process.command_line": "line1\nmid end"}, True),
+    ("process.command_line|contains: \"cr\\rhere\"", {"process.command_line": "cr\rhere"}, True),
+    ("process.command_line: \"用户\\u3000登录\"", {"process.command_line": "用户\u3000登录"}, True),
+    ("process.command_line|contains|cased: \"户\\u3000登\"", {"process.command_line": "用户\u3000登录"}, True),
+    # ... and one leading the value is still part of it: not "any word", so no other value matches
+    ("process.command_line|contains: \"\\tzzz\"", {"process.command_line": "tab\there"}, False),
+    ("process.command_line|contains: \"\\u3000zzz\"", {"process.command_line": "用户\u3000登录"}, False),
+    ("k: [\"\\nzzz\"]", {"message": "line1\nmid end"}, False),
+    ("k: [\"用户\\u3000登录\"]", {"message": "x", "event.original": "prog: 用户\u3000登录 失败"}, True),
+    # a value that is one of query_string's operator words is a value (R58b-12): OR, AND, NOT
+    ("process.command_line|cased: OR", {"process.command_line": "OR"}, True),
+    ("process.command_line|cased: AND", {"process.command_line": "AND"}, True),
+    ("process.command_line|cased: NOT", {"process.command_line": "NOT"}, True),
+    ("process.command_line|cased: OR", {"process.command_line": "or"}, False),
+    # -- time modifiers (Modifiers v2.1.0, "Time Modifiers": extract a numeric value from a date):
+    # a Sysmon UtcTime ("2026-11-05 03:15:00.123") and the event's own @timestamp (T0 + n s), read as
+    # pySigma's SQLite backend reads them (strftime; a time with an offset is taken to UTC, a text that
+    # is no date has no part); R58b-3: they loaded, "converted" and never matched, on both stores
+    ("winlog.event_data.UtcTime|hour: 3", {"winlog.event_data.UtcTime": "2026-11-05 03:15:00.123"}, True),
+    ("winlog.event_data.UtcTime|hour: 4", {"winlog.event_data.UtcTime": "2026-11-05 03:15:00.123"}, False),
+    ("winlog.event_data.UtcTime|minute: 15", {"winlog.event_data.UtcTime": "2026-11-05 03:15:00.123"}, True),
+    ("winlog.event_data.UtcTime|day: 5", {"winlog.event_data.UtcTime": "2026-11-05 03:15:00.123"}, True),
+    ("winlog.event_data.UtcTime|month: 11", {"winlog.event_data.UtcTime": "2026-11-05 03:15:00.123"}, True),
+    ("winlog.event_data.UtcTime|year: 2026", {"winlog.event_data.UtcTime": "2026-11-05 03:15:00.123"}, True),
+    ("winlog.event_data.UtcTime|year: 2025", {"winlog.event_data.UtcTime": "2026-11-05 03:15:00.123"}, False),
+    ("winlog.event_data.UtcTime|hour: 19", {"winlog.event_data.UtcTime": "2026-11-05T03:15:00+08:00"}, True),
+    ("winlog.event_data.UtcTime|hour: 3", {"winlog.event_data.UtcTime": "Nov  5 03:15:00"}, False),
+    ("s: {'@timestamp|month': 3}\n  condition: s", {"user.name": "m"}, True),
+    ("s: {'@timestamp|month': 4}\n  condition: s", {"user.name": "m"}, False),
     # -- keywords: "searching for keywords across an entire event" (Spec, Keywords search):
     # the raw record as well as the message. SigmaHQ "Suspicious Named Error" quotes ' denied AXFR
     # from ' with its leading space, which only the raw line has.
