@@ -64,6 +64,8 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
     the next poll). ``via``: the folder link a glob went through to match it (discover.folder_link);
     ``fixed``: the folder the pattern that matched it spells out (discover.configured_folder; for
     a path named itself, its whole folder)."""
+    if pipeline.is_own(path):
+        return _own(pipeline, path, options, named=named)
     try:
         if _elsewhere(pipeline, path, options, via):
             return []  # nor its rotated files: they are in the folder the link leads to
@@ -79,6 +81,17 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
     switched = _switched(pipeline, path, target, options) if target is not None and target != path else []
     return [*switched, *_read_admitted(pipeline, path, (target, link_readers, owners), options, named=named,
                                        fixed=fixed)]
+
+
+def _own(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool) -> list[IngestSummary]:
+    """Not a log: govsoc's own file (Pipeline.is_own; R58a-5: a data folder under the folder ingested had
+    its checkpoints, store and spool read back in by every run). Named in a one-shot run, an error; found
+    by a folder walk or a glob, said once."""
+    why = "govsoc's own file (its data folder, store or configuration): not read as a log"
+    if named and options.final:
+        return [IngestSummary(source=path_text(str(path)), error=why)]
+    once(pipeline, f"{path_text(str(path))}: {why}")
+    return []
 
 
 def _read_admitted(pipeline: Pipeline, path: Path, admitted: tuple[Path | None, frozenset[int], frozenset[int] | None],

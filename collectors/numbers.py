@@ -8,7 +8,9 @@ keep as a parse failure (only a ParseError is): one such value stopped a whole r
 
 from __future__ import annotations
 
-__all__ = ["decimal_number"]
+from typing import Any
+
+__all__ = ["decimal_number", "whole_number"]
 
 
 def decimal_number(text: str) -> int | None:
@@ -20,3 +22,17 @@ def decimal_number(text: str) -> int | None:
         return int(text)
     except ValueError:  # over sys.get_int_max_str_digits() digits: no number a log means
         return None
+
+
+def whole_number(value: Any) -> int | None:
+    """The integer a parsed JSON value is (an integer, a float without a fraction, decimal digits
+    in a string), None when it is none: a value computed from it (a total, a community id) is then
+    left out, and the value itself kept for the store to flag (R58a-6: one port "abc" in an EVE or
+    Zeek record lost the whole record's parse)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    return decimal_number(value) if isinstance(value, str) else None

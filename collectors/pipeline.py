@@ -127,8 +127,11 @@ class Pipeline(StoreDelivery):
                  spool_max_bytes: int = DEFAULT_MAX_BYTES, retry_seconds: float = 2.0, max_backoff: float = 30.0,
                  progress: Callable[[int], None] | None = None,
                  notice: Callable[[str], None] | None = None, enrichers: Sequence[Enricher] = (),
-                 disk_full_seconds: float = 60.0) -> None:
+                 disk_full_seconds: float = 60.0, own: Sequence[Path] = ()) -> None:
         self.sink = sink
+        #: govsoc's own folders and files (``own``: the command's data folder, the store's files, the
+        #: configuration), never read as logs whatever path or glob names them (R58a-5), resolved.
+        self.own = tuple(Path(p).resolve() for p in own)
         self.inventory = inventory
         # given by the caller (govsoc.core.enrichment): classification tags and masks events here
         self.enrichers = tuple(enrichers)
@@ -174,6 +177,15 @@ class Pipeline(StoreDelivery):
         self.held = HeldFiles()
         #: A stop asked (`--follow`'s SIGTERM): reads end at a batch's end, waits at once (collectors.stopping)
         self.stop = StopRequest()
+
+    def is_own(self, path: Path) -> bool:
+        """Whether ``path`` is one of govsoc's own files, or lies in one of its own folders (a
+        link to one is too)."""
+        try:
+            real = Path(path).resolve()
+        except (OSError, RuntimeError):  # a link loop: the reader says what it is
+            return False
+        return any(real.is_relative_to(own) for own in self.own)
 
     # -- any source --------------------------------------------------------------------------
     @overload
@@ -548,7 +560,7 @@ class Pipeline(StoreDelivery):
                                  start=checkpoint.offset, first_line=checkpoint.line, padding=checkpoint.padding,
                                  max_bytes=options.max_record_bytes, final=options.final, stats=stats,
                                  reads=parser_reads(parser_id, context, f"file://{view.path}", charset),
-                                 record_type=RECORD_TYPES[charset])
+                                 record_type=RECORD_TYPES[charset], whole=view.compressed)
             self.run(_Filtered(tracker.skip_known_partial(records)), parser, context, summary,
                      batch_size=options.batch_size, acknowledged=tracker.acknowledged, delivering=tracker.delivering,
                      source_end=None if view.compressed else view.size)

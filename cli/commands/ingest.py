@@ -61,10 +61,14 @@ def make_pipeline(app: AppContext, notice: Callable[[str], None] | None = None, 
         from govsoc.classification.tagging import ClassificationTagger
 
         enrichers.append(ClassificationTagger(mask_sources=config.classification.mask_sources))
+    # never read as logs (R58a-5): the data folder, the SQLite store's files wherever configured, this configuration
+    store = config.sqlite_path
+    own = [config.data_dir, *(store.with_name(store.name + end) for end in ("", "-wal", "-shm", "-journal"))]
     return Pipeline(_StoreOnUse(app), data_dir=data_dir or config.data_dir, inventory=app.inventory(),
                     spool_max_bytes=config.collectors.spool_max_bytes,
                     disk_full_seconds=config.collectors.disk_full_wait_seconds,
-                    notice=notice or _say, enrichers=enrichers)
+                    notice=notice or _say, enrichers=enrichers,
+                    own=[*own, *([app.config_path] if app.config_path is not None else [])])
 
 
 class _StoreOnUse:

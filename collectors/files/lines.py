@@ -173,7 +173,8 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                first_line: int = 0, max_bytes: int = DEFAULT_MAX_RECORD_BYTES, final: bool = True,
                stats: ReadStats | None = None, chunk_size: int = _CHUNK, padding: int = 0,
                group_bytes: int = GROUP_BYTES, reads: Callable[[bytes], bool] | None = None,
-               record_type: type[RawRecord] = RawRecord, before: ReadBefore | None = None) -> Iterator[RawRecord]:
+               record_type: type[RawRecord] = RawRecord, before: ReadBefore | None = None,
+               whole: bool = False) -> Iterator[RawRecord]:
     """The records of ``stream`` from content position ``start`` (line ``first_line`` + 1),
     each a ``record_type`` (collectors.base.RECORD_TYPES: the source's charset setting);
     ``padding`` NUL bytes after ``start`` were read before: reading starts after them, unless
@@ -181,7 +182,10 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
     ``group_bytes`` after its start at the latest (tests make it small). A line with control
     bytes that ``reads`` (the file's parser: collectors.files.readable) is a line of its own,
     never garbage (R11l-1). ``before``: what the file held before ``start`` when its checkpoint
-    matched it, checked before the read and after each chunk (collectors.files.read_before)."""
+    matched it, checked before the read and after each chunk (collectors.files.read_before).
+    ``whole``: the stream is a compressed file's content, which a read to its end without an error
+    has whole (a gzip member's trailer read): its unterminated last line is complete, not a partial
+    line (R58a-11: a CloudTrail delivery file, one JSON document gzipped without a newline after it)."""
     stats = stats if stats is not None else ReadStats()
     fd = _plain_fd(stream)
     if padding and fd is not None and not still_nul(fd, start, padding):
@@ -249,6 +253,11 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                 if record is not None:
                     yield record
             if group is None and kind != NON_TEXT:
+                if whole and stats.error is None:  # a compressed file read to its end: its last line is complete
+                    record = line_record(piece)
+                    if record is not None:
+                        yield record
+                    return
                 if final and stats.error is None:  # after a read error the line may go on: wait for it
                     record = line_record(piece, ("partial",))
                     if record is not None:

@@ -21,8 +21,10 @@ SSHD_RULES: tuple[MessageRule, ...] = (
     rule(r"^Accepted (?P<linux__auth__ssh__method>\S+) for (?P<user>.+?) from " + _FROM +
          r"(?: ssh2)?(?:: (?P<linux__auth__ssh__signature>.*))?$",
          "ssh_login", "success", ("authentication", "session")),
+    # OpenSSH 6.8 and later end a failed public key with its type and fingerprint, as an accepted one
+    # (R58a-13: "Failed publickey for root from ... ssh2: RSA SHA256:..." was no login failure)
     rule(r"^Failed (?P<linux__auth__ssh__method>\S+) for " + _INVALID + r"(?P<user>.*?) from " + _FROM +
-         r"(?: ssh2)?$", "ssh_login", "failure"),
+         r"(?: ssh2)?(?:: (?P<linux__auth__ssh__signature>.*))?$", "ssh_login", "failure"),
     rule(r"^Invalid user (?P<user>.*?) from " + _FROM + r"$", "invalid_user", "failure"),
     rule(r"^input_userauth_request: invalid user (?P<user>.*?)" + _PREAUTH + r"$", "invalid_user", "failure"),
     # OpenSSH >= 7.x: the client went away during authentication

@@ -15,6 +15,7 @@ from typing import Any
 from govsoc.collectors.base import ParseContext, RawRecord, parsers
 from govsoc.collectors.community_id import community_id
 from govsoc.collectors.json_records import flat, json_object
+from govsoc.collectors.numbers import whole_number
 from govsoc.core.errors import ParseError
 from govsoc.core.event import Event, parse_timestamp
 
@@ -111,8 +112,9 @@ def _fields(kind: str, doc: dict[str, Any]) -> dict[str, Any]:
         out["http.version"] = doc["http"]["protocol"].removeprefix("HTTP/")
     for total, parts in (("network.bytes", ("source.bytes", "destination.bytes")),
                          ("network.packets", ("source.packets", "destination.packets"))):
-        if any(part in out for part in parts):
-            out[total] = sum(int(out.get(part, 0)) for part in parts)
+        counts = [whole_number(out.get(part, 0)) for part in parts]
+        if any(part in out for part in parts) and None not in counts:  # a part that is no number: no total
+            out[total] = sum(count for count in counts if count is not None)
     addresses = sorted({str(out[f]) for f in ("source.ip", "destination.ip") if f in out})
     if addresses:
         out["related.ip"] = addresses
@@ -131,8 +133,9 @@ def _transport(doc: dict[str, Any], out: dict[str, Any]) -> None:
     # ICMP needs its type and code in the ports' places: left to Suricata's own community_id
     if ("network.community_id" not in out and {"source.ip", "destination.ip"} <= out.keys()
             and out["network.transport"] not in ("icmp", "ipv6-icmp")):
-        cid = community_id(str(out["source.ip"]), int(out.get("source.port", 0)), str(out["destination.ip"]),
-                           int(out.get("destination.port", 0)), out["network.transport"])
+        ports = whole_number(out.get("source.port", 0)), whole_number(out.get("destination.port", 0))
+        cid = None if None in ports else community_id(str(out["source.ip"]), ports[0] or 0, str(out["destination.ip"]),
+                                                         ports[1] or 0, out["network.transport"])
         if cid is not None:
             out["network.community_id"] = cid
 

@@ -9,10 +9,12 @@ vendor namespace), so nothing a log says is lost. Every row with the connection 
 from __future__ import annotations
 
 import ipaddress
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from govsoc.collectors.community_id import community_id
+from govsoc.collectors.numbers import whole_number
 
 #: Columns every log with a connection id has.
 CONNECTION: dict[str, str] = {
@@ -88,8 +90,9 @@ def _conn(row: Mapping[str, Any], out: dict[str, Any]) -> None:
         out["network.direction"] = DIRECTIONS[(bool(local[0]), bool(local[1]))]
     for total, parts in (("network.bytes", ("source.bytes", "destination.bytes")),
                          ("network.packets", ("source.packets", "destination.packets"))):
-        if any(part in out for part in parts):
-            out[total] = sum(int(out.get(part, 0)) for part in parts)
+        counts = [whole_number(out.get(part, 0)) for part in parts]
+        if any(part in out for part in parts) and None not in counts:  # a part that is no number: no total
+            out[total] = sum(count for count in counts if count is not None)
 
 
 def _dns(row: Mapping[str, Any], out: dict[str, Any]) -> None:
@@ -99,12 +102,19 @@ def _dns(row: Mapping[str, Any], out: dict[str, Any]) -> None:
     answers = row.get("answers") or []
     ttls = row.get("TTLs") or []
     if answers:
-        out["dns.answers"] = [{"data": a, **({"ttl": int(t)} if t is not None else {})}
+        out["dns.answers"] = [{"data": a, **({"ttl": _ttl(t)} if _ttl(t) is not None else {})}
                               for a, t in zip(answers, list(ttls) + [None] * len(answers), strict=False)]
         resolved = [a for a in answers if _is_ip(a)]
         if resolved:
             out["dns.resolved_ip"] = resolved
     out["dns.type"] = "answer" if "rcode" in row else "query"
+
+
+def _ttl(value: Any) -> int | None:
+    """An answer's TTL in whole seconds (Zeek writes an interval: 3600.0), None when it is no number."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return int(value)
 
 
 def _ssl(row: Mapping[str, Any], out: dict[str, Any]) -> None:
@@ -166,7 +176,10 @@ def _related_and_community(out: dict[str, Any]) -> None:
     transport = out.get("network.transport")
     if "network.community_id" in out or len(addresses) != 2 or transport not in _TRANSPORTS:
         return
-    cid = community_id(str(out["source.ip"]), int(out.get("source.port", 0)), str(out["destination.ip"]),
-                       int(out.get("destination.port", 0)), str(transport))
+    ports = whole_number(out.get("source.port", 0)), whole_number(out.get("destination.port", 0))
+    if None in ports:  # a port that is no number: kept for the store to flag, no community id (R58a-6)
+        return
+    cid = community_id(str(out["source.ip"]), ports[0] or 0, str(out["destination.ip"]), ports[1] or 0,
+                       str(transport))
     if cid is not None:
         out["network.community_id"] = cid

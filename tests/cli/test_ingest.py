@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,6 +56,30 @@ def test_a_gzip_file_cut_short_is_read_to_its_last_complete_line_then_finished(g
     archive.write_bytes(whole)
     assert govsoc("ingest", str(archive))[0] == 0
     assert int(govsoc("events", "--count")[1]) == 20000
+
+
+def test_the_data_folder_inside_an_ingested_folder_is_never_read_as_a_log(govsoc: Run, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """R58a-5: with the data folder under the folder ingested (data_dir /var/log/govsoc, `govsoc ingest
+    /var/log`), each run read the checkpoints, the store's WAL and the spool the one before wrote,
+    as logs: pipeline_error events on every run, a spool spooling itself. They are govsoc's own,
+    never read, said once; named, one is an error."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    monkeypatch.setenv("GOVSOC_HOME", str(logs / "govsoc"))
+    (logs / "a.log").write_text(lines(5))
+    for run in range(3):
+        (logs / "a.log").write_text(lines(5 + run))
+        code, out, err = govsoc("ingest", str(logs))
+        assert code == 0, out + err
+        assert govsoc("events", "--count")[1].strip() == str(5 + run), out + err  # the log's lines alone
+    assert list((logs / "govsoc" / "state" / "sources").glob("*.json"))  # there to be read
+    assert "govsoc's own file" in out + err
+    assert govsoc("events", "--count")[1].strip() == "7"
+    state = next((logs / "govsoc" / "state" / "sources").glob("*.json"))
+    code, out, err = govsoc("ingest", str(state))
+    assert code == 1 and "govsoc's own file" in out + err
+    assert govsoc("events", "--count")[1].strip() == "7"
 
 
 def test_file_names_are_shown_as_data(govsoc: Run, tmp_path: Path) -> None:
@@ -147,18 +172,26 @@ def test_a_folder_of_many_files_does_not_reparse_every_checkpoint_per_file(
 
 
 def test_a_file_that_vanishes_between_listing_and_reading_is_reported(govsoc: Run, tmp_path: Path,
-                                                                      unopenable_store: Path) -> None:
-    # Here the vanishing file is a spool segment, listed, then drained (and deleted) before it is
-    # read; a rotated .gz removed by logrotate while a run lists the folder is the same case.
-    blocker = unopenable_store
-    data = tmp_path / "data"
-    log = tmp_path / "auth.log"
-    log.write_text(lines(5))
-    assert govsoc("ingest", str(log))[0] == 0  # spooled: the store cannot be opened
-    blocker.unlink()
-    code, out, err = govsoc("ingest", str(data / "spool"), str(log))
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # A file listed, then removed before it is read (a rotated generation logrotate removes while a run
+    # lists the folder). Before R58a-5 this test used a spool segment drained before it was read: the
+    # data folder is govsoc's own now, never read as logs.
+    from govsoc.cli.commands import ingest as ingest_module
+
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "auth.log").write_text(lines(5))
+    (folder / "old.log").write_text(lines(3, 100))
+    listed = ingest_module.expand
+
+    def listing_then_removed(*args: Any, **kwargs: Any) -> list[Path]:
+        found = listed(*args, **kwargs)
+        (folder / "old.log").unlink()
+        return found
+    monkeypatch.setattr(ingest_module, "expand", listing_then_removed)
+    code, out, err = govsoc("ingest", str(folder))
     assert "internal error" not in err
-    assert code == 1 and "segment-" in out and "not read: cannot read" in out
+    assert code == 1 and "old.log" in out and "not read: cannot read" in out, out + err
     assert govsoc("events", "--count")[1].strip() == "5"
 
 

@@ -11,6 +11,7 @@ partial copy of an unterminated last line, keep positional ids.
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from collections import Counter
@@ -138,6 +139,35 @@ def test_a_cloud_trail_at_two_paths_is_stored_once(tmp_path: Path, store: Store,
     counts = stored(store, lambda e: e.get(own_key))
     assert set(counts) == {str(record(n)[own_key.rsplit(".", 1)[1]]) for n in range(12)}
     assert {key: n for key, n in counts.items() if n != 1} == {}
+
+
+def test_delivery_files_as_aws_writes_them_are_whole_and_known_by_their_records(tmp_path: Path,
+                                                                                 store: Store) -> None:
+    # R58a-11: a CloudTrail delivery file is one {"Records": [...]} gzipped with no newline after it,
+    # so its one line was "an unterminated last line": every record flagged partial for good and
+    # known by its position, and two trails (an organization's and an account's) delivering
+    # overlapping records in differently batched files stored them twice. A compressed file read to
+    # its end is whole: its last line is complete.
+    org, account = tmp_path / "org", tmp_path / "account"
+    org.mkdir()
+    account.mkdir()
+    (org / "111_CloudTrail_o.json.gz").write_bytes(gzip.compress(json.dumps(
+        {"Records": [cloudtrail(n) for n in range(5)]}).encode()))
+    (account / "111_CloudTrail_k.json.gz").write_bytes(gzip.compress(json.dumps(
+        {"Records": [cloudtrail(n) for n in range(2, 8)]}).encode()))
+    pipeline = Pipeline(store, data_dir=tmp_path / "state")
+    for path in (org / "111_CloudTrail_o.json.gz", account / "111_CloudTrail_k.json.gz"):
+        summary = pipeline.ingest_file(path, IngestOptions(parser="aws.cloudtrail"))
+        assert summary.partial == 0 and summary.rejected == 0, summary
+        pipeline.drain()
+    counts = stored(store, lambda e: e.get("aws.cloudtrail.eventID"))
+    assert set(counts) == {cloudtrail(n)["eventID"] for n in range(8)}
+    assert {key: n for key, n in counts.items() if n != 1} == {}
+    assert not [e for e in store.search(Query()) if "partial" in (e.get("event.flags") or ())]
+    # read again (a second collector's state): nothing new, nothing waiting
+    again = Pipeline(store, data_dir=tmp_path / "other-state").ingest_file(
+        org / "111_CloudTrail_o.json.gz", IngestOptions(parser="aws.cloudtrail"))
+    assert (again.partial, again.waiting, again.receipt.created) == (0, 0, 0)
 
 
 @pytest.mark.parametrize("changes", [

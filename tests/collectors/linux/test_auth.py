@@ -56,6 +56,12 @@ def test_every_line_agrees_with_loghubs_structured_parse(corpus: Path) -> None:
     # invalid user: the user name is what was tried
     ("Failed password for invalid user test9 from 52.80.34.196 port 36060 ssh2",
      {"event.action": "ssh_login", "event.outcome": "failure", "user.name": "test9"}),
+    # OpenSSH 6.8+: a failed public key ends with its type and fingerprint, as an accepted one (R58a-13)
+    ("Failed publickey for root from 203.0.113.6 port 50001 ssh2: RSA "
+     "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU",
+     {"event.action": "ssh_login", "event.outcome": "failure", "user.name": "root", "source.ip": "203.0.113.6",
+      "source.port": 50001, "linux.auth.ssh.method": "publickey",
+      "linux.auth.ssh.signature": "RSA SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"}),
     # a success: categories and type as Elastic's system/auth pipeline writes them
     ("Accepted publickey for fztu from 119.137.62.142 port 49116 ssh2",
      {"event.action": "ssh_login", "event.outcome": "success", "linux.auth.ssh.method": "publickey",

@@ -6,6 +6,7 @@ Samples: elastic/integrations packages/suricata/data_stream/eve/_dev/test/pipeli
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -103,6 +104,17 @@ def test_eve_records(line: str, expected: dict[str, Any]) -> None:
 def test_community_id_is_computed_when_suricata_did_not_write_it() -> None:
     fields = fields_of(ALERT)
     assert str(fields["network.community_id"]).startswith("1:")
+
+
+@pytest.mark.parametrize("bad", ['"abc"', '""', '"0x10"', "4000.5", "true"])
+def test_a_value_that_is_no_number_keeps_the_record(bad: str) -> None:
+    # R58a-6: one port or byte count that is no number failed the whole record's parse ("a defect of
+    # govsoc"); it is kept as written (the store flags it) and what needs it as a number is left out
+    fields = fields_of(FLOW.replace('"src_port":546', f'"src_port":{bad}').replace('"bytes_toserver":110',
+                                                                                      f'"bytes_toserver":{bad}'))
+    assert fields["source.port"] == json.loads(bad) and fields["source.bytes"] == json.loads(bad)
+    assert fields["destination.port"] == 547 and "network.community_id" not in fields and "network.bytes" not in fields
+    assert fields["network.packets"] == 1  # the other total still is
 
 
 def test_eve_lines_are_recognised() -> None:

@@ -145,6 +145,17 @@ def test_a_json_line_maps_like_its_tsv_row() -> None:
     assert event.timestamp == datetime(2023, 11, 14, 22, 13, 20, 250000, tzinfo=UTC)
 
 
+def test_a_json_value_that_is_no_number_keeps_the_row() -> None:
+    # R58a-6: "id.orig_p": "abc" failed the row's parse; kept as written, no community id, no total from it
+    doc = {"ts": 1700000000.25, "uid": "CxJSON", "id.orig_h": "10.0.0.1", "id.orig_p": "abc",
+           "id.resp_h": "10.0.0.2", "id.resp_p": 23, "proto": "tcp", "conn_state": "S0", "orig_ip_bytes": "x",
+           "orig_pkts": 1}
+    (event,) = parse_all([json.dumps(doc)], path="/logs/conn.log")
+    assert (event.dataset, event.get("source.port"), event.get("destination.port")) == ("zeek.conn", "abc", 23)
+    assert event.get("network.community_id") is None and event.get("network.bytes") is None
+    assert event.get("network.packets") == 1
+
+
 @pytest.mark.parametrize(("line", "reason"), [
     ("1700000000.0\tonly\ttwo", "before any #fields"),  # a row without a header
     ('{"ts": "yesterday", "uid": "C1"}', "is not a time"),
