@@ -469,6 +469,8 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("winlog.event_data.UtcTime|month: 11", {"winlog.event_data.UtcTime": "2026-11-05 03:15:00.123"}, True),
     ("winlog.event_data.UtcTime|year: 2026", {"winlog.event_data.UtcTime": "2026-11-05 03:15:00.123"}, True),
     ("winlog.event_data.UtcTime|year: 2025", {"winlog.event_data.UtcTime": "2026-11-05 03:15:00.123"}, False),
+    # |week: the week of the year counted from Mondays (strftime %W, pySigma's SQLite mapping): 2026-11-05 is in 44
+    ("winlog.event_data.UtcTime|week: 44", {"winlog.event_data.UtcTime": "2026-11-05 03:15:00.123"}, True),
     ("winlog.event_data.UtcTime|hour: 19", {"winlog.event_data.UtcTime": "2026-11-05T03:15:00+08:00"}, True),
     ("winlog.event_data.UtcTime|hour: 3", {"winlog.event_data.UtcTime": "Nov  5 03:15:00"}, False),
     ("s: {'@timestamp|month': 3}\n  condition: s", {"user.name": "m"}, True),
