@@ -90,8 +90,10 @@ def _bool(value: str) -> bool | None:
     return {"true": True, "false": False}.get(value.lower())
 
 
-def _same(value: str) -> str | None:
-    return value if value != "" else None
+def _same(value: str) -> str:
+    """The value as it is, empty too: an empty value is a value (Sigma: ``''``), not a field that is
+    not there (``null``); rules read Sysmon's names from these fields (R58b-2)."""
+    return value
 
 
 #: EventData name -> (ECS field, conversion; None drops the value).
@@ -156,9 +158,10 @@ def sysmon_fields(event_id: str, data: Mapping[str, str]) -> dict[str, Any]:
     for name, value in data.items():
         target = SYSMON_FIELDS.get(name)
         if target is not None:
-            converted = target[1](value)
-            if converted is not None:
-                fields.setdefault(target[0], converted)
+            converted, held = target[1](value), fields.get(target[0])
+            # the first value a field's names give, a non-empty one over an empty one
+            if converted is not None and (held is None or (held == "" and converted != "")):
+                fields[target[0]] = converted
     owner = "process" if event_id == "1" else "file"
     for name, ecs in PE_FIELDS.items():
         if data.get(name) not in (None, "", "-"):

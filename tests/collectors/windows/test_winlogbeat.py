@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,21 @@ def subset(event: Event, expected: dict[str, Any]) -> dict[str, Any]:
 ])
 def test_winlogbeat_documents_are_completed_as_elastic_does(code: str, expected: dict[str, Any]) -> None:
     assert subset(by_code()[code], expected) == expected
+
+
+def test_an_empty_sysmon_value_is_kept_in_its_ecs_field() -> None:
+    # R58b-2: a Sysmon "CommandLine": "" was left out of process.command_line, where Sigma's CommandLine is
+    # read: `CommandLine: ''` never matched it and `CommandLine: null` did (Spec: an empty value is '',
+    # null is a field that is not there). An empty value is a value; a non-empty one still wins a field
+    # two names fill.
+    line = DATA.read_bytes().splitlines()[3]
+    doc = json.loads(line)
+    doc["winlog"]["event_data"]["CommandLine"] = ""
+    doc["winlog"]["event_data"]["CurrentDirectory"] = ""
+    (event,) = WinlogbeatParser().parse(RawRecord(data=json.dumps(doc).encode(), origin=FILE_ORIGIN + "x",
+                                                  offset=0), CONTEXT)
+    assert event.get("process.command_line") == "" and event.get("process.working_directory") == ""
+    assert event.get("process.executable") and event.get("process.name")
 
 
 def test_ids_follow_the_record_and_the_original_is_kept() -> None:
