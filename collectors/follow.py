@@ -64,8 +64,9 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
     the next poll). ``via``: the folder link a glob went through to match it (discover.folder_link);
     ``fixed``: the folder the pattern that matched it spells out (discover.configured_folder; for
     a path named itself, its whole folder)."""
-    if pipeline.is_own(path):
-        return _own(pipeline, path, options, named=named)
+    own = pipeline.own_of(path)
+    if own is not None:
+        return _own(pipeline, path, own, options, named=named)
     try:
         if _elsewhere(pipeline, path, options, via):
             return []  # nor its rotated files: they are in the folder the link leads to
@@ -83,14 +84,15 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
                                        fixed=fixed)]
 
 
-def _own(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool) -> list[IngestSummary]:
-    """Not a log: govsoc's own file (Pipeline.is_own; R58a-5: a data folder under the folder ingested had
-    its checkpoints, store and spool read back in by every run). Named in a one-shot run, an error; found
-    by a folder walk or a glob, said once."""
+def _own(pipeline: Pipeline, path: Path, own: Path, options: IngestOptions, *, named: bool) -> list[IngestSummary]:
+    """Not a log: govsoc's own file, in or of ``own`` (Pipeline.own_of; R58a-5: a data folder under the
+    folder ingested had its checkpoints, store and spool read back in by every run). Named in a one-shot
+    run, an error; found by a folder walk or a glob, said once for ``own`` (R58c-3: not once a file)."""
     why = "govsoc's own file (its data folder, store or configuration): not read as a log"
     if named and options.final:
         return [IngestSummary(source=path_text(str(path)), error=why)]
-    once(pipeline, f"{path_text(str(path))}: {why}")
+    once(pipeline, f"{path_text(str(own))}: govsoc's own {'folder' if own.is_dir() else 'file'} "
+                   "(its data folder, store or configuration): not read as logs")
     return []
 
 

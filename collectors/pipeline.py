@@ -178,14 +178,14 @@ class Pipeline(StoreDelivery):
         #: A stop asked (`--follow`'s SIGTERM): reads end at a batch's end, waits at once (collectors.stopping)
         self.stop = StopRequest()
 
-    def is_own(self, path: Path) -> bool:
-        """Whether ``path`` is one of govsoc's own files, or lies in one of its own folders (a
-        link to one is too)."""
+    def own_of(self, path: Path) -> Path | None:
+        """The one of govsoc's own files or folders (``own``) that ``path`` is or lies in (a link to
+        one does too), else None."""
         try:
             real = Path(path).resolve()
         except (OSError, RuntimeError):  # a link loop: the reader says what it is
-            return False
-        return any(real.is_relative_to(own) for own in self.own)
+            return None
+        return next((own for own in self.own if real.is_relative_to(own)), None)
 
     # -- any source --------------------------------------------------------------------------
     @overload
@@ -560,7 +560,7 @@ class Pipeline(StoreDelivery):
                                  start=checkpoint.offset, first_line=checkpoint.line, padding=checkpoint.padding,
                                  max_bytes=options.max_record_bytes, final=options.final, stats=stats,
                                  reads=parser_reads(parser_id, context, f"file://{view.path}", charset),
-                                 record_type=RECORD_TYPES[charset], whole=view.compressed)
+                                 record_type=RECORD_TYPES[charset], whole=_whole(view, options))
             self.run(_Filtered(tracker.skip_known_partial(records)), parser, context, summary,
                      batch_size=options.batch_size, acknowledged=tracker.acknowledged, delivering=tracker.delivering,
                      source_end=None if view.compressed else view.size)
@@ -628,6 +628,18 @@ _OVERLAP_MIN = 1000
 _RAMP_BYTES = 32 << 20
 _FIRST_BATCH = 2500
 _TAIL_BYTES = 256 << 10
+
+
+#: A compressed file unchanged this long is whole when followed too (see _whole).
+_SETTLED_SECONDS = 60.0
+
+
+def _whole(view: FileView, options: IngestOptions) -> bool:
+    """Whether a read has ``view``'s content whole once it reads it to its end without an error
+    (collectors.files.lines.read_lines ``whole``): a compressed file read once, or followed and left
+    unchanged for _SETTLED_SECONDS (a CloudTrail delivery file, R58a-11). One followed while it
+    changes may be given more members, a line cut between two (R58c-2): its last line waits."""
+    return view.compressed and (options.final or time.time() - view.mtime >= _SETTLED_SECONDS)
 
 
 #: Records' bytes after which a batch is delivered whatever its count (Pipeline.run): 8 MiB of

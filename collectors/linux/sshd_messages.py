@@ -22,9 +22,11 @@ SSHD_RULES: tuple[MessageRule, ...] = (
          r"(?: ssh2)?(?:: (?P<linux__auth__ssh__signature>.*))?$",
          "ssh_login", "success", ("authentication", "session")),
     # OpenSSH 6.8 and later end a failed public key with its type and fingerprint, as an accepted one
-    # (R58a-13: "Failed publickey for root from ... ssh2: RSA SHA256:..." was no login failure)
+    # (R58a-13: "Failed publickey for root from ... ssh2: RSA SHA256:..." was no login failure): two
+    # words, no more, or a name holding " from A port 1 ssh2: y" would give the address the client
+    # wrote, not its own (R58c-1: sshd logs an invalid user's name as sent, spaces and all)
     rule(r"^Failed (?P<linux__auth__ssh__method>\S+) for " + _INVALID + r"(?P<user>.*?) from " + _FROM +
-         r"(?: ssh2)?(?:: (?P<linux__auth__ssh__signature>.*))?$", "ssh_login", "failure"),
+         r"(?: ssh2)?(?:: (?P<linux__auth__ssh__signature>\S+ \S+))?$", "ssh_login", "failure"),
     rule(r"^Invalid user (?P<user>.*?) from " + _FROM + r"$", "invalid_user", "failure"),
     rule(r"^input_userauth_request: invalid user (?P<user>.*?)" + _PREAUTH + r"$", "invalid_user", "failure"),
     # OpenSSH >= 7.x: the client went away during authentication

@@ -98,7 +98,8 @@ _WILDCARD = re.compile(r"(?<!\\)\*")
 #: leading a value matched every document of its log source). Escaped, each is a character.
 _QUERY_WHITESPACE = "\t\n\r\u3000"
 #: The grammar's operator words: a whole value spelled so (only |cased keeps its capitals) is
-#: escaped, else it is an operator and the query fails to parse (R58b-12).
+#: escaped, else it is an operator and the query fails to parse (R58b-12). A value opening with < or
+#: > goes as a phrase (convert_value_str).
 _OPERATOR_WORDS = frozenset({"AND", "OR", "NOT"})
 
 
@@ -132,7 +133,15 @@ class GovsocLuceneBackend(LuceneBackend):
 
     def convert_value_str(self, s: SigmaString, state: Any) -> str:
         converted: str = super().convert_value_str(s, state)
-        return "\\" + converted if converted in _OPERATOR_WORDS else converted
+        if converted in _OPERATOR_WORDS:
+            return "\\" + converted
+        if converted[:2] in ("\\<", "\\>") and not s.contains_special():
+            # Elasticsearch reads a term opening with < or > as a one-sided range whether or not it is
+            # escaped (its query_string parser looks at the unescaped text): a phrase is read as the
+            # term it is (R58b-14: '>x' matched "zebra", missed ">x")
+            plain = str(s.to_plain())
+            return '"' + plain.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return converted
 
     def convert_condition_or(self, cond: ConditionOR, state: Any) -> Any:
         if self.bounded and sum(map(is_pattern, cond.args)) >= _LIST_PATTERNS:

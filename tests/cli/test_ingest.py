@@ -74,7 +74,7 @@ def test_the_data_folder_inside_an_ingested_folder_is_never_read_as_a_log(govsoc
         assert code == 0, out + err
         assert govsoc("events", "--count")[1].strip() == str(5 + run), out + err  # the log's lines alone
     assert list((logs / "govsoc" / "state" / "sources").glob("*.json"))  # there to be read
-    assert "govsoc's own file" in out + err
+    assert f"{logs / 'govsoc'}: govsoc's own folder" in out + err  # said for the folder, not for each file in it
     assert govsoc("events", "--count")[1].strip() == "7"
     state = next((logs / "govsoc" / "state" / "sources").glob("*.json"))
     code, out, err = govsoc("ingest", str(state))

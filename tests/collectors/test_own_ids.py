@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -168,6 +170,24 @@ def test_delivery_files_as_aws_writes_them_are_whole_and_known_by_their_records(
     again = Pipeline(store, data_dir=tmp_path / "other-state").ingest_file(
         org / "111_CloudTrail_o.json.gz", IngestOptions(parser="aws.cloudtrail"))
     assert (again.partial, again.waiting, again.receipt.created) == (0, 0, 0)
+
+
+def test_a_followed_compressed_file_is_whole_once_it_settled(tmp_path: Path, sqlite_store: Store) -> None:
+    # R58c-2: followed, a .gz may still be given members (a line cut between two was stored as two
+    # broken records): its unterminated last line waits while the file changes, and is complete once the
+    # file stayed unchanged (a delivery file synced into a followed folder: R58a-11)
+    trail = tmp_path / "222_CloudTrail_f.json.gz"
+    trail.write_bytes(gzip.compress(json.dumps({"Records": [cloudtrail(n) for n in range(3)]}).encode()))
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    follow = IngestOptions(parser="aws.cloudtrail", final=False)
+    summary = pipeline.ingest_file(trail, follow)
+    assert (summary.receipt.created, summary.partial) == (0, 0) and summary.waiting > 0
+    settled = time.time() - 120
+    os.utime(trail, (settled, settled))
+    summary = pipeline.ingest_file(trail, follow)
+    assert (summary.receipt.created, summary.partial, summary.waiting) == (3, 0, 0)
+    assert set(stored(sqlite_store, lambda e: e.get("aws.cloudtrail.eventID"))) == {
+        cloudtrail(n)["eventID"] for n in range(3)}
 
 
 @pytest.mark.parametrize("changes", [

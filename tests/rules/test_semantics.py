@@ -458,6 +458,11 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("process.command_line|cased: AND", {"process.command_line": "AND"}, True),
     ("process.command_line|cased: NOT", {"process.command_line": "NOT"}, True),
     ("process.command_line|cased: OR", {"process.command_line": "or"}, False),
+    # ... and one opening with < or > is a value, not query_string's one-sided range (R58b-14)
+    ("process.command_line: '>x'", {"process.command_line": ">x"}, True),
+    ("process.command_line: '>x'", {"process.command_line": "zebra"}, False),
+    ("process.command_line|cased: '<x'", {"process.command_line": "a"}, False),
+    ("process.command_line|cased: '<x'", {"process.command_line": "<x"}, True),
     # -- time modifiers (Modifiers v2.1.0, "Time Modifiers": extract a numeric value from a date):
     # a Sysmon UtcTime ("2026-11-05 03:15:00.123") and the event's own @timestamp (T0 + n s), read as
     # pySigma's SQLite backend reads them (strftime; a time with an offset is taken to UTC, a text that

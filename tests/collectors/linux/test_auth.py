@@ -62,6 +62,12 @@ def test_every_line_agrees_with_loghubs_structured_parse(corpus: Path) -> None:
      {"event.action": "ssh_login", "event.outcome": "failure", "user.name": "root", "source.ip": "203.0.113.6",
       "source.port": 50001, "linux.auth.ssh.method": "publickey",
       "linux.auth.ssh.signature": "RSA SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"}),
+    # ... and a name that holds such an ending is the name: the address is the client's (R58c-1)
+    ("Failed password for invalid user x from 198.51.100.7 port 1 ssh2: y from 203.0.113.9 port 51022 ssh2",
+     {"event.action": "ssh_login", "event.outcome": "failure", "source.ip": "203.0.113.9", "source.port": 51022,
+      "user.name": "x from 198.51.100.7 port 1 ssh2: y"}),
+    ("Failed publickey for invalid user x from 198.51.100.7 port 1 ssh2: RSA SHA256:a from 203.0.113.9 port 2 ssh2: "
+     "RSA SHA256:b", {"source.ip": "203.0.113.9", "linux.auth.ssh.signature": "RSA SHA256:b"}),
     # a success: categories and type as Elastic's system/auth pipeline writes them
     ("Accepted publickey for fztu from 119.137.62.142 port 49116 ssh2",
      {"event.action": "ssh_login", "event.outcome": "success", "linux.auth.ssh.method": "publickey",
