@@ -39,6 +39,7 @@ complete, and is a partial line of its own (R11m-8).
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import zlib
 from bisect import bisect_left
@@ -208,6 +209,7 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
         if length > max_bytes:
             stats.truncated += 1
             flags = (*flags, "truncated")
+            data = _whole_characters(data)
         if _blank(data):
             stats.blank_lines += 1
             return None
@@ -325,6 +327,17 @@ def _ends_group(piece: _Piece, kind: str, read: bool, reads: Callable[[bytes], b
     was stored inside the garbled event), as it will once the line is whole. Without a parser
     the group takes it, its end not told."""
     return kind == TEXT and reads is not None and (read or reads(piece.data))
+
+
+def _whole_characters(data: bytes) -> bytes:
+    """A line cut at max_bytes without the UTF-8 character the cut fell inside (its first bytes, at most
+    three): cut so, a Chinese line was no UTF-8 and its kept megabyte read as GB18030, unsearchable
+    (R58a-18). Python's incremental decoder says what an end leaves unfinished (the last four bytes
+    hold any such start); a GBK line cut inside a character loses that character's first byte too."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    decoder.decode(data[-4:], False)
+    pending = len(decoder.getstate()[0])
+    return data[:len(data) - pending] if pending else data
 
 
 def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size: int, fd: int | None,

@@ -3,6 +3,7 @@ model written independently of the reader says which), resumable from any record
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import re
@@ -44,6 +45,10 @@ def reference(content: bytes, max_bytes: int) -> list[tuple[int, bytes, bool, bo
 
     def add(offset: int, data: bytes, length: int, partial: bool) -> None:
         data = data[:-1] if data.endswith(b"\r") else data
+        if length > max_bytes:  # a cut line ends with whole UTF-8 characters (R58a-18)
+            decoder = codecs.getincrementaldecoder("utf-8")("replace")
+            decoder.decode(data, False)
+            data = data[:len(data) - len(decoder.getstate()[0])]
         if data.removeprefix(b"\xef\xbb\xbf").strip():  # a UTF-8 BOM opening a line is no text (F11v)
             out.append((offset, data, length > max_bytes, partial))
 
@@ -87,6 +92,7 @@ LINEISH = st.lists(st.sampled_from([b"a", b"bc ", b"\n", b"\r\n", b"\x00", b"\x0
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(st.binary(max_size=600), LINEISH), st.integers(1, 64), st.sampled_from([1, 2, 3, 7, 64, 4096]))
 @example(b"a line of text\n\xef\xbb\xbf\r\nand another one\n", 64, 1)  # found by Hypothesis (F11x): a BOM-only line
+@example("ab中文\n".encode(), 3, 64)  # cut inside 中: the character's first byte is not kept (R58a-18)
 def test_reader_matches_the_reference_model(content: bytes, max_bytes: int, chunk: int) -> None:
     got = list(read(content, max_bytes=max_bytes, chunk=chunk))
     assert [g[:4] for g in got] == reference(content, max_bytes)
@@ -223,3 +229,13 @@ def test_what_is_stored_depends_on_the_bytes_only(content: bytes, chunk: int, cu
     # and the next read, from the end of the last one stored, gives the rest
     start = waiting[-1][3] if waiting else 0
     assert records(content, chunk=chunk, start=start, reads=reads) == whole[len(waiting):]
+
+
+@pytest.mark.parametrize("max_bytes", [1024, 1025, 1026, 1027])
+def test_a_chinese_line_cut_at_the_limit_stays_utf8(max_bytes: int) -> None:
+    # R58a-18: cut inside a character, the kept part was no UTF-8 and read as GB18030 (鏍囪 for 标记):
+    # the cut falls before the character it would split, wherever the limit is
+    line = ("标记 " + "政务" * 2000).encode("utf-8") + b"\n"
+    (record,) = read_lines(io.BytesIO(line), origin="t", max_bytes=max_bytes)
+    assert "truncated" in record.flags and max_bytes - 3 < len(record.data) <= max_bytes
+    assert record.data.decode("utf-8").startswith("标记 政务政务")
