@@ -214,6 +214,9 @@ def find_alert(app: AppContext, wanted: str) -> Alert:
             return candidates[0]
         if candidates:
             raise click.UsageError(f"{len(candidates)} alerts start with '{one_line(wanted)}'; give more of the id")
+    if len(wanted) < 6:  # R58b-11: "no alert '7'" where one alert's id starts with 7
+        raise click.UsageError(f"no alert with the id '{one_line(wanted)}'; give at least 6 characters of an id "
+                               "(list them with `govsoc alerts`)")
     # The id as typed, escaped once (the CLI's error line shows control characters; repr() of the
     # escaped text doubled each backslash: R49a-7).
     raise StoreError(f"no alert '{one_line(wanted)}'; list them with `govsoc alerts`")

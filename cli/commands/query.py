@@ -10,7 +10,7 @@ import click
 from rich.text import Text
 
 from govsoc.cli.context import AppContext
-from govsoc.cli.fieldnames import check_field
+from govsoc.cli.fieldnames import check_field, check_value
 from govsoc.cli.main import cli
 from govsoc.cli.output import FORMAT_OPTION, as_text, emit, local_time
 from govsoc.cli.timeargs import TIME, check_span
@@ -79,6 +79,9 @@ def events(app: AppContext, start: datetime | None, end: datetime | None, where:
     terms = _terms(where)
     for name in [*terms, *([top] if top else [])]:
         check_field(app.store, name, "--top" if name == top and name not in terms else "--where")
+    for name, values in terms.items():
+        for value in values:
+            check_value(name, value, "--where")
     query = Query(start=start, end=end, terms=terms, text=text, limit=limit, order="desc")
     if count:
         click.echo(app.store.count(query))

@@ -262,7 +262,8 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
             click.echo(one_line(f"padding: {row['source']}: "
                                 f"{crash_padding(row['nul_runs'], row['torn_lines'], row['nul_bytes_skipped'])}"))
     for link in refused:
-        click.echo(one_line(f"refused: {link['path']}: {link['refused']} times; {link['reason']}"))
+        times = "1 time" if link["refused"] == 1 else f"{link['refused']} times"
+        click.echo(one_line(f"refused: {link['path']}: {times}; {link['reason']}"))
     if damaged_checkpoints:
         click.echo(one_line(f"damaged checkpoints: {len(damaged_checkpoints)}, moved aside (their sources were read "
                              f"again from their start): {', '.join(damaged_checkpoints)}"))

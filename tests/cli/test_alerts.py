@@ -98,6 +98,9 @@ def test_show_gives_rule_evidence_raw_lines_and_asset(govsoc: Run) -> None:
     assert "group:      source.ip=203.0.113.9" in out
     code, _, err = govsoc("alerts", "show", "ffffffffffff")
     assert code == 1 and "no alert 'ffffffffffff'" in err
+    # a prefix too short to take says so (R58b-11: "no alert '7'" where an alert's id starts with 7)
+    code, _, err = govsoc("alerts", "show", str(incident["alert.id"])[:3])
+    assert code == 2 and "give at least 6 characters of an id" in err
 
 
 def test_triage_is_kept_when_detection_runs_again(govsoc: Run) -> None:

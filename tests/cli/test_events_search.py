@@ -144,6 +144,11 @@ def test_message_column_says_what_an_event_without_a_message_was(ingested: tuple
     # R50c-6: the hint names a field the store holds, not only the ECS table's
     (("--where", "kubernetes.audit.verbs=get"),
      "unknown field 'kubernetes.audit.verbs' (did you mean kubernetes.audit.verb?)"),
+    # R58a-7: a value the field's type cannot hold (SQLite answered 0, Elasticsearch a raw HTTP 400)
+    (("--where", "source.port=abc"), "--where: source.port='abc': source.port holds a whole number"),
+    (("--where", "source.bytes=0x10"), "source.bytes holds a whole number; a value that is not one is kept as text "
+                                      "under govsoc.malformed.source.bytes"),
+    (("--where", "source.ip=nope"), "--where: source.ip='nope': source.ip holds an IP address"),
     # a start at or after the end: both named as given, with the display zone's offset
     (("--from", "2026-12-11", "--to", "2026-12-10"),
      "--from 2026-12-11T00:00:00+08:00 is not before --to 2026-12-10T00:00:00+08:00"),
