@@ -99,7 +99,7 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
         if rest is not None:
             moved.append(rest)
         else:
-            _said_gone(pipeline, path, checkpoint)
+            _said_gone(pipeline, path, checkpoint, view)
         latest = pipeline.checkpoints.get(checkpoint.identity) or checkpoint
         pipeline.checkpoints.save(replace(latest, path=f"{checkpoint.path}{ROTATED_AWAY}"))
     listed = with_generations_between(pipeline, path, [*found, *siblings.resumed])
@@ -120,7 +120,7 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
     return [*moved, *(summary for summary in finished if summary is not None)]
 
 
-def _said_gone(pipeline: Pipeline, path: Path, checkpoint: Checkpoint) -> None:
+def _said_gone(pipeline: Pipeline, path: Path, checkpoint: Checkpoint, view: FileView | None = None) -> None:
     """Say (and count in the path's record: `govsoc status`) that the file read before at ``path``
     is gone from where the rotated files are looked for, when lines may have been lost: it was not
     read to the size last seen, or it was last seen at the path itself, so it left the folder in one
@@ -131,6 +131,18 @@ def _said_gone(pipeline: Pipeline, path: Path, checkpoint: Checkpoint) -> None:
     ``auth.log.1``, whose generation ``rotate N`` deletes once it moved on; each was said lost,
     "lines written to it after byte N were not read", and counted refused, none being lost)."""
     if read_whole(checkpoint) and (checkpoint.path != str(path) or live_of(path) is not None):
+        return
+    if view is not None and not view.compressed and (view.device, view.inode) == (checkpoint.device,
+                                                                                  checkpoint.inode):
+        # the file at the path has its inode: emptied or cut in place (`: > app.log`, a program truncating its
+        # log at start, copytruncate without the copy), or deleted and made again under the freed inode;
+        # nothing moved, so no folder to name (R58a-8)
+        why = (f"the file read before (checkpoint {checkpoint.identity[:12]}, read to byte {checkpoint.offset}) was "
+               "truncated in place (by logrotate's copytruncate its copy is in another folder, as with olddir: name "
+               "that folder to read it), or deleted and made again under its inode: lines written to it after that "
+               "byte were not read; what the file holds now is read as a new file")
+        pipeline.notice(f"{path_text(str(path))}: {why}")
+        pipeline.paths.refuse(path, why, "file")
         return
     why = (f"the file read before (checkpoint {checkpoint.identity[:12]}) is no longer at {path_text(path.name)} nor "
            "beside it under a rotated name (moved to another folder, as by logrotate's olddir or a re-pointed link, "

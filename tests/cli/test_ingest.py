@@ -82,6 +82,27 @@ def test_the_data_folder_inside_an_ingested_folder_is_never_read_as_a_log(govsoc
     assert govsoc("events", "--count")[1].strip() == "7"
 
 
+def test_a_log_truncated_in_place_is_said_truncated(govsoc: Run, tmp_path: Path) -> None:
+    # R58a-8: `: > app.log` (same file, same inode) was said "moved to another folder ... or deleted", with
+    # advice that cannot help; the lines written between the last run and the truncation are lost with it
+    log = tmp_path / "app.log"
+    log.write_text(lines(100))
+    assert govsoc("ingest", str(log))[0] == 0
+    with log.open("a") as out:
+        out.write(lines(10, 100))
+    inode = log.stat().st_ino
+    with log.open("r+") as out:
+        out.truncate(0)
+    with log.open("a") as out:
+        out.write(lines(5, 200))
+    assert log.stat().st_ino == inode
+    code, out, err = govsoc("ingest", str(log))
+    assert code == 0, out + err
+    assert "truncated in place" in out + err and "read to byte" in out + err
+    assert "moved to another folder" not in out + err
+    assert govsoc("events", "--count")[1].strip() == "105"
+
+
 def test_file_names_are_shown_as_data(govsoc: Run, tmp_path: Path) -> None:
     hostile = tmp_path / "x\x1b]0;pwned\x07\x1b[31m\nred [bold].log"
     hostile.write_text(lines(2))
