@@ -255,7 +255,9 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                 if record is not None:
                     yield record
             if group is None and kind != NON_TEXT:
-                if whole and stats.error is None:  # a compressed file read to its end: its last line is complete
+                # a compressed file read to its end, its trailer sound: its last line is complete (a damaged
+                # trailer keeps the line flagged partial: V12 F6)
+                if whole and stats.error is None and stats.damage is None:
                     record = line_record(piece)
                     if record is not None:
                         yield record
