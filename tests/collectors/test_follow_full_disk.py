@@ -48,8 +48,9 @@ def disk(tmp_path: Path) -> Iterator[Path]:
 @contextmanager
 def following(config: Path, env: dict[str, str], stop_after: int, log: Path) -> Iterator[subprocess.Popen[str]]:
     """`govsoc ingest --follow` of ``log`` (polling every 0.2 s), killed if the block leaves it running."""
-    follower = subprocess.Popen([GOVSOC, "--config", str(config), "ingest", "--follow", "--interval", "0.2",
-                                 "--stop-after", str(stop_after), str(log)], stdout=subprocess.PIPE,
+    # --year: "Dec 10" is last year whatever the day (inferred, it turns to this year two days before)
+    follower = subprocess.Popen([GOVSOC, "--config", str(config), "ingest", "--year", "2025", "--follow", "--interval",
+                                 "0.2", "--stop-after", str(stop_after), str(log)], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, env=env)
     try:
         yield follower
