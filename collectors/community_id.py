@@ -15,6 +15,10 @@ import base64
 import hashlib
 import socket
 import struct
+from collections.abc import Mapping
+from typing import Any
+
+from govsoc.collectors.numbers import whole_number
 
 #: IANA protocol numbers whose flows are hashed with ports.
 PORT_PROTOCOLS = {"tcp": 6, "udp": 17, "sctp": 132}
@@ -78,3 +82,14 @@ def community_id_packed(src: bytes, source_port: int, dst: bytes, destination_po
         src, dst, source_port, destination_port = dst, src, destination_port, source_port
     data = struct.pack("!H", seed) + src + dst + struct.pack("!BBHH", protocol, 0, source_port, destination_port)
     return "1:" + base64.b64encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def fields_community_id(fields: Mapping[str, Any], transport: str) -> str | None:
+    """The Community ID of an event's source.ip and destination.ip with their ports (0 for a port it
+    has not), None when a port it gives is no number (R58a-6: kept as written for the store to flag)."""
+    source_port = whole_number(fields.get("source.port", 0))
+    destination_port = whole_number(fields.get("destination.port", 0))
+    if source_port is None or destination_port is None:
+        return None
+    return community_id(str(fields["source.ip"]), source_port, str(fields["destination.ip"]), destination_port,
+                        transport)

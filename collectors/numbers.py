@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["decimal_number", "whole_number"]
+__all__ = ["add_network_totals", "decimal_number", "whole_number"]
 
 
 def decimal_number(text: str) -> int | None:
@@ -36,3 +36,13 @@ def whole_number(value: Any) -> int | None:
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
     return decimal_number(value) if isinstance(value, str) else None
+
+
+def add_network_totals(fields: dict[str, Any]) -> None:
+    """network.bytes and network.packets, the sums of an event's two directions (a side it does not
+    give counts 0), as the EVE and Zeek parsers write them; none when a side it gives is no number."""
+    for total, parts in (("network.bytes", ("source.bytes", "destination.bytes")),
+                         ("network.packets", ("source.packets", "destination.packets"))):
+        counts = [whole_number(fields.get(part, 0)) for part in parts]
+        if any(part in fields for part in parts) and None not in counts:
+            fields[total] = sum(count for count in counts if count is not None)

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from govsoc.collectors.base import ParseContext, RawRecord, parsers
-from govsoc.collectors.community_id import community_id
+from govsoc.collectors.community_id import fields_community_id
 from govsoc.collectors.json_records import flat, json_object
-from govsoc.collectors.numbers import whole_number
+from govsoc.collectors.numbers import add_network_totals
 from govsoc.core.errors import ParseError
 from govsoc.core.event import Event, parse_timestamp
 
@@ -110,11 +110,7 @@ def _fields(kind: str, doc: dict[str, Any]) -> dict[str, Any]:
         _dns(doc, out)
     if kind == "http" and isinstance(doc.get("http", {}).get("protocol"), str):
         out["http.version"] = doc["http"]["protocol"].removeprefix("HTTP/")
-    for total, parts in (("network.bytes", ("source.bytes", "destination.bytes")),
-                         ("network.packets", ("source.packets", "destination.packets"))):
-        counts = [whole_number(out.get(part, 0)) for part in parts]
-        if any(part in out for part in parts) and None not in counts:  # a part that is no number: no total
-            out[total] = sum(count for count in counts if count is not None)
+    add_network_totals(out)
     addresses = sorted({str(out[f]) for f in ("source.ip", "destination.ip") if f in out})
     if addresses:
         out["related.ip"] = addresses
@@ -133,9 +129,7 @@ def _transport(doc: dict[str, Any], out: dict[str, Any]) -> None:
     # ICMP needs its type and code in the ports' places: left to Suricata's own community_id
     if ("network.community_id" not in out and {"source.ip", "destination.ip"} <= out.keys()
             and out["network.transport"] not in ("icmp", "ipv6-icmp")):
-        ports = whole_number(out.get("source.port", 0)), whole_number(out.get("destination.port", 0))
-        cid = None if None in ports else community_id(str(out["source.ip"]), ports[0] or 0, str(out["destination.ip"]),
-                                                         ports[1] or 0, out["network.transport"])
+        cid = fields_community_id(out, out["network.transport"])
         if cid is not None:
             out["network.community_id"] = cid
 

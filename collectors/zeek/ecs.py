@@ -13,8 +13,8 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from govsoc.collectors.community_id import community_id
-from govsoc.collectors.numbers import whole_number
+from govsoc.collectors.community_id import fields_community_id
+from govsoc.collectors.numbers import add_network_totals
 
 #: Columns every log with a connection id has.
 CONNECTION: dict[str, str] = {
@@ -88,11 +88,7 @@ def _conn(row: Mapping[str, Any], out: dict[str, Any]) -> None:
     local = (row.get("local_orig"), row.get("local_resp"))
     if all(isinstance(v, bool) for v in local):
         out["network.direction"] = DIRECTIONS[(bool(local[0]), bool(local[1]))]
-    for total, parts in (("network.bytes", ("source.bytes", "destination.bytes")),
-                         ("network.packets", ("source.packets", "destination.packets"))):
-        counts = [whole_number(out.get(part, 0)) for part in parts]
-        if any(part in out for part in parts) and None not in counts:  # a part that is no number: no total
-            out[total] = sum(count for count in counts if count is not None)
+    add_network_totals(out)
 
 
 def _dns(row: Mapping[str, Any], out: dict[str, Any]) -> None:
@@ -176,10 +172,6 @@ def _related_and_community(out: dict[str, Any]) -> None:
     transport = out.get("network.transport")
     if "network.community_id" in out or len(addresses) != 2 or transport not in _TRANSPORTS:
         return
-    ports = whole_number(out.get("source.port", 0)), whole_number(out.get("destination.port", 0))
-    if None in ports:  # a port that is no number: kept for the store to flag, no community id (R58a-6)
-        return
-    cid = community_id(str(out["source.ip"]), ports[0] or 0, str(out["destination.ip"]), ports[1] or 0,
-                       str(transport))
+    cid = fields_community_id(out, str(transport))
     if cid is not None:
         out["network.community_id"] = cid
