@@ -518,13 +518,16 @@ class Pipeline(StoreDelivery):
                        functools.partial(self._went_down, say=False))
 
     def refresh(self) -> None:
-        """Make what was written searchable (nothing to do while the store is down)."""
+        """Make what was written searchable (nothing to do while the store is down). A failed
+        refresh marks the store down but is said only with the batch it sends to the spool, or
+        as DISK FULL when the spool has no room either (CI, session 58: SQLite's optimize on a
+        full disk said "store unavailable, spooling" for a batch that found no room to spool)."""
         if self._down_since is not None:
             return
         try:
             self.sink.refresh()
         except StoreError as e:
-            self._went_down(e)
+            self._went_down(e, say=False)
 
     def _read_file(self, view: FileView, checkpoint: Checkpoint, options: IngestOptions,
                    summary: IngestSummary) -> None:

@@ -328,3 +328,31 @@ def test_a_store_that_does_not_answer_is_tried_once_per_backoff(tmp_path: Path, 
     time.sleep(pipeline.max_backoff)  # the store answers again: the next try drains the spool
     assert pipeline.drain() == n
     assert notices[-1].startswith("store answers again after")
+
+
+def test_a_failed_refresh_is_said_with_the_batch_it_sends_to_the_spool(tmp_path: Path) -> None:
+    """CI, session 58: SQLite's optimize after a write failed on a full disk, and the follower said
+    "store unavailable, spooling to ..." at once, for no batch: the next found no room in the spool
+    (said as DISK FULL). The refresh's failure is said with the first batch spooled after it."""
+    from govsoc.core.errors import StoreError
+
+    class RefreshFails(Collecting):
+        down = False
+
+        def write(self, events: object) -> WriteReceipt:
+            if self.down:
+                raise StoreError("write failed: database or disk is full")
+            return super().write(events)
+
+        def refresh(self) -> None:
+            self.down = True
+            raise StoreError("optimize failed: database or disk is full")
+
+    said: list[str] = []
+    pipeline = Pipeline(RefreshFails(), data_dir=tmp_path, retry_seconds=0)  # type: ignore[arg-type]
+    pipeline.notice = said.append  # type: ignore[method-assign]
+    assert pipeline.deliver([event(1)]).receipt.created == 1
+    pipeline.refresh()
+    assert said == []  # before: "store unavailable, spooling to ..." with nothing spooled
+    assert pipeline.deliver([event(2)]).spooled == 1
+    assert len(said) == 1 and said[0].startswith("store unavailable, spooling to ") and "optimize failed" in said[0]
