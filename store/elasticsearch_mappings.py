@@ -76,11 +76,20 @@ def ecs_mappings() -> dict[str, Any]:
         "_source": {"excludes": [SEARCH_TEXT_FIELD, GRAMS_FIELD]},
         # Fields outside the ECS table are vendor fields (kubernetes.audit.*, aws.cloudtrail.*): the
         # same key holds a number in one event and text in another (a status code 403, "ALLOW"),
-        # so every dynamic scalar is a keyword; a typed dynamic mapping would reject the event
-        # whose value disagrees with the first one seen.
+        # so every dynamic scalar is a keyword (a text that looks like a date too: date detection
+        # would make the key a date, and refuse every later event whose value there is not one);
+        # a typed dynamic mapping would reject the event whose value disagrees with the first one
+        # seen. And a key holds a scalar in one event and an object in another (CloudTrail's
+        # free-form requestParameters, per API call: a string, an object, a list): a dynamic
+        # object's keys below it are leaves named by their dotted path (subobjects: false), so
+        # "x" and "x.y" are two fields, as in the SQLite store, not an object that refuses the
+        # event whose "x" is text (R58a-12: 3 of 10 CloudTrail records refused).
+        "date_detection": False,
         "dynamic_templates": [
-            {f"{kind}s_as_keyword": {"match_mapping_type": kind, "mapping": _KEYWORD}}
-            for kind in ("string", "long", "double", "boolean")
+            {"objects_as_dotted_leaves": {"match_mapping_type": "object",
+                                          "mapping": {"type": "object", "subobjects": False}}},
+            *({f"{kind}s_as_keyword": {"match_mapping_type": kind, "mapping": _KEYWORD}}
+              for kind in ("string", "long", "double", "boolean")),
         ],
         "properties": root,
     }

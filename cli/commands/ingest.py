@@ -281,6 +281,8 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
         raise run.misconfigured
     if any(s.error for s in run.summaries):
         raise click.exceptions.Exit(1)
+    if any(s.rejected for s in run.summaries):  # finished, but not all stored: as `detect` says a failed rule
+        raise click.exceptions.Exit(3)
 
 
 def _follow(app: AppContext, paths: tuple[str, ...], options: Callable[[Path], IngestOptions], *, interval: float,

@@ -1,0 +1,78 @@
+"""Vendor fields whose shape changes from one event to the next (R58a-12): CloudTrail's and
+ActionTrail's ``requestParameters`` / ``responseElements`` are free-form per API call, a string in
+one record, an object, a number or a list in another. Every store keeps every such event, and a
+rule on one key below them finds the same events in each (Elasticsearch refused the records whose
+shape disagreed with the first one its week's index saw; SQLite kept them all)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sigma.rule import SigmaRule
+
+from govsoc.core.event import Event, make_id
+from govsoc.rules import load_rules  # noqa: F401  (registers the specification's modifiers)
+from govsoc.rules.backends import backend_for
+from govsoc.store.base import Query, Store
+
+T0 = datetime(2026, 3, 2, 10, tzinfo=UTC)  # a Monday: one week's index holds them all
+#: requestParameters.x as the records give it, in this order: the first decided the index's mapping
+SHAPES: list[Any] = ["2026-12-07T00:00:00Z", "a", {"y": 1}, 5, [1, "Bb"], {"y": {"z": "deep"}}, True,
+                     {"y": "str"}, 1e300, "abc", [{"y": 2}, "b"]]
+
+
+def _event(n: int, value: Any, dataset: str) -> Event:
+    request = {"x": value, "bucketName": "b"}
+    return Event(id=make_id("vendor-shapes", dataset, n), timestamp=T0 + timedelta(seconds=n), dataset=dataset,
+                 fields={"event.module": dataset.split(".")[0], "event.action": "GetObject",
+                         "aws.cloudtrail.requestParameters": request,
+                         "aws.cloudtrail.responseElements": value,
+                         "alibaba.actiontrail.requestParameters": request})
+
+
+def _ids(store: Store, selection: str, logsource: str = "product: aws, service: cloudtrail") -> set[str]:
+    """The events a rule of ``logsource`` with this one selection matches (SigmaHQ's CloudTrail
+    rules name the record's own fields: requestParameters.x)."""
+    rule = SigmaRule.from_yaml(f"""
+title: t
+id: 00000000-0000-4000-8000-0000000005a9
+logsource: {{{logsource}}}
+detection:
+  s: {{{selection}}}
+  condition: s
+""")
+    return {e.id for e in store.search(Query(native=backend_for(store.kind).convert(rule)))}
+
+
+def _expected(test: Any, dataset: str = "aws.cloudtrail") -> set[str]:
+    return {make_id("vendor-shapes", dataset, n) for n, value in enumerate(SHAPES) if test(value)}
+
+
+def test_every_shape_is_stored_and_found_by_its_key(store: Store) -> None:
+    events = [_event(n, value, dataset) for dataset in ("aws.cloudtrail", "alibaba.actiontrail")
+              for n, value in enumerate(SHAPES)]
+    receipt = store.write(events)
+    assert (receipt.created, receipt.rejected, receipt.retry) == (2 * len(SHAPES), (), ())
+    store.refresh()
+    assert store.count(Query()) == 2 * len(SHAPES)
+
+    def strings(value: Any) -> list[str]:  # the scalar values a key holds (a list's elements)
+        items = value if isinstance(value, list) else [value]
+        return [v for v in items if isinstance(v, str)]
+
+    # a key that holds a string in some events, an object or a number in others
+    assert _ids(store, "requestParameters.x|contains: 'b'") == \
+        _expected(lambda v: any("b" in s.lower() for s in strings(v)))
+    # the key below it, in the events where x is an object (or a list holding one)
+    assert _ids(store, "requestParameters.x.y: 'str'") == _expected(
+        lambda v: isinstance(v, dict) and v.get("y") == "str")
+    assert _ids(store, "requestParameters.x.y.z: 'DEEP'") == _expected(
+        lambda v: isinstance(v, dict) and isinstance(v.get("y"), dict))
+    assert _ids(store, "alibaba.actiontrail.requestParameters.x: 'abc'", "product: alibaba, service: actiontrail") \
+        == _expected(lambda v: v == "abc", "alibaba.actiontrail")
+    assert _ids(store, "alibaba.actiontrail.requestParameters.x.y: 2", "product: alibaba, service: actiontrail") \
+        == _expected(lambda v: isinstance(v, list) and {"y": 2} in v, "alibaba.actiontrail")
+    # responseElements is a string in some events and an object in others
+    assert _ids(store, "responseElements.y: 1") == _expected(
+        lambda v: isinstance(v, dict) and v.get("y") == 1)
