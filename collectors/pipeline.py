@@ -51,6 +51,7 @@ from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.copies import Copies
 from govsoc.collectors.delivering import StoreDelivery
 from govsoc.collectors.detect import detect_parser, record_format
+from govsoc.collectors.event_time import FutureTimes
 from govsoc.collectors.failures import GARBLED, GARBLED_CUT, decodes_without_loss, record_place
 from govsoc.collectors.failures import failure_event as failure_event  # its home before collectors.failures
 from govsoc.collectors.files.binary import BINARY_RULE
@@ -135,6 +136,7 @@ class Pipeline(StoreDelivery):
         self.inventory = inventory
         # given by the caller (govsoc.core.enrichment): classification tags and masks events here
         self.enrichers = tuple(enrichers)
+        self.future_times = FutureTimes()  # times more than a day ahead: stored at their reading
         self.checkpoints = CheckpointStore(Path(data_dir) / "state" / "sources",
                                            notice=lambda message: self.notice(message))
         #: Copies of a log still at its path (logrotate copy, copytruncate), not read themselves.
@@ -249,6 +251,10 @@ class Pipeline(StoreDelivery):
             else:
                 finished = [self._finish(event, record, index, context.host, own=own)
                             for index, event in enumerate(parsed)]
+            for event in finished:
+                if event.timestamp > self.future_times.limit:
+                    finished = self.future_times.judged(finished)
+                    break
             tally.events += len(finished)
             yield record, finished
 
