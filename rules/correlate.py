@@ -58,7 +58,7 @@ from govsoc.core.event import Event, make_id, shift
 from govsoc.core.evidence import evidence_of
 from govsoc.rules.correlation_condition import COMPARE, evaluate_condition, has_not, rule_conditions
 from govsoc.rules.correlation_members import MATCH_DATASET, MEMBERS, Members, behind
-from govsoc.rules.event_context import event_context
+from govsoc.rules.event_context import burst_context
 from govsoc.rules.metadata import rule_metadata
 from govsoc.rules.pipeline import ecs_field
 from govsoc.rules.windows import Item, WindowState, bursts, ordered_chain
@@ -287,7 +287,7 @@ class Correlation:
             id=alert_id or make_id(self.meta.id, repr(key), members[0].id),
             kind="correlation", start=members[0].timestamp, end=members[-1].timestamp,
             event_ids=tuple(e.id for e in members), group=self.group_dict(key),
-            context=event_context(members[0], actor=False), evidence=evidence_of(members),
+            context=burst_context(members), evidence=evidence_of(members),
             **self.meta.alert_fields())
 
     def items_by_group(self, hits: Mapping[str, Iterable[Event]],

@@ -118,7 +118,7 @@ def _load_document(doc: dict[str, Any], path: Path, node: yaml.Node,
             # pySigma checks a |re with Python's re, which warns of PCRE's POSIX classes
             # ([[:alpha:]]); the backends give them PCRE's meaning (rules/backends/pcre.py).
             warnings.filterwarnings("ignore", "Possible nested set", FutureWarning)
-            collection = SigmaCollection.from_dicts([split_range(doc)], collect_errors=True,
+            collection = SigmaCollection.from_dicts([_one_condition(split_range(doc))], collect_errors=True,
                                                     resolve_references=False)
     except SigmaError as e:
         ruleset.errors.append(_rule_error(e, path, node))
@@ -152,6 +152,17 @@ def _load_document(doc: dict[str, Any], path: Path, node: yaml.Node,
     ruleset.files[rule_id] = path
     ruleset.lines[rule_id] = line
     return rule
+
+
+def _one_condition(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` with a list of conditions joined into one: the Sigma rules specification's
+    "The condition can be a list, in this case, each of them generates a query. They are logically
+    linked with OR." A store runs one query a rule (R58b-8: "converts to 2 queries, expected one")."""
+    detection = doc.get("detection")
+    conditions = detection.get("condition") if isinstance(detection, dict) else None
+    if not isinstance(conditions, list) or len(conditions) < 2 or not all(isinstance(c, str) for c in conditions):
+        return doc
+    return {**doc, "detection": {**detection, "condition": " or ".join(f"({c})" for c in conditions)}}
 
 
 def _rule_error(error: Exception, path: Path, node: yaml.Node) -> RuleError:

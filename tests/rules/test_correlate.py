@@ -260,3 +260,16 @@ correlation: {type: event_count, rules: [rule_a], group-by: [source.ip], timespa
     (corr,) = ruleset.correlations
     assert [a.event_count for a in correlate(corr, {A_ID: events([0, 1, 2])}, horizon=LATER)] == [3]
     assert list(correlate(corr, {A_ID: events([0, 1, 2, 3, 4])}, horizon=LATER)) == []
+
+
+def test_a_burst_shows_the_actor_its_events_share() -> None:
+    """R58b-5: a burst grouped by a field other than the actor's ECS field (the Windows event data's
+    User, here host.name) showed no user, and `alerts --group-by user.name` filed it under "(none)".
+    The actor fields every event of the burst shares are its context; one the events disagree on is not."""
+    corr = rule(group="[host.name]")
+    same = events([0, 1, 2], users=["dave", "dave", "dave"], **{"host.name": "dc01"})
+    (alert,) = correlate(corr, {A_ID: same}, horizon=LATER)
+    assert alert.context == {"host.name": "dc01", "source.ip": "10.0.0.1", "user.name": "dave"}
+    mixed = events([0, 1, 2], ip=None, users=["dave", "DAVE", "dave"], **{"host.name": "dc01"})
+    (alert,) = correlate(corr, {A_ID: mixed}, horizon=LATER)
+    assert alert.context == {"host.name": "dc01"}  # two spellings of the user, and no source address
