@@ -159,7 +159,9 @@ def _one_condition(doc: dict[str, Any]) -> dict[str, Any]:
     "The condition can be a list, in this case, each of them generates a query. They are logically
     linked with OR." A store runs one query a rule (R58b-8: "converts to 2 queries, expected one")."""
     detection = doc.get("detection")
-    conditions = detection.get("condition") if isinstance(detection, dict) else None
+    if not isinstance(detection, dict):
+        return doc
+    conditions = detection.get("condition")
     if not isinstance(conditions, list) or len(conditions) < 2 or not all(isinstance(c, str) for c in conditions):
         return doc
     return {**doc, "detection": {**detection, "condition": " or ".join(f"({c})" for c in conditions)}}
