@@ -132,6 +132,7 @@ class PassBookkeeping:
             return
         state = self._state(str(rule.id))
         state.failed(self.now, error.message, time.perf_counter() - began)
+        state.ran(str(rule.title), self.ruleset.where(str(rule.id)))
         self.changed.add(state.rule_id)
         if state.open_gap:
             self.summary.gaps.append(state.open_gap.line(rule.title))
@@ -141,6 +142,7 @@ class PassBookkeeping:
             return
         state = self._state(rule_id)
         covered = state.succeeded(self.now, self.until, matches, duration)
+        state.ran(title, self.ruleset.where(rule_id))
         state.windows_matched = state.windows_matched or rule_id in self.matched_once
         self.changed.add(rule_id)
         if covered:

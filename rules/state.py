@@ -69,6 +69,14 @@ class RuleState:
     #: The rule's suppressed windows stored before their alerts kept their newest matches
     #: (alert.matched, 563b0cd) were judged again once, by a pass that succeeded (R12f G3).
     windows_matched: bool = False
+    #: The rule's title and where it was loaded from (path:line) at its last pass: `rules status`
+    #: lists a rule with state whose file is not among the rules it loads (R58b-6).
+    title: str | None = None
+    file: str | None = None
+
+    def ran(self, title: str, file: str) -> None:
+        """Note the title and file (path:line) of the rule a pass ran."""
+        self.title, self.file = title, file or None
 
     @property
     def open_gap(self) -> Gap | None:
@@ -101,7 +109,7 @@ class RuleState:
                 "last_run": format_timestamp(self.last_run) if self.last_run else None,
                 "duration": self.duration, "matches": self.matches, "error": self.error,
                 "gaps": [g.to_document() for g in self.gaps], "pending": self.pending,
-                "windows_matched": self.windows_matched}
+                "windows_matched": self.windows_matched, "title": self.title, "file": self.file}
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> RuleState:
@@ -110,7 +118,12 @@ class RuleState:
                    last_run=parse_timestamp(doc["last_run"]) if doc.get("last_run") else None,
                    duration=float(doc.get("duration") or 0.0), matches=int(doc.get("matches") or 0),
                    error=doc.get("error"), gaps=[Gap.from_document(g) for g in doc.get("gaps") or ()],
-                   pending=list(doc.get("pending") or ()), windows_matched=doc.get("windows_matched") is True)
+                   pending=list(doc.get("pending") or ()), windows_matched=doc.get("windows_matched") is True,
+                   title=_text(doc.get("title")), file=_text(doc.get("file")))
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def state_key(rule_id: str) -> str:

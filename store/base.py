@@ -248,6 +248,11 @@ class Store(metaclass=ABCMeta):
         that the state travels with the events it describes; None when never written."""
 
     @abstractmethod
+    def state_keys(self, prefix: str) -> list[str]:
+        """The keys of the state documents written whose key starts with ``prefix``, sorted
+        (`rules status` lists every rule a pass ran, its file named again or not)."""
+
+    @abstractmethod
     def put_state(self, key: str, value: dict[str, Any]) -> None:
         """Write a state document (replacing the previous one), readable at once."""
 

@@ -10,11 +10,13 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from elasticsearch import ApiError, NotFoundError, TransportError, helpers
+
 from govsoc.core.errors import DamagedStateError, StoreError
 from govsoc.core.event import format_timestamp
 from govsoc.store.elasticsearch_alerts import backoff
 from govsoc.store.elasticsearch_bulk import BulkWrites
-from govsoc.store.elasticsearch_errors import item_reason
+from govsoc.store.elasticsearch_errors import failure, item_reason
 from govsoc.store.state_document import readable_state, state_document
 
 #: Seconds a state document's change (update_state) is tried again while other processes change
@@ -36,6 +38,27 @@ class EngineState(BulkWrites):
             return None
         found = self._unless(404, self.client.get, f"cannot read state {key!r}", index=self.state_index, id=key)
         return None if found is None else state_document(key, _state_text(found))
+
+    def state_keys(self, prefix: str) -> list[str]:
+        """Keys of state documents starting with ``prefix`` (Store.state_keys): the state index
+        refreshed, then its ids scanned (a few hundred documents; a prefix query on _id is not
+        one every version allows)."""
+        if self._being_made(self.state_index):
+            return []
+        if self._unless(404, self.client.indices.refresh, "cannot refresh the state index",
+                        index=self.state_index) is None:
+            return []
+        keys: list[str] = []
+        try:
+            for hit in helpers.scan(self.client, index=self.state_index, query={"query": {"match_all": {}}},
+                                    _source=False, size=1000):
+                if str(hit["_id"]).startswith(prefix):
+                    keys.append(str(hit["_id"]))
+        except NotFoundError:
+            return []
+        except (ApiError, TransportError) as e:
+            raise failure("cannot list state documents", e, self._where) from e
+        return sorted(keys)
 
     def update_state(self, key: str, change: Callable[[dict[str, Any] | None], dict[str, Any]], *,
                      damaged: Callable[[str], None] | None = None) -> None:

@@ -27,6 +27,12 @@ class SqliteState(SqliteConnection):
         row = self._execute("SELECT value FROM meta WHERE key = ?", ["state/" + key]).fetchone()
         return None if row is None else state_document(key, row[0])
 
+    def state_keys(self, prefix: str) -> list[str]:
+        """Keys of state documents starting with ``prefix`` (Store.state_keys)."""
+        start = "state/" + prefix
+        rows = self._execute("SELECT key FROM meta WHERE substr(key, 1, ?) = ? ORDER BY key", [len(start), start])
+        return [str(key).removeprefix("state/") for (key,) in rows]
+
     def update_state(self, key: str, change: Callable[[dict[str, Any] | None], dict[str, Any]], *,
                      damaged: Callable[[str], None] | None = None) -> None:
         """Read, change and write a state document in one write transaction (Store.update_state)."""

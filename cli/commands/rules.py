@@ -133,7 +133,7 @@ def status(app: AppContext, paths: tuple[Path, ...], fmt: str) -> None:
         state = states[str(rule.id)]
         open_gaps = [g for g in state.gaps if g.covered is None]
         if fmt == "json":
-            rows.append({"title": rule.title, "active": active, "source": needs, **state.to_document()})
+            rows.append({**state.to_document(), "title": rule.title, "active": active, "source": needs})
             continue
         if not active:
             label = f"no source: needs {needs}"
@@ -150,4 +150,33 @@ def status(app: AppContext, paths: tuple[Path, ...], fmt: str) -> None:
         rows.append({"title": rule.title, "state": label, "id": str(rule.id), "matches": state.matches,
                      "last_run": local_time(state.last_run, zone) if state.last_run else "",
                      "duration": f"{state.duration:.2f}" if state.last_run else "", "gaps": gaps})
+    rows += _not_loaded_rows(app, {str(r.id) for r in every}, fmt, zone)
     emit(rows, STATUS_COLUMNS, fmt, title=f"rules: {len(rows)} (times in {zone})")
+
+
+def _not_loaded_rows(app: AppContext, loaded: set[str], fmt: str, zone: str) -> list[dict[str, Any]]:
+    """Rows of the rules a pass ran whose files are not among those loaded now (`detect PATHS`,
+    then `rules status` without them: R58b-6 left them out, failed rules and open gaps included),
+    from their stored state: its title and file, as the last pass saw them."""
+    prefix = state_key("")
+    others = [key.removeprefix(prefix) for key in app.store.state_keys(prefix)]
+    others = [rule_id for rule_id in others if rule_id not in loaded]
+    rows: list[dict[str, Any]] = []
+    said: dict[str, None] = {}
+    states = load_states(app.store, others, damaged=lambda why: said.setdefault(why)) if others else {}
+    for rule_id in others:
+        state = states[rule_id]
+        if state.last_run is None:
+            continue  # its document damaged (said above for loaded rules) or never a pass's
+        where = f"not loaded now (ran from {state.file})" if state.file else "not loaded now"
+        if fmt == "json":
+            rows.append({**state.to_document(), "title": state.title or "", "active": None, "source": where})
+            continue
+        label = f"{where}; last pass {'failed: ' + state.error if state.error else 'ok'}"
+        open_gaps = [g for g in state.gaps if g.covered is None]
+        gaps = "; ".join(g.line(state.title or rule_id).split(": ", 2)[-1] for g in open_gaps) or (
+            f"{len(state.gaps)} covered" if state.gaps else "")
+        rows.append({"title": state.title or "(title not kept)", "state": label, "id": rule_id,
+                     "matches": state.matches, "last_run": local_time(state.last_run, zone),
+                     "duration": f"{state.duration:.2f}", "gaps": gaps})
+    return rows

@@ -127,6 +127,33 @@ def test_rules_status_shows_last_run_matches_and_gaps(govsoc: Run, tmp_path: Pat
     assert "ok" in out and "1 covered" in out
 
 
+def test_rules_status_lists_the_rules_detect_ran_from_paths_not_named_again(govsoc: Run, tmp_path: Path) -> None:
+    """R58b-6: `govsoc detect my-rules/` then `govsoc rules status` (README's analyst block) listed the
+    bundled pack's rules only: the rules detect ran, a failed one and its open gap included, were left out."""
+    log = tmp_path / "auth.log"
+    log.write_text("Dec 10 07:00:00 portal-web-01 sshd[1]: Failed password for root from 203.0.113.9 port 4000 "
+                   "ssh2\n", encoding="utf-8")
+    assert govsoc("ingest", "--year", "2025", str(log))[0] == 0
+    rules = tmp_path / "my-rules"
+    rules.mkdir()
+    (rules / "good.yml").write_text(RULE.format(**{**FILES["good.yml"], "selection": "event.outcome: failure"}),
+                                    encoding="utf-8")
+    broken = RULE.format(**{**FILES["cloud.yml"], "logsource": "{product: linux, service: sshd}",
+                            "selection": "event.action|expand: '%nowhere%'"})
+    (rules / "broken.yml").write_text(broken, encoding="utf-8")
+    assert govsoc("detect", str(rules), "--no-builtin")[0] == 3  # one rule fails: a gap opens
+    code, out, _ = govsoc("rules", "status", "--format", "json")
+    listed = {r["rule_id"]: r for r in json.loads(out)}
+    good, bad = listed["11111111-1111-4111-8111-111111111111"], listed["22222222-2222-4222-8222-222222222222"]
+    assert code == 0 and (good["title"], good["matches"], good["error"]) == ("Good rule", 1, None)
+    assert good["source"] == f"not loaded now (ran from {rules / 'good.yml'}:1)"
+    assert bad["title"] == "Cloud rule" and "placeholder" in bad["error"]
+    assert [(g["passes"], g["covered"]) for g in bad["gaps"]] == [(1, None)]
+    assert len(listed) == len(json.loads(govsoc("rules", "status", str(rules), "--format", "json")[1]))
+    code, out, _ = govsoc("rules", "status")
+    assert code == 0 and "Good rule" in out and "Cloud rule" in out and "not loaded now" in out
+
+
 @pytest.mark.parametrize("text", ["not json", "[1, 2]", '{"rule_id": "x", "last_run": "yesterday"}'],
                          ids=["not-json", "a-list", "wrong-fields"])
 def test_rules_status_says_a_damaged_rule_state_once_and_lists_every_rule(govsoc: Run, tmp_path: Path,

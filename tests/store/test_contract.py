@@ -384,3 +384,13 @@ def test_states_are_read_and_written_many_at_once(store: Store) -> None:
     assert store.get_states(["a", "b", "c", "missing"]) == {"a": {"n": 4}, "b": {"n": [2, "二"], "gaps": []},
                                                            "c": {"n": 3}}
     assert store.get_state("b") == {"n": [2, "二"], "gaps": []}
+
+
+def test_state_keys_by_prefix(store: Store) -> None:
+    """`rules status` lists the rules a pass ran from their state documents (R58b-6)."""
+    assert store.state_keys("rule-") == []  # nothing written yet (on Elasticsearch: no state index)
+    store.put_states({"rule-b": {"n": 2}, "rule-a": {"n": 1}, "rules-x": {"n": 3}, "other": {"n": 4}})
+    store.put_state("rule-c", {"n": 5})
+    assert store.state_keys("rule-") == ["rule-a", "rule-b", "rule-c"]
+    assert store.state_keys("rule") == ["rule-a", "rule-b", "rule-c", "rules-x"]
+    assert store.state_keys("nothing") == []
