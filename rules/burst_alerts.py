@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from govsoc.core.alert import DONE, Alert, Note, TriageChange
+from govsoc.core.evidence import EVIDENCE_LIMIT, Evidence
 from govsoc.store.base import Store
 from govsoc.store.withdraw import withdraw as withdraw_alerts
 
@@ -67,7 +68,6 @@ def joined(alert: Alert, stored: list[Alert]) -> Joined:
         extra = [i for i in other.event_ids if i not in seen]
         seen.update(extra)
         ids = extra + ids if other.start < alert.start else ids + extra
-    earlier = first.start < alert.start
     # The events of absorbed alerts an analyst is done with, and the completed lines of the copies
     # they judged (Alert.judged_copies: R56b-2's N3): judged already, so not "new" when the kept
     # alert, closed, is opened again (R49b-7; core.alert.unseen).
@@ -75,9 +75,18 @@ def joined(alert: Alert, stored: list[Alert]) -> Joined:
                        for i in (*other.event_ids, *(c for _, lines in other.judged_copies for c in lines)))
     merged = replace(alert, id=keep.id, start=min(first.start, alert.start),
                      end=max(alert.end, *(a.end for a in overlapping)),
-                     event_ids=tuple(ids), evidence=first.evidence if earlier else alert.evidence,
+                     event_ids=tuple(ids), evidence=_joined_evidence(ids, (alert, *overlapping)),
                      judged_elsewhere=judged)
     return Joined(merged, tuple(a for a in overlapping if a.id != keep.id))
+
+
+def _joined_evidence(ids: Sequence[str], alerts: Sequence[Alert]) -> tuple[Evidence, ...]:
+    """The merged burst's snapshots: the first EVIDENCE_LIMIT of its events, in its order, that
+    any of the joined alerts holds a snapshot of (R58b-4: one side's snapshots were kept, so a
+    burst of 7 showed "6 of 7" on SQLite, the absorbed alert's last event lost once retention
+    drops the events)."""
+    snapshots = {e.event_id: e for a in reversed(alerts) for e in a.evidence}  # the new pass's last: it wins
+    return tuple(snapshots[i] for i in ids if i in snapshots)[:EVIDENCE_LIMIT]
 
 
 def triaged(alert: Alert) -> bool:
@@ -97,18 +106,22 @@ def retire(store: Store, absorbed: Sequence[tuple[str, Alert]]) -> None:
     their events are never out of every alert). What analysts did on a retired alert is kept,
     as it is stored now (an analyst may have acted since the pass read it): its notes are added
     to the alert that covers it, with their authors and times, then a note that names it, its
-    status and assignee; an alert that covers it untouched takes its status and assignee too."""
+    status and assignee; an alert that covers it untouched takes its status and assignee too, one
+    with no assignee its assignee."""
     for keep_id, snapshot in absorbed:
         alert = store.alert(snapshot.id) or snapshot
         if not triaged(alert):
             continue
         keeper = store.alert(keep_id)
         adopt = keeper is not None and not triaged(keeper)
+        # an assignee too when the kept alert has none (R58b-4: acknowledged by one analyst, the
+        # burst assigned to another in the alert it absorbed, and `alerts --assignee` lost it)
+        assign = adopt or (keeper is not None and not keeper.assignee)
         for note in alert.notes:
             store.update_alert(keep_id, TriageChange(note=note))
         text = (f"merged alert {alert.id} into this one (a late event joined the two bursts); it was "
                 f"{alert.status}, assignee {alert.assignee or 'none'}")
         store.update_alert(keep_id, TriageChange(
-            status=alert.status if adopt else None, assignee=alert.assignee if adopt else None,
+            status=alert.status if adopt else None, assignee=alert.assignee if assign else None,
             note=Note(author="govsoc", time=datetime.now(UTC), text=text)))
     store.delete_alerts(alert.id for _, alert in absorbed)

@@ -272,6 +272,25 @@ def test_merged_bursts_keep_every_analysts_triage(store: Store, rules: RuleSet) 
     assert "false_positive" in kept.notes[2].text
 
 
+def test_merged_bursts_show_every_events_snapshot_and_keep_an_assignee(store: Store, rules: RuleSet) -> None:
+    """R58b-4: the merged burst of 7 showed "6 of 7" snapshots on SQLite (one side's snapshots were
+    kept), and the absorbed alert's assignee was dropped where the kept alert, acknowledged, had none.
+    As there, both bursts are stored by one pass."""
+    write(store, [failure(m) for m in (0, 1, 2, 10, 11, 12)])  # its 10:30-10:32 and 10:40-10:42
+    detect(store, rules)
+    first, second = bursts(store)
+    store.update_alert(first[0], TriageChange(status="acknowledged"))
+    store.update_alert(second[0], TriageChange(assignee="analyst2", note=Note(
+        author="analyst2", time=T0, text="mine")))
+    write(store, [failure(6)])  # its 10:36: within 5 minutes of both, not of their first and last
+    detect(store, rules)
+    (kept,) = store.alerts(rule_id=BURST_ID)
+    assert kept.id == first[0] and kept.event_count == 7
+    assert sorted(e.event_id for e in kept.evidence) == sorted(kept.event_ids)  # 7 of 7, on each store
+    assert [e.timestamp for e in kept.evidence] == sorted(e.timestamp for e in kept.evidence)
+    assert (kept.status, kept.assignee) == ("acknowledged", "analyst2")
+
+
 @pytest.mark.parametrize(("other", "said"), [("closed", "1 new event"), ("false_positive", "1 new event"),
                                            ("acknowledged", "4 new events"), ("open", "4 new events")])
 def test_a_closed_burst_that_absorbs_another_counts_new_only_what_no_analyst_judged(
