@@ -81,6 +81,9 @@ class ConversionCache:
         ids = list(rule_ids)
         self._kept = store.get_states([self._key(i) for i in ids], damaged=damaged) if ids else {}
         self._new: dict[str, dict[str, str]] = {}
+        #: The digest of each rule converted by this pass, of the rule alone (its canonical
+        #: dictionary, not the code or backend): a pass notes when a rule changed since its last.
+        self.rule_digests: dict[str, str] = {}
 
     def _key(self, rule_id: str) -> str:
         return f"conversion-{self.kind}-{rule_id}"
@@ -95,6 +98,7 @@ class ConversionCache:
         except Exception:  # pySigma cannot write every rule back: such a rule converts every pass
             return convert(rule)
         digest = hashlib.sha256(f"{code_digest()}\0{self.backend}\0{canonical}".encode()).hexdigest()
+        self.rule_digests[str(rule.id)] = hashlib.sha256(canonical.encode()).hexdigest()
         kept = self._kept.get(key)
         if kept is not None and kept.get("digest") == digest and isinstance(kept.get("native"), str):
             self.store.reuse_query_parts(str(kept["native"]), kept)

@@ -22,6 +22,9 @@ from govsoc.rules.state import RuleState, load_states, save_states
 from govsoc.store import deleted
 from govsoc.store.base import Store
 
+if TYPE_CHECKING:
+    from govsoc.rules.conversions import ConversionCache
+
 
 def _located(error: GovsocError, rule: SigmaRule | SigmaCorrelationRule, ruleset: RuleSet) -> RuleError:
     path = ruleset.files.get(str(rule.id))
@@ -47,6 +50,7 @@ class PassBookkeeping:
         ranged: bool
         saved_at: float
         until: str | None
+        conversions: ConversionCache | None
 
         def _save_soon(self) -> None: ...
 
@@ -131,16 +135,31 @@ class PassBookkeeping:
         if self.ranged or began is None:
             return
         state = self._state(str(rule.id))
+        self._note_edit(state, str(rule.title))
         state.failed(self.now, error.message, time.perf_counter() - began)
         state.ran(str(rule.title), self.ruleset.where(str(rule.id)))
         self.changed.add(state.rule_id)
         if state.open_gap:
             self.summary.gaps.append(state.open_gap.line(rule.title))
 
+    def _note_edit(self, state: RuleState, title: str) -> None:
+        """Say a rule edited since its last pass (R58b-13): it reads on from where its earlier
+        version stopped, so what it missed before stays missed unless a ranged pass judges it."""
+        digest = self.conversions.rule_digests.get(state.rule_id) if self.conversions is not None else None
+        if digest is None:
+            return
+        if state.rule_digest is not None and state.rule_digest != digest and state.last_run is not None:
+            self.summary.notices.append(
+                f"{title}: the rule changed since its last pass ({state.last_run.isoformat(timespec='seconds')}); "
+                f"the events stored before then were judged by its earlier version: `govsoc detect --from TIME` "
+                f"with this rule judges those since TIME again")
+        state.rule_digest = digest
+
     def _succeed(self, rule_id: str, title: str, matches: int, duration: float) -> None:
         if self.ranged:
             return
         state = self._state(rule_id)
+        self._note_edit(state, title)
         covered = state.succeeded(self.now, self.until, matches, duration)
         state.ran(title, self.ruleset.where(rule_id))
         state.windows_matched = state.windows_matched or rule_id in self.matched_once

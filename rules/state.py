@@ -73,6 +73,9 @@ class RuleState:
     #: lists a rule with state whose file is not among the rules it loads (R58b-6).
     title: str | None = None
     file: str | None = None
+    #: The digest of the rule as its last pass converted it (rules.conversions): a pass that finds
+    #: another says the rule was edited (R58b-13).
+    rule_digest: str | None = None
 
     def ran(self, title: str, file: str) -> None:
         """Note the title and file (path:line) of the rule a pass ran."""
@@ -109,7 +112,8 @@ class RuleState:
                 "last_run": format_timestamp(self.last_run) if self.last_run else None,
                 "duration": self.duration, "matches": self.matches, "error": self.error,
                 "gaps": [g.to_document() for g in self.gaps], "pending": self.pending,
-                "windows_matched": self.windows_matched, "title": self.title, "file": self.file}
+                "windows_matched": self.windows_matched, "title": self.title, "file": self.file,
+                "rule_digest": self.rule_digest}
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> RuleState:
@@ -119,7 +123,8 @@ class RuleState:
                    duration=float(doc.get("duration") or 0.0), matches=int(doc.get("matches") or 0),
                    error=doc.get("error"), gaps=[Gap.from_document(g) for g in doc.get("gaps") or ()],
                    pending=list(doc.get("pending") or ()), windows_matched=doc.get("windows_matched") is True,
-                   title=_text(doc.get("title")), file=_text(doc.get("file")))
+                   title=_text(doc.get("title")), file=_text(doc.get("file")),
+                   rule_digest=_text(doc.get("rule_digest")))
 
 
 def _text(value: Any) -> str | None:

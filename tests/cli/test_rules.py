@@ -154,6 +154,32 @@ def test_rules_status_lists_the_rules_detect_ran_from_paths_not_named_again(govs
     assert code == 0 and "Good rule" in out and "Cloud rule" in out and "not loaded now" in out
 
 
+def test_an_edited_rule_is_said_with_how_to_judge_what_it_read_before(govsoc: Run, tmp_path: Path) -> None:
+    """R58b-13: a rule corrected after a pass (same id) reads on from where its earlier version
+    stopped, silently: what the mistake missed stayed missed. The pass says so and names the
+    re-read, which finds it; a pass with the rule unchanged says nothing."""
+    log = tmp_path / "auth.log"
+    log.write_text("Dec 10 07:00:00 portal-web-01 sshd[1]: Failed password for root from 203.0.113.9 port 4000 "
+                   "ssh2\n", encoding="utf-8")
+    assert govsoc("ingest", "--year", "2025", str(log))[0] == 0
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    rule = rules / "good.yml"
+    rule.write_text(RULE.format(**{**FILES["good.yml"], "selection": "event.outcome: success"}), encoding="utf-8")
+    code, _, err = govsoc("detect", str(rules), "--no-builtin")
+    assert code == 0 and "changed since its last pass" not in err
+    code, _, err = govsoc("detect", str(rules), "--no-builtin")
+    assert code == 0 and "changed since its last pass" not in err  # unchanged: nothing said
+    rule.write_text(RULE.format(**{**FILES["good.yml"], "selection": "event.outcome: failure"}), encoding="utf-8")
+    code, out, err = govsoc("detect", str(rules), "--no-builtin")
+    assert code == 0 and "0 alerts" in out, out  # the one failure was read by the earlier version
+    assert "notice: Good rule: the rule changed since its last pass" in err and "govsoc detect --from TIME" in err
+    code, out, err = govsoc("detect", str(rules), "--no-builtin", "--from", "2025-01-01T00:00:00Z")
+    assert code == 0 and "1 new" in out, out
+    code, out, _ = govsoc("alerts", "--format", "json")
+    assert [a["rule.name"] for a in json.loads(out)] == ["Good rule"]
+
+
 @pytest.mark.parametrize("text", ["not json", "[1, 2]", '{"rule_id": "x", "last_run": "yesterday"}'],
                          ids=["not-json", "a-list", "wrong-fields"])
 def test_rules_status_says_a_damaged_rule_state_once_and_lists_every_rule(govsoc: Run, tmp_path: Path,
