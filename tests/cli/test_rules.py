@@ -127,15 +127,21 @@ def test_rules_status_shows_last_run_matches_and_gaps(govsoc: Run, tmp_path: Pat
     assert "ok" in out and "1 covered" in out
 
 
-def test_rules_status_lists_the_rules_detect_ran_from_paths_not_named_again(govsoc: Run, tmp_path: Path) -> None:
-    """R58b-6: `govsoc detect my-rules/` then `govsoc rules status` (README's analyst block) listed the
-    bundled pack's rules only: the rules detect ran, a failed one and its open gap included, were left out."""
+def _one_failed_login_and_a_rules_folder(govsoc: Run, tmp_path: Path) -> Path:
+    """One sshd failed login stored (as last year's: "Dec 10" is inferred), and an empty rules folder."""
     log = tmp_path / "auth.log"
     log.write_text("Dec 10 07:00:00 portal-web-01 sshd[1]: Failed password for root from 203.0.113.9 port 4000 "
                    "ssh2\n", encoding="utf-8")
     assert govsoc("ingest", "--year", "2025", str(log))[0] == 0
     rules = tmp_path / "my-rules"
     rules.mkdir()
+    return rules
+
+
+def test_rules_status_lists_the_rules_detect_ran_from_paths_not_named_again(govsoc: Run, tmp_path: Path) -> None:
+    """R58b-6: `govsoc detect my-rules/` then `govsoc rules status` (README's analyst block) listed the
+    bundled pack's rules only: the rules detect ran, a failed one and its open gap included, were left out."""
+    rules = _one_failed_login_and_a_rules_folder(govsoc, tmp_path)
     (rules / "good.yml").write_text(RULE.format(**{**FILES["good.yml"], "selection": "event.outcome: failure"}),
                                     encoding="utf-8")
     broken = RULE.format(**{**FILES["cloud.yml"], "logsource": "{product: linux, service: sshd}",
@@ -158,12 +164,7 @@ def test_an_edited_rule_is_said_with_how_to_judge_what_it_read_before(govsoc: Ru
     """R58b-13: a rule corrected after a pass (same id) reads on from where its earlier version
     stopped, silently: what the mistake missed stayed missed. The pass says so and names the
     re-read, which finds it; a pass with the rule unchanged says nothing."""
-    log = tmp_path / "auth.log"
-    log.write_text("Dec 10 07:00:00 portal-web-01 sshd[1]: Failed password for root from 203.0.113.9 port 4000 "
-                   "ssh2\n", encoding="utf-8")
-    assert govsoc("ingest", "--year", "2025", str(log))[0] == 0
-    rules = tmp_path / "rules"
-    rules.mkdir()
+    rules = _one_failed_login_and_a_rules_folder(govsoc, tmp_path)
     rule = rules / "good.yml"
     rule.write_text(RULE.format(**{**FILES["good.yml"], "selection": "event.outcome: success"}), encoding="utf-8")
     code, _, err = govsoc("detect", str(rules), "--no-builtin")
