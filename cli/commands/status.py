@@ -25,7 +25,8 @@ from govsoc.cli.main import cli
 from govsoc.cli.output import console, printable
 from govsoc.cli.terminal import json_for_terminal, one_line
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
-from govsoc.collectors.files.identity import look
+from govsoc.collectors.files.discover import rotated_siblings
+from govsoc.collectors.files.identity import FileView, look
 from govsoc.collectors.files.paths import PathRecords
 from govsoc.collectors.flows.run_marker import lost_runs
 from govsoc.collectors.receivers import counters_folder, load_counters
@@ -41,6 +42,20 @@ LOW_SPACE_BYTES = 1 << 20
 COLUMNS = ("records", "events", "created", "duplicates", "rejected", "dropped", "spooled", "parse_failures")
 
 
+def _rotated_to(checkpoint: Checkpoint) -> FileView | None:
+    """The file of ``checkpoint`` under a rotated name beside its path (the same device and inode,
+    its first bytes the checkpoint's), if it is there; None otherwise."""
+    for sibling in rotated_siblings(Path(checkpoint.path)):
+        try:
+            view = look(sibling)
+        except ParseError:
+            continue
+        if (view.device, view.inode) == (checkpoint.device, checkpoint.inode) and \
+                view.prefix_fingerprint(checkpoint.fingerprint_bytes) == checkpoint.fingerprint:
+            return view
+    return None
+
+
 def source_status(checkpoint: Checkpoint, now: datetime, drained: dict[str, int] | None = None) -> dict[str, Any]:
     """One source's row: counters, checkpoint, and lag (bytes not yet read, seconds since read).
     ``drained``: what became of its events spooled and since drained into the store
@@ -54,9 +69,14 @@ def source_status(checkpoint: Checkpoint, now: datetime, drained: dict[str, int]
         view = None if checkpoint.record_file else look(path)  # EVTX: positions are record ids, not bytes
     except ParseError:
         view = None
+    lag_file: str | None = None
     if view is not None and view.size is not None and \
             view.prefix_fingerprint(checkpoint.fingerprint_bytes) == checkpoint.fingerprint:
         lag_bytes = max(0, view.size - read_to)
+    elif not checkpoint.record_file and (rotated := _rotated_to(checkpoint)) is not None and rotated.size is not None:
+        # rotated since its last read (logrotate's create: app.log -> app.log.1): what is left to
+        # read is there, and the next ingest of the path reads it (R58a-2: "-", as if unknown)
+        lag_bytes, lag_file = max(0, rotated.size - read_to), str(rotated.path)
     updated = datetime.fromisoformat(checkpoint.updated) if checkpoint.updated else None
     row: dict[str, Any] = {"source": checkpoint.path, "identity": checkpoint.identity, "parser": checkpoint.parser}
     row.update({name: checkpoint.counters.get(name, 0) for name in COLUMNS})
@@ -69,7 +89,7 @@ def source_status(checkpoint: Checkpoint, now: datetime, drained: dict[str, int]
     # accepted keeps what the spool damaged: those lines were read and accepted, then lost, and the row
     # shows it as accepted above stored + spooled (R11z-3: the row lowered "accepted" and hid the loss)
     row["accepted"] = row["stored"] + row["spooled"] + row["spool_damaged"]
-    row.update({"checkpoint": checkpoint.offset, "line": checkpoint.line, "lag_bytes": lag_bytes,
+    row.update({"checkpoint": checkpoint.offset, "line": checkpoint.line, "lag_bytes": lag_bytes, "lag_file": lag_file,
                 "unit": "record" if checkpoint.record_file else "byte",
                 "lag_seconds": round((now - updated).total_seconds(), 1) if updated else None,
                 "updated": checkpoint.updated,
@@ -181,8 +201,8 @@ def _jobs_table(data: dict[str, Any], zone: str) -> Table:
 @click.pass_obj
 def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -> None:
     """Per source: records read, events accepted, stored, rejected, dropped and spooled, the
-    checkpoint and the lag (bytes not yet read, and seconds since the checkpoint last moved; "-"
-    when the file was rotated away); below them, each file read up to binary content (no line
+    checkpoint and the lag (bytes not yet read, and seconds since the checkpoint last moved; in
+    its rotated file beside it when it was rotated since, "-" when it is not there); below them, each file read up to binary content (no line
     starting as text within 64 KiB: judged again when the file grows) and each with logged lines
     of control bytes and raw newlines kept as pipeline_error events (a text line followed within
     64 KiB: read on after each; R11i-5). Per syslog receiver (`govsoc listen`): whether it listens
@@ -244,6 +264,8 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
         table.add_column(name, justify="left" if name == "source" else "right")
     for row in rows:
         lag = "-" if row["lag_bytes"] is None else f"{row['lag_bytes']} B, {row['lag_seconds']} s"
+        if row["lag_file"]:
+            lag = f"{row['lag_bytes']} B in {Path(row['lag_file']).name} (rotated), {row['lag_seconds']} s"
         table.add_row(Text(one_line(row["source"])), str(row["records"]), str(row["accepted"]), str(row["stored"]),
                       str(row["rejected"]), str(row["dropped"]), str(row["spooled"]),
                       f"record {row['checkpoint']}" if row["unit"] == "record" else

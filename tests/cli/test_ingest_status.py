@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli.conftest import Run
 
 
@@ -116,3 +118,26 @@ def test_ingest_and_status_say_crash_padding_as_runs_and_torn_lines(govsoc: Run,
     assert code == 0 and said in out, out
     code, out, _ = govsoc("status")
     assert code == 0 and f"padding: {log}: {said}" in out.replace("\n", " "), out
+
+
+def test_lag_of_a_log_rotated_since_its_last_read_is_in_its_rotated_file(govsoc: Run, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """R58a-2: after logrotate's create (app.log -> app.log.1, a new empty app.log) the lines not
+    read yet are in app.log.1, which the next ingest reads; status said "-" (unknown)."""
+    log = tmp_path / "app.log"
+    log.write_bytes(b"".join(sshd(i) for i in range(20)))
+    assert govsoc("ingest", "--year", "2025", str(log))[0] == 0
+    more = b"".join(sshd(i) for i in range(20, 25))
+    with log.open("ab") as out:
+        out.write(more)
+    log.rename(tmp_path / "app.log.1")
+    log.write_bytes(b"")
+    (row,) = json.loads(govsoc("status", "--format", "json")[1])["sources"]
+    assert (row["lag_bytes"], row["lag_file"]) == (len(more), str(tmp_path / "app.log.1"))
+    monkeypatch.setenv("COLUMNS", "250")  # the table's row on one line
+    code, out, _ = govsoc("status")
+    assert code == 0 and f"{len(more)} B in app.log.1 (rotated), " in out, out
+    code, out, _ = govsoc("ingest", "--year", "2025", str(log))
+    assert code == 0 and "5 records" in out, out  # the next run reads them there
+    (row,) = json.loads(govsoc("status", "--format", "json")[1])["sources"]
+    assert row["lag_bytes"] == 0
