@@ -202,7 +202,8 @@ def _jobs_table(data: dict[str, Any], zone: str) -> Table:
 def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -> None:
     """Per source: records read, events accepted, stored, rejected, dropped and spooled, the
     checkpoint and the lag (bytes not yet read, and seconds since the checkpoint last moved; in
-    its rotated file beside it when it was rotated since, "-" when it is not there); below them, each file read up to binary content (no line
+    its rotated file beside it when it was rotated since, "-" when it is not there); below them,
+    each file read up to binary content (no line
     starting as text within 64 KiB: judged again when the file grows) and each with logged lines
     of control bytes and raw newlines kept as pipeline_error events (a text line followed within
     64 KiB: read on after each; R11i-5). Per syslog receiver (`govsoc listen`): whether it listens
