@@ -98,6 +98,8 @@ class CheckpointStore:
         self._by_print: dict[int, dict[str, list[str]]] = {}
         self._prints: dict[str, tuple[str, int]] = {}
         self._prints_listed: int | None = None
+        self._print_names: frozenset[str] = frozenset()
+        self._print_listed: frozenset[str] = frozenset()
         self._all: list[Checkpoint] = []
         self._all_listed: int | None = None
         self._by_path: dict[str, list[Checkpoint]] = {}
@@ -261,23 +263,49 @@ class CheckpointStore:
         listing = self._listing()
         if listing is not None and listing == self._prints_listed:
             return self._by_print
-        prints: dict[str, tuple[str, int]] = {}
-        for name in os.listdir(self.folder):
-            if not name.endswith(".json"):
-                continue
+        # A checkpoint's fingerprint never changes, so the names alone say what changed: while the
+        # folder changes (every save of a run over many files does), its names are compared with
+        # those listed before and only the difference is read (R58a-1: 2,000 files, a third of the
+        # run's 141 s was every name looked up again at every file).
+        listed = frozenset(os.listdir(self.folder))
+        if listed == self._print_listed:
+            self._prints_listed = listing
+            return self._by_print
+        self._print_listed = listed
+        names = frozenset(name for name in listed if name.endswith(".json"))
+        known = self._print_names
+        # changed by replacing, never in place: a caller may be iterating the previous one
+        by_print = dict(self._by_print)
+
+        def change(length: int, print_: str, identity: str, add: bool) -> None:
+            prints = by_print[length] = dict(by_print.get(length, {}))
+            same = [i for i in prints.get(print_, ()) if i != identity] + ([identity] if add else [])
+            if same:
+                prints[print_] = same
+            else:
+                prints.pop(print_, None)
+                if not prints:
+                    del by_print[length]
+
+        for name in known - names:
+            gone = self._prints.pop(name[:-len(".json")], None)
+            if gone is not None:
+                change(gone[1], gone[0], name[:-len(".json")], add=False)
+        unread: set[str] = set()
+        for name in names - known:
             identity = name[:-len(".json")]
-            known = self._prints.get(identity)
-            if known is None:
-                checkpoint = self.get(identity)
-                if checkpoint is None:
-                    continue
-                known = (checkpoint.fingerprint, checkpoint.fingerprint_bytes)
-            prints[identity] = known
-        by_print: dict[int, dict[str, list[str]]] = {}
-        for identity, (print_, length) in prints.items():
-            by_print.setdefault(length, {}).setdefault(print_, []).append(identity)
-        self._prints, self._by_print, self._prints_listed = prints, by_print, listing
-        return by_print
+            checkpoint = self.get(identity)
+            if checkpoint is None:  # gone meanwhile, or damaged and moved aside: tried again next time
+                unread.add(name)
+                continue
+            self._prints[identity] = (checkpoint.fingerprint, checkpoint.fingerprint_bytes)
+            change(checkpoint.fingerprint_bytes, checkpoint.fingerprint, identity, add=True)
+        self._by_print = by_print
+        self._print_names = names - unread
+        if unread:
+            self._print_listed = frozenset()  # the same listing is read again, for them
+        self._prints_listed = listing
+        return self._by_print
 
     def save(self, checkpoint: Checkpoint, *, can_wait: bool = False) -> Checkpoint:
         """Replace a checkpoint atomically and durably; returns it with its update time. With

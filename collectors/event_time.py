@@ -1,16 +1,18 @@
-"""Event times from the future (R58a-14): a record's time is the one it was written with, except
-when it lies more than three days after the moment it was read. Such a time is wrong by definition (a
-device whose clock jumped, a sender that chooses it: `govsoc listen` takes datagrams from anyone
-allowed), and kept as it was it never expires, sits at the top of every newest-first listing and
-gives Elasticsearch an index per future week. The event is stored at the time it was read, its
-written time kept in ``govsoc.original_timestamp`` and flagged ``time_ahead``. Stage: collectors
-(parse -> normalise), run by collectors.pipeline.Pipeline.events on every event."""
+"""Event times from the future (R58a-14): an event dated more than three days after the moment it
+was read cannot be right (a device whose clock jumped, a sender that chooses it: `govsoc listen`
+takes datagrams from anyone allowed). It keeps the time it was written with (ECS ``@timestamp`` is
+when the event happened, as its source says; its id and its Elasticsearch index follow from it,
+so a second reading of the same record is the same event: R59a-1, a time set at its reading was
+stored once a week it was read; and the spacing of a file's events is kept: R59a-2, a batch set to
+one instant made a burst), and is flagged ``time_ahead``, counted and said, so that it can be found
+(`events --where govsoc.flags=time_ahead`) and its source's clock mended. Stage: collectors (parse
+-> normalise), run by collectors.pipeline.Pipeline.events on every event."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from govsoc.core.event import Event, format_timestamp
+from govsoc.core.event import Event
 
 #: How far after its reading an event's time may lie: a line without a year is given the year
 #: that puts it at most two days after its file's modification time (collectors.timestamps and
@@ -18,32 +20,48 @@ from govsoc.core.event import Event, format_timestamp
 #: given wrongly (at most 14 hours).
 AHEAD = timedelta(days=3)
 TIME_AHEAD_FLAG = "time_ahead"
-ORIGINAL_TIMESTAMP = "govsoc.original_timestamp"
 
 
 class FutureTimes:
     """Judges event times against the clock; ``limit`` moves only when an event passes it, so the
-    common case is one comparison an event (Pipeline.events runs this for each)."""
+    common case is one comparison an event (Pipeline.events runs this for each). ``flagged``
+    counts the events flagged, ``first`` is the first of them (for the notice)."""
 
-    __slots__ = ("limit",)
+    __slots__ = ("first", "flagged", "limit")
 
     def __init__(self) -> None:
         self.limit = datetime.now(UTC) + AHEAD
+        self.flagged = 0
+        self.first: Event | None = None
 
     def judged(self, events: list[Event]) -> list[Event]:
-        """``events`` with each time more than AHEAD after now replaced by now (the limit moved
-        on first: a follower runs for days)."""
-        now = datetime.now(UTC)
-        self.limit = now + AHEAD
+        """``events`` with each one dated more than AHEAD after now flagged (the limit moved on
+        first: a follower runs for days)."""
+        self.limit = datetime.now(UTC) + AHEAD
         if all(event.timestamp <= self.limit for event in events):
             return events
-        return [_read_now(event, now) if event.timestamp > self.limit else event for event in events]
+        out = []
+        for event in events:
+            if event.timestamp > self.limit:
+                event = _flagged(event)
+                self.flagged += 1
+                if self.first is None:
+                    self.first = event
+            out.append(event)
+        return out
 
 
-def _read_now(event: Event, now: datetime) -> Event:
+def _flagged(event: Event) -> Event:
     fields = dict(event.fields)
-    fields[ORIGINAL_TIMESTAMP] = format_timestamp(event.timestamp)
     flags = fields.get("govsoc.flags") or []
     flags = [flags] if isinstance(flags, str) else list(flags)
-    fields["govsoc.flags"] = flags if TIME_AHEAD_FLAG in flags else [*flags, TIME_AHEAD_FLAG]
-    return Event(id=event.id, timestamp=now, dataset=event.dataset, fields=fields)
+    if TIME_AHEAD_FLAG not in flags:
+        fields["govsoc.flags"] = [*flags, TIME_AHEAD_FLAG]
+    return Event(id=event.id, timestamp=event.timestamp, dataset=event.dataset, fields=fields)
+
+
+def file_reference(mtime: float) -> datetime:
+    """The time a file's lines without a year are placed before (collectors.timestamps): its
+    modification time, or now when that lies ahead (a clock ahead, an archive restored with wrong
+    times: R59a-2, its lines given next year)."""
+    return min(datetime.fromtimestamp(mtime, tz=UTC), datetime.now(UTC))

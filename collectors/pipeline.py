@@ -24,7 +24,6 @@ import logging
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 from zoneinfo import ZoneInfo
@@ -51,7 +50,7 @@ from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.copies import Copies
 from govsoc.collectors.delivering import StoreDelivery
 from govsoc.collectors.detect import detect_parser, record_format
-from govsoc.collectors.event_time import FutureTimes
+from govsoc.collectors.event_time import AHEAD, TIME_AHEAD_FLAG, FutureTimes, file_reference
 from govsoc.collectors.failures import GARBLED, GARBLED_CUT, decodes_without_loss, record_place
 from govsoc.collectors.failures import failure_event as failure_event  # its home before collectors.failures
 from govsoc.collectors.files.binary import BINARY_RULE
@@ -136,7 +135,7 @@ class Pipeline(StoreDelivery):
         self.inventory = inventory
         # given by the caller (govsoc.core.enrichment): classification tags and masks events here
         self.enrichers = tuple(enrichers)
-        self.future_times = FutureTimes()  # times more than a day ahead: stored at their reading
+        self.future_times = FutureTimes()  # times more than AHEAD after their reading: flagged
         self.checkpoints = CheckpointStore(Path(data_dir) / "state" / "sources",
                                            notice=lambda message: self.notice(message))
         #: Copies of a log still at its path (logrotate copy, copytruncate), not read themselves.
@@ -253,10 +252,22 @@ class Pipeline(StoreDelivery):
                             for index, event in enumerate(parsed)]
             for event in finished:
                 if event.timestamp > self.future_times.limit:
-                    finished = self.future_times.judged(finished)
+                    finished = self._future(record, finished)
                     break
             tally.events += len(finished)
             yield record, finished
+
+    def _future(self, record: RawRecord, events: list[Event]) -> list[Event]:
+        """``events`` with those dated far ahead flagged (collectors.event_time), the first said."""
+        times, before = self.future_times, self.future_times.flagged
+        judged = times.judged(events)
+        if before == 0 and times.flagged:
+            self.notice(f"{record_place(record, record.origin)}: an event dated "
+                        f"{judged[0].timestamp.isoformat(timespec='seconds')}, more than {AHEAD.days} days after it "
+                        f"was read: its source's clock is ahead, or its sender chose the time; stored with it, flagged "
+                        f"{TIME_AHEAD_FLAG} (so are later ones, not said: `govsoc events --where "
+                        f"govsoc.flags={TIME_AHEAD_FLAG}`)")
+        return judged
 
     def _failed(self, record: RawRecord, parser: Parser, error: GovsocError, context: ParseContext,
                 summary: IngestSummary, tally: ReadCounts | IngestSummary) -> Event:
@@ -484,7 +495,7 @@ class Pipeline(StoreDelivery):
         else whole (its record ids are stable, so nothing is stored twice)."""
         context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year, host=options.host,
                                # the time of the file looked at (its descriptor), not of the name again (R11h R5)
-                               reference=datetime.fromtimestamp(view.mtime, tz=UTC))
+                               reference=file_reference(view.mtime))
         path = view.path
         if not isinstance(source, ResumableSource):
             self.run(source, parser, context, summary, batch_size=options.batch_size)
@@ -556,7 +567,7 @@ class Pipeline(StoreDelivery):
             or detect_parser(view.path, charset=content_charset(options.charset, view.head))
         parser = parsers.get(parser_id)()
         context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year, host=options.host,
-                               reference=datetime.fromtimestamp(view.mtime, tz=UTC))
+                               reference=file_reference(view.mtime))
         stats, charset = ReadStats(), charset_for(options.charset, parser_id, view.head)
         with open_content(view.path) as stream:
             if not same_file(stream, view):  # renamed over since look(): not the file checkpoint is of (R11g G7)

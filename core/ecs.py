@@ -141,9 +141,6 @@ FIELDS: Final[dict[str, str]] = {
     "govsoc.flags": "keyword",
     # the exact bytes of event.original when they are not clean text (NUL, invalid UTF-8)
     "govsoc.original_base64": "keyword",
-    # the time an event was written with when it lay more than a day after its reading (flag
-    # "time_ahead": stored at its reading, collectors.event_time); text, as written (up to year 9999)
-    "govsoc.original_timestamp": "keyword",
     "error.message": "keyword",
 }
 
