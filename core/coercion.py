@@ -339,6 +339,8 @@ def stored_document(event: Event, *, ingested: str) -> dict[str, Any]:
             elif type(child) is not dict:
                 raise ValueError(f"field {name!r} nests under the value of {part!r}")
             node = child
+        if type(node.get(path[1])) is dict and type(value) is not dict:  # its fields came first: not lost
+            raise ValueError(f"fields below {name!r} nest under its value")
         node[path[1]] = value
     return doc
 

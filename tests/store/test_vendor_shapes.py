@@ -76,3 +76,21 @@ def test_every_shape_is_stored_and_found_by_its_key(store: Store) -> None:
     # responseElements is a string in some events and an object in others
     assert _ids(store, "responseElements.y: 1") == _expected(
         lambda v: isinstance(v, dict) and v.get("y") == 1)
+
+
+def test_a_field_under_another_fields_value_is_refused_alone(store: Store) -> None:
+    """R59a-3: a Kubernetes audit record whose impersonation extras hold both "scope" and
+    "scope.team" (the client chooses these keys): Elasticsearch's write raised ValueError at every
+    run (an internal error, nothing after the record stored), or, the longer key first, lost it
+    silently. Each store refuses that event alone, with the reason, and stores the others."""
+    base = {"event.module": "kubernetes", "event.action": "create"}
+    extra = "kubernetes.audit.impersonatedUser.extra.Impersonate-Extra-scope"
+    events = [Event(id=make_id("nesting", n), timestamp=T0 + timedelta(seconds=n), dataset="kubernetes.audit",
+                    fields={**base, **fields})
+              for n, fields in enumerate([{extra: "a", extra + ".team": "b"}, {extra + ".team": "b", extra: "a"},
+                                          {"user.name": "ok"}])]
+    receipt = store.write(events)
+    assert receipt.created == 1 and [i for i, _ in receipt.rejected] == [events[0].id, events[1].id]
+    assert all("nest" in why for _, why in receipt.rejected)
+    store.refresh()
+    assert [e.id for e in store.search(Query())] == [events[2].id]
