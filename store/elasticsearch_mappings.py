@@ -12,6 +12,9 @@ from govsoc.store.elasticsearch_query import CASELESS, GRAMS_FIELD, KEYWORD_IGNO
 GRAMS_META = "govsoc_grams"
 #: The events mapping's ``_meta`` key saying that its numeric fields have a ``.caseless`` sub-field.
 NUMBER_TEXT_META = "govsoc_number_text"
+#: The events mapping's ``_meta`` key saying that its dynamic objects hold dotted leaves and no text is
+#: detected as a date (R58a-12), and that vendor keys past the field limit are kept (R59a-4).
+VENDOR_SHAPES_META = "govsoc_vendor_shapes"
 #: The mapping of GRAMS_FIELD: hex tokens, one per run of characters, at consecutive positions
 #: (a phrase needs positions, not frequencies or norms; store/elasticsearch_query.py).
 GRAMS_MAPPING: dict[str, Any] = {"type": "text", "analyzer": "standard", "norms": False,
@@ -52,6 +55,16 @@ _KEYWORD: dict[str, Any] = {
     "fields": {"caseless": {"type": "keyword", "normalizer": CASELESS, "ignore_above": KEYWORD_IGNORE_ABOVE}}}
 
 
+def dynamic_templates() -> list[dict[str, Any]]:
+    """How the events mapping maps a vendor key it meets (see :func:`ecs_mappings`)."""
+    return [
+        {"objects_as_dotted_leaves": {"match_mapping_type": "object",
+                                      "mapping": {"type": "object", "subobjects": False}}},
+        *({f"{kind}s_as_keyword": {"match_mapping_type": kind, "mapping": _KEYWORD}}
+          for kind in ("string", "long", "double", "boolean")),
+    ]
+
+
 def ecs_mappings() -> dict[str, Any]:
     """Index mappings built from the ECS field table (nested ``properties``)."""
     root: dict[str, Any] = {}
@@ -72,7 +85,7 @@ def ecs_mappings() -> dict[str, Any]:
     root["govsoc"]["properties"][GRAMS_FIELD.rpartition(".")[2]] = GRAMS_MAPPING
     root["govsoc"]["properties"]["original_base64"] = {"type": "keyword", "index": False, "doc_values": False}
     return {
-        "_meta": {GRAMS_META: True, NUMBER_TEXT_META: True},
+        "_meta": {GRAMS_META: True, NUMBER_TEXT_META: True, VENDOR_SHAPES_META: True},
         "_source": {"excludes": [SEARCH_TEXT_FIELD, GRAMS_FIELD]},
         # Fields outside the ECS table are vendor fields (kubernetes.audit.*, aws.cloudtrail.*): the
         # same key holds a number in one event and text in another (a status code 403, "ALLOW"),
@@ -85,12 +98,7 @@ def ecs_mappings() -> dict[str, Any]:
         # "x" and "x.y" are two fields, as in the SQLite store, not an object that refuses the
         # event whose "x" is text (R58a-12: 3 of 10 CloudTrail records refused).
         "date_detection": False,
-        "dynamic_templates": [
-            {"objects_as_dotted_leaves": {"match_mapping_type": "object",
-                                          "mapping": {"type": "object", "subobjects": False}}},
-            *({f"{kind}s_as_keyword": {"match_mapping_type": kind, "mapping": _KEYWORD}}
-              for kind in ("string", "long", "double", "boolean")),
-        ],
+        "dynamic_templates": dynamic_templates(),
         "properties": root,
     }
 

@@ -17,6 +17,8 @@ from govsoc.store.elasticsearch_mappings import (
     GRAMS_MAPPING,
     GRAMS_META,
     NUMBER_TEXT_META,
+    VENDOR_SHAPES_META,
+    dynamic_templates,
     ecs_mappings,
     number_text_mappings,
 )
@@ -33,6 +35,13 @@ ALERTS_REFRESH_INTERVAL = "30s"
 _TEMPLATE_DIGEST = "govsoc_template_digest"
 
 
+#: Fields an events index maps (ECS's, each with its .caseless sub-field, then vendor keys as they
+#: come); Elasticsearch's default is 1,000.
+EVENT_FIELDS_LIMIT = 5000
+EVENT_FIELDS_SETTINGS: dict[str, Any] = {
+    "mapping": {"total_fields": {"limit": EVENT_FIELDS_LIMIT, "ignore_dynamic_beyond_limit": True}}}
+
+
 class IndexTemplates(ElasticsearchBase):
     """The events, alerts and state index templates, and the indices made before their changes."""
 
@@ -46,7 +55,11 @@ class IndexTemplates(ElasticsearchBase):
         settings = {"number_of_shards": 1, "number_of_replicas": self.settings.number_of_replicas,
                     "analysis": {"normalizer": {CASELESS: {"type": "custom", "filter": ["lowercase"]}}}}
         alerts = {**settings, "refresh_interval": ALERTS_REFRESH_INTERVAL}
-        wanted = {"events": (self.events_pattern, settings, ecs_mappings()),
+        # Vendor keys past the limit of mapped fields are kept, listed in _ignored (every rule's
+        # candidates, decided by its exact check: store/elasticsearch_check.py), not the record refused
+        # (R59a-4: CloudTrail's free-form parameters, 326 keys a week, then every new one refused).
+        events = {**settings, **EVENT_FIELDS_SETTINGS}
+        wanted = {"events": (self.events_pattern, events, ecs_mappings()),
                   "alerts": (self.alerts_index, alerts, ALERT_MAPPINGS),
                   "state": (self.state_index, settings, {"dynamic": False, "properties": {}})}
         installed = self._installed_templates()
@@ -130,7 +143,20 @@ class IndexTemplates(ElasticsearchBase):
                 try:
                     self.client.indices.put_mapping(index=name, properties=number_text_mappings(),
                                                     meta={**meta, NUMBER_TEXT_META: True})
+                    meta = {**meta, NUMBER_TEXT_META: True}
                 except ApiError:  # a closed index: string patterns on numbers miss there
+                    pass
+            if not meta.get(VENDOR_SHAPES_META):
+                # made before R58a-12 / R59a-4 (the week an upgrade lands in, most often): vendor
+                # objects met from now on hold dotted leaves, and no record is refused for the field
+                # limit (vendor objects mapped already keep their form: their events of another
+                # shape are still refused, to the rejects file, until the next week's index)
+                try:
+                    self.client.indices.put_settings(index=name, settings={"index": EVENT_FIELDS_SETTINGS})
+                    self.client.indices.put_mapping(index=name, date_detection=False,
+                                                    dynamic_templates=dynamic_templates(),
+                                                    meta={**meta, VENDOR_SHAPES_META: True})
+                except ApiError:  # a closed index: as it was
                     pass
         older = sorted(name for name, meta in meta_of.items() if not meta.get(GRAMS_META))
         parent, _, leaf = GRAMS_FIELD.rpartition(".")

@@ -94,3 +94,60 @@ def test_a_field_under_another_fields_value_is_refused_alone(store: Store) -> No
     assert all("nest" in why for _, why in receipt.rejected)
     store.refresh()
     assert [e.id for e in store.search(Query())] == [events[2].id]
+
+
+def test_vendor_keys_past_the_field_limit_are_kept_and_found(elastic_store: Store) -> None:
+    """R59a-4: an events index maps at most so many fields; past them Elasticsearch refused every
+    record bringing a new key (326 of 1,200 CloudTrail records stored). Now the record is stored,
+    its unmapped keys listed in _ignored, and a rule on such a key still finds it (the exact check)."""
+    from govsoc.store.elasticsearch import ElasticsearchStore
+
+    assert isinstance(elastic_store, ElasticsearchStore)
+    events = [Event(id=make_id("limit", n), timestamp=T0 + timedelta(seconds=n), dataset="aws.cloudtrail",
+                    fields={"event.module": "aws", f"aws.cloudtrail.requestParameters.key{n}": f"value{n}"})
+              for n in range(40)]
+    assert elastic_store.write(events[:1]).created == 1
+    index = elastic_store.index_for(events[0])
+    client = elastic_store.client
+    mapped = len(client.indices.get_field_mapping(index=index, fields="*")[index]["mappings"])
+    client.indices.put_settings(index=index, settings={"index.mapping.total_fields.limit": mapped + 10})
+    receipt = elastic_store.write(events[1:])
+    assert (receipt.created, receipt.rejected) == (39, ())
+    elastic_store.refresh()
+    assert elastic_store.count(Query()) == 40
+    assert _ids(elastic_store, "requestParameters.key39: 'VALUE39'") == {events[39].id}  # past the limit
+    assert _ids(elastic_store, "requestParameters.key1: 'value1'") == {events[1].id}
+
+
+def test_an_index_made_by_the_previous_template_takes_vendor_shapes_from_now_on(elastic_store: Store) -> None:
+    """R59a-6: after an upgrade, the week's index made by the previous template kept refusing
+    records past the field limit, and detected dates in vendor text, until the next week's index."""
+    from govsoc.store.elasticsearch import ElasticsearchStore, ecs_mappings
+
+    assert isinstance(elastic_store, ElasticsearchStore)
+    client, prefix = elastic_store.client, elastic_store.prefix
+    first = Event(id=make_id("older", 0), timestamp=T0, dataset="aws.cloudtrail",
+                  fields={"event.module": "aws", "aws.cloudtrail.additionalEventData.x": "a"})
+    index = elastic_store.index_for(first)
+    mappings = ecs_mappings()
+    mappings.pop("date_detection")
+    mappings["dynamic_templates"] = mappings["dynamic_templates"][1:]  # no dotted leaves
+    mappings["_meta"] = {"govsoc_grams": True, "govsoc_number_text": True}  # the previous template's markers
+    template = client.indices.get_index_template(name=f"{prefix}-events")["index_templates"][0]
+    settings = template["index_template"]["template"]["settings"]
+    settings["index"].pop("mapping", None)
+    client.indices.delete_index_template(name=f"{prefix}-events")  # else its mappings merge in
+    client.indices.create(index=index, settings=settings, mappings=mappings)
+    newer = ElasticsearchStore(elastic_store.settings)
+    try:
+        later = [Event(id=make_id("older", n), timestamp=T0 + timedelta(seconds=n), dataset="aws.cloudtrail",
+                       fields={"event.module": "aws", f"aws.cloudtrail.serviceEventDetails.{key}": "a"})
+                 for n, key in ((1, "x"), (2, "x.y"))]
+        # a vendor object new to the index holds dotted leaves (before: the last record refused)
+        assert [newer.write([event]).created for event in (first, *later)] == [1, 1, 1]
+        found = client.indices.get_mapping(index=index)[index]["mappings"]
+        assert found["date_detection"] is False and found["_meta"]["govsoc_vendor_shapes"] is True
+        limits = client.indices.get_settings(index=index)[index]["settings"]["index"]["mapping"]["total_fields"]
+        assert limits["ignore_dynamic_beyond_limit"] == "true"
+    finally:
+        newer.client.close()
