@@ -40,7 +40,7 @@ from sigma.types import (
 )
 
 from govsoc.core.caseless import fold
-from govsoc.core.ecs import NUMERIC_TYPES, field_type
+from govsoc.core.ecs import FIELDS, NUMERIC_TYPES, field_type
 from govsoc.core.errors import RuleError
 from govsoc.rules.backends.base import RuleBackend, backends, value_of
 from govsoc.rules.backends.lucene_values import (
@@ -162,6 +162,31 @@ class GovsocLuceneBackend(LuceneBackend):
             return super().convert_condition_field_eq_val(cond, state)
         except (RuleError, SigmaError, NotImplementedError) as e:
             return self._inexpressible(e)
+
+    # A vendor key (one the ECS table does not list) may hold an object in some events, whose keys
+    # the events index holds as leaves below it (store/elasticsearch_mappings.py: subobjects false),
+    # not as a field of its own: the key is present, and not null, when it or a leaf below it is,
+    # as in the SQLite store (R59a-5: `x|exists: true` missed the events where x was an object).
+    def _present(self, cond: ConditionFieldEqualsValueExpression) -> str | None:
+        name = str(cond.field)
+        if name in FIELDS:
+            return None
+        # query_string reads `f.\*` as f and every field below it (a bare `_exists_:f.*` finds nothing)
+        return f"_exists_:{self.escape_and_quote_field(name)}.\\*"
+
+    def convert_condition_field_exists(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
+        present = self._present(cond)
+        return super().convert_condition_field_exists(cond, state) if present is None else present
+
+    def convert_condition_field_not_exists(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
+        present = self._present(cond)
+        return super().convert_condition_field_not_exists(cond, state) if present is None \
+            else f"(*:* AND NOT {present})"
+
+    def convert_condition_field_eq_val_null(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
+        present = self._present(cond)
+        return super().convert_condition_field_eq_val_null(cond, state) if present is None \
+            else f"(*:* AND NOT {present})"
 
     def convert_condition_field_compare_op_val(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
         # A range over a keyword field orders text ("9" > "50"); Sigma compares numbers, which

@@ -151,3 +151,25 @@ def test_an_index_made_by_the_previous_template_takes_vendor_shapes_from_now_on(
         assert limits["ignore_dynamic_beyond_limit"] == "true"
     finally:
         newer.client.close()
+
+
+def test_a_key_holding_an_object_exists_and_is_not_null(store: Store) -> None:
+    """R59a-5: the Sigma specification's ``exists`` is whether the field is in the event; a key whose
+    value is an object is (its keys below it are stored), and ``null`` does not match it. On
+    Elasticsearch the object's leaves are fields of their own, so `x|exists` missed it."""
+    key = "aws.cloudtrail.requestParameters.x"
+    shapes: dict[str, dict[str, Any]] = {"object": {key + ".y": "1"}, "text": {key: "a"}, "absent": {},
+                                         "null": {key: None}, "deep": {key + ".y.z": "2"}}
+    events = [Event(id=make_id("exists", name), timestamp=T0 + timedelta(seconds=n), dataset="aws.cloudtrail",
+                    fields={"event.module": "aws", "aws.cloudtrail.eventName": "PutBucketTagging", **fields})
+              for n, (name, fields) in enumerate(shapes.items())]
+    assert store.write(events).created == len(events)
+    store.refresh()
+
+    def named(*names: str) -> set[str]:
+        return {make_id("exists", name) for name in names}
+
+    assert _ids(store, "requestParameters.x|exists: true") == named("object", "text", "deep")
+    assert _ids(store, "requestParameters.x|exists: false") == named("absent", "null")
+    assert _ids(store, "requestParameters.x: null") == named("absent", "null")
+    assert _ids(store, "requestParameters.x.y|exists: true") == named("object", "deep")
