@@ -8,11 +8,13 @@ disk said as DISK FULL (collectors.pipeline.Pipeline runs it). Stage: collectors
 from __future__ import annotations
 
 import functools
+import json
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 from govsoc.collectors.spool import DrainInterrupted, Spool
 from govsoc.collectors.spool_damage import told
@@ -44,6 +46,9 @@ class StoreDelivery:
     max_backoff: float
     disk_full_seconds: float
     drained: int
+    #: Drained events the store refused (written to rejects/spool.rejects.jsonl), over the pipeline's life.
+    drain_rejected: int
+    rejects_dir: Path
     corrupt_spool_records: int
     misconfigured: ConfigError | None
     _down_since: float | None
@@ -75,6 +80,8 @@ class StoreDelivery:
         else:
             self._came_back()
         self.drained += result.events
+        if result.refused:
+            self._drain_refused(result.refused)
         if result.events:
             self.refresh()
         if result.corrupt_records:
@@ -83,9 +90,29 @@ class StoreDelivery:
                         f"skipped, not replayed: {told(result.damaged)}")
         return result.events
 
+    def _drain_refused(self, refused: tuple[tuple[Any, str, str | None], ...]) -> None:
+        """Spooled events the store refused when they were drained: written with their reasons to
+        the rejects folder, counted and said, as a batch's refusals are (R59a-8: lost unsaid, the run
+        exiting 0)."""
+        self.drain_rejected += len(refused)
+        target = self.rejects_dir / "spool.rejects.jsonl"
+        try:
+            self.rejects_dir.mkdir(parents=True, exist_ok=True)
+            with target.open("a", encoding="utf-8") as out:
+                for event, reason, source in refused:
+                    record = {"id": getattr(event, "id", None), "reason": reason, "at": f"spooled (source {source})",
+                              "original": event.get("event.original") if isinstance(event, Event) else None}
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            where = f"-> {target}"
+        except OSError as e:
+            where = f"not written to {target} ({e.strerror})"
+        self.notice(f"spool: {len(refused)} drained events refused by the store ({refused[0][1]}) {where}")
+
     def _came_back(self) -> None:
         if self._down_since is not None:
-            self.notice(f"store answers again after {time.monotonic() - self._down_since:.0f} s")
+            # an outage no batch was spooled for (a refresh failed) is said with its cause (R59a-10)
+            unsaid = f" (it had failed: {self._unsaid})" if self._unsaid is not None else ""
+            self.notice(f"store answers again after {time.monotonic() - self._down_since:.0f} s{unsaid}")
         self._down_since, self._unsaid = None, None
         if self._noted_misconfigured:
             self.spool.note_misconfigured(None)

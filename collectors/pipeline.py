@@ -155,6 +155,7 @@ class Pipeline(StoreDelivery):
         self._retry_at = 0.0
         self.corrupt_spool_records = 0
         self.drained = 0
+        self.drain_rejected = 0
         #: How long a file source waits for room on a full disk (store refusing too) before
         #: deliver raises DISK FULL, and the store's last error (said with it).
         self.disk_full_seconds = disk_full_seconds

@@ -157,6 +157,8 @@ class DrainResult:
     corrupt_bytes: int
     #: the damaged records skipped, with their source and place when their bytes say them
     damaged: tuple[Damage, ...] = ()
+    #: the events the store refused, each with its reason and the source it was spooled for
+    refused: tuple[tuple[Any, str, str | None], ...] = ()
 
 
 class DrainInterrupted(StoreError):
@@ -371,11 +373,11 @@ class Spool:
             except StoreError as e:
                 # The failed batch and the damage after it are counted by the drain that takes them.
                 raise DrainInterrupted(e, DrainResult(drained.receipt, drained.events, stats.corrupt_records,
-                                                      stats.corrupt_bytes)) from e
+                                                      stats.corrupt_bytes, refused=tuple(drained.refused))) from e
             if stats.corrupt_records:
                 self._add_totals(0, stats.corrupt_records, damaged=stats.damaged)
         return DrainResult(drained.receipt, drained.events, stats.corrupt_records, stats.corrupt_bytes,
-                           tuple(stats.damaged))
+                           tuple(stats.damaged), tuple(drained.refused))
 
     def _drain_batch(self, sink: EventSink | RecordSink, pending: list[Any], marked: tuple[str | None, bool],
                      drained: _Drained, segment: str, position: int) -> None:
@@ -386,6 +388,10 @@ class Spool:
         receipt = _written(sink, pending, verify)
         drained.receipt += receipt
         drained.events += len(pending)
+        if receipt.rejected:  # for the rejects file and the run's count (R59a-8: lost unsaid)
+            reasons = dict(receipt.rejected)
+            drained.refused += [(item, reasons[item.id], source) for item in pending
+                                if getattr(item, "id", None) in reasons]
         self._set_acked(segment, position)
         self._add_totals(len(pending), 0, source, receipt)
 
@@ -396,6 +402,7 @@ class _Drained:
 
     receipt: WriteReceipt = field(default_factory=WriteReceipt)
     events: int = 0
+    refused: list[tuple[Any, str, str | None]] = field(default_factory=list)
 
 
 #: Write errors that mean "no room": the batch is refused as by a full spool, not lost.

@@ -113,6 +113,8 @@ class IngestRun:
 
     summaries: list[IngestSummary] = field(default_factory=list)
     drained: int = 0
+    #: Drained events the store refused (in rejects/spool.rejects.jsonl).
+    drain_rejected: int = 0
     spool_pending_bytes: int = 0
     #: The store's configuration error that stopped the run (what was read is spooled), or None.
     misconfigured: ConfigError | None = None
@@ -157,6 +159,7 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
         pipeline.notice(f"{len(pipeline.paths.unwritten)} path records not written to {pipeline.paths.folder} "
                         f"({pipeline.paths.failure})")
     run.drained, run.spool_pending_bytes = pipeline.drained, pipeline.spool.pending_bytes()
+    run.drain_rejected = pipeline.drain_rejected
     run.misconfigured = pipeline.misconfigured
     return run
 
@@ -194,7 +197,7 @@ def _configured(config: Config) -> tuple[str, ...]:
     return patterns
 
 
-def closing_line(summaries: list[IngestSummary], rejects_dir: Path, *, drained: int = 0,
+def closing_line(summaries: list[IngestSummary], rejects_dir: Path, *, drained: int = 0, drain_rejected: int = 0,
                  spool_pending_bytes: int = 0, misconfigured: bool = False) -> str:
     """The run's last line: accepted, rejected and where the rejects went; then the spooled
     events the run drained into the store and what still waits in the spool, and for what: the
@@ -204,6 +207,8 @@ def closing_line(summaries: list[IngestSummary], rejects_dir: Path, *, drained: 
     line = f"{accepted} accepted, {rejected} rejected → {rejects_dir if rejected else 'nothing to keep'}"
     if drained:
         line += f"; {drained} spooled events drained into the store"
+        if drain_rejected:
+            line += f" ({drain_rejected} refused → {rejects_dir / 'spool.rejects.jsonl'})"
     if spool_pending_bytes:
         until = "its configuration is fixed" if misconfigured else "the store answers"
         line += f"; {spool_pending_bytes} bytes of events still spooled until {until} (govsoc status)"
@@ -272,6 +277,7 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
         for reject in summary.first_rejects:
             click.echo(_one_line(f"  rejected: {reject}"), err=True)
     click.echo(_one_line(closing_line(run.summaries, app.config.data_dir / "rejects", drained=run.drained,
+                                      drain_rejected=run.drain_rejected,
                                       spool_pending_bytes=run.spool_pending_bytes,
                                       misconfigured=run.misconfigured is not None)))
     if run.misconfigured is not None:  # what was read is spooled; the rest waits for the fix (exit 2)
@@ -281,8 +287,8 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
         raise run.misconfigured
     if any(s.error for s in run.summaries):
         raise click.exceptions.Exit(1)
-    if any(s.rejected for s in run.summaries):  # finished, but not all stored: as `detect` says a failed rule
-        raise click.exceptions.Exit(3)
+    if run.drain_rejected or any(s.rejected for s in run.summaries):  # finished, not all stored: as `detect` says
+        raise click.exceptions.Exit(3)                                  # a failed rule
 
 
 def _follow(app: AppContext, paths: tuple[str, ...], options: Callable[[Path], IngestOptions], *, interval: float,
@@ -318,6 +324,7 @@ def _follow(app: AppContext, paths: tuple[str, ...], options: Callable[[Path], I
     except KeyboardInterrupt:
         pass
     click.echo(_one_line(closing_line(seen, app.config.data_dir / "rejects", drained=pipeline.drained,
+                                      drain_rejected=pipeline.drain_rejected,
                                       spool_pending_bytes=pipeline.spool.pending_bytes(),
                                       misconfigured=pipeline.misconfigured is not None)))
     if pipeline.misconfigured is not None:

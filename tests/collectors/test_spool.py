@@ -3,6 +3,7 @@ replayed, and the store's absence sends batches to it and back."""
 
 from __future__ import annotations
 
+import json
 import socket
 import struct
 import subprocess
@@ -356,3 +357,52 @@ def test_a_failed_refresh_is_said_with_the_batch_it_sends_to_the_spool(tmp_path:
     assert said == []  # before: "store unavailable, spooling to ..." with nothing spooled
     assert pipeline.deliver([event(2)]).spooled == 1
     assert len(said) == 1 and said[0].startswith("store unavailable, spooling to ") and "optimize failed" in said[0]
+
+
+def test_a_recovery_from_an_unsaid_failure_says_its_cause(tmp_path: Path) -> None:
+    """R59a-10: a refresh failed (not said: no batch was spooled), the next write worked, and the
+    follower said "store answers again" for an outage it never named."""
+    from govsoc.core.errors import StoreError
+
+    class RefreshFailsOnce(Collecting):
+        failed = False
+
+        def refresh(self) -> None:
+            if not self.failed:
+                self.failed = True
+                raise StoreError("optimize failed: disk I/O error")
+
+    said: list[str] = []
+    pipeline = Pipeline(RefreshFailsOnce(), data_dir=tmp_path, retry_seconds=0)  # type: ignore[arg-type]
+    pipeline.notice = said.append  # type: ignore[method-assign]
+    pipeline.refresh()
+    assert pipeline.deliver([event(1)]).receipt.created == 1
+    assert len(said) == 1 and said[0].startswith("store answers again after ")
+    assert said[0].endswith("(it had failed: optimize failed: disk I/O error)")
+
+
+def test_events_the_store_refuses_at_a_drain_go_to_the_rejects_file(tmp_path: Path) -> None:
+    """R59a-8: refusals met while the spool drained were in no rejects file and no count: the
+    event was gone unsaid and the run exited 0."""
+    from govsoc.core.errors import StoreError
+
+    class DownThenRefusing(Collecting):
+        down = True
+
+        def write(self, events: object) -> WriteReceipt:
+            if self.down:
+                raise StoreError("connection refused")
+            batch = list(events)  # type: ignore[call-overload]
+            taken = [e for e in batch if e.id != "e2"]
+            self.events.extend(taken)
+            return WriteReceipt(created=len(taken), rejected=tuple((e.id, "mapping conflict") for e in batch
+                                                                   if e.id == "e2"))
+
+    sink, said = DownThenRefusing(), []
+    pipeline = Pipeline(sink, data_dir=tmp_path, retry_seconds=0, notice=said.append)  # type: ignore[arg-type]
+    assert pipeline.deliver([event(n) for n in range(4)]).spooled == 4
+    sink.down = False
+    assert pipeline.drain() == 4 and pipeline.drain_rejected == 1
+    (record,) = [json.loads(line) for line in (tmp_path / "rejects" / "spool.rejects.jsonl").read_text().splitlines()]
+    assert (record["id"], record["reason"]) == ("e2", "mapping conflict")
+    assert any(s.startswith("spool: 1 drained events refused by the store (mapping conflict) -> ") for s in said)
