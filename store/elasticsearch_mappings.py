@@ -94,9 +94,10 @@ def ecs_mappings() -> dict[str, Any]:
         # a typed dynamic mapping would reject the event whose value disagrees with the first one
         # seen. And a key holds a scalar in one event and an object in another (CloudTrail's
         # free-form requestParameters, per API call: a string, an object, a list): a dynamic
-        # object's keys below it are leaves named by their dotted path (subobjects: false), so
-        # "x" and "x.y" are two fields, as in the SQLite store, not an object that refuses the
-        # event whose "x" is text (R58a-12: 3 of 10 CloudTrail records refused).
+        # object's keys below it are leaves named by their dotted path (subobjects: false): "x" in
+        # one event and "x.y" in another are two fields, not an object that refuses the event whose
+        # "x" is text (R58a-12: 3 of 10 CloudTrail records refused). A rule asking whether "x"
+        # exists finds both (rules/backends/lucene.py, _present), as the SQLite store does.
         "date_detection": False,
         "dynamic_templates": dynamic_templates(),
         "properties": root,

@@ -1,6 +1,7 @@
-"""Fields that nest under another field's value (``a`` = 1 beside ``a.b``): the nested ECS
-document, and Elasticsearch, cannot hold both, so the SQLite store refuses such an event
-(govsoc.store.sqlite_rows). Stage: store. Worked out once per tuple of field names.
+"""Fields that nest under another field's value (``a`` = 1 beside ``a.b``) in one event: the
+nested ECS document cannot hold both, so each store refuses such an event, with the reason
+(govsoc.store.sqlite_rows; Elasticsearch: core.coercion.stored_document). In different events the two
+are two fields of a vendor object on both stores. Stage: store. Worked out once per tuple of field names.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ __all__ = ["check_nesting", "nesting_pairs"]
 
 def check_nesting(fields: Mapping[str, Any]) -> None:
     """ValueError when a field lies under another field's non-object value (``a`` = 1 beside
-    ``a.b``): the nested ECS document, and Elasticsearch, cannot hold both."""
+    ``a.b``): the nested ECS document cannot hold both."""
     for name, parent in nesting_pairs(tuple(fields)):
         if not isinstance(fields[parent], dict):
             raise ValueError(f"field {name!r} nests under the value of {parent.rpartition('.')[2]!r}")

@@ -249,6 +249,11 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
     Each file resumes where the last run stopped (an unchanged file costs nothing; a rotated or
     gzip-compressed file is recognised by its content). Lines no parser understands are kept as
     event.kind:pipeline_error events with the reason. Without PATHS, reads collectors.sources.
+
+    Exit status: 0 when everything read is stored (or spooled for the store); 1 when a path could
+    not be read; 2 when the store is misconfigured (what was read waits in the spool); 3 when the
+    store refused events (they are in the rejects folder, with the reason). --follow ends 0 when
+    stopped.
     """
     if tz:
         _check_zone(tz)
