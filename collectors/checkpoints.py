@@ -38,6 +38,7 @@ from govsoc.collectors.checkpoint_record import (
     read_checkpoint,
 )
 from govsoc.collectors.files.discover import live_of
+from govsoc.collectors.files.folder_watch import watch
 from govsoc.collectors.files.identity import FINGERPRINT_BYTES, FileView, fingerprint
 from govsoc.collectors.files.padding import written_head
 from govsoc.collectors.files.read_past import copy_unchanged
@@ -102,7 +103,15 @@ class CheckpointStore:
         self._print_listed: frozenset[str] = frozenset()
         self._all: list[Checkpoint] = []
         self._all_listed: int | None = None
+        self._all_stale = True
+        self._written: dict[str, Checkpoint] = {}  # file name -> its checkpoint, as last looked
         self._by_path: dict[str, list[Checkpoint]] = {}
+        # The kernel's word of which names changed (collectors.files.folder_watch), where it gives
+        # one: then neither listing above is taken again while the folder keeps changing.
+        self._watch = watch(self.folder)
+        if self._watch is not None:
+            self._watch.reader("all")
+            self._watch.reader("prints")
         # Saves made inside grouped() and not written yet, by identity (see grouped); read by
         # get, all, at_path and match as if written. The lock is held while they are written.
         self._pending: dict[str, Checkpoint] = {}
@@ -135,9 +144,26 @@ class CheckpointStore:
                       key=lambda c: c.updated)
 
     def _all_written(self) -> list[Checkpoint]:
-        listing = self._listing()
-        if listing is not None and listing == self._all_listed:
-            return self._all
+        self._look_written()
+        if self._all_stale:
+            self._all = sorted((self._written[name] for name in sorted(self._written)), key=lambda c: c.updated)
+            self._all_stale = False
+        return self._all
+
+    def _look_written(self) -> None:
+        """Bring ``_written`` and ``_by_path`` up to the folder: with a watch, only the names that
+        changed are read again (R58a-1: every checkpoint listed and stat-ed at every file of a run
+        over thousands); else the folder is listed again when it changed (see _listing)."""
+        watch = self._watch
+        changed = watch.changed("all") if watch is not None else None
+        if changed is not None:
+            for name in changed:
+                if name.endswith(".json"):
+                    self._read_again(name)
+            return
+        listing = self._listing() if watch is None else None
+        if watch is None and listing is not None and listing == self._all_listed:
+            return
         parsed: dict[str, tuple[tuple[int, int, int], Checkpoint]] = {}
         with os.scandir(self.folder) as entries:
             for entry in entries:
@@ -156,18 +182,45 @@ class CheckpointStore:
                     continue
                 parsed[entry.name] = known
         self._parsed = parsed
-        self._all = sorted((parsed[name][1] for name in sorted(parsed)), key=lambda c: c.updated)
+        self._written = {name: known[1] for name, known in parsed.items()}
         self._all_listed = listing
         self._by_path = {}
-        for checkpoint in self._all:
-            self._by_path.setdefault(checkpoint.path, []).append(checkpoint)
-        return self._all
+        for name in sorted(self._written):
+            self._by_path.setdefault(self._written[name].path, []).append(self._written[name])
+        for same in self._by_path.values():
+            same.sort(key=lambda c: c.updated)
+        self._all_stale = True
+
+    def _read_again(self, name: str) -> None:
+        """One checkpoint file the watch said changed: read again (or gone)."""
+        old = self._written.pop(name, None)
+        if old is not None:
+            same = self._by_path.get(old.path, [])
+            same[:] = [c for c in same if c is not old]
+            if not same:
+                self._by_path.pop(old.path, None)
+        self._all_stale = True
+        path = self.folder / name
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            self._parsed.pop(name, None)
+            return
+        checkpoint = self._load(path)
+        if checkpoint is None:
+            self._parsed.pop(name, None)
+            return
+        self._parsed[name] = ((st.st_ino, st.st_mtime_ns, st.st_size), checkpoint)
+        self._written[name] = checkpoint
+        same = self._by_path.setdefault(checkpoint.path, [])
+        same.append(checkpoint)
+        same.sort(key=lambda c: c.updated)
 
     def at_path(self, path: str) -> list[Checkpoint]:
         """The checkpoints whose file was last seen at ``path``, oldest update first."""
         with self._pending_lock:
             pending = [c for c in self._pending.values() if c.path == path]
-        self._all_written()
+        self._look_written()
         if not pending:
             return list(self._by_path.get(path, ()))
         kept = {c.identity for c in pending}
@@ -258,39 +311,44 @@ class CheckpointStore:
             return []
 
     def _fingerprints(self) -> dict[int, dict[str, list[str]]]:
-        """Every checkpoint's identity by fingerprint length and fingerprint: the folder is
-        listed again when it changed (see _listing), and only names not seen before are read."""
-        listing = self._listing()
-        if listing is not None and listing == self._prints_listed:
-            return self._by_print
-        # A checkpoint's fingerprint never changes, so the names alone say what changed: while the
-        # folder changes (every save of a run over many files does), its names are compared with
-        # those listed before and only the difference is read (R58a-1: 2,000 files, a third of the
-        # run's 141 s was every name looked up again at every file).
-        listed = frozenset(os.listdir(self.folder))
-        if listed == self._print_listed:
-            self._prints_listed = listing
-            return self._by_print
-        self._print_listed = listed
-        names = frozenset(name for name in listed if name.endswith(".json"))
+        """Every checkpoint's identity by fingerprint length and fingerprint: with a watch on the
+        folder, from the names that changed; else the folder is listed again when it changed (see
+        _listing). Only names not seen before are read."""
+        watch = self._watch
+        changed = watch.changed("prints") if watch is not None else None
+        listing: int | None = None
+        if changed is not None:
+            if not changed:
+                return self._by_print
+            present = set(self._print_names)
+            for name in changed:
+                if name.endswith(".json"):
+                    if os.path.exists(os.path.join(self.folder, name)):
+                        present.add(name)
+                    else:
+                        present.discard(name)
+            names = frozenset(present)
+        else:
+            if watch is None:
+                listing = self._listing()
+                if listing is not None and listing == self._prints_listed:
+                    return self._by_print
+            # A checkpoint's fingerprint never changes, so the names alone say what changed: while
+            # the folder changes (every save of a run over many files does), its names are compared
+            # with those listed before and only the difference is read (R58a-1).
+            listed = frozenset(os.listdir(self.folder))
+            if watch is None and listed == self._print_listed:
+                self._prints_listed = listing
+                return self._by_print
+            self._print_listed = listed
+            names = frozenset(name for name in listed if name.endswith(".json"))
         known = self._print_names
         # changed by replacing, never in place: a caller may be iterating the previous one
         by_print = dict(self._by_print)
-
-        def change(length: int, print_: str, identity: str, add: bool) -> None:
-            prints = by_print[length] = dict(by_print.get(length, {}))
-            same = [i for i in prints.get(print_, ()) if i != identity] + ([identity] if add else [])
-            if same:
-                prints[print_] = same
-            else:
-                prints.pop(print_, None)
-                if not prints:
-                    del by_print[length]
-
         for name in known - names:
             gone = self._prints.pop(name[:-len(".json")], None)
             if gone is not None:
-                change(gone[1], gone[0], name[:-len(".json")], add=False)
+                _print_change(by_print, gone, name[:-len(".json")], add=False)
         unread: set[str] = set()
         for name in names - known:
             identity = name[:-len(".json")]
@@ -299,7 +357,7 @@ class CheckpointStore:
                 unread.add(name)
                 continue
             self._prints[identity] = (checkpoint.fingerprint, checkpoint.fingerprint_bytes)
-            change(checkpoint.fingerprint_bytes, checkpoint.fingerprint, identity, add=True)
+            _print_change(by_print, self._prints[identity], identity, add=True)
         self._by_print = by_print
         self._print_names = names - unread
         if unread:
@@ -488,7 +546,8 @@ class CheckpointStore:
         its rotated names (checkpoint_file.log_path)."""
         with self._pending_lock:
             pending = list(self._pending.values())
-        return any(log_path(c) == log for c in (*self._all_written(), *pending))
+        self._look_written()
+        return any(log_path(c) == log for c in (*self._written.values(), *pending))
 
     def _by_content(self, consistent: list[Checkpoint], view: FileView) -> list[Checkpoint]:
         """Of the checkpoints ``view``'s file is consistent with, those whose read its content shows
@@ -554,6 +613,21 @@ class CheckpointStore:
             if identity in self._pending:
                 self._registrations.add(identity)
         return saved
+
+
+def _print_change(by_print: dict[int, dict[str, list[str]]], known: tuple[str, int], identity: str, *,
+                  add: bool) -> None:
+    """``identity`` (its fingerprint and its length ``known``) added to or taken from ``by_print``,
+    the inner dictionary and list replaced, never changed in place (a caller may iterate them)."""
+    print_, length = known
+    prints = by_print[length] = dict(by_print.get(length, {}))
+    same = [i for i in prints.get(print_, ()) if i != identity] + ([identity] if add else [])
+    if same:
+        prints[print_] = same
+    else:
+        prints.pop(print_, None)
+        if not prints:
+            del by_print[length]
 
 
 def lived(checkpoint: Checkpoint, view: FileView) -> Checkpoint:
