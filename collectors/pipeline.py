@@ -219,6 +219,8 @@ class Pipeline(StoreDelivery):
         # A parser of records with their own identity gives the final ids (a record's auditID, eventID):
         # the positional ones would store the same record once per path it came by (R49a-1).
         own = keeps_own_ids(parser)
+        times = self.future_times
+        limits = times.limits  # cleared, not replaced, when the limit moves on
         for record in records:
             if record is None:
                 yield None, []
@@ -252,7 +254,8 @@ class Pipeline(StoreDelivery):
                 finished = [self._finish(event, record, index, context.host, own=own)
                             for index, event in enumerate(parsed)]
             for event in finished:
-                if event.timestamp > self.future_times.limit:
+                at = event.timestamp
+                if at > (limits.get(at.tzinfo) or times.limit_in(at.tzinfo)):
                     finished = self._future(record, finished)
                     break
             tally.events += len(finished)
