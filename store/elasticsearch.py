@@ -172,10 +172,11 @@ class ElasticsearchStore(AlertIndex, EngineState, IndexTemplates):
 
     def aggregate(self, query: Query, field: str, size: int = 10) -> list[Bucket]:
         """A terms aggregation ordered by count, then value, like the SQLite store."""
-        if Check.of(query) is not None:
+        check = Check.of(query)
+        if check is not None and check.python_only:
             return _count_values(self.search(dataclasses.replace(query, limit=None)), field, size)
         answer = self._call(lambda: self.client.search(
-            index=self.events_pattern, size=0, query=self._query(query), allow_no_indices=True,
+            index=self.events_pattern, size=0, query=self._query(query, unindexed=False), allow_no_indices=True,
             ignore_unavailable=True,
             aggs={"by": {"terms": {"field": field, "size": size, "shard_size": max(size * 20, 1000),
                                    "order": [{"_count": "desc"}, {"_key": "asc"}]}}}), "aggregation failed")
@@ -189,7 +190,7 @@ class ElasticsearchStore(AlertIndex, EngineState, IndexTemplates):
             self.refresh_alerts()
             index, es_query = self.alerts_index, alert_query(query)
         else:
-            index, es_query = self.events_pattern, self._query(query)
+            index, es_query = self.events_pattern, self._query(query, unindexed=False)
         answer: dict[str, Any] = self._call(lambda: self.client.search(
             index=index, size=0, query=es_query, aggs=aggs, allow_no_indices=True, ignore_unavailable=True),
             "aggregation failed")
@@ -197,7 +198,8 @@ class ElasticsearchStore(AlertIndex, EngineState, IndexTemplates):
 
     def _checked(self, query: Query, target: Target) -> Iterator[Event] | None:
         """The events of a query that only Python can decide (aggregated one by one), else None."""
-        if target == "events" and Check.of(query) is not None:
+        check = Check.of(query) if target == "events" else None
+        if check is not None and check.python_only:
             return self.search(dataclasses.replace(query, limit=None))
         return None
 

@@ -35,18 +35,24 @@ class Check:
     the ``_ignored`` candidates only (the others matched the indexed terms exactly).
     """
 
-    def __init__(self, exact: ExactNative | None, long_terms: dict[str, tuple[Any, ...]]) -> None:
+    def __init__(self, exact: ExactNative | None, terms: dict[str, tuple[Any, ...]]) -> None:
         self.exact = exact
-        self.long_terms = long_terms
+        #: The query's terms, compared for the candidates holding an unindexed value (a term too
+        #: long to be indexed, or a field the index does not map: R59b-1); Elasticsearch matched
+        #: the others on the indexed terms exactly.
+        self.terms = terms
         #: Every hit needs the check (a superset), not only those with unindexed values.
         self.every_hit = exact is not None and exact.superset
+        #: Whether only Python can decide the query (an aggregation reads its events): a rule, or a
+        #: term too long to be indexed; plain terms the node answers for the documents it indexed.
+        self.python_only = exact is not None or any(any(map(too_long, values)) for values in terms.values())
 
     @classmethod
     def of(cls, query: Query) -> Check | None:
         """The check a query needs, or None when Elasticsearch answers it alone."""
         exact = decode_native(query.native) if query.native else None
-        long_terms = {name: tuple(values) for name, values in query.terms.items() if any(map(too_long, values))}
-        return cls(exact, long_terms) if exact is not None or long_terms else None
+        terms = {name: tuple(values) for name, values in query.terms.items()}
+        return cls(exact, terms) if exact is not None or terms else None
 
     def passing(self, hits: Iterable[dict[str, Any]], limit: int | None) -> Iterator[dict[str, Any]]:
         """The sources of the hits that pass, in their order, at most ``limit`` (no hit after the
@@ -93,7 +99,7 @@ class Check:
 
     def _decide(self, pending: list[tuple[dict[str, Any], bool]], memory: Any) -> Iterator[dict[str, Any]]:
         checked = [hit["_source"] for hit, needs in pending if needs]
-        checked = [s for s in checked if all(_holds(s, name, values) for name, values in self.long_terms.items())]
+        checked = [s for s in checked if all(_holds(s, name, values) for name, values in self.terms.items())]
         accepted = {id(s) for s in checked}
         if self.exact is not None and checked:
             events = [Event.from_document(s) for s in checked]

@@ -57,14 +57,15 @@ class EventSearch(ElasticsearchBase):
         return {"bool": {"should": [{"bool": {"filter": [query], "must_not": [older]}},
                                     {"bool": {"filter": [older, fallback]}}], "minimum_should_match": 1}}
 
-    def _query(self, query: Query, *, ignored: bool | None = None) -> dict[str, Any]:
+    def _query(self, query: Query, *, ignored: bool | None = None, unindexed: bool = True) -> dict[str, Any]:
         """The Query DSL of a query; what it cannot decide alone goes to :class:`Check`.
 
         The documents that hold a value some field did not index (``_ignored``) are candidates
         of every exact native (store/elasticsearch_query.py) and of every term too long to be
         indexed. ``ignored`` True/False keeps only the documents with / without such a value
         (the first kind are then decided by the check alone: their rule and long terms are left
-        out of the query).
+        out of the query). ``unindexed`` False leaves out the documents where a term's field is not
+        indexed (an aggregation in the node, which no check follows: Check.python_only).
         """
         filters: list[dict[str, Any]] = []
         must_not: list[dict[str, Any]] = []
@@ -78,10 +79,15 @@ class EventSearch(ElasticsearchBase):
             filters.append({"range": {"@timestamp": bounds}})  # first too (see event.ingested below)
         for name, values in sorted(query.terms.items()):
             short = [v for v in values if not too_long(v)]
-            if len(short) == len(values) or ignored is False:
+            if ignored is False or not unindexed and len(short) == len(values):
                 filters.append({"terms": {name: short}})
-            elif ignored is None:  # a long value: its documents are candidates, compared by Check
+            elif len(short) < len(values) and ignored is None:  # a long value: its documents are candidates
                 filters.append({"bool": {"should": [{"terms": {name: short}}, IGNORED], "minimum_should_match": 1}})
+            else:
+                # so are those where the field is not indexed at all: a vendor key past the index's
+                # field limit (R59b-1: a correlation grouped by it never fired); Check compares them
+                filters.append({"bool": {"should": [{"terms": {name: short}}, {"term": {"_ignored": name}}],
+                                         "minimum_should_match": 1}})
         for name, values in sorted(query.exclude.items()):
             if any(map(too_long, values)):  # not indexed: a document holding it could not be left out
                 raise StoreError(f"Query.exclude {name}: a value longer than the keyword limit")

@@ -117,6 +117,20 @@ def test_vendor_keys_past_the_field_limit_are_kept_and_found(elastic_store: Stor
     assert elastic_store.count(Query()) == 40
     assert _ids(elastic_store, "requestParameters.key39: 'VALUE39'") == {events[39].id}  # past the limit
     assert _ids(elastic_store, "requestParameters.key1: 'value1'") == {events[1].id}
+    # R59b-1: a correlation reads each group's events by a term on its group field; one past the limit
+    # is not indexed, and its group found nothing (the alert never fired on Elasticsearch)
+    owner = "aws.cloudtrail.requestParameters.policyOwner"
+    owners = [Event(id=make_id("owner", n), timestamp=T0 + timedelta(minutes=1, seconds=n), dataset="aws.cloudtrail",
+                    fields={"event.module": "aws", "aws.cloudtrail.eventName": "PutBucketPolicy", owner: who})
+              for n, who in enumerate(["mallory", "mallory", "bob"])]
+    assert elastic_store.write(owners).created == 3
+    elastic_store.refresh()
+    mapped_now = client.indices.get_field_mapping(index=index, fields=owner)[index]["mappings"]
+    assert owner not in mapped_now  # past the limit: not indexed
+    by_owner = Query(terms={owner: ("mallory",)})
+    assert [e.id for e in elastic_store.search(by_owner)] == [owners[0].id, owners[1].id]
+    assert elastic_store.count(by_owner) == 2
+    assert [e.id for e in elastic_store.search(Query(terms={owner: ("nobody",)}))] == []
 
 
 def test_an_index_made_by_the_previous_template_takes_vendor_shapes_from_now_on(elastic_store: Store) -> None:
