@@ -28,7 +28,7 @@ from govsoc.rules import BUILTIN_PACKS, load_rules
 from govsoc.rules.engine import generating_rules
 from govsoc.rules.health import STORE_KINDS, RuleHealth, check_rules
 from govsoc.rules.pipeline import rule_source_status
-from govsoc.rules.state import load_states, state_key
+from govsoc.rules.state import RuleState, load_states, state_key
 
 CHECK_COLUMNS = (("status", "status"), ("title", "rule"), ("where", "file:line"),
                  *((k, k) for k in STORE_KINDS), ("source", "log source"), ("id", "id"))
@@ -131,7 +131,6 @@ def status(app: AppContext, paths: tuple[Path, ...], fmt: str) -> None:
     for rule in every:
         active, needs = rule_source_status(rule)
         state = states[str(rule.id)]
-        open_gaps = [g for g in state.gaps if g.covered is None]
         if fmt == "json":
             rows.append({**state.to_document(), "title": rule.title, "active": active, "source": needs})
             continue
@@ -145,11 +144,7 @@ def status(app: AppContext, paths: tuple[Path, ...], fmt: str) -> None:
             label = "never run"
         else:
             label = f"failed: {state.error}" if state.error else "ok"
-        gaps = "; ".join(g.line(rule.title).split(": ", 2)[-1] for g in open_gaps) or (
-            f"{len(state.gaps)} covered" if state.gaps else "")
-        rows.append({"title": rule.title, "state": label, "id": str(rule.id), "matches": state.matches,
-                     "last_run": local_time(state.last_run, zone) if state.last_run else "",
-                     "duration": f"{state.duration:.2f}" if state.last_run else "", "gaps": gaps})
+        rows.append(_status_row(rule.title, label, state, zone))
     rows += _not_loaded_rows(app, {str(r.id) for r in every}, fmt, zone)
     emit(rows, STATUS_COLUMNS, fmt, title=f"rules: {len(rows)} (times in {zone})")
 
@@ -173,10 +168,15 @@ def _not_loaded_rows(app: AppContext, loaded: set[str], fmt: str, zone: str) -> 
             rows.append({**state.to_document(), "title": state.title or "", "active": None, "source": where})
             continue
         label = f"{where}; last pass {'failed: ' + state.error if state.error else 'ok'}"
-        open_gaps = [g for g in state.gaps if g.covered is None]
-        gaps = "; ".join(g.line(state.title or rule_id).split(": ", 2)[-1] for g in open_gaps) or (
-            f"{len(state.gaps)} covered" if state.gaps else "")
-        rows.append({"title": state.title or "(title not kept)", "state": label, "id": rule_id,
-                     "matches": state.matches, "last_run": local_time(state.last_run, zone),
-                     "duration": f"{state.duration:.2f}", "gaps": gaps})
+        rows.append(_status_row(state.title or "(title not kept)", label, state, zone))
     return rows
+
+
+def _status_row(title: str, label: str, state: RuleState, zone: str) -> dict[str, Any]:
+    """A rule's row of the `rules status` table: its state, last pass and open gaps."""
+    open_gaps = [g for g in state.gaps if g.covered is None]
+    gaps = "; ".join(g.line(title).split(": ", 2)[-1] for g in open_gaps) or (
+        f"{len(state.gaps)} covered" if state.gaps else "")
+    return {"title": title, "state": label, "id": state.rule_id, "matches": state.matches,
+            "last_run": local_time(state.last_run, zone) if state.last_run else "",
+            "duration": f"{state.duration:.2f}" if state.last_run else "", "gaps": gaps}
