@@ -151,8 +151,8 @@ class PassBookkeeping:
         if state.rule_digest is not None and state.rule_digest != digest and state.last_run is not None:
             self.summary.notices.append(
                 f"{title}: the rule changed since its last pass ({state.last_run.isoformat(timespec='seconds')}); "
-                f"the events stored before then were judged by its earlier version: `govsoc detect --from TIME` "
-                f"with this rule judges those since TIME again")
+                f"what was stored before then was judged by its earlier version: `govsoc detect --from TIME` "
+                f"with this rule judges what was stored since TIME again")
         state.rule_digest = digest
 
     def _succeed(self, rule_id: str, title: str, matches: int, duration: float) -> None:
