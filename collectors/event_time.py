@@ -4,7 +4,7 @@ takes datagrams from anyone allowed). It keeps the time it was written with (ECS
 when the event happened, as its source says; its id and its Elasticsearch index follow from it,
 so a second reading of the same record is the same event: R59a-1, a time set at its reading was
 stored once a week it was read; and the spacing of a file's events is kept: R59a-2, a batch set to
-one instant made a burst), and is flagged ``time_ahead``, counted and said, so that it can be found
+one instant made a burst), and is flagged ``time_ahead`` (the first one said), so that it can be found
 (`events --where govsoc.flags=time_ahead`) and its source's clock mended. Stage: collectors (parse
 -> normalise), run by collectors.pipeline.Pipeline.events on every event."""
 
@@ -24,10 +24,10 @@ TIME_AHEAD_FLAG = "time_ahead"
 
 class FutureTimes:
     """Judges event times against the clock; ``limit`` moves only when an event passes it, so the
-    common case is one comparison an event (Pipeline.events runs this for each). ``flagged``
-    counts the events flagged, ``first`` is the first of them (for the notice)."""
+    common case is one comparison an event (Pipeline.events runs this for each). ``first`` is the
+    first event flagged (for the notice)."""
 
-    __slots__ = ("first", "flagged", "limit", "limits")
+    __slots__ = ("first", "limit", "limits")
 
     def __init__(self) -> None:
         self.limit = datetime.now(UTC) + AHEAD
@@ -35,7 +35,6 @@ class FutureTimes:
         #: tzinfo compares as it is written, without a UTC offset worked out for both (the zone of a
         #: BSD syslog file's events: 580 ns an event against UTC, 36 ns against its own zone; R59a-12).
         self.limits: dict[tzinfo | None, datetime] = {}
-        self.flagged = 0
         self.first: Event | None = None
 
     def limit_in(self, zone: tzinfo | None) -> datetime:
@@ -54,7 +53,6 @@ class FutureTimes:
         for event in events:
             if event.timestamp > self.limit:
                 event = _flagged(event)
-                self.flagged += 1
                 if self.first is None:
                     self.first = event
             out.append(event)

@@ -263,11 +263,11 @@ class Pipeline(StoreDelivery):
 
     def _future(self, record: RawRecord, events: list[Event]) -> list[Event]:
         """``events`` with those dated far ahead flagged (collectors.event_time), the first said."""
-        times, before = self.future_times, self.future_times.flagged
+        times, before = self.future_times, self.future_times.first
         judged = times.judged(events)
-        if before == 0 and times.flagged:
+        if before is None and times.first is not None:  # the record's flagged event, not its first event
             self.notice(f"{record_place(record, record.origin)}: an event dated "
-                        f"{judged[0].timestamp.isoformat(timespec='seconds')}, more than {AHEAD.days} days after it "
+                        f"{times.first.timestamp.isoformat(timespec='seconds')}, more than {AHEAD.days} days after it "
                         f"was read: its source's clock is ahead, or its sender chose the time; stored with it, flagged "
                         f"{TIME_AHEAD_FLAG} (so are later ones, not said: `govsoc events --where "
                         f"govsoc.flags={TIME_AHEAD_FLAG}`)")
