@@ -11,7 +11,7 @@ import functools
 import json
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
@@ -97,12 +97,9 @@ class StoreDelivery:
         self.drain_rejected += len(refused)
         target = self.rejects_dir / "spool.rejects.jsonl"
         try:
-            self.rejects_dir.mkdir(parents=True, exist_ok=True)
-            with target.open("a", encoding="utf-8") as out:
-                for event, reason, source in refused:
-                    record = {"id": getattr(event, "id", None), "reason": reason, "at": f"spooled (source {source})",
-                              "original": event.get("event.original") if isinstance(event, Event) else None}
-                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            append_rejects(target, ((getattr(event, "id", None), reason, f"spooled (source {source})",
+                                     event.get("event.original") if isinstance(event, Event) else None)
+                                    for event, reason, source in refused))
             where = f"-> {target}"
         except OSError as e:
             where = f"not written to {target} ({e.strerror})"
@@ -246,3 +243,13 @@ class StoreDelivery:
                              f"refuses ({self._store_error}); what this run did not store is read again by the next "
                              f"one: free space there (or `govsoc retention`) and run it again")
         return since
+
+
+def append_rejects(target: Path, rows: Iterable[tuple[str | None, str, str, Any]]) -> None:
+    """Append refused events to a rejects file, one JSON object a line: (id, reason, where it was
+    read, its raw record). OSError when the file cannot be written."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("a", encoding="utf-8") as out:
+        for event_id, reason, at, original in rows:
+            record = {"id": event_id, "reason": reason, "at": at, "original": original}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")

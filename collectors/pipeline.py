@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import json
 import logging
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -48,7 +47,7 @@ from govsoc.collectors.base import (
 )
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.copies import Copies
-from govsoc.collectors.delivering import StoreDelivery
+from govsoc.collectors.delivering import StoreDelivery, append_rejects
 from govsoc.collectors.detect import detect_parser, record_format
 from govsoc.collectors.event_time import AHEAD, TIME_AHEAD_FLAG, FutureTimes, file_reference
 from govsoc.collectors.failures import GARBLED, GARBLED_CUT, decodes_without_loss, record_place
@@ -437,15 +436,10 @@ class Pipeline(StoreDelivery):
 
     def _write_rejects(self, source: str, batch: list[Event], where: dict[str, RawRecord],
                        receipt: WriteReceipt) -> Path:
-        self.rejects_dir.mkdir(parents=True, exist_ok=True)
         target = self.rejects_dir / f"{Path(source).name}.rejects.jsonl"
         reasons = dict(receipt.rejected)
-        with target.open("a", encoding="utf-8") as out:
-            for event in batch:
-                if event.id in reasons:
-                    record = {"id": event.id, "reason": reasons[event.id],
-                              "at": record_place(where.get(event.id), source), "original": event.get("event.original")}
-                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        append_rejects(target, ((event.id, reasons[event.id], record_place(where.get(event.id), source),
+                                 event.get("event.original")) for event in batch if event.id in reasons))
         return target
 
     # -- files -------------------------------------------------------------------------------
